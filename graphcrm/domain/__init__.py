@@ -1,0 +1,93 @@
+"""The domain model: pydantic models and enums. Imports neither stores nor web code."""
+
+from graphcrm.domain.base import Model, Temporal, UtcDatetime
+from graphcrm.domain.changes import (
+    ApplyResult,
+    ChangeLogEntry,
+    ChangeOp,
+    ChangeSet,
+    EntityCounts,
+    EntityKind,
+)
+from graphcrm.domain.enums import (
+    OPEN_STAGES,
+    ContactStatus,
+    Direction,
+    InfluenceKind,
+    InfluenceSource,
+    LineKind,
+    Seniority,
+    Stage,
+    TouchpointKind,
+)
+from graphcrm.domain.ids import AccountId, ContactId, DealId, RepId, TouchpointId
+from graphcrm.domain.org import Account, Contact, Influence, ReportsTo
+from graphcrm.domain.roles import Role
+from graphcrm.domain.sales import (
+    CloseDateChange,
+    Deal,
+    DealRole,
+    Rep,
+    RepKnows,
+    StageChange,
+    Touchpoint,
+)
+from graphcrm.domain.views import (
+    AccountRollup,
+    ContactEngagement,
+    ContactTie,
+    DealView,
+    Page,
+    PageRequest,
+    PipelineBucket,
+    RepTie,
+    StakeholderGraph,
+    StoreStats,
+)
+
+__all__ = [
+    "OPEN_STAGES",
+    "Account",
+    "AccountId",
+    "AccountRollup",
+    "ApplyResult",
+    "ChangeLogEntry",
+    "ChangeOp",
+    "ChangeSet",
+    "CloseDateChange",
+    "Contact",
+    "ContactEngagement",
+    "ContactId",
+    "ContactStatus",
+    "ContactTie",
+    "Deal",
+    "DealId",
+    "DealRole",
+    "DealView",
+    "Direction",
+    "EntityCounts",
+    "EntityKind",
+    "Influence",
+    "InfluenceKind",
+    "InfluenceSource",
+    "LineKind",
+    "Model",
+    "Page",
+    "PageRequest",
+    "PipelineBucket",
+    "Rep",
+    "RepId",
+    "RepKnows",
+    "RepTie",
+    "ReportsTo",
+    "Role",
+    "Seniority",
+    "Stage",
+    "StageChange",
+    "StakeholderGraph",
+    "StoreStats",
+    "Temporal",
+    "Touchpoint",
+    "TouchpointId",
+    "UtcDatetime",
+]

@@ -1,0 +1,104 @@
+"""Accounts, contacts and the ties between contacts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Self
+
+from pydantic import Field, model_validator
+
+from graphcrm.domain.base import Model, Name, Strength, Temporal, UtcDatetime
+from graphcrm.domain.enums import (
+    ContactStatus,
+    InfluenceKind,
+    InfluenceSource,
+    LineKind,
+    Seniority,
+)
+from graphcrm.domain.ids import AccountKey, ContactKey, RepKey
+
+Label = Annotated[str, Field(max_length=200)]
+
+
+class Account(Model):
+    """A customer organisation. ``parent_id`` builds the account hierarchy."""
+
+    id: AccountKey
+    name: Name
+    sector: Label = "other"
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
+    territory: Label | None = None
+    owner_id: RepKey | None = None
+    parent_id: AccountKey | None = None
+
+    @model_validator(mode="after")
+    def _not_own_parent(self) -> Self:
+        if self.parent_id == self.id:
+            raise ValueError(f"account {self.id!r} cannot be its own parent")
+        return self
+
+
+class Contact(Model):
+    """A person at an account.
+
+    ``status`` is time-stamped: writing a new status closes the old interval at
+    ``status_from`` (default: the time of the write). Reads return the status
+    as of the requested date.
+    """
+
+    id: ContactKey
+    account_id: AccountKey
+    name: Name
+    title: Label = ""
+    department: Label = ""
+    seniority: Seniority = Seniority.INDIVIDUAL_CONTRIBUTOR
+    email: Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = (
+        None
+    )
+    phone: Annotated[str, Field(max_length=40)] | None = None
+    linkedin_url: Annotated[str, Field(max_length=300, pattern=r"^https?://")] | None = None
+    status: ContactStatus = ContactStatus.ACTIVE
+    status_from: UtcDatetime | None = None
+
+
+class ReportsTo(Temporal):
+    """``contact_id`` reports to ``manager_id``.
+
+    A contact has at most one open ``solid`` line at a time: a new solid line
+    closes the previous one. Dotted lines are keyed by (contact, manager).
+    """
+
+    contact_id: ContactKey
+    manager_id: ContactKey
+    kind: LineKind = LineKind.SOLID
+
+    @model_validator(mode="after")
+    def _no_self_edge(self) -> Self:
+        if self.contact_id == self.manager_id:
+            raise ValueError(f"contact {self.contact_id!r} cannot report to themselves")
+        return self
+
+
+class Influence(Temporal):
+    """A typed, weighted influence tie, stored in the direction influence flows.
+
+    ``influencer_id`` acts on ``influenced_id``:
+
+    - ``advises``: the influencer advises the influenced;
+    - ``trusts``: the influenced trusts the influencer;
+    - ``sponsors``: the influencer backs the influenced;
+    - ``opposes``: the influencer works against the influenced (a negative tie).
+
+    Keyed by (influencer, influenced, kind).
+    """
+
+    influencer_id: ContactKey
+    influenced_id: ContactKey
+    kind: InfluenceKind
+    strength: Strength
+    source: InfluenceSource = InfluenceSource.MANUAL
+
+    @model_validator(mode="after")
+    def _no_self_edge(self) -> Self:
+        if self.influencer_id == self.influenced_id:
+            raise ValueError(f"contact {self.influencer_id!r} cannot influence themselves")
+        return self

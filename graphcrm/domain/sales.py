@@ -1,0 +1,113 @@
+"""Our side of the relationship: reps, deals, buying-committee roles, touchpoints."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Self
+
+from pydantic import Field, model_validator
+
+from graphcrm.domain.base import Model, Name, Strength, Temporal, Text, UtcDatetime
+from graphcrm.domain.enums import Direction, Stage, TouchpointKind
+from graphcrm.domain.ids import AccountKey, ContactKey, DealKey, RepKey, TouchpointKey
+from graphcrm.domain.roles import Role
+
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+"""An ISO 4217 code: TRY, USD, EUR, ..."""
+
+
+class Rep(Model):
+    """One of our sellers."""
+
+    id: RepKey
+    name: Name
+    email: Annotated[str, Field(max_length=254)] | None = None
+    territory: Annotated[str, Field(max_length=200)] | None = None
+
+
+class RepKnows(Model):
+    """Our rep knows a contact, with a strength from 0 to 1. Keyed by (rep, contact)."""
+
+    rep_id: RepKey
+    contact_id: ContactKey
+    strength: Strength
+
+
+class Deal(Model):
+    """An opportunity at an account.
+
+    Writing a different ``stage`` records a :class:`StageChange`; writing a
+    different ``expected_close`` records a :class:`CloseDateChange`. Both are
+    stamped with the time of the write unless the batch carries explicit ones.
+    """
+
+    id: DealKey
+    account_id: AccountKey
+    name: Name
+    amount: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)] = Decimal("0")
+    currency: Currency = "TRY"
+    stage: Stage = Stage.PROSPECTING
+    expected_close: date | None = None
+    competitors: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] = ()
+    loss_reason: Text | None = None
+    owner_id: RepKey | None = None
+
+
+class StageChange(Model):
+    """A deal moved from one stage to another (forwards or backwards) at ``at``."""
+
+    deal_id: DealKey
+    at: UtcDatetime
+    from_stage: Stage | None
+    to_stage: Stage
+
+    @property
+    def is_backwards(self) -> bool:
+        return self.from_stage is not None and self.to_stage.order < self.from_stage.order
+
+
+class CloseDateChange(Model):
+    """A deal's expected close date moved at ``at``."""
+
+    deal_id: DealKey
+    at: UtcDatetime
+    from_date: date | None
+    to_date: date | None
+
+
+class DealRole(Temporal):
+    """A contact's roles on a deal. Keyed by (deal, contact).
+
+    ``stance`` runs from -2 (opposes) to +2 (champions). At most one role per
+    deal is primary at any time.
+    """
+
+    deal_id: DealKey
+    contact_id: ContactKey
+    roles: Annotated[frozenset[Role], Field(min_length=1)]
+    is_primary: bool = False
+    stance: Annotated[int, Field(ge=-2, le=2)] = 0
+
+
+class Touchpoint(Model):
+    """An interaction between our reps and an account's contacts."""
+
+    id: TouchpointKey
+    account_id: AccountKey
+    kind: TouchpointKind
+    direction: Direction
+    at: UtcDatetime
+    contact_ids: Annotated[tuple[ContactKey, ...], Field(min_length=1)]
+    rep_ids: tuple[RepKey, ...] = ()
+    deal_id: DealKey | None = None
+    sentiment: Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False)] = 0.0
+    summary: Text = ""
+
+    @model_validator(mode="after")
+    def _distinct_participants(self) -> Self:
+        if len(set(self.contact_ids)) != len(self.contact_ids):
+            raise ValueError("contact_ids lists a contact twice")
+        if len(set(self.rep_ids)) != len(self.rep_ids):
+            raise ValueError("rep_ids lists a rep twice")
+        return self

@@ -1,0 +1,57 @@
+"""Turkish-aware text folding and collation.
+
+Python's ``str.lower`` maps ``I`` to ``i`` and ``İ`` to ``i̇`` (with a combining
+dot); Turkish maps ``I`` to ``ı`` and ``İ`` to ``i``. Search and sort in
+graphcrm use the Turkish rules everywhere, and both stores persist the folded
+and sort-key forms computed here, so that SQLite and Neo4j order and match
+names identically.
+
+>>> tr_fold("İSTANBUL Işık")
+'istanbul ışık'
+>>> sorted(["Zeynep", "Çağla", "Ümit", "Ilgaz", "İpek", "Can"], key=tr_sort_key)
+['Can', 'Çağla', 'Ilgaz', 'İpek', 'Ümit', 'Zeynep']
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+TURKISH_ALPHABET = "abcçdefgğhıijklmnoöprsştuüvyz"
+# Latin letters that Turkish lacks sort after the nearest Turkish letter.
+_EXTRA = {"q": "p", "w": "v", "x": "v"}
+_BASE = 0x2000  # private run of code points for the collation key; below surrogates
+_RANK: dict[str, str] = {}
+for _i, _ch in enumerate(TURKISH_ALPHABET):
+    _RANK[_ch] = chr(_BASE + 4 * _i)
+for _ch, _after in _EXTRA.items():
+    _RANK[_ch] = chr(ord(_RANK[_after]) + 1 + "qwx".index(_ch) % 2)
+
+
+def tr_lower(text: str) -> str:
+    """Lower-case ``text`` with the Turkish rules for dotted and dotless i."""
+    return text.replace("I", "ı").replace("İ", "i").lower()
+
+
+def tr_fold(text: str) -> str:
+    """Fold ``text`` for case-insensitive Turkish search (NFC, Turkish lower case)."""
+    return unicodedata.normalize("NFC", tr_lower(unicodedata.normalize("NFC", text)))
+
+
+def tr_sort_key(text: str) -> str:
+    """A string whose code-point order is Turkish alphabetical order of ``text``.
+
+    Letters outside the Turkish alphabet sort by their base letter
+    (``é`` as ``e``); digits, spaces and punctuation sort before letters.
+    """
+    out: list[str] = []
+    for ch in tr_fold(text):
+        rank = _RANK.get(ch)
+        if rank is None:
+            base = unicodedata.normalize("NFKD", ch)[:1]
+            rank = _RANK.get(base)
+        if rank is None:
+            # General punctuation (U+2000-U+20FF) shares the key's private run:
+            # fold it to one code point just below the letters.
+            rank = chr(_BASE - 1) if _BASE <= ord(ch) < _BASE + 0x100 else ch
+        out.append(rank)
+    return "".join(out)

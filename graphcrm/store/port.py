@@ -1,0 +1,185 @@
+"""The GraphStore port: the one interface every storage backend implements.
+
+Semantics every adapter must honour (the contract suite in ``tests/contract``
+pins them):
+
+Writes
+    :meth:`GraphStore.apply` applies one :class:`~graphcrm.domain.ChangeSet`
+    atomically: either every row is stored or, on any error, nothing is.
+    Rows are upserts keyed by external id (edges by their endpoints, see each
+    model). Applying the same batch again changes nothing and logs nothing.
+    Time-stamped facts (reporting lines, influence edges, deal roles, contact
+    status) are never overwritten: a changed fact closes the open interval at
+    the new row's ``valid_from`` and opens a new one. ``at`` is the time of the
+    write (default: now, UTC); it fills every missing ``valid_from`` and
+    stamps the change log.
+
+Validation
+    Before anything is written, the whole batch is checked against itself and
+    the stored data, and :class:`~graphcrm.errors.InvalidError` lists every
+    problem by entity and id: duplicate keys within the batch, references to
+    unknown ids, reporting cycles at any date, account-parent cycles, two
+    primary roles on one deal, a back-dated change to an interval.
+
+Reads
+    Return domain objects only. ``as_of=None`` reads the present. Lists are
+    paginated and ordered: accounts, contacts and reps by Turkish collation of
+    the name, then id; deals by Turkish collation of the name, then id; the
+    change log by sequence number. Times come back in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from graphcrm.domain import (
+    Account,
+    AccountId,
+    AccountRollup,
+    ApplyResult,
+    ChangeLogEntry,
+    ChangeSet,
+    Contact,
+    ContactId,
+    Deal,
+    DealId,
+    DealView,
+    EntityKind,
+    Page,
+    PageRequest,
+    Rep,
+    RepId,
+    Stage,
+    StakeholderGraph,
+    StoreStats,
+    Touchpoint,
+)
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """Storage of the stakeholder graph. See the module docstring for the contract."""
+
+    # --- writes -------------------------------------------------------------
+    def apply(
+        self, changes: ChangeSet, *, actor: str, at: datetime | None = None
+    ) -> ApplyResult:
+        """Validate and apply one batch atomically."""
+        ...
+
+    # --- accounts -----------------------------------------------------------
+    def get_account(self, account_id: AccountId) -> Account:
+        """One account; raises NotFoundError."""
+        ...
+
+    def list_accounts(
+        self,
+        page: PageRequest,
+        *,
+        territory: str | None = None,
+        sector: str | None = None,
+        owner_id: RepId | None = None,
+        name_contains: str | None = None,
+    ) -> Page[Account]:
+        """Accounts filtered by exact territory/sector/owner and by a Turkish-folded
+        substring of the name; ordered by Turkish collation of the name, then id."""
+        ...
+
+    def account_ancestors(self, account_id: AccountId) -> tuple[Account, ...]:
+        """The parent, grandparent, ... of an account, nearest first."""
+        ...
+
+    def account_descendants(self, account_id: AccountId) -> tuple[Account, ...]:
+        """All accounts below an account, breadth first; within one depth by
+        Turkish collation of the name, then id."""
+        ...
+
+    def account_rollup(self, account_id: AccountId, *, as_of: datetime | None = None) -> AccountRollup:
+        """Totals over the account's subtree: accounts, active contacts, and open
+        pipeline by stage and currency (stage as of the date)."""
+        ...
+
+    # --- contacts and reps --------------------------------------------------
+    def get_contact(self, contact_id: ContactId, *, as_of: datetime | None = None) -> Contact:
+        """One contact with its status as of the date; raises NotFoundError."""
+        ...
+
+    def list_contacts(
+        self,
+        page: PageRequest,
+        *,
+        account_id: AccountId | None = None,
+        name_contains: str | None = None,
+        as_of: datetime | None = None,
+    ) -> Page[Contact]:
+        """Contacts, ordered by Turkish collation of the name, then id."""
+        ...
+
+    def get_rep(self, rep_id: RepId) -> Rep:
+        ...
+
+    def list_reps(self, page: PageRequest, *, territory: str | None = None) -> Page[Rep]:
+        ...
+
+    # --- the stakeholder graph ----------------------------------------------
+    def stakeholder_graph(
+        self,
+        account_id: AccountId,
+        *,
+        as_of: datetime | None = None,
+        include_family: bool = False,
+    ) -> StakeholderGraph:
+        """The account's stakeholder subgraph as of the date; with
+        ``include_family`` also its ancestors' and descendants'."""
+        ...
+
+    # --- deals and touchpoints ----------------------------------------------
+    def get_deal(self, deal_id: DealId) -> DealView:
+        """A deal with its stage and close-date history; raises NotFoundError."""
+        ...
+
+    def list_deals(
+        self,
+        page: PageRequest,
+        *,
+        account_id: AccountId | None = None,
+        stage: Stage | None = None,
+        owner_id: RepId | None = None,
+        territory: str | None = None,
+    ) -> Page[Deal]:
+        """Deals (current stage), ordered by Turkish collation of the name, then id."""
+        ...
+
+    def list_touchpoints(
+        self,
+        page: PageRequest,
+        *,
+        account_id: AccountId | None = None,
+        contact_id: ContactId | None = None,
+        deal_id: DealId | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Page[Touchpoint]:
+        """Touchpoints with ``since <= at <= until``, newest first, then id."""
+        ...
+
+    # --- history and housekeeping -------------------------------------------
+    def change_log(
+        self,
+        page: PageRequest,
+        *,
+        entity: EntityKind | None = None,
+        key: str | None = None,
+        since_seq: int | None = None,
+    ) -> Page[ChangeLogEntry]:
+        """The change log, oldest first (by ``seq``), optionally filtered."""
+        ...
+
+    def stats(self) -> StoreStats:
+        """Row counts per kind."""
+        ...
+
+    def close(self) -> None:
+        """Release connections. Idempotent."""
+        ...
