@@ -55,3 +55,29 @@ class Temporal(Model):
         """Whether the fact holds at instant ``at`` (half-open interval)."""
         start_ok = self.valid_from is None or self.valid_from <= at
         return start_ok and (self.valid_to is None or at < self.valid_to)
+
+
+def as_of_instant(value: str) -> datetime:
+    """Parse an as-of value given by a user.
+
+    A date means "as the graph stood at the end of that day" (UTC); a datetime
+    without a zone is read as UTC.
+
+    >>> as_of_instant("2026-03-01").isoformat()
+    '2026-03-01T23:59:59.999999+00:00'
+    >>> as_of_instant("2026-03-01T10:00:00+03:00").isoformat()
+    '2026-03-01T07:00:00+00:00'
+    """
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+            return day.replace(hour=23, minute=59, second=59, microsecond=999_999)
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"as_of {value!r} is neither a date (YYYY-MM-DD) nor an ISO 8601 datetime"
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)

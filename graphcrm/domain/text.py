@@ -18,13 +18,13 @@ import unicodedata
 
 TURKISH_ALPHABET = "abcçdefgğhıijklmnoöprsştuüvyz"
 # Latin letters that Turkish lacks sort after the nearest Turkish letter.
-_EXTRA = {"q": "p", "w": "v", "x": "v"}
+_EXTRA = {"q": ("p", 1), "w": ("v", 1), "x": ("v", 2)}
 _BASE = 0x2000  # private run of code points for the collation key; below surrogates
 _RANK: dict[str, str] = {}
 for _i, _ch in enumerate(TURKISH_ALPHABET):
     _RANK[_ch] = chr(_BASE + 4 * _i)
-for _ch, _after in _EXTRA.items():
-    _RANK[_ch] = chr(ord(_RANK[_after]) + 1 + "qwx".index(_ch) % 2)
+for _ch, (_after, _offset) in _EXTRA.items():
+    _RANK[_ch] = chr(ord(_RANK[_after]) + _offset)
 
 
 def tr_lower(text: str) -> str:

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT changelog_seq IF NOT EXISTS FOR (n:ChangeLog) REQUIRE n.seq IS UNIQUE

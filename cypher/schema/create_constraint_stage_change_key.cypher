@@ -1,0 +1,1 @@
+CREATE CONSTRAINT stage_change_key IF NOT EXISTS FOR (n:StageChange) REQUIRE (n.deal_id, n.at) IS UNIQUE

@@ -1,0 +1,1 @@
+CREATE INDEX account_owner_id IF NOT EXISTS FOR (n:Account) ON (n.owner_id)

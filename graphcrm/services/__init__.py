@@ -1,0 +1,1 @@
+"""Use cases: read from a store, run analytics, return domain results."""
