@@ -213,8 +213,8 @@ class RiskParams(Model):
     weak_champion: Points = 15.0
     weak_champion_below: Unit = 0.10
     """Champion strength (stance/2 x influence x engagement) below this is weak."""
-    champion_stance_min: Annotated[int, Field(ge=1, le=2)] = 1
-    """A contact with the champion role, or a stance of +2, and at least this stance, champions."""
+    champion_stance_without_role: Annotated[int, Field(ge=1, le=2)] = 2
+    """Champions: the champion role with a stance >= 0, or at least this stance without it."""
     # economic buyer
     economic_buyer_unknown: Points = 20.0
     economic_buyer_not_engaged: Points = 15.0

@@ -1,0 +1,147 @@
+"""Pure analytics over the stakeholder graph: networkx in, scores and explanations out.
+
+Imports networkx, numpy, scipy and :mod:`graphcrm.domain` only; never a
+store, a driver or web code. Typical use::
+
+    net = build_network(store.stakeholder_graph(account_id, as_of=t), as_of=t)
+    scores = score_contacts(net)
+    risk = deal_risk(net, deal_id, scores=scores, history=store.get_deal_view(deal_id))
+
+Formulas, weights and thresholds: ``docs/scoring.md``.
+"""
+
+from graphcrm.analytics.centrality import (
+    authority_scores,
+    brokerage,
+    influence_rank,
+    normalise_max,
+    reporting_levels,
+)
+from graphcrm.analytics.decision import champion_strength, decision_maker_likelihood
+from graphcrm.analytics.engagement import EngagementParts, engagement_parts, engagement_scores
+from graphcrm.analytics.followup import FollowUp, FollowUpKind, follow_ups
+from graphcrm.analytics.graph import StakeholderNetwork, build_network
+from graphcrm.analytics.health import (
+    AccountHealth,
+    AccountHealthRollup,
+    ContactHealth,
+    ExecutiveTie,
+    HealthBand,
+    Trend,
+    account_health,
+    band_of,
+    relationship_health,
+    rollup_account_health,
+    trend_of,
+)
+from graphcrm.analytics.hidden import HiddenInfluencer, hidden_influencers, percentiles
+from graphcrm.analytics.params import (
+    AuthorityParams,
+    CadenceParams,
+    CentralityParams,
+    DecisionParams,
+    EngagementParams,
+    GraphParams,
+    HealthParams,
+    HiddenParams,
+    PathParams,
+    RiskParams,
+    ScoringParams,
+)
+from graphcrm.analytics.paths import (
+    SinglePointsOfFailure,
+    WarmPath,
+    single_points_of_failure,
+    warm_paths,
+)
+from graphcrm.analytics.risk import (
+    ChangeKind,
+    DealRisk,
+    EdgeRef,
+    Evidence,
+    RiskCode,
+    RiskFactor,
+    StakeholderChange,
+    deal_risk,
+)
+from graphcrm.analytics.scoring import ContactScores, brokerage_graph, score_contacts
+from graphcrm.analytics.whatif import (
+    AddInfluence,
+    AddRepKnows,
+    Edit,
+    FactorDelta,
+    RemoveContact,
+    RemoveInfluence,
+    RemoveRepKnows,
+    WhatIf,
+    apply_edits,
+    what_if,
+)
+
+__all__ = [
+    "AccountHealth",
+    "AccountHealthRollup",
+    "AddInfluence",
+    "AddRepKnows",
+    "AuthorityParams",
+    "CadenceParams",
+    "CentralityParams",
+    "ChangeKind",
+    "ContactHealth",
+    "ContactScores",
+    "DealRisk",
+    "DecisionParams",
+    "EdgeRef",
+    "Edit",
+    "EngagementParams",
+    "EngagementParts",
+    "Evidence",
+    "ExecutiveTie",
+    "FactorDelta",
+    "FollowUp",
+    "FollowUpKind",
+    "GraphParams",
+    "HealthBand",
+    "HealthParams",
+    "HiddenInfluencer",
+    "HiddenParams",
+    "PathParams",
+    "RemoveContact",
+    "RemoveInfluence",
+    "RemoveRepKnows",
+    "RiskCode",
+    "RiskFactor",
+    "RiskParams",
+    "ScoringParams",
+    "SinglePointsOfFailure",
+    "StakeholderChange",
+    "StakeholderNetwork",
+    "Trend",
+    "WarmPath",
+    "WhatIf",
+    "account_health",
+    "apply_edits",
+    "authority_scores",
+    "band_of",
+    "brokerage",
+    "brokerage_graph",
+    "build_network",
+    "champion_strength",
+    "deal_risk",
+    "decision_maker_likelihood",
+    "engagement_parts",
+    "engagement_scores",
+    "follow_ups",
+    "hidden_influencers",
+    "influence_rank",
+    "normalise_max",
+    "percentiles",
+    "relationship_health",
+    "reporting_levels",
+    "rollup_account_health",
+    "score_contacts",
+    "single_points_of_failure",
+    "trend_of",
+    "warm_paths",
+    "what_if",
+]

@@ -1,0 +1,338 @@
+"""Influence (PageRank), brokerage (betweenness) and formal authority.
+
+networkx is the model and the reference; for speed, :func:`influence_rank` and
+:func:`brokerage` compute the same measures with scipy sparse matrices (the
+tests pin them to networkx). ``method="networkx"`` runs networkx itself.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Hashable, Sequence
+from typing import Any, Literal
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from graphcrm.analytics.params import AuthorityParams, CentralityParams
+from graphcrm.errors import InvalidError, Problem
+
+Method = Literal["auto", "networkx", "sparse"]
+
+
+def _check_method(method: str) -> None:
+    if method not in ("auto", "networkx", "sparse"):
+        raise InvalidError([Problem("centrality", "method", f"unknown method {method!r}")])
+
+
+def _adjacency(G: Any, nodes: Sequence[Hashable], weight: str | None) -> sp.csr_array:
+    index = {v: i for i, v in enumerate(nodes)}
+    rows, cols, vals = [], [], []
+    for u, v, w in G.edges(data=weight, default=1.0):
+        rows.append(index[u])
+        cols.append(index[v])
+        vals.append(1.0 if weight is None else float(w))
+    n = len(nodes)
+    return sp.csr_array(
+        (
+            np.asarray(vals, dtype=float),
+            (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)),
+        ),
+        shape=(n, n),
+    )
+
+
+def influence_rank(
+    G: Any,
+    *,
+    params: CentralityParams | None = None,
+    weight: str = "weight",
+    method: Method = "auto",
+) -> dict[Hashable, float]:
+    """PageRank of each contact in the direction influence flows.
+
+    ``G`` holds support ties **influencer -> influenced** (as
+    :attr:`StakeholderNetwork.support`). PageRank rewards the *heads* of
+    edges, so it runs on the reversed graph: each influenced person passes
+    rank to the people who advise, are trusted by or sponsor them, in
+    proportion to the tie's weight. A person many others go to for advice
+    ranks high. Dangling nodes (people nobody influences) spread their rank
+    evenly, exactly as :func:`networkx.pagerank` does.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        Positive influence ties, influencer -> influenced, non-negative ``weight``.
+    params : CentralityParams, optional
+        ``alpha``, ``tol``, ``max_iter``.
+    weight : str
+        The edge attribute holding the tie weight.
+    method : {"auto", "networkx", "sparse"}
+        ``networkx`` calls ``networkx.pagerank(G.reverse())``; ``sparse`` (and
+        ``auto``) runs the same power iteration on a scipy sparse matrix.
+
+    Returns
+    -------
+    dict
+        Node -> PageRank; the values sum to 1.
+
+    Raises
+    ------
+    InvalidError
+        ``G`` is undirected, has a negative weight, or the iteration does not converge.
+
+    Examples
+    --------
+    Ayşe advises Bora and Cem; the hub is the adviser, not the advised:
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("ayse", "bora"), ("ayse", "cem")])
+    >>> r = influence_rank(G)
+    >>> max(r, key=r.get), round(sum(r.values()), 6)
+    ('ayse', 1.0)
+    """
+    p = params or CentralityParams()
+    _check_method(method)
+    if not G.is_directed():
+        raise InvalidError([Problem("influence_rank", "G", "needs a directed graph")])
+    for u, v, w in G.edges(data=weight, default=1.0):
+        if w < 0:
+            raise InvalidError([Problem(f"edge[{u} -> {v}]", weight, "negative weight")])
+    n = G.number_of_nodes()
+    if n == 0:
+        return {}
+    if method == "networkx":
+        try:
+            return dict(
+                nx.pagerank(
+                    G.reverse(copy=False),
+                    alpha=p.alpha,
+                    weight=weight,
+                    tol=p.tol,
+                    max_iter=p.max_iter,
+                )
+            )
+        except nx.PowerIterationFailedConvergence as e:
+            raise InvalidError([Problem("influence_rank", "max_iter", str(e))]) from e
+    nodes = list(G)
+    # Reversed adjacency: row = influenced, column = influencer.
+    A = _adjacency(G, nodes, weight).T.tocsr()
+    out = np.asarray(A.sum(axis=1)).ravel()
+    dangling = out == 0
+    inv = np.divide(1.0, out, out=np.zeros(n), where=~dangling)
+    M = sp.diags_array(inv) @ A  # row-stochastic except dangling rows
+    MT = M.T.tocsr()
+    x = np.full(n, 1.0 / n)
+    for _ in range(p.max_iter):
+        last = x
+        x = p.alpha * (MT @ last + last[dangling].sum() / n) + (1.0 - p.alpha) / n
+        if np.abs(x - last).sum() < n * p.tol:
+            return dict(zip(nodes, x.tolist(), strict=True))
+    raise InvalidError(
+        [Problem("influence_rank", "max_iter", f"no convergence in {p.max_iter} iterations")]
+    )
+
+
+def _brandes_sparse(A: sp.csr_array, sources: Sequence[int], batch: int = 64) -> np.ndarray:
+    """Sum over ``sources`` of Brandes dependencies, BFS levels as sparse products.
+
+    ``A`` is the symmetric 0/1 adjacency. For a block of sources the path
+    counts ``sigma`` grow level by level (``A @ frontier``); dependencies are
+    accumulated back from the deepest level:
+    ``delta[v] = sigma[v] * sum_{w child of v} (1 + delta[w]) / sigma[w]``.
+    """
+    n = A.shape[0]
+    bc = np.zeros(n)
+    for start in range(0, len(sources), batch):
+        src = np.asarray(sources[start : start + batch], dtype=np.int64)
+        b = len(src)
+        cols = np.arange(b)
+        sigma = np.zeros((n, b))
+        sigma[src, cols] = 1.0
+        visited = sigma > 0
+        levels = [visited.copy()]
+        frontier = sigma.copy()
+        while True:
+            nxt = A @ frontier
+            nxt[visited] = 0.0
+            reached = nxt > 0
+            if not reached.any():
+                break
+            visited |= reached
+            levels.append(reached)
+            sigma += nxt
+            frontier = nxt
+        inv = np.divide(1.0, sigma, out=np.zeros_like(sigma), where=visited)
+        delta = np.zeros((n, b))
+        for d in range(len(levels) - 1, 0, -1):
+            coef = (1.0 + delta) * inv
+            coef[~levels[d]] = 0.0
+            back = A @ coef
+            back *= sigma
+            back[~levels[d - 1]] = 0.0
+            delta += back
+        delta[src, cols] = 0.0
+        bc += delta.sum(axis=1)
+    return bc
+
+
+def brokerage(
+    G: Any,
+    *,
+    params: CentralityParams | None = None,
+    seed: int = 0,
+    method: Method = "auto",
+) -> dict[Hashable, float]:
+    """Normalised shortest-path betweenness: who sits between the others.
+
+    Unweighted (hops), on ``G`` taken as undirected. Up to
+    ``params.exact_betweenness_max_nodes`` nodes the result is exact; above,
+    it is estimated from ``params.betweenness_samples`` source nodes drawn
+    with ``random.Random(seed).sample(list(G), k)`` and rescaled exactly as
+    :func:`networkx.betweenness_centrality` rescales a ``k``-sample (so both
+    methods return the same numbers for the same seed).
+
+    Accuracy of the sample: on a 2,000-node Barabási-Albert graph (m=3) with
+    256 sources, over seeds 0-4, the Spearman rank correlation with exact
+    betweenness is 0.91, 8-10 of the exact top 10 are in the estimated top 10,
+    and the top-10 values are off by 6-11% on average
+    (``tests/unit/analytics/test_centrality.py::test_sampled_betweenness_rank_error``).
+    The brokers that matter (the top ranks) are stable; the order among
+    low-betweenness contacts is noise.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        Any graph; direction and weights are ignored.
+    params : CentralityParams, optional
+        The exact/sampled threshold and sample size.
+    seed : int
+        Seed of the source sample (unused when exact).
+    method : {"auto", "networkx", "sparse"}
+        ``networkx`` calls :func:`networkx.betweenness_centrality`; ``sparse``
+        (and ``auto``) runs Brandes' algorithm level-synchronously on scipy
+        sparse matrices, 64 sources at a time.
+
+    Returns
+    -------
+    dict
+        Node -> betweenness in ``[0, 1]``.
+
+    Examples
+    --------
+    The middle of a path of three is on the one path between the ends:
+
+    >>> import networkx as nx
+    >>> brokerage(nx.path_graph(["a", "b", "c"]))
+    {'a': 0.0, 'b': 1.0, 'c': 0.0}
+    """
+    p = params or CentralityParams()
+    _check_method(method)
+    U = G.to_undirected(as_view=True) if G.is_directed() else G
+    n = U.number_of_nodes()
+    nodes = list(U)
+    k: int | None = None
+    sample: list[Hashable] = nodes
+    if n > p.exact_betweenness_max_nodes and p.betweenness_samples < n:
+        k = p.betweenness_samples
+        sample = random.Random(seed).sample(nodes, k)  # noqa: S311 - not cryptography
+    if method == "networkx":
+        simple = nx.Graph(U)
+        return dict(nx.betweenness_centrality(simple, k=k, normalized=True, seed=seed))
+    if n <= 2:
+        return dict.fromkeys(nodes, 0.0)
+    index = {v: i for i, v in enumerate(nodes)}
+    A = _adjacency(U, nodes, None)
+    A = ((A + A.T) > 0).astype(float).tocsr()
+    A.setdiag(0.0)
+    A.eliminate_zeros()
+    raw = _brandes_sparse(A, [index[s] for s in sample])
+    if k is None:
+        scale = np.full(n, 1.0 / ((n - 1) * (n - 2)))
+    else:
+        scale = np.full(n, 1.0 / (k * (n - 2)))
+        scale[[index[s] for s in sample]] = 1.0 / ((k - 1) * (n - 2))
+    return dict(zip(nodes, (raw * scale).tolist(), strict=True))
+
+
+def reporting_levels(G: Any) -> tuple[dict[Hashable, int], dict[Hashable, int]]:
+    """Depth and span of control of each node in the solid reporting forest.
+
+    ``G`` holds edges **manager -> report** with ``line`` ``"solid"`` or
+    ``"dotted"`` (as :attr:`StakeholderNetwork.authority`); only solid lines
+    count. A root's depth is ``seniority_level - 1`` (node attribute; 0 when
+    absent), so a Director with no manager on file sits at depth 2; each report
+    is one deeper than its manager. Span is the number of solid descendants.
+
+    Raises
+    ------
+    InvalidError
+        A contact has two solid managers, or the solid lines form a cycle.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> T = nx.DiGraph([("ceo", "vp", {"line": "solid"}), ("vp", "ic", {"line": "solid"})])
+    >>> reporting_levels(T)
+    ({'ceo': 0, 'vp': 1, 'ic': 2}, {'ceo': 2, 'vp': 1, 'ic': 0})
+    """
+    solid = nx.DiGraph()
+    solid.add_nodes_from(G)
+    solid.add_edges_from(
+        (u, v) for u, v, line in G.edges(data="line", default="solid") if line == "solid"
+    )
+    problems = [
+        Problem(f"reports_to[{v}]", "manager_id", "more than one solid manager")
+        for v, d in solid.in_degree()
+        if d > 1
+    ]
+    if problems:
+        raise InvalidError(problems)
+    try:
+        order = list(nx.topological_sort(solid))
+    except nx.NetworkXUnfeasible as e:
+        raise InvalidError([Problem("reports_to", "", "solid reporting lines form a cycle")]) from e
+    depth: dict[Hashable, int] = {}
+    for v in order:
+        managers = list(solid.predecessors(v))
+        if managers:
+            depth[v] = depth[managers[0]] + 1
+        else:
+            depth[v] = max(0, int(G.nodes[v].get("seniority_level", 1)) - 1)
+    span: dict[Hashable, int] = dict.fromkeys(order, 0)
+    for v in reversed(order):
+        for m in solid.predecessors(v):
+            span[m] += span[v] + 1
+    return {v: depth[v] for v in G}, {v: span[v] for v in G}
+
+
+def authority_scores(G: Any, *, params: AuthorityParams | None = None) -> dict[Hashable, float]:
+    """Formal authority in ``[0, 1]`` from the reporting forest.
+
+    ``authority = w / (1 + depth) + (1 - w) * span / max_span`` with
+    ``w = params.level_weight`` and depth and span from
+    :func:`reporting_levels` (``span / max_span`` is 0 when nobody has reports).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> T = nx.DiGraph([("ceo", "vp", {"line": "solid"}), ("vp", "ic", {"line": "solid"})])
+    >>> authority_scores(T)  # ceo: .5/1 + .5*2/2; vp: .5/2 + .5*1/2; ic: .5/3
+    {'ceo': 1.0, 'vp': 0.5, 'ic': 0.16666666666666666}
+    """
+    p = params or AuthorityParams()
+    depth, span = reporting_levels(G)
+    top = max(span.values(), default=0)
+    w = p.level_weight
+    return {v: w / (1.0 + depth[v]) + ((1.0 - w) * span[v] / top if top else 0.0) for v in G}
+
+
+def normalise_max(scores: dict[Hashable, float]) -> dict[Hashable, float]:
+    """Divide by the largest value (all zeros stay zero).
+
+    >>> normalise_max({"a": 0.2, "b": 0.4})
+    {'a': 0.5, 'b': 1.0}
+    """
+    top = max(scores.values(), default=0.0)
+    return {v: (s / top if top > 0 else 0.0) for v, s in scores.items()}

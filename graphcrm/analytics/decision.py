@@ -1,0 +1,123 @@
+"""Decision-maker likelihood and champion strength (deal-specific scores).
+
+::
+
+    role(v)       = max(role_score[r] for r in v's roles on the deal)   (0 without a role)
+    likelihood(v) = role_weight * role(v) + authority_weight * authority(v)
+                    + influence_weight * influence_norm(v)
+    champion(v)   = stance(v) / 2 * influence_norm(v) * engagement(v)   (in [-1, 1])
+
+``influence_norm`` is PageRank divided by the largest PageRank. Without a
+deal, a contact's roles on every *open* deal count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from graphcrm.analytics.graph import StakeholderNetwork
+from graphcrm.analytics.params import DecisionParams
+from graphcrm.domain import DealRole, Role
+from graphcrm.errors import InvalidError, NotFoundError, Problem
+
+
+def deal_roles(net: StakeholderNetwork, deal_id: str | None) -> dict[str, list[DealRole]]:
+    """Roles per contact on ``deal_id`` (or on every open deal when None)."""
+    if deal_id is not None:
+        if deal_id not in net.deals:
+            raise NotFoundError("deal", deal_id)
+        return {c: [r] for c, r in net.roles.get(deal_id, {}).items()}
+    out: dict[str, list[DealRole]] = {}
+    for d, roles in net.roles.items():
+        deal = net.deals.get(d)
+        if deal is None or deal.stage.is_closed:
+            continue
+        for c, r in roles.items():
+            out.setdefault(c, []).append(r)
+    return out
+
+
+def _check_scores(name: str, scores: Mapping[str, float], nodes: Iterable[str]) -> None:
+    missing = [c for c in nodes if c not in scores]
+    if missing:
+        raise InvalidError([Problem(name, "", f"no score for {', '.join(sorted(missing)[:5])}")])
+
+
+def decision_maker_likelihood(
+    net: StakeholderNetwork,
+    *,
+    authority: Mapping[str, float],
+    influence_norm: Mapping[str, float],
+    deal_id: str | None = None,
+    params: DecisionParams | None = None,
+) -> dict[str, float]:
+    """Likelihood in ``[0, 1]`` that each active contact decides (module formula).
+
+    Raises
+    ------
+    NotFoundError
+        ``deal_id`` is not in the network.
+    InvalidError
+        ``authority`` or ``influence_norm`` lacks an active contact.
+
+    Examples
+    --------
+    A declared economic buyer (role 1) with authority 0.5 and the top
+    influence (1): 0.4 * 1 + 0.35 * 0.5 + 0.25 * 1 = 0.825.
+
+    >>> from datetime import UTC, datetime
+    >>> from graphcrm.analytics.graph import build_network
+    >>> from graphcrm.domain import Contact, Deal, DealRole, Role, StakeholderGraph
+    >>> sg = StakeholderGraph(as_of=datetime(2025, 1, 1, tzinfo=UTC), accounts=(),
+    ...     contacts=(Contact(id="eb", account_id="A", name="Eb"),), reports_to=(),
+    ...     influences=(), deals=(Deal(id="D", account_id="A", name="D"),),
+    ...     deal_roles=(DealRole(deal_id="D", contact_id="eb",
+    ...                          roles=frozenset({Role.ECONOMIC_BUYER})),),
+    ...     reps=(), rep_knows=(), engagement=(), contact_ties=(), rep_ties=())
+    >>> decision_maker_likelihood(build_network(sg), authority={"eb": 0.5},
+    ...     influence_norm={"eb": 1.0}, deal_id="D")
+    {'eb': 0.825}
+    """
+    p = params or DecisionParams()
+    nodes = sorted(net.active)
+    _check_scores("authority", authority, nodes)
+    _check_scores("influence_norm", influence_norm, nodes)
+    roles = deal_roles(net, deal_id)
+    out: dict[str, float] = {}
+    for c in nodes:
+        held: set[Role] = set()
+        for r in roles.get(c, []):
+            held |= r.roles
+        role = max((p.role_score.get(r, 0.0) for r in held), default=0.0)
+        out[c] = (
+            p.role_weight * role
+            + p.authority_weight * authority[c]
+            + p.influence_weight * influence_norm[c]
+        )
+    return out
+
+
+def champion_strength(
+    net: StakeholderNetwork,
+    deal_id: str,
+    *,
+    influence_norm: Mapping[str, float],
+    engagement: Mapping[str, float],
+) -> dict[str, float]:
+    """``stance / 2 * influence_norm * engagement`` per active contact on a deal.
+
+    Positive values champion us, negative ones oppose; contacts without a
+    role on the deal have stance 0.
+
+    Examples
+    --------
+    Stance +2, influence 0.8, engagement 0.5: ``1 * 0.8 * 0.5 = 0.4``.
+    """
+    nodes = sorted(net.active)
+    _check_scores("influence_norm", influence_norm, nodes)
+    _check_scores("engagement", engagement, nodes)
+    roles = deal_roles(net, deal_id)
+    return {
+        c: (roles[c][0].stance / 2.0 if c in roles else 0.0) * influence_norm[c] * engagement[c]
+        for c in nodes
+    }

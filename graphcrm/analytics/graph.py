@@ -1,0 +1,401 @@
+"""From a :class:`~graphcrm.domain.StakeholderGraph` to networkx graphs.
+
+Directions
+----------
+The full model, :attr:`StakeholderNetwork.graph`, is a ``MultiDiGraph`` whose
+edge keys name the relation; every edge keeps the direction in which it is
+stored:
+
+=================  =========================  ===================================
+key                edge                       meaning
+=================  =========================  ===================================
+``reports_to``     report -> manager          authority flows the other way
+``advises`` etc.   influencer -> influenced   influence flows along the edge
+``interacts``      contact <-> contact        both arcs: shared touchpoints
+``knows``          rep -> contact             our rep knows the contact
+``touches``        rep -> contact             shared touchpoints
+=================  =========================  ===================================
+
+The derived views (frozen, active contacts only unless
+``GraphParams.include_departed``) are what the scores read:
+
+- :attr:`~StakeholderNetwork.authority` ``DiGraph`` **manager -> report**
+  (authority flows down; ``line`` is ``solid`` or ``dotted``);
+- :attr:`~StakeholderNetwork.support` ``DiGraph`` **influencer -> influenced**,
+  ``weight`` in ``(0, 1]``: the noisy-or of the positive kinds,
+  ``1 - prod(1 - kind_weight[k] * strength_k)``;
+- :attr:`~StakeholderNetwork.opposition` ``DiGraph`` **opposer -> opposed**,
+  ``weight`` in ``[-1, 0)``: the negative tie, never folded into support;
+- :attr:`~StakeholderNetwork.interaction` ``Graph`` contact -- contact,
+  ``weight = 1 - (1 - touch_strength) ** shared``;
+- :attr:`~StakeholderNetwork.rep_ties` ``Graph`` rep -- contact, ``weight`` the
+  larger of ``RepKnows.strength`` and the touchpoint strength;
+- :attr:`~StakeholderNetwork.reach` ``DiGraph`` over reps and contacts: who can
+  carry a message to whom, ``weight`` in ``(0, 1]`` the strongest of: support
+  (influencer -> influenced only), reporting lines (both ways, solid/dotted
+  strength), interaction and rep ties (both ways).
+
+>>> from datetime import UTC, datetime
+>>> from graphcrm.domain import Contact, Influence, InfluenceKind, StakeholderGraph
+>>> a, b = (Contact(id=i, account_id="A", name=i) for i in ("a", "b"))
+>>> sg = StakeholderGraph(as_of=datetime(2025, 1, 1, tzinfo=UTC), accounts=(),
+...     contacts=(a, b), reports_to=(), deals=(), deal_roles=(), reps=(), rep_knows=(),
+...     engagement=(), contact_ties=(), rep_ties=(), influences=(
+...     Influence(influencer_id="a", influenced_id="b", kind=InfluenceKind.ADVISES,
+...               strength=0.5),))
+>>> net = build_network(sg)
+>>> list(net.support.edges(data="weight"))
+[('a', 'b', 0.5)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+
+from graphcrm.analytics.params import GraphParams
+from graphcrm.domain import (
+    Contact,
+    ContactEngagement,
+    ContactStatus,
+    Deal,
+    DealRole,
+    InfluenceKind,
+    LineKind,
+    StakeholderGraph,
+    Temporal,
+)
+from graphcrm.errors import InvalidError, Problem
+
+CONTACT = "contact"
+REP = "rep"
+
+
+@dataclass(frozen=True)
+class StakeholderNetwork:
+    """The typed graphs of one stakeholder graph at one instant (see module docs).
+
+    ``graph`` (the full ``MultiDiGraph``) and ``ties`` are built on first use.
+    """
+
+    as_of: datetime
+    authority: Any  # nx.DiGraph, manager -> report
+    support: Any  # nx.DiGraph, influencer -> influenced, weight > 0
+    opposition: Any  # nx.DiGraph, opposer -> opposed, weight < 0
+    interaction: Any  # nx.Graph, contact -- contact
+    rep_ties: Any  # nx.Graph, rep -- contact
+    reach_weights: Mapping[tuple[str, str], float]
+    """``(u, v) -> strength`` of every reach tie; :attr:`reach` is built from it on first use."""
+    contacts: Mapping[str, Contact]
+    active: frozenset[str]
+    reps: frozenset[str]
+    engagement: Mapping[str, ContactEngagement]
+    deals: Mapping[str, Deal]
+    roles: Mapping[str, Mapping[str, DealRole]]
+    source: StakeholderGraph
+    names: Mapping[str, str]
+
+    def name(self, node: str) -> str:
+        """The display name of a contact or rep (the id if unknown)."""
+        return self.names.get(node, node)
+
+    def is_active(self, contact_id: str) -> bool:
+        return contact_id in self.active
+
+    @cached_property
+    def graph(self) -> Any:
+        """The full model: every relation as stored, keyed (nx.MultiDiGraph, frozen)."""
+        return nx.freeze(_multigraph(self.source, self.as_of, self.active))
+
+    @cached_property
+    def reach(self) -> Any:
+        """Who can carry a message to whom: reps and contacts (nx.DiGraph, frozen)."""
+        G = nx.DiGraph()
+        G.add_nodes_from(self.support, kind=CONTACT)
+        G.add_nodes_from(sorted(self.reps), kind=REP)
+        G.add_weighted_edges_from((u, v, w) for (u, v), w in self.reach_weights.items())
+        return nx.freeze(G)
+
+    def contact_reaches(self, source: str, target: str) -> bool:
+        """Whether a reach path leads from ``source`` to ``target`` through contacts only."""
+        if source == target:
+            return True
+        succ: dict[str, list[str]] = {}
+        for u, v in self.reach_weights:
+            if u not in self.reps and v not in self.reps:
+                succ.setdefault(u, []).append(v)
+        seen, stack = {source}, [source]
+        while stack:
+            for v in succ.get(stack.pop(), ()):
+                if v == target:
+                    return True
+                if v not in seen:
+                    seen.add(v)
+                    stack.append(v)
+        return False
+
+    @cached_property
+    def ties(self) -> Any:
+        """Undirected contact graph of support, reporting and interaction ties (frozen).
+
+        What betweenness runs on and what "near" means; opposition is not a
+        channel and reps are left out (they would broker everything).
+        """
+        G = nx.Graph()
+        G.add_nodes_from(self.support)
+        for view in (self.support, self.authority, self.interaction):
+            G.add_edges_from(view.edges())
+        return nx.freeze(G)
+
+
+def _in_force(fact: Temporal, at: datetime) -> bool:
+    start, end = fact.valid_from, fact.valid_to
+    return (start is None or start <= at) and (end is None or at < end)
+
+
+def _touch(shared: int, t: float) -> float:
+    return 1.0 - (1.0 - t) ** shared
+
+
+def _resolve_as_of(sg: StakeholderGraph, as_of: datetime | None) -> datetime:
+    at = as_of if as_of is not None else sg.as_of
+    if at is None:
+        raise InvalidError(
+            [Problem("stakeholder_graph", "as_of", "give as_of: scores decay with time")]
+        )
+    if at.tzinfo is None:
+        raise InvalidError([Problem("stakeholder_graph", "as_of", "as_of must be time-zone aware")])
+    return at.astimezone(UTC)
+
+
+def _check_ids(sg: StakeholderGraph) -> None:
+    contacts: set[str] = {c.id for c in sg.contacts}
+    reps: set[str] = {r.id for r in sg.reps}
+    problems = [
+        Problem("reps", "id", f"rep id {i!r} is also a contact id") for i in sorted(contacts & reps)
+    ]
+
+    def need(known: set[str], what: str, ref: str, where: str) -> None:
+        if ref not in known:
+            problems.append(Problem(where, "", f"unknown {what} {ref!r}"))
+
+    for r in sg.reports_to:
+        if r.contact_id not in contacts or r.manager_id not in contacts:
+            for x in (r.contact_id, r.manager_id):
+                need(contacts, "contact", x, f"reports_to[{r.contact_id} -> {r.manager_id}]")
+    for i in sg.influences:
+        if i.influencer_id not in contacts or i.influenced_id not in contacts:
+            for x in (i.influencer_id, i.influenced_id):
+                need(contacts, "contact", x, f"influences[{i.influencer_id} -> {i.influenced_id}]")
+    for t in sg.contact_ties:
+        if t.contact_a not in contacts or t.contact_b not in contacts:
+            for x in (t.contact_a, t.contact_b):
+                need(contacts, "contact", x, f"contact_ties[{t.contact_a} -- {t.contact_b}]")
+    for name, rows in (("rep_knows", sg.rep_knows), ("rep_ties", sg.rep_ties)):
+        for k in rows:
+            if k.rep_id not in reps or k.contact_id not in contacts:
+                need(reps, "rep", k.rep_id, f"{name}[{k.rep_id} -> {k.contact_id}]")
+                need(contacts, "contact", k.contact_id, f"{name}[{k.rep_id} -> {k.contact_id}]")
+    for d in sg.deal_roles:
+        need(contacts, "contact", d.contact_id, f"deal_roles[{d.deal_id}, {d.contact_id}]")
+    for e in sg.engagement:
+        need(contacts, "contact", e.contact_id, f"engagement[{e.contact_id}]")
+    if problems:
+        raise InvalidError(problems)
+
+
+def build_network(
+    sg: StakeholderGraph,
+    *,
+    as_of: datetime | None = None,
+    params: GraphParams | None = None,
+) -> StakeholderNetwork:
+    """Build the typed graphs of ``sg`` as they stood at ``as_of``.
+
+    Parameters
+    ----------
+    sg : StakeholderGraph
+        What the store returned for an account.
+    as_of : datetime, optional
+        The instant the scores refer to; defaults to ``sg.as_of``. One of the
+        two must be given (analytics never read the clock). Time-stamped facts
+        not in force at ``as_of`` are dropped; engagement aggregates are taken
+        as given.
+    params : GraphParams, optional
+        Edge strengths.
+
+    Returns
+    -------
+    StakeholderNetwork
+        The frozen graphs; see the module docstring for every direction.
+
+    Raises
+    ------
+    InvalidError
+        No instant, a naive instant, a rep id that is also a contact id, or a
+        tie to an unknown contact or rep.
+    """
+    p = params or GraphParams()
+    at = _resolve_as_of(sg, as_of)
+    _check_ids(sg)
+
+    contacts: dict[str, Contact] = {c.id: c for c in sg.contacts}
+    departed = {c.id for c in sg.contacts if c.status is ContactStatus.LEFT_COMPANY}
+    active = frozenset(c for c in contacts if c not in departed)
+    view_nodes = set(contacts) if p.include_departed else set(active)
+
+    ordered = [c.id for c in sg.contacts if c.id in view_nodes]
+    node_rows = [
+        (c, {"name": contacts[c].name, "seniority_level": contacts[c].seniority.level})
+        for c in ordered
+    ]
+    reach_w: dict[tuple[str, str], float] = {}
+
+    def reach(u: str, v: str, w: float) -> None:
+        if w > 0.0 and w > reach_w.get((u, v), 0.0):
+            reach_w[(u, v)] = w
+
+    lines: dict[tuple[str, str], str] = {}
+    for line in sg.reports_to:
+        u, v = line.manager_id, line.contact_id
+        if not (_in_force(line, at) and u in view_nodes and v in view_nodes):
+            continue
+        solid = line.kind is LineKind.SOLID
+        if solid or (u, v) not in lines:
+            lines[(u, v)] = line.kind.value
+        s = p.solid_line_strength if solid else p.dotted_line_strength
+        reach(u, v, s)
+        reach(v, u, s)
+
+    keep: dict[tuple[str, str], float] = {}
+    against: dict[tuple[str, str], float] = {}
+    for inf in sg.influences:
+        u, v = inf.influencer_id, inf.influenced_id
+        if not (_in_force(inf, at) and u in view_nodes and v in view_nodes):
+            continue
+        if inf.kind is InfluenceKind.OPPOSES:
+            against[(u, v)] = -inf.strength
+        else:
+            w = p.kind_weight.get(inf.kind, 0.0) * inf.strength
+            keep[(u, v)] = 1.0 - (1.0 - keep.get((u, v), 0.0)) * (1.0 - w)
+    support_rows = [(u, v, w) for (u, v), w in keep.items() if w > 0.0]
+    for src, dst, w in support_rows:
+        reach(src, dst, w)
+
+    inter_rows = []
+    for tie in sg.contact_ties:
+        a, b = tie.contact_a, tie.contact_b
+        if a in view_nodes and b in view_nodes and tie.shared > 0:
+            w = _touch(tie.shared, p.touch_strength)
+            inter_rows.append((a, b, {"weight": w, "shared": tie.shared}))
+            reach(a, b, w)
+            reach(b, a, w)
+
+    rep_w: dict[tuple[str, str], float] = {}
+    for k in sg.rep_knows:
+        key = (k.rep_id, k.contact_id)
+        rep_w[key] = max(rep_w.get(key, 0.0), k.strength)
+    for t in sg.rep_ties:
+        key = (t.rep_id, t.contact_id)
+        rep_w[key] = max(rep_w.get(key, 0.0), _touch(t.shared, p.touch_strength))
+    rep_rows = [(r, c, w) for (r, c), w in rep_w.items() if c in view_nodes and w > 0.0]
+    for r, c, w in rep_rows:
+        reach(r, c, w)
+        reach(c, r, w)
+
+    authority = nx.DiGraph()
+    authority.add_nodes_from(node_rows)
+    authority.add_edges_from((u, v, {"line": k}) for (u, v), k in sorted(lines.items()))
+    support = nx.DiGraph()
+    support.add_nodes_from(node_rows)
+    support.add_weighted_edges_from(support_rows)
+    opposition = nx.DiGraph()
+    opposition.add_nodes_from(node_rows)
+    opposition.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(against.items()))
+    interaction = nx.Graph()
+    interaction.add_nodes_from(node_rows)
+    interaction.add_edges_from(inter_rows)
+    rep_ties = nx.Graph()
+    rep_ties.add_nodes_from(node_rows, kind=CONTACT)
+    rep_ties.add_nodes_from(((r.id, {"name": r.name}) for r in sg.reps), kind=REP)
+    rep_ties.add_weighted_edges_from(rep_rows)
+
+    roles: dict[str, dict[str, DealRole]] = {}
+    for role in sg.deal_roles:
+        if _in_force(role, at):
+            roles.setdefault(role.deal_id, {})[role.contact_id] = role
+
+    return StakeholderNetwork(
+        as_of=at,
+        authority=nx.freeze(authority),
+        support=nx.freeze(support),
+        opposition=nx.freeze(opposition),
+        interaction=nx.freeze(interaction),
+        rep_ties=nx.freeze(rep_ties),
+        reach_weights=reach_w,
+        contacts=contacts,
+        active=active,
+        reps=frozenset(r.id for r in sg.reps),
+        engagement={e.contact_id: e for e in sg.engagement},
+        deals={d.id: d for d in sg.deals},
+        roles=roles,
+        source=sg,
+        names={**{c.id: c.name for c in sg.contacts}, **{r.id: r.name for r in sg.reps}},
+    )
+
+
+def _multigraph(sg: StakeholderGraph, at: datetime, active: frozenset[str]) -> Any:
+    g = nx.MultiDiGraph(as_of=at)
+    g.add_nodes_from(
+        (
+            c.id,
+            {
+                "kind": CONTACT,
+                "name": c.name,
+                "title": c.title,
+                "department": c.department,
+                "seniority": c.seniority.value,
+                "seniority_level": c.seniority.level,
+                "account_id": c.account_id,
+                "active": c.id in active,
+            },
+        )
+        for c in sg.contacts
+    )
+    g.add_nodes_from((r.id, {"kind": REP, "name": r.name, "active": True}) for r in sg.reps)
+    g.add_edges_from(
+        (r.contact_id, r.manager_id, "reports_to", {"line": r.kind.value})
+        for r in sg.reports_to
+        if _in_force(r, at)
+    )
+    g.add_edges_from(
+        (
+            i.influencer_id,
+            i.influenced_id,
+            i.kind.value,
+            {
+                "strength": i.strength,
+                "sign": -1 if i.kind is InfluenceKind.OPPOSES else 1,
+                "source": i.source.value,
+            },
+        )
+        for i in sg.influences
+        if _in_force(i, at)
+    )
+    for t in sg.contact_ties:
+        attrs = {"shared": t.shared, "last_at": t.last_at}
+        g.add_edge(t.contact_a, t.contact_b, key="interacts", **attrs)
+        g.add_edge(t.contact_b, t.contact_a, key="interacts", **attrs)
+    g.add_edges_from(
+        (k.rep_id, k.contact_id, "knows", {"strength": k.strength}) for k in sg.rep_knows
+    )
+    g.add_edges_from(
+        (t.rep_id, t.contact_id, "touches", {"shared": t.shared, "last_at": t.last_at})
+        for t in sg.rep_ties
+    )
+    return g

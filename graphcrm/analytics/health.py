@@ -1,0 +1,380 @@
+"""Relationship health: per contact (0-100, band, trend) and per account.
+
+Contact::
+
+    tie(v)    = strongest rep tie of v (StakeholderNetwork.rep_ties weight; 0 if none)
+    health(v) = 100 * (engagement_weight * engagement(v) + tie_weight * tie(v))
+    band      = Good if health >= 60, Fair if >= 40, else Poor
+    trend     = compare rate30 = touches_30d / 30 with
+                ratePrior = (touches_90d - touches_30d) / 60:
+                improving if rate30 > (1 + tol) * ratePrior,
+                declining if rate30 < (1 - tol) * ratePrior, else steady
+
+Account (``HealthParams``)::
+
+    coverage       = sum of PageRank over Fair-or-better contacts / total PageRank
+    multithreading = number of Fair-or-better contacts with a path (any direction,
+                     contact ties only) to one of the top-k decision makers
+    executive      = 1 if a rep has a tie >= executive_tie_min to a Fair-or-better
+                     C-level, VP or economic buyer on an open deal, else 0
+    score          = 100 * (coverage_weight * coverage
+                     + multithreading_weight * min(1, multithreading / target)
+                     + executive_weight * executive)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Any
+
+import networkx as nx
+
+from graphcrm.analytics.graph import REP, StakeholderNetwork
+from graphcrm.analytics.params import HealthParams
+from graphcrm.domain import (
+    Account,
+    ContactEngagement,
+    Model,
+    Role,
+    Seniority,
+)
+from graphcrm.errors import InvalidError, Problem
+
+
+class HealthBand(StrEnum):
+    GOOD = "good"
+    FAIR = "fair"
+    POOR = "poor"
+
+    @property
+    def healthy(self) -> bool:
+        """Fair or better."""
+        return self is not HealthBand.POOR
+
+
+class Trend(StrEnum):
+    IMPROVING = "improving"
+    STEADY = "steady"
+    DECLINING = "declining"
+
+
+class ContactHealth(Model):
+    """One contact's relationship health."""
+
+    contact_id: str
+    score: float
+    band: HealthBand
+    trend: Trend
+    engagement: float
+    tie: float
+    rep_id: str | None
+
+
+def band_of(score: float, params: HealthParams | None = None) -> HealthBand:
+    """The band of a 0-100 health score.
+
+    >>> band_of(60.0), band_of(59.9), band_of(39.99)
+    (<HealthBand.GOOD: 'good'>, <HealthBand.FAIR: 'fair'>, <HealthBand.POOR: 'poor'>)
+    """
+    p = params or HealthParams()
+    if score >= p.good_from:
+        return HealthBand.GOOD
+    return HealthBand.FAIR if score >= p.fair_from else HealthBand.POOR
+
+
+def trend_of(e: ContactEngagement | None, params: HealthParams | None = None) -> Trend:
+    """Improving, steady or declining: the last 30 days' rate against the 60 before.
+
+    >>> from datetime import UTC, datetime
+    >>> t = datetime(2025, 1, 1, tzinfo=UTC)
+    >>> e = ContactEngagement(contact_id="c", touchpoints=6, inbound=0, outbound=6,
+    ...     two_way=0, first_at=t, last_at=t, last_touchpoint_id="t", sentiment_mean=0,
+    ...     touches_30d=1, touches_90d=5)  # 1/30 = 0.033 < 0.75 * 4/60 = 0.05
+    >>> trend_of(e)
+    <Trend.DECLINING: 'declining'>
+    """
+    p = params or HealthParams()
+    if e is None:
+        return Trend.STEADY
+    recent = e.touches_30d / 30.0
+    prior = (e.touches_90d - e.touches_30d) / 60.0
+    if recent > (1.0 + p.trend_tolerance) * prior:
+        return Trend.IMPROVING
+    if recent < (1.0 - p.trend_tolerance) * prior:
+        return Trend.DECLINING
+    return Trend.STEADY
+
+
+def best_rep_ties(rep_ties: Any) -> dict[Any, tuple[str, float]]:
+    """The strongest rep tie of each contact in a rep -- contact graph (ties: lowest rep id)."""
+    best: dict[Any, tuple[str, float]] = {}
+    for u, v, w in rep_ties.edges(data="weight", default=0.0):
+        rep, contact = (u, v) if rep_ties.nodes[u].get("kind") == REP else (v, u)
+        if rep_ties.nodes[rep].get("kind") != REP or w <= 0.0:
+            continue
+        old = best.get(contact)
+        if old is None or w > old[1] or (w == old[1] and rep < old[0]):
+            best[contact] = (rep, float(w))
+    return best
+
+
+def relationship_health(
+    rep_ties: Any,
+    engagement: Mapping[str, float],
+    aggregates: Mapping[str, ContactEngagement],
+    *,
+    params: HealthParams | None = None,
+) -> dict[str, ContactHealth]:
+    """Health 0-100, band and trend for every contact in ``engagement``.
+
+    Parameters
+    ----------
+    rep_ties : networkx.Graph
+        Rep -- contact ties with ``weight`` in ``[0, 1]`` (``StakeholderNetwork.rep_ties``).
+    engagement : mapping
+        Contact -> engagement in ``[0, 1]`` (:func:`.engagement.engagement_scores`).
+    aggregates : mapping
+        Contact -> touchpoint aggregates, for the trend.
+
+    Raises
+    ------
+    InvalidError
+        An engagement outside ``[0, 1]``.
+
+    Examples
+    --------
+    Engagement 0.5 and a 0.8 rep tie: ``100 * (0.7 * 0.5 + 0.3 * 0.8) = 59`` (Fair).
+
+    >>> import networkx as nx
+    >>> G = nx.Graph([("rep", "c", {"weight": 0.8})])
+    >>> G.nodes["rep"]["kind"] = "rep"
+    >>> h = relationship_health(G, {"c": 0.5}, {})["c"]
+    >>> round(h.score, 9), h.band.value, h.rep_id
+    (59.0, 'fair', 'rep')
+    """
+    p = params or HealthParams()
+    bad = [c for c, v in engagement.items() if not 0.0 <= v <= 1.0]
+    if bad:
+        raise InvalidError([Problem(f"engagement[{c}]", "", "must lie in [0, 1]") for c in bad])
+    out: dict[str, ContactHealth] = {}
+    best = best_rep_ties(rep_ties)
+    for c, eng in engagement.items():
+        rep, tie = best.get(c, (None, 0.0))
+        score = 100.0 * (p.engagement_weight * eng + p.tie_weight * tie)
+        out[c] = ContactHealth(
+            contact_id=c,
+            score=score,
+            band=band_of(score, p),
+            trend=trend_of(aggregates.get(c), p),
+            engagement=eng,
+            tie=tie,
+            rep_id=rep,
+        )
+    return out
+
+
+class ExecutiveTie(Model):
+    rep_id: str
+    contact_id: str
+    strength: float
+
+
+class AccountHealth(Model):
+    """Relationship health of one account (see the module formulas)."""
+
+    account_id: str
+    contacts: int
+    score: float
+    band: HealthBand
+    coverage: float
+    multithreading: int
+    threads: tuple[str, ...]
+    top_decision_makers: tuple[str, ...]
+    executive_access: bool
+    executive_ties: tuple[ExecutiveTie, ...]
+
+
+def top_by(scores: Mapping[str, float], k: int) -> list[str]:
+    """The ``k`` highest-scoring keys, ties broken by id."""
+    return sorted(scores, key=lambda c: (-scores[c], c))[:k]
+
+
+def account_health(
+    net: StakeholderNetwork,
+    account_id: str,
+    *,
+    influence: Mapping[str, float],
+    health: Mapping[str, ContactHealth],
+    decision_maker: Mapping[str, float],
+    params: HealthParams | None = None,
+) -> AccountHealth:
+    """Influence-weighted coverage, multithreading and executive access of an account.
+
+    Only the active contacts of ``account_id`` count. ``influence`` is
+    PageRank (:func:`.centrality.influence_rank`), ``decision_maker`` the
+    account-wide likelihood (:func:`.decision.decision_maker_likelihood`
+    without a deal).
+
+    Raises
+    ------
+    InvalidError
+        A score is missing for one of the account's active contacts.
+    """
+    p = params or HealthParams()
+    members = sorted(c for c in net.active if net.contacts[c].account_id == account_id)
+    for name, scores in (
+        ("influence", influence),
+        ("health", health),
+        ("decision_maker", decision_maker),
+    ):
+        missing = [c for c in members if c not in scores]
+        if missing:
+            raise InvalidError([Problem(name, "", f"no score for {', '.join(missing[:5])}")])
+    healthy = {c for c in members if health[c].band.healthy}
+    total = sum(influence[c] for c in members)
+    coverage = sum(influence[c] for c in healthy) / total if total > 0 else 0.0
+
+    top = top_by({c: decision_maker[c] for c in members}, p.top_decision_makers)
+    ties = nx.Graph()
+    ties.add_nodes_from(members)
+    ties.add_edges_from((u, v) for u, v in net.reach.edges() if u in ties and v in ties)
+    reach_top: set[str] = set()
+    for comp in nx.connected_components(ties):
+        if comp & set(top):
+            reach_top |= comp
+    threads = tuple(sorted(healthy & reach_top))
+
+    economic_buyers = {
+        c
+        for d, roles in net.roles.items()
+        if not net.deals[d].stage.is_closed
+        for c, r in roles.items()
+        if Role.ECONOMIC_BUYER in r.roles
+    }
+    execs = [
+        c
+        for c in members
+        if net.contacts[c].seniority in (Seniority.C_LEVEL, Seniority.VP) or c in economic_buyers
+    ]
+    exec_ties = []
+    for c in execs:
+        if not health[c].band.healthy:
+            continue
+        for r, data in sorted(net.rep_ties[c].items()):
+            w = float(data["weight"])
+            if net.rep_ties.nodes[r].get("kind") == REP and w >= p.executive_tie_min:
+                exec_ties.append(ExecutiveTie(rep_id=r, contact_id=c, strength=w))
+    score = 100.0 * (
+        p.coverage_weight * coverage
+        + p.multithreading_weight * min(1.0, len(threads) / p.multithreading_target)
+        + p.executive_weight * (1.0 if exec_ties else 0.0)
+    )
+    return AccountHealth(
+        account_id=account_id,
+        contacts=len(members),
+        score=score,
+        band=band_of(score, p),
+        coverage=coverage,
+        multithreading=len(threads),
+        threads=threads,
+        top_decision_makers=tuple(top),
+        executive_access=bool(exec_ties),
+        executive_ties=tuple(exec_ties),
+    )
+
+
+class AccountHealthRollup(Model):
+    """An account's health together with all its descendants'.
+
+    ``score`` and ``coverage`` are means weighted by active contacts;
+    ``multithreading`` is a sum; ``executive_access`` holds if it holds anywhere.
+    """
+
+    account_id: str
+    accounts: int
+    contacts: int
+    score: float
+    band: HealthBand
+    coverage: float
+    multithreading: int
+    executive_access: bool
+    weakest_account_id: str | None
+
+
+def rollup_account_health(
+    results: Mapping[str, AccountHealth],
+    accounts: Iterable[Account],
+    *,
+    params: HealthParams | None = None,
+) -> dict[str, AccountHealthRollup]:
+    """Roll per-account results up the account hierarchy (``Account.parent_id``).
+
+    Every account in ``accounts`` gets a roll-up over itself and its
+    descendants that have a result (accounts without a result add nothing).
+
+    Raises
+    ------
+    InvalidError
+        A result for an account not in ``accounts``, or a parent cycle.
+
+    Examples
+    --------
+    See ``tests/unit/analytics/test_health.py::test_rollup``.
+    """
+    p = params or HealthParams()
+    accs = {a.id: a for a in accounts}
+    unknown = sorted(set(results) - set(accs))
+    if unknown:
+        raise InvalidError(
+            [Problem(f"results[{a}]", "", "account not in the hierarchy") for a in unknown]
+        )
+    tree = nx.DiGraph()
+    tree.add_nodes_from(accs)
+    tree.add_edges_from(
+        (a.parent_id, a.id)
+        for a in accs.values()
+        if a.parent_id is not None and a.parent_id in accs
+    )
+    if not nx.is_directed_acyclic_graph(tree):
+        raise InvalidError([Problem("accounts", "parent_id", "the hierarchy has a cycle")])
+    out: dict[str, AccountHealthRollup] = {}
+    for a in sorted(accs):
+        group = sorted(({a} | nx.descendants(tree, a)) & set(results))
+        rs = [results[g] for g in group]
+        weight = sum(r.contacts for r in rs)
+
+        def mean(values: list[float], rs: list[AccountHealth] = rs, weight: int = weight) -> float:
+            if weight:
+                return sum(v * r.contacts for v, r in zip(values, rs, strict=True)) / weight
+            return sum(values) / len(values) if values else 0.0
+
+        score = mean([r.score for r in rs])
+        weakest = min(rs, key=lambda r: (r.score, r.account_id)).account_id if rs else None
+        out[a] = AccountHealthRollup(
+            account_id=a,
+            accounts=len(rs),
+            contacts=weight,
+            score=score,
+            band=band_of(score, p),
+            coverage=mean([r.coverage for r in rs]),
+            multithreading=sum(r.multithreading for r in rs),
+            executive_access=any(r.executive_access for r in rs),
+            weakest_account_id=weakest,
+        )
+    return out
+
+
+__all__ = [
+    "AccountHealth",
+    "AccountHealthRollup",
+    "ContactHealth",
+    "ExecutiveTie",
+    "HealthBand",
+    "Trend",
+    "account_health",
+    "band_of",
+    "relationship_health",
+    "rollup_account_health",
+    "trend_of",
+]

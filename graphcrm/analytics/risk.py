@@ -1,0 +1,571 @@
+"""Deal risk 0-100: a sum of explained factors, capped at 100.
+
+Each :class:`RiskFactor` carries a code, its points, a message naming people
+and the evidence (contact ids, edges, touchpoint ids). Every weight and
+threshold lives in :class:`~graphcrm.analytics.params.RiskParams`; the
+formulas are in ``docs/scoring.md``.
+
+Departures and role changes are not in the as-of graph (it holds only the
+current state), so they come in as :class:`StakeholderChange` rows; a contact
+whose status is ``left_company`` with ``status_from`` inside the window counts
+as a departure even without a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from graphcrm.analytics.decision import champion_strength, decision_maker_likelihood
+from graphcrm.analytics.engagement import days_between
+from graphcrm.analytics.graph import StakeholderNetwork
+from graphcrm.analytics.health import top_by
+from graphcrm.analytics.params import RiskParams
+from graphcrm.analytics.scoring import ContactScores, score_contacts
+from graphcrm.domain import (
+    ContactStatus,
+    Deal,
+    DealView,
+    Model,
+    Role,
+    UtcDatetime,
+)
+from graphcrm.errors import InvalidError, NotFoundError, Problem
+
+
+class ChangeKind(StrEnum):
+    DEPARTED = "departed"
+    ROLE_CHANGED = "role_changed"
+    MANAGER_CHANGED = "manager_changed"
+    JOINED = "joined"
+
+
+class StakeholderChange(Model):
+    """A recent change to a stakeholder, for the churn and champion-left factors."""
+
+    contact_id: str
+    at: UtcDatetime
+    kind: ChangeKind
+    detail: str = ""
+
+
+class RiskCode(StrEnum):
+    NO_CHAMPION = "no_champion"
+    CHAMPION_LEFT = "champion_left"
+    WEAK_CHAMPION = "weak_champion"
+    ECONOMIC_BUYER_UNKNOWN = "economic_buyer_unknown"
+    ECONOMIC_BUYER_NOT_ENGAGED = "economic_buyer_not_engaged"
+    CHAMPION_NO_PATH_TO_ECONOMIC_BUYER = "champion_no_path_to_economic_buyer"
+    SINGLE_THREADED = "single_threaded"
+    OPPONENT = "opponent"
+    DECISION_MAKERS_UNCOVERED = "decision_makers_uncovered"
+    STALE_ENGAGEMENT = "stale_engagement"
+    STAKEHOLDER_CHURN = "stakeholder_churn"
+    STAGE_REGRESSION = "stage_regression"
+    CLOSE_DATE_SLIPPED = "close_date_slipped"
+    GRIDLOCK = "gridlock"
+
+
+class EdgeRef(Model):
+    source: str
+    target: str
+    kind: str
+
+
+class Evidence(Model):
+    contact_ids: tuple[str, ...] = ()
+    edges: tuple[EdgeRef, ...] = ()
+    touchpoint_ids: tuple[str, ...] = ()
+
+
+class RiskFactor(Model):
+    code: RiskCode
+    points: float
+    message: str
+    evidence: Evidence = Evidence()
+
+
+class DealRisk(Model):
+    """A deal's risk: ``score = min(100, sum of factor points)``, factors by points."""
+
+    deal_id: str
+    as_of: UtcDatetime
+    score: float
+    factors: tuple[RiskFactor, ...]
+
+    def points(self, code: RiskCode) -> float:
+        """Points of one factor (0 when it did not fire)."""
+        return sum(f.points for f in self.factors if f.code is code)
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    net: StakeholderNetwork
+    deal: Deal
+    scores: ContactScores
+    p: RiskParams
+    committee: tuple[str, ...]  # every contact with a role, departed too
+    active: tuple[str, ...]  # committee members still at the company
+    scope: tuple[str, ...]  # active committee, or the account's contacts if none
+    departed: frozenset[str]  # left (status or a DEPARTED change in the window)
+    changes: tuple[StakeholderChange, ...]  # in the churn window, for the scope
+
+    def name(self, c: str) -> str:
+        return self.net.name(c)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def _days(ctx: _Ctx, at: datetime) -> float:
+    return days_between(at, ctx.net.as_of)
+
+
+def _champion(ctx: _Ctx, strength: dict[str, float]) -> list[RiskFactor]:
+    p = ctx.p
+    roles = ctx.net.roles.get(ctx.deal.id, {})
+    cands = [
+        c
+        for c in ctx.committee
+        if (Role.CHAMPION in roles[c].roles and roles[c].stance >= 0)
+        or roles[c].stance >= p.champion_stance_without_role
+    ]
+    present = [c for c in cands if c not in ctx.departed]
+    gone = [c for c in cands if c in ctx.departed]
+    if not present:
+        if gone:
+            names = ", ".join(ctx.name(c) for c in gone)
+            return [
+                RiskFactor(
+                    code=RiskCode.CHAMPION_LEFT,
+                    points=p.champion_left,
+                    message=f"the champion ({names}) left the company",
+                    evidence=Evidence(contact_ids=tuple(gone)),
+                )
+            ]
+        return [
+            RiskFactor(
+                code=RiskCode.NO_CHAMPION,
+                points=p.no_champion,
+                message=f"no champion on {ctx.deal.name}",
+            )
+        ]
+    best = max(present, key=lambda c: (strength[c], c))
+    if strength[best] < p.weak_champion_below:
+        s = ctx.scores
+        return [
+            RiskFactor(
+                code=RiskCode.WEAK_CHAMPION,
+                points=p.weak_champion,
+                message=(
+                    f"the champion ({ctx.name(best)}) is weak: strength {_fmt(strength[best])} "
+                    f"(stance {roles[best].stance:+d}, influence {_fmt(s.influence_norm[best])}, "
+                    f"engagement {_fmt(s.engagement[best])})"
+                ),
+                evidence=Evidence(contact_ids=(best,)),
+            )
+        ]
+    return []
+
+
+def champion_of(ctx: _Ctx, strength: dict[str, float]) -> str | None:
+    roles = ctx.net.roles.get(ctx.deal.id, {})
+    present = [
+        c
+        for c in ctx.active
+        if c not in ctx.departed
+        and (
+            (Role.CHAMPION in roles[c].roles and roles[c].stance >= 0)
+            or roles[c].stance >= ctx.p.champion_stance_without_role
+        )
+    ]
+    return max(present, key=lambda c: (strength[c], c)) if present else None
+
+
+def _economic_buyer(ctx: _Ctx, dm: dict[str, float], champion: str | None) -> list[RiskFactor]:
+    p = ctx.p
+    roles = ctx.net.roles.get(ctx.deal.id, {})
+    ebs = [c for c in ctx.active if c not in ctx.departed and Role.ECONOMIC_BUYER in roles[c].roles]
+    if not ebs:
+        gone = [
+            c for c in ctx.committee if c in ctx.departed and Role.ECONOMIC_BUYER in roles[c].roles
+        ]
+        msg = (
+            f"the economic buyer ({', '.join(ctx.name(c) for c in gone)}) left the company"
+            if gone
+            else f"no economic buyer is known on {ctx.deal.name}"
+        )
+        return [
+            RiskFactor(
+                code=RiskCode.ECONOMIC_BUYER_UNKNOWN,
+                points=p.economic_buyer_unknown,
+                message=msg,
+                evidence=Evidence(contact_ids=tuple(gone)),
+            )
+        ]
+    eb = max(ebs, key=lambda c: (dm[c], c))
+    out: list[RiskFactor] = []
+    h = ctx.scores.health[eb]
+    if not h.band.healthy:
+        e = ctx.net.engagement.get(eb)
+        last = (
+            f"last touch {_days(ctx, e.last_at):.0f} days ago" if e else "no touchpoint on record"
+        )
+        out.append(
+            RiskFactor(
+                code=RiskCode.ECONOMIC_BUYER_NOT_ENGAGED,
+                points=p.economic_buyer_not_engaged,
+                message=(
+                    f"the economic buyer ({ctx.name(eb)}) is not engaged: health "
+                    f"{h.score:.0f} ({h.band.value}), {last}"
+                ),
+                evidence=Evidence(
+                    contact_ids=(eb,), touchpoint_ids=(e.last_touchpoint_id,) if e else ()
+                ),
+            )
+        )
+    if champion is not None and not ctx.net.contact_reaches(champion, eb):
+        out.append(
+            RiskFactor(
+                code=RiskCode.CHAMPION_NO_PATH_TO_ECONOMIC_BUYER,
+                points=p.champion_no_path_to_economic_buyer,
+                message=(
+                    f"no path from the champion ({ctx.name(champion)}) to the economic "
+                    f"buyer ({ctx.name(eb)})"
+                ),
+                evidence=Evidence(contact_ids=(champion, eb)),
+            )
+        )
+    return out
+
+
+def _single_threaded(ctx: _Ctx) -> list[RiskFactor]:
+    touches = {c: e.touches_90d for c in ctx.scope if (e := ctx.net.engagement.get(c))}
+    total = sum(touches.values())
+    if total == 0:
+        return []
+    top = max(touches, key=lambda c: (touches[c], c))
+    share = touches[top] / total
+    if share < ctx.p.single_threaded_share:
+        return []
+    return [
+        RiskFactor(
+            code=RiskCode.SINGLE_THREADED,
+            points=ctx.p.single_threaded,
+            message=(
+                f"single-threaded: {ctx.name(top)} carries {share:.0%} of the last 90 days' "
+                f"touchpoints ({touches[top]} of {total})"
+            ),
+            evidence=Evidence(
+                contact_ids=(top,), touchpoint_ids=(ctx.net.engagement[top].last_touchpoint_id,)
+            ),
+        )
+    ]
+
+
+def _opponents(ctx: _Ctx) -> list[RiskFactor]:
+    net, p, s = ctx.net, ctx.p, ctx.scores
+    roles = net.roles.get(ctx.deal.id, {})
+    members = set(ctx.active) - ctx.departed
+    near = set(members)
+    ties = net.ties
+    for c in members:
+        near |= set(ties[c]) if c in ties else set()
+    found: list[tuple[str, list[EdgeRef]]] = []
+    for c in sorted(near):
+        if s.influence_norm.get(c, 0.0) < p.opponent_influence_min:
+            continue
+        against = [
+            EdgeRef(source=c, target=v, kind="opposes")
+            for v in sorted(net.opposition.successors(c))
+            if v in members
+        ]
+        hostile = c in roles and (roles[c].stance < 0 or Role.BLOCKER in roles[c].roles)
+        if hostile or against:
+            found.append((c, against))
+    if not found:
+        return []
+    parts = []
+    for c, against in found:
+        stance = f", stance {roles[c].stance:+d}" if c in roles else ""
+        targets = (" opposes " + ", ".join(ctx.name(e.target) for e in against)) if against else ""
+        parts.append(f"{ctx.name(c)} (influence {_fmt(s.influence_norm[c])}{stance}){targets}")
+    return [
+        RiskFactor(
+            code=RiskCode.OPPONENT,
+            points=p.opponent,
+            message="high-influence opponent: " + "; ".join(parts),
+            evidence=Evidence(
+                contact_ids=tuple(c for c, _ in found), edges=tuple(e for _, a in found for e in a)
+            ),
+        )
+    ]
+
+
+def _uncovered(ctx: _Ctx, dm: dict[str, float]) -> list[RiskFactor]:
+    p = ctx.p
+    account = [
+        c for c in sorted(ctx.net.active) if ctx.net.contacts[c].account_id == ctx.deal.account_id
+    ]
+    k = p.scoring.health.top_decision_makers
+    top = top_by({c: dm[c] for c in account}, k)
+    if not top:
+        return []
+    bad = [c for c in top if not ctx.scores.health[c].band.healthy]
+    if not bad:
+        return []
+    who = ", ".join(f"{ctx.name(c)} (health {ctx.scores.health[c].score:.0f})" for c in bad)
+    return [
+        RiskFactor(
+            code=RiskCode.DECISION_MAKERS_UNCOVERED,
+            points=p.decision_makers_uncovered * len(bad) / len(top),
+            message=f"{len(bad)} of the top {len(top)} decision makers are not covered: {who}",
+            evidence=Evidence(contact_ids=tuple(bad)),
+        )
+    ]
+
+
+def _stale(ctx: _Ctx) -> list[RiskFactor]:
+    if ctx.deal.stage.is_closed:
+        return []
+    norm = ctx.p.cadence.stage_norm_days[ctx.deal.stage]
+    aggs = [e for c in ctx.scope if (e := ctx.net.engagement.get(c))]
+    if not aggs:
+        return [
+            RiskFactor(
+                code=RiskCode.STALE_ENGAGEMENT,
+                points=ctx.p.stale_engagement,
+                message=f"no touchpoint on record for {ctx.deal.name} ({ctx.deal.stage.value})",
+            )
+        ]
+    last = max(aggs, key=lambda e: (e.last_at, e.contact_id))
+    days = _days(ctx, last.last_at)
+    if days <= norm:
+        return []
+    return [
+        RiskFactor(
+            code=RiskCode.STALE_ENGAGEMENT,
+            points=ctx.p.stale_engagement * min(1.0, days / norm - 1.0),
+            message=(
+                f"engagement is stale for {ctx.deal.stage.value}: {days:.0f} days since the "
+                f"last touchpoint (with {ctx.name(last.contact_id)}), norm {norm:.0f}"
+            ),
+            evidence=Evidence(
+                contact_ids=(last.contact_id,), touchpoint_ids=(last.last_touchpoint_id,)
+            ),
+        )
+    ]
+
+
+def _churn(ctx: _Ctx) -> list[RiskFactor]:
+    if not ctx.changes:
+        return []
+    n = len(ctx.changes)
+    what = {
+        ChangeKind.DEPARTED: "left the company",
+        ChangeKind.ROLE_CHANGED: "changed role",
+        ChangeKind.MANAGER_CHANGED: "changed manager",
+        ChangeKind.JOINED: "joined",
+    }
+    listed = "; ".join(
+        f"{ctx.name(c.contact_id)} {what[c.kind]} ({c.at.date().isoformat()})" for c in ctx.changes
+    )
+    return [
+        RiskFactor(
+            code=RiskCode.STAKEHOLDER_CHURN,
+            points=min(ctx.p.stakeholder_churn, ctx.p.churn_points_each * n),
+            message=(
+                f"{n} stakeholder change{'s' if n > 1 else ''} in the last "
+                f"{ctx.p.churn_window_days:.0f} days: {listed}"
+            ),
+            evidence=Evidence(contact_ids=tuple(dict.fromkeys(c.contact_id for c in ctx.changes))),
+        )
+    ]
+
+
+def _history(ctx: _Ctx, history: DealView | None) -> list[RiskFactor]:
+    if history is None:
+        return []
+    p, out = ctx.p, []
+    window = [
+        c
+        for c in history.stage_history
+        if 0 <= _days(ctx, c.at) <= p.history_window_days and c.is_backwards
+    ]
+    if window:
+        listed = "; ".join(
+            f"{c.from_stage.value if c.from_stage else '?'} -> {c.to_stage.value} "
+            f"({c.at.date().isoformat()})"
+            for c in window
+        )
+        out.append(
+            RiskFactor(
+                code=RiskCode.STAGE_REGRESSION,
+                points=p.stage_regression,
+                message=f"stage moved backwards: {listed}",
+            )
+        )
+    slips = [
+        c
+        for c in history.close_date_history
+        if 0 <= _days(ctx, c.at) <= p.history_window_days
+        and c.from_date is not None
+        and c.to_date is not None
+        and c.to_date > c.from_date
+    ]
+    if slips:
+        listed = "; ".join(f"{c.from_date} -> {c.to_date}" for c in slips)
+        out.append(
+            RiskFactor(
+                code=RiskCode.CLOSE_DATE_SLIPPED,
+                points=min(p.close_date_slipped, p.close_slip_points_each * len(slips)),
+                message=f"expected close slipped {len(slips)} time(s): {listed}",
+            )
+        )
+    return out
+
+
+def _gridlock(ctx: _Ctx) -> list[RiskFactor]:
+    members = set(ctx.active) - ctx.departed
+    if len(members) < ctx.p.gridlock_min_committee:
+        return []
+    edges = [
+        EdgeRef(source=u, target=v, kind="opposes")
+        for u, v in sorted(ctx.net.opposition.edges())
+        if u in members and v in members
+    ]
+    if len(edges) < ctx.p.gridlock_min_opposing:
+        return []
+    listed = ", ".join(f"{ctx.name(e.source)} -> {ctx.name(e.target)}" for e in edges)
+    return [
+        RiskFactor(
+            code=RiskCode.GRIDLOCK,
+            points=ctx.p.gridlock,
+            message=(
+                f"gridlock: {len(members)} on the committee with {len(edges)} opposing "
+                f"tie{'s' if len(edges) > 1 else ''} ({listed})"
+            ),
+            evidence=Evidence(contact_ids=tuple(sorted(members)), edges=tuple(edges)),
+        )
+    ]
+
+
+def _context(
+    net: StakeholderNetwork,
+    deal_id: str,
+    scores: ContactScores,
+    p: RiskParams,
+    changes: Iterable[StakeholderChange],
+) -> _Ctx:
+    deal = net.deals.get(deal_id)
+    if deal is None:
+        raise NotFoundError("deal", deal_id)
+    committee = tuple(sorted(net.roles.get(deal_id, {})))
+    active = tuple(c for c in committee if c in net.active)
+    scope = active or tuple(
+        c for c in sorted(net.active) if net.contacts[c].account_id == deal.account_id
+    )
+    scope_all = set(committee) | set(scope)
+    in_window: list[StakeholderChange] = []
+    for ch in changes:
+        if ch.contact_id not in net.contacts:
+            raise InvalidError(
+                [Problem(f"changes[{ch.contact_id}]", "contact_id", "unknown contact")]
+            )
+        if ch.contact_id in scope_all and 0 <= _days_at(ch.at, net.as_of) <= p.churn_window_days:
+            in_window.append(ch)
+    seen = {(c.contact_id, c.kind) for c in in_window}
+    for c in committee:
+        contact = net.contacts[c]
+        if (
+            contact.status is ContactStatus.LEFT_COMPANY
+            and contact.status_from is not None
+            and (c, ChangeKind.DEPARTED) not in seen
+            and 0 <= _days_at(contact.status_from, net.as_of) <= p.churn_window_days
+        ):
+            in_window.append(
+                StakeholderChange(contact_id=c, at=contact.status_from, kind=ChangeKind.DEPARTED)
+            )
+    in_window.sort(key=lambda c: (c.at, c.contact_id, c.kind.value))
+    departed = frozenset(
+        [c for c in committee if c not in net.active]
+        + [c.contact_id for c in in_window if c.kind is ChangeKind.DEPARTED]
+    )
+    return _Ctx(net, deal, scores, p, committee, active, scope, departed, tuple(in_window))
+
+
+def _days_at(at: datetime, as_of: datetime) -> float:
+    return days_between(at, as_of)
+
+
+def deal_risk(
+    net: StakeholderNetwork,
+    deal_id: str,
+    *,
+    scores: ContactScores | None = None,
+    history: DealView | None = None,
+    changes: Sequence[StakeholderChange] = (),
+    params: RiskParams | None = None,
+    seed: int = 0,
+) -> DealRisk:
+    """Score one deal's risk, 0 (safe) to 100, with every factor explained.
+
+    Parameters
+    ----------
+    net : StakeholderNetwork
+        From :func:`.graph.build_network`.
+    deal_id : str
+        A deal in ``net``.
+    scores : ContactScores, optional
+        Pre-computed :func:`.scoring.score_contacts` (computed when omitted).
+    history : DealView, optional
+        Stage and close-date history, for regression and slip factors.
+    changes : sequence of StakeholderChange
+        Recent departures and role changes (see the module docstring).
+    params : RiskParams, optional
+    seed : int
+        Passed to :func:`.scoring.score_contacts` when it runs.
+
+    Raises
+    ------
+    NotFoundError
+        ``deal_id`` is not in the network.
+    InvalidError
+        ``history`` is for another deal, or a change names an unknown contact.
+    """
+    p = params or RiskParams()
+    s = scores if scores is not None else score_contacts(net, params=p.scoring, seed=seed)
+    if history is not None and history.deal.id != deal_id:
+        raise InvalidError([Problem("history", "deal", f"history is for {history.deal.id!r}")])
+    ctx = _context(net, deal_id, s, p, changes)
+    dm = decision_maker_likelihood(
+        net,
+        authority=dict(s.authority),
+        influence_norm=dict(s.influence_norm),
+        deal_id=deal_id,
+        params=p.scoring.decision,
+    )
+    strength = champion_strength(
+        net, deal_id, influence_norm=dict(s.influence_norm), engagement=dict(s.engagement)
+    )
+    factors = [
+        *_champion(ctx, strength),
+        *_economic_buyer(ctx, dm, champion_of(ctx, strength)),
+        *_single_threaded(ctx),
+        *_opponents(ctx),
+        *_uncovered(ctx, dm),
+        *_stale(ctx),
+        *_churn(ctx),
+        *_history(ctx, history),
+        *_gridlock(ctx),
+    ]
+    factors.sort(key=lambda f: (-f.points, f.code.value))
+    return DealRisk(
+        deal_id=deal_id,
+        as_of=net.as_of,
+        score=min(100.0, sum(f.points for f in factors)),
+        factors=tuple(factors),
+    )

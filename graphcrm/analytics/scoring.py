@@ -1,0 +1,100 @@
+"""All per-contact scores of a network in one call.
+
+>>> from datetime import UTC, datetime
+>>> from graphcrm.domain import Contact, StakeholderGraph
+>>> sg = StakeholderGraph(as_of=datetime(2025, 1, 1, tzinfo=UTC), accounts=(),
+...     contacts=(Contact(id="a", account_id="A", name="A"),), reports_to=(), influences=(),
+...     deals=(), deal_roles=(), reps=(), rep_knows=(), engagement=(), contact_ties=(),
+...     rep_ties=())
+>>> s = score_contacts(build_network(sg))
+>>> s.influence, s.health["a"].band.value
+({'a': 1.0}, 'poor')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from graphcrm.analytics.centrality import (
+    Method,
+    authority_scores,
+    brokerage,
+    influence_rank,
+    normalise_max,
+)
+from graphcrm.analytics.decision import decision_maker_likelihood
+from graphcrm.analytics.engagement import engagement_scores
+from graphcrm.analytics.graph import StakeholderNetwork, build_network
+from graphcrm.analytics.health import ContactHealth, relationship_health
+from graphcrm.analytics.params import ScoringParams
+
+__all__ = ["ContactScores", "brokerage_graph", "build_network", "score_contacts"]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactScores:
+    """Every deal-independent score of each active contact."""
+
+    influence: Mapping[str, float]
+    """PageRank over support ties in the direction influence flows (sums to 1)."""
+    influence_norm: Mapping[str, float]
+    """``influence / max(influence)``."""
+    brokerage: Mapping[str, float]
+    authority: Mapping[str, float]
+    engagement: Mapping[str, float]
+    health: Mapping[str, ContactHealth]
+    decision_maker: Mapping[str, float]
+    """Account-wide decision-maker likelihood (roles on every open deal)."""
+
+
+def brokerage_graph(net: StakeholderNetwork) -> Any:
+    """The undirected contact graph betweenness runs on (:attr:`StakeholderNetwork.ties`).
+
+    An edge joins two active contacts tied by support, a reporting line or
+    shared touchpoints. Opposition is not a channel and reps are left out
+    (they would broker everything).
+    """
+    return net.ties
+
+
+def score_contacts(
+    net: StakeholderNetwork,
+    *,
+    params: ScoringParams | None = None,
+    seed: int = 0,
+    method: Method = "auto",
+) -> ContactScores:
+    """Influence, brokerage, authority, engagement, health and decision-maker likelihood.
+
+    ``seed`` seeds the betweenness sample on large graphs; ``method`` picks
+    networkx or the sparse implementations (see :mod:`.centrality`).
+    """
+    p = params or ScoringParams()
+    influence = cast(
+        dict[str, float], influence_rank(net.support, params=p.centrality, method=method)
+    )
+    influence_norm = cast(dict[str, float], normalise_max(cast(dict[Hashable, float], influence)))
+    broker = cast(
+        dict[str, float],
+        brokerage(brokerage_graph(net), params=p.centrality, seed=seed, method=method),
+    )
+    authority = cast(dict[str, float], authority_scores(net.authority, params=p.authority))
+    nodes = list(net.support)
+    engagement = engagement_scores(
+        net.engagement, as_of=net.as_of, nodes=nodes, params=p.engagement
+    )
+    health = relationship_health(net.rep_ties, engagement, net.engagement, params=p.health)
+    dm = decision_maker_likelihood(
+        net, authority=authority, influence_norm=influence_norm, params=p.decision
+    )
+    return ContactScores(
+        influence=influence,
+        influence_norm=influence_norm,
+        brokerage=broker,
+        authority=authority,
+        engagement=engagement,
+        health=health,
+        decision_maker=dm,
+    )

@@ -1,0 +1,190 @@
+"""What-if: edit the stakeholder graph, score the deal again, explain the delta.
+
+Edits apply to the :class:`~graphcrm.domain.StakeholderGraph`, not to the
+networkx graphs, so every derived view and score is rebuilt consistently:
+
+- :class:`RemoveContact` -- the contact leaves: status ``left_company`` from
+  ``as_of`` (their deal roles stay, so a departed champion fires
+  ``champion_left``) and a ``departed`` :class:`~.risk.StakeholderChange`;
+- :class:`AddInfluence` / :class:`RemoveInfluence` -- an influence tie;
+- :class:`AddRepKnows` / :class:`RemoveRepKnows` -- one of our reps' ties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from graphcrm.analytics.graph import build_network
+from graphcrm.analytics.params import RiskParams
+from graphcrm.analytics.risk import (
+    ChangeKind,
+    DealRisk,
+    RiskCode,
+    StakeholderChange,
+    deal_risk,
+)
+from graphcrm.domain import (
+    Contact,
+    ContactStatus,
+    DealView,
+    Influence,
+    InfluenceKind,
+    Model,
+    RepKnows,
+    StakeholderGraph,
+)
+from graphcrm.errors import InvalidError, NotFoundError, Problem
+
+
+class RemoveContact(Model):
+    contact_id: str
+
+
+class AddInfluence(Model):
+    influence: Influence
+
+
+class RemoveInfluence(Model):
+    influencer_id: str
+    influenced_id: str
+    kind: InfluenceKind
+
+
+class AddRepKnows(Model):
+    tie: RepKnows
+
+
+class RemoveRepKnows(Model):
+    rep_id: str
+    contact_id: str
+
+
+Edit = RemoveContact | AddInfluence | RemoveInfluence | AddRepKnows | RemoveRepKnows
+
+
+class FactorDelta(Model):
+    code: RiskCode
+    before: float
+    after: float
+    delta: float
+
+
+class WhatIf(Model):
+    """Risk before and after the edits, with the change of every factor that moved."""
+
+    before: DealRisk
+    after: DealRisk
+    delta: float
+    factors: tuple[FactorDelta, ...]
+
+
+def apply_edits(
+    sg: StakeholderGraph, edits: Sequence[Edit], *, as_of: datetime
+) -> tuple[StakeholderGraph, list[StakeholderChange]]:
+    """The edited graph and the stakeholder changes the edits imply.
+
+    Raises
+    ------
+    NotFoundError
+        An edit names a contact, rep or tie that is not there.
+    """
+    contacts: dict[str, Contact] = {c.id: c for c in sg.contacts}
+    influences = list(sg.influences)
+    knows = list(sg.rep_knows)
+    changes: list[StakeholderChange] = []
+    for edit in edits:
+        if isinstance(edit, RemoveContact):
+            if edit.contact_id not in contacts:
+                raise NotFoundError("contact", edit.contact_id)
+            contacts[edit.contact_id] = contacts[edit.contact_id].model_copy(
+                update={"status": ContactStatus.LEFT_COMPANY, "status_from": as_of}
+            )
+            changes.append(
+                StakeholderChange(
+                    contact_id=edit.contact_id, at=as_of, kind=ChangeKind.DEPARTED, detail="what-if"
+                )
+            )
+        elif isinstance(edit, AddInfluence):
+            i = edit.influence
+            influences = [
+                x
+                for x in influences
+                if (x.influencer_id, x.influenced_id, x.kind)
+                != (i.influencer_id, i.influenced_id, i.kind)
+            ]
+            influences.append(i)
+        elif isinstance(edit, RemoveInfluence):
+            key = (edit.influencer_id, edit.influenced_id, edit.kind)
+            kept = [x for x in influences if (x.influencer_id, x.influenced_id, x.kind) != key]
+            if len(kept) == len(influences):
+                raise NotFoundError("influence", " -> ".join(key))
+            influences = kept
+        elif isinstance(edit, AddRepKnows):
+            t = edit.tie
+            knows = [k for k in knows if (k.rep_id, k.contact_id) != (t.rep_id, t.contact_id)]
+            knows.append(t)
+        else:
+            kept_k = [
+                k for k in knows if (k.rep_id, k.contact_id) != (edit.rep_id, edit.contact_id)
+            ]
+            if len(kept_k) == len(knows):
+                raise NotFoundError("rep_knows", f"{edit.rep_id} -> {edit.contact_id}")
+            knows = kept_k
+    edited = sg.model_copy(
+        update={
+            "contacts": tuple(contacts[c.id] for c in sg.contacts),
+            "influences": tuple(influences),
+            "rep_knows": tuple(knows),
+        }
+    )
+    return edited, changes
+
+
+def what_if(
+    sg: StakeholderGraph,
+    deal_id: str,
+    edits: Sequence[Edit],
+    *,
+    as_of: datetime | None = None,
+    history: DealView | None = None,
+    changes: Sequence[StakeholderChange] = (),
+    params: RiskParams | None = None,
+    seed: int = 0,
+) -> WhatIf:
+    """Deal risk before and after ``edits``, with per-factor deltas.
+
+    Raises
+    ------
+    InvalidError
+        No edits.
+    NotFoundError
+        The deal, or something an edit names, is not there.
+    """
+    if not edits:
+        raise InvalidError([Problem("what_if", "edits", "give at least one edit")])
+    p = params or RiskParams()
+    before_net = build_network(sg, as_of=as_of, params=p.scoring.graph)
+    before = deal_risk(before_net, deal_id, history=history, changes=changes, params=p, seed=seed)
+    edited, implied = apply_edits(sg, edits, as_of=before_net.as_of)
+    after_net = build_network(edited, as_of=before_net.as_of, params=p.scoring.graph)
+    after = deal_risk(
+        after_net, deal_id, history=history, changes=[*changes, *implied], params=p, seed=seed
+    )
+    codes = sorted(
+        {f.code for f in before.factors} | {f.code for f in after.factors}, key=lambda c: c.value
+    )
+    deltas = [
+        FactorDelta(
+            code=c,
+            before=before.points(c),
+            after=after.points(c),
+            delta=after.points(c) - before.points(c),
+        )
+        for c in codes
+        if after.points(c) != before.points(c)
+    ]
+    deltas.sort(key=lambda d: (-abs(d.delta), d.code.value))
+    return WhatIf(
+        before=before, after=after, delta=after.score - before.score, factors=tuple(deltas)
+    )

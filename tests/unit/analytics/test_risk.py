@@ -1,0 +1,287 @@
+"""Every risk factor, triggered and not, on the committee of docs/scoring.md."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from graphcrm.analytics import (
+    ChangeKind,
+    DealRisk,
+    RiskCode,
+    RiskParams,
+    StakeholderChange,
+    build_network,
+    deal_risk,
+)
+from graphcrm.domain import (
+    CloseDateChange,
+    DealId,
+    DealView,
+    InfluenceKind,
+    Role,
+    Stage,
+    StageChange,
+    StakeholderGraph,
+)
+from graphcrm.errors import InvalidError, NotFoundError
+from tests.unit.analytics.conftest import AS_OF, GraphBuilder
+
+C = RiskCode
+
+
+def risk(b: GraphBuilder | StakeholderGraph, **kw: object) -> DealRisk:
+    sg = b.build() if isinstance(b, GraphBuilder) else b
+    return deal_risk(build_network(sg), "D1", **kw)  # type: ignore[arg-type]
+
+
+def only(r: DealRisk) -> dict[RiskCode, float]:
+    return {f.code: f.points for f in r.factors}
+
+
+def test_the_healthy_committee_has_no_risk(six: GraphBuilder) -> None:
+    r = risk(six)
+    assert r.score == 0
+    assert r.factors == ()
+
+
+def test_no_champion(six: GraphBuilder) -> None:
+    six.role("D1", "ayse", Role.INFLUENCER, stance=1)  # +1 without the role is no champion
+    r = risk(six)
+    assert only(r) == {C.NO_CHAMPION: 25}
+    assert r.factors[0].message == "no champion on ERP Renewal"
+
+
+def test_champion_left_by_status_and_by_change(six: GraphBuilder) -> None:
+    six.leave("ayse", days_ago=3)
+    r = risk(six)
+    assert r.points(C.CHAMPION_LEFT) == 30
+    assert r.points(C.NO_CHAMPION) == 0
+    assert "the champion (Ayşe Yılmaz) left the company" in [f.message for f in r.factors]
+    assert r.points(C.STAKEHOLDER_CHURN) == 5  # the departure is inside the 90-day window
+    fresh = risk(
+        committee_copy(),
+        changes=[
+            StakeholderChange(
+                contact_id="ayse", at=AS_OF - timedelta(days=1), kind=ChangeKind.DEPARTED
+            )
+        ],
+    )
+    assert fresh.points(C.CHAMPION_LEFT) == 30
+
+
+def committee_copy() -> GraphBuilder:
+    from tests.unit.analytics.conftest import committee
+
+    return committee()
+
+
+def test_weak_champion(six: GraphBuilder) -> None:
+    del six.engagement["ayse"]  # engagement 0 -> strength 0 < 0.10
+    r = risk(six)
+    assert r.points(C.WEAK_CHAMPION) == 15
+    f = next(f for f in r.factors if f.code is C.WEAK_CHAMPION)
+    assert f.message.startswith("the champion (Ayşe Yılmaz) is weak: strength 0.00 (stance +2")
+    assert f.evidence.contact_ids == ("ayse",)
+
+
+def test_economic_buyer_unknown_and_left(six: GraphBuilder) -> None:
+    six.role("D1", "mehmet", Role.DECISION_MAKER, stance=1)
+    assert risk(six).points(C.ECONOMIC_BUYER_UNKNOWN) == 20
+    gone = committee_copy().leave("mehmet")
+    r = risk(gone)
+    f = next(f for f in r.factors if f.code is C.ECONOMIC_BUYER_UNKNOWN)
+    assert f.message == "the economic buyer (Mehmet Öz) left the company"
+
+
+def test_economic_buyer_not_engaged(six: GraphBuilder) -> None:
+    six.engage("mehmet", days_ago=80, touchpoints=4, two_way=3, outbound=1, t30=0, t90=1)
+    del six.knows[("R1", "mehmet")]
+    r = risk(six)
+    f = next(f for f in r.factors if f.code is C.ECONOMIC_BUYER_NOT_ENGAGED)
+    assert f.points == 15
+    assert f.message.startswith("the economic buyer (Mehmet Öz) is not engaged: health ")
+    assert f.message.endswith("(poor), last touch 80 days ago")
+    assert f.evidence.touchpoint_ids == ("tp-mehmet",)
+
+
+def test_no_path_from_champion_to_economic_buyer(six: GraphBuilder) -> None:
+    # cut Ayşe's outgoing channels: her line to Selin, Deniz's line to her, her advice to Selin
+    six.drop_reports("ayse").drop_reports("deniz").drop_influence("ayse", "selin")
+    r = risk(six)
+    f = next(f for f in r.factors if f.code is C.CHAMPION_NO_PATH_TO_ECONOMIC_BUYER)
+    assert f.points == 10
+    assert f.message == "no path from the champion (Ayşe Yılmaz) to the economic buyer (Mehmet Öz)"
+    assert risk(committee_copy()).points(C.CHAMPION_NO_PATH_TO_ECONOMIC_BUYER) == 0
+
+
+def test_single_threaded(six: GraphBuilder) -> None:
+    # Ayşe 60 of 60 + 3 + 4 + 5 + 2 = 74 touches: 81% >= 70%
+    six.engage(
+        "ayse", days_ago=2, touchpoints=70, two_way=60, inbound=10, sentiment=0.6, t30=20, t90=60
+    )
+    r = risk(six)
+    f = next(f for f in r.factors if f.code is C.SINGLE_THREADED)
+    assert f.points == 15
+    assert f.message == (
+        "single-threaded: Ayşe Yılmaz carries 81% of the last 90 days' touchpoints (60 of 74)"
+    )
+
+
+def test_opponent(six: GraphBuilder) -> None:
+    six.role("D1", "deniz", Role.TECHNICAL_BUYER, stance=-2)  # influence 1.00
+    r = risk(six)
+    f = next(f for f in r.factors if f.code is C.OPPONENT)
+    assert f.points == 20
+    assert f.message == "high-influence opponent: Deniz Arslan (influence 1.00, stance -2)"
+    # opposing a committee member through an "opposes" tie also counts; stance +1 or not
+    edge = committee_copy().influence("deniz", "ayse", 0.7, InfluenceKind.OPPOSES)
+    f = next(f for f in risk(edge).factors if f.code is C.OPPONENT)
+    assert f.message.endswith("Deniz Arslan (influence 1.00, stance +1) opposes Ayşe Yılmaz")
+    assert [(e.source, e.target, e.kind) for e in f.evidence.edges] == [
+        ("deniz", "ayse", "opposes")
+    ]
+    # a low-influence opponent (Can, influence 0.42 < 0.5) is not one
+    low = committee_copy().role("D1", "can", Role.INFLUENCER, stance=-2)
+    assert risk(low).points(C.OPPONENT) == 0
+
+
+def test_decision_makers_uncovered(six: GraphBuilder) -> None:
+    del six.engagement["selin"]
+    del six.knows[("R1", "selin")]
+    r = risk(six)
+    f = next(f for f in r.factors if f.code is C.DECISION_MAKERS_UNCOVERED)
+    assert f.points == pytest.approx(15 / 3)  # 1 of the top 3
+    assert f.message == "1 of the top 3 decision makers are not covered: Selin Kaya (health 0)"
+
+
+def test_stale_engagement(six: GraphBuilder) -> None:
+    sg = six.build()
+    later = sg.model_copy(update={"as_of": AS_OF + timedelta(days=8.5)})
+    r = risk(later)
+    # last touch 2 + 8.5 = 10.5 days ago, negotiation norm 7: 20 * (10.5 / 7 - 1) = 10
+    f = next(f for f in r.factors if f.code is C.STALE_ENGAGEMENT)
+    assert f.points == pytest.approx(10.0)
+    assert f.message == (
+        "engagement is stale for negotiation: 10 days since the last "
+        "touchpoint (with Ayşe Yılmaz), norm 7"
+    )
+    much_later = sg.model_copy(update={"as_of": AS_OF + timedelta(days=40)})
+    assert risk(much_later).points(C.STALE_ENGAGEMENT) == 20  # capped at full points
+    six.engagement.clear()
+    assert risk(six).points(C.STALE_ENGAGEMENT) == 20
+
+
+def test_stakeholder_churn(six: GraphBuilder) -> None:
+    changes = [
+        StakeholderChange(
+            contact_id="can", at=AS_OF - timedelta(days=10), kind=ChangeKind.ROLE_CHANGED
+        ),
+        StakeholderChange(
+            contact_id="emre", at=AS_OF - timedelta(days=20), kind=ChangeKind.MANAGER_CHANGED
+        ),
+        StakeholderChange(
+            contact_id="selin", at=AS_OF - timedelta(days=120), kind=ChangeKind.ROLE_CHANGED
+        ),  # outside the window
+    ]
+    r = risk(six, changes=changes)
+    f = next(f for f in r.factors if f.code is C.STAKEHOLDER_CHURN)
+    assert f.points == 10  # 2 x 5
+    assert f.message == (
+        "2 stakeholder changes in the last 90 days: Emre Çelik changed manager "
+        "(2025-05-12); Can Demir changed role (2025-05-22)"
+    )
+    # a third change (a departure from the contact's status) reaches the 15-point cap
+    assert (
+        risk(committee_copy().leave("emre", 5), changes=changes).points(C.STAKEHOLDER_CHURN) == 15
+    )
+    with pytest.raises(InvalidError, match="unknown contact"):
+        risk(
+            six, changes=[StakeholderChange(contact_id="nobody", at=AS_OF, kind=ChangeKind.JOINED)]
+        )
+
+
+def test_stage_regression_and_close_slip(six: GraphBuilder) -> None:
+    deal = six.deals["D1"]
+    S = Stage
+
+    def move(days: float, a: Stage | None, b: Stage) -> StageChange:
+        return StageChange(
+            deal_id=DealId("D1"), at=AS_OF - timedelta(days=days), from_stage=a, to_stage=b
+        )
+
+    def slip(days: float, a: date, b: date) -> CloseDateChange:
+        return CloseDateChange(
+            deal_id=DealId("D1"), at=AS_OF - timedelta(days=days), from_date=a, to_date=b
+        )
+
+    history = DealView(
+        deal=deal,
+        stage_history=(
+            move(200, None, S.PROSPECTING),
+            move(150, S.PROSPECTING, S.NEGOTIATION),
+            move(120, S.NEGOTIATION, S.PROPOSAL),  # backwards, but too old
+            move(40, S.PROPOSAL, S.NEGOTIATION),
+            move(10, S.NEGOTIATION, S.PROPOSAL),
+            move(5, S.PROPOSAL, S.NEGOTIATION),
+        ),
+        close_date_history=(
+            slip(200, date(2025, 1, 31), date(2025, 3, 31)),  # too old
+            slip(20, date(2025, 6, 30), date(2025, 7, 31)),
+            slip(10, date(2025, 7, 31), date(2025, 7, 15)),
+        ),  # pulled in
+    )
+    r = risk(six, history=history)
+    assert r.points(C.STAGE_REGRESSION) == 15
+    assert r.points(C.CLOSE_DATE_SLIPPED) == 5
+    msgs = {f.code: f.message for f in r.factors}
+    assert msgs[C.STAGE_REGRESSION] == "stage moved backwards: negotiation -> proposal (2025-05-22)"
+    assert (
+        msgs[C.CLOSE_DATE_SLIPPED] == "expected close slipped 1 time(s): 2025-06-30 -> 2025-07-31"
+    )
+    calm = DealView(deal=deal, stage_history=history.stage_history[:2], close_date_history=())
+    assert risk(committee_copy(), history=calm).score == 0
+    with pytest.raises(InvalidError, match="history is for"):
+        risk(
+            committee_copy(),
+            history=calm.model_copy(update={"deal": deal.model_copy(update={"id": "D2"})}),
+        )
+
+
+def test_gridlock(six: GraphBuilder) -> None:
+    # Can (influence 0.42: no opponent factor) opposes Emre; 6 on the committee
+    six.influence("can", "emre", 0.5, InfluenceKind.OPPOSES)
+    r = risk(six)
+    assert only(r) == {C.GRIDLOCK: 10}
+    assert r.factors[0].message == (
+        "gridlock: 6 on the committee with 1 opposing tie (Can Demir -> Emre Çelik)"
+    )
+    five = committee_copy().influence("can", "emre", 0.5, InfluenceKind.OPPOSES)
+    del five.roles[("D1", "emre")]  # Emre off the committee: 5 left, the tie is outside it
+    assert risk(five).points(C.GRIDLOCK) == 0
+
+
+def test_total_is_capped_and_params_apply(six: GraphBuilder) -> None:
+    six.role("D1", "ayse", Role.INFLUENCER, stance=1)  # 25
+    six.role("D1", "mehmet", Role.DECISION_MAKER, stance=1)  # 20
+    six.influence("can", "emre", 0.5, InfluenceKind.OPPOSES)  # 10
+    sg = six.build().model_copy(update={"as_of": AS_OF + timedelta(days=30)})  # stale 20
+    changes = [
+        StakeholderChange(contact_id=c, at=AS_OF, kind=ChangeKind.ROLE_CHANGED)
+        for c in ("can", "emre", "selin")
+    ]  # 15
+    r = risk(sg, changes=changes)
+    assert sum(f.points for f in r.factors) > 100
+    assert r.score == 100
+    soft = risk(
+        sg,
+        changes=changes,
+        params=RiskParams(no_champion=0, stale_engagement=0, stakeholder_churn=0, gridlock=0),
+    )
+    assert soft.score == sum(f.points for f in soft.factors) < 100
+
+
+def test_unknown_deal(six: GraphBuilder) -> None:
+    with pytest.raises(NotFoundError):
+        deal_risk(build_network(six.build()), "nope")

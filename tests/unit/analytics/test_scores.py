@@ -1,0 +1,249 @@
+"""Engagement, health, decision-maker likelihood, champion strength, hidden influencers.
+
+``test_worked_example`` pins every number quoted in docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import networkx as nx
+import pytest
+
+from graphcrm.analytics import (
+    AccountHealth,
+    EngagementParams,
+    HealthBand,
+    Trend,
+    account_health,
+    band_of,
+    build_network,
+    champion_strength,
+    decision_maker_likelihood,
+    engagement_parts,
+    engagement_scores,
+    hidden_influencers,
+    percentiles,
+    rollup_account_health,
+    score_contacts,
+    trend_of,
+)
+from graphcrm.domain import Account, AccountId, ContactEngagement
+from graphcrm.errors import InvalidError
+from tests.unit.analytics.conftest import AS_OF, GraphBuilder
+
+
+def agg(b: GraphBuilder, cid: str) -> ContactEngagement:
+    return b.engagement[cid]
+
+
+def test_engagement_by_hand(builder: GraphBuilder) -> None:
+    builder.contact("c").engage(
+        "c",
+        days_ago=15,
+        touchpoints=10,
+        two_way=4,
+        inbound=2,
+        outbound=4,
+        sentiment=-0.2,
+        t30=2,
+        t90=6,
+    )
+    e = agg(builder, "c")
+    parts = engagement_parts(e, as_of=AS_OF)
+    assert parts.recency == pytest.approx(2**-0.5)  # 0.5 ** (15 / 30)
+    assert parts.frequency == pytest.approx(0.5)  # (2 + 0.5 * 4) / 8
+    assert parts.reciprocity == pytest.approx(0.5)  # (4 + 0.5 * 2) / 10
+    assert parts.sentiment == pytest.approx(0.4)  # (-0.2 + 1) / 2
+    # quality 0.4 * 0.5 + 0.3 * 0.5 + 0.3 * 0.4 = 0.47
+    assert parts.engagement == pytest.approx(0.47 * 2**-0.5)
+    # a half-life later, engagement halves
+    later = engagement_scores({"c": e}, as_of=AS_OF + timedelta(days=30))
+    assert later["c"] == pytest.approx(parts.engagement / 2)
+    # half-life 15: recency 0.5, prior-60-day touches weigh 0.25 -> (2 + 1) / 8
+    short = engagement_parts(e, as_of=AS_OF, params=EngagementParams(half_life_days=15))
+    assert (short.recency, short.frequency) == pytest.approx((0.5, 3 / 8))
+
+
+def test_engagement_edges(builder: GraphBuilder) -> None:
+    builder.contact("c").engage(
+        "c", days_ago=-1, touchpoints=30, two_way=30, t30=20, t90=25, sentiment=1.0
+    )
+    e = agg(builder, "c")
+    assert engagement_scores({"c": e}, as_of=AS_OF)["c"] == pytest.approx(1.0)  # all capped
+    assert engagement_scores({}, as_of=AS_OF, nodes=["x"]) == {"x": 0.0}
+    with pytest.raises(InvalidError, match="touches_90d"):
+        engagement_parts(e.model_copy(update={"touches_30d": 26}), as_of=AS_OF)
+    with pytest.raises(InvalidError, match="aware"):
+        engagement_scores({"c": e}, as_of=AS_OF.replace(tzinfo=None))
+    with pytest.raises(ValueError, match="sum to 1"):
+        EngagementParams(frequency_weight=0.5)
+
+
+def test_bands_and_trend(builder: GraphBuilder) -> None:
+    assert [band_of(x) for x in (100, 60, 59.99, 40, 39.99, 0)] == [
+        HealthBand.GOOD,
+        HealthBand.GOOD,
+        HealthBand.FAIR,
+        HealthBand.FAIR,
+        HealthBand.POOR,
+        HealthBand.POOR,
+    ]
+    builder.contact("c")
+    # rate30 = 3/30 = 0.1 vs prior 3/60 = 0.05: 0.1 > 1.25 * 0.05 -> improving
+    builder.engage("c", days_ago=1, touchpoints=6, two_way=6, t30=3, t90=6)
+    assert trend_of(agg(builder, "c")) is Trend.IMPROVING
+    # 2/30 = 0.0667 vs 4/60 = 0.0667 -> steady
+    builder.engage("c", days_ago=1, touchpoints=6, two_way=6, t30=2, t90=6)
+    assert trend_of(agg(builder, "c")) is Trend.STEADY
+    # 1/30 = 0.033 < 0.75 * 5/60 = 0.0625 -> declining
+    builder.engage("c", days_ago=1, touchpoints=6, two_way=6, t30=1, t90=6)
+    assert trend_of(agg(builder, "c")) is Trend.DECLINING
+    assert trend_of(None) is Trend.STEADY
+
+
+def test_worked_example(six: GraphBuilder) -> None:
+    """The numbers of docs/scoring.md, section "Worked example"."""
+    net = build_network(six.build())
+    s = score_contacts(net)
+    # influence: networkx.pagerank on the reversed support graph
+    ref = nx.pagerank(net.support.reverse(), weight="weight", tol=1e-12)
+    assert s.influence == pytest.approx(ref, abs=1e-9)
+    assert {c: round(v, 4) for c, v in s.influence.items()} == {
+        "ayse": 0.1509,
+        "can": 0.1206,
+        "deniz": 0.2906,
+        "emre": 0.1966,
+        "mehmet": 0.0940,
+        "selin": 0.1473,
+    }
+    assert s.influence_norm["deniz"] == 1.0
+    # authority: 0.5 / (1 + depth) + 0.5 * span / 5
+    assert s.authority == pytest.approx(
+        {
+            "mehmet": 0.5 + 0.5,
+            "selin": 0.25 + 0.5 * 2 / 5,
+            "can": 0.25 + 0.5 / 5,
+            "ayse": 0.5 / 3 + 0.5 / 5,
+            "deniz": 0.125,
+            "emre": 0.5 / 3,
+        }
+    )
+    # Ayşe: recency 0.5^(2/30) = 0.954842, quality 0.4 * 6.5/8 + 0.3 * 0.9 + 0.3 * 0.8 = 0.835
+    assert s.engagement["ayse"] == pytest.approx(0.5 ** (2 / 30) * 0.835)
+    # health 100 * (0.7 * 0.797293 + 0.3 * 0.9) = 82.81 -> Good
+    assert s.health["ayse"].score == pytest.approx(100 * (0.7 * 0.5 ** (2 / 30) * 0.835 + 0.27))
+    assert s.health["ayse"].band is HealthBand.GOOD
+    # Mehmet: 0.5^(5/30) * (0.4 * 2.5/8 + 0.3 * 0.75 + 0.3 * 0.6) = 0.890899 * 0.53
+    assert s.engagement["mehmet"] == pytest.approx(0.5 ** (5 / 30) * 0.53)
+    assert s.health["mehmet"].score == pytest.approx(100 * (0.7 * 0.5 ** (1 / 6) * 0.53 + 0.21))
+    assert s.health["mehmet"].band is HealthBand.FAIR
+    # Can: 0.5^(20/30) * (0.4 * 1.5/8 + 0 + 0.3 * 0.5) = 0.629961 * 0.225, tie 0.4 -> 21.92 Poor
+    assert s.health["can"].score == pytest.approx(100 * (0.7 * 0.5 ** (2 / 3) * 0.225 + 0.12))
+    assert s.health["can"].band is HealthBand.POOR
+    assert s.health["emre"].score == 0.0
+    # decision-maker likelihood on D1: Mehmet 0.4 * 1 + 0.35 * 1 + 0.25 * 0.3235
+    dm = decision_maker_likelihood(
+        net, authority=dict(s.authority), influence_norm=dict(s.influence_norm), deal_id="D1"
+    )
+    assert dm["mehmet"] == pytest.approx(0.75 + 0.25 * s.influence_norm["mehmet"])
+    assert dm["selin"] == pytest.approx(0.4 + 0.35 * 0.45 + 0.25 * s.influence_norm["selin"])
+    assert sorted(dm, key=lambda c: -dm[c])[:3] == ["mehmet", "selin", "deniz"]
+    assert dm == pytest.approx(s.decision_maker)  # one open deal: the same roles
+    # champion strength: Ayşe stance +2 -> 1 * 0.5194 * 0.7973
+    ch = champion_strength(
+        net, "D1", influence_norm=dict(s.influence_norm), engagement=dict(s.engagement)
+    )
+    assert ch["ayse"] == pytest.approx(s.influence_norm["ayse"] * s.engagement["ayse"])
+    assert round(ch["ayse"], 4) == 0.4141
+    assert ch["can"] == 0.0  # stance 0
+    # account health: coverage = PageRank of Ayşe, Deniz, Mehmet, Selin
+    h = account_health(
+        net, "ACC-1", influence=s.influence, health=s.health, decision_maker=s.decision_maker
+    )
+    cov = sum(s.influence[c] for c in ("ayse", "deniz", "mehmet", "selin"))
+    assert h.coverage == pytest.approx(cov)
+    assert h.threads == ("ayse", "deniz", "mehmet", "selin")
+    assert h.executive_access
+    assert [(t.rep_id, t.contact_id) for t in h.executive_ties] == [
+        ("R1", "mehmet"),
+        ("R1", "selin"),
+    ]
+    assert h.score == pytest.approx(100 * (0.5 * cov + 0.25 * 1 + 0.25 * 1))
+    assert round(h.score, 2) == 84.14
+    # hidden influencers: Deniz (influence pct 1, formal pct 0), Emre (0.8 vs 0.2)
+    hidden = hidden_influencers(s.influence, s.authority)
+    assert [(x.contact_id, round(x.gap, 6)) for x in hidden] == [("deniz", 1.0), ("emre", 0.6)]
+
+
+def test_account_health_without_executive_access(six: GraphBuilder) -> None:
+    six.knows = {k: v for k, v in six.knows.items() if k[1] not in ("mehmet", "selin")}
+    net = build_network(six.build())
+    s = score_contacts(net)
+    h = account_health(
+        net, "ACC-1", influence=s.influence, health=s.health, decision_maker=s.decision_maker
+    )
+    assert not h.executive_access
+    assert h.executive_ties == ()
+    with pytest.raises(InvalidError, match="no score"):
+        account_health(net, "ACC-1", influence={}, health=s.health, decision_maker=s.decision_maker)
+
+
+def test_hidden_by_hand() -> None:
+    infl = {"a": 0.4, "b": 0.3, "c": 0.2, "d": 0.1}  # pct a 1, b 2/3, c 1/3, d 0
+    formal = {"a": 0.1, "b": 0.9, "c": 0.5, "d": 0.7}  # pct a 0, b 1, c 1/3, d 2/3
+    assert percentiles(formal) == pytest.approx({"a": 0, "b": 1, "c": 1 / 3, "d": 2 / 3})
+    assert [h.contact_id for h in hidden_influencers(infl, formal)] == ["a"]
+    with pytest.raises(InvalidError, match="differ"):
+        hidden_influencers(infl, {"a": 1.0})
+
+
+def _result(
+    aid: str, contacts: int, score: float, cov: float, mt: int, exec_: bool
+) -> AccountHealth:
+    return AccountHealth(
+        account_id=aid,
+        contacts=contacts,
+        score=score,
+        band=band_of(score),
+        coverage=cov,
+        multithreading=mt,
+        threads=(),
+        top_decision_makers=(),
+        executive_access=exec_,
+        executive_ties=(),
+    )
+
+
+def test_rollup() -> None:
+    accounts = [
+        Account(id=AccountId("P"), name="Holding"),
+        Account(id=AccountId("C1"), name="A", parent_id=AccountId("P")),
+        Account(id=AccountId("C2"), name="B", parent_id=AccountId("P")),
+        Account(id=AccountId("G"), name="G", parent_id=AccountId("C1")),
+    ]
+    results = {
+        "P": _result("P", 5, 50, 0.5, 1, False),
+        "C1": _result("C1", 4, 80, 0.8, 2, False),
+        "C2": _result("C2", 1, 30, 0.2, 0, True),
+    }
+    r = rollup_account_health(results, accounts)
+    # P: contacts 10; score (5*50 + 4*80 + 1*30) / 10 = 60; coverage (2.5 + 3.2 + 0.2) / 10
+    assert r["P"].contacts == 10
+    assert r["P"].accounts == 3
+    assert r["P"].score == pytest.approx(60.0)
+    assert r["P"].band is HealthBand.GOOD
+    assert r["P"].coverage == pytest.approx(0.59)
+    assert (r["P"].multithreading, r["P"].executive_access) == (3, True)
+    assert r["P"].weakest_account_id == "C2"
+    assert r["C1"].score == 80
+    assert r["G"].accounts == 0
+    assert r["G"].weakest_account_id is None
+    with pytest.raises(InvalidError, match="not in the hierarchy"):
+        rollup_account_health({"X": results["P"]}, accounts)
+    cyc = [
+        Account(id=AccountId("A"), name="A", parent_id=AccountId("B")),
+        Account(id=AccountId("B"), name="B", parent_id=AccountId("A")),
+    ]
+    with pytest.raises(InvalidError, match="cycle"):
+        rollup_account_health({}, cyc)
