@@ -1,0 +1,312 @@
+"""Conversions between domain models and SQLite rows. No SQL runs here.
+
+Each table has a column list (``*_COLUMNS``), an encoder producing the tuple
+of parameters in that order and a decoder taking a row selected in that order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from graphcrm.domain import (
+    Account,
+    CloseDateChange,
+    Contact,
+    ContactStatus,
+    Deal,
+    DealRole,
+    Direction,
+    Influence,
+    InfluenceKind,
+    InfluenceSource,
+    LineKind,
+    Rep,
+    RepKnows,
+    ReportsTo,
+    Role,
+    Seniority,
+    Stage,
+    StageChange,
+    Touchpoint,
+)
+from graphcrm.domain.enums import TouchpointKind
+from graphcrm.domain.text import tr_fold, tr_sort_key
+from graphcrm.store.intervals import ContactStatusSpan
+
+Row = Sequence[Any]
+
+FAR_FUTURE = "9999-12-31T23:59:59.999999Z"
+"""Stands for "the present": later than every stored time."""
+
+
+# --- scalars ------------------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)
+def ts(value: datetime) -> str:
+    """A fixed-width UTC string whose text order is time order (cached: batches repeat times)."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def ts_or_none(value: datetime | None) -> str | None:
+    return None if value is None else ts(value)
+
+
+@lru_cache(maxsize=65536)
+def parse_ts(text: str) -> datetime:
+    """An aware UTC datetime from :func:`ts` output."""
+    return datetime.fromisoformat(text)
+
+
+def parse_ts_or_none(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def as_of_param(as_of: datetime | None) -> str:
+    """The bound used for "in force at": the instant, or :data:`FAR_FUTURE` for now."""
+    return FAR_FUTURE if as_of is None else ts(as_of)
+
+
+def minor_units(amount: Decimal) -> int:
+    """Exact integer cents; the domain allows at most two decimal places."""
+    return int(amount.scaleb(2))
+
+
+def from_minor_units(value: int) -> Decimal:
+    return Decimal(value).scaleb(-2)
+
+
+def date_or_none(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def ids_param(ids: object) -> str:
+    """Many ids as one JSON array parameter, read in SQL with ``json_each(?)``."""
+    return json.dumps(list(ids))  # type: ignore[call-overload]
+
+
+# --- accounts, reps, contacts -------------------------------------------------------
+
+ACCOUNT_COLUMNS = (
+    "id", "name", "name_fold", "name_key", "sector", "country", "territory", "owner_id",
+    "parent_id",
+)
+
+
+def encode_account(a: Account) -> tuple[Any, ...]:
+    return (
+        a.id, a.name, tr_fold(a.name), tr_sort_key(a.name), a.sector, a.country, a.territory,
+        a.owner_id, a.parent_id,
+    )
+
+
+def decode_account(r: Row) -> Account:
+    return Account(
+        id=r[0], name=r[1], sector=r[4], country=r[5], territory=r[6], owner_id=r[7],
+        parent_id=r[8],
+    )
+
+
+REP_COLUMNS = ("id", "name", "name_fold", "name_key", "email", "territory")
+
+
+def encode_rep(r: Rep) -> tuple[Any, ...]:
+    return (r.id, r.name, tr_fold(r.name), tr_sort_key(r.name), r.email, r.territory)
+
+
+def decode_rep(r: Row) -> Rep:
+    return Rep(id=r[0], name=r[1], email=r[4], territory=r[5])
+
+
+CONTACT_COLUMNS = (
+    "id", "account_id", "name", "name_fold", "name_key", "title", "department", "seniority",
+    "email", "phone", "linkedin_url",
+)
+
+
+def encode_contact(c: Contact) -> tuple[Any, ...]:
+    return (
+        c.id, c.account_id, c.name, tr_fold(c.name), tr_sort_key(c.name), c.title, c.department,
+        c.seniority, c.email, c.phone, c.linkedin_url,
+    )
+
+
+def decode_contact(r: Row, status: str | None = None, status_from: str | None = None) -> Contact:
+    """A contact; ``status`` and ``status_from`` come from its status interval."""
+    return Contact(
+        id=r[0], account_id=r[1], name=r[2], title=r[5], department=r[6],
+        seniority=Seniority(r[7]), email=r[8], phone=r[9], linkedin_url=r[10],
+        status=ContactStatus(status) if status is not None else ContactStatus.ACTIVE,
+        status_from=parse_ts_or_none(status_from),
+    )
+
+
+# --- deals ------------------------------------------------------------------------
+
+DEAL_COLUMNS = (
+    "id", "account_id", "name", "name_fold", "name_key", "amount_minor", "currency", "stage",
+    "expected_close", "competitors", "loss_reason", "owner_id",
+)
+
+
+def encode_deal(d: Deal) -> tuple[Any, ...]:
+    return (
+        d.id, d.account_id, d.name, tr_fold(d.name), tr_sort_key(d.name),
+        minor_units(d.amount), d.currency, d.stage,
+        d.expected_close.isoformat() if d.expected_close is not None else None,
+        json.dumps(list(d.competitors)), d.loss_reason, d.owner_id,
+    )
+
+
+def decode_deal(r: Row) -> Deal:
+    return Deal(
+        id=r[0], account_id=r[1], name=r[2], amount=from_minor_units(r[5]), currency=r[6],
+        stage=Stage(r[7]), expected_close=date_or_none(r[8]),
+        competitors=tuple(json.loads(r[9])), loss_reason=r[10], owner_id=r[11],
+    )
+
+
+STAGE_CHANGE_COLUMNS = ("deal_id", "at", "from_stage", "to_stage")
+
+
+def encode_stage_change(s: StageChange) -> tuple[Any, ...]:
+    return (
+        s.deal_id, ts(s.at), s.from_stage.value if s.from_stage is not None else None,
+        s.to_stage,
+    )
+
+
+def decode_stage_change(r: Row) -> StageChange:
+    return StageChange(
+        deal_id=r[0], at=parse_ts(r[1]), from_stage=Stage(r[2]) if r[2] is not None else None,
+        to_stage=Stage(r[3]),
+    )
+
+
+CLOSE_DATE_CHANGE_COLUMNS = ("deal_id", "at", "from_date", "to_date")
+
+
+def encode_close_date_change(c: CloseDateChange) -> tuple[Any, ...]:
+    return (
+        c.deal_id, ts(c.at),
+        c.from_date.isoformat() if c.from_date is not None else None,
+        c.to_date.isoformat() if c.to_date is not None else None,
+    )
+
+
+def decode_close_date_change(r: Row) -> CloseDateChange:
+    return CloseDateChange(
+        deal_id=r[0], at=parse_ts(r[1]), from_date=date_or_none(r[2]), to_date=date_or_none(r[3])
+    )
+
+
+# --- edges --------------------------------------------------------------------------
+
+REP_KNOWS_COLUMNS = ("rep_id", "contact_id", "strength")
+
+
+def encode_rep_knows(k: RepKnows) -> tuple[Any, ...]:
+    return (k.rep_id, k.contact_id, k.strength)
+
+
+def decode_rep_knows(r: Row) -> RepKnows:
+    return RepKnows(rep_id=r[0], contact_id=r[1], strength=r[2])
+
+
+TOUCHPOINT_COLUMNS = (
+    "id", "account_id", "kind", "direction", "at", "contact_ids", "rep_ids", "deal_id",
+    "sentiment", "summary",
+)
+
+
+def encode_touchpoint(t: Touchpoint) -> tuple[Any, ...]:
+    return (
+        t.id, t.account_id, t.kind, t.direction, ts(t.at),
+        json.dumps(list(t.contact_ids)), json.dumps(list(t.rep_ids)), t.deal_id, t.sentiment,
+        t.summary,
+    )
+
+
+def decode_touchpoint(r: Row) -> Touchpoint:
+    return Touchpoint(
+        id=r[0], account_id=r[1], kind=TouchpointKind(r[2]), direction=Direction(r[3]),
+        at=parse_ts(r[4]), contact_ids=tuple(json.loads(r[5])), rep_ids=tuple(json.loads(r[6])),
+        deal_id=r[7], sentiment=r[8], summary=r[9],
+    )
+
+
+# --- intervals: the id column first, then the fields, then valid_from/valid_to -------
+
+REPORTS_TO_COLUMNS = ("contact_id", "manager_id", "kind", "valid_from", "valid_to")
+
+
+def encode_reports_to(x: ReportsTo) -> tuple[Any, ...]:
+    return (
+        x.contact_id, x.manager_id, x.kind, ts_or_none(x.valid_from),
+        ts_or_none(x.valid_to),
+    )
+
+
+def decode_reports_to(r: Row) -> ReportsTo:
+    return ReportsTo(
+        contact_id=r[0], manager_id=r[1], kind=LineKind(r[2]), valid_from=parse_ts(r[3]),
+        valid_to=parse_ts_or_none(r[4]),
+    )
+
+
+INFLUENCE_COLUMNS = (
+    "influencer_id", "influenced_id", "kind", "strength", "source", "valid_from", "valid_to",
+)
+
+
+def encode_influence(x: Influence) -> tuple[Any, ...]:
+    return (
+        x.influencer_id, x.influenced_id, x.kind, x.strength, x.source,
+        ts_or_none(x.valid_from), ts_or_none(x.valid_to),
+    )
+
+
+def decode_influence(r: Row) -> Influence:
+    return Influence(
+        influencer_id=r[0], influenced_id=r[1], kind=InfluenceKind(r[2]), strength=r[3],
+        source=InfluenceSource(r[4]), valid_from=parse_ts(r[5]), valid_to=parse_ts_or_none(r[6]),
+    )
+
+
+DEAL_ROLE_COLUMNS = (
+    "deal_id", "contact_id", "roles", "is_primary", "stance", "valid_from", "valid_to",
+)
+
+
+def encode_deal_role(x: DealRole) -> tuple[Any, ...]:
+    return (
+        x.deal_id, x.contact_id, json.dumps(sorted(r.value for r in x.roles)), int(x.is_primary),
+        x.stance, ts_or_none(x.valid_from), ts_or_none(x.valid_to),
+    )
+
+
+def decode_deal_role(r: Row) -> DealRole:
+    return DealRole(
+        deal_id=r[0], contact_id=r[1], roles=frozenset(Role(v) for v in json.loads(r[2])),
+        is_primary=bool(r[3]), stance=r[4], valid_from=parse_ts(r[5]),
+        valid_to=parse_ts_or_none(r[6]),
+    )
+
+
+STATUS_COLUMNS = ("contact_id", "status", "valid_from", "valid_to")
+
+
+def encode_status(x: ContactStatusSpan) -> tuple[Any, ...]:
+    return (x.contact_id, x.status, ts_or_none(x.valid_from), ts_or_none(x.valid_to))
+
+
+def decode_status(r: Row) -> ContactStatusSpan:
+    return ContactStatusSpan(
+        contact_id=r[0], status=ContactStatus(r[1]), valid_from=parse_ts(r[2]),
+        valid_to=parse_ts_or_none(r[3]),
+    )

@@ -1,0 +1,375 @@
+"""Account hierarchy, rollups and the stakeholder graph: the SQLite read side of the graph."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from graphcrm.domain import (
+    Account,
+    AccountId,
+    AccountRollup,
+    ContactEngagement,
+    ContactId,
+    ContactTie,
+    Deal,
+    PipelineBucket,
+    RepId,
+    RepTie,
+    Stage,
+    StakeholderGraph,
+)
+from graphcrm.errors import NotFoundError
+from graphcrm.store.sqlite import codec, tables
+from graphcrm.store.sqlite.codec import ids_param
+from graphcrm.store.sqlite.lookup import IN_IDS
+from graphcrm.store.sqlite.reads import (
+    ACTIVE_AT,
+    CONTACT_SELECT,
+    CONTACT_SOURCE,
+    decode_contact_with_status,
+    prefixed,
+)
+
+MAX_DEPTH = 10_000
+"""Guard for the recursive hierarchy queries (validation keeps parents acyclic)."""
+
+_ACCOUNT_A = prefixed("a", codec.ACCOUNT_COLUMNS)
+
+_ANCESTORS = f"""
+WITH RECURSIVE up(id, depth) AS (
+    SELECT parent_id, 1 FROM accounts WHERE id = ? AND parent_id IS NOT NULL
+    UNION ALL
+    SELECT a.parent_id, up.depth + 1 FROM accounts a JOIN up ON a.id = up.id
+    WHERE a.parent_id IS NOT NULL AND up.depth < {MAX_DEPTH}
+)
+SELECT {_ACCOUNT_A} FROM accounts a JOIN up ON a.id = up.id ORDER BY up.depth
+"""  # noqa: S608 - constants only
+
+_DESCENDANTS = f"""
+WITH RECURSIVE down(id, depth) AS (
+    SELECT id, 1 FROM accounts WHERE parent_id = ?
+    UNION ALL
+    SELECT a.id, down.depth + 1 FROM accounts a JOIN down ON a.parent_id = down.id
+    WHERE down.depth < {MAX_DEPTH}
+)
+SELECT {_ACCOUNT_A} FROM accounts a JOIN down ON a.id = down.id
+ORDER BY down.depth, a.name_key, a.id
+"""  # noqa: S608 - constants only
+
+_SUBTREE = f"""
+WITH RECURSIVE sub(id, depth) AS (
+    SELECT ?, 0
+    UNION ALL
+    SELECT a.id, sub.depth + 1 FROM accounts a JOIN sub ON a.parent_id = sub.id
+    WHERE sub.depth < {MAX_DEPTH}
+)"""  # noqa: S608 - constants only
+
+# A deal's stage and expected close at :t (named parameters :present, :t);
+# a NULL stage means the deal did not exist yet.
+_DEAL_AT = """
+    CASE WHEN :present THEN d.stage ELSE (
+        SELECT sc.to_stage FROM stage_changes sc WHERE sc.deal_id = d.id AND sc.at <= :t
+        ORDER BY sc.at DESC LIMIT 1) END AS stage_at,
+    CASE WHEN :present THEN d.expected_close
+        WHEN EXISTS (SELECT 1 FROM close_date_changes c WHERE c.deal_id = d.id AND c.at <= :t)
+        THEN (SELECT c.to_date FROM close_date_changes c WHERE c.deal_id = d.id AND c.at <= :t
+              ORDER BY c.at DESC LIMIT 1)
+        WHEN EXISTS (SELECT 1 FROM close_date_changes c WHERE c.deal_id = d.id)
+        THEN (SELECT c.from_date FROM close_date_changes c WHERE c.deal_id = d.id
+              ORDER BY c.at LIMIT 1)
+        ELSE d.expected_close END AS close_at
+"""
+
+
+def _require_account(conn: sqlite3.Connection, account_id: str) -> None:
+    if conn.execute("SELECT 1 FROM accounts WHERE id = ?", (account_id,)).fetchone() is None:
+        raise NotFoundError("account", account_id)
+
+
+def ancestors(conn: sqlite3.Connection, account_id: AccountId) -> tuple[Account, ...]:
+    _require_account(conn, account_id)
+    return tuple(codec.decode_account(r) for r in conn.execute(_ANCESTORS, (account_id,)))
+
+
+def descendants(conn: sqlite3.Connection, account_id: AccountId) -> tuple[Account, ...]:
+    _require_account(conn, account_id)
+    return tuple(codec.decode_account(r) for r in conn.execute(_DESCENDANTS, (account_id,)))
+
+
+def rollup(
+    conn: sqlite3.Connection, account_id: AccountId, *, as_of: datetime | None
+) -> AccountRollup:
+    _require_account(conn, account_id)
+    t = codec.as_of_param(as_of)
+    present = as_of is None
+    count_sql = f"{_SUBTREE} SELECT COUNT(*) FROM sub"  # noqa: S608 - constants
+    accounts: int = conn.execute(count_sql, (account_id,)).fetchone()[0]
+    contacts: int = conn.execute(
+        f"{_SUBTREE} SELECT COUNT(*) FROM contacts c "  # noqa: S608 - constants
+        f"JOIN contact_status s ON s.contact_id = c.id AND {ACTIVE_AT} "
+        "WHERE c.account_id IN (SELECT id FROM sub) AND s.status = 'active'",
+        (account_id, t, t),
+    ).fetchone()[0]
+    # The CTE's ? is parameter 1; the bound must not reuse ?1 here, so bind positionally.
+    rows = conn.execute(
+        f"{_SUBTREE} SELECT stage_at, currency, COUNT(*), SUM(amount_minor) FROM ("  # noqa: S608 - constants
+        "  SELECT d.currency, d.amount_minor, "
+        "  CASE WHEN ? THEN d.stage ELSE ("
+        "    SELECT sc.to_stage FROM stage_changes sc WHERE sc.deal_id = d.id AND sc.at <= ?"
+        "    ORDER BY sc.at DESC LIMIT 1) END AS stage_at "
+        "  FROM deals d WHERE d.account_id IN (SELECT id FROM sub)) "
+        "WHERE stage_at IS NOT NULL AND stage_at NOT IN ('closed_won', 'closed_lost') "
+        "GROUP BY stage_at, currency",
+        (account_id, present, t),
+    ).fetchall()
+    buckets = sorted(
+        (
+            PipelineBucket(
+                stage=Stage(r[0]), currency=r[1], deals=r[2], amount=codec.from_minor_units(r[3])
+            )
+            for r in rows
+        ),
+        key=lambda b: (b.stage.order, b.currency),
+    )
+    return AccountRollup(
+        account_id=account_id,
+        as_of=as_of,
+        accounts=accounts,
+        contacts=contacts,
+        open_deals=sum(b.deals for b in buckets),
+        pipeline=tuple(buckets),
+    )
+
+
+# --- the stakeholder graph ----------------------------------------------------------
+
+
+def _active(alias: str) -> str:
+    return f"{alias}.valid_from <= ? AND ({alias}.valid_to IS NULL OR {alias}.valid_to > ?)"
+
+
+def _deals_at(
+    conn: sqlite3.Connection, account_ids: str, present: bool, t: str
+) -> list[Deal]:
+    sql = (
+        f"SELECT * FROM (SELECT {prefixed('d', codec.DEAL_COLUMNS)}, {_DEAL_AT} "  # noqa: S608 - constants
+        "FROM deals d WHERE d.account_id IN (SELECT value FROM json_each(:ids))) "
+        "WHERE stage_at IS NOT NULL ORDER BY id"
+    )
+    n = len(codec.DEAL_COLUMNS)
+    deals = []
+    for r in conn.execute(sql, {"present": present, "t": t, "ids": account_ids}):
+        deal = codec.decode_deal(r[:n])
+        deals.append(
+            deal.model_copy(
+                update={"stage": Stage(r[n]), "expected_close": codec.date_or_none(r[n + 1])}
+            )
+        )
+    return deals
+
+
+def stakeholder_graph(
+    conn: sqlite3.Connection,
+    account_id: AccountId,
+    *,
+    as_of: datetime | None,
+    include_family: bool,
+) -> StakeholderGraph:
+    """See :meth:`graphcrm.store.port.GraphStore.stakeholder_graph`.
+
+    Reporting lines, influence edges and deal roles are included when both
+    ends are in the graph; reps are those who know or touched its contacts or
+    own its deals.
+    """
+    _require_account(conn, account_id)
+    t = codec.as_of_param(as_of)
+    present = as_of is None
+    family: list[Account] = [codec.decode_account(
+        conn.execute(
+            f"SELECT {tables.ACCOUNTS.select_list} FROM accounts WHERE id = ?",  # noqa: S608 - constants
+            (account_id,),
+        ).fetchone()
+    )]
+    if include_family:
+        family += ancestors(conn, account_id) + descendants(conn, account_id)
+    family.sort(key=lambda a: a.id)
+    account_ids = ids_param(a.id for a in family)
+
+    contacts = [
+        decode_contact_with_status(r)
+        for r in conn.execute(
+            f"SELECT {CONTACT_SELECT} FROM {CONTACT_SOURCE} "  # noqa: S608 - constants
+            f"WHERE c.account_id {IN_IDS} ORDER BY c.id",
+            (t, t, account_ids),
+        )
+    ]
+    members = {c.id for c in contacts}
+    cids = ids_param(members)
+
+    lines = [
+        x for x in (
+            codec.decode_reports_to(r)
+            for r in conn.execute(
+                f"SELECT {tables.REPORTS_TO.select_list} FROM reports_to r "  # noqa: S608 - constants
+                f"WHERE r.contact_id {IN_IDS} AND {_active('r')} "
+                "ORDER BY contact_id, manager_id, kind",
+                (cids, t, t),
+            )
+        ) if x.manager_id in members
+    ]
+    influences = [
+        x for x in (
+            codec.decode_influence(r)
+            for r in conn.execute(
+                f"SELECT {tables.INFLUENCES.select_list} FROM influences i "  # noqa: S608 - constants
+                f"WHERE i.influencer_id {IN_IDS} AND {_active('i')} "
+                "ORDER BY influencer_id, influenced_id, kind",
+                (cids, t, t),
+            )
+        ) if x.influenced_id in members
+    ]
+    deals = _deals_at(conn, account_ids, present, t)
+    roles = [
+        x for x in (
+            codec.decode_deal_role(r)
+            for r in conn.execute(
+                f"SELECT {tables.DEAL_ROLES.select_list} FROM deal_roles r "  # noqa: S608 - constants
+                f"WHERE r.deal_id {IN_IDS} AND {_active('r')} ORDER BY deal_id, contact_id",
+                (ids_param(d.id for d in deals), t, t),
+            )
+        ) if x.contact_id in members
+    ]
+    knows = [
+        codec.decode_rep_knows(r)
+        for r in conn.execute(
+            f"SELECT {tables.REP_KNOWS.select_list} FROM rep_knows "  # noqa: S608 - constants
+            f"WHERE contact_id {IN_IDS} ORDER BY rep_id, contact_id",
+            (cids,),
+        )
+    ]
+    engagement, contact_ties, rep_ties = _touch_aggregates(conn, cids, as_of, t)
+    rep_ids = (
+        {k.rep_id for k in knows}
+        | {r.rep_id for r in rep_ties}
+        | {d.owner_id for d in deals if d.owner_id is not None}
+    )
+    reps = [
+        codec.decode_rep(r)
+        for r in conn.execute(
+            f"SELECT {tables.REPS.select_list} FROM reps WHERE id {IN_IDS} ORDER BY id",  # noqa: S608 - constants
+            (ids_param(rep_ids),),
+        )
+    ]
+    return StakeholderGraph(
+        as_of=as_of,
+        accounts=tuple(family),
+        contacts=tuple(contacts),
+        reports_to=tuple(lines),
+        influences=tuple(influences),
+        deals=tuple(deals),
+        deal_roles=tuple(roles),
+        reps=tuple(reps),
+        rep_knows=tuple(knows),
+        engagement=tuple(engagement),
+        contact_ties=tuple(contact_ties),
+        rep_ties=tuple(rep_ties),
+    )
+
+
+_TOUCHES = f"""
+SELECT contact_id, touchpoint_id, at, direction, sentiment FROM touchpoint_contacts
+WHERE contact_id {IN_IDS} AND at <= ? ORDER BY contact_id
+"""  # noqa: S608 - constants only
+
+_TOUCH_REPS = f"SELECT touchpoint_id, rep_id FROM touchpoint_reps WHERE touchpoint_id {IN_IDS}"  # noqa: S608 - constants only
+
+
+def _touch_aggregates(
+    conn: sqlite3.Connection, cids: str, as_of: datetime | None, t: str
+) -> tuple[list[ContactEngagement], list[ContactTie], list[RepTie]]:
+    """Engagement per contact and contact/rep ties, from one pass over the touches.
+
+    Times are compared as their fixed-width strings; the 30/90-day windows end
+    at the as-of date (now for the present).
+    """
+    anchor = as_of if as_of is not None else datetime.now(UTC)
+    end = codec.ts(anchor)
+    d30 = codec.ts(anchor - timedelta(days=30))
+    d90 = codec.ts(anchor - timedelta(days=90))
+    engagement: list[ContactEngagement] = []
+    by_touchpoint: dict[str, list[str]] = {}
+    when: dict[str, str] = {}
+    current: str | None = None
+    acc: list[Any] = []
+
+    def flush() -> None:
+        if current is None:
+            return
+        n, inbound, outbound, sentiment, first, last, last_id, n30, n90 = acc
+        engagement.append(
+            ContactEngagement(
+                contact_id=ContactId(current), touchpoints=n, inbound=inbound, outbound=outbound,
+                two_way=n - inbound - outbound, first_at=codec.parse_ts(first),
+                last_at=codec.parse_ts(last), last_touchpoint_id=last_id,
+                sentiment_mean=sentiment / n, touches_30d=n30, touches_90d=n90,
+            )
+        )
+
+    for contact, tp, at, direction, sentiment in conn.execute(_TOUCHES, (cids, t)):
+        if contact != current:
+            flush()
+            current = contact
+            acc = [0, 0, 0, 0.0, at, at, tp, 0, 0]
+        acc[0] += 1
+        acc[1] += direction == "inbound"
+        acc[2] += direction == "outbound"
+        acc[3] += sentiment
+        if at < acc[4]:
+            acc[4] = at
+        if (at, tp) > (acc[5], acc[6]):
+            acc[5], acc[6] = at, tp
+        if at <= end:
+            acc[7] += at > d30
+            acc[8] += at > d90
+        by_touchpoint.setdefault(tp, []).append(contact)
+        when[tp] = at
+    flush()
+
+    pairs: dict[tuple[str, str], list[Any]] = {}
+    for tp, members in by_touchpoint.items():
+        if len(members) > 1:
+            members.sort()
+            at = when[tp]
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    _bump(pairs, (a, b), at)
+    reps: dict[tuple[str, str], list[Any]] = {}
+    if by_touchpoint:
+        for tp, rep in conn.execute(_TOUCH_REPS, (ids_param(by_touchpoint),)):
+            at = when[tp]
+            for contact in by_touchpoint[tp]:
+                _bump(reps, (rep, contact), at)
+    contact_ties = [
+        ContactTie(
+            contact_a=ContactId(a), contact_b=ContactId(b), shared=v[0],
+            last_at=codec.parse_ts(v[1]),
+        )
+        for (a, b), v in sorted(pairs.items())
+    ]
+    rep_ties = [
+        RepTie(rep_id=RepId(r), contact_id=ContactId(c), shared=v[0], last_at=codec.parse_ts(v[1]))
+        for (r, c), v in sorted(reps.items())
+    ]
+    return engagement, contact_ties, rep_ties
+
+
+def _bump(counter: dict[tuple[str, str], list[Any]], key: tuple[str, str], at: str) -> None:
+    entry = counter.get(key)
+    if entry is None:
+        counter[key] = [1, at]
+    else:
+        entry[0] += 1
+        if at > entry[1]:
+            entry[1] = at

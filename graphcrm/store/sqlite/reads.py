@@ -1,0 +1,293 @@
+"""Point reads and paginated lists. Filters are fixed SQL fragments with ``?`` values."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from graphcrm.domain import (
+    Account,
+    AccountId,
+    ChangeLogEntry,
+    ChangeOp,
+    Contact,
+    ContactId,
+    Deal,
+    DealId,
+    DealView,
+    EntityKind,
+    Page,
+    PageRequest,
+    Rep,
+    RepId,
+    Stage,
+    StoreStats,
+    Touchpoint,
+)
+from graphcrm.domain.text import tr_fold
+from graphcrm.errors import NotFoundError
+from graphcrm.store.sqlite import codec, tables
+
+M = TypeVar("M")
+
+ACTIVE_AT = "s.valid_from <= ? AND (s.valid_to IS NULL OR s.valid_to > ?)"
+"""Status interval ``s`` in force at the bound (twice)."""
+
+
+def prefixed(alias: str, columns: Sequence[str]) -> str:
+    """``a.c1, a.c2`` from constant column names."""
+    return ", ".join(f"{alias}.{c}" for c in columns)
+
+
+class Filters:
+    """Accumulates ``AND``-ed constant fragments and their parameters."""
+
+    def __init__(self) -> None:
+        self.fragments: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, fragment: str, *params: Any) -> None:
+        self.fragments.append(fragment)
+        self.params.extend(params)
+
+    @property
+    def where(self) -> str:
+        return " WHERE " + " AND ".join(self.fragments) if self.fragments else ""
+
+
+def paginate(
+    conn: sqlite3.Connection,
+    *,
+    select: str,
+    source: str,
+    filters: Filters,
+    order: str,
+    page: PageRequest,
+    decode: Callable[[codec.Row], M],
+) -> Page[M]:
+    """One page of ``SELECT select FROM source WHERE ... ORDER BY order`` and its total."""
+    count_sql = f"SELECT COUNT(*) FROM {source}{filters.where}"  # noqa: S608 - constant fragments
+    total: int = conn.execute(count_sql, filters.params).fetchone()[0]
+    sql = f"SELECT {select} FROM {source}{filters.where} ORDER BY {order} LIMIT ? OFFSET ?"  # noqa: S608 - constant fragments
+    rows = conn.execute(sql, [*filters.params, page.limit, page.offset]).fetchall()
+    return Page[M](
+        items=tuple(decode(r) for r in rows), total=total, limit=page.limit, offset=page.offset
+    )
+
+
+def _one(conn: sqlite3.Connection, table: tables.Table[Any], key: str, kind: str) -> Any:
+    sql = f"SELECT {table.select_list} FROM {table.name} WHERE id = ?"  # noqa: S608 - constants
+    row = conn.execute(sql, (key,)).fetchone()
+    if row is None:
+        raise NotFoundError(kind, key)
+    return table.decode(row)
+
+
+# --- accounts and reps ------------------------------------------------------------
+
+
+def get_account(conn: sqlite3.Connection, account_id: AccountId) -> Account:
+    account: Account = _one(conn, tables.ACCOUNTS, account_id, "account")
+    return account
+
+
+def list_accounts(
+    conn: sqlite3.Connection,
+    page: PageRequest,
+    *,
+    territory: str | None,
+    sector: str | None,
+    owner_id: RepId | None,
+    name_contains: str | None,
+) -> Page[Account]:
+    f = Filters()
+    if territory is not None:
+        f.add("territory = ?", territory)
+    if sector is not None:
+        f.add("sector = ?", sector)
+    if owner_id is not None:
+        f.add("owner_id = ?", owner_id)
+    if name_contains:
+        f.add("instr(name_fold, ?) > 0", tr_fold(name_contains))
+    return paginate(
+        conn, select=tables.ACCOUNTS.select_list, source="accounts", filters=f,
+        order="name_key, id", page=page, decode=codec.decode_account,
+    )
+
+
+def get_rep(conn: sqlite3.Connection, rep_id: RepId) -> Rep:
+    rep: Rep = _one(conn, tables.REPS, rep_id, "rep")
+    return rep
+
+
+def list_reps(conn: sqlite3.Connection, page: PageRequest, *, territory: str | None) -> Page[Rep]:
+    f = Filters()
+    if territory is not None:
+        f.add("territory = ?", territory)
+    return paginate(
+        conn, select=tables.REPS.select_list, source="reps", filters=f, order="name_key, id",
+        page=page, decode=codec.decode_rep,
+    )
+
+
+# --- contacts -----------------------------------------------------------------------
+
+CONTACT_SELECT = prefixed("c", codec.CONTACT_COLUMNS) + ", s.status, s.valid_from"
+CONTACT_SOURCE = f"contacts c JOIN contact_status s ON s.contact_id = c.id AND {ACTIVE_AT}"
+
+
+def decode_contact_with_status(r: codec.Row) -> Contact:
+    n = len(codec.CONTACT_COLUMNS)
+    return codec.decode_contact(r[:n], r[n], r[n + 1])
+
+
+def get_contact(
+    conn: sqlite3.Connection, contact_id: ContactId, *, as_of: datetime | None
+) -> Contact:
+    t = codec.as_of_param(as_of)
+    sql = f"SELECT {CONTACT_SELECT} FROM {CONTACT_SOURCE} WHERE c.id = ?"  # noqa: S608 - constants
+    row = conn.execute(sql, (t, t, contact_id)).fetchone()
+    if row is None:
+        raise NotFoundError("contact", contact_id)
+    return decode_contact_with_status(row)
+
+
+def list_contacts(
+    conn: sqlite3.Connection,
+    page: PageRequest,
+    *,
+    account_id: AccountId | None,
+    name_contains: str | None,
+    as_of: datetime | None,
+) -> Page[Contact]:
+    t = codec.as_of_param(as_of)
+    f = Filters()
+    f.params.extend((t, t))  # the join's bounds come first
+    if account_id is not None:
+        f.add("c.account_id = ?", account_id)
+    if name_contains:
+        f.add("instr(c.name_fold, ?) > 0", tr_fold(name_contains))
+    return paginate(
+        conn, select=CONTACT_SELECT, source=CONTACT_SOURCE, filters=f,
+        order="c.name_key, c.id", page=page, decode=decode_contact_with_status,
+    )
+
+
+# --- deals and touchpoints -------------------------------------------------------------
+
+
+def get_deal(conn: sqlite3.Connection, deal_id: DealId) -> DealView:
+    deal: Deal = _one(conn, tables.DEALS, deal_id, "deal")
+    stages = conn.execute(
+        f"SELECT {tables.STAGE_CHANGES.select_list} FROM stage_changes "  # noqa: S608 - constants
+        "WHERE deal_id = ? ORDER BY at",
+        (deal_id,),
+    ).fetchall()
+    closes = conn.execute(
+        f"SELECT {tables.CLOSE_DATE_CHANGES.select_list} FROM close_date_changes "  # noqa: S608 - constants
+        "WHERE deal_id = ? ORDER BY at",
+        (deal_id,),
+    ).fetchall()
+    return DealView(
+        deal=deal,
+        stage_history=tuple(codec.decode_stage_change(r) for r in stages),
+        close_date_history=tuple(codec.decode_close_date_change(r) for r in closes),
+    )
+
+
+def list_deals(
+    conn: sqlite3.Connection,
+    page: PageRequest,
+    *,
+    account_id: AccountId | None,
+    stage: Stage | None,
+    owner_id: RepId | None,
+    territory: str | None,
+) -> Page[Deal]:
+    f = Filters()
+    source = "deals d"
+    if account_id is not None:
+        f.add("d.account_id = ?", account_id)
+    if stage is not None:
+        f.add("d.stage = ?", stage.value)
+    if owner_id is not None:
+        f.add("d.owner_id = ?", owner_id)
+    if territory is not None:
+        source = "deals d JOIN accounts a ON a.id = d.account_id"
+        f.add("a.territory = ?", territory)
+    return paginate(
+        conn, select=prefixed("d", codec.DEAL_COLUMNS), source=source, filters=f,
+        order="d.name_key, d.id", page=page, decode=codec.decode_deal,
+    )
+
+
+def list_touchpoints(
+    conn: sqlite3.Connection,
+    page: PageRequest,
+    *,
+    account_id: AccountId | None,
+    contact_id: ContactId | None,
+    deal_id: DealId | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> Page[Touchpoint]:
+    f = Filters()
+    if account_id is not None:
+        f.add("account_id = ?", account_id)
+    if contact_id is not None:
+        f.add(
+            "id IN (SELECT touchpoint_id FROM touchpoint_contacts WHERE contact_id = ?)",
+            contact_id,
+        )
+    if deal_id is not None:
+        f.add("deal_id = ?", deal_id)
+    if since is not None:
+        f.add("at >= ?", codec.ts(since))
+    if until is not None:
+        f.add("at <= ?", codec.ts(until))
+    return paginate(
+        conn, select=tables.TOUCHPOINTS.select_list, source="touchpoints", filters=f,
+        order="at DESC, id", page=page, decode=codec.decode_touchpoint,
+    )
+
+
+# --- change log and stats ------------------------------------------------------------------
+
+
+def _decode_change(r: codec.Row) -> ChangeLogEntry:
+    return ChangeLogEntry(
+        seq=r[0], at=codec.parse_ts(r[1]), actor=r[2], entity=EntityKind(r[3]), key=r[4],
+        op=ChangeOp(r[5]), before=json.loads(r[6]) if r[6] is not None else None,
+        after=json.loads(r[7]) if r[7] is not None else None,
+    )
+
+
+def change_log(
+    conn: sqlite3.Connection,
+    page: PageRequest,
+    *,
+    entity: EntityKind | None,
+    key: str | None,
+    since_seq: int | None,
+) -> Page[ChangeLogEntry]:
+    f = Filters()
+    if entity is not None:
+        f.add("entity = ?", entity.value)
+    if key is not None:
+        f.add("key = ?", key)
+    if since_seq is not None:
+        f.add("seq > ?", since_seq)
+    return paginate(
+        conn, select="seq, at, actor, entity, key, op, before, after", source="change_log",
+        filters=f, order="seq", page=page, decode=_decode_change,
+    )
+
+
+def stats(conn: sqlite3.Connection) -> StoreStats:
+    counts: dict[str, int] = {}
+    for name, table in tables.STATS_TABLES:
+        counts[name] = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 - constants
+    return StoreStats(counts=counts)

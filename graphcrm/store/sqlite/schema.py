@@ -1,0 +1,203 @@
+"""The SQLite schema, as an ordered list of migrations keyed by ``PRAGMA user_version``.
+
+Each :class:`Migration` moves the database from ``version - 1`` to
+``version``. :func:`migrate` runs the missing steps on open, each in its own
+transaction together with the version bump, and refuses a database written by
+a newer graphcrm.
+
+``touchpoint_contacts`` repeats each touchpoint's ``at``, ``direction`` and
+``sentiment`` so engagement reads touch one index range per contact.
+
+Conventions: times are fixed-width UTC strings (``2025-01-31T09:30:00.000000Z``),
+so text order is time order; dates are ``YYYY-MM-DD``; amounts are integer minor
+units (cents); ``valid_to IS NULL`` marks an open interval; ``*_fold`` and
+``*_key`` columns hold :func:`~graphcrm.domain.text.tr_fold` and
+:func:`~graphcrm.domain.text.tr_sort_key` of the name.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from graphcrm.errors import StoreUnavailableError
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One schema step: ``apply`` runs inside the transaction that sets ``version``."""
+
+    version: int
+    description: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _run(statements: tuple[str, ...]) -> Callable[[sqlite3.Connection], None]:
+    def apply(conn: sqlite3.Connection) -> None:
+        for statement in statements:
+            conn.execute(statement)
+
+    return apply
+
+
+_FK = "DEFERRABLE INITIALLY DEFERRED"
+
+V1_TABLES: tuple[str, ...] = (
+    """CREATE TABLE reps (
+        id TEXT PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL, name_fold TEXT NOT NULL, name_key TEXT NOT NULL,
+        email TEXT, territory TEXT
+    ) WITHOUT ROWID""",
+    f"""CREATE TABLE accounts (
+        id TEXT PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL, name_fold TEXT NOT NULL, name_key TEXT NOT NULL,
+        sector TEXT NOT NULL, country TEXT, territory TEXT,
+        owner_id TEXT REFERENCES reps(id) {_FK},
+        parent_id TEXT REFERENCES accounts(id) {_FK}
+    ) WITHOUT ROWID""",
+    f"""CREATE TABLE contacts (
+        id TEXT PRIMARY KEY NOT NULL,
+        account_id TEXT NOT NULL REFERENCES accounts(id) {_FK},
+        name TEXT NOT NULL, name_fold TEXT NOT NULL, name_key TEXT NOT NULL,
+        title TEXT NOT NULL, department TEXT NOT NULL, seniority TEXT NOT NULL,
+        email TEXT, phone TEXT, linkedin_url TEXT
+    ) WITHOUT ROWID""",
+    f"""CREATE TABLE contact_status (
+        id INTEGER PRIMARY KEY,
+        contact_id TEXT NOT NULL REFERENCES contacts(id) {_FK},
+        status TEXT NOT NULL,
+        valid_from TEXT NOT NULL, valid_to TEXT
+    )""",
+    "CREATE INDEX contact_status_by_contact ON contact_status (contact_id, valid_from)",
+    f"""CREATE TABLE reports_to (
+        id INTEGER PRIMARY KEY,
+        contact_id TEXT NOT NULL REFERENCES contacts(id) {_FK},
+        manager_id TEXT NOT NULL REFERENCES contacts(id) {_FK},
+        kind TEXT NOT NULL,
+        valid_from TEXT NOT NULL, valid_to TEXT
+    )""",
+    "CREATE INDEX reports_to_by_contact ON reports_to (contact_id, valid_from)",
+    f"""CREATE TABLE influences (
+        id INTEGER PRIMARY KEY,
+        influencer_id TEXT NOT NULL REFERENCES contacts(id) {_FK},
+        influenced_id TEXT NOT NULL REFERENCES contacts(id) {_FK},
+        kind TEXT NOT NULL, strength REAL NOT NULL, source TEXT NOT NULL,
+        valid_from TEXT NOT NULL, valid_to TEXT
+    )""",
+    "CREATE INDEX influences_by_influencer ON influences (influencer_id, valid_from)",
+    f"""CREATE TABLE rep_knows (
+        rep_id TEXT NOT NULL REFERENCES reps(id) {_FK},
+        contact_id TEXT NOT NULL REFERENCES contacts(id) {_FK},
+        strength REAL NOT NULL,
+        PRIMARY KEY (rep_id, contact_id)
+    ) WITHOUT ROWID""",
+    f"""CREATE TABLE deals (
+        id TEXT PRIMARY KEY NOT NULL,
+        account_id TEXT NOT NULL REFERENCES accounts(id) {_FK},
+        name TEXT NOT NULL, name_fold TEXT NOT NULL, name_key TEXT NOT NULL,
+        amount_minor INTEGER NOT NULL, currency TEXT NOT NULL, stage TEXT NOT NULL,
+        expected_close TEXT, competitors TEXT NOT NULL, loss_reason TEXT,
+        owner_id TEXT REFERENCES reps(id) {_FK}
+    ) WITHOUT ROWID""",
+    f"""CREATE TABLE stage_changes (
+        deal_id TEXT NOT NULL REFERENCES deals(id) {_FK},
+        at TEXT NOT NULL, from_stage TEXT, to_stage TEXT NOT NULL,
+        PRIMARY KEY (deal_id, at)
+    ) WITHOUT ROWID""",
+    f"""CREATE TABLE close_date_changes (
+        deal_id TEXT NOT NULL REFERENCES deals(id) {_FK},
+        at TEXT NOT NULL, from_date TEXT, to_date TEXT,
+        PRIMARY KEY (deal_id, at)
+    ) WITHOUT ROWID""",
+    f"""CREATE TABLE deal_roles (
+        id INTEGER PRIMARY KEY,
+        deal_id TEXT NOT NULL REFERENCES deals(id) {_FK},
+        contact_id TEXT NOT NULL REFERENCES contacts(id) {_FK},
+        roles TEXT NOT NULL, is_primary INTEGER NOT NULL, stance INTEGER NOT NULL,
+        valid_from TEXT NOT NULL, valid_to TEXT
+    )""",
+    "CREATE INDEX deal_roles_by_deal ON deal_roles (deal_id, contact_id, valid_from)",
+    f"""CREATE TABLE touchpoints (
+        id TEXT PRIMARY KEY NOT NULL,
+        account_id TEXT NOT NULL REFERENCES accounts(id) {_FK},
+        kind TEXT NOT NULL, direction TEXT NOT NULL, at TEXT NOT NULL,
+        contact_ids TEXT NOT NULL, rep_ids TEXT NOT NULL,
+        deal_id TEXT REFERENCES deals(id) {_FK},
+        sentiment REAL NOT NULL, summary TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    f"""CREATE TABLE touchpoint_contacts (
+        contact_id TEXT NOT NULL REFERENCES contacts(id) {_FK},
+        touchpoint_id TEXT NOT NULL REFERENCES touchpoints(id) {_FK},
+        at TEXT NOT NULL, direction TEXT NOT NULL, sentiment REAL NOT NULL,
+        PRIMARY KEY (contact_id, touchpoint_id)
+    ) WITHOUT ROWID""",
+    f"""CREATE TABLE touchpoint_reps (
+        touchpoint_id TEXT NOT NULL REFERENCES touchpoints(id) {_FK},
+        rep_id TEXT NOT NULL REFERENCES reps(id) {_FK},
+        PRIMARY KEY (touchpoint_id, rep_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE change_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL, actor TEXT NOT NULL, entity TEXT NOT NULL,
+        key TEXT NOT NULL, op TEXT NOT NULL, before TEXT, after TEXT
+    )""",
+)
+
+V2_READ_INDEXES: tuple[str, ...] = (
+    "CREATE INDEX accounts_by_parent ON accounts (parent_id)",
+    "CREATE INDEX accounts_by_name ON accounts (name_key, id)",
+    "CREATE INDEX contacts_by_account ON contacts (account_id, name_key, id)",
+    "CREATE INDEX contacts_by_name ON contacts (name_key, id)",
+    "CREATE INDEX reps_by_name ON reps (name_key, id)",
+    "CREATE INDEX reports_to_by_manager ON reports_to (manager_id)",
+    "CREATE INDEX influences_by_influenced ON influences (influenced_id)",
+    "CREATE INDEX rep_knows_by_contact ON rep_knows (contact_id)",
+    "CREATE INDEX deals_by_account ON deals (account_id)",
+    "CREATE INDEX deals_by_name ON deals (name_key, id)",
+    "CREATE INDEX deal_roles_by_contact ON deal_roles (contact_id)",
+    "CREATE INDEX touchpoints_by_account ON touchpoints (account_id, at)",
+    "CREATE INDEX touchpoints_by_deal ON touchpoints (deal_id, at)",
+    "CREATE INDEX touchpoints_by_at ON touchpoints (at)",
+    "CREATE INDEX touchpoint_contacts_by_touchpoint ON touchpoint_contacts (touchpoint_id)",
+    "CREATE INDEX change_log_by_key ON change_log (key, seq)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "tables", _run(V1_TABLES)),
+    Migration(2, "read indexes", _run(V2_READ_INDEXES)),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The database's ``PRAGMA user_version`` (0 for a new file)."""
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def migrate(conn: sqlite3.Connection, *, target: int = LATEST_VERSION, where: str = "") -> int:
+    """Bring the schema up to ``target``; return the version found before.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``). Raises
+    :class:`StoreUnavailableError` for a database newer than this code knows.
+    """
+    found = schema_version(conn)
+    if found > LATEST_VERSION:
+        raise StoreUnavailableError(
+            f"sqlite store {where}has schema version {found}, newer than the {LATEST_VERSION} "
+            "this graphcrm knows; upgrade graphcrm to open it"
+        )
+    for step in MIGRATIONS:
+        if found < step.version <= target:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                step.apply(conn)
+                # PRAGMA takes no parameters; the version is an int from MIGRATIONS.
+                conn.execute(f"PRAGMA user_version = {int(step.version)}")
+            except sqlite3.Error:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+    return found

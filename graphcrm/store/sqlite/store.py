@@ -1,0 +1,280 @@
+"""The embedded SQLite adapter of the :class:`~graphcrm.store.port.GraphStore` port."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from graphcrm.domain import (
+    Account,
+    AccountId,
+    AccountRollup,
+    ApplyResult,
+    ChangeLogEntry,
+    ChangeSet,
+    Contact,
+    ContactId,
+    Deal,
+    DealId,
+    DealView,
+    EntityKind,
+    Page,
+    PageRequest,
+    Rep,
+    RepId,
+    Stage,
+    StakeholderGraph,
+    StoreStats,
+    Touchpoint,
+)
+from graphcrm.errors import ConflictError, InvalidError, Problem, StoreUnavailableError
+from graphcrm.store.sqlite import graph, reads
+from graphcrm.store.sqlite.lookup import SqliteLookup
+from graphcrm.store.sqlite.schema import migrate
+from graphcrm.store.sqlite.writer import write_batch
+from graphcrm.store.validation import validate
+
+_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA busy_timeout = 5000",
+    "PRAGMA cache_size = -65536",
+    "PRAGMA temp_store = MEMORY",
+)
+
+
+def _aware(value: datetime | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidError([Problem("query", name, "naive datetime; give a time zone")])
+    return value.astimezone(UTC)
+
+
+class SqliteStore:
+    """A :class:`~graphcrm.store.port.GraphStore` in one SQLite file.
+
+    One connection, guarded by a lock, in autocommit mode: every :meth:`apply`
+    is one ``BEGIN IMMEDIATE ... COMMIT`` (rolled back on any error) and every
+    multi-query read runs in one read transaction, so it sees one snapshot.
+    The present (``as_of=None``) means the open intervals and current stages.
+    ``change_log(since_seq=n)`` returns entries with ``seq > n``.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn: sqlite3.Connection | None = conn
+        self._path = path
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: str | Path) -> SqliteStore:
+        """Open (creating and migrating as needed) the store at ``path``."""
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as e:
+            raise StoreUnavailableError(f"cannot open sqlite store {path}: {e}") from e
+        try:
+            for pragma in _PRAGMAS:
+                conn.execute(pragma)
+            migrate(conn, where=f"{path} ")
+        except sqlite3.Error as e:
+            conn.close()
+            raise StoreUnavailableError(f"cannot prepare sqlite store {path}: {e}") from e
+        except StoreUnavailableError:
+            conn.close()
+            raise
+        return cls(conn, path)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreUnavailableError(f"sqlite store {self._path} is closed")
+        return self._conn
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            conn = self._connection()
+            try:
+                conn.execute("BEGIN")
+                try:
+                    yield conn
+                finally:
+                    conn.execute("COMMIT")
+            except sqlite3.Error as e:
+                raise StoreUnavailableError(f"sqlite store {self._path}: {e}") from e
+
+    # --- writes ---------------------------------------------------------------
+
+    def apply(
+        self, changes: ChangeSet, *, actor: str, at: datetime | None = None
+    ) -> ApplyResult:
+        when = _aware(at, "at") or datetime.now(UTC)
+        with self._lock:
+            conn = self._connection()
+            committed = False
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                plan = validate(changes, SqliteLookup(conn), at=when)
+                result = write_batch(conn, changes, plan, actor=actor, at=when)
+                conn.execute("COMMIT")
+                committed = True
+            except sqlite3.IntegrityError as e:
+                raise ConflictError(f"sqlite store {self._path}: {e}") from e
+            except sqlite3.Error as e:
+                raise StoreUnavailableError(f"sqlite store {self._path}: {e}") from e
+            finally:
+                if not committed and conn.in_transaction:
+                    conn.execute("ROLLBACK")
+        return result
+
+    # --- accounts ---------------------------------------------------------------
+
+    def get_account(self, account_id: AccountId) -> Account:
+        with self._read() as conn:
+            return reads.get_account(conn, account_id)
+
+    def list_accounts(
+        self,
+        page: PageRequest,
+        *,
+        territory: str | None = None,
+        sector: str | None = None,
+        owner_id: RepId | None = None,
+        name_contains: str | None = None,
+    ) -> Page[Account]:
+        with self._read() as conn:
+            return reads.list_accounts(
+                conn, page, territory=territory, sector=sector, owner_id=owner_id,
+                name_contains=name_contains,
+            )
+
+    def account_ancestors(self, account_id: AccountId) -> tuple[Account, ...]:
+        with self._read() as conn:
+            return graph.ancestors(conn, account_id)
+
+    def account_descendants(self, account_id: AccountId) -> tuple[Account, ...]:
+        with self._read() as conn:
+            return graph.descendants(conn, account_id)
+
+    def account_rollup(
+        self, account_id: AccountId, *, as_of: datetime | None = None
+    ) -> AccountRollup:
+        as_of = _aware(as_of, "as_of")
+        with self._read() as conn:
+            return graph.rollup(conn, account_id, as_of=as_of)
+
+    # --- contacts and reps --------------------------------------------------------
+
+    def get_contact(self, contact_id: ContactId, *, as_of: datetime | None = None) -> Contact:
+        as_of = _aware(as_of, "as_of")
+        with self._read() as conn:
+            return reads.get_contact(conn, contact_id, as_of=as_of)
+
+    def list_contacts(
+        self,
+        page: PageRequest,
+        *,
+        account_id: AccountId | None = None,
+        name_contains: str | None = None,
+        as_of: datetime | None = None,
+    ) -> Page[Contact]:
+        as_of = _aware(as_of, "as_of")
+        with self._read() as conn:
+            return reads.list_contacts(
+                conn, page, account_id=account_id, name_contains=name_contains, as_of=as_of
+            )
+
+    def get_rep(self, rep_id: RepId) -> Rep:
+        with self._read() as conn:
+            return reads.get_rep(conn, rep_id)
+
+    def list_reps(self, page: PageRequest, *, territory: str | None = None) -> Page[Rep]:
+        with self._read() as conn:
+            return reads.list_reps(conn, page, territory=territory)
+
+    # --- the stakeholder graph ------------------------------------------------------
+
+    def stakeholder_graph(
+        self,
+        account_id: AccountId,
+        *,
+        as_of: datetime | None = None,
+        include_family: bool = False,
+    ) -> StakeholderGraph:
+        as_of = _aware(as_of, "as_of")
+        with self._read() as conn:
+            return graph.stakeholder_graph(
+                conn, account_id, as_of=as_of, include_family=include_family
+            )
+
+    # --- deals and touchpoints ---------------------------------------------------------
+
+    def get_deal(self, deal_id: DealId) -> DealView:
+        with self._read() as conn:
+            return reads.get_deal(conn, deal_id)
+
+    def list_deals(
+        self,
+        page: PageRequest,
+        *,
+        account_id: AccountId | None = None,
+        stage: Stage | None = None,
+        owner_id: RepId | None = None,
+        territory: str | None = None,
+    ) -> Page[Deal]:
+        with self._read() as conn:
+            return reads.list_deals(
+                conn, page, account_id=account_id, stage=stage, owner_id=owner_id,
+                territory=territory,
+            )
+
+    def list_touchpoints(
+        self,
+        page: PageRequest,
+        *,
+        account_id: AccountId | None = None,
+        contact_id: ContactId | None = None,
+        deal_id: DealId | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Page[Touchpoint]:
+        since, until = _aware(since, "since"), _aware(until, "until")
+        with self._read() as conn:
+            return reads.list_touchpoints(
+                conn, page, account_id=account_id, contact_id=contact_id, deal_id=deal_id,
+                since=since, until=until,
+            )
+
+    # --- history and housekeeping ------------------------------------------------------
+
+    def change_log(
+        self,
+        page: PageRequest,
+        *,
+        entity: EntityKind | None = None,
+        key: str | None = None,
+        since_seq: int | None = None,
+    ) -> Page[ChangeLogEntry]:
+        with self._read() as conn:
+            return reads.change_log(conn, page, entity=entity, key=key, since_seq=since_seq)
+
+    def stats(self) -> StoreStats:
+        with self._read() as conn:
+            return reads.stats(conn)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None

@@ -1,0 +1,563 @@
+"""Batch validation shared by every store adapter. Pure: no driver imports.
+
+An adapter opens its write transaction, wraps it in a :class:`StoreLookup`
+and calls :func:`validate`. Validation checks the whole
+:class:`~graphcrm.domain.ChangeSet` against itself and the stored data and
+either raises :class:`~graphcrm.errors.InvalidError` listing every problem,
+or returns a :class:`Plan`: the interval inserts and closes to write.
+
+Checks
+    - duplicate keys within the batch (ids; endpoint tuples for edges, with
+      ``valid_from`` for time-stamped edges so a batch can carry history);
+    - references to ids neither in the batch nor stored;
+    - back-dated changes to intervals (see :mod:`graphcrm.store.intervals`);
+    - a cycle of *solid* reporting lines at any instant, combining stored
+      intervals, the intervals this batch closes and the new ones;
+    - a cycle of account parents;
+    - two primary roles on one deal overlapping in time;
+    - a deal whose stage disagrees with the batch's latest explicit stage change.
+
+Per-row errors (ranges, self-edges, ``valid_to < valid_from``) come from the
+domain models; :func:`problems_from_validation_error` turns them into problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from pydantic import ValidationError
+
+from graphcrm.domain import (
+    ChangeSet,
+    DealRole,
+    EntityKind,
+    Influence,
+    LineKind,
+    Model,
+    ReportsTo,
+)
+from graphcrm.errors import InvalidError, Problem
+from graphcrm.store.intervals import (
+    ContactStatusSpan,
+    IntervalPlan,
+    Stored,
+    end_of,
+    fmt_time,
+    interval_key,
+    plan_intervals,
+    row_label,
+    start_of,
+)
+
+# --- what the adapter provides ---------------------------------------------
+
+
+class StoreLookup(Protocol):
+    """Read access to the stored data, inside the adapter's write transaction.
+
+    Every method takes a collection of ids (possibly thousands) and must
+    answer in a few round trips, not one per id. Intervals are returned at
+    every date, open and closed, each with the adapter's handle (``ref``)
+    that the adapter later uses to close it.
+    """
+
+    def existing_ids(self, kind: EntityKind, ids: Collection[str]) -> set[str]:
+        """The subset of ``ids`` stored as ``kind`` (account, contact, rep or deal)."""
+        ...
+
+    def account_parents(self, ids: Collection[str]) -> dict[str, str | None]:
+        """The stored ``parent_id`` of each stored account among ``ids``."""
+        ...
+
+    def reporting_lines(self, contact_ids: Collection[str]) -> list[Stored[ReportsTo]]:
+        """Every reporting-line interval (solid and dotted) whose ``contact_id`` is given."""
+        ...
+
+    def influences(self, influencer_ids: Collection[str]) -> list[Stored[Influence]]:
+        """Every influence interval whose ``influencer_id`` is given."""
+        ...
+
+    def deal_roles(self, deal_ids: Collection[str]) -> list[Stored[DealRole]]:
+        """Every deal-role interval, of any contact, on the given deals."""
+        ...
+
+    def contact_statuses(self, contact_ids: Collection[str]) -> list[Stored[ContactStatusSpan]]:
+        """Every status interval of the given contacts."""
+        ...
+
+
+@dataclass(slots=True)
+class Plan:
+    """The validated interval writes of one batch."""
+
+    at: datetime
+    statuses: IntervalPlan[ContactStatusSpan]
+    reports_to: IntervalPlan[ReportsTo]
+    influences: IntervalPlan[Influence]
+    deal_roles: IntervalPlan[DealRole]
+
+
+# --- helpers for importers and the API --------------------------------------
+
+
+def problems_from_validation_error(
+    error: ValidationError, *, collection: str, index: int
+) -> list[Problem]:
+    """Turn pydantic's error for row ``index`` of ``collection`` into problems.
+
+    >>> from graphcrm.domain import Influence
+    >>> try:
+    ...     Influence(influencer_id="A", influenced_id="B", kind="trusts", strength=2)
+    ... except ValidationError as e:
+    ...     [(p.where, p.field) for p in problems_from_validation_error(
+    ...         e, collection="influences", index=3)]
+    [('influences[3]', 'strength')]
+    """
+    where = f"{collection}[{index}]"
+    return [
+        Problem(where, ".".join(str(part) for part in err["loc"]), err["msg"])
+        for err in error.errors(include_url=False)
+    ]
+
+
+def status_spans(changes: ChangeSet) -> list[ContactStatusSpan]:
+    """The status interval each contact row asks for."""
+    return [
+        ContactStatusSpan(contact_id=c.id, status=c.status, valid_from=c.status_from)
+        for c in changes.contacts
+    ]
+
+
+# --- duplicates ---------------------------------------------------------------
+
+
+def _temporal_key(row: ReportsTo | Influence | DealRole) -> Hashable:
+    return (interval_key(row), row.valid_from)
+
+
+def _duplicates(
+    collection: str,
+    rows: Sequence[Model],
+    key: Callable[[Model], Hashable],
+    label: Callable[[Model], str],
+) -> list[Problem]:
+    first: dict[Hashable, int] = {}
+    problems: list[Problem] = []
+    for i, row in enumerate(rows):
+        k = key(row)
+        j = first.setdefault(k, i)
+        if j != i:
+            problems.append(
+                Problem(
+                    f"{collection}[{label(row)}]",
+                    "",
+                    f"duplicate key in the batch: rows {collection}[{j}] and {collection}[{i}]",
+                )
+            )
+    return problems
+
+
+def _id_of(row: Model) -> Hashable:
+    value: Hashable = getattr(row, "id")  # noqa: B009 - the rows of one collection all have ids
+    return value
+
+
+def _str_id(row: Model) -> str:
+    return str(getattr(row, "id"))  # noqa: B009
+
+
+def _temporal_label(row: Model) -> str:
+    return row_label(row).split("[", 1)[1][:-1]  # type: ignore[arg-type]
+
+
+def _pair_label(row: Model) -> str:
+    d = row.__dict__
+    return f"{d['rep_id']} -> {d['contact_id']}"
+
+
+def _change_label(row: Model) -> str:
+    d = row.__dict__
+    return f"{d['deal_id']} @ {d['at'].isoformat()}"
+
+
+def _check_duplicates(cs: ChangeSet) -> list[Problem]:
+    problems: list[Problem] = []
+    for name in ("accounts", "contacts", "reps", "deals", "touchpoints"):
+        problems += _duplicates(name, getattr(cs, name), _id_of, _str_id)
+    for name in ("reports_to", "influences", "deal_roles"):
+        problems += _duplicates(
+            name, getattr(cs, name), _temporal_key, _temporal_label  # type: ignore[arg-type]
+        )
+    problems += _duplicates(
+        "rep_knows", cs.rep_knows, lambda r: (r.__dict__["rep_id"], r.__dict__["contact_id"]),
+        _pair_label,
+    )
+    for name in ("stage_changes", "close_date_changes"):
+        problems += _duplicates(
+            name, getattr(cs, name), lambda r: (r.__dict__["deal_id"], r.__dict__["at"]),
+            _change_label,
+        )
+    return problems
+
+
+# --- references ---------------------------------------------------------------
+
+_Getter = Callable[[Model], Iterable[str | None]]
+
+
+def _one(name: str) -> _Getter:
+    def get(row: Model) -> tuple[str | None]:
+        value: str | None = row.__dict__[name]
+        return (value,)
+
+    return get
+
+
+def _many(name: str) -> _Getter:
+    def get(row: Model) -> tuple[str, ...]:
+        values: tuple[str, ...] = row.__dict__[name]
+        return values
+
+    return get
+
+
+_A, _C, _R, _D = EntityKind.ACCOUNT, EntityKind.CONTACT, EntityKind.REP, EntityKind.DEAL
+
+# (collection, field, kind referred to, ids of the field, label of the row)
+_REFERENCES: tuple[tuple[str, str, EntityKind, _Getter, Callable[[Model], str]], ...] = (
+    ("accounts", "parent_id", _A, _one("parent_id"), _str_id),
+    ("accounts", "owner_id", _R, _one("owner_id"), _str_id),
+    ("contacts", "account_id", _A, _one("account_id"), _str_id),
+    ("reports_to", "contact_id", _C, _one("contact_id"), _temporal_label),
+    ("reports_to", "manager_id", _C, _one("manager_id"), _temporal_label),
+    ("influences", "influencer_id", _C, _one("influencer_id"), _temporal_label),
+    ("influences", "influenced_id", _C, _one("influenced_id"), _temporal_label),
+    ("rep_knows", "rep_id", _R, _one("rep_id"), _pair_label),
+    ("rep_knows", "contact_id", _C, _one("contact_id"), _pair_label),
+    ("deals", "account_id", _A, _one("account_id"), _str_id),
+    ("deals", "owner_id", _R, _one("owner_id"), _str_id),
+    ("stage_changes", "deal_id", _D, _one("deal_id"), _change_label),
+    ("close_date_changes", "deal_id", _D, _one("deal_id"), _change_label),
+    ("deal_roles", "deal_id", _D, _one("deal_id"), _temporal_label),
+    ("deal_roles", "contact_id", _C, _one("contact_id"), _temporal_label),
+    ("touchpoints", "account_id", _A, _one("account_id"), _str_id),
+    ("touchpoints", "contact_ids", _C, _many("contact_ids"), _str_id),
+    ("touchpoints", "rep_ids", _R, _many("rep_ids"), _str_id),
+    ("touchpoints", "deal_id", _D, _one("deal_id"), _str_id),
+)
+
+_OWN: dict[EntityKind, str] = {_A: "accounts", _C: "contacts", _R: "reps", _D: "deals"}
+
+
+def _check_references(cs: ChangeSet, lookup: StoreLookup) -> list[Problem]:
+    in_batch = {kind: {r.__dict__["id"] for r in getattr(cs, name)} for kind, name in _OWN.items()}
+    needed: dict[EntityKind, set[str | None]] = {kind: set() for kind in _OWN}
+    for collection, _field, kind, get, _label in _REFERENCES:
+        bucket = needed[kind]
+        for row in getattr(cs, collection):
+            bucket.update(get(row))
+    missing: dict[EntityKind, set[str]] = {}
+    for kind, maybe_ids in needed.items():
+        ids = {i for i in maybe_ids if i is not None} - in_batch[kind]
+        if ids:
+            gone = ids - lookup.existing_ids(kind, ids)
+            if gone:
+                missing[kind] = gone
+    problems: list[Problem] = []
+    if not missing:
+        return problems
+    for collection, field_name, kind, get, label in _REFERENCES:
+        unknown = missing.get(kind)
+        if not unknown:
+            continue
+        for row in getattr(cs, collection):
+            for ref in get(row):
+                if ref in unknown:
+                    problems.append(
+                        Problem(
+                            f"{collection}[{label(row)}]",
+                            field_name,
+                            f"unknown {kind.value} {ref!r}: not in the batch and not stored",
+                        )
+                    )
+    return problems
+
+
+# --- cycles -------------------------------------------------------------------
+
+_Span = tuple[str, datetime, datetime]  # (manager, start, end)
+
+
+def _solid_graph(
+    new_lines: Sequence[ReportsTo],
+    plan: IntervalPlan[ReportsTo],
+    lookup: StoreLookup,
+) -> dict[str, list[_Span]]:
+    """Solid lines after the batch, for every contact upward of the new lines' managers."""
+    overlay: dict[str, list[_Span]] = {}
+    for key, rows in plan.final.items():
+        if key[0] == "solid":
+            overlay[key[1]] = [(r.manager_id, plan.start(r), end_of(r)) for r in rows]
+    graph: dict[str, list[_Span]] = {}
+    frontier: set[str] = {str(r.manager_id) for r in new_lines}
+    while frontier:
+        need = [c for c in frontier if c not in overlay]
+        stored: dict[str, list[_Span]] = {}
+        if need:
+            for s in lookup.reporting_lines(need):
+                r = s.row
+                if r.kind is LineKind.SOLID:
+                    stored.setdefault(r.contact_id, []).append(
+                        (r.manager_id, start_of(r), end_of(r))
+                    )
+        for c in frontier:
+            graph[c] = overlay[c] if c in overlay else stored.get(c, [])
+        frontier = {str(m) for c in frontier for m, _, _ in graph[c] if m not in graph}
+    return graph
+
+
+def _strongly_connected(graph: dict[str, list[_Span]]) -> dict[str, int]:
+    """Tarjan's algorithm, iterative: node -> component number (nodes on no cycle get their own)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    comp: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    counter = 0
+    for root in graph:
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            succ = [m for m, _, _ in graph.get(node, ())]
+            recurse = False
+            while i < len(succ):
+                m = succ[i]
+                i += 1
+                if m not in index:
+                    work.append((node, i))
+                    work.append((m, 0))
+                    recurse = True
+                    break
+                if m in on_stack:
+                    low[node] = min(low[node], index[m])
+            if recurse:
+                continue
+            if low[node] == index[node]:
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp[w] = index[node]
+                    if w == node:
+                        break
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return comp
+
+
+def _timed_cycle(
+    line: ReportsTo, start: datetime, graph: dict[str, list[_Span]], members: set[str]
+) -> tuple[list[str], datetime, datetime] | None:
+    """A path manager -> ... -> contact whose lines all hold at some common instant."""
+    origin = line.contact_id
+    todo: list[tuple[str, datetime, datetime, tuple[str, ...]]] = [
+        (line.manager_id, start, end_of(line), (origin, line.manager_id))
+    ]
+    seen: set[tuple[str, datetime, datetime]] = set()
+    while todo:
+        node, lo, hi, path = todo.pop()
+        for manager, start, end in graph.get(node, ()):
+            if manager not in members:
+                continue
+            a, b = max(lo, start), min(hi, end)
+            if a >= b:
+                continue
+            if manager == origin:
+                return [*path, manager], a, b
+            state = (manager, a, b)
+            if state not in seen:
+                seen.add(state)
+                todo.append((manager, a, b, (*path, manager)))
+    return None
+
+
+def _check_reporting_cycles(plan: IntervalPlan[ReportsTo], lookup: StoreLookup) -> list[Problem]:
+    new_lines = [r for r in plan.inserts if r.kind is LineKind.SOLID]
+    if not new_lines:
+        return []
+    graph = _solid_graph(new_lines, plan, lookup)
+    comp = _strongly_connected(graph)
+    members_of: dict[int, set[str]] = {}
+    for node, c in comp.items():
+        members_of.setdefault(c, set()).add(node)
+    problems: list[Problem] = []
+    for line in new_lines:
+        component = comp.get(line.contact_id)
+        if component is None or component != comp.get(line.manager_id):
+            continue
+        found = _timed_cycle(line, plan.start(line), graph, members_of[component])
+        if found is not None:
+            path, a, b = found
+            problems.append(
+                Problem(
+                    row_label(line),
+                    "manager_id",
+                    f"reporting cycle {' -> '.join(path)} during [{fmt_time(a)}, {fmt_time(b)})",
+                )
+            )
+    return problems
+
+
+def _check_account_cycles(cs: ChangeSet, lookup: StoreLookup) -> list[Problem]:
+    parent: dict[str, str | None] = {a.id: a.parent_id for a in cs.accounts}
+    frontier = {p for p in parent.values() if p is not None and p not in parent}
+    while frontier:
+        stored = lookup.account_parents(frontier)
+        for a in frontier:
+            parent[a] = stored.get(a)
+        frontier = {p for a in frontier if (p := parent[a]) is not None and p not in parent}
+    problems: list[Problem] = []
+    for account in cs.accounts:
+        path: list[str] = [account.id]
+        node = parent.get(account.id)
+        while node is not None and node != account.id and len(path) <= len(parent):
+            path.append(node)
+            node = parent.get(node)
+        if node == account.id:
+            problems.append(
+                Problem(
+                    f"accounts[{account.id}]",
+                    "parent_id",
+                    f"account parent cycle {' -> '.join([*path, account.id])}",
+                )
+            )
+    return problems
+
+
+# --- primary roles and stage history ---------------------------------------------
+
+
+def _check_primaries(
+    plan: IntervalPlan[DealRole], stored: Sequence[Stored[DealRole]]
+) -> list[Problem]:
+    new = {id(r) for r in plan.inserts if r.is_primary}
+    if not new:
+        return []
+    deals = {r.deal_id for r in plan.inserts if r.is_primary}
+    by_deal: dict[str, list[DealRole]] = {d: [] for d in deals}
+    for key, rows in plan.final.items():
+        if key[0] in by_deal:
+            by_deal[key[0]].extend(r for r in rows if r.is_primary)
+    for s in stored:
+        r = s.row
+        if r.deal_id in by_deal and r.is_primary and interval_key(r) not in plan.final:
+            by_deal[r.deal_id].append(r)
+    start = plan.start
+    problems: list[Problem] = []
+    for rows in by_deal.values():
+        rows.sort(key=start)
+        for i, a in enumerate(rows):
+            for b in rows[i + 1 :]:
+                if start(b) >= end_of(a):
+                    break
+                if a.contact_id == b.contact_id or (id(a) not in new and id(b) not in new):
+                    continue
+                offender, other = (b, a) if id(b) in new else (a, b)
+                problems.append(
+                    Problem(
+                        row_label(offender),
+                        "is_primary",
+                        f"deal {offender.deal_id!r} already has primary contact "
+                        f"{other.contact_id!r} during "
+                        f"[{fmt_time(max(start(a), start(b)))}, "
+                        f"{fmt_time(min(end_of(a), end_of(b)))})",
+                    )
+                )
+    return problems
+
+
+def _check_stage_history(cs: ChangeSet) -> list[Problem]:
+    latest: dict[str, tuple[datetime, str]] = {}
+    for ch in cs.stage_changes:
+        seen = latest.get(ch.deal_id)
+        if seen is None or ch.at > seen[0]:
+            latest[ch.deal_id] = (ch.at, ch.to_stage.value)
+    problems: list[Problem] = []
+    for deal in cs.deals:
+        last = latest.get(deal.id)
+        if last is not None and last[1] != deal.stage.value:
+            problems.append(
+                Problem(
+                    f"deals[{deal.id}]",
+                    "stage",
+                    f"stage {deal.stage.value!r} differs from the batch's latest stage "
+                    f"change to {last[1]!r}",
+                )
+            )
+    return problems
+
+
+# --- entry point ------------------------------------------------------------------
+
+
+def validate(changes: ChangeSet, lookup: StoreLookup, *, at: datetime) -> Plan:
+    """Check ``changes`` against itself and the store; plan its interval writes.
+
+    Parameters
+    ----------
+    changes
+        The batch; each row already passed its model's own validation.
+    lookup
+        The adapter's view of the stored data, inside its write transaction.
+    at
+        The time of the write (UTC); fills missing ``valid_from``.
+
+    Raises
+    ------
+    InvalidError
+        With every problem found, before anything is written.
+    """
+    problems = _check_duplicates(changes)
+    problems += _check_references(changes, lookup)
+
+    spans = status_spans(changes)
+    statuses = plan_intervals(
+        lookup.contact_statuses([s.contact_id for s in spans]) if spans else [], spans, at=at
+    )
+    lines = changes.reports_to
+    reports_to = plan_intervals(
+        lookup.reporting_lines({r.contact_id for r in lines}) if lines else [], lines, at=at
+    )
+    infl = changes.influences
+    influences = plan_intervals(
+        lookup.influences({r.influencer_id for r in infl}) if infl else [], infl, at=at
+    )
+    roles = changes.deal_roles
+    stored_roles = lookup.deal_roles({r.deal_id for r in roles}) if roles else []
+    deal_roles = plan_intervals(stored_roles, roles, at=at)
+    for p in (statuses, reports_to, influences, deal_roles):
+        problems += p.problems
+
+    problems += _check_reporting_cycles(reports_to, lookup)
+    problems += _check_account_cycles(changes, lookup)
+    problems += _check_primaries(deal_roles, stored_roles)
+    problems += _check_stage_history(changes)
+    if problems:
+        raise InvalidError(problems)
+    return Plan(
+        at=at,
+        statuses=statuses,
+        reports_to=reports_to,
+        influences=influences,
+        deal_roles=deal_roles,
+    )

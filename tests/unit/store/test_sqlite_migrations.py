@@ -1,0 +1,69 @@
+"""The SQLite schema migrates forward on open and refuses a newer database."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from graphcrm.domain import AccountId, PageRequest
+from graphcrm.errors import StoreUnavailableError
+from graphcrm.store import open_store
+from graphcrm.store.sqlite import SqliteStore
+from graphcrm.store.sqlite.schema import LATEST_VERSION, MIGRATIONS, migrate, schema_version
+
+
+def _indexes(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
+def test_migrations_are_numbered_in_order() -> None:
+    assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
+    assert MIGRATIONS[-1].version == LATEST_VERSION
+
+
+def test_a_v1_database_is_migrated_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "v1.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=1)
+    assert schema_version(conn) == 1
+    assert "accounts_by_name" not in _indexes(conn)
+    conn.execute(
+        "INSERT INTO accounts (id, name, name_fold, name_key, sector) VALUES (?, ?, ?, ?, ?)",
+        ("A-1", "Eski Hesap", "eski hesap", "eski hesap", "other"),
+    )
+    conn.close()
+
+    store = SqliteStore.open(path)
+    try:
+        assert store.get_account(AccountId("A-1")).name == "Eski Hesap"
+        assert store.list_accounts(PageRequest()).total == 1
+    finally:
+        store.close()
+    conn = sqlite3.connect(path)
+    assert schema_version(conn) == LATEST_VERSION
+    assert "accounts_by_name" in _indexes(conn)
+    conn.close()
+
+
+def test_a_newer_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 7}")
+    conn.close()
+    with pytest.raises(StoreUnavailableError, match=f"schema version {LATEST_VERSION + 7}"):
+        SqliteStore.open(path)
+
+
+def test_open_store_creates_parent_directories(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "store.sqlite3"
+    store = open_store(f"sqlite://{path}")
+    try:
+        assert path.exists()
+        assert store.stats().counts["account"] == 0
+    finally:
+        store.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
