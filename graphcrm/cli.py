@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -38,7 +39,7 @@ def _progress() -> Progress:
     )
 
 
-class AsOf(click.ParamType):
+class AsOf(click.ParamType[datetime, Any]):
     """A date (end of that day, UTC) or an ISO 8601 datetime."""
 
     name = "DATE"
@@ -128,7 +129,9 @@ def import_(ctx: click.Context, fmt: str, path: Path) -> None:
     changes = load_krackhardt(path)
     with _store(ctx) as store:
         result = store.apply(changes, actor=get_settings().actor)
-    console.print(f"Imported {changes.size():,} rows from {path} ({fmt}); changed: {result.changed}")
+    console.print(
+        f"Imported {changes.size():,} rows from {path} ({fmt}); changed: {result.changed}"
+    )
 
 
 def _render_node(node: OrgNode, tree: Tree) -> None:
@@ -177,11 +180,16 @@ def demo(ctx: click.Context, seed: int) -> None:
         if store.list_accounts(PageRequest(limit=1)).total == 0:
             batches = list(demo_portfolio(seed))
             _apply_stream(
-                store, iter(batches), total=sum(len(b.accounts) for b in batches),
-                label="demo portfolio", actor="demo",
+                store,
+                iter(batches),
+                total=sum(len(b.accounts) for b in batches),
+                label="demo portfolio",
+                actor="demo",
             )
         else:
-            console.print(f"[dim]Store {ctx.obj['store_url']} already holds data; showing it.[/dim]")
+            console.print(
+                f"[dim]Store {ctx.obj['store_url']} already holds data; showing it.[/dim]"
+            )
         _print_summary(store)
         first = _largest_account(store)
         chart = org_chart(store, first, as_of=None)

@@ -94,7 +94,13 @@ def parse_store_url(raw: str) -> StoreURL:
         path = unquote(parts.path)
         if parts.netloc or not path.strip("/"):
             raise InvalidError(
-                [Problem("GRAPHCRM_STORE", "path", "expected sqlite:///absolute/path or sqlite:rel/path")]
+                [
+                    Problem(
+                        "GRAPHCRM_STORE",
+                        "path",
+                        "expected sqlite:///absolute/path or sqlite:rel/path",
+                    )
+                ]
             )
         return StoreURL(scheme="sqlite", path=Path(path))
     if scheme in NEO4J_SCHEMES:

@@ -89,5 +89,6 @@ __all__ = [
     "Temporal",
     "Touchpoint",
     "TouchpointId",
+    "TouchpointKind",
     "UtcDatetime",
 ]

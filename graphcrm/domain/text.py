@@ -37,21 +37,32 @@ def tr_fold(text: str) -> str:
     return unicodedata.normalize("NFC", tr_lower(unicodedata.normalize("NFC", text)))
 
 
+def _slow_rank(ch: str) -> str:
+    rank = _RANK.get(ch)
+    if rank is None:
+        rank = _RANK.get(unicodedata.normalize("NFKD", ch)[:1])
+    if rank is None:
+        # General punctuation (U+2000-U+20FF) shares the key's private run:
+        # fold it to one code point just below the letters.
+        rank = chr(_BASE - 1) if _BASE <= ord(ch) < _BASE + 0x100 else ch
+    return rank
+
+
+# The key is computed with one ``str.translate`` (C speed); characters outside
+# this table are rare and go through ``_slow_rank`` once each, then are cached.
+_TABLE: dict[int, str] = {ord(ch): _slow_rank(ch) for ch in map(chr, range(0x250))}
+_KNOWN: set[str] = {chr(code) for code in _TABLE}
+
+
 def tr_sort_key(text: str) -> str:
     """A string whose code-point order is Turkish alphabetical order of ``text``.
 
     Letters outside the Turkish alphabet sort by their base letter
     (``é`` as ``e``); digits, spaces and punctuation sort before letters.
     """
-    out: list[str] = []
-    for ch in tr_fold(text):
-        rank = _RANK.get(ch)
-        if rank is None:
-            base = unicodedata.normalize("NFKD", ch)[:1]
-            rank = _RANK.get(base)
-        if rank is None:
-            # General punctuation (U+2000-U+20FF) shares the key's private run:
-            # fold it to one code point just below the letters.
-            rank = chr(_BASE - 1) if _BASE <= ord(ch) < _BASE + 0x100 else ch
-        out.append(rank)
-    return "".join(out)
+    folded = tr_fold(text)
+    if not folded.isascii():
+        for ch in set(folded) - _KNOWN:
+            _TABLE[ord(ch)] = _slow_rank(ch)
+            _KNOWN.add(ch)
+    return folded.translate(_TABLE)

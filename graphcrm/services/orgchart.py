@@ -78,7 +78,9 @@ def build_org_chart(graph: StakeholderGraph, account_id: AccountId) -> OrgChart:
     return OrgChart(account_id=account_id, as_of=graph.as_of, roots=tuple(node(r) for r in roots))
 
 
-def org_chart(store: GraphStore, account_id: AccountId, *, as_of: datetime | None = None) -> OrgChart:
+def org_chart(
+    store: GraphStore, account_id: AccountId, *, as_of: datetime | None = None
+) -> OrgChart:
     """Read the account's stakeholder graph as of ``as_of`` and build its org chart."""
     graph = store.stakeholder_graph(account_id, as_of=as_of)
     return build_org_chart(graph, account_id)

@@ -62,9 +62,7 @@ class GraphStore(Protocol):
     """Storage of the stakeholder graph. See the module docstring for the contract."""
 
     # --- writes -------------------------------------------------------------
-    def apply(
-        self, changes: ChangeSet, *, actor: str, at: datetime | None = None
-    ) -> ApplyResult:
+    def apply(self, changes: ChangeSet, *, actor: str, at: datetime | None = None) -> ApplyResult:
         """Validate and apply one batch atomically."""
         ...
 
@@ -95,7 +93,9 @@ class GraphStore(Protocol):
         Turkish collation of the name, then id."""
         ...
 
-    def account_rollup(self, account_id: AccountId, *, as_of: datetime | None = None) -> AccountRollup:
+    def account_rollup(
+        self, account_id: AccountId, *, as_of: datetime | None = None
+    ) -> AccountRollup:
         """Totals over the account's subtree: accounts, active contacts, and open
         pipeline by stage and currency (stage as of the date)."""
         ...
@@ -116,11 +116,9 @@ class GraphStore(Protocol):
         """Contacts, ordered by Turkish collation of the name, then id."""
         ...
 
-    def get_rep(self, rep_id: RepId) -> Rep:
-        ...
+    def get_rep(self, rep_id: RepId) -> Rep: ...
 
-    def list_reps(self, page: PageRequest, *, territory: str | None = None) -> Page[Rep]:
-        ...
+    def list_reps(self, page: PageRequest, *, territory: str | None = None) -> Page[Rep]: ...
 
     # --- the stakeholder graph ----------------------------------------------
     def stakeholder_graph(

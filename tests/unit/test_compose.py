@@ -30,6 +30,7 @@ def test_neo4j_service_is_the_lts_community_image_with_healthcheck_and_volume() 
 def test_graphcrm_service_points_at_neo4j_and_waits_for_health() -> None:
     app = _compose()["services"]["graphcrm"]
     store = app["environment"]["GRAPHCRM_STORE"]
-    assert store.startswith("neo4j://neo4j:") and store.endswith("@neo4j:7687/neo4j")
+    assert store.startswith("neo4j://neo4j:")
+    assert store.endswith("@neo4j:7687/neo4j")
     assert app["depends_on"]["neo4j"]["condition"] == "service_healthy"
     assert (ROOT / "Dockerfile").is_file()

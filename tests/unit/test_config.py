@@ -28,11 +28,17 @@ def test_sqlite_paths() -> None:
 def test_neo4j_url_parts_and_the_password_never_shows(scheme: str) -> None:
     url = parse_store_url(f"{scheme}://neo4j:p%40ss%20w0rd@db.example.com:7687/crm")
     assert (url.scheme, url.host, url.port, url.user, url.database) == (
-        scheme, "db.example.com", 7687, "neo4j", "crm",
+        scheme,
+        "db.example.com",
+        7687,
+        "neo4j",
+        "crm",
     )
-    assert url.password is not None and url.password.get_secret_value() == "p@ss w0rd"
+    assert url.password is not None
+    assert url.password.get_secret_value() == "p@ss w0rd"
     for text in (str(url), repr(url), url.redacted, url.server_uri):
-        assert "p@ss" not in text and "p%40ss" not in text
+        assert "p@ss" not in text
+        assert "p%40ss" not in text
     assert url.server_uri == f"{scheme}://db.example.com:7687"
 
 

@@ -46,7 +46,7 @@ def test_self_edges_are_rejected_naming_the_contact() -> None:
 
 
 def test_valid_to_before_valid_from_is_rejected() -> None:
-    with pytest.raises(ValidationError, match="valid_to .* is before valid_from"):
+    with pytest.raises(ValidationError, match=r"valid_to .* is before valid_from"):
         ReportsTo(contact_id="C1", manager_id="C2", valid_from=T0, valid_to=T0 - timedelta(days=1))
     # an empty interval (equal ends) is allowed
     ReportsTo(contact_id="C1", manager_id="C2", valid_from=T0, valid_to=T0)
@@ -54,13 +54,14 @@ def test_valid_to_before_valid_from_is_rejected() -> None:
 
 def test_naive_datetimes_are_rejected_and_aware_ones_become_utc() -> None:
     with pytest.raises(ValidationError):
-        ReportsTo(contact_id="C1", manager_id="C2", valid_from=datetime(2026, 1, 1))  # noqa: DTZ001
+        ReportsTo(contact_id="C1", manager_id="C2", valid_from=datetime(2026, 1, 1))
     istanbul = timezone(timedelta(hours=3))
     line = ReportsTo(
         contact_id="C1", manager_id="C2", valid_from=datetime(2026, 1, 1, 3, tzinfo=istanbul)
     )
     assert line.valid_from == T0
-    assert line.valid_from is not None and line.valid_from.tzinfo is UTC
+    assert line.valid_from is not None
+    assert line.valid_from.tzinfo is UTC
 
 
 def test_unknown_fields_are_forbidden() -> None:
@@ -87,7 +88,11 @@ def test_deal_role_needs_a_role_and_a_stance_in_range() -> None:
 def test_touchpoint_rejects_duplicate_participants() -> None:
     with pytest.raises(ValidationError, match="contact twice"):
         Touchpoint(
-            id="T1", account_id="A1", kind="call", direction="outbound", at=T0,
+            id="T1",
+            account_id="A1",
+            kind="call",
+            direction="outbound",
+            at=T0,
             contact_ids=("C1", "C1"),
         )
 
@@ -112,10 +117,18 @@ def test_deal_view_stage_at() -> None:
     deal = Deal(id="D1", account_id="A1", name="x", stage=Stage.PROPOSAL)
     history = (
         StageChange(deal_id="D1", at=T0, from_stage=None, to_stage=Stage.PROSPECTING),
-        StageChange(deal_id="D1", at=T0 + timedelta(days=10), from_stage=Stage.PROSPECTING,
-                    to_stage=Stage.NEGOTIATION),
-        StageChange(deal_id="D1", at=T0 + timedelta(days=20), from_stage=Stage.NEGOTIATION,
-                    to_stage=Stage.PROPOSAL),
+        StageChange(
+            deal_id="D1",
+            at=T0 + timedelta(days=10),
+            from_stage=Stage.PROSPECTING,
+            to_stage=Stage.NEGOTIATION,
+        ),
+        StageChange(
+            deal_id="D1",
+            at=T0 + timedelta(days=20),
+            from_stage=Stage.NEGOTIATION,
+            to_stage=Stage.PROPOSAL,
+        ),
     )
     view = DealView(deal=deal, stage_history=history, close_date_history=())
     assert view.stage_at(T0 - timedelta(seconds=1)) is None

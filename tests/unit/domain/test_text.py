@@ -32,7 +32,19 @@ def test_fold_normalises_decomposed_input() -> None:
 
 def test_turkish_alphabetical_order() -> None:
     names = ["Zafer", "Şule", "Sude", "Ömer", "Oya", "İlker", "Irmak", "Ğ", "Gül", "Çetin", "Cem"]
-    expected = ["Cem", "Çetin", "Gül", "Ğ", "Irmak", "İlker", "Oya", "Ömer", "Sude", "Şule", "Zafer"]
+    expected = [
+        "Cem",
+        "Çetin",
+        "Gül",
+        "Ğ",
+        "Irmak",
+        "İlker",
+        "Oya",
+        "Ömer",
+        "Sude",
+        "Şule",
+        "Zafer",
+    ]
     assert sorted(names, key=tr_sort_key) == expected
 
 

@@ -20,8 +20,16 @@ def _graph(contacts: list[Contact], lines: list[ReportsTo]) -> StakeholderGraph:
     return StakeholderGraph(
         as_of=T,
         accounts=(Account(id="A", name="Anadolu Makina"),),
-        contacts=tuple(contacts), reports_to=tuple(lines), influences=(), deals=(),
-        deal_roles=(), reps=(), rep_knows=(), engagement=(), contact_ties=(), rep_ties=(),
+        contacts=tuple(contacts),
+        reports_to=tuple(lines),
+        influences=(),
+        deals=(),
+        deal_roles=(),
+        reps=(),
+        rep_knows=(),
+        engagement=(),
+        contact_ties=(),
+        rep_ties=(),
     )
 
 
