@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from graphcrm.domain import (
     Account,
     AccountId,
     AccountRollup,
     ContactEngagement,
-    ContactId,
     ContactTie,
     Deal,
     PipelineBucket,
-    RepId,
     RepTie,
     Stage,
     StakeholderGraph,
@@ -159,15 +156,10 @@ def _deals_at(
         "WHERE stage_at IS NOT NULL ORDER BY id"
     )
     n = len(codec.DEAL_COLUMNS)
-    deals = []
-    for r in conn.execute(sql, {"present": present, "t": t, "ids": account_ids}):
-        deal = codec.decode_deal(r[:n])
-        deals.append(
-            deal.model_copy(
-                update={"stage": Stage(r[n]), "expected_close": codec.date_or_none(r[n + 1])}
-            )
-        )
-    return deals
+    return [
+        codec.decode_deal(r, r[n], r[n + 1])
+        for r in conn.execute(sql, {"present": present, "t": t, "ids": account_ids})
+    ]
 
 
 def stakeholder_graph(
@@ -209,37 +201,34 @@ def stakeholder_graph(
     cids = ids_param(members)
 
     lines = [
-        x for x in (
-            codec.decode_reports_to(r)
-            for r in conn.execute(
-                f"SELECT {tables.REPORTS_TO.select_list} FROM reports_to r "  # noqa: S608 - constants
-                f"WHERE r.contact_id {IN_IDS} AND {_active('r')} "
-                "ORDER BY contact_id, manager_id, kind",
-                (cids, t, t),
-            )
-        ) if x.manager_id in members
+        codec.decode_reports_to(r)
+        for r in conn.execute(
+            f"SELECT {tables.REPORTS_TO.select_list} FROM reports_to r "  # noqa: S608 - constants
+            f"WHERE r.contact_id {IN_IDS} AND {_active('r')} "
+            "ORDER BY contact_id, manager_id, kind",
+            (cids, t, t),
+        )
+        if r[1] in members
     ]
     influences = [
-        x for x in (
-            codec.decode_influence(r)
-            for r in conn.execute(
-                f"SELECT {tables.INFLUENCES.select_list} FROM influences i "  # noqa: S608 - constants
-                f"WHERE i.influencer_id {IN_IDS} AND {_active('i')} "
-                "ORDER BY influencer_id, influenced_id, kind",
-                (cids, t, t),
-            )
-        ) if x.influenced_id in members
+        codec.decode_influence(r)
+        for r in conn.execute(
+            f"SELECT {tables.INFLUENCES.select_list} FROM influences i "  # noqa: S608 - constants
+            f"WHERE i.influencer_id {IN_IDS} AND {_active('i')} "
+            "ORDER BY influencer_id, influenced_id, kind",
+            (cids, t, t),
+        )
+        if r[1] in members
     ]
     deals = _deals_at(conn, account_ids, present, t)
     roles = [
-        x for x in (
-            codec.decode_deal_role(r)
-            for r in conn.execute(
-                f"SELECT {tables.DEAL_ROLES.select_list} FROM deal_roles r "  # noqa: S608 - constants
-                f"WHERE r.deal_id {IN_IDS} AND {_active('r')} ORDER BY deal_id, contact_id",
-                (ids_param(d.id for d in deals), t, t),
-            )
-        ) if x.contact_id in members
+        codec.decode_deal_role(r)
+        for r in conn.execute(
+            f"SELECT {tables.DEAL_ROLES.select_list} FROM deal_roles r "  # noqa: S608 - constants
+            f"WHERE r.deal_id {IN_IDS} AND {_active('r')} ORDER BY deal_id, contact_id",
+            (ids_param(d.id for d in deals), t, t),
+        )
+        if r[1] in members
     ]
     knows = [
         codec.decode_rep_knows(r)
@@ -262,114 +251,80 @@ def stakeholder_graph(
             (ids_param(rep_ids),),
         )
     ]
-    return StakeholderGraph(
-        as_of=as_of,
-        accounts=tuple(family),
-        contacts=tuple(contacts),
-        reports_to=tuple(lines),
-        influences=tuple(influences),
-        deals=tuple(deals),
-        deal_roles=tuple(roles),
-        reps=tuple(reps),
-        rep_knows=tuple(knows),
-        engagement=tuple(engagement),
-        contact_ties=tuple(contact_ties),
-        rep_ties=tuple(rep_ties),
-    )
+    return codec.trusted(StakeholderGraph, {  # as_of: aware UTC (the store normalised it)
+        "as_of": as_of,
+        "accounts": tuple(family),
+        "contacts": tuple(contacts),
+        "reports_to": tuple(lines),
+        "influences": tuple(influences),
+        "deals": tuple(deals),
+        "deal_roles": tuple(roles),
+        "reps": tuple(reps),
+        "rep_knows": tuple(knows),
+        "engagement": tuple(engagement),
+        "contact_ties": tuple(contact_ties),
+        "rep_ties": tuple(rep_ties),
+    })
 
 
-_TOUCHES = f"""
-SELECT contact_id, touchpoint_id, at, direction, sentiment FROM touchpoint_contacts
-WHERE contact_id {IN_IDS} AND at <= ? ORDER BY contact_id
-"""  # noqa: S608 - constants only
+# Engagement, contact ties and rep ties, aggregated in SQL over the member contacts'
+# touches up to :t. ``at`` is fixed width, so ``MAX(at || touchpoint_id)`` is the
+# latest touch with the greatest id among equal times; the 30/90-day windows end
+# at :end (the as-of date, or now).
+_ENGAGEMENT = """
+SELECT contact_id, COUNT(*), SUM(direction = 'inbound'), SUM(direction = 'outbound'),
+       TOTAL(sentiment), MIN(at), MAX(at || touchpoint_id),
+       SUM(at > :d30 AND at <= :end), SUM(at > :d90 AND at <= :end)
+FROM touchpoint_contacts
+WHERE contact_id IN (SELECT value FROM json_each(:ids)) AND at <= :t
+GROUP BY contact_id ORDER BY contact_id
+"""
 
-_TOUCH_REPS = f"SELECT touchpoint_id, rep_id FROM touchpoint_reps WHERE touchpoint_id {IN_IDS}"  # noqa: S608 - constants only
+_CONTACT_TIES = """
+SELECT a.contact_id, b.contact_id, COUNT(*), MAX(a.at)
+FROM touchpoint_contacts a
+JOIN touchpoint_contacts b ON b.touchpoint_id = a.touchpoint_id AND b.contact_id > a.contact_id
+WHERE a.contact_id IN (SELECT value FROM json_each(:ids)) AND a.at <= :t
+  AND b.contact_id IN (SELECT value FROM json_each(:ids))
+GROUP BY a.contact_id, b.contact_id ORDER BY a.contact_id, b.contact_id
+"""
+
+_REP_TIES = """
+SELECT r.rep_id, c.contact_id, COUNT(*), MAX(c.at)
+FROM touchpoint_contacts c JOIN touchpoint_reps r ON r.touchpoint_id = c.touchpoint_id
+WHERE c.contact_id IN (SELECT value FROM json_each(:ids)) AND c.at <= :t
+GROUP BY r.rep_id, c.contact_id ORDER BY r.rep_id, c.contact_id
+"""
+
+_TS_WIDTH = len(codec.FAR_FUTURE)
 
 
 def _touch_aggregates(
     conn: sqlite3.Connection, cids: str, as_of: datetime | None, t: str
 ) -> tuple[list[ContactEngagement], list[ContactTie], list[RepTie]]:
-    """Engagement per contact and contact/rep ties, from one pass over the touches.
-
-    Times are compared as their fixed-width strings; the 30/90-day windows end
-    at the as-of date (now for the present).
-    """
+    """Engagement per contact and contact/rep ties (see the queries above)."""
     anchor = as_of if as_of is not None else datetime.now(UTC)
-    end = codec.ts(anchor)
-    d30 = codec.ts(anchor - timedelta(days=30))
-    d90 = codec.ts(anchor - timedelta(days=90))
-    engagement: list[ContactEngagement] = []
-    by_touchpoint: dict[str, list[str]] = {}
-    when: dict[str, str] = {}
-    current: str | None = None
-    acc: list[Any] = []
-
-    def flush() -> None:
-        if current is None:
-            return
-        n, inbound, outbound, sentiment, first, last, last_id, n30, n90 = acc
-        engagement.append(
-            ContactEngagement(
-                contact_id=ContactId(current), touchpoints=n, inbound=inbound, outbound=outbound,
-                two_way=n - inbound - outbound, first_at=codec.parse_ts(first),
-                last_at=codec.parse_ts(last), last_touchpoint_id=last_id,
-                sentiment_mean=sentiment / n, touches_30d=n30, touches_90d=n90,
-            )
-        )
-
-    for contact, tp, at, direction, sentiment in conn.execute(_TOUCHES, (cids, t)):
-        if contact != current:
-            flush()
-            current = contact
-            acc = [0, 0, 0, 0.0, at, at, tp, 0, 0]
-        acc[0] += 1
-        acc[1] += direction == "inbound"
-        acc[2] += direction == "outbound"
-        acc[3] += sentiment
-        if at < acc[4]:
-            acc[4] = at
-        if (at, tp) > (acc[5], acc[6]):
-            acc[5], acc[6] = at, tp
-        if at <= end:
-            acc[7] += at > d30
-            acc[8] += at > d90
-        by_touchpoint.setdefault(tp, []).append(contact)
-        when[tp] = at
-    flush()
-
-    pairs: dict[tuple[str, str], list[Any]] = {}
-    for tp, members in by_touchpoint.items():
-        if len(members) > 1:
-            members.sort()
-            at = when[tp]
-            for i, a in enumerate(members):
-                for b in members[i + 1 :]:
-                    _bump(pairs, (a, b), at)
-    reps: dict[tuple[str, str], list[Any]] = {}
-    if by_touchpoint:
-        for tp, rep in conn.execute(_TOUCH_REPS, (ids_param(by_touchpoint),)):
-            at = when[tp]
-            for contact in by_touchpoint[tp]:
-                _bump(reps, (rep, contact), at)
+    params = {
+        "ids": cids, "t": t, "end": codec.ts(anchor),
+        "d30": codec.ts(anchor - timedelta(days=30)), "d90": codec.ts(anchor - timedelta(days=90)),
+    }
+    parse, trusted = codec.parse_ts, codec.trusted
+    engagement = [
+        trusted(ContactEngagement, {
+            "contact_id": c, "touchpoints": n, "inbound": inbound, "outbound": outbound,
+            "two_way": n - inbound - outbound, "first_at": parse(first),
+            "last_at": parse(last[:_TS_WIDTH]), "last_touchpoint_id": last[_TS_WIDTH:],
+            "sentiment_mean": sentiment / n, "touches_30d": n30, "touches_90d": n90,
+        })
+        for c, n, inbound, outbound, sentiment, first, last, n30, n90
+        in conn.execute(_ENGAGEMENT, params)
+    ]
     contact_ties = [
-        ContactTie(
-            contact_a=ContactId(a), contact_b=ContactId(b), shared=v[0],
-            last_at=codec.parse_ts(v[1]),
-        )
-        for (a, b), v in sorted(pairs.items())
+        trusted(ContactTie, {"contact_a": a, "contact_b": b, "shared": n, "last_at": parse(at)})
+        for a, b, n, at in conn.execute(_CONTACT_TIES, params)
     ]
     rep_ties = [
-        RepTie(rep_id=RepId(r), contact_id=ContactId(c), shared=v[0], last_at=codec.parse_ts(v[1]))
-        for (r, c), v in sorted(reps.items())
+        trusted(RepTie, {"rep_id": r, "contact_id": c, "shared": n, "last_at": parse(at)})
+        for r, c, n, at in conn.execute(_REP_TIES, params)
     ]
     return engagement, contact_ties, rep_ties
-
-
-def _bump(counter: dict[tuple[str, str], list[Any]], key: tuple[str, str], at: str) -> None:
-    entry = counter.get(key)
-    if entry is None:
-        counter[key] = [1, at]
-    else:
-        entry[0] += 1
-        if at > entry[1]:
-            entry[1] = at

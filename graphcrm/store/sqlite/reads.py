@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -12,7 +11,6 @@ from graphcrm.domain import (
     Account,
     AccountId,
     ChangeLogEntry,
-    ChangeOp,
     Contact,
     ContactId,
     Deal,
@@ -257,14 +255,6 @@ def list_touchpoints(
 # --- change log and stats ------------------------------------------------------------------
 
 
-def _decode_change(r: codec.Row) -> ChangeLogEntry:
-    return ChangeLogEntry(
-        seq=r[0], at=codec.parse_ts(r[1]), actor=r[2], entity=EntityKind(r[3]), key=r[4],
-        op=ChangeOp(r[5]), before=json.loads(r[6]) if r[6] is not None else None,
-        after=json.loads(r[7]) if r[7] is not None else None,
-    )
-
-
 def change_log(
     conn: sqlite3.Connection,
     page: PageRequest,
@@ -281,8 +271,8 @@ def change_log(
     if since_seq is not None:
         f.add("seq > ?", since_seq)
     return paginate(
-        conn, select="seq, at, actor, entity, key, op, before, after", source="change_log",
-        filters=f, order="seq", page=page, decode=_decode_change,
+        conn, select=", ".join(codec.CHANGE_COLUMNS), source="change_log",
+        filters=f, order="seq", page=page, decode=codec.decode_change,
     )
 
 

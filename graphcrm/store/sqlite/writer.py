@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -41,9 +41,9 @@ _CONTACT_LOG_EXCLUDE = {"status", "status_from"}
 
 
 def _json(row: Model) -> str:
-    if isinstance(row, Contact):
-        return row.model_dump_json(exclude=_CONTACT_LOG_EXCLUDE)
-    raw: bytes = type(row).__pydantic_serializer__.to_json(row)
+    """The change-log JSON of a row (a contact's status is logged as its own kind)."""
+    exclude = _CONTACT_LOG_EXCLUDE if isinstance(row, Contact) else None
+    raw: bytes = type(row).__pydantic_serializer__.to_json(row, exclude=exclude)
     return raw.decode()
 
 
@@ -54,6 +54,28 @@ def _json_from(prefix: bytes, row: Temporal) -> str:
     """JSON of ``row`` with ``valid_from`` taken from ``prefix`` (no model copy)."""
     raw: bytes = type(row).__pydantic_serializer__.to_json(row, exclude={"valid_from"})
     return (prefix + raw[1:]).decode()
+
+
+def _create_log(
+    rows: Sequence[M], at: str, actor: str, entity: EntityKind, key: Callable[[M], str]
+) -> list[tuple[Any, ...]]:
+    """Change-log rows for created ``rows``, serialized by pydantic-core (Rust).
+
+    Rows of one collection share a class, so the serializer is looked up once;
+    a batch mixing in subclasses falls back to :func:`_json` per row.
+    """
+    if not rows:
+        return []
+    cls = type(rows[0])
+    kind = entity.value
+    if any(type(r) is not cls for r in rows):
+        return [(at, actor, kind, key(r), "create", None, _json(r)) for r in rows]
+    to_json = cls.__pydantic_serializer__.to_json
+    exclude = _CONTACT_LOG_EXCLUDE if cls is Contact else None
+    return [
+        (at, actor, kind, key(r), "create", None, to_json(r, exclude=exclude).decode())
+        for r in rows
+    ]
 
 
 def _plain_key(row: Model) -> str:
@@ -110,13 +132,10 @@ class _Batch:
         unchanged = 0
         encode = table.encode
         entity = table.entity
-        if not stored:  # the bulk-load fast path
+        if not stored:  # the bulk-load fast path: one serializer, no per-row dispatch
             params = [encode(r) for r in rows]
             changed = [(r, None) for r in rows]
-            self.log.extend(
-                (self.at, self.actor, entity.value, _plain_key(r), "create", None, _json(r))
-                for r in rows
-            )
+            self.log.extend(_create_log(rows, self.at, self.actor, entity, _plain_key))
         else:
             for row in rows:
                 p = encode(row)
@@ -163,13 +182,18 @@ class _Batch:
                 [p if p[i] is not None else (*p[:i], start, *p[i + 1 :]) for p in params],
             )
             prefix = b'{"valid_from":' + _DATETIME_JSON.dump_json(plan.at) + b","
-            self.log.extend(
-                (
-                    self.at, self.actor, entity.value, change_key(r), "create", None,
-                    _json(r) if r.valid_from is not None else _json_from(prefix, r),
+            if all(r.valid_from is not None for r in plan.inserts):
+                self.log.extend(
+                    _create_log(plan.inserts, self.at, self.actor, entity, change_key)
                 )
-                for r in plan.inserts
-            )
+            else:
+                self.log.extend(
+                    (
+                        self.at, self.actor, entity.value, change_key(r), "create", None,
+                        _json(r) if r.valid_from is not None else _json_from(prefix, r),
+                    )
+                    for r in plan.inserts
+                )
         self.count(entity, "created", len(plan.inserts))
         self.count(entity, "closed", len(plan.closes))
         self.count(entity, "unchanged", plan.unchanged)
