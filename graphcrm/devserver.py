@@ -54,13 +54,16 @@ class Neo4jDevServer:
         run = launcher_path()
         if not run.exists():
             raise StoreUnavailableError(f"the Neo4j dev launcher is missing: {run}")
-        args = [str(run), "--port", str(self.port)]
+        # --exit-on-stdin-eof: if this process dies without stopping it, the
+        # server sees its stdin close and shuts down instead of lingering.
+        args = [str(run), "--port", str(self.port), "--exit-on-stdin-eof"]
         if self.password is not None:
             args += ["--password", self.password]
         if self.data_dir is not None:
             args += ["--data", str(self.data_dir)]
         self._proc = subprocess.Popen(  # noqa: S603 - fixed launcher path, no shell
             args,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
             env=os.environ.copy(),
