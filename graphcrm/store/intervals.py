@@ -7,7 +7,9 @@ intervals of its key into inserts and closes:
 
 - identical to a stored interval (same fields and bounds) -> no-op; so is a
   row without ``valid_from`` whose fields and ``valid_to`` match a stored
-  interval (a re-sent "this ended then" row);
+  interval (a re-sent "this ended then" row), and an open-ended row whose
+  start and fields match a stored interval that a later change has closed
+  (a replayed older batch);
 - overlapping no stored interval -> insert (new facts, or history filled in);
 - overlapping only the open interval, same fields: no ``valid_to`` -> no-op
   (idempotent), with ``valid_to`` -> close the open interval there;
@@ -213,9 +215,7 @@ def _filled(row: T, at: datetime) -> T:
 
 def _same(a: Temporal, b: Temporal) -> bool:
     return (
-        a.valid_from == b.valid_from
-        and a.valid_to == b.valid_to
-        and attributes(a) == attributes(b)
+        a.valid_from == b.valid_from and a.valid_to == b.valid_to and attributes(a) == attributes(b)
     )
 
 
@@ -233,8 +233,17 @@ def _apply_row(state: list[_Entry[T]], row: T, plan: IntervalPlan[T], *, dated: 
         plan.unchanged += 1
         return
     attrs = attributes(row)
-    if not dated and row.valid_to is not None and any(
-        (attributes(e.row), e.row.valid_to) == (attrs, row.valid_to) for e in state
+    if (
+        dated
+        and row.valid_to is None
+        and any(e.row.valid_from == row.valid_from and attributes(e.row) == attrs for e in state)
+    ):
+        plan.unchanged += 1  # a fact we hold, which later rows ended: a replayed batch
+        return
+    if (
+        not dated
+        and row.valid_to is not None
+        and any((attributes(e.row), e.row.valid_to) == (attrs, row.valid_to) for e in state)
     ):
         plan.unchanged += 1  # the same fact already ended then: a re-sent batch
         return
@@ -326,8 +335,10 @@ def plan_intervals(
             plan.final[key] = key_rows
             continue
         state: list[_Entry[T]] = [_Entry(s.ref, s.row, s.row) for s in history or ()]
-        filled = sorted(((_filled(r, at), r.valid_from is not None) for r in key_rows),
-                        key=lambda pair: start_of(pair[0]))
+        filled = sorted(
+            ((_filled(r, at), r.valid_from is not None) for r in key_rows),
+            key=lambda pair: start_of(pair[0]),
+        )
         for row, dated in filled:
             _apply_row(state, row, plan, dated=dated)
         for e in state:

@@ -40,6 +40,7 @@ from graphcrm.domain import (
     StageChange,
     Touchpoint,
 )
+from graphcrm.domain.construct import construct
 from graphcrm.domain.enums import TouchpointKind
 from graphcrm.domain.text import tr_fold, tr_sort_key
 from graphcrm.store.intervals import ContactStatusSpan
@@ -111,9 +112,6 @@ def json_strings(values: Iterable[str]) -> str:
 
 # --- trusted construction ---------------------------------------------------------
 
-_new = object.__new__
-_set = object.__setattr__
-
 
 def trusted(cls: type[M], values: dict[str, Any]) -> M:
     """An instance of ``cls`` from values read back from this database, unvalidated.
@@ -121,17 +119,10 @@ def trusted(cls: type[M], values: dict[str, Any]) -> M:
     Stored rows passed validation on the way in, so the decoders below hand
     over exactly what validation would produce (enum members, aware UTC
     datetimes, exact Decimals, tuples and frozensets), every field in field
-    order. This is what ``model_construct`` does once it has found every field
-    given, without its per-field walk: on pydantic 2.14 ``model_construct`` is
-    slower than validating, this is about twice as fast. ``tests/unit/store/
-    test_sqlite_codec.py`` compares each decoder's output with ``model_validate``.
+    order. ``tests/unit/store/test_sqlite_trusted_reads.py`` compares each
+    decoder's output with ``model_validate``.
     """
-    m = _new(cls)
-    _set(m, "__dict__", values)
-    _set(m, "__pydantic_fields_set__", set(values))
-    _set(m, "__pydantic_extra__", None)
-    _set(m, "__pydantic_private__", None)
-    return m
+    return construct(cls, values)
 
 
 def _members(cls: type[E]) -> dict[str, E]:
@@ -155,23 +146,45 @@ _OP = _members(ChangeOp)
 # --- accounts, reps, contacts -------------------------------------------------------
 
 ACCOUNT_COLUMNS = (
-    "id", "name", "name_fold", "name_key", "sector", "country", "territory", "owner_id",
+    "id",
+    "name",
+    "name_fold",
+    "name_key",
+    "sector",
+    "country",
+    "territory",
+    "owner_id",
     "parent_id",
 )
 
 
 def encode_account(a: Account) -> tuple[Any, ...]:
     return (
-        a.id, a.name, tr_fold(a.name), tr_sort_key(a.name), a.sector, a.country, a.territory,
-        a.owner_id, a.parent_id,
+        a.id,
+        a.name,
+        tr_fold(a.name),
+        tr_sort_key(a.name),
+        a.sector,
+        a.country,
+        a.territory,
+        a.owner_id,
+        a.parent_id,
     )
 
 
 def decode_account(r: Row) -> Account:
-    return trusted(Account, {
-        "id": r[0], "name": r[1], "sector": r[4], "country": r[5], "territory": r[6],
-        "owner_id": r[7], "parent_id": r[8],
-    })
+    return trusted(
+        Account,
+        {
+            "id": r[0],
+            "name": r[1],
+            "sector": r[4],
+            "country": r[5],
+            "territory": r[6],
+            "owner_id": r[7],
+            "parent_id": r[8],
+        },
+    )
 
 
 REP_COLUMNS = ("id", "name", "name_fold", "name_key", "email", "territory")
@@ -186,42 +199,88 @@ def decode_rep(r: Row) -> Rep:
 
 
 CONTACT_COLUMNS = (
-    "id", "account_id", "name", "name_fold", "name_key", "title", "department", "seniority",
-    "email", "phone", "linkedin_url",
+    "id",
+    "account_id",
+    "name",
+    "name_fold",
+    "name_key",
+    "title",
+    "department",
+    "seniority",
+    "email",
+    "phone",
+    "linkedin_url",
 )
 
 
 def encode_contact(c: Contact) -> tuple[Any, ...]:
     return (
-        c.id, c.account_id, c.name, tr_fold(c.name), tr_sort_key(c.name), c.title, c.department,
-        c.seniority, c.email, c.phone, c.linkedin_url,
+        c.id,
+        c.account_id,
+        c.name,
+        tr_fold(c.name),
+        tr_sort_key(c.name),
+        c.title,
+        c.department,
+        c.seniority,
+        c.email,
+        c.phone,
+        c.linkedin_url,
     )
 
 
 def decode_contact(r: Row, status: str | None = None, status_from: str | None = None) -> Contact:
     """A contact; ``status`` and ``status_from`` come from its status interval."""
-    return trusted(Contact, {
-        "id": r[0], "account_id": r[1], "name": r[2], "title": r[5], "department": r[6],
-        "seniority": _SENIORITY[r[7]], "email": r[8], "phone": r[9], "linkedin_url": r[10],
-        "status": _STATUS[status] if status is not None else ContactStatus.ACTIVE,
-        "status_from": parse_ts_or_none(status_from),
-    })
+    return trusted(
+        Contact,
+        {
+            "id": r[0],
+            "account_id": r[1],
+            "name": r[2],
+            "title": r[5],
+            "department": r[6],
+            "seniority": _SENIORITY[r[7]],
+            "email": r[8],
+            "phone": r[9],
+            "linkedin_url": r[10],
+            "status": _STATUS[status] if status is not None else ContactStatus.ACTIVE,
+            "status_from": parse_ts_or_none(status_from),
+        },
+    )
 
 
 # --- deals ------------------------------------------------------------------------
 
 DEAL_COLUMNS = (
-    "id", "account_id", "name", "name_fold", "name_key", "amount_minor", "currency", "stage",
-    "expected_close", "competitors", "loss_reason", "owner_id",
+    "id",
+    "account_id",
+    "name",
+    "name_fold",
+    "name_key",
+    "amount_minor",
+    "currency",
+    "stage",
+    "expected_close",
+    "competitors",
+    "loss_reason",
+    "owner_id",
 )
 
 
 def encode_deal(d: Deal) -> tuple[Any, ...]:
     return (
-        d.id, d.account_id, d.name, tr_fold(d.name), tr_sort_key(d.name),
-        minor_units(d.amount), d.currency, d.stage,
+        d.id,
+        d.account_id,
+        d.name,
+        tr_fold(d.name),
+        tr_sort_key(d.name),
+        minor_units(d.amount),
+        d.currency,
+        d.stage,
         d.expected_close.isoformat() if d.expected_close is not None else None,
-        json_strings(d.competitors), d.loss_reason, d.owner_id,
+        json_strings(d.competitors),
+        d.loss_reason,
+        d.owner_id,
     )
 
 
@@ -229,11 +288,21 @@ def decode_deal(r: Row, stage: str | None = None, expected_close: str | None = N
     """A deal; ``stage`` and ``expected_close`` (both or neither) override the stored ones."""
     if stage is None:
         stage, expected_close = r[7], r[8]
-    return trusted(Deal, {
-        "id": r[0], "account_id": r[1], "name": r[2], "amount": from_minor_units(r[5]),
-        "currency": r[6], "stage": _STAGE[stage], "expected_close": date_or_none(expected_close),
-        "competitors": tuple(json.loads(r[9])), "loss_reason": r[10], "owner_id": r[11],
-    })
+    return trusted(
+        Deal,
+        {
+            "id": r[0],
+            "account_id": r[1],
+            "name": r[2],
+            "amount": from_minor_units(r[5]),
+            "currency": r[6],
+            "stage": _STAGE[stage],
+            "expected_close": date_or_none(expected_close),
+            "competitors": tuple(json.loads(r[9])),
+            "loss_reason": r[10],
+            "owner_id": r[11],
+        },
+    )
 
 
 STAGE_CHANGE_COLUMNS = ("deal_id", "at", "from_stage", "to_stage")
@@ -241,16 +310,23 @@ STAGE_CHANGE_COLUMNS = ("deal_id", "at", "from_stage", "to_stage")
 
 def encode_stage_change(s: StageChange) -> tuple[Any, ...]:
     return (
-        s.deal_id, ts(s.at), s.from_stage.value if s.from_stage is not None else None,
+        s.deal_id,
+        ts(s.at),
+        s.from_stage.value if s.from_stage is not None else None,
         s.to_stage,
     )
 
 
 def decode_stage_change(r: Row) -> StageChange:
-    return trusted(StageChange, {
-        "deal_id": r[0], "at": parse_ts(r[1]),
-        "from_stage": _STAGE[r[2]] if r[2] is not None else None, "to_stage": _STAGE[r[3]],
-    })
+    return trusted(
+        StageChange,
+        {
+            "deal_id": r[0],
+            "at": parse_ts(r[1]),
+            "from_stage": _STAGE[r[2]] if r[2] is not None else None,
+            "to_stage": _STAGE[r[3]],
+        },
+    )
 
 
 CLOSE_DATE_CHANGE_COLUMNS = ("deal_id", "at", "from_date", "to_date")
@@ -258,17 +334,23 @@ CLOSE_DATE_CHANGE_COLUMNS = ("deal_id", "at", "from_date", "to_date")
 
 def encode_close_date_change(c: CloseDateChange) -> tuple[Any, ...]:
     return (
-        c.deal_id, ts(c.at),
+        c.deal_id,
+        ts(c.at),
         c.from_date.isoformat() if c.from_date is not None else None,
         c.to_date.isoformat() if c.to_date is not None else None,
     )
 
 
 def decode_close_date_change(r: Row) -> CloseDateChange:
-    return trusted(CloseDateChange, {
-        "deal_id": r[0], "at": parse_ts(r[1]), "from_date": date_or_none(r[2]),
-        "to_date": date_or_none(r[3]),
-    })
+    return trusted(
+        CloseDateChange,
+        {
+            "deal_id": r[0],
+            "at": parse_ts(r[1]),
+            "from_date": date_or_none(r[2]),
+            "to_date": date_or_none(r[3]),
+        },
+    )
 
 
 # --- edges --------------------------------------------------------------------------
@@ -285,26 +367,50 @@ def decode_rep_knows(r: Row) -> RepKnows:
 
 
 TOUCHPOINT_COLUMNS = (
-    "id", "account_id", "kind", "direction", "at", "contact_ids", "rep_ids", "deal_id",
-    "sentiment", "summary",
+    "id",
+    "account_id",
+    "kind",
+    "direction",
+    "at",
+    "contact_ids",
+    "rep_ids",
+    "deal_id",
+    "sentiment",
+    "summary",
 )
 
 
 def encode_touchpoint(t: Touchpoint) -> tuple[Any, ...]:
     return (
-        t.id, t.account_id, t.kind, t.direction, ts(t.at),
-        json_strings(t.contact_ids), json_strings(t.rep_ids), t.deal_id, t.sentiment,
+        t.id,
+        t.account_id,
+        t.kind,
+        t.direction,
+        ts(t.at),
+        json_strings(t.contact_ids),
+        json_strings(t.rep_ids),
+        t.deal_id,
+        t.sentiment,
         t.summary,
     )
 
 
 def decode_touchpoint(r: Row) -> Touchpoint:
-    return trusted(Touchpoint, {
-        "id": r[0], "account_id": r[1], "kind": _TOUCHPOINT_KIND[r[2]],
-        "direction": _DIRECTION[r[3]], "at": parse_ts(r[4]),
-        "contact_ids": tuple(json.loads(r[5])), "rep_ids": tuple(json.loads(r[6])),
-        "deal_id": r[7], "sentiment": r[8], "summary": r[9],
-    })
+    return trusted(
+        Touchpoint,
+        {
+            "id": r[0],
+            "account_id": r[1],
+            "kind": _TOUCHPOINT_KIND[r[2]],
+            "direction": _DIRECTION[r[3]],
+            "at": parse_ts(r[4]),
+            "contact_ids": tuple(json.loads(r[5])),
+            "rep_ids": tuple(json.loads(r[6])),
+            "deal_id": r[7],
+            "sentiment": r[8],
+            "summary": r[9],
+        },
+    )
 
 
 # --- intervals: the id column first, then the fields, then valid_from/valid_to -------
@@ -314,57 +420,101 @@ REPORTS_TO_COLUMNS = ("contact_id", "manager_id", "kind", "valid_from", "valid_t
 
 def encode_reports_to(x: ReportsTo) -> tuple[Any, ...]:
     return (
-        x.contact_id, x.manager_id, x.kind, ts_or_none(x.valid_from),
+        x.contact_id,
+        x.manager_id,
+        x.kind,
+        ts_or_none(x.valid_from),
         ts_or_none(x.valid_to),
     )
 
 
 def decode_reports_to(r: Row) -> ReportsTo:
-    return trusted(ReportsTo, {
-        "valid_from": parse_ts(r[3]), "valid_to": parse_ts_or_none(r[4]),
-        "contact_id": r[0], "manager_id": r[1], "kind": _LINE_KIND[r[2]],
-    })
+    return trusted(
+        ReportsTo,
+        {
+            "valid_from": parse_ts(r[3]),
+            "valid_to": parse_ts_or_none(r[4]),
+            "contact_id": r[0],
+            "manager_id": r[1],
+            "kind": _LINE_KIND[r[2]],
+        },
+    )
 
 
 INFLUENCE_COLUMNS = (
-    "influencer_id", "influenced_id", "kind", "strength", "source", "valid_from", "valid_to",
+    "influencer_id",
+    "influenced_id",
+    "kind",
+    "strength",
+    "source",
+    "valid_from",
+    "valid_to",
 )
 
 
 def encode_influence(x: Influence) -> tuple[Any, ...]:
     return (
-        x.influencer_id, x.influenced_id, x.kind, x.strength, x.source,
-        ts_or_none(x.valid_from), ts_or_none(x.valid_to),
+        x.influencer_id,
+        x.influenced_id,
+        x.kind,
+        x.strength,
+        x.source,
+        ts_or_none(x.valid_from),
+        ts_or_none(x.valid_to),
     )
 
 
 def decode_influence(r: Row) -> Influence:
-    return trusted(Influence, {
-        "valid_from": parse_ts(r[5]), "valid_to": parse_ts_or_none(r[6]),
-        "influencer_id": r[0], "influenced_id": r[1], "kind": _INFLUENCE_KIND[r[2]],
-        "strength": r[3], "source": _INFLUENCE_SOURCE[r[4]],
-    })
+    return trusted(
+        Influence,
+        {
+            "valid_from": parse_ts(r[5]),
+            "valid_to": parse_ts_or_none(r[6]),
+            "influencer_id": r[0],
+            "influenced_id": r[1],
+            "kind": _INFLUENCE_KIND[r[2]],
+            "strength": r[3],
+            "source": _INFLUENCE_SOURCE[r[4]],
+        },
+    )
 
 
 DEAL_ROLE_COLUMNS = (
-    "deal_id", "contact_id", "roles", "is_primary", "stance", "valid_from", "valid_to",
+    "deal_id",
+    "contact_id",
+    "roles",
+    "is_primary",
+    "stance",
+    "valid_from",
+    "valid_to",
 )
 
 
 def encode_deal_role(x: DealRole) -> tuple[Any, ...]:
     return (
-        x.deal_id, x.contact_id, json_strings(sorted(r.value for r in x.roles)), int(x.is_primary),
-        x.stance, ts_or_none(x.valid_from), ts_or_none(x.valid_to),
+        x.deal_id,
+        x.contact_id,
+        json_strings(sorted(r.value for r in x.roles)),
+        int(x.is_primary),
+        x.stance,
+        ts_or_none(x.valid_from),
+        ts_or_none(x.valid_to),
     )
 
 
 def decode_deal_role(r: Row) -> DealRole:
-    return trusted(DealRole, {
-        "valid_from": parse_ts(r[5]), "valid_to": parse_ts_or_none(r[6]),
-        "deal_id": r[0], "contact_id": r[1],
-        "roles": frozenset(map(_ROLE.__getitem__, json.loads(r[2]))),
-        "is_primary": bool(r[3]), "stance": r[4],
-    })
+    return trusted(
+        DealRole,
+        {
+            "valid_from": parse_ts(r[5]),
+            "valid_to": parse_ts_or_none(r[6]),
+            "deal_id": r[0],
+            "contact_id": r[1],
+            "roles": frozenset(map(_ROLE.__getitem__, json.loads(r[2]))),
+            "is_primary": bool(r[3]),
+            "stance": r[4],
+        },
+    )
 
 
 STATUS_COLUMNS = ("contact_id", "status", "valid_from", "valid_to")
@@ -375,10 +525,15 @@ def encode_status(x: ContactStatusSpan) -> tuple[Any, ...]:
 
 
 def decode_status(r: Row) -> ContactStatusSpan:
-    return trusted(ContactStatusSpan, {
-        "valid_from": parse_ts(r[2]), "valid_to": parse_ts_or_none(r[3]),
-        "contact_id": r[0], "status": _STATUS[r[1]],
-    })
+    return trusted(
+        ContactStatusSpan,
+        {
+            "valid_from": parse_ts(r[2]),
+            "valid_to": parse_ts_or_none(r[3]),
+            "contact_id": r[0],
+            "status": _STATUS[r[1]],
+        },
+    )
 
 
 # --- the change log -------------------------------------------------------------------
@@ -387,9 +542,16 @@ CHANGE_COLUMNS = ("seq", "at", "actor", "entity", "key", "op", "before", "after"
 
 
 def decode_change(r: Row) -> ChangeLogEntry:
-    return trusted(ChangeLogEntry, {
-        "seq": r[0], "at": parse_ts(r[1]), "actor": r[2], "entity": _ENTITY[r[3]],
-        "key": r[4], "op": _OP[r[5]],
-        "before": json.loads(r[6]) if r[6] is not None else None,
-        "after": json.loads(r[7]) if r[7] is not None else None,
-    })
+    return trusted(
+        ChangeLogEntry,
+        {
+            "seq": r[0],
+            "at": parse_ts(r[1]),
+            "actor": r[2],
+            "entity": _ENTITY[r[3]],
+            "key": r[4],
+            "op": _OP[r[5]],
+            "before": json.loads(r[6]) if r[6] is not None else None,
+            "after": json.loads(r[7]) if r[7] is not None else None,
+        },
+    )

@@ -147,9 +147,7 @@ def _active(alias: str) -> str:
     return f"{alias}.valid_from <= ? AND ({alias}.valid_to IS NULL OR {alias}.valid_to > ?)"
 
 
-def _deals_at(
-    conn: sqlite3.Connection, account_ids: str, present: bool, t: str
-) -> list[Deal]:
+def _deals_at(conn: sqlite3.Connection, account_ids: str, present: bool, t: str) -> list[Deal]:
     sql = (
         f"SELECT * FROM (SELECT {prefixed('d', codec.DEAL_COLUMNS)}, {_DEAL_AT} "  # noqa: S608 - constants
         "FROM deals d WHERE d.account_id IN (SELECT value FROM json_each(:ids))) "
@@ -178,12 +176,14 @@ def stakeholder_graph(
     _require_account(conn, account_id)
     t = codec.as_of_param(as_of)
     present = as_of is None
-    family: list[Account] = [codec.decode_account(
-        conn.execute(
-            f"SELECT {tables.ACCOUNTS.select_list} FROM accounts WHERE id = ?",  # noqa: S608 - constants
-            (account_id,),
-        ).fetchone()
-    )]
+    family: list[Account] = [
+        codec.decode_account(
+            conn.execute(
+                f"SELECT {tables.ACCOUNTS.select_list} FROM accounts WHERE id = ?",  # noqa: S608 - constants
+                (account_id,),
+            ).fetchone()
+        )
+    ]
     if include_family:
         family += ancestors(conn, account_id) + descendants(conn, account_id)
     family.sort(key=lambda a: a.id)
@@ -251,20 +251,23 @@ def stakeholder_graph(
             (ids_param(rep_ids),),
         )
     ]
-    return codec.trusted(StakeholderGraph, {  # as_of: aware UTC (the store normalised it)
-        "as_of": as_of,
-        "accounts": tuple(family),
-        "contacts": tuple(contacts),
-        "reports_to": tuple(lines),
-        "influences": tuple(influences),
-        "deals": tuple(deals),
-        "deal_roles": tuple(roles),
-        "reps": tuple(reps),
-        "rep_knows": tuple(knows),
-        "engagement": tuple(engagement),
-        "contact_ties": tuple(contact_ties),
-        "rep_ties": tuple(rep_ties),
-    })
+    return codec.trusted(
+        StakeholderGraph,
+        {  # as_of: aware UTC (the store normalised it)
+            "as_of": as_of,
+            "accounts": tuple(family),
+            "contacts": tuple(contacts),
+            "reports_to": tuple(lines),
+            "influences": tuple(influences),
+            "deals": tuple(deals),
+            "deal_roles": tuple(roles),
+            "reps": tuple(reps),
+            "rep_knows": tuple(knows),
+            "engagement": tuple(engagement),
+            "contact_ties": tuple(contact_ties),
+            "rep_ties": tuple(rep_ties),
+        },
+    )
 
 
 # Engagement, contact ties and rep ties, aggregated in SQL over the member contacts'
@@ -305,19 +308,33 @@ def _touch_aggregates(
     """Engagement per contact and contact/rep ties (see the queries above)."""
     anchor = as_of if as_of is not None else datetime.now(UTC)
     params = {
-        "ids": cids, "t": t, "end": codec.ts(anchor),
-        "d30": codec.ts(anchor - timedelta(days=30)), "d90": codec.ts(anchor - timedelta(days=90)),
+        "ids": cids,
+        "t": t,
+        "end": codec.ts(anchor),
+        "d30": codec.ts(anchor - timedelta(days=30)),
+        "d90": codec.ts(anchor - timedelta(days=90)),
     }
     parse, trusted = codec.parse_ts, codec.trusted
     engagement = [
-        trusted(ContactEngagement, {
-            "contact_id": c, "touchpoints": n, "inbound": inbound, "outbound": outbound,
-            "two_way": n - inbound - outbound, "first_at": parse(first),
-            "last_at": parse(last[:_TS_WIDTH]), "last_touchpoint_id": last[_TS_WIDTH:],
-            "sentiment_mean": sentiment / n, "touches_30d": n30, "touches_90d": n90,
-        })
-        for c, n, inbound, outbound, sentiment, first, last, n30, n90
-        in conn.execute(_ENGAGEMENT, params)
+        trusted(
+            ContactEngagement,
+            {
+                "contact_id": c,
+                "touchpoints": n,
+                "inbound": inbound,
+                "outbound": outbound,
+                "two_way": n - inbound - outbound,
+                "first_at": parse(first),
+                "last_at": parse(last[:_TS_WIDTH]),
+                "last_touchpoint_id": last[_TS_WIDTH:],
+                "sentiment_mean": sentiment / n,
+                "touches_30d": n30,
+                "touches_90d": n90,
+            },
+        )
+        for c, n, inbound, outbound, sentiment, first, last, n30, n90 in conn.execute(
+            _ENGAGEMENT, params
+        )
     ]
     contact_ties = [
         trusted(ContactTie, {"contact_a": a, "contact_b": b, "shared": n, "last_at": parse(at)})

@@ -36,8 +36,7 @@ class SqliteLookup:
             f"WHERE {table.by} {IN_IDS}"
         )
         return [
-            Stored(r[0], table.decode(r[1:]))
-            for r in self._conn.execute(sql, (ids_param(ids),))
+            Stored(r[0], table.decode(r[1:])) for r in self._conn.execute(sql, (ids_param(ids),))
         ]
 
     def reporting_lines(self, contact_ids: Collection[str]) -> list[Stored[ReportsTo]]:

@@ -111,8 +111,13 @@ def list_accounts(
     if name_contains:
         f.add("instr(name_fold, ?) > 0", tr_fold(name_contains))
     return paginate(
-        conn, select=tables.ACCOUNTS.select_list, source="accounts", filters=f,
-        order="name_key, id", page=page, decode=codec.decode_account,
+        conn,
+        select=tables.ACCOUNTS.select_list,
+        source="accounts",
+        filters=f,
+        order="name_key, id",
+        page=page,
+        decode=codec.decode_account,
     )
 
 
@@ -126,8 +131,13 @@ def list_reps(conn: sqlite3.Connection, page: PageRequest, *, territory: str | N
     if territory is not None:
         f.add("territory = ?", territory)
     return paginate(
-        conn, select=tables.REPS.select_list, source="reps", filters=f, order="name_key, id",
-        page=page, decode=codec.decode_rep,
+        conn,
+        select=tables.REPS.select_list,
+        source="reps",
+        filters=f,
+        order="name_key, id",
+        page=page,
+        decode=codec.decode_rep,
     )
 
 
@@ -169,8 +179,13 @@ def list_contacts(
     if name_contains:
         f.add("instr(c.name_fold, ?) > 0", tr_fold(name_contains))
     return paginate(
-        conn, select=CONTACT_SELECT, source=CONTACT_SOURCE, filters=f,
-        order="c.name_key, c.id", page=page, decode=decode_contact_with_status,
+        conn,
+        select=CONTACT_SELECT,
+        source=CONTACT_SOURCE,
+        filters=f,
+        order="c.name_key, c.id",
+        page=page,
+        decode=decode_contact_with_status,
     )
 
 
@@ -217,8 +232,13 @@ def list_deals(
         source = "deals d JOIN accounts a ON a.id = d.account_id"
         f.add("a.territory = ?", territory)
     return paginate(
-        conn, select=prefixed("d", codec.DEAL_COLUMNS), source=source, filters=f,
-        order="d.name_key, d.id", page=page, decode=codec.decode_deal,
+        conn,
+        select=prefixed("d", codec.DEAL_COLUMNS),
+        source=source,
+        filters=f,
+        order="d.name_key, d.id",
+        page=page,
+        decode=codec.decode_deal,
     )
 
 
@@ -247,8 +267,13 @@ def list_touchpoints(
     if until is not None:
         f.add("at <= ?", codec.ts(until))
     return paginate(
-        conn, select=tables.TOUCHPOINTS.select_list, source="touchpoints", filters=f,
-        order="at DESC, id", page=page, decode=codec.decode_touchpoint,
+        conn,
+        select=tables.TOUCHPOINTS.select_list,
+        source="touchpoints",
+        filters=f,
+        order="at DESC, id",
+        page=page,
+        decode=codec.decode_touchpoint,
     )
 
 
@@ -271,8 +296,13 @@ def change_log(
     if since_seq is not None:
         f.add("seq > ?", since_seq)
     return paginate(
-        conn, select=", ".join(codec.CHANGE_COLUMNS), source="change_log",
-        filters=f, order="seq", page=page, decode=codec.decode_change,
+        conn,
+        select=", ".join(codec.CHANGE_COLUMNS),
+        source="change_log",
+        filters=f,
+        order="seq",
+        page=page,
+        decode=codec.decode_change,
     )
 
 

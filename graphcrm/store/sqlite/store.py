@@ -123,9 +123,7 @@ class SqliteStore:
 
     # --- writes ---------------------------------------------------------------
 
-    def apply(
-        self, changes: ChangeSet, *, actor: str, at: datetime | None = None
-    ) -> ApplyResult:
+    def apply(self, changes: ChangeSet, *, actor: str, at: datetime | None = None) -> ApplyResult:
         when = _aware(at, "at") or datetime.now(UTC)
         with self._lock:
             conn = self._connection()
@@ -162,7 +160,11 @@ class SqliteStore:
     ) -> Page[Account]:
         with self._read() as conn:
             return reads.list_accounts(
-                conn, page, territory=territory, sector=sector, owner_id=owner_id,
+                conn,
+                page,
+                territory=territory,
+                sector=sector,
+                owner_id=owner_id,
                 name_contains=name_contains,
             )
 
@@ -242,7 +244,11 @@ class SqliteStore:
     ) -> Page[Deal]:
         with self._read() as conn:
             return reads.list_deals(
-                conn, page, account_id=account_id, stage=stage, owner_id=owner_id,
+                conn,
+                page,
+                account_id=account_id,
+                stage=stage,
+                owner_id=owner_id,
                 territory=territory,
             )
 
@@ -259,8 +265,13 @@ class SqliteStore:
         since, until = _aware(since, "since"), _aware(until, "until")
         with self._read() as conn:
             return reads.list_touchpoints(
-                conn, page, account_id=account_id, contact_id=contact_id, deal_id=deal_id,
-                since=since, until=until,
+                conn,
+                page,
+                account_id=account_id,
+                contact_id=contact_id,
+                deal_id=deal_id,
+                since=since,
+                until=until,
             )
 
     # --- history and housekeeping ------------------------------------------------------

@@ -68,51 +68,89 @@ class IntervalTable(Generic[T]):
 
 
 ACCOUNTS = Table(
-    "accounts", EntityKind.ACCOUNT, codec.ACCOUNT_COLUMNS, ("id",), codec.encode_account,
+    "accounts",
+    EntityKind.ACCOUNT,
+    codec.ACCOUNT_COLUMNS,
+    ("id",),
+    codec.encode_account,
     codec.decode_account,
 )
-REPS = Table(
-    "reps", EntityKind.REP, codec.REP_COLUMNS, ("id",), codec.encode_rep, codec.decode_rep
-)
+REPS = Table("reps", EntityKind.REP, codec.REP_COLUMNS, ("id",), codec.encode_rep, codec.decode_rep)
 CONTACTS = Table(
-    "contacts", EntityKind.CONTACT, codec.CONTACT_COLUMNS, ("id",), codec.encode_contact,
+    "contacts",
+    EntityKind.CONTACT,
+    codec.CONTACT_COLUMNS,
+    ("id",),
+    codec.encode_contact,
     codec.decode_contact,
 )
 DEALS = Table(
     "deals", EntityKind.DEAL, codec.DEAL_COLUMNS, ("id",), codec.encode_deal, codec.decode_deal
 )
 TOUCHPOINTS = Table(
-    "touchpoints", EntityKind.TOUCHPOINT, codec.TOUCHPOINT_COLUMNS, ("id",),
-    codec.encode_touchpoint, codec.decode_touchpoint,
+    "touchpoints",
+    EntityKind.TOUCHPOINT,
+    codec.TOUCHPOINT_COLUMNS,
+    ("id",),
+    codec.encode_touchpoint,
+    codec.decode_touchpoint,
 )
 REP_KNOWS = Table(
-    "rep_knows", EntityKind.REP_KNOWS, codec.REP_KNOWS_COLUMNS, ("rep_id", "contact_id"),
-    codec.encode_rep_knows, codec.decode_rep_knows,
+    "rep_knows",
+    EntityKind.REP_KNOWS,
+    codec.REP_KNOWS_COLUMNS,
+    ("rep_id", "contact_id"),
+    codec.encode_rep_knows,
+    codec.decode_rep_knows,
 )
 STAGE_CHANGES = Table(
-    "stage_changes", EntityKind.STAGE_CHANGE, codec.STAGE_CHANGE_COLUMNS, ("deal_id", "at"),
-    codec.encode_stage_change, codec.decode_stage_change,
+    "stage_changes",
+    EntityKind.STAGE_CHANGE,
+    codec.STAGE_CHANGE_COLUMNS,
+    ("deal_id", "at"),
+    codec.encode_stage_change,
+    codec.decode_stage_change,
 )
 CLOSE_DATE_CHANGES = Table(
-    "close_date_changes", EntityKind.CLOSE_DATE_CHANGE, codec.CLOSE_DATE_CHANGE_COLUMNS,
-    ("deal_id", "at"), codec.encode_close_date_change, codec.decode_close_date_change,
+    "close_date_changes",
+    EntityKind.CLOSE_DATE_CHANGE,
+    codec.CLOSE_DATE_CHANGE_COLUMNS,
+    ("deal_id", "at"),
+    codec.encode_close_date_change,
+    codec.decode_close_date_change,
 )
 
 REPORTS_TO = IntervalTable(
-    "reports_to", EntityKind.REPORTS_TO, codec.REPORTS_TO_COLUMNS, "contact_id",
-    codec.encode_reports_to, codec.decode_reports_to,
+    "reports_to",
+    EntityKind.REPORTS_TO,
+    codec.REPORTS_TO_COLUMNS,
+    "contact_id",
+    codec.encode_reports_to,
+    codec.decode_reports_to,
 )
 INFLUENCES = IntervalTable(
-    "influences", EntityKind.INFLUENCE, codec.INFLUENCE_COLUMNS, "influencer_id",
-    codec.encode_influence, codec.decode_influence,
+    "influences",
+    EntityKind.INFLUENCE,
+    codec.INFLUENCE_COLUMNS,
+    "influencer_id",
+    codec.encode_influence,
+    codec.decode_influence,
 )
 DEAL_ROLES = IntervalTable(
-    "deal_roles", EntityKind.DEAL_ROLE, codec.DEAL_ROLE_COLUMNS, "deal_id",
-    codec.encode_deal_role, codec.decode_deal_role,
+    "deal_roles",
+    EntityKind.DEAL_ROLE,
+    codec.DEAL_ROLE_COLUMNS,
+    "deal_id",
+    codec.encode_deal_role,
+    codec.decode_deal_role,
 )
 CONTACT_STATUS = IntervalTable(
-    "contact_status", EntityKind.CONTACT_STATUS, codec.STATUS_COLUMNS, "contact_id",
-    codec.encode_status, codec.decode_status,
+    "contact_status",
+    EntityKind.CONTACT_STATUS,
+    codec.STATUS_COLUMNS,
+    "contact_id",
+    codec.encode_status,
+    codec.decode_status,
 )
 
 STATS_TABLES: tuple[tuple[str, str], ...] = (

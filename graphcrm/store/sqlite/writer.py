@@ -183,13 +183,16 @@ class _Batch:
             )
             prefix = b'{"valid_from":' + _DATETIME_JSON.dump_json(plan.at) + b","
             if all(r.valid_from is not None for r in plan.inserts):
-                self.log.extend(
-                    _create_log(plan.inserts, self.at, self.actor, entity, change_key)
-                )
+                self.log.extend(_create_log(plan.inserts, self.at, self.actor, entity, change_key))
             else:
                 self.log.extend(
                     (
-                        self.at, self.actor, entity.value, change_key(r), "create", None,
+                        self.at,
+                        self.actor,
+                        entity.value,
+                        change_key(r),
+                        "create",
+                        None,
                         _json(r) if r.valid_from is not None else _json_from(prefix, r),
                     )
                     for r in plan.inserts

@@ -1,3 +1,5 @@
+# These tests feed raw, often invalid, values to check runtime validation.
+# mypy: disable-error-code="arg-type"
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone

@@ -6,6 +6,7 @@ from graphcrm.domain import (
     Account,
     AccountId,
     Contact,
+    ContactId,
     LineKind,
     ReportsTo,
     Seniority,
@@ -19,7 +20,7 @@ T = datetime(2026, 1, 1, tzinfo=UTC)
 def _graph(contacts: list[Contact], lines: list[ReportsTo]) -> StakeholderGraph:
     return StakeholderGraph(
         as_of=T,
-        accounts=(Account(id="A", name="Anadolu Makina"),),
+        accounts=(Account(id=AccountId("A"), name="Anadolu Makina"),),
         contacts=tuple(contacts),
         reports_to=tuple(lines),
         influences=(),
@@ -34,7 +35,13 @@ def _graph(contacts: list[Contact], lines: list[ReportsTo]) -> StakeholderGraph:
 
 
 def _c(cid: str, name: str, seniority: Seniority, account: str = "A") -> Contact:
-    return Contact(id=cid, account_id=account, name=name, seniority=seniority)
+    return Contact(id=ContactId(cid), account_id=AccountId(account), name=name, seniority=seniority)
+
+
+def _line(contact: str, manager: str, kind: LineKind = LineKind.SOLID) -> ReportsTo:
+    return ReportsTo(
+        contact_id=ContactId(contact), manager_id=ContactId(manager), kind=kind, valid_from=T
+    )
 
 
 def test_tree_follows_solid_lines_orders_children_and_keeps_dotted_lines_aside() -> None:
@@ -47,12 +54,12 @@ def test_tree_follows_solid_lines_orders_children_and_keeps_dotted_lines_aside()
         _c("other", "Yabancı", Seniority.VP, account="B"),
     ]
     lines = [
-        ReportsTo(contact_id="vp1", manager_id="ceo", valid_from=T),
-        ReportsTo(contact_id="vp2", manager_id="ceo", valid_from=T),
-        ReportsTo(contact_id="dir", manager_id="vp2", valid_from=T),
-        ReportsTo(contact_id="ic", manager_id="dir", valid_from=T),
-        ReportsTo(contact_id="ic", manager_id="vp1", kind=LineKind.DOTTED, valid_from=T),
-        ReportsTo(contact_id="vp2", manager_id="other", kind=LineKind.DOTTED, valid_from=T),
+        _line("vp1", "ceo"),
+        _line("vp2", "ceo"),
+        _line("dir", "vp2"),
+        _line("ic", "dir"),
+        _line("ic", "vp1", LineKind.DOTTED),
+        _line("vp2", "other", LineKind.DOTTED),
     ]
     chart = build_org_chart(_graph(contacts, lines), AccountId("A"))
     assert [r.contact.id for r in chart.roots] == ["ceo"]

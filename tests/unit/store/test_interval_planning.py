@@ -150,3 +150,17 @@ def test_deal_history_derivation() -> None:
     assert close is None
     assert derive_deal_history(new, old, at=JAN, explicit=True) == (None, None)
     assert derive_deal_history(old, old, at=JAN, explicit=False) == (None, None)
+
+
+def test_replaying_an_older_open_ended_row_after_it_was_closed_is_a_no_op() -> None:
+    # stored: M from JAN until MAR (closed by a later change), then N from MAR
+    stored = [
+        Stored(1, line("M", valid_from=JAN, valid_to=MAR)),
+        Stored(2, line("N", valid_from=MAR)),
+    ]
+    plan = plan_intervals(stored, [line("M", valid_from=JAN)], at=APR)
+    assert (plan.inserts, plan.closes, plan.problems, plan.unchanged) == ([], [], [], 1)
+    # the same start with other fields is still a back-dated change
+    plan = plan_intervals(stored, [line("X", valid_from=JAN)], at=APR)
+    assert plan.problems
+    assert "back-dated" in plan.problems[0].message

@@ -93,10 +93,21 @@ def _batch() -> ChangeSet:
         reps=(Rep(id=R1, name="Işıl", email="isil@example.com", territory="Marmara"),),
         accounts=(Account(id=a, name="Çelik A.Ş.", sector="steel", country="TR", owner_id=R1),),
         contacts=(
-            Contact(id=c1, account_id=a, name="İpek", seniority=Seniority.VP,
-                    email="ipek@celik.com.tr", linkedin_url="https://x.y/ipek"),
-            Contact(id=c2, account_id=a, name="Ilgaz", status=ContactStatus.LEFT_COMPANY,
-                    status_from=datetime(2025, 2, 1, 12, tzinfo=ISTANBUL)),
+            Contact(
+                id=c1,
+                account_id=a,
+                name="İpek",
+                seniority=Seniority.VP,
+                email="ipek@celik.com.tr",
+                linkedin_url="https://x.y/ipek",
+            ),
+            Contact(
+                id=c2,
+                account_id=a,
+                name="Ilgaz",
+                status=ContactStatus.LEFT_COMPANY,
+                status_from=datetime(2025, 2, 1, 12, tzinfo=ISTANBUL),
+            ),
             Contact(id=c3, account_id=a, name="Ümit"),
         ),
         reports_to=(
@@ -104,24 +115,49 @@ def _batch() -> ChangeSet:
             ReportsTo(contact_id=c3, manager_id=c2, kind=LineKind.DOTTED),
         ),
         influences=(
-            Influence(influencer_id=c1, influenced_id=c3, kind=InfluenceKind.SPONSORS,
-                      strength=0.1 + 0.2, source=InfluenceSource.OBSERVED),
+            Influence(
+                influencer_id=c1,
+                influenced_id=c3,
+                kind=InfluenceKind.SPONSORS,
+                strength=0.1 + 0.2,
+                source=InfluenceSource.OBSERVED,
+            ),
         ),
         rep_knows=(RepKnows(rep_id=R1, contact_id=c1, strength=0.7),),
         deals=(
-            Deal(id=D1, account_id=a, name="ERP", amount=Decimal("1234.5"),
-                 currency="EUR", stage=Stage.PROPOSAL, expected_close=date(2025, 9, 30),
-                 competitors=("SAP", "Logo"), owner_id=R1),
+            Deal(
+                id=D1,
+                account_id=a,
+                name="ERP",
+                amount=Decimal("1234.5"),
+                currency="EUR",
+                stage=Stage.PROPOSAL,
+                expected_close=date(2025, 9, 30),
+                competitors=("SAP", "Logo"),
+                owner_id=R1,
+            ),
         ),
         deal_roles=(
-            DealRole(deal_id=D1, contact_id=c1, roles=frozenset({Role.CHAMPION, Role.OTHER}),
-                     is_primary=True, stance=2),
+            DealRole(
+                deal_id=D1,
+                contact_id=c1,
+                roles=frozenset({Role.CHAMPION, Role.OTHER}),
+                is_primary=True,
+                stance=2,
+            ),
         ),
         touchpoints=tuple(
-            Touchpoint(id=TouchpointId(f"T-{i}"), account_id=a, kind=TouchpointKind.MEETING,
-                       direction=list(Direction)[i % 3], at=T0 - timedelta(days=i, hours=i),
-                       contact_ids=(c1, c3) if i % 2 else (c3,), rep_ids=(R1,),
-                       deal_id=D1 if i % 2 else None, sentiment=-0.25 * (i % 4))
+            Touchpoint(
+                id=TouchpointId(f"T-{i}"),
+                account_id=a,
+                kind=TouchpointKind.MEETING,
+                direction=list(Direction)[i % 3],
+                at=T0 - timedelta(days=i, hours=i),
+                contact_ids=(c1, c3) if i % 2 else (c3,),
+                rep_ids=(R1,),
+                deal_id=D1 if i % 2 else None,
+                sentiment=-0.25 * (i % 4),
+            )
             for i in range(6)
         ),
     )
@@ -138,16 +174,32 @@ def test_every_read_model_is_what_validation_would_make(store: SqliteStore) -> N
     page = PageRequest(limit=100)
     a, c1 = A1, C1
     reads: list[BaseModel] = [
-        store.get_account(a), store.list_accounts(page), store.get_rep(store.list_reps(page)
-        .items[0].id), store.list_reps(page), store.get_contact(c1),
-        store.list_contacts(page), store.list_contacts(page, as_of=T0 - timedelta(days=30)),
-        store.get_deal(D1), store.list_deals(page), store.list_touchpoints(page),
-        store.change_log(page), store.account_rollup(a), store.stats(),
+        store.get_account(a),
+        store.list_accounts(page),
+        store.get_rep(store.list_reps(page).items[0].id),
+        store.list_reps(page),
+        store.get_contact(c1),
+        store.list_contacts(page),
+        store.list_contacts(page, as_of=T0 - timedelta(days=30)),
+        store.get_deal(D1),
+        store.list_deals(page),
+        store.list_touchpoints(page),
+        store.change_log(page),
+        store.account_rollup(a),
+        store.stats(),
     ]
     for as_of in (None, T0 + timedelta(hours=1)):
         graph = store.stakeholder_graph(a, as_of=as_of, include_family=True)
-        for part in ("engagement", "contact_ties", "rep_ties", "deal_roles", "reports_to",
-                     "influences", "deals", "rep_knows"):
+        for part in (
+            "engagement",
+            "contact_ties",
+            "rep_ties",
+            "deal_roles",
+            "reports_to",
+            "influences",
+            "deals",
+            "rep_knows",
+        ):
             assert getattr(graph, part), part
         reads.append(graph)
     reads.append(store.stakeholder_graph(a, as_of=T0 - timedelta(days=3)))  # before the load
@@ -169,10 +221,18 @@ def test_lookup_intervals_are_what_validation_would_make(store: SqliteStore) -> 
         assert_as_validated(row)
 
 
-@pytest.mark.parametrize("table", [
-    tables.ACCOUNTS, tables.REPS, tables.CONTACTS, tables.DEALS, tables.TOUCHPOINTS,
-    tables.REP_KNOWS,
-], ids=lambda t: t.name)
+@pytest.mark.parametrize(
+    "table",
+    [
+        tables.ACCOUNTS,
+        tables.REPS,
+        tables.CONTACTS,
+        tables.DEALS,
+        tables.TOUCHPOINTS,
+        tables.REP_KNOWS,
+    ],
+    ids=lambda t: t.name,
+)
 def test_plain_rows_decode_to_their_validated_input(table: tables.Table[Model]) -> None:
     rows = getattr(_batch(), table.name)
     for row in rows:
@@ -215,8 +275,14 @@ def test_an_unknown_reference_is_refused_before_anything_is_written(store: Sqlit
         store.apply(
             ChangeSet(
                 touchpoints=(
-                    Touchpoint(id=TouchpointId("T-new"), account_id=A1, kind=TouchpointKind.CALL,
-                               direction=Direction.OUTBOUND, at=T0, contact_ids=(C1, C404)),
+                    Touchpoint(
+                        id=TouchpointId("T-new"),
+                        account_id=A1,
+                        kind=TouchpointKind.CALL,
+                        direction=Direction.OUTBOUND,
+                        at=T0,
+                        contact_ids=(C1, C404),
+                    ),
                 ),
                 rep_knows=(RepKnows(rep_id=R1, contact_id=C404, strength=0.5),),
             ),
