@@ -1,0 +1,78 @@
+"""The CLI, end to end on a temporary embedded store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graphcrm.cli import main
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "krackhardt-hightech"
+
+
+@pytest.fixture
+def store_url(tmp_path: Path) -> str:
+    return f"sqlite://{tmp_path / 'cli.sqlite3'}"
+
+
+def _run(store_url: str, *args: str) -> str:
+    result = CliRunner().invoke(main, ["--store", store_url, *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_krackhardt_import_and_org_chart(store_url: str) -> None:
+    out = _run(store_url, "import", "--format", "krackhardt", str(DATA))
+    assert "changed: True" in out
+    chart = _run(store_url, "orgchart", "KHT")
+    lines = chart.splitlines()
+    # the CEO (manager 7) is the one root: the line right after the title
+    assert "Manager 7 " in lines[1]
+    assert "(21 people)" in lines[0]
+    # re-importing the same data changes nothing
+    assert "changed: False" in _run(store_url, "import", "--format", "krackhardt", str(DATA))
+
+
+def test_generate_is_idempotent_and_orgchart_reads_as_of(store_url: str) -> None:
+    first = _run(store_url, "generate", "--accounts", "3", "--seed", "5")
+    assert "Generated 3 accounts" in first
+    _run(store_url, "generate", "--accounts", "3", "--seed", "5")
+    today = _run(store_url, "orgchart", "A000001")
+    assert "org chart as of now" in today
+    past = _run(store_url, "orgchart", "A000001", "--as-of", "2000-01-01")
+    assert "org chart as of 2000-01-01 (0 people)" in past
+
+
+def test_demo_fills_an_empty_store_once(store_url: str) -> None:
+    out = _run(store_url, "demo")
+    assert "Store contents" in out
+    assert "org chart as of now" in out
+    again = _run(store_url, "demo")
+    assert "already holds data" in again
+
+
+def test_bad_as_of_and_unknown_account_are_clear_errors(store_url: str) -> None:
+    runner = CliRunner()
+    bad = runner.invoke(main, ["--store", store_url, "orgchart", "X", "--as-of", "dün"])
+    assert bad.exit_code == 2
+    assert "neither a date" in bad.output
+    missing = runner.invoke(main, ["--store", store_url, "orgchart", "NOPE"])
+    assert missing.exit_code != 0
+    assert "account 'NOPE' not found" in str(missing.exception)
+
+
+def test_errors_exit_with_one_clear_line_not_a_traceback(store_url: str) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "graphcrm", "--store", store_url, "orgchart", "NOPE"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "error: account 'NOPE' not found" in proc.stderr
+    assert "Traceback" not in proc.stderr
