@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import LiteralString
 
 SUFFIX = ".cypher"
 _NAME = re.compile(r"^[a-z0-9_]+/[a-z0-9_]+$")
@@ -31,7 +32,7 @@ def _root() -> Traversable:
 
 
 @cache
-def query(name: str) -> str:
+def query(name: str) -> LiteralString:
     """The text of the query called ``name`` (``"<area>/<verb>_<noun>"``).
 
     >>> query("schema/create_constraint_account_id").startswith("CREATE CONSTRAINT")
@@ -46,7 +47,10 @@ def query(name: str) -> str:
     text = path.read_text(encoding="utf-8").strip()
     if not text:
         raise KeyError(f"the Cypher query {name!r} is empty")
-    return text
+    # The catalog's files are part of graphcrm, written by its developers: they are
+    # the one source of query text that may pass the driver's LiteralString guard.
+    literal: LiteralString = text  # type: ignore[assignment,unused-ignore]
+    return literal
 
 
 def names() -> tuple[str, ...]:

@@ -27,6 +27,7 @@ from _pytest.mark.structures import MarkDecorator
 from graphcrm.domain import ChangeLogEntry, PageRequest, StoreStats
 from graphcrm.store import GraphStore
 from graphcrm.store.sqlite import SqliteStore
+from tests.neo4j.support import fresh_store
 
 StoreFactory = Callable[[pytest.FixtureRequest, Path], GraphStore]
 
@@ -51,6 +52,12 @@ def _sqlite_store(request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
 
 
 # --- the neo4j hook: register it here (see the module docstring) -----------------
+
+
+@register_store("neo4j", marks=(pytest.mark.neo4j,))
+def _neo4j_store(request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
+    # A fresh store per test: the session server (never skipped), emptied.
+    return fresh_store(request.getfixturevalue("neo4j_uri"))
 
 
 @pytest.fixture(

@@ -1,0 +1,3 @@
+MATCH (a:Account {id: $id})
+USING INDEX a:Account(id)
+RETURN properties(a) AS props

@@ -1,0 +1,4 @@
+UNWIND $ids AS id
+MATCH (n:Account {id: id})
+USING INDEX n:Account(id)
+RETURN collect(properties(n)) AS rows

@@ -1,0 +1,9 @@
+MATCH (a:Account {id: $account_id})
+USING INDEX a:Account(id)
+UNWIND [(a)<-[:WORKS_AT]-(c:Contact) WHERE $name_fold IS NULL OR c.name_fold CONTAINS $name_fold
+        | c] AS c
+UNWIND [(c)-[:HAS_STATUS]->(s:ContactStatus)
+        WHERE s.valid_from <= $t AND (s.valid_to IS NULL OR s.valid_to > $t) | s] AS s
+WITH c, s ORDER BY c.name_ord, c.id_ord
+WITH collect({props: properties(c), status: s.status, status_from: s.valid_from}) AS matched
+RETURN size(matched) AS total, matched[$offset..$offset + $limit] AS items

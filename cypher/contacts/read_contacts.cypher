@@ -1,0 +1,4 @@
+UNWIND $ids AS id
+MATCH (n:Contact {id: id})
+USING INDEX n:Contact(id)
+RETURN collect(properties(n)) AS rows

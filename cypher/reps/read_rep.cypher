@@ -1,0 +1,3 @@
+MATCH (r:Rep {id: $id})
+USING INDEX r:Rep(id)
+RETURN properties(r) AS props

@@ -1,1 +1,0 @@
-CREATE INDEX account_name_key IF NOT EXISTS FOR (n:Account) ON (n.name_key, n.id)

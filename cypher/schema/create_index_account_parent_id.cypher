@@ -1,1 +1,0 @@
-CREATE INDEX account_parent_id IF NOT EXISTS FOR (n:Account) ON (n.parent_id)

@@ -1,1 +1,0 @@
-CREATE INDEX account_territory IF NOT EXISTS FOR (n:Account) ON (n.territory)

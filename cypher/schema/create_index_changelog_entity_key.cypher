@@ -1,1 +1,0 @@
-CREATE INDEX changelog_entity_key IF NOT EXISTS FOR (n:ChangeLog) ON (n.entity, n.key)

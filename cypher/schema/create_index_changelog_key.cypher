@@ -1,0 +1,1 @@
+CREATE INDEX changelog_key IF NOT EXISTS FOR (n:ChangeLog) ON (n.key)

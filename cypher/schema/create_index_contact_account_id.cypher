@@ -1,1 +1,0 @@
-CREATE INDEX contact_account_id IF NOT EXISTS FOR (n:Contact) ON (n.account_id)

@@ -1,1 +1,0 @@
-CREATE INDEX rep_name_key IF NOT EXISTS FOR (n:Rep) ON (n.name_key, n.id)

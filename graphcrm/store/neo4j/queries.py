@@ -1,0 +1,53 @@
+"""Running catalog queries inside a transaction: fetching rows and batched writes.
+
+Queries that return many rows return them as one list (``RETURN collect(...) AS
+rows``): one Bolt record instead of thousands, which streams far faster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
+
+from neo4j import ManagedTransaction, Record
+
+from graphcrm.store.cypher import query
+
+X = TypeVar("X")
+
+WRITE_CHUNK = 5_000
+"""Rows per ``UNWIND $rows`` statement."""
+
+READ_CHUNK = 10_000
+"""Ids per ``UNWIND $ids`` lookup."""
+
+
+def chunks(items: Sequence[X], size: int) -> Iterator[Sequence[X]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def fetch_one(tx: ManagedTransaction, name: str, **params: Any) -> Record | None:
+    """The single record of ``name``, or None when it returns no rows."""
+    return tx.run(query(name), params).single(strict=False)
+
+
+def rows(tx: ManagedTransaction, name: str, **params: Any) -> list[Any]:
+    """The ``rows`` list of a query that collects its result into one record."""
+    record = tx.run(query(name), params).single(strict=True)
+    found: list[Any] = record["rows"]
+    return found
+
+
+def rows_by_ids(tx: ManagedTransaction, name: str, ids: Sequence[str], **params: Any) -> list[Any]:
+    """:func:`rows` of a lookup taking ``$ids``, asked in chunks of :data:`READ_CHUNK`."""
+    out: list[Any] = []
+    for part in chunks(ids, READ_CHUNK):
+        out.extend(rows(tx, name, **params, ids=list(part)))
+    return out
+
+
+def write(tx: ManagedTransaction, name: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Run the ``UNWIND $rows`` write ``name`` over ``rows``, :data:`WRITE_CHUNK` at a time."""
+    for part in chunks(rows, WRITE_CHUNK):
+        tx.run(query(name), {"rows": list(part)}).consume()

@@ -1,0 +1,537 @@
+"""Point reads, paginated lists, the account hierarchy, rollups and the stakeholder graph.
+
+Every function runs inside one read transaction. Cypher does the matching and,
+for paginated lists, the ordering (on the ``*_ord`` properties, see
+:mod:`graphcrm.store.neo4j.codec`); small result sets are ordered and
+aggregated here in Python, with the SQLite store's rules.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Collection, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from neo4j import ManagedTransaction
+
+from graphcrm.domain import (
+    Account,
+    AccountId,
+    AccountRollup,
+    ChangeLogEntry,
+    ChangeOp,
+    Contact,
+    ContactEngagement,
+    ContactId,
+    ContactStatus,
+    ContactTie,
+    Deal,
+    DealId,
+    DealRole,
+    DealView,
+    Direction,
+    EntityKind,
+    Influence,
+    Page,
+    PageRequest,
+    PipelineBucket,
+    Rep,
+    RepId,
+    RepKnows,
+    ReportsTo,
+    RepTie,
+    Stage,
+    StakeholderGraph,
+    StoreStats,
+    Touchpoint,
+)
+from graphcrm.domain.text import tr_fold
+from graphcrm.errors import NotFoundError
+from graphcrm.store.neo4j import codec
+from graphcrm.store.neo4j.queries import fetch_one, rows, rows_by_ids
+
+X = TypeVar("X")
+
+STATS_KEYS: tuple[str, ...] = (
+    EntityKind.ACCOUNT.value,
+    EntityKind.CONTACT.value,
+    EntityKind.CONTACT_STATUS.value,
+    EntityKind.REPORTS_TO.value,
+    EntityKind.INFLUENCE.value,
+    EntityKind.REP.value,
+    EntityKind.REP_KNOWS.value,
+    EntityKind.DEAL.value,
+    EntityKind.STAGE_CHANGE.value,
+    EntityKind.CLOSE_DATE_CHANGE.value,
+    EntityKind.DEAL_ROLE.value,
+    EntityKind.TOUCHPOINT.value,
+    "change_log",
+)
+"""The keys of :class:`~graphcrm.domain.StoreStats`, in the SQLite store's order."""
+
+
+def _page(
+    tx: ManagedTransaction,
+    name: str,
+    page: PageRequest,
+    decode: Callable[[Any], X],
+    **params: Any,
+) -> Page[X]:
+    record = fetch_one(tx, name, offset=page.offset, limit=page.limit, **params)
+    total, items = (record["total"], record["items"]) if record is not None else (0, [])
+    return Page[X](
+        items=tuple(decode(i) for i in items), total=total, limit=page.limit, offset=page.offset
+    )
+
+
+def _fold(text: str | None) -> str | None:
+    return tr_fold(text) if text else None
+
+
+# --- accounts and reps ------------------------------------------------------------
+
+
+def get_account(tx: ManagedTransaction, account_id: AccountId) -> Account:
+    record = fetch_one(tx, "accounts/read_account", id=account_id)
+    if record is None:
+        raise NotFoundError("account", account_id)
+    return codec.decode_account(record["props"])
+
+
+def list_accounts(
+    tx: ManagedTransaction,
+    page: PageRequest,
+    *,
+    territory: str | None,
+    sector: str | None,
+    owner_id: RepId | None,
+    name_contains: str | None,
+) -> Page[Account]:
+    return _page(
+        tx,
+        "accounts/list_accounts",
+        page,
+        codec.decode_account,
+        territory=territory,
+        sector=sector,
+        owner_id=owner_id,
+        name_fold=_fold(name_contains),
+    )
+
+
+def _ancestors(tx: ManagedTransaction, account_id: str) -> list[Account]:
+    found = rows(tx, "accounts/read_ancestors", id=account_id)
+    return [codec.decode_account(r["props"]) for r in sorted(found, key=lambda r: r["depth"])]
+
+
+def _descendants(tx: ManagedTransaction, account_id: str) -> list[Account]:
+    found = rows(tx, "accounts/read_descendants", id=account_id)
+    found.sort(key=lambda r: (r["depth"], r["props"]["name_key"], r["props"]["id"]))
+    return [codec.decode_account(r["props"]) for r in found]
+
+
+def ancestors(tx: ManagedTransaction, account_id: AccountId) -> tuple[Account, ...]:
+    get_account(tx, account_id)
+    return tuple(_ancestors(tx, account_id))
+
+
+def descendants(tx: ManagedTransaction, account_id: AccountId) -> tuple[Account, ...]:
+    get_account(tx, account_id)
+    return tuple(_descendants(tx, account_id))
+
+
+def get_rep(tx: ManagedTransaction, rep_id: RepId) -> Rep:
+    record = fetch_one(tx, "reps/read_rep", id=rep_id)
+    if record is None:
+        raise NotFoundError("rep", rep_id)
+    return codec.decode_rep(record["props"])
+
+
+def list_reps(tx: ManagedTransaction, page: PageRequest, *, territory: str | None) -> Page[Rep]:
+    return _page(tx, "reps/list_reps", page, codec.decode_rep, territory=territory)
+
+
+# --- contacts -----------------------------------------------------------------------
+
+
+def _contact_with_status(item: Any) -> Contact:
+    return codec.decode_contact(item["props"], item["status"], item["status_from"])
+
+
+def get_contact(
+    tx: ManagedTransaction, contact_id: ContactId, *, as_of: datetime | None
+) -> Contact:
+    record = fetch_one(tx, "contacts/read_contact", id=contact_id, t=codec.as_of_param(as_of))
+    if record is None:
+        raise NotFoundError("contact", contact_id)
+    return _contact_with_status(record)
+
+
+def list_contacts(
+    tx: ManagedTransaction,
+    page: PageRequest,
+    *,
+    account_id: AccountId | None,
+    name_contains: str | None,
+    as_of: datetime | None,
+) -> Page[Contact]:
+    t = codec.as_of_param(as_of)
+    fold = _fold(name_contains)
+    if account_id is not None:
+        return _page(
+            tx,
+            "contacts/list_account_contacts",
+            page,
+            _contact_with_status,
+            account_id=account_id,
+            name_fold=fold,
+            t=t,
+        )
+    return _page(tx, "contacts/list_contacts", page, _contact_with_status, name_fold=fold, t=t)
+
+
+# --- deals and touchpoints -------------------------------------------------------------
+
+
+def get_deal(tx: ManagedTransaction, deal_id: DealId) -> DealView:
+    record = fetch_one(tx, "deals/read_deal", id=deal_id)
+    if record is None:
+        raise NotFoundError("deal", deal_id)
+    stages = sorted(record["stages"], key=lambda p: p["at"])
+    closes = sorted(record["closes"], key=lambda p: p["at"])
+    return DealView(
+        deal=codec.decode_deal(record["props"]),
+        stage_history=tuple(codec.decode_stage_change(p) for p in stages),
+        close_date_history=tuple(codec.decode_close_date_change(p) for p in closes),
+    )
+
+
+def list_deals(
+    tx: ManagedTransaction,
+    page: PageRequest,
+    *,
+    account_id: AccountId | None,
+    stage: Stage | None,
+    owner_id: RepId | None,
+    territory: str | None,
+) -> Page[Deal]:
+    return _page(
+        tx,
+        "deals/list_deals",
+        page,
+        codec.decode_deal,
+        account_id=account_id,
+        stage=stage.value if stage is not None else None,
+        owner_id=owner_id,
+        territory=territory,
+    )
+
+
+def list_touchpoints(
+    tx: ManagedTransaction,
+    page: PageRequest,
+    *,
+    account_id: AccountId | None,
+    contact_id: ContactId | None,
+    deal_id: DealId | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> Page[Touchpoint]:
+    return _page(
+        tx,
+        "touchpoints/list_touchpoints",
+        page,
+        codec.decode_touchpoint,
+        account_id=account_id,
+        contact_id=contact_id,
+        deal_id=deal_id,
+        since=codec.ts_or_none(since),
+        until=codec.ts_or_none(until),
+    )
+
+
+# --- change log and stats ------------------------------------------------------------------
+
+
+def _decode_change(p: Any) -> ChangeLogEntry:
+    before, after = p.get("before"), p.get("after")
+    return ChangeLogEntry(
+        seq=p["seq"],
+        at=codec.parse_ts(p["at"]),
+        actor=p["actor"],
+        entity=EntityKind(p["entity"]),
+        key=p["key"],
+        op=ChangeOp(p["op"]),
+        before=json.loads(before) if before is not None else None,
+        after=json.loads(after) if after is not None else None,
+    )
+
+
+def change_log(
+    tx: ManagedTransaction,
+    page: PageRequest,
+    *,
+    entity: EntityKind | None,
+    key: str | None,
+    since_seq: int | None,
+) -> Page[ChangeLogEntry]:
+    name = "changelog/list_changes" if key is None else "changelog/list_key_changes"
+    return _page(
+        tx,
+        name,
+        page,
+        _decode_change,
+        entity=entity.value if entity is not None else None,
+        key=key,
+        since_seq=since_seq if since_seq is not None else -1,
+    )
+
+
+def stats(tx: ManagedTransaction) -> StoreStats:
+    record = fetch_one(tx, "graph/read_stats")
+    if record is None:  # pragma: no cover - an aggregation always returns one row
+        raise RuntimeError("graph/read_stats returned no row")
+    return StoreStats(counts={k: int(record[k]) for k in STATS_KEYS})
+
+
+# --- deals as of a date ------------------------------------------------------------------
+
+
+def _deal_at(record: Any, present: bool, t: str) -> Deal | None:
+    """The deal with its stage and expected close at ``t``; None before it existed.
+
+    Mirrors the SQLite store: the present is the stored deal; otherwise the
+    stage is that of the latest change at or before ``t``, and the expected
+    close that of the latest close-date change at or before ``t``, else the
+    first change's old date, else the stored one.
+    """
+    deal = codec.decode_deal(record["props"])
+    if present:
+        return deal
+    stages = [s for s in record["stages"] if s[0] <= t]
+    if not stages:
+        return None
+    stage_at: str = max(stages, key=lambda s: s[0])[1]
+    closes = record["closes"]
+    past = [c for c in closes if c[0] <= t]
+    close_at: str | None
+    if past:
+        close_at = max(past, key=lambda c: c[0])[2]
+    elif closes:
+        close_at = min(closes, key=lambda c: c[0])[1]
+    else:
+        close_at = record["props"].get("expected_close")
+    return deal.model_copy(
+        update={"stage": Stage(stage_at), "expected_close": codec.date_or_none(close_at)}
+    )
+
+
+def _deals_at(
+    tx: ManagedTransaction, account_ids: Sequence[str], present: bool, t: str
+) -> list[Deal]:
+    found = rows(tx, "graph/read_account_deals", account_ids=list(account_ids))
+    deals = [d for d in (_deal_at(r, present, t) for r in found) if d is not None]
+    deals.sort(key=lambda d: d.id)
+    return deals
+
+
+def rollup(
+    tx: ManagedTransaction, account_id: AccountId, *, as_of: datetime | None
+) -> AccountRollup:
+    get_account(tx, account_id)
+    t = codec.as_of_param(as_of)
+    subtree = [account_id, *(a.id for a in _descendants(tx, account_id))]
+    counted = fetch_one(
+        tx,
+        "graph/count_active_contacts",
+        account_ids=subtree,
+        t=t,
+        status=ContactStatus.ACTIVE.value,
+    )
+    contacts = int(counted["contacts"]) if counted is not None else 0
+    groups: dict[tuple[Stage, str], list[int]] = {}
+    for record in rows(tx, "graph/read_account_deals", account_ids=subtree):
+        props = record["props"]
+        if as_of is None:
+            stage: str | None = props["stage"]
+        else:
+            past = [s for s in record["stages"] if s[0] <= t]
+            stage = max(past, key=lambda s: s[0])[1] if past else None
+        if stage is None or Stage(stage).is_closed:
+            continue
+        bucket = groups.setdefault((Stage(stage), props["currency"]), [0, 0])
+        bucket[0] += 1
+        bucket[1] += props["amount_minor"]
+    buckets = sorted(
+        (
+            PipelineBucket(
+                stage=stage_, currency=currency, deals=n, amount=codec.from_minor_units(total)
+            )
+            for (stage_, currency), (n, total) in groups.items()
+        ),
+        key=lambda b: (b.stage.order, b.currency),
+    )
+    return AccountRollup(
+        account_id=account_id,
+        as_of=as_of,
+        accounts=len(subtree),
+        contacts=contacts,
+        open_deals=sum(b.deals for b in buckets),
+        pipeline=tuple(buckets),
+    )
+
+
+# --- the stakeholder graph ----------------------------------------------------------
+
+
+def stakeholder_graph(
+    tx: ManagedTransaction,
+    account_id: AccountId,
+    *,
+    as_of: datetime | None,
+    include_family: bool,
+) -> StakeholderGraph:
+    """See :meth:`graphcrm.store.port.GraphStore.stakeholder_graph`.
+
+    Reporting lines, influence edges and deal roles are included when both
+    ends are in the graph; reps are those who know or touched its contacts or
+    own its deals.
+    """
+    family = [get_account(tx, account_id)]
+    if include_family:
+        family += _ancestors(tx, account_id) + _descendants(tx, account_id)
+    family.sort(key=lambda a: a.id)
+    account_ids = [a.id for a in family]
+    t = codec.as_of_param(as_of)
+
+    records = rows(tx, "graph/read_stakeholder_contacts", account_ids=account_ids, t=t)
+    records.sort(key=lambda r: r["props"]["id"])
+    contacts = [_contact_with_status(r) for r in records]
+    members = {c.id for c in contacts}
+
+    lines: list[ReportsTo] = []
+    influences: list[Influence] = []
+    knows: list[RepKnows] = []
+    for r in records:
+        cid = r["props"]["id"]
+        lines.extend(
+            codec.decode_reports_to({"contact_id": cid, **x})
+            for x in r["lines"]
+            if x["manager_id"] in members
+        )
+        influences.extend(
+            codec.decode_influence({"influencer_id": cid, **x})
+            for x in r["influences"]
+            if x["influenced_id"] in members
+        )
+        knows.extend(codec.decode_rep_knows({"contact_id": cid, **x}) for x in r["knows"])
+    lines.sort(key=lambda x: (x.contact_id, x.manager_id, x.kind.value))
+    influences.sort(key=lambda x: (x.influencer_id, x.influenced_id, x.kind.value))
+    knows.sort(key=lambda x: (x.rep_id, x.contact_id))
+
+    deals = _deals_at(tx, account_ids, as_of is None, t)
+    roles: list[DealRole] = []
+    if deals:
+        roles = [
+            codec.decode_deal_role(r)
+            for r in rows(tx, "graph/read_deal_roles_at", deal_ids=[d.id for d in deals], t=t)
+            if r["contact_id"] in members
+        ]
+        roles.sort(key=lambda x: (x.deal_id, x.contact_id))
+
+    touchpoints = (
+        rows(tx, "graph/read_stakeholder_touchpoints", contact_ids=sorted(members), t=t)
+        if members
+        else []
+    )
+    engagement, contact_ties, rep_ties = _touch_aggregates(touchpoints, members, as_of)
+
+    rep_ids = (
+        {k.rep_id for k in knows}
+        | {r.rep_id for r in rep_ties}
+        | {d.owner_id for d in deals if d.owner_id is not None}
+    )
+    reps = sorted(
+        (codec.decode_rep(p) for p in rows_by_ids(tx, "reps/read_reps", sorted(rep_ids))),
+        key=lambda r: r.id,
+    )
+    return StakeholderGraph(
+        as_of=as_of,
+        accounts=tuple(family),
+        contacts=tuple(contacts),
+        reports_to=tuple(lines),
+        influences=tuple(influences),
+        deals=tuple(deals),
+        deal_roles=tuple(roles),
+        reps=tuple(reps),
+        rep_knows=tuple(knows),
+        engagement=tuple(engagement),
+        contact_ties=tuple(contact_ties),
+        rep_ties=tuple(rep_ties),
+    )
+
+
+def _touch_aggregates(
+    touchpoints: list[Any], members: Collection[str], as_of: datetime | None
+) -> tuple[list[ContactEngagement], list[ContactTie], list[RepTie]]:
+    """Engagement per contact and the contact-contact and rep-contact ties.
+
+    Computed as the SQLite store's aggregates are: sentiments are summed in
+    touchpoint-id order, and the last touchpoint is the greatest ``at || id``.
+    """
+    anchor = as_of if as_of is not None else datetime.now(UTC)
+    end = codec.ts(anchor)
+    d30 = codec.ts(anchor - timedelta(days=30))
+    d90 = codec.ts(anchor - timedelta(days=90))
+    per_contact: dict[ContactId, list[Any]] = defaultdict(list)
+    pairs: dict[tuple[ContactId, ContactId], list[Any]] = {}
+    reps: dict[tuple[RepId, ContactId], list[Any]] = {}
+    for tp in sorted(touchpoints, key=lambda r: r["id"]):
+        at: str = tp["at"]
+        inside: list[ContactId] = sorted(c for c in tp["contact_ids"] if c in members)
+        for i, a in enumerate(inside):
+            per_contact[a].append(tp)
+            for b in inside[i + 1 :]:
+                tie = pairs.setdefault((a, b), [0, at])
+                tie[0] += 1
+                tie[1] = max(tie[1], at)
+            rep_id: RepId
+            for rep_id in tp["rep_ids"]:
+                rt = reps.setdefault((rep_id, a), [0, at])
+                rt[0] += 1
+                rt[1] = max(rt[1], at)
+    engagement: list[ContactEngagement] = []
+    for cid in sorted(per_contact):
+        tps = per_contact[cid]
+        directions = [tp["direction"] for tp in tps]
+        times: list[str] = [tp["at"] for tp in tps]
+        total = 0.0
+        for tp in tps:
+            total += tp["sentiment"]
+        last = max(tp["at"] + tp["id"] for tp in tps)
+        engagement.append(
+            ContactEngagement(
+                contact_id=cid,
+                touchpoints=len(tps),
+                inbound=directions.count(Direction.INBOUND.value),
+                outbound=directions.count(Direction.OUTBOUND.value),
+                two_way=directions.count(Direction.TWO_WAY.value),
+                first_at=codec.parse_ts(min(times)),
+                last_at=codec.parse_ts(max(times)),
+                last_touchpoint_id=last[len(codec.FAR_FUTURE) :],
+                sentiment_mean=total / len(tps),
+                touches_30d=sum(1 for x in times if d30 < x <= end),
+                touches_90d=sum(1 for x in times if d90 < x <= end),
+            )
+        )
+    contact_ties = [
+        ContactTie(contact_a=a, contact_b=b, shared=n, last_at=codec.parse_ts(last_at))
+        for (a, b), (n, last_at) in sorted(pairs.items())
+    ]
+    rep_ties = [
+        RepTie(rep_id=r, contact_id=c, shared=n, last_at=codec.parse_ts(last_at))
+        for (r, c), (n, last_at) in sorted(reps.items())
+    ]
+    return engagement, contact_ties, rep_ties

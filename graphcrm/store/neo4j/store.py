@@ -1,0 +1,336 @@
+"""The Neo4j adapter of the :class:`~graphcrm.store.port.GraphStore` port."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import TypeVar
+
+import neo4j
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import ConstraintError, DriverError, Neo4jError
+
+from graphcrm.config import StoreURL
+from graphcrm.domain import (
+    Account,
+    AccountId,
+    AccountRollup,
+    ApplyResult,
+    ChangeLogEntry,
+    ChangeSet,
+    Contact,
+    ContactId,
+    Deal,
+    DealId,
+    DealView,
+    EntityKind,
+    Page,
+    PageRequest,
+    Rep,
+    RepId,
+    Stage,
+    StakeholderGraph,
+    StoreStats,
+    Touchpoint,
+)
+from graphcrm.errors import ConflictError, InvalidError, Problem, StoreUnavailableError
+from graphcrm.store.cypher import query
+from graphcrm.store.neo4j import reads
+from graphcrm.store.neo4j.lookup import Neo4jLookup
+from graphcrm.store.neo4j.writer import write_batch
+from graphcrm.store.validation import validate
+
+R = TypeVar("R")
+
+SCHEMA: tuple[str, ...] = (
+    "schema/create_constraint_account_id",
+    "schema/create_constraint_contact_id",
+    "schema/create_constraint_rep_id",
+    "schema/create_constraint_deal_id",
+    "schema/create_constraint_touchpoint_id",
+    "schema/create_constraint_stage_change_key",
+    "schema/create_constraint_close_date_change_key",
+    "schema/create_constraint_changelog_seq",
+    "schema/create_constraint_counter_name",
+    "schema/create_index_changelog_key",
+)
+"""Constraints and indexes, created idempotently (``IF NOT EXISTS``) on open.
+
+Reads start from a constrained id and follow relationships (``WORKS_AT``,
+``CHILD_OF``, ``OF_ACCOUNT``, ``HAD_STAGE``, ...), so the uniqueness
+constraints' indexes serve them; the one secondary index is the change log's
+``key`` (an object's history). Paginated lists sort every match, as SQLite does.
+"""
+
+INDEX_WAIT_SECONDS = 300
+
+
+def _aware(value: datetime | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidError([Problem("query", name, "naive datetime; give a time zone")])
+    return value.astimezone(UTC)
+
+
+class Neo4jStore:
+    """A :class:`~graphcrm.store.port.GraphStore` in a Neo4j 5 database.
+
+    Every :meth:`apply` is one managed write transaction: validation reads, the
+    batched ``UNWIND`` writes and the change log, retried as a whole on
+    transient errors and rolled back as a whole on any error. Every read is
+    one managed read transaction. Driver errors become graphcrm errors whose
+    messages name the store by its redacted URL, never its password.
+    """
+
+    def __init__(self, driver: Driver, url: StoreURL) -> None:
+        self._driver: Driver | None = driver
+        self._url = url
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, url: StoreURL) -> Neo4jStore:
+        """Connect to the server of ``url``, check it answers, and create the schema."""
+        auth: tuple[str, str] | None = None
+        if url.user is not None:
+            password = url.password.get_secret_value() if url.password is not None else ""
+            auth = (url.user, password)
+        store: Neo4jStore | None = None
+        try:
+            with _translated(url):
+                driver = GraphDatabase.driver(
+                    url.server_uri,
+                    auth=auth,
+                    notifications_min_severity="OFF",
+                    user_agent="graphcrm",
+                )
+                store = cls(driver, url)
+                driver.verify_connectivity()
+                store.ensure_schema()
+        except BaseException:
+            if store is not None:
+                store.close()
+            raise
+        return store
+
+    @property
+    def url(self) -> StoreURL:
+        return self._url
+
+    def ensure_schema(self) -> None:
+        """Create every constraint and index that is missing, then wait for them."""
+        with _translated(self._url), self._session() as session:
+            for name in SCHEMA:
+                session.run(query(name)).consume()
+            session.run(query("schema/await_indexes"), {"seconds": INDEX_WAIT_SECONDS}).consume()
+
+    # --- plumbing ---------------------------------------------------------------
+
+    def _session(self) -> neo4j.Session:
+        driver = self._driver
+        if driver is None:
+            raise StoreUnavailableError(f"neo4j store {self._url.redacted} is closed")
+        return driver.session(database=self._url.database)
+
+    def _read(self, work: Callable[[ManagedTransaction], R]) -> R:
+        with _translated(self._url), self._session() as session:
+            return session.execute_read(work)
+
+    def _write(self, work: Callable[[ManagedTransaction], R]) -> R:
+        with _translated(self._url), self._session() as session:
+            return session.execute_write(work)
+
+    # --- writes ---------------------------------------------------------------
+
+    def apply(self, changes: ChangeSet, *, actor: str, at: datetime | None = None) -> ApplyResult:
+        when = _aware(at, "at") or datetime.now(UTC)
+
+        def work(tx: ManagedTransaction) -> ApplyResult:
+            plan = validate(changes, Neo4jLookup(tx), at=when)
+            return write_batch(tx, changes, plan, actor=actor, at=when)
+
+        return self._write(work)
+
+    # --- accounts ---------------------------------------------------------------
+
+    def get_account(self, account_id: AccountId) -> Account:
+        return self._read(lambda tx: reads.get_account(tx, account_id))
+
+    def list_accounts(
+        self,
+        page: PageRequest,
+        *,
+        territory: str | None = None,
+        sector: str | None = None,
+        owner_id: RepId | None = None,
+        name_contains: str | None = None,
+    ) -> Page[Account]:
+        return self._read(
+            lambda tx: reads.list_accounts(
+                tx,
+                page,
+                territory=territory,
+                sector=sector,
+                owner_id=owner_id,
+                name_contains=name_contains,
+            )
+        )
+
+    def account_ancestors(self, account_id: AccountId) -> tuple[Account, ...]:
+        return self._read(lambda tx: reads.ancestors(tx, account_id))
+
+    def account_descendants(self, account_id: AccountId) -> tuple[Account, ...]:
+        return self._read(lambda tx: reads.descendants(tx, account_id))
+
+    def account_rollup(
+        self, account_id: AccountId, *, as_of: datetime | None = None
+    ) -> AccountRollup:
+        when = _aware(as_of, "as_of")
+        return self._read(lambda tx: reads.rollup(tx, account_id, as_of=when))
+
+    # --- contacts and reps --------------------------------------------------------
+
+    def get_contact(self, contact_id: ContactId, *, as_of: datetime | None = None) -> Contact:
+        when = _aware(as_of, "as_of")
+        return self._read(lambda tx: reads.get_contact(tx, contact_id, as_of=when))
+
+    def list_contacts(
+        self,
+        page: PageRequest,
+        *,
+        account_id: AccountId | None = None,
+        name_contains: str | None = None,
+        as_of: datetime | None = None,
+    ) -> Page[Contact]:
+        when = _aware(as_of, "as_of")
+        return self._read(
+            lambda tx: reads.list_contacts(
+                tx, page, account_id=account_id, name_contains=name_contains, as_of=when
+            )
+        )
+
+    def get_rep(self, rep_id: RepId) -> Rep:
+        return self._read(lambda tx: reads.get_rep(tx, rep_id))
+
+    def list_reps(self, page: PageRequest, *, territory: str | None = None) -> Page[Rep]:
+        return self._read(lambda tx: reads.list_reps(tx, page, territory=territory))
+
+    # --- the stakeholder graph ------------------------------------------------------
+
+    def stakeholder_graph(
+        self,
+        account_id: AccountId,
+        *,
+        as_of: datetime | None = None,
+        include_family: bool = False,
+    ) -> StakeholderGraph:
+        when = _aware(as_of, "as_of")
+        return self._read(
+            lambda tx: reads.stakeholder_graph(
+                tx, account_id, as_of=when, include_family=include_family
+            )
+        )
+
+    # --- deals and touchpoints ---------------------------------------------------------
+
+    def get_deal(self, deal_id: DealId) -> DealView:
+        return self._read(lambda tx: reads.get_deal(tx, deal_id))
+
+    def list_deals(
+        self,
+        page: PageRequest,
+        *,
+        account_id: AccountId | None = None,
+        stage: Stage | None = None,
+        owner_id: RepId | None = None,
+        territory: str | None = None,
+    ) -> Page[Deal]:
+        return self._read(
+            lambda tx: reads.list_deals(
+                tx,
+                page,
+                account_id=account_id,
+                stage=stage,
+                owner_id=owner_id,
+                territory=territory,
+            )
+        )
+
+    def list_touchpoints(
+        self,
+        page: PageRequest,
+        *,
+        account_id: AccountId | None = None,
+        contact_id: ContactId | None = None,
+        deal_id: DealId | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Page[Touchpoint]:
+        lo, hi = _aware(since, "since"), _aware(until, "until")
+        return self._read(
+            lambda tx: reads.list_touchpoints(
+                tx,
+                page,
+                account_id=account_id,
+                contact_id=contact_id,
+                deal_id=deal_id,
+                since=lo,
+                until=hi,
+            )
+        )
+
+    # --- history and housekeeping ------------------------------------------------------
+
+    def change_log(
+        self,
+        page: PageRequest,
+        *,
+        entity: EntityKind | None = None,
+        key: str | None = None,
+        since_seq: int | None = None,
+    ) -> Page[ChangeLogEntry]:
+        return self._read(
+            lambda tx: reads.change_log(tx, page, entity=entity, key=key, since_seq=since_seq)
+        )
+
+    def stats(self) -> StoreStats:
+        return self._read(reads.stats)
+
+    def close(self) -> None:
+        with self._lock:
+            driver, self._driver = self._driver, None
+        if driver is not None:
+            driver.close()
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self._url.redacted!r})"
+
+
+@contextmanager
+def _translated(url: StoreURL) -> Iterator[None]:
+    """Turn driver errors into graphcrm errors naming the redacted URL."""
+    where = url.redacted
+    try:
+        yield
+    except ConstraintError as e:
+        raise ConflictError(_scrub(f"neo4j store {where}: {_message(e)}", url)) from e
+    except (Neo4jError, DriverError) as e:
+        raise StoreUnavailableError(_scrub(f"neo4j store {where}: {_message(e)}", url)) from e
+    except OSError as e:
+        raise StoreUnavailableError(_scrub(f"neo4j store {where}: {e}", url)) from e
+
+
+def _message(error: Exception) -> str:
+    text = getattr(error, "message", None) or str(error) or type(error).__name__
+    return f"{type(error).__name__}: {text}"
+
+
+def _scrub(text: str, url: StoreURL) -> str:
+    """Belt and braces: never let the password through, whatever the driver said."""
+    if url.password is not None:
+        secret = url.password.get_secret_value()
+        if secret:
+            text = text.replace(secret, "***")
+    return text
