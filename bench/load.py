@@ -1,78 +1,129 @@
-"""Generator + load: rows/s and memory for a generated portfolio.
+"""Generator + load: rows/s and memory for a generated portfolio; then reads.
 
-    ./dev bench load --accounts 10000                       # embedded SQLite
-    ./dev bench load --accounts 10000 --store bolt://127.0.0.1:7687
+    ./dev bench load --accounts 10000                        # embedded SQLite
+    ./dev bench load --accounts 10000 --store neo4j-dev      # a fresh dev Neo4j
     ./dev bench load --accounts 2000 --generate-only         # the generator alone
+    ./dev bench load --accounts 10000 --size-max 6000 --reads
 
 Prints rows/s (all rows and relationship rows), the time split between
 generating and storing, and the process RSS at 10 %, 50 % and 100 % of the
 run, which shows whether memory grows with the portfolio.
+
+With ``--reads``, it then times ``stakeholder_graph`` on the loaded store for
+the accounts whose sizes are nearest 50, 500 and 5,000 contacts (median and
+p99 over ``--repeat`` reads each, after one warm-up read).
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from collections import Counter
+from dataclasses import dataclass, field
 
-from bench.common import fresh_store, peak_rss_mb, rss_mb
-from graphcrm.domain import ChangeSet
+from bench.common import fresh_store, peak_rss_mb, rss_mb, summarize_ms, timed
+from graphcrm.domain import AccountId, ChangeSet
 from graphcrm.generator import GeneratorConfig, generate_portfolio
+from graphcrm.store.port import GraphStore
 
 RELATIONSHIP_KINDS = ("reports_to", "influences", "rep_knows", "deal_roles")
+READ_SIZES = (50, 500, 5000)
 
 
 def _relationships(batch: ChangeSet) -> int:
-    """Edges of the graph: ties, roles, and touchpoint participations."""
+    """Edges of the graph: ties, roles, touchpoint participations, contact -> account."""
     ties = sum(len(getattr(batch, kind)) for kind in RELATIONSHIP_KINDS)
     ties += sum(len(t.contact_ids) + len(t.rep_ids) for t in batch.touchpoints)
-    return ties + sum(1 for c in batch.contacts)  # contact -> account
+    return ties + len(batch.contacts)
 
 
-def run(accounts: int, seed: int, store_url: str, generate_only: bool) -> None:
-    config = GeneratorConfig(accounts=accounts, seed=seed)
-    rows = rels = done = 0
-    gen_s = store_s = 0.0
-    checkpoints = {max(1, accounts // 10): "10%", max(1, accounts // 2): "50%"}
-    rss_at: dict[str, float] = {}
+@dataclass
+class LoadRun:
+    rows: int = 0
+    relationships: int = 0
+    generate_s: float = 0.0
+    store_s: float = 0.0
+    wall_s: float = 0.0
+    sizes: Counter[str] = field(default_factory=Counter)
+    rss_at: dict[str, float] = field(default_factory=dict)
+
+
+def load(store: GraphStore | None, config: GeneratorConfig) -> LoadRun:
+    """Stream the portfolio into ``store`` (None: generate only) and time both sides."""
+    out = LoadRun()
+    marks = {max(1, config.accounts // 10): "10%", max(1, config.accounts // 2): "50%"}
+    done = 0
     wall = time.perf_counter()
-    with fresh_store(store_url) as store:
-        batches = generate_portfolio(config)
-        while True:
-            t0 = time.perf_counter()
-            batch = next(batches, None)
-            t1 = time.perf_counter()
-            gen_s += t1 - t0
-            if batch is None:
-                break
-            if not generate_only:
-                store.apply(batch, actor="bench")
-                store_s += time.perf_counter() - t1
-            rows += batch.size()
-            rels += _relationships(batch)
-            before = done
-            done += len(batch.accounts)
-            for mark, label in checkpoints.items():
-                if before < mark <= done:
-                    rss_at[label] = rss_mb()
-        total = time.perf_counter() - wall
-        counts = store.stats().counts if not generate_only else {}
-    rss_at["100%"] = rss_mb()
-    print(f"accounts={accounts:,} seed={seed} store={'-' if generate_only else store_url}")
-    print(f"rows={rows:,} relationships={rels:,} contacts={counts.get('contact', 0):,}")
-    print(f"wall {total:.1f} s: generate {gen_s:.1f} s, store {store_s:.1f} s")
-    print(f"end to end: {rows / total:,.0f} rows/s, {rels / total:,.0f} relationships/s")
-    print(f"generator alone: {rows / gen_s:,.0f} rows/s")
-    if not generate_only:
-        print(f"store alone: {rows / store_s:,.0f} rows/s, {rels / store_s:,.0f} relationships/s")
-    marks = ", ".join(f"{k} {v:.0f} MiB" for k, v in rss_at.items())
+    batches = generate_portfolio(config)
+    while True:
+        t0 = time.perf_counter()
+        batch = next(batches, None)
+        t1 = time.perf_counter()
+        out.generate_s += t1 - t0
+        if batch is None:
+            break
+        if store is not None:
+            store.apply(batch, actor="bench")
+            out.store_s += time.perf_counter() - t1
+        out.rows += batch.size()
+        out.relationships += _relationships(batch)
+        out.sizes.update(c.account_id for c in batch.contacts)
+        before, done = done, done + len(batch.accounts)
+        for mark, label in marks.items():
+            if before < mark <= done:
+                out.rss_at[label] = rss_mb()
+    out.wall_s = time.perf_counter() - wall
+    out.rss_at["100%"] = rss_mb()
+    return out
+
+
+def report(run: LoadRun) -> None:
+    contacts = sum(run.sizes.values())
+    print(f"rows={run.rows:,} relationships={run.relationships:,} contacts={contacts:,}")
+    print(f"wall {run.wall_s:.1f} s: generate {run.generate_s:.1f} s, store {run.store_s:.1f} s")
+    print(
+        f"end to end: {run.rows / run.wall_s:,.0f} rows/s, "
+        f"{run.relationships / run.wall_s:,.0f} relationships/s"
+    )
+    print(f"generator alone: {run.rows / run.generate_s:,.0f} rows/s")
+    if run.store_s:
+        print(
+            f"store alone: {run.rows / run.store_s:,.0f} rows/s, "
+            f"{run.relationships / run.store_s:,.0f} relationships/s"
+        )
+    marks = ", ".join(f"{k} {v:.0f} MiB" for k, v in run.rss_at.items())
     print(f"RSS at {marks}; peak {peak_rss_mb():.0f} MiB")
 
 
+def reads(store: GraphStore, sizes: Counter[str], repeat: int) -> None:
+    for target in READ_SIZES:
+        account, size = min(sizes.items(), key=lambda kv: (abs(kv[1] - target), kv[0]))
+        aid = AccountId(account)
+        store.stakeholder_graph(aid)  # warm-up
+        samples = timed(lambda: store.stakeholder_graph(aid), repeat)  # noqa: B023
+        print(f"stakeholder_graph {account} ({size} contacts): {summarize_ms(samples)}")
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="bench load", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="bench load", description="generator + load")
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--store", default="sqlite:///tmp/graphcrm-bench/load.sqlite3")
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument("--size-max", type=int, default=3000, help="largest account")
+    parser.add_argument("--reads", action="store_true", help="then time subgraph reads")
+    parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args(argv)
-    run(args.accounts, args.seed, args.store, args.generate_only)
+    config = GeneratorConfig(accounts=args.accounts, seed=args.seed, size_max=args.size_max)
+    print(
+        f"accounts={args.accounts:,} seed={args.seed} size_max={args.size_max} "
+        f"store={'-' if args.generate_only else args.store}"
+    )
+    if args.generate_only:
+        report(load(None, config))
+        return
+    with fresh_store(args.store) as store:
+        run = load(store, config)
+        report(run)
+        if args.reads:
+            reads(store, run.sizes, args.repeat)
