@@ -50,6 +50,7 @@ from datetime import UTC, date, datetime
 from typing import Generic, TypeVar
 
 from graphcrm.domain import (
+    ChangeSet,
     CloseDateChange,
     ContactStatus,
     Deal,
@@ -386,3 +387,19 @@ def derive_deal_history(
             deal_id=new.id, at=at, from_date=old_close, to_date=new.expected_close
         )
     return stage, close
+
+
+def deal_history(
+    cs: ChangeSet, changed: Sequence[tuple[Deal, Deal | None]], at: datetime
+) -> tuple[list[StageChange], list[CloseDateChange]]:
+    """The batch's stage and close-date changes with those its changed deals imply."""
+    explicit = {s.deal_id for s in cs.stage_changes} | {c.deal_id for c in cs.close_date_changes}
+    stages: list[StageChange] = list(cs.stage_changes)
+    closes: list[CloseDateChange] = list(cs.close_date_changes)
+    for new, old in changed:
+        stage, close = derive_deal_history(new, old, at=at, explicit=new.id in explicit)
+        if stage is not None:
+            stages.append(stage)
+        if close is not None:
+            closes.append(close)
+    return stages, closes

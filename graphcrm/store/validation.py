@@ -189,15 +189,22 @@ def _check_duplicates(cs: ChangeSet) -> list[Problem]:
         problems += _duplicates(name, getattr(cs, name), _id_of, _str_id)
     for name in ("reports_to", "influences", "deal_roles"):
         problems += _duplicates(
-            name, getattr(cs, name), _temporal_key, _temporal_label  # type: ignore[arg-type]
+            name,
+            getattr(cs, name),
+            _temporal_key,  # type: ignore[arg-type]
+            _temporal_label,
         )
     problems += _duplicates(
-        "rep_knows", cs.rep_knows, lambda r: (r.__dict__["rep_id"], r.__dict__["contact_id"]),
+        "rep_knows",
+        cs.rep_knows,
+        lambda r: (r.__dict__["rep_id"], r.__dict__["contact_id"]),
         _pair_label,
     )
     for name in ("stage_changes", "close_date_changes"):
         problems += _duplicates(
-            name, getattr(cs, name), lambda r: (r.__dict__["deal_id"], r.__dict__["at"]),
+            name,
+            getattr(cs, name),
+            lambda r: (r.__dict__["deal_id"], r.__dict__["at"]),
             _change_label,
         )
     return problems

@@ -160,6 +160,20 @@ def test_plain_update_logs_before_and_after(store: GraphStore) -> None:
     assert store.get_contact(ContactId("C-1")).name == "Ayşe Yılmaz-Kaya"
 
 
+def test_deal_role_roles_are_logged_sorted(store: GraphStore) -> None:
+    store.apply(base(), actor="t", at=JAN)
+    every = DealRole(deal_id=DealId("D-1"), contact_id=ContactId("C-1"), roles=frozenset(Role))
+    store.apply(ChangeSet(deal_roles=(every,)), actor="t", at=FEB)  # closes one, opens one
+    store.apply(ChangeSet(deal_roles=(every.model_copy(update={"stance": 1}),)), actor="t", at=MAR)
+    entries = store.change_log(ALL, entity=EntityKind.DEAL_ROLE, key="D-1 / C-1").items
+    logged = [e.after for e in entries] + [e.before for e in entries if e.before is not None]
+    roles = [v["roles"] for v in logged if v is not None]
+    # created; closed (before, after) and created twice: 7 payloads, 4 with every role
+    assert len(roles) == 7
+    every_sorted = sorted(r.value for r in Role)
+    assert sum(r == every_sorted for r in roles) == 4
+
+
 def test_new_manager_closes_old_line_and_keeps_history(store: GraphStore) -> None:
     store.apply(base(), actor="t", at=JAN)
     moved = ReportsTo(contact_id=ContactId("C-3"), manager_id=ContactId("C-2"), valid_from=FEB)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from graphcrm.domain import Contact, Model
+from graphcrm.store.codec import ts
 from graphcrm.store.intervals import ContactStatusSpan
 from graphcrm.store.neo4j import codec
 from tests.neo4j.support import FEB, JAN, NASTY, scenario
@@ -63,7 +64,7 @@ def test_decode_of_encode_is_what_validation_gives(collection: str, row: Model) 
 
 def test_a_contact_takes_its_status_from_the_interval() -> None:
     contact = next(r for c, r in _rows() if isinstance(r, Contact))
-    decoded = codec.decode_contact(codec.encode_contact(contact), "left_company", codec.ts(FEB))
+    decoded = codec.decode_contact(codec.encode_contact(contact), "left_company", ts(FEB))
     assert decoded.status.value == "left_company"
     assert decoded.status_from == FEB
 

@@ -1,9 +1,8 @@
 """Conversions between domain models and Neo4j property maps. No Cypher runs here.
 
-Conventions (the same as the SQLite store's, so both order and compare alike):
-times are fixed-width UTC strings (``2025-01-31T09:30:00.000000Z``) whose text
-order is time order; dates are ``YYYY-MM-DD``; amounts are integer minor units;
-a missing ``valid_to`` marks an open interval; ``name_fold``/``name_key`` hold
+Values are encoded by :mod:`graphcrm.store.codec`, as the SQLite store's are, so
+both order and compare alike. A missing ``valid_to`` marks an open interval;
+``name_fold``/``name_key`` hold
 :func:`~graphcrm.domain.text.tr_fold`/:func:`~graphcrm.domain.text.tr_sort_key`
 of the name.
 
@@ -16,11 +15,7 @@ bytes as Latin-1 characters, whose order is the same under both rules.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
-from decimal import Decimal
-from enum import Enum
-from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 from graphcrm.domain import (
     Account,
@@ -29,77 +24,39 @@ from graphcrm.domain import (
     ContactStatus,
     Deal,
     DealRole,
-    Direction,
     Influence,
-    InfluenceKind,
-    InfluenceSource,
-    LineKind,
-    Model,
     Rep,
     RepKnows,
     ReportsTo,
-    Role,
-    Seniority,
-    Stage,
     StageChange,
     Touchpoint,
 )
-from graphcrm.domain.enums import TouchpointKind
+from graphcrm.domain.construct import construct
 from graphcrm.domain.text import tr_fold, tr_sort_key
+from graphcrm.store.codec import (
+    DIRECTION,
+    INFLUENCE_KIND,
+    INFLUENCE_SOURCE,
+    LINE_KIND,
+    SENIORITY,
+    STAGE,
+    STATUS,
+    TOUCHPOINT_KIND,
+    date_or_none,
+    from_minor_units,
+    iso_date_or_none,
+    minor_units,
+    parse_ts,
+    parse_ts_or_none,
+    role_values,
+    roles_of,
+    ts,
+    ts_or_none,
+)
 from graphcrm.store.intervals import ContactStatusSpan
-
-M = TypeVar("M", bound=Model)
-E = TypeVar("E", bound=Enum)
 
 Props = Mapping[str, Any]
 """A node's or relationship's properties, or one row of a query result."""
-
-FAR_FUTURE = "9999-12-31T23:59:59.999999Z"
-"""Stands for "the present": later than every stored time."""
-
-
-# --- scalars ------------------------------------------------------------------
-
-
-def ts(value: datetime) -> str:
-    """A fixed-width UTC string whose text order is time order."""
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
-
-
-def ts_or_none(value: datetime | None) -> str | None:
-    return None if value is None else ts(value)
-
-
-@lru_cache(maxsize=65536)
-def parse_ts(text: str) -> datetime:
-    """An aware UTC datetime from :func:`ts` output."""
-    return datetime.fromisoformat(text)
-
-
-def parse_ts_or_none(text: str | None) -> datetime | None:
-    return None if text is None else parse_ts(text)
-
-
-def as_of_param(as_of: datetime | None) -> str:
-    """The bound used for "in force at": the instant, or :data:`FAR_FUTURE` for now."""
-    return FAR_FUTURE if as_of is None else ts(as_of)
-
-
-def minor_units(amount: Decimal) -> int:
-    """Exact integer cents; the domain allows at most two decimal places."""
-    return int(amount.scaleb(2))
-
-
-def from_minor_units(value: int) -> Decimal:
-    return Decimal(value).scaleb(-2)
-
-
-def date_or_none(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
-
-
-def iso_date_or_none(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 def ord_key(text: str) -> str:
@@ -111,43 +68,6 @@ def ord_key(text: str) -> str:
     'Å\\x9f'
     """
     return text.encode("utf-8").decode("latin-1")
-
-
-_new = object.__new__
-_set = object.__setattr__
-
-
-def trusted(cls: type[M], values: dict[str, Any]) -> M:
-    """An instance of ``cls`` from values read back from this store, unvalidated.
-
-    Every stored value passed the model's validation on the way in; the
-    decoders hand over exactly what validation would produce (enum members,
-    aware UTC datetimes, exact Decimals, tuples, frozensets), every field in
-    field order. About twice as fast as validating; ``tests/neo4j/test_codec.py``
-    checks each decoder against ``model_validate``.
-    """
-    m = _new(cls)
-    _set(m, "__dict__", values)
-    _set(m, "__pydantic_fields_set__", set(values))
-    _set(m, "__pydantic_extra__", None)
-    _set(m, "__pydantic_private__", None)
-    return m
-
-
-def _members(cls: type[E]) -> dict[str, E]:
-    """Stored value -> enum member (a dict lookup is cheaper than ``cls(value)``)."""
-    return {m.value: m for m in cls}
-
-
-_SENIORITY = _members(Seniority)
-_STATUS = _members(ContactStatus)
-_STAGE = _members(Stage)
-_TOUCHPOINT_KIND = _members(TouchpointKind)
-_DIRECTION = _members(Direction)
-_LINE_KIND = _members(LineKind)
-_INFLUENCE_KIND = _members(InfluenceKind)
-_INFLUENCE_SOURCE = _members(InfluenceSource)
-_ROLE = _members(Role)
 
 
 def _named(name: str) -> dict[str, str]:
@@ -172,7 +92,7 @@ def encode_account(a: Account) -> dict[str, Any]:
 
 
 def decode_account(p: Props) -> Account:
-    return trusted(
+    return construct(
         Account,
         {
             "id": p["id"],
@@ -197,7 +117,7 @@ def encode_rep(r: Rep) -> dict[str, Any]:
 
 
 def decode_rep(p: Props) -> Rep:
-    return trusted(
+    return construct(
         Rep,
         {
             "id": p["id"],
@@ -226,7 +146,7 @@ def encode_contact(c: Contact) -> dict[str, Any]:
 
 def decode_contact(p: Props, status: str | None = None, status_from: str | None = None) -> Contact:
     """A contact; ``status`` and ``status_from`` come from its status interval."""
-    return trusted(
+    return construct(
         Contact,
         {
             "id": p["id"],
@@ -234,11 +154,11 @@ def decode_contact(p: Props, status: str | None = None, status_from: str | None 
             "name": p["name"],
             "title": p["title"],
             "department": p["department"],
-            "seniority": _SENIORITY[p["seniority"]],
+            "seniority": SENIORITY[p["seniority"]],
             "email": p.get("email"),
             "phone": p.get("phone"),
             "linkedin_url": p.get("linkedin_url"),
-            "status": _STATUS[status] if status is not None else ContactStatus.ACTIVE,
+            "status": STATUS[status] if status is not None else ContactStatus.ACTIVE,
             "status_from": parse_ts_or_none(status_from),
         },
     )
@@ -264,7 +184,7 @@ def encode_deal(d: Deal) -> dict[str, Any]:
 
 
 def decode_deal(p: Props) -> Deal:
-    return trusted(
+    return construct(
         Deal,
         {
             "id": p["id"],
@@ -272,7 +192,7 @@ def decode_deal(p: Props) -> Deal:
             "name": p["name"],
             "amount": from_minor_units(p["amount_minor"]),
             "currency": p["currency"],
-            "stage": _STAGE[p["stage"]],
+            "stage": STAGE[p["stage"]],
             "expected_close": date_or_none(p.get("expected_close")),
             "competitors": tuple(p["competitors"]),
             "loss_reason": p.get("loss_reason"),
@@ -292,13 +212,13 @@ def encode_stage_change(s: StageChange) -> dict[str, Any]:
 
 def decode_stage_change(p: Props) -> StageChange:
     fs = p.get("from_stage")
-    return trusted(
+    return construct(
         StageChange,
         {
             "deal_id": p["deal_id"],
             "at": parse_ts(p["at"]),
-            "from_stage": _STAGE[fs] if fs is not None else None,
-            "to_stage": _STAGE[p["to_stage"]],
+            "from_stage": STAGE[fs] if fs is not None else None,
+            "to_stage": STAGE[p["to_stage"]],
         },
     )
 
@@ -313,7 +233,7 @@ def encode_close_date_change(c: CloseDateChange) -> dict[str, Any]:
 
 
 def decode_close_date_change(p: Props) -> CloseDateChange:
-    return trusted(
+    return construct(
         CloseDateChange,
         {
             "deal_id": p["deal_id"],
@@ -332,7 +252,7 @@ def encode_rep_knows(k: RepKnows) -> dict[str, Any]:
 
 
 def decode_rep_knows(p: Props) -> RepKnows:
-    return trusted(
+    return construct(
         RepKnows,
         {
             "rep_id": p["rep_id"],
@@ -359,13 +279,13 @@ def encode_touchpoint(t: Touchpoint) -> dict[str, Any]:
 
 
 def decode_touchpoint(p: Props) -> Touchpoint:
-    return trusted(
+    return construct(
         Touchpoint,
         {
             "id": p["id"],
             "account_id": p["account_id"],
-            "kind": _TOUCHPOINT_KIND[p["kind"]],
-            "direction": _DIRECTION[p["direction"]],
+            "kind": TOUCHPOINT_KIND[p["kind"]],
+            "direction": DIRECTION[p["direction"]],
             "at": parse_ts(p["at"]),
             "contact_ids": tuple(p["contact_ids"]),
             "rep_ids": tuple(p["rep_ids"]),
@@ -390,14 +310,14 @@ def encode_reports_to(x: ReportsTo) -> dict[str, Any]:
 
 
 def decode_reports_to(p: Props) -> ReportsTo:
-    return trusted(
+    return construct(
         ReportsTo,
         {
             "valid_from": parse_ts(p["valid_from"]),
             "valid_to": parse_ts_or_none(p.get("valid_to")),
             "contact_id": p["contact_id"],
             "manager_id": p["manager_id"],
-            "kind": _LINE_KIND[p["kind"]],
+            "kind": LINE_KIND[p["kind"]],
         },
     )
 
@@ -415,16 +335,16 @@ def encode_influence(x: Influence) -> dict[str, Any]:
 
 
 def decode_influence(p: Props) -> Influence:
-    return trusted(
+    return construct(
         Influence,
         {
             "valid_from": parse_ts(p["valid_from"]),
             "valid_to": parse_ts_or_none(p.get("valid_to")),
             "influencer_id": p["influencer_id"],
             "influenced_id": p["influenced_id"],
-            "kind": _INFLUENCE_KIND[p["kind"]],
+            "kind": INFLUENCE_KIND[p["kind"]],
             "strength": p["strength"],
-            "source": _INFLUENCE_SOURCE[p["source"]],
+            "source": INFLUENCE_SOURCE[p["source"]],
         },
     )
 
@@ -433,7 +353,7 @@ def encode_deal_role(x: DealRole) -> dict[str, Any]:
     return {
         "deal_id": x.deal_id,
         "contact_id": x.contact_id,
-        "roles": sorted(r.value for r in x.roles),
+        "roles": role_values(x.roles),
         "is_primary": x.is_primary,
         "stance": x.stance,
         "valid_from": ts_or_none(x.valid_from),
@@ -442,14 +362,14 @@ def encode_deal_role(x: DealRole) -> dict[str, Any]:
 
 
 def decode_deal_role(p: Props) -> DealRole:
-    return trusted(
+    return construct(
         DealRole,
         {
             "valid_from": parse_ts(p["valid_from"]),
             "valid_to": parse_ts_or_none(p.get("valid_to")),
             "deal_id": p["deal_id"],
             "contact_id": p["contact_id"],
-            "roles": frozenset(map(_ROLE.__getitem__, p["roles"])),
+            "roles": roles_of(p["roles"]),
             "is_primary": p["is_primary"],
             "stance": p["stance"],
         },
@@ -466,12 +386,12 @@ def encode_status(x: ContactStatusSpan) -> dict[str, Any]:
 
 
 def decode_status(p: Props) -> ContactStatusSpan:
-    return trusted(
+    return construct(
         ContactStatusSpan,
         {
             "valid_from": parse_ts(p["valid_from"]),
             "valid_to": parse_ts_or_none(p.get("valid_to")),
             "contact_id": p["contact_id"],
-            "status": _STATUS[p["status"]],
+            "status": STATUS[p["status"]],
         },
     )

@@ -8,10 +8,9 @@ aggregated here in Python, with the SQLite store's rules.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
 from neo4j import ManagedTransaction
@@ -21,7 +20,6 @@ from graphcrm.domain import (
     AccountId,
     AccountRollup,
     ChangeLogEntry,
-    ChangeOp,
     Contact,
     ContactEngagement,
     ContactId,
@@ -36,7 +34,6 @@ from graphcrm.domain import (
     Influence,
     Page,
     PageRequest,
-    PipelineBucket,
     Rep,
     RepId,
     RepKnows,
@@ -49,6 +46,16 @@ from graphcrm.domain import (
 )
 from graphcrm.domain.text import tr_fold
 from graphcrm.errors import NotFoundError
+from graphcrm.store.codec import (
+    TS_WIDTH,
+    as_of_param,
+    change_entry,
+    date_or_none,
+    decode_rollup,
+    parse_ts,
+    touch_windows,
+    ts_or_none,
+)
 from graphcrm.store.neo4j import codec
 from graphcrm.store.neo4j.queries import fetch_one, rows, rows_by_ids
 
@@ -70,6 +77,9 @@ STATS_KEYS: tuple[str, ...] = (
     "change_log",
 )
 """The keys of :class:`~graphcrm.domain.StoreStats`, in the SQLite store's order."""
+
+CHANGE_FIELDS = ("seq", "at", "actor", "entity", "key", "op", "before", "after")
+"""The properties of a change-log entry, in :func:`~graphcrm.store.codec.change_entry` order."""
 
 
 def _page(
@@ -163,7 +173,7 @@ def _contact_with_status(item: Any) -> Contact:
 def get_contact(
     tx: ManagedTransaction, contact_id: ContactId, *, as_of: datetime | None
 ) -> Contact:
-    record = fetch_one(tx, "contacts/read_contact", id=contact_id, t=codec.as_of_param(as_of))
+    record = fetch_one(tx, "contacts/read_contact", id=contact_id, t=as_of_param(as_of))
     if record is None:
         raise NotFoundError("contact", contact_id)
     return _contact_with_status(record)
@@ -177,7 +187,7 @@ def list_contacts(
     name_contains: str | None,
     as_of: datetime | None,
 ) -> Page[Contact]:
-    t = codec.as_of_param(as_of)
+    t = as_of_param(as_of)
     fold = _fold(name_contains)
     if account_id is not None:
         return _page(
@@ -247,8 +257,8 @@ def list_touchpoints(
         account_id=account_id,
         contact_id=contact_id,
         deal_id=deal_id,
-        since=codec.ts_or_none(since),
-        until=codec.ts_or_none(until),
+        since=ts_or_none(since),
+        until=ts_or_none(until),
     )
 
 
@@ -256,17 +266,7 @@ def list_touchpoints(
 
 
 def _decode_change(p: Any) -> ChangeLogEntry:
-    before, after = p.get("before"), p.get("after")
-    return ChangeLogEntry(
-        seq=p["seq"],
-        at=codec.parse_ts(p["at"]),
-        actor=p["actor"],
-        entity=EntityKind(p["entity"]),
-        key=p["key"],
-        op=ChangeOp(p["op"]),
-        before=json.loads(before) if before is not None else None,
-        after=json.loads(after) if after is not None else None,
-    )
+    return change_entry(*(p.get(f) for f in CHANGE_FIELDS))
 
 
 def change_log(
@@ -324,7 +324,7 @@ def _deal_at(record: Any, present: bool, t: str) -> Deal | None:
     else:
         close_at = record["props"].get("expected_close")
     return deal.model_copy(
-        update={"stage": Stage(stage_at), "expected_close": codec.date_or_none(close_at)}
+        update={"stage": Stage(stage_at), "expected_close": date_or_none(close_at)}
     )
 
 
@@ -341,7 +341,7 @@ def rollup(
     tx: ManagedTransaction, account_id: AccountId, *, as_of: datetime | None
 ) -> AccountRollup:
     get_account(tx, account_id)
-    t = codec.as_of_param(as_of)
+    t = as_of_param(as_of)
     subtree = [account_id, *(a.id for a in _descendants(tx, account_id))]
     counted = fetch_one(
         tx,
@@ -351,7 +351,7 @@ def rollup(
         status=ContactStatus.ACTIVE.value,
     )
     contacts = int(counted["contacts"]) if counted is not None else 0
-    groups: dict[tuple[Stage, str], list[int]] = {}
+    groups: dict[tuple[str, str], list[int]] = {}
     for record in rows(tx, "graph/read_account_deals", account_ids=subtree):
         props = record["props"]
         if as_of is None:
@@ -361,25 +361,15 @@ def rollup(
             stage = max(past, key=lambda s: s[0])[1] if past else None
         if stage is None or Stage(stage).is_closed:
             continue
-        bucket = groups.setdefault((Stage(stage), props["currency"]), [0, 0])
+        bucket = groups.setdefault((stage, props["currency"]), [0, 0])
         bucket[0] += 1
         bucket[1] += props["amount_minor"]
-    buckets = sorted(
-        (
-            PipelineBucket(
-                stage=stage_, currency=currency, deals=n, amount=codec.from_minor_units(total)
-            )
-            for (stage_, currency), (n, total) in groups.items()
-        ),
-        key=lambda b: (b.stage.order, b.currency),
-    )
-    return AccountRollup(
-        account_id=account_id,
-        as_of=as_of,
+    return decode_rollup(
+        account_id,
+        as_of,
         accounts=len(subtree),
         contacts=contacts,
-        open_deals=sum(b.deals for b in buckets),
-        pipeline=tuple(buckets),
+        pipeline=((s, c, n, total) for (s, c), (n, total) in groups.items()),
     )
 
 
@@ -404,7 +394,7 @@ def stakeholder_graph(
         family += _ancestors(tx, account_id) + _descendants(tx, account_id)
     family.sort(key=lambda a: a.id)
     account_ids = [a.id for a in family]
-    t = codec.as_of_param(as_of)
+    t = as_of_param(as_of)
 
     records = rows(tx, "graph/read_stakeholder_contacts", account_ids=account_ids, t=t)
     records.sort(key=lambda r: r["props"]["id"])
@@ -481,10 +471,7 @@ def _touch_aggregates(
     Computed as the SQLite store's aggregates are: sentiments are summed in
     touchpoint-id order, and the last touchpoint is the greatest ``at || id``.
     """
-    anchor = as_of if as_of is not None else datetime.now(UTC)
-    end = codec.ts(anchor)
-    d30 = codec.ts(anchor - timedelta(days=30))
-    d90 = codec.ts(anchor - timedelta(days=90))
+    end, d30, d90 = touch_windows(as_of)
     per_contact: dict[ContactId, list[Any]] = defaultdict(list)
     pairs: dict[tuple[ContactId, ContactId], list[Any]] = {}
     reps: dict[tuple[RepId, ContactId], list[Any]] = {}
@@ -518,20 +505,20 @@ def _touch_aggregates(
                 inbound=directions.count(Direction.INBOUND.value),
                 outbound=directions.count(Direction.OUTBOUND.value),
                 two_way=directions.count(Direction.TWO_WAY.value),
-                first_at=codec.parse_ts(min(times)),
-                last_at=codec.parse_ts(max(times)),
-                last_touchpoint_id=last[len(codec.FAR_FUTURE) :],
+                first_at=parse_ts(min(times)),
+                last_at=parse_ts(max(times)),
+                last_touchpoint_id=last[TS_WIDTH:],
                 sentiment_mean=total / len(tps),
                 touches_30d=sum(1 for x in times if d30 < x <= end),
                 touches_90d=sum(1 for x in times if d90 < x <= end),
             )
         )
     contact_ties = [
-        ContactTie(contact_a=a, contact_b=b, shared=n, last_at=codec.parse_ts(last_at))
+        ContactTie(contact_a=a, contact_b=b, shared=n, last_at=parse_ts(last_at))
         for (a, b), (n, last_at) in sorted(pairs.items())
     ]
     rep_ties = [
-        RepTie(rep_id=r, contact_id=c, shared=n, last_at=codec.parse_ts(last_at))
+        RepTie(rep_id=r, contact_id=c, shared=n, last_at=parse_ts(last_at))
         for (r, c), (n, last_at) in sorted(reps.items())
     ]
     return engagement, contact_ties, rep_ties

@@ -35,7 +35,8 @@ from graphcrm.domain import (
     StoreStats,
     Touchpoint,
 )
-from graphcrm.errors import ConflictError, InvalidError, Problem, StoreUnavailableError
+from graphcrm.errors import ConflictError, StoreUnavailableError
+from graphcrm.store.codec import aware
 from graphcrm.store.cypher import query
 from graphcrm.store.neo4j import reads
 from graphcrm.store.neo4j.lookup import Neo4jLookup
@@ -65,14 +66,6 @@ constraints' indexes serve them; the one secondary index is the change log's
 """
 
 INDEX_WAIT_SECONDS = 300
-
-
-def _aware(value: datetime | None, name: str) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidError([Problem("query", name, "naive datetime; give a time zone")])
-    return value.astimezone(UTC)
 
 
 class Neo4jStore:
@@ -145,7 +138,7 @@ class Neo4jStore:
     # --- writes ---------------------------------------------------------------
 
     def apply(self, changes: ChangeSet, *, actor: str, at: datetime | None = None) -> ApplyResult:
-        when = _aware(at, "at") or datetime.now(UTC)
+        when = aware(at, "at") or datetime.now(UTC)
 
         def work(tx: ManagedTransaction) -> ApplyResult:
             plan = validate(changes, Neo4jLookup(tx), at=when)
@@ -187,13 +180,13 @@ class Neo4jStore:
     def account_rollup(
         self, account_id: AccountId, *, as_of: datetime | None = None
     ) -> AccountRollup:
-        when = _aware(as_of, "as_of")
+        when = aware(as_of, "as_of")
         return self._read(lambda tx: reads.rollup(tx, account_id, as_of=when))
 
     # --- contacts and reps --------------------------------------------------------
 
     def get_contact(self, contact_id: ContactId, *, as_of: datetime | None = None) -> Contact:
-        when = _aware(as_of, "as_of")
+        when = aware(as_of, "as_of")
         return self._read(lambda tx: reads.get_contact(tx, contact_id, as_of=when))
 
     def list_contacts(
@@ -204,7 +197,7 @@ class Neo4jStore:
         name_contains: str | None = None,
         as_of: datetime | None = None,
     ) -> Page[Contact]:
-        when = _aware(as_of, "as_of")
+        when = aware(as_of, "as_of")
         return self._read(
             lambda tx: reads.list_contacts(
                 tx, page, account_id=account_id, name_contains=name_contains, as_of=when
@@ -226,7 +219,7 @@ class Neo4jStore:
         as_of: datetime | None = None,
         include_family: bool = False,
     ) -> StakeholderGraph:
-        when = _aware(as_of, "as_of")
+        when = aware(as_of, "as_of")
         return self._read(
             lambda tx: reads.stakeholder_graph(
                 tx, account_id, as_of=when, include_family=include_family
@@ -268,7 +261,7 @@ class Neo4jStore:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Page[Touchpoint]:
-        lo, hi = _aware(since, "since"), _aware(until, "until")
+        lo, hi = aware(since, "since"), aware(until, "until")
         return self._read(
             lambda tx: reads.list_touchpoints(
                 tx,

@@ -12,32 +12,25 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from neo4j import ManagedTransaction
-from pydantic import TypeAdapter
 
 from graphcrm.domain import (
     Account,
     ApplyResult,
-    ChangeOp,
     ChangeSet,
-    CloseDateChange,
-    Contact,
     Deal,
-    EntityCounts,
     EntityKind,
     Model,
-    StageChange,
     Temporal,
     Touchpoint,
 )
-from graphcrm.store.intervals import IntervalPlan, change_key, derive_deal_history
+from graphcrm.store.codec import LOG_FIELDS, ChangeLog, ts
+from graphcrm.store.intervals import IntervalPlan, deal_history
 from graphcrm.store.neo4j import codec
 from graphcrm.store.neo4j.queries import WRITE_CHUNK, chunks, rows_by_ids, write
 from graphcrm.store.validation import Plan
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T", bound=Temporal)
-
-_CONTACT_LOG_EXCLUDE = {"status", "status_from"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,74 +156,17 @@ DEAL_ROLES = Intervals(
 )
 
 
-def log_json(row: Model) -> str:
-    """A row as the change log records it (a contact without its status)."""
-    if isinstance(row, Contact):
-        return row.model_dump_json(exclude=_CONTACT_LOG_EXCLUDE)
-    raw: bytes = type(row).__pydantic_serializer__.to_json(row)
-    return raw.decode()
-
-
-_DATETIME_JSON = TypeAdapter(datetime)
-
-
-def _log_json_from(prefix: bytes, row: Temporal) -> str:
-    """:func:`log_json` of ``row`` with ``valid_from`` from ``prefix`` (no model copy).
-
-    ``valid_from`` is the first field of every time-stamped model, so this is
-    the JSON of the row with its start filled in.
-    """
-    raw: bytes = type(row).__pydantic_serializer__.to_json(row, exclude={"valid_from"})
-    return (prefix + raw[1:]).decode()
-
-
-def plain_key(row: Model) -> str:
-    """The change-log key of a plain row: its id, ``rep -> contact`` or ``deal @ at``."""
-    d = row.__dict__
-    if "id" in d:
-        return str(d["id"])
-    if "rep_id" in d:
-        return f"{d['rep_id']} -> {d['contact_id']}"
-    return f"{d['deal_id']} @ {d['at'].isoformat()}"
-
-
 def _same(stored: codec.Props, new: dict[str, Any]) -> bool:
     """Whether the stored properties equal the encoded row (a missing property is null)."""
     return all(stored.get(k) == v for k, v in new.items())
 
 
 class _Batch:
-    """Collects change-log rows and counts while the batch is written."""
+    """Writes the batch's rows; its :class:`ChangeLog` records and counts them."""
 
     def __init__(self, tx: ManagedTransaction, *, actor: str, at: datetime) -> None:
         self.tx = tx
-        self.actor = actor
-        self.at = codec.ts(at)
-        self.log: list[dict[str, Any]] = []
-        self.counts: dict[EntityKind, dict[str, int]] = {}
-
-    def count(self, entity: EntityKind, what: str, n: int) -> None:
-        if n:
-            bucket = self.counts.setdefault(entity, {})
-            bucket[what] = bucket.get(what, 0) + n
-
-    def record(
-        self, entity: EntityKind, key: str, op: ChangeOp, before: str | None, after: str | None
-    ) -> None:
-        self.log.append(
-            {
-                "at": self.at,
-                "actor": self.actor,
-                "entity": entity.value,
-                "key": key,
-                "op": op.value,
-                "before": before,
-                "after": after,
-            }
-        )
-
-    def result(self) -> ApplyResult:
-        return ApplyResult(counts={k: EntityCounts(**v) for k, v in self.counts.items()})
+        self.log = ChangeLog(actor=actor, at=at)
 
     # --- plain upserts ---------------------------------------------------------
 
@@ -244,77 +180,43 @@ class _Batch:
         stored: dict[tuple[Any, ...], codec.Props] = {}
         for props in rows_by_ids(self.tx, spec.read, wanted):
             stored[tuple(props.get(k) for k in spec.key)] = props
-        params: list[dict[str, Any]] = []
-        changed: list[tuple[M, M | None]] = []
-        unchanged = 0
-        entity = spec.entity
-        if not stored:  # the bulk-load fast path
-            params = encoded
-            changed = [(r, None) for r in rows]
-            for r in rows:
-                self.record(entity, plain_key(r), ChangeOp.CREATE, None, log_json(r))
-        else:
-            for row, p in zip(rows, encoded, strict=True):
-                old = stored.get(tuple(p[k] for k in spec.key))
-                if old is not None and _same(old, p):
-                    unchanged += 1
-                    continue
-                params.append(p)
-                if old is None:
-                    changed.append((row, None))
-                    self.record(entity, plain_key(row), ChangeOp.CREATE, None, log_json(row))
-                else:
-                    before = spec.decode(old)
-                    changed.append((row, before))
-                    self.record(
-                        entity, plain_key(row), ChangeOp.UPDATE, log_json(before), log_json(row)
-                    )
+        params, changed = self.log.upserted(
+            spec.entity,
+            rows,
+            encoded,
+            stored,
+            lambda p: tuple(p[k] for k in spec.key),
+            _same,
+            spec.decode,
+        )
         if spec.unlink is not None:
             updated = [{"id": new.__dict__["id"]} for new, old in changed if old is not None]
             write(self.tx, spec.unlink, updated)
         write(self.tx, spec.write, params)
-        created = sum(1 for _, old in changed if old is None)
-        self.count(entity, "created", created)
-        self.count(entity, "updated", len(changed) - created)
-        self.count(entity, "unchanged", unchanged)
         return changed
 
     # --- intervals ---------------------------------------------------------------
 
     def intervals(self, spec: Intervals[T], plan: IntervalPlan[T]) -> None:
-        entity = spec.entity
+        """Close and insert intervals; rows without ``valid_from`` start at ``plan.at``."""
         if plan.closes:
             write(
                 self.tx,
                 spec.close,
                 [
-                    {"ref": c.ref, "valid_to": codec.ts(c.after.valid_to)}
+                    {"ref": c.ref, "valid_to": ts(c.after.valid_to)}
                     for c in plan.closes
                     if c.after.valid_to
                 ],
             )
-            for c in plan.closes:
-                self.record(
-                    entity,
-                    change_key(c.after),
-                    ChangeOp.CLOSE,
-                    log_json(c.before),
-                    log_json(c.after),
-                )
         if plan.inserts:
-            start = codec.ts(plan.at)
+            start = ts(plan.at)
             params = [spec.encode(r) for r in plan.inserts]
             for p in params:
                 if p["valid_from"] is None:
                     p["valid_from"] = start
             write(self.tx, spec.create, params)
-            prefix = b'{"valid_from":' + _DATETIME_JSON.dump_json(plan.at) + b","
-            for r in plan.inserts:
-                after = log_json(r) if r.valid_from is not None else _log_json_from(prefix, r)
-                self.record(entity, change_key(r), ChangeOp.CREATE, None, after)
-        self.count(entity, "created", len(plan.inserts))
-        self.count(entity, "closed", len(plan.closes))
-        self.count(entity, "unchanged", plan.unchanged)
+        self.log.planned(spec.entity, plan)
 
     # --- derived rows ------------------------------------------------------------------
 
@@ -339,26 +241,18 @@ class _Batch:
     def deal_history(
         self, cs: ChangeSet, changed: list[tuple[Deal, Deal | None]], at: datetime
     ) -> None:
-        explicit = {s.deal_id for s in cs.stage_changes} | {
-            c.deal_id for c in cs.close_date_changes
-        }
-        stages: list[StageChange] = list(cs.stage_changes)
-        closes: list[CloseDateChange] = list(cs.close_date_changes)
-        for new, old in changed:
-            stage, close = derive_deal_history(new, old, at=at, explicit=new.id in explicit)
-            if stage is not None:
-                stages.append(stage)
-            if close is not None:
-                closes.append(close)
+        stages, closes = deal_history(cs, changed, at)
         self.upsert(STAGE_CHANGES, stages)
         self.upsert(CLOSE_DATE_CHANGES, closes)
 
     def flush_log(self) -> None:
         """Append the log; ``n`` numbers the rows of each chunk from 1, in order."""
-        for part in chunks(self.log, WRITE_CHUNK):
-            for n, row in enumerate(part, start=1):
-                row["n"] = n
-            write(self.tx, "changelog/append_changes", part)
+        for part in chunks(self.log.records, WRITE_CHUNK):
+            rows = [
+                {"n": n, **dict(zip(LOG_FIELDS, r, strict=True))}
+                for n, r in enumerate(part, start=1)
+            ]
+            write(self.tx, "changelog/append_changes", rows)
 
 
 def write_batch(
@@ -377,4 +271,4 @@ def write_batch(
     b.upsert(REP_KNOWS, cs.rep_knows)
     b.intervals(DEAL_ROLES, plan.deal_roles)
     b.flush_log()
-    return b.result()
+    return b.log.result()

@@ -8,92 +8,50 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
-from decimal import Decimal
-from enum import Enum
-from functools import lru_cache
 from json.encoder import encode_basestring_ascii
-from typing import Any, TypeVar
+from typing import Any
 
 from graphcrm.domain import (
     Account,
     ChangeLogEntry,
-    ChangeOp,
     CloseDateChange,
     Contact,
     ContactStatus,
     Deal,
     DealRole,
-    Direction,
-    EntityKind,
     Influence,
-    InfluenceKind,
-    InfluenceSource,
-    LineKind,
-    Model,
     Rep,
     RepKnows,
     ReportsTo,
-    Role,
-    Seniority,
-    Stage,
     StageChange,
     Touchpoint,
 )
 from graphcrm.domain.construct import construct
-from graphcrm.domain.enums import TouchpointKind
 from graphcrm.domain.text import tr_fold, tr_sort_key
+from graphcrm.store.codec import (
+    DIRECTION,
+    INFLUENCE_KIND,
+    INFLUENCE_SOURCE,
+    LINE_KIND,
+    SENIORITY,
+    STAGE,
+    STATUS,
+    TOUCHPOINT_KIND,
+    change_entry,
+    date_or_none,
+    from_minor_units,
+    iso_date_or_none,
+    minor_units,
+    parse_ts,
+    parse_ts_or_none,
+    role_values,
+    roles_of,
+    ts,
+    ts_or_none,
+)
 from graphcrm.store.intervals import ContactStatusSpan
 
 Row = Sequence[Any]
-M = TypeVar("M", bound=Model)
-E = TypeVar("E", bound=Enum)
-
-FAR_FUTURE = "9999-12-31T23:59:59.999999Z"
-"""Stands for "the present": later than every stored time."""
-
-
-# --- scalars ------------------------------------------------------------------
-
-
-@lru_cache(maxsize=65536)
-def ts(value: datetime) -> str:
-    """A fixed-width UTC string whose text order is time order (cached: batches repeat times)."""
-    if value.tzinfo is not UTC:  # models hold UTC already; other zones are converted
-        value = value.astimezone(UTC)
-    return value.isoformat(timespec="microseconds")[:-6] + "Z"
-
-
-def ts_or_none(value: datetime | None) -> str | None:
-    return None if value is None else ts(value)
-
-
-@lru_cache(maxsize=65536)
-def parse_ts(text: str) -> datetime:
-    """An aware UTC datetime from :func:`ts` output."""
-    return datetime.fromisoformat(text)
-
-
-def parse_ts_or_none(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-def as_of_param(as_of: datetime | None) -> str:
-    """The bound used for "in force at": the instant, or :data:`FAR_FUTURE` for now."""
-    return FAR_FUTURE if as_of is None else ts(as_of)
-
-
-def minor_units(amount: Decimal) -> int:
-    """Exact integer cents; the domain allows at most two decimal places."""
-    return int(amount.scaleb(2))
-
-
-def from_minor_units(value: int) -> Decimal:
-    return Decimal(value).scaleb(-2)
-
-
-def date_or_none(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
 
 
 def ids_param(ids: object) -> str:
@@ -108,39 +66,6 @@ def json_strings(values: Iterable[str]) -> str:
     True
     """
     return "[" + ", ".join(map(encode_basestring_ascii, values)) + "]"
-
-
-# --- trusted construction ---------------------------------------------------------
-
-
-def trusted(cls: type[M], values: dict[str, Any]) -> M:
-    """An instance of ``cls`` from values read back from this database, unvalidated.
-
-    Stored rows passed validation on the way in, so the decoders below hand
-    over exactly what validation would produce (enum members, aware UTC
-    datetimes, exact Decimals, tuples and frozensets), every field in field
-    order. ``tests/unit/store/test_sqlite_trusted_reads.py`` compares each
-    decoder's output with ``model_validate``.
-    """
-    return construct(cls, values)
-
-
-def _members(cls: type[E]) -> dict[str, E]:
-    """Stored value -> enum member; a dict lookup is several times cheaper than ``cls(v)``."""
-    return {m.value: m for m in cls}
-
-
-_SENIORITY = _members(Seniority)
-_STATUS = _members(ContactStatus)
-_STAGE = _members(Stage)
-_TOUCHPOINT_KIND = _members(TouchpointKind)
-_DIRECTION = _members(Direction)
-_LINE_KIND = _members(LineKind)
-_INFLUENCE_KIND = _members(InfluenceKind)
-_INFLUENCE_SOURCE = _members(InfluenceSource)
-_ROLE = _members(Role)
-_ENTITY = _members(EntityKind)
-_OP = _members(ChangeOp)
 
 
 # --- accounts, reps, contacts -------------------------------------------------------
@@ -173,7 +98,7 @@ def encode_account(a: Account) -> tuple[Any, ...]:
 
 
 def decode_account(r: Row) -> Account:
-    return trusted(
+    return construct(
         Account,
         {
             "id": r[0],
@@ -195,7 +120,7 @@ def encode_rep(r: Rep) -> tuple[Any, ...]:
 
 
 def decode_rep(r: Row) -> Rep:
-    return trusted(Rep, {"id": r[0], "name": r[1], "email": r[4], "territory": r[5]})
+    return construct(Rep, {"id": r[0], "name": r[1], "email": r[4], "territory": r[5]})
 
 
 CONTACT_COLUMNS = (
@@ -231,7 +156,7 @@ def encode_contact(c: Contact) -> tuple[Any, ...]:
 
 def decode_contact(r: Row, status: str | None = None, status_from: str | None = None) -> Contact:
     """A contact; ``status`` and ``status_from`` come from its status interval."""
-    return trusted(
+    return construct(
         Contact,
         {
             "id": r[0],
@@ -239,11 +164,11 @@ def decode_contact(r: Row, status: str | None = None, status_from: str | None = 
             "name": r[2],
             "title": r[5],
             "department": r[6],
-            "seniority": _SENIORITY[r[7]],
+            "seniority": SENIORITY[r[7]],
             "email": r[8],
             "phone": r[9],
             "linkedin_url": r[10],
-            "status": _STATUS[status] if status is not None else ContactStatus.ACTIVE,
+            "status": STATUS[status] if status is not None else ContactStatus.ACTIVE,
             "status_from": parse_ts_or_none(status_from),
         },
     )
@@ -277,7 +202,7 @@ def encode_deal(d: Deal) -> tuple[Any, ...]:
         minor_units(d.amount),
         d.currency,
         d.stage,
-        d.expected_close.isoformat() if d.expected_close is not None else None,
+        iso_date_or_none(d.expected_close),
         json_strings(d.competitors),
         d.loss_reason,
         d.owner_id,
@@ -288,7 +213,7 @@ def decode_deal(r: Row, stage: str | None = None, expected_close: str | None = N
     """A deal; ``stage`` and ``expected_close`` (both or neither) override the stored ones."""
     if stage is None:
         stage, expected_close = r[7], r[8]
-    return trusted(
+    return construct(
         Deal,
         {
             "id": r[0],
@@ -296,7 +221,7 @@ def decode_deal(r: Row, stage: str | None = None, expected_close: str | None = N
             "name": r[2],
             "amount": from_minor_units(r[5]),
             "currency": r[6],
-            "stage": _STAGE[stage],
+            "stage": STAGE[stage],
             "expected_close": date_or_none(expected_close),
             "competitors": tuple(json.loads(r[9])),
             "loss_reason": r[10],
@@ -318,13 +243,13 @@ def encode_stage_change(s: StageChange) -> tuple[Any, ...]:
 
 
 def decode_stage_change(r: Row) -> StageChange:
-    return trusted(
+    return construct(
         StageChange,
         {
             "deal_id": r[0],
             "at": parse_ts(r[1]),
-            "from_stage": _STAGE[r[2]] if r[2] is not None else None,
-            "to_stage": _STAGE[r[3]],
+            "from_stage": STAGE[r[2]] if r[2] is not None else None,
+            "to_stage": STAGE[r[3]],
         },
     )
 
@@ -336,13 +261,13 @@ def encode_close_date_change(c: CloseDateChange) -> tuple[Any, ...]:
     return (
         c.deal_id,
         ts(c.at),
-        c.from_date.isoformat() if c.from_date is not None else None,
-        c.to_date.isoformat() if c.to_date is not None else None,
+        iso_date_or_none(c.from_date),
+        iso_date_or_none(c.to_date),
     )
 
 
 def decode_close_date_change(r: Row) -> CloseDateChange:
-    return trusted(
+    return construct(
         CloseDateChange,
         {
             "deal_id": r[0],
@@ -363,7 +288,7 @@ def encode_rep_knows(k: RepKnows) -> tuple[Any, ...]:
 
 
 def decode_rep_knows(r: Row) -> RepKnows:
-    return trusted(RepKnows, {"rep_id": r[0], "contact_id": r[1], "strength": r[2]})
+    return construct(RepKnows, {"rep_id": r[0], "contact_id": r[1], "strength": r[2]})
 
 
 TOUCHPOINT_COLUMNS = (
@@ -396,13 +321,13 @@ def encode_touchpoint(t: Touchpoint) -> tuple[Any, ...]:
 
 
 def decode_touchpoint(r: Row) -> Touchpoint:
-    return trusted(
+    return construct(
         Touchpoint,
         {
             "id": r[0],
             "account_id": r[1],
-            "kind": _TOUCHPOINT_KIND[r[2]],
-            "direction": _DIRECTION[r[3]],
+            "kind": TOUCHPOINT_KIND[r[2]],
+            "direction": DIRECTION[r[3]],
             "at": parse_ts(r[4]),
             "contact_ids": tuple(json.loads(r[5])),
             "rep_ids": tuple(json.loads(r[6])),
@@ -429,14 +354,14 @@ def encode_reports_to(x: ReportsTo) -> tuple[Any, ...]:
 
 
 def decode_reports_to(r: Row) -> ReportsTo:
-    return trusted(
+    return construct(
         ReportsTo,
         {
             "valid_from": parse_ts(r[3]),
             "valid_to": parse_ts_or_none(r[4]),
             "contact_id": r[0],
             "manager_id": r[1],
-            "kind": _LINE_KIND[r[2]],
+            "kind": LINE_KIND[r[2]],
         },
     )
 
@@ -465,16 +390,16 @@ def encode_influence(x: Influence) -> tuple[Any, ...]:
 
 
 def decode_influence(r: Row) -> Influence:
-    return trusted(
+    return construct(
         Influence,
         {
             "valid_from": parse_ts(r[5]),
             "valid_to": parse_ts_or_none(r[6]),
             "influencer_id": r[0],
             "influenced_id": r[1],
-            "kind": _INFLUENCE_KIND[r[2]],
+            "kind": INFLUENCE_KIND[r[2]],
             "strength": r[3],
-            "source": _INFLUENCE_SOURCE[r[4]],
+            "source": INFLUENCE_SOURCE[r[4]],
         },
     )
 
@@ -494,7 +419,7 @@ def encode_deal_role(x: DealRole) -> tuple[Any, ...]:
     return (
         x.deal_id,
         x.contact_id,
-        json_strings(sorted(r.value for r in x.roles)),
+        json_strings(role_values(x.roles)),
         int(x.is_primary),
         x.stance,
         ts_or_none(x.valid_from),
@@ -503,14 +428,14 @@ def encode_deal_role(x: DealRole) -> tuple[Any, ...]:
 
 
 def decode_deal_role(r: Row) -> DealRole:
-    return trusted(
+    return construct(
         DealRole,
         {
             "valid_from": parse_ts(r[5]),
             "valid_to": parse_ts_or_none(r[6]),
             "deal_id": r[0],
             "contact_id": r[1],
-            "roles": frozenset(map(_ROLE.__getitem__, json.loads(r[2]))),
+            "roles": roles_of(json.loads(r[2])),
             "is_primary": bool(r[3]),
             "stance": r[4],
         },
@@ -525,13 +450,13 @@ def encode_status(x: ContactStatusSpan) -> tuple[Any, ...]:
 
 
 def decode_status(r: Row) -> ContactStatusSpan:
-    return trusted(
+    return construct(
         ContactStatusSpan,
         {
             "valid_from": parse_ts(r[2]),
             "valid_to": parse_ts_or_none(r[3]),
             "contact_id": r[0],
-            "status": _STATUS[r[1]],
+            "status": STATUS[r[1]],
         },
     )
 
@@ -542,16 +467,4 @@ CHANGE_COLUMNS = ("seq", "at", "actor", "entity", "key", "op", "before", "after"
 
 
 def decode_change(r: Row) -> ChangeLogEntry:
-    return trusted(
-        ChangeLogEntry,
-        {
-            "seq": r[0],
-            "at": parse_ts(r[1]),
-            "actor": r[2],
-            "entity": _ENTITY[r[3]],
-            "key": r[4],
-            "op": _OP[r[5]],
-            "before": json.loads(r[6]) if r[6] is not None else None,
-            "after": json.loads(r[7]) if r[7] is not None else None,
-        },
-    )
+    return change_entry(*r)

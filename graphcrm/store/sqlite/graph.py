@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from graphcrm.domain import (
     Account,
@@ -12,12 +12,12 @@ from graphcrm.domain import (
     ContactEngagement,
     ContactTie,
     Deal,
-    PipelineBucket,
     RepTie,
-    Stage,
     StakeholderGraph,
 )
+from graphcrm.domain.construct import construct
 from graphcrm.errors import NotFoundError
+from graphcrm.store.codec import TS_WIDTH, as_of_param, decode_rollup, parse_ts, touch_windows
 from graphcrm.store.sqlite import codec, tables
 from graphcrm.store.sqlite.codec import ids_param
 from graphcrm.store.sqlite.lookup import IN_IDS
@@ -99,7 +99,7 @@ def rollup(
     conn: sqlite3.Connection, account_id: AccountId, *, as_of: datetime | None
 ) -> AccountRollup:
     _require_account(conn, account_id)
-    t = codec.as_of_param(as_of)
+    t = as_of_param(as_of)
     present = as_of is None
     count_sql = f"{_SUBTREE} SELECT COUNT(*) FROM sub"  # noqa: S608 - constants
     accounts: int = conn.execute(count_sql, (account_id,)).fetchone()[0]
@@ -121,23 +121,7 @@ def rollup(
         "GROUP BY stage_at, currency",
         (account_id, present, t),
     ).fetchall()
-    buckets = sorted(
-        (
-            PipelineBucket(
-                stage=Stage(r[0]), currency=r[1], deals=r[2], amount=codec.from_minor_units(r[3])
-            )
-            for r in rows
-        ),
-        key=lambda b: (b.stage.order, b.currency),
-    )
-    return AccountRollup(
-        account_id=account_id,
-        as_of=as_of,
-        accounts=accounts,
-        contacts=contacts,
-        open_deals=sum(b.deals for b in buckets),
-        pipeline=tuple(buckets),
-    )
+    return decode_rollup(account_id, as_of, accounts=accounts, contacts=contacts, pipeline=rows)
 
 
 # --- the stakeholder graph ----------------------------------------------------------
@@ -174,7 +158,7 @@ def stakeholder_graph(
     own its deals.
     """
     _require_account(conn, account_id)
-    t = codec.as_of_param(as_of)
+    t = as_of_param(as_of)
     present = as_of is None
     family: list[Account] = [
         codec.decode_account(
@@ -251,7 +235,7 @@ def stakeholder_graph(
             (ids_param(rep_ids),),
         )
     ]
-    return codec.trusted(
+    return construct(
         StakeholderGraph,
         {  # as_of: aware UTC (the store normalised it)
             "as_of": as_of,
@@ -299,22 +283,14 @@ WHERE c.contact_id IN (SELECT value FROM json_each(:ids)) AND c.at <= :t
 GROUP BY r.rep_id, c.contact_id ORDER BY r.rep_id, c.contact_id
 """
 
-_TS_WIDTH = len(codec.FAR_FUTURE)
-
 
 def _touch_aggregates(
     conn: sqlite3.Connection, cids: str, as_of: datetime | None, t: str
 ) -> tuple[list[ContactEngagement], list[ContactTie], list[RepTie]]:
     """Engagement per contact and contact/rep ties (see the queries above)."""
-    anchor = as_of if as_of is not None else datetime.now(UTC)
-    params = {
-        "ids": cids,
-        "t": t,
-        "end": codec.ts(anchor),
-        "d30": codec.ts(anchor - timedelta(days=30)),
-        "d90": codec.ts(anchor - timedelta(days=90)),
-    }
-    parse, trusted = codec.parse_ts, codec.trusted
+    end, d30, d90 = touch_windows(as_of)
+    params = {"ids": cids, "t": t, "end": end, "d30": d30, "d90": d90}
+    parse, trusted = parse_ts, construct
     engagement = [
         trusted(
             ContactEngagement,
@@ -325,8 +301,8 @@ def _touch_aggregates(
                 "outbound": outbound,
                 "two_way": n - inbound - outbound,
                 "first_at": parse(first),
-                "last_at": parse(last[:_TS_WIDTH]),
-                "last_touchpoint_id": last[_TS_WIDTH:],
+                "last_at": parse(last[:TS_WIDTH]),
+                "last_touchpoint_id": last[TS_WIDTH:],
                 "sentiment_mean": sentiment / n,
                 "touches_30d": n30,
                 "touches_90d": n90,

@@ -27,6 +27,7 @@ from graphcrm.domain import (
 )
 from graphcrm.domain.text import tr_fold
 from graphcrm.errors import NotFoundError
+from graphcrm.store.codec import as_of_param, ts
 from graphcrm.store.sqlite import codec, tables
 
 M = TypeVar("M")
@@ -155,7 +156,7 @@ def decode_contact_with_status(r: codec.Row) -> Contact:
 def get_contact(
     conn: sqlite3.Connection, contact_id: ContactId, *, as_of: datetime | None
 ) -> Contact:
-    t = codec.as_of_param(as_of)
+    t = as_of_param(as_of)
     sql = f"SELECT {CONTACT_SELECT} FROM {CONTACT_SOURCE} WHERE c.id = ?"  # noqa: S608 - constants
     row = conn.execute(sql, (t, t, contact_id)).fetchone()
     if row is None:
@@ -171,7 +172,7 @@ def list_contacts(
     name_contains: str | None,
     as_of: datetime | None,
 ) -> Page[Contact]:
-    t = codec.as_of_param(as_of)
+    t = as_of_param(as_of)
     f = Filters()
     f.params.extend((t, t))  # the join's bounds come first
     if account_id is not None:
@@ -263,9 +264,9 @@ def list_touchpoints(
     if deal_id is not None:
         f.add("deal_id = ?", deal_id)
     if since is not None:
-        f.add("at >= ?", codec.ts(since))
+        f.add("at >= ?", ts(since))
     if until is not None:
-        f.add("at <= ?", codec.ts(until))
+        f.add("at <= ?", ts(until))
     return paginate(
         conn,
         select=tables.TOUCHPOINTS.select_list,

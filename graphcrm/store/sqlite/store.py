@@ -31,7 +31,8 @@ from graphcrm.domain import (
     StoreStats,
     Touchpoint,
 )
-from graphcrm.errors import ConflictError, InvalidError, Problem, StoreUnavailableError
+from graphcrm.errors import ConflictError, StoreUnavailableError
+from graphcrm.store.codec import aware
 from graphcrm.store.sqlite import graph, reads
 from graphcrm.store.sqlite.lookup import SqliteLookup
 from graphcrm.store.sqlite.schema import migrate
@@ -53,14 +54,6 @@ _PRAGMAS = (
     "PRAGMA temp_store = MEMORY",
     "PRAGMA mmap_size = 268435456",
 )
-
-
-def _aware(value: datetime | None, name: str) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidError([Problem("query", name, "naive datetime; give a time zone")])
-    return value.astimezone(UTC)
 
 
 class SqliteStore:
@@ -124,7 +117,7 @@ class SqliteStore:
     # --- writes ---------------------------------------------------------------
 
     def apply(self, changes: ChangeSet, *, actor: str, at: datetime | None = None) -> ApplyResult:
-        when = _aware(at, "at") or datetime.now(UTC)
+        when = aware(at, "at") or datetime.now(UTC)
         with self._lock:
             conn = self._connection()
             committed = False
@@ -179,14 +172,14 @@ class SqliteStore:
     def account_rollup(
         self, account_id: AccountId, *, as_of: datetime | None = None
     ) -> AccountRollup:
-        as_of = _aware(as_of, "as_of")
+        as_of = aware(as_of, "as_of")
         with self._read() as conn:
             return graph.rollup(conn, account_id, as_of=as_of)
 
     # --- contacts and reps --------------------------------------------------------
 
     def get_contact(self, contact_id: ContactId, *, as_of: datetime | None = None) -> Contact:
-        as_of = _aware(as_of, "as_of")
+        as_of = aware(as_of, "as_of")
         with self._read() as conn:
             return reads.get_contact(conn, contact_id, as_of=as_of)
 
@@ -198,7 +191,7 @@ class SqliteStore:
         name_contains: str | None = None,
         as_of: datetime | None = None,
     ) -> Page[Contact]:
-        as_of = _aware(as_of, "as_of")
+        as_of = aware(as_of, "as_of")
         with self._read() as conn:
             return reads.list_contacts(
                 conn, page, account_id=account_id, name_contains=name_contains, as_of=as_of
@@ -221,7 +214,7 @@ class SqliteStore:
         as_of: datetime | None = None,
         include_family: bool = False,
     ) -> StakeholderGraph:
-        as_of = _aware(as_of, "as_of")
+        as_of = aware(as_of, "as_of")
         with self._read() as conn:
             return graph.stakeholder_graph(
                 conn, account_id, as_of=as_of, include_family=include_family
@@ -262,7 +255,7 @@ class SqliteStore:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Page[Touchpoint]:
-        since, until = _aware(since, "since"), _aware(until, "until")
+        since, until = aware(since, "since"), aware(until, "until")
         with self._read() as conn:
             return reads.list_touchpoints(
                 conn,

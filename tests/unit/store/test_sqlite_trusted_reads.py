@@ -1,4 +1,4 @@
-"""The SQLite adapter builds read models without re-validating them (``codec.trusted``)
+"""The SQLite adapter builds read models without re-validating them (``construct``)
 and leaves foreign keys to batch validation. Both shortcuts are pinned here:
 
 - every model a read returns equals, field by field and type by type, what

@@ -1,0 +1,367 @@
+"""The scoring use cases on every store: a small account written through the store,
+read back by the services, with risk factors worked out by hand.
+
+The account (as of ``T``)::
+
+    Mehmet Öz (CEO)          economic buyer, stance +1
+    └── Selin Kaya (VP)      decision maker, stance +1
+        └── Ayşe Yılmaz      champion, stance +2 (primary)
+            └── Deniz Arslan technical buyer, stance +1
+    Can Demir                (no seat, reports to Selin)
+
+Deal D1 "ERP Renewal" was created 120 days before ``T`` and is in negotiation
+(norm 7 days) since ``T - 60d``. Rep Burak touched everyone two days before
+``T``. Each test changes one thing through the store and checks the factor
+it should fire, with its points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from graphcrm.analytics import RemoveContact, RiskCode
+from graphcrm.domain import (
+    Account,
+    AccountId,
+    ChangeSet,
+    CloseDateChange,
+    Contact,
+    ContactId,
+    ContactStatus,
+    Deal,
+    DealId,
+    DealRole,
+    Direction,
+    Influence,
+    InfluenceKind,
+    Rep,
+    RepId,
+    RepKnows,
+    ReportsTo,
+    Role,
+    Seniority,
+    Stage,
+    StageChange,
+    Touchpoint,
+    TouchpointId,
+    TouchpointKind,
+)
+from graphcrm.errors import InvalidError, NotFoundError
+from graphcrm.services.deals import assess_deal, deal_risk, open_deal_risks, what_if_deal
+from graphcrm.services.paths import warm_paths_to
+from graphcrm.services.portfolio import score_portfolio
+from graphcrm.services.scoring import score_account
+from graphcrm.store import GraphStore
+
+T = datetime(2026, 3, 1, 12, tzinfo=UTC)
+START = T - timedelta(days=500)
+CREATED = T - timedelta(days=120)
+A = AccountId("A1")
+D1 = DealId("D1")
+R = RiskCode
+
+
+def ago(days: float) -> datetime:
+    return T - timedelta(days=days)
+
+
+def _c(cid: str, name: str, seniority: Seniority, account: AccountId = A) -> Contact:
+    return Contact(
+        id=ContactId(cid), account_id=account, name=name, seniority=seniority, status_from=START
+    )
+
+
+def _line(report: str, manager: str, start: datetime = START) -> ReportsTo:
+    return ReportsTo(contact_id=ContactId(report), manager_id=ContactId(manager), valid_from=start)
+
+
+def _seat(
+    cid: str, *roles: Role, stance: int = 1, primary: bool = False, end: datetime | None = None
+) -> DealRole:
+    return DealRole(
+        deal_id=D1,
+        contact_id=ContactId(cid),
+        roles=frozenset(roles),
+        stance=stance,
+        is_primary=primary,
+        valid_from=CREATED,
+        valid_to=end,
+    )
+
+
+def _touch(n: int, days: float, *cids: str, deal: bool = True) -> Touchpoint:
+    return Touchpoint(
+        id=TouchpointId(f"TP{n}"),
+        account_id=A,
+        kind=TouchpointKind.MEETING,
+        direction=Direction.TWO_WAY,
+        at=ago(days),
+        contact_ids=tuple(ContactId(c) for c in cids),
+        rep_ids=(RepId("R1"),),
+        deal_id=D1 if deal else None,
+        sentiment=0.6,
+    )
+
+
+def _stages(*moves: tuple[float, Stage | None, Stage]) -> tuple[StageChange, ...]:
+    return tuple(
+        StageChange(deal_id=D1, at=ago(days), from_stage=a, to_stage=b) for days, a, b in moves
+    )
+
+
+STAGES = (
+    (120, None, Stage.PROSPECTING),
+    (100, Stage.PROSPECTING, Stage.NEEDS_ANALYSIS),
+    (80, Stage.NEEDS_ANALYSIS, Stage.PROPOSAL),
+    (60, Stage.PROPOSAL, Stage.NEGOTIATION),
+)
+
+
+def account(
+    *,
+    champion_leaves: datetime | None = None,
+    stages: Sequence[tuple[float, Stage | None, Stage]] = STAGES,
+    close_dates: Sequence[tuple[float, date | None, date]] = ((120, None, date(2026, 4, 30)),),
+) -> ChangeSet:
+    """The account of the module docstring; the champion's seat closes when she leaves."""
+    S, K = Seniority, InfluenceKind
+    touches = [
+        _touch(1, 30, "mehmet", "selin", "ayse", "deniz"),
+        _touch(2, 12, "ayse", "deniz"),
+        _touch(3, 2, "mehmet", "selin", "deniz", "can"),
+    ]
+    if champion_leaves is None:
+        touches.append(_touch(4, 2, "ayse"))
+    last_stage = stages[-1][2]
+    return ChangeSet(
+        accounts=(
+            Account(id=A, name="Anadolu Makina", sector="manufacturing", country="TR"),
+            Account(id=AccountId("A2"), name="Boğaziçi Tekstil", sector="textile", country="TR"),
+        ),
+        contacts=(
+            _c("mehmet", "Mehmet Öz", S.C_LEVEL),
+            _c("selin", "Selin Kaya", S.VP),
+            _c("ayse", "Ayşe Yılmaz", S.DIRECTOR),
+            _c("deniz", "Deniz Arslan", S.INDIVIDUAL_CONTRIBUTOR),
+            _c("can", "Can Demir", S.MANAGER),
+            _c("zeynep", "Zeynep Aydın", S.C_LEVEL, AccountId("A2")),
+        ),
+        reps=(Rep(id=RepId("R1"), name="Burak Şahin"),),
+        reports_to=(
+            _line("selin", "mehmet"),
+            _line("ayse", "selin"),
+            _line("deniz", "ayse"),
+            _line("can", "selin"),
+        ),
+        influences=tuple(
+            Influence(
+                influencer_id=ContactId(u),
+                influenced_id=ContactId(v),
+                kind=k,
+                strength=w,
+                valid_from=START,
+            )
+            for u, v, k, w in (
+                ("deniz", "ayse", K.ADVISES, 0.8),
+                ("ayse", "selin", K.ADVISES, 0.6),
+                ("selin", "mehmet", K.TRUSTS, 0.8),
+            )
+        ),
+        rep_knows=(
+            RepKnows(rep_id=RepId("R1"), contact_id=ContactId("mehmet"), strength=0.8),
+            RepKnows(rep_id=RepId("R1"), contact_id=ContactId("ayse"), strength=0.9),
+        ),
+        deals=(
+            Deal(
+                id=D1,
+                account_id=A,
+                name="ERP Renewal",
+                stage=last_stage,
+                expected_close=close_dates[-1][2],
+            ),
+        ),
+        stage_changes=_stages(*stages),
+        close_date_changes=tuple(
+            CloseDateChange(deal_id=D1, at=ago(days), from_date=a, to_date=b)
+            for days, a, b in close_dates
+        ),
+        deal_roles=(
+            _seat("mehmet", Role.ECONOMIC_BUYER),
+            _seat("selin", Role.DECISION_MAKER),
+            _seat("ayse", Role.CHAMPION, stance=2, primary=True, end=champion_leaves),
+            _seat("deniz", Role.TECHNICAL_BUYER),
+        ),
+        touchpoints=tuple(touches),
+    )
+
+
+def load(store: GraphStore, changes: ChangeSet, *more: ChangeSet) -> None:
+    store.apply(changes, actor="test", at=START)
+    for batch in more:
+        store.apply(batch, actor="test", at=T - timedelta(days=1))
+
+
+def leaves(cid: str, name: str, seniority: Seniority, at: datetime) -> ChangeSet:
+    gone = _c(cid, name, seniority).model_copy(
+        update={"status": ContactStatus.LEFT_COMPANY, "status_from": at}
+    )
+    return ChangeSet(contacts=(gone,))
+
+
+def codes(store: GraphStore, as_of: datetime = T) -> dict[RiskCode, float]:
+    return {f.code: f.points for f in deal_risk(store, D1, as_of=as_of).factors}
+
+
+# --- deal risk --------------------------------------------------------------------------
+
+
+def test_the_baseline_fires_none_of_the_history_and_churn_factors(store: GraphStore) -> None:
+    load(store, account())
+    got = codes(store)
+    for code in (
+        R.NO_CHAMPION,
+        R.CHAMPION_LEFT,
+        R.STAKEHOLDER_CHURN,
+        R.STAGE_REGRESSION,
+        R.CLOSE_DATE_SLIPPED,
+        R.STALE_ENGAGEMENT,
+        R.ECONOMIC_BUYER_UNKNOWN,
+    ):
+        assert code not in got, code
+
+
+def test_a_departed_champion_whose_seat_closed_fires_champion_left(store: GraphStore) -> None:
+    left = ago(10)
+    load(
+        store,
+        account(champion_leaves=left),
+        leaves("ayse", "Ayşe Yılmaz", Seniority.DIRECTOR, left),
+    )
+    a = assess_deal(store, D1, as_of=T)
+    got = {f.code: f for f in a.risk.factors}
+    assert got[R.CHAMPION_LEFT].points == 30
+    assert got[R.CHAMPION_LEFT].message == "the champion (Ayşe Yılmaz) left the company"
+    assert R.NO_CHAMPION not in got
+    # one change in the 90-day window: 5 points
+    assert got[R.STAKEHOLDER_CHURN].points == 5
+    assert "Ayşe Yılmaz left the company" in got[R.STAKEHOLDER_CHURN].message
+    assert a.names["ayse"] == "Ayşe Yılmaz"
+    assert a.deal.stage is Stage.NEGOTIATION
+    # 100 days after she left, the departure is out of the window: no champion at all
+    later = codes(store, as_of=left + timedelta(days=100))
+    assert later.get(R.NO_CHAMPION) == 25
+    assert R.CHAMPION_LEFT not in later
+    assert R.STAKEHOLDER_CHURN not in later
+
+
+def test_a_manager_change_of_a_committee_member_is_churn(store: GraphStore) -> None:
+    load(store, account(), ChangeSet(reports_to=(_line("deniz", "selin", ago(15)),)))
+    a = assess_deal(store, D1, as_of=T)
+    churn = next(f for f in a.risk.factors if f.code is R.STAKEHOLDER_CHURN)
+    assert churn.points == 5
+    assert "Deniz Arslan changed manager" in churn.message
+    # Can is not on the committee: his manager change does not count
+    load(store, ChangeSet(reports_to=(_line("can", "mehmet", ago(14)),)))
+    assert codes(store)[R.STAKEHOLDER_CHURN] == 5
+
+
+def test_stage_regression_and_close_date_slips_in_the_window(store: GraphStore) -> None:
+    stages = (
+        *STAGES,
+        (30, Stage.NEGOTIATION, Stage.PROPOSAL),
+        (20, Stage.PROPOSAL, Stage.NEGOTIATION),
+    )
+    slips = (
+        (120, None, date(2026, 4, 30)),
+        (40, date(2026, 4, 30), date(2026, 5, 31)),
+        (10, date(2026, 5, 31), date(2026, 6, 30)),
+    )
+    load(store, account(stages=stages, close_dates=slips))
+    r = deal_risk(store, D1, as_of=T)
+    assert r.points(R.STAGE_REGRESSION) == 15
+    assert r.points(R.CLOSE_DATE_SLIPPED) == 10  # min(10, 5 x 2 slips)
+    # as of 35 days ago only the first slip had happened: the history is cut at the instant
+    before = deal_risk(store, D1, as_of=ago(35))
+    assert before.points(R.STAGE_REGRESSION) == 0
+    assert before.points(R.CLOSE_DATE_SLIPPED) == 5
+
+
+def test_stale_engagement_scales_with_days_past_the_stage_norm(store: GraphStore) -> None:
+    load(store, account())
+    # 10 days on, the last touchpoint is 12 days old; negotiation's norm is 7:
+    # 20 x min(1, 12 / 7 - 1)
+    r = deal_risk(store, D1, as_of=T + timedelta(days=10))
+    assert r.points(R.STALE_ENGAGEMENT) == pytest.approx(20 * (12 / 7 - 1))
+
+
+def test_a_deal_not_created_yet_or_unknown_is_a_clear_error(store: GraphStore) -> None:
+    load(store, account())
+    with pytest.raises(InvalidError, match="did not exist yet"):
+        deal_risk(store, D1, as_of=CREATED - timedelta(days=1))
+    with pytest.raises(NotFoundError):
+        deal_risk(store, DealId("NOPE"), as_of=T)
+
+
+def test_what_if_the_champion_left(store: GraphStore) -> None:
+    load(store, account())
+    w = what_if_deal(store, D1, [RemoveContact(contact_id="ayse")], as_of=T)
+    deltas = {d.code: d.delta for d in w.factors}
+    assert deltas[R.CHAMPION_LEFT] == 30
+    assert deltas[R.STAKEHOLDER_CHURN] == 5
+    assert w.delta == pytest.approx(w.after.score - w.before.score)
+
+
+def test_open_deal_risks_lists_only_deals_open_at_the_instant(store: GraphStore) -> None:
+    won = (*STAGES, (5, Stage.NEGOTIATION, Stage.CLOSED_WON))
+    load(store, account(stages=won))
+    assert [a.deal.id for a in open_deal_risks(store, A, as_of=ago(10))] == ["D1"]
+    assert open_deal_risks(store, A, as_of=T) == ()
+
+
+# --- accounts, paths and the portfolio --------------------------------------------------
+
+
+def test_score_account(store: GraphStore) -> None:
+    load(store, account())
+    s = score_account(store, A, as_of=T)
+    assert s.as_of == T
+    assert s.contacts[0].contact_id == "mehmet"  # economic buyer and CEO
+    assert {c.contact_id for c in s.contacts} == {"mehmet", "selin", "ayse", "deniz", "can"}
+    assert sum(c.influence for c in s.contacts) == pytest.approx(1.0)
+    assert s.health.contacts == 5
+    # Deniz advises the champion and sits at the bottom: the hidden influencer
+    assert "deniz" in {h.contact_id for h in s.hidden_influencers}
+    assert s.top("influence", 1)[0].contact_id in {"deniz", "mehmet"}
+    with pytest.raises(ValueError, match="not a numeric"):
+        s.top("name")
+    with pytest.raises(NotFoundError):
+        score_account(store, AccountId("NOPE"), as_of=T)
+
+
+def test_warm_paths_start_from_our_reps(store: GraphStore) -> None:
+    load(store, account())
+    w = warm_paths_to(store, ContactId("deniz"), as_of=T, k=2)
+    assert w.paths[0].nodes[0] == "R1"
+    assert w.paths[0].nodes[-1] == "deniz"
+    assert w.names["R1"] == "Burak Şahin"
+    assert [p.strength for p in w.paths] == sorted((p.strength for p in w.paths), reverse=True)
+
+
+def test_score_portfolio_pages_through_every_account(store: GraphStore) -> None:
+    load(store, account())
+    seen: list[tuple[int, int]] = []
+    reports = list(
+        score_portfolio(store, as_of=T, page_size=1, progress=lambda d, n: seen.append((d, n)))
+    )
+    # store order: Turkish collation of the name (Anadolu before Boğaziçi)
+    assert [r.account.id for r in reports] == ["A1", "A2"]
+    assert seen == [(1, 2), (2, 2)]
+    first, second = reports
+    assert [a.deal.id for a in first.open_deals] == ["D1"]
+    assert second.open_deals == ()
+    assert second.scores.health.contacts == 1
+    # the portfolio's account scores are the single-account use case's
+    assert first.scores == score_account(store, A, as_of=T)
