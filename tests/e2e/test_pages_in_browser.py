@@ -1,0 +1,172 @@
+"""The pages in headless Chromium: counts, clicks, escaping, no network, no errors."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser
+
+from graphcrm.domain import AccountId, ContactStatus, DealId, PageRequest
+from graphcrm.domain.base import as_of_instant
+from graphcrm.services.deals import assess, read_account
+from graphcrm.services.params import AnalyticsParams
+from graphcrm.store import GraphStore, open_store
+from graphcrm.viz import deal_view
+from tests.e2e.conftest import AS_OF, BIG, ROOT, Server, Watched
+from tests.viz.sample import ACCOUNT, DEAL, VP, XSS_NAME
+
+AT = as_of_instant(AS_OF)
+
+
+@pytest.fixture(scope="module")
+def store(server: Server) -> Iterator[GraphStore]:
+    s = open_store(server.store_url)
+    yield s
+    s.close()
+
+
+def _expected_org(store: GraphStore, account: str) -> tuple[int, int]:
+    sg = store.stakeholder_graph(AccountId(account), as_of=AT)
+    ids = {c.id for c in sg.contacts if c.account_id == account}
+    lines = [r for r in sg.reports_to if r.contact_id in ids and r.manager_id in ids]
+    return len(ids), len(lines)
+
+
+def _expected_influence(store: GraphStore, account: str) -> tuple[int, int]:
+    sg = store.stakeholder_graph(AccountId(account), as_of=AT)
+    ids = {c.id for c in sg.contacts}
+    ties = [i for i in sg.influences if i.influencer_id in ids and i.influenced_id in ids]
+    ends = {x for i in ties for x in (i.influencer_id, i.influenced_id)}
+    shown = {
+        c.id
+        for c in sg.contacts
+        if (c.account_id == account and c.status is ContactStatus.ACTIVE) or c.id in ends
+    }
+    return len(shown), len(ties)
+
+
+def test_accounts_page_lists_and_filters(watched: Watched, store: GraphStore) -> None:
+    watched.page.goto(f"{watched.base}/pages/accounts?as_of={AS_OF}")
+    rows = watched.page.locator("#accounts tbody tr")
+    total = store.list_accounts(PageRequest(limit=1)).total
+    assert rows.count() == total
+    watched.page.select_option("select[name=territory]", "Ege")
+    watched.page.click("form.filters button[type=submit]")
+    watched.page.wait_for_url("**territory=Ege**")
+    assert watched.page.locator("#accounts tbody tr").count() < total
+    assert "territory=Ege" in watched.page.url
+    watched.screenshot("accounts")
+    watched.assert_clean()
+
+
+def test_account_page_org_chart_and_influence_map(watched: Watched, store: GraphStore) -> None:
+    watched.open(f"/pages/accounts/{ACCOUNT}?as_of={AS_OF}")
+    watched.wait_stable("influence")
+    assert watched.counts("orgchart") == _expected_org(store, ACCOUNT)
+    assert watched.counts("influence") == _expected_influence(store, ACCOUNT)
+
+    # the hostile contact: click it, its name shows as text in the details panel
+    watched.click_node("orgchart", VP)
+    details = watched.page.locator("#orgchart-details h3")
+    assert details.inner_text() == XSS_NAME
+    assert details.is_visible()
+    assert watched.page.evaluate(
+        "() => window.graphcrm.views.orgchart.network.getSelectedNodes()"
+    ) == [VP]
+    watched.screenshot("account-acme")
+    watched.assert_clean()
+
+
+def test_deal_page_counts_focus_and_what_if(watched: Watched, store: GraphStore) -> None:
+    snap = read_account(store, ACCOUNT, at=AT, params=AnalyticsParams())
+    assessment = assess(store, snap, DealId(DEAL), params=AnalyticsParams())
+    view = deal_view(snap.net, assessment, scores=snap.scores)
+
+    watched.open(f"/pages/deals/{DEAL}?as_of={AS_OF}")
+    watched.wait_stable("deal")
+    assert watched.counts("deal") == (len(view.nodes), len(view.edges))
+    assert assessment.risk.factors, "the sample deal has risk factors"
+
+    # a risk factor's person button focuses that person and shows the details
+    button = watched.page.locator("#deal-factors button.person").first
+    name = button.inner_text()
+    button.click()
+    assert watched.page.locator("#deal-details h3").inner_text() == name
+    # the hostile name shows as text wherever it is listed
+    assert watched.page.get_by_text(XSS_NAME, exact=True).first.is_visible()
+
+    watched.page.select_option("#what-if-contact", VP)
+    watched.page.click("#what-if-submit")
+    result = watched.page.locator("#what-if-result")
+    result.wait_for()
+    assert result.get_attribute("data-before") != result.get_attribute("data-after")
+    watched.screenshot("deal-acme")
+    watched.assert_clean()
+
+
+def test_demo_deal_page(watched: Watched, store: GraphStore) -> None:
+    snap = read_account(store, AccountId("A000008"), at=AT, params=AnalyticsParams())
+    deal = DealId("A000008-D002")
+    view = deal_view(snap.net, assess(store, snap, deal, params=AnalyticsParams()))
+    watched.open(f"/pages/deals/{deal}?as_of={AS_OF}&lang=tr")
+    watched.wait_stable("deal")
+    assert watched.counts("deal") == (len(view.nodes), len(view.edges))
+    assert watched.page.locator("html").get_attribute("lang") == "tr"
+    assert watched.page.get_by_text("Risk etkenleri").first.is_visible()
+    watched.screenshot("deal-demo-tr")
+    watched.assert_clean()
+
+
+def test_krackhardt_org_chart_is_the_readme_screenshot(watched: Watched, store: GraphStore) -> None:
+    watched.page.set_viewport_size({"width": 1900, "height": 1000})
+    watched.open(f"/pages/accounts/KHT?as_of={AS_OF}")
+    assert watched.counts("orgchart") == _expected_org(store, "KHT") == (21, 20)
+    section = watched.page.locator("#orgchart-section")
+    path = ROOT / "artifacts" / "screenshots" / "orgchart-krackhardt.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    section.screenshot(path=str(path))
+    (ROOT / "docs" / "img").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, ROOT / "docs" / "img" / "orgchart.png")
+    watched.click_node("orgchart", "KHT-M07")
+    assert watched.page.locator("#orgchart-details h3").inner_text() == "Manager 7"
+    watched.assert_clean()
+
+
+def test_a_5000_person_org_chart_opens_collapsed_and_expands_on_click(watched: Watched) -> None:
+    watched.open(f"/pages/accounts/{BIG}?as_of={AS_OF}")
+    nodes, edges = watched.counts("orgchart")
+    assert (nodes, edges) == (1 + 6 + 36, 42)  # depth <= 2
+    assert (
+        watched.page.evaluate("() => window.graphcrm.views.orgchart.network.physics.physicsEnabled")
+        is False
+    )
+    watched.click_node("orgchart", "BIG-0007")  # a depth-2 manager of six
+    assert watched.counts("orgchart") == (49, 48)
+    assert watched.page.locator("#orgchart-details h3").inner_text() == "Kişi 0007"
+    watched.screenshot("orgchart-5000")
+    watched.assert_clean()
+
+
+def test_outside_territory_is_a_404_page(watched: Watched, server: Server) -> None:
+    watched.page.context.set_extra_http_headers({"X-API-Key": server.ege_key})
+    response = watched.page.goto(f"{watched.base}/pages/accounts/{ACCOUNT}")
+    assert response is not None
+    assert response.status == 404
+    assert watched.page.locator(".error h1").inner_text().startswith("404")
+
+
+def test_key_once_in_the_url_then_a_cookie(browser: Browser, server: Server) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    response = page.goto(f"{server.base}/pages/accounts?key={server.key}&as_of={AS_OF}")
+    assert response is not None
+    assert response.status == 200
+    assert "key=" not in page.url
+    again = page.goto(f"{server.base}/pages/accounts/{ACCOUNT}?as_of={AS_OF}")
+    assert again is not None
+    assert again.status == 200
+    cookies = context.cookies()
+    assert any(c["name"] == "graphcrm_key" and c["httpOnly"] for c in cookies)
+    context.close()
