@@ -1,0 +1,72 @@
+"""One entry point per direction, by format name: what the CLI and the HTTP API call.
+
+>>> sorted(f.value for f in ImportFormat)
+['hubspot', 'json', 'salesforce']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from graphcrm.io.importing import ImportReport, ProgressFn
+from graphcrm.io.sources import Files, Upload
+from graphcrm.store.port import GraphStore
+
+
+class ImportFormat(StrEnum):
+    SALESFORCE = "salesforce"
+    HUBSPOT = "hubspot"
+    JSON = "json"
+
+
+def import_data(
+    store: GraphStore,
+    fmt: ImportFormat | str,
+    source: Files | Upload,
+    *,
+    all_or_nothing: bool = False,
+    actor: str,
+    at: datetime | None = None,
+    progress: ProgressFn | None = None,
+) -> ImportReport:
+    """Import ``source`` in format ``fmt``.
+
+    ``source`` is, for ``salesforce`` and ``hubspot``, a directory or a
+    mapping from file name to uploaded content; for ``json``, a file path or
+    the uploaded content. See :func:`~graphcrm.io.salesforce.import_salesforce`,
+    :func:`~graphcrm.io.hubspot.import_hubspot` and
+    :func:`~graphcrm.io.jsonio.import_json`.
+
+    Raises
+    ------
+    InvalidError
+        The input cannot be read at all (missing files or columns, not
+        UTF-8); nothing was written.
+    TypeError
+        ``source`` does not fit the format.
+    """
+    fmt = ImportFormat(fmt)
+    if fmt is ImportFormat.JSON:
+        from graphcrm.io.jsonio import import_json
+
+        if isinstance(source, Mapping):
+            raise TypeError("a JSON import reads one file: a path, bytes or a binary file")
+        return import_json(
+            store, source, all_or_nothing=all_or_nothing, actor=actor, at=at, progress=progress
+        )
+    if not isinstance(source, Path | Mapping):
+        raise TypeError(f"a {fmt.value} import reads a directory or a mapping of named files")
+    if fmt is ImportFormat.SALESFORCE:
+        from graphcrm.io.salesforce import import_salesforce
+
+        return import_salesforce(
+            store, source, all_or_nothing=all_or_nothing, actor=actor, at=at, progress=progress
+        )
+    from graphcrm.io.hubspot import import_hubspot
+
+    return import_hubspot(
+        store, source, all_or_nothing=all_or_nothing, actor=actor, at=at, progress=progress
+    )

@@ -1,0 +1,679 @@
+"""The import driver shared by every source format.
+
+A source module (:mod:`~graphcrm.io.salesforce`, :mod:`~graphcrm.io.hubspot`,
+:mod:`~graphcrm.io.jsonio`, ...) turns its files into :class:`Phase` objects:
+streams of domain rows (:class:`Item`, each with the file and line it came
+from) and of rows it could not read (:class:`~graphcrm.io.sources.Rejected`),
+in dependency order (reps and accounts, then contacts, reporting lines,
+deals, deal roles). :func:`run_import` writes them to the store in batches of
+a few thousand rows and returns an :class:`ImportReport`.
+
+Modes
+    ``all_or_nothing=False`` (the default): valid rows are committed. A row
+    with a problem is dropped, and so is every row that refers to an object
+    a dropped row would have created (a contact whose account row failed, a
+    deal role of a dropped deal); the report lists them all. When the store
+    rejects a batch, the problems it names are mapped back to the rows'
+    files and lines, those rows are dropped and the rest of the batch is
+    applied again.
+
+    ``all_or_nothing=True``: the whole import is one batch, applied only if
+    no row has a problem, so the store is left untouched on any error. This
+    holds every row in memory; the default mode streams.
+
+Re-importing the same files changes nothing: every row is an idempotent
+upsert keyed by its source id, and the report's ``changed`` is false.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Final, TypeVar
+
+from pydantic import Field, ValidationError
+
+from graphcrm.domain import (
+    Account,
+    ChangeSet,
+    EntityCounts,
+    EntityKind,
+    Model,
+    Rep,
+    RepId,
+    Temporal,
+)
+from graphcrm.errors import InvalidError, NotFoundError, Problem
+from graphcrm.io.sources import (
+    CsvRow,
+    Files,
+    Origin,
+    Rejected,
+    Table,
+    open_table,
+    source_files,
+)
+from graphcrm.store.intervals import row_label
+from graphcrm.store.port import GraphStore
+
+DEFAULT_BATCH_SIZE: Final = 5_000
+"""Rows per batch (per ChangeSet) in the default mode."""
+
+MAX_PROBLEMS: Final = 10_000
+"""Problems kept in a report; ``problem_count`` counts them all."""
+
+ProgressFn = Callable[[str, int, int | None], None]
+"""``progress(label, rows_done, rows_total)``: called as a phase advances; total may be None."""
+
+_A, _C, _R, _D, _T = (
+    EntityKind.ACCOUNT,
+    EntityKind.CONTACT,
+    EntityKind.REP,
+    EntityKind.DEAL,
+    EntityKind.TOUCHPOINT,
+)
+
+COLLECTIONS: Final[tuple[str, ...]] = tuple(ChangeSet.model_fields)
+"""The ChangeSet fields, in the order a batch lists them."""
+
+# Collections whose rows create an object other rows refer to, and its kind.
+_CREATES: Final[dict[str, EntityKind]] = {
+    "accounts": _A,
+    "contacts": _C,
+    "reps": _R,
+    "deals": _D,
+    "touchpoints": _T,
+}
+
+# (field, kind referred to) for every reference a row makes.
+_REFERENCES: Final[dict[str, tuple[tuple[str, EntityKind], ...]]] = {
+    "accounts": (("parent_id", _A), ("owner_id", _R)),
+    "reps": (),
+    "contacts": (("account_id", _A),),
+    "reports_to": (("contact_id", _C), ("manager_id", _C)),
+    "influences": (("influencer_id", _C), ("influenced_id", _C)),
+    "rep_knows": (("rep_id", _R), ("contact_id", _C)),
+    "deals": (("account_id", _A), ("owner_id", _R)),
+    "stage_changes": (("deal_id", _D),),
+    "close_date_changes": (("deal_id", _D),),
+    "deal_roles": (("deal_id", _D), ("contact_id", _C)),
+    "touchpoints": (("account_id", _A), ("contact_ids", _C), ("rep_ids", _R), ("deal_id", _D)),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One validated domain row on its way to the store.
+
+    ``columns`` maps the model's field names to the source's column names,
+    so that a problem the store finds in ``account_id`` is reported under
+    the column the user knows (``AccountId``).
+    """
+
+    collection: str
+    row: Model
+    origin: Origin
+    columns: Mapping[str, str] = field(default_factory=dict)
+    source_row: bool = True
+    """False for rows made on the side (a rep for an owner id): progress counts source rows."""
+
+    def entity(self) -> tuple[EntityKind, str] | None:
+        kind = _CREATES.get(self.collection)
+        return None if kind is None else (kind, str(self.row.__dict__["id"]))
+
+    def label(self) -> str:
+        """How the store's problems name this row (see :mod:`graphcrm.store.validation`)."""
+        row, name = self.row, self.collection
+        if name in _CREATES:
+            return f"{name}[{row.__dict__['id']}]"
+        if isinstance(row, Temporal):
+            return row_label(row)
+        d = row.__dict__
+        if name == "rep_knows":
+            return f"rep_knows[{d['rep_id']} -> {d['contact_id']}]"
+        return f"{name}[{d['deal_id']} @ {d['at'].isoformat()}]"
+
+    def references(self) -> Iterator[tuple[str, EntityKind, str]]:
+        """``(field, kind, id)`` of every object the row refers to."""
+        d = self.row.__dict__
+        for name, kind in _REFERENCES[self.collection]:
+            value = d[name]
+            if isinstance(value, tuple):
+                for v in value:
+                    yield name, kind, v
+            elif value is not None:
+                yield name, kind, value
+
+
+class Flush:
+    """A marker in a phase's stream: apply what is pending now, as one batch."""
+
+
+FLUSH: Final = Flush()
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """One step of an import: a stream of rows, applied in batches.
+
+    ``rows`` is called once, when the phase starts (so files are opened
+    only then). ``batch_size`` ``None`` cuts batches only at :data:`FLUSH`
+    markers (a JSON line is one batch).
+    """
+
+    label: str
+    rows: Callable[[], Iterable[Item | Rejected | Flush]]
+    total: int | None = None
+    batch_size: int | None = DEFAULT_BATCH_SIZE
+
+
+@dataclass(slots=True)
+class ImportLog:
+    """What a source module reports besides rows: rows read per file and warnings."""
+
+    rows_read: Counter[str] = field(default_factory=Counter)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def warn(self, where: Origin | str, column: str, message: str) -> None:
+        if len(self.warnings) < MAX_PROBLEMS:
+            self.warnings.append(Problem(str(where), column, message))
+
+
+class ImportReport(Model):
+    """The outcome of one import.
+
+    ``rows_read`` counts data rows per source file; ``committed`` counts
+    rows per ChangeSet collection in batches the store accepted (rows it
+    found unchanged included); ``counts`` is what the store did, per entity
+    kind. ``problems`` has one entry per bad field of every rejected row
+    (at most :data:`MAX_PROBLEMS`; ``problem_count`` counts all) and
+    ``rejected_rows`` the source rows they fall on. ``warnings`` are values
+    that were dropped or guessed without rejecting the row.
+    """
+
+    format: str
+    all_or_nothing: bool
+    rows_read: dict[str, int] = Field(default_factory=dict)
+    committed: dict[str, int] = Field(default_factory=dict)
+    counts: dict[EntityKind, EntityCounts] = Field(default_factory=dict)
+    rejected_rows: int = 0
+    problem_count: int = 0
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    changed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """No row was rejected."""
+        return self.rejected_rows == 0
+
+    def raise_for_problems(self) -> None:
+        """Raise :class:`~graphcrm.errors.InvalidError` with the problems, if any."""
+        if self.problems:
+            raise InvalidError(list(self.problems))
+
+
+def changeset(items: Iterable[Item]) -> ChangeSet:
+    """The batch holding ``items``, each collection in the items' order."""
+    grouped: dict[str, list[Model]] = {}
+    for item in items:
+        grouped.setdefault(item.collection, []).append(item.row)
+    return ChangeSet.model_validate({k: tuple(v) for k, v in grouped.items()})
+
+
+def parents_first(items: Sequence[Item]) -> list[Item]:
+    """Account items ordered so that a parent comes before its children.
+
+    Batches are applied in order, so a child never refers to a parent that
+    a later batch would create. Accounts on a parent cycle keep their file
+    order at the end (the store reports the cycle). Other items keep their
+    place relative to the account they precede (the reps of its owner).
+    """
+    groups: list[list[Item]] = []
+    current: list[Item] = []
+    for item in items:
+        current.append(item)
+        if isinstance(item.row, Account):
+            groups.append(current)
+            current = []
+    tail = current
+    by_id = {str(g[-1].row.__dict__["id"]): g for g in groups}
+    children: dict[str, list[list[Item]]] = {}
+    roots: list[list[Item]] = []
+    for g in groups:
+        parent = g[-1].row.__dict__["parent_id"]
+        if parent is not None and parent in by_id and parent != g[-1].row.__dict__["id"]:
+            children.setdefault(parent, []).append(g)
+        else:
+            roots.append(g)
+    ordered: list[Item] = []
+    placed: set[int] = set()
+    stack = list(reversed(roots))
+    while stack:
+        g = stack.pop()
+        placed.add(id(g))
+        ordered.extend(g)
+        stack.extend(reversed(children.get(str(g[-1].row.__dict__["id"]), [])))
+    for g in groups:
+        if id(g) not in placed:
+            ordered.extend(g)
+    return ordered + tail
+
+
+class _Driver:
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        actor: str,
+        at: datetime | None,
+        all_or_nothing: bool,
+    ) -> None:
+        self.store = store
+        self.actor = actor
+        self.at = at
+        self.all_or_nothing = all_or_nothing
+        self.rejected: dict[tuple[EntityKind, str], Origin] = {}
+        self.rejected_lines: set[Origin] = set()
+        self.problems: list[Problem] = []
+        self.problem_count = 0
+        self.committed: Counter[str] = Counter()
+        self.counts: dict[EntityKind, Counter[str]] = {}
+        self.changed = False
+        self.pending: list[Item] = []
+
+    # --- bookkeeping --------------------------------------------------------
+
+    def _problem(self, problem: Problem) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+
+    def reject(
+        self,
+        origin: Origin,
+        problems: Iterable[Problem],
+        entity: tuple[EntityKind, str] | None,
+    ) -> None:
+        self.rejected_lines.add(origin)
+        for p in problems:
+            self._problem(p)
+        if entity is not None:
+            self.rejected.setdefault(entity, origin)
+        # A source row stands or falls as a whole: drop the rows it already gave.
+        while self.pending and self.pending[-1].origin == origin and self.pending[-1].source_row:
+            sibling = self.pending.pop()
+            if (e := sibling.entity()) is not None:
+                self.rejected.setdefault(e, origin)
+
+    def _dropped_dependency(self, item: Item) -> tuple[str, EntityKind, str, Origin] | None:
+        if not self.rejected:
+            return None
+        for name, kind, key in item.references():
+            origin = self.rejected.get((kind, key))
+            if origin is not None:
+                return name, kind, key, origin
+        return None
+
+    def _drop_if_dependent(self, item: Item) -> bool:
+        """Reject ``item`` if it refers to a rejected object; True if it was."""
+        if item.origin in self.rejected_lines and item.source_row:
+            # Another row of the same source line was rejected and reported.
+            self.reject(item.origin, (), item.entity())
+            return True
+        dep = self._dropped_dependency(item)
+        if dep is None:
+            return False
+        name, kind, key, origin = dep
+        problem = Problem(
+            str(item.origin),
+            item.columns.get(name, name),
+            f"{kind.value} {key!r} was rejected ({origin})",
+        )
+        self.reject(item.origin, (problem,), item.entity())
+        return True
+
+    # --- the stream ----------------------------------------------------------
+
+    def offer(self, item: Item) -> None:
+        if not self._drop_if_dependent(item):
+            self.pending.append(item)
+
+    def flush(self) -> None:
+        items, self.pending = self.pending, []
+        if self.all_or_nothing:
+            if items and not self.problem_count:
+                self._apply_once(items)
+            return
+        while items:
+            try:
+                result = self.store.apply(changeset(items), actor=self.actor, at=self.at)
+            except InvalidError as e:
+                items = self._drop_failed(items, e)
+                continue
+            self._record(items, result.counts)
+            return
+
+    def _apply_once(self, items: list[Item]) -> None:
+        try:
+            result = self.store.apply(changeset(items), actor=self.actor, at=self.at)
+        except InvalidError as e:
+            self._drop_failed(items, e)
+            return
+        self._record(items, result.counts)
+
+    def _record(self, items: list[Item], counts: Mapping[EntityKind, EntityCounts]) -> None:
+        self.committed.update(item.collection for item in items)
+        for kind, c in counts.items():
+            tally = self.counts.setdefault(kind, Counter())
+            tally.update(
+                {
+                    "created": c.created,
+                    "updated": c.updated,
+                    "closed": c.closed,
+                    "unchanged": c.unchanged,
+                }
+            )
+            if c.created or c.updated or c.closed:
+                self.changed = True
+
+    def _drop_failed(self, items: list[Item], error: InvalidError) -> list[Item]:
+        """Reject the rows the store's problems name; return the rows to try again."""
+        index: dict[str, list[int]] = {}
+        for i, item in enumerate(items):
+            index.setdefault(item.label(), []).append(i)
+        bad: dict[int, list[Problem]] = {}
+        unnamed: list[Problem] = []
+        for p in error.problems:
+            hits = index.get(p.where)
+            if not hits:
+                unnamed.append(p)
+                continue
+            for i in hits:
+                item = items[i]
+                bad.setdefault(i, []).append(
+                    Problem(str(item.origin), item.columns.get(p.field, p.field), p.message)
+                )
+        if not bad:
+            # Nothing to attribute the error to: report it and drop the whole batch.
+            for p in unnamed:
+                self._problem(p)
+            for item in items:
+                self.reject(
+                    item.origin,
+                    (Problem(str(item.origin), "", "not imported: its batch was rejected"),),
+                    item.entity(),
+                )
+            return []
+        for i, problems in bad.items():
+            self.reject(items[i].origin, problems, items[i].entity())
+        keep = [item for i, item in enumerate(items) if i not in bad]
+        if self.all_or_nothing:
+            for p in unnamed:
+                self._problem(p)
+            return []
+        # Rows of this batch that depend on the rows just dropped go too.
+        while True:
+            survivors = [item for item in keep if not self._drop_if_dependent(item)]
+            if len(survivors) == len(keep):
+                return survivors
+            keep = survivors
+
+    def report(self, fmt: str, log: ImportLog) -> ImportReport:
+        return ImportReport(
+            format=fmt,
+            all_or_nothing=self.all_or_nothing,
+            rows_read=dict(log.rows_read),
+            committed=dict(self.committed),
+            counts={k: EntityCounts(**c) for k, c in sorted(self.counts.items())},
+            rejected_rows=len(self.rejected_lines),
+            problem_count=self.problem_count,
+            problems=tuple(self.problems),
+            warnings=tuple(log.warnings),
+            changed=self.changed,
+        )
+
+
+def run_import(
+    store: GraphStore,
+    phases: Iterable[Phase],
+    *,
+    fmt: str,
+    log: ImportLog,
+    all_or_nothing: bool = False,
+    actor: str,
+    at: datetime | None = None,
+    progress: ProgressFn | None = None,
+) -> ImportReport:
+    """Write the rows of ``phases`` to ``store``; see the module docstring for the modes.
+
+    Parameters
+    ----------
+    store
+        Where the rows go.
+    phases
+        The source's phases, in dependency order.
+    fmt, log
+        The format's name and the source's log, for the report.
+    all_or_nothing
+        Commit nothing unless every row is valid.
+    actor, at
+        Passed to :meth:`~graphcrm.store.port.GraphStore.apply`.
+    progress
+        Called every few hundred rows with ``(phase label, rows done, rows total)``.
+
+    Raises
+    ------
+    graphcrm.errors.StoreUnavailableError, graphcrm.errors.ConflictError
+        From the store; batches applied before stay applied.
+    """
+    driver = _Driver(store, actor=actor, at=at, all_or_nothing=all_or_nothing)
+    for phase in phases:
+        done = 0
+        if progress is not None:
+            progress(phase.label, 0, phase.total)
+        for entry in phase.rows():
+            if isinstance(entry, Flush):
+                if not all_or_nothing:
+                    driver.flush()
+                continue
+            if not isinstance(entry, Item) or entry.source_row:
+                done += 1
+            if isinstance(entry, Rejected):
+                driver.reject(entry.origin, entry.problems, entry.entity)
+            else:
+                if (
+                    not all_or_nothing
+                    and phase.batch_size is not None
+                    and len(driver.pending) >= phase.batch_size
+                    and driver.pending[-1].origin != entry.origin  # never split a source row
+                ):
+                    driver.flush()
+                driver.offer(entry)
+            if progress is not None and done % 500 == 0:
+                progress(phase.label, done, phase.total)
+        if not all_or_nothing:
+            driver.flush()
+        if progress is not None:
+            end = phase.total if phase.total is not None else done
+            progress(phase.label, end, end)
+    if all_or_nothing:
+        driver.flush()
+    return driver.report(fmt, log)
+
+
+# --- helpers for CSV sources ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """A CSV file a source accepts: its documented name and its columns."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OpenTable:
+    table: Table
+    total: int
+
+    @property
+    def name(self) -> str:
+        return self.table.file.name
+
+
+def open_tables(
+    files: Files, specs: Mapping[str, TableSpec], *, fmt: str, log: ImportLog
+) -> dict[str, OpenTable]:
+    """The source's files that are present, with checked headers and line counts.
+
+    Every file is scanned (UTF-8, line count) and its header checked before
+    anything is written; files the format does not name are ignored with a
+    warning.
+
+    Raises
+    ------
+    InvalidError
+        No file of the format is present, a file is not UTF-8, or a header
+        lacks a required column: every such problem, naming file and column.
+    """
+    found = source_files(files)
+    wanted = {spec.name.lower(): key for key, spec in specs.items()}
+    problems: list[Problem] = []
+    tables: dict[str, OpenTable] = {}
+    for lower, file in found.items():
+        key = wanted.get(lower)
+        if key is None:
+            log.warn(file.name, "", f"ignored: not a {fmt} file name")
+            continue
+        lines, problem = file.scan()
+        if problem is not None:
+            problems.append(problem)
+            continue
+        spec = specs[key]
+        try:
+            table = open_table(file, required=spec.required, optional=spec.optional)
+        except InvalidError as e:
+            problems += e.problems
+            continue
+        tables[key] = OpenTable(table, max(lines - 1, 0))
+    if not tables and not problems:
+        names = ", ".join(spec.name for spec in specs.values())
+        problems.append(
+            Problem(
+                str(files) if isinstance(files, Path) else "upload",
+                "",
+                f"no {fmt} file found; expected one or more of: {names}",
+            )
+        )
+    if problems:
+        raise InvalidError(problems)
+    return {key: tables[key] for key in specs if key in tables}
+
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
+
+
+class RowReader:
+    """Reads the cells of one CSV row into domain rows, collecting its problems."""
+
+    def __init__(self, row: CsvRow) -> None:
+        self.row = row
+        self.origin = row.origin
+        self.problems: list[Problem] = []
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(Problem(str(self.origin), column, message))
+
+    def text(self, column: str) -> str:
+        return self.row.values.get(column, "")
+
+    def required(self, column: str) -> str:
+        value = self.text(column)
+        if not value:
+            self.problem(column, "required")
+        return value
+
+    def optional(self, column: str) -> str | None:
+        return self.text(column) or None
+
+    def parse(self, column: str, parse: Callable[[str], T]) -> T | None:
+        try:
+            return parse(self.text(column))
+        except ValueError as e:
+            self.problem(column, str(e))
+            return None
+
+    def build(self, cls: type[M], columns: Mapping[str, str], **values: object) -> M | None:
+        """``cls(**values)`` through the model's validation; its errors name ``columns``."""
+        try:
+            return cls.model_validate(values)
+        except ValidationError as e:
+            failed = {p.field for p in self.problems}
+            for err in e.errors(include_url=False):
+                loc = err["loc"]
+                name = str(loc[0]) if loc else ""
+                if columns.get(name, name) in failed:
+                    continue  # the cell's own problem is already reported
+                message = err["msg"]
+                value = err.get("input")
+                if isinstance(value, str) and loc and len(value) <= 80:
+                    message = f"{message}: {value!r}"
+                self.problem(columns.get(name, name), message)
+            return None
+
+    def rejected(self, entity: tuple[EntityKind, str] | None) -> Rejected:
+        return Rejected(self.origin, tuple(self.problems), entity)
+
+
+class FirstSeen:
+    """Ids already read from one file, to reject a second row with the same id."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, int] = {}
+
+    def check(self, reader: RowReader, column: str, key: str) -> bool:
+        """True if ``key`` is new; else a problem on ``reader`` naming the first line."""
+        first = self._lines.setdefault(key, reader.origin.line)
+        if first != reader.origin.line:
+            reader.problem(column, f"duplicate id {key!r} (first at line {first})")
+            return False
+        return True
+
+
+class RepMaker:
+    """Rep rows for owner ids, created once each and only if not stored yet.
+
+    CRM exports name a record's owner by an id (Salesforce ``OwnerId``) or a
+    name (HubSpot ``Company owner``) and carry no table of owners. graphcrm
+    validates ``owner_id`` as a rep reference, so the importer creates a
+    :class:`~graphcrm.domain.Rep` with ``id`` and ``name`` both the owner
+    value, unless a rep with that id is already stored (whose name is then
+    left as it is).
+    """
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self._known: set[str] = set()
+
+    def rep(self, owner: str, origin: Origin, column: str) -> Item | None:
+        if owner in self._known:
+            return None
+        self._known.add(owner)
+        try:
+            self._store.get_rep(RepId(owner))
+        except NotFoundError:
+            pass
+        else:
+            return None
+        try:
+            rep = Rep(id=RepId(owner), name=owner)
+        except ValidationError:
+            return None  # the owning row reports the bad owner id itself
+        return Item("reps", rep, origin, {"id": column, "name": column}, source_row=False)

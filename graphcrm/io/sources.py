@@ -1,0 +1,231 @@
+"""Input files for the importers: a directory on disk or in-memory uploads, read as CSV.
+
+The CLI passes a directory; the HTTP API passes the uploaded files as a
+mapping from file name to ``bytes`` or a seekable binary file object. Names
+are matched case-insensitively (``account.csv`` is ``Account.csv``).
+
+CSV files are UTF-8 (a byte-order mark is allowed) in the dialect Excel,
+Salesforce and HubSpot write. Headers are matched case-insensitively and with
+runs of white space collapsed; columns the importer does not know are
+ignored. Every data row carries its :class:`Origin`: the file and the 1-based
+line where the row starts (the header is line 1).
+
+>>> files = source_files({"Contact.csv": "Id,Email\\nC-1,a@b.co\\n".encode()})
+>>> table = open_table(files["contact.csv"], required=("Id",), optional=("Email", "Title"))
+>>> [(str(r.origin), r.values) for r in table.rows() if isinstance(r, CsvRow)]
+[('Contact.csv line 2', {'Id': 'C-1', 'Email': 'a@b.co', 'Title': ''})]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+from graphcrm.domain import EntityKind
+from graphcrm.errors import InvalidError, Problem
+
+Upload = bytes | BinaryIO
+"""One uploaded file: its bytes, or a seekable binary file object (read twice at most)."""
+
+Files = Path | Mapping[str, Upload]
+"""A directory, or uploaded files by name."""
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a row came from: ``file`` and 1-based ``line`` (header = line 1).
+
+    ``part`` names a row inside the line when one line holds several rows
+    (a JSON line holds a whole batch: ``contacts[3]``).
+    """
+
+    file: str
+    line: int
+    part: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file} line {self.line}"
+        return f"{where} {self.part}" if self.part else where
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A source row that will not be imported, with every problem found in it.
+
+    ``entity`` names the object the row would have created (``(EntityKind.CONTACT,
+    "C-1")``) so that rows referring to it are dropped too; ``None`` when the
+    row created nothing of its own or its id is already taken by an earlier row.
+    """
+
+    origin: Origin
+    problems: tuple[Problem, ...]
+    entity: tuple[EntityKind, str] | None = None
+
+
+class SourceFile:
+    """One input file, opened as often as the importer needs to stream it."""
+
+    def __init__(self, name: str, data: Path | Upload) -> None:
+        self.name = name
+        self._data = data
+
+    @contextmanager
+    def open_binary(self) -> Iterator[BinaryIO]:
+        data = self._data
+        if isinstance(data, Path):
+            with data.open("rb") as f:
+                yield f
+        elif isinstance(data, bytes):
+            yield io.BytesIO(data)
+        else:
+            data.seek(0)
+            yield data
+
+    @contextmanager
+    def open_text(self) -> Iterator[TextIO]:
+        """The file as UTF-8 text (BOM stripped), with newlines left to the CSV reader."""
+        with self.open_binary() as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            try:
+                yield text
+            finally:
+                text.detach()  # the caller (or open_binary) owns the binary stream
+
+    def scan(self) -> tuple[int, Problem | None]:
+        """The number of physical lines, and a problem if the file is not UTF-8.
+
+        One fast pass over the bytes; importers run it before writing anything
+        so an encoding error never leaves half a file imported.
+        """
+        lines = 0
+        with self.open_binary() as f:
+            for lines, raw in enumerate(f, 1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    return lines, Problem(
+                        f"{self.name} line {lines}",
+                        "",
+                        f"not UTF-8 (byte {e.start + 1} of the line is {raw[e.start]:#04x}); "
+                        "export or save the file as UTF-8",
+                    )
+        return lines, None
+
+
+def source_files(files: Files) -> dict[str, SourceFile]:
+    """The input files by lower-cased name.
+
+    Raises
+    ------
+    InvalidError
+        ``files`` is a path that is not a directory, or two files differ
+        only in case.
+    """
+    found: dict[str, SourceFile] = {}
+    if isinstance(files, Path):
+        if not files.is_dir():
+            raise InvalidError([Problem(str(files), "", "not a directory")])
+        entries: list[tuple[str, Path | Upload]] = [
+            (p.name, p) for p in sorted(files.iterdir()) if p.is_file()
+        ]
+    else:
+        entries = list(files.items())
+    for name, data in entries:
+        key = name.lower()
+        if key in found:
+            raise InvalidError(
+                [Problem(name, "", f"two files named {found[key].name!r} and {name!r}")]
+            )
+        found[key] = SourceFile(name, data)
+    return found
+
+
+def _norm(header: str) -> str:
+    return " ".join(header.split()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRow:
+    """One data row: the value of every known column, stripped (``""`` when absent)."""
+
+    origin: Origin
+    values: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A CSV file whose header has been checked. :meth:`rows` streams its data rows."""
+
+    file: SourceFile
+    columns: dict[str, int | None]  # canonical column -> index in the row (None: absent)
+    width: int
+
+    def has(self, column: str) -> bool:
+        return self.columns.get(column) is not None
+
+    def rows(self) -> Iterator[CsvRow | Rejected]:
+        """Data rows in file order; blank lines are skipped.
+
+        A row with the wrong number of values comes back as :class:`Rejected`.
+        """
+        name = self.file.name
+        picks = list(self.columns.items())
+        with self.file.open_text() as f:
+            reader = csv.reader(f)
+            next(reader, None)
+            end = reader.line_num
+            for row in reader:
+                origin = Origin(name, end + 1)
+                end = reader.line_num
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != self.width and (
+                    len(row) < self.width or any(c.strip() for c in row[self.width :])
+                ):
+                    problem = Problem(
+                        str(origin), "", f"expected {self.width} values, got {len(row)}"
+                    )
+                    yield Rejected(origin, (problem,))
+                    continue
+                yield CsvRow(origin, {c: "" if i is None else row[i].strip() for c, i in picks})
+
+
+def open_table(file: SourceFile, *, required: Sequence[str], optional: Sequence[str] = ()) -> Table:
+    """Check the header of ``file``: every ``required`` column must be there.
+
+    Raises
+    ------
+    InvalidError
+        A required column is missing or named twice, or the file is empty;
+        each problem names the file, line 1 and the column.
+    """
+    with file.open_text() as f:
+        header = next(csv.reader(f), None)
+    where = f"{file.name} line 1"
+    if not header:
+        raise InvalidError([Problem(where, "", "the file is empty: expected a header row")])
+    index: dict[str, list[int]] = {}
+    for i, h in enumerate(header):
+        index.setdefault(_norm(h), []).append(i)
+    problems: list[Problem] = []
+    columns: dict[str, int | None] = {}
+    for column in (*required, *optional):
+        at = index.get(_norm(column), [])
+        if len(at) > 1:
+            problems.append(Problem(where, column, f"column {column!r} appears {len(at)} times"))
+        elif not at and column in required:
+            shown = ", ".join(h.strip() for h in header)
+            problems.append(
+                Problem(
+                    where, column, f"missing required column {column!r} (the header has: {shown})"
+                )
+            )
+        columns[column] = at[0] if at else None
+    if problems:
+        raise InvalidError(problems)
+    return Table(file, columns, len(header))
