@@ -7,6 +7,9 @@ import sys
 
 BENCHMARKS = {
     "load": "bench.load",
+    "validate": "bench.validate_scores",
+    "analytics": "bench.analytics",
+    "api": "bench.api",
 }
 
 

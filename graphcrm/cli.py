@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -15,13 +15,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.tree import Tree
 
-from graphcrm.config import get_settings, parse_store_url
+from graphcrm.auth import ALL_TERRITORIES, KeyStore, Scope, keys_path
+from graphcrm.config import Settings, get_settings, parse_store_url
 from graphcrm.domain import AccountId, ChangeSet, PageRequest
 from graphcrm.domain.base import as_of_instant
-from graphcrm.errors import GraphCRMError, InvalidError
+from graphcrm.errors import GraphCRMError, InvalidError, Problem
 from graphcrm.services.orgchart import OrgChart, OrgNode, org_chart
 from graphcrm.store import open_store
 from graphcrm.store.port import GraphStore
+
+if TYPE_CHECKING:
+    from graphcrm.io.importing import ImportReport
+    from graphcrm.services.deals import DealAssessment
 
 console = Console()
 err_console = Console(stderr=True)
@@ -78,6 +83,7 @@ def main(ctx: click.Context, store_url: str) -> None:
     """graphcrm: stakeholder and influence analytics for B2B sales."""
     ctx.ensure_object(dict)
     ctx.obj["store_url"] = parse_store_url(store_url)
+    ctx.obj["store_raw"] = store_url
 
 
 def _apply_stream(
@@ -116,22 +122,127 @@ def generate(ctx: click.Context, accounts: int, seed: int) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["krackhardt"]),
+    type=click.Choice(["salesforce", "hubspot", "json", "krackhardt"]),
     required=True,
     help="Input format.",
 )
+@click.option(
+    "--all-or-nothing",
+    is_flag=True,
+    help="Commit nothing if any row is bad (default: commit the valid rows).",
+)
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.pass_context
-def import_(ctx: click.Context, fmt: str, path: Path) -> None:
-    """Import data from PATH."""
-    from graphcrm.io.krackhardt import load_krackhardt
+def import_(ctx: click.Context, fmt: str, all_or_nothing: bool, path: Path) -> None:
+    """Import data from PATH: a directory of CSV exports, or a JSON-lines file.
 
-    changes = load_krackhardt(path)
-    with _store(ctx) as store:
-        result = store.apply(changes, actor=get_settings().actor)
-    console.print(
-        f"Imported {changes.size():,} rows from {path} ({fmt}); changed: {result.changed}"
-    )
+    Exits with code 2 when rows were rejected; every rejected row is listed
+    with its file, line and column. See docs/import-export.md.
+    """
+    if fmt == "krackhardt":
+        from graphcrm.io.krackhardt import load_krackhardt
+
+        changes = load_krackhardt(path)
+        with _store(ctx) as store:
+            result = store.apply(changes, actor=get_settings().actor)
+        console.print(
+            f"Imported {changes.size():,} rows from {path} ({fmt}); changed: {result.changed}"
+        )
+        return
+    from graphcrm.io.formats import import_data
+
+    with _store(ctx) as store, _progress() as bar:
+        tasks: dict[str, Any] = {}
+
+        def advance(label: str, done: int, total: int | None) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(label, total=total, rows=0)
+            bar.update(tasks[label], completed=done, total=total, rows=done)
+
+        report = import_data(
+            store,
+            fmt,
+            path,
+            all_or_nothing=all_or_nothing,
+            actor=get_settings().actor,
+            progress=advance,
+        )
+    _print_import_report(report, path)
+    if not report.ok:
+        ctx.exit(2)
+
+
+def _problem_line(problem: Problem) -> str:
+    """``contacts.csv line 17, Email: ...``"""
+    field = f", {problem.field}" if problem.field else ""
+    return f"{problem.where}{field}: {problem.message}"
+
+
+def _print_import_report(report: ImportReport, path: Path) -> None:
+    table = Table(title=f"Imported {path} ({report.format})")
+    table.add_column("rows")
+    table.add_column("count", justify="right")
+    for name, n in report.rows_read.items():
+        table.add_row(f"read from {name}", f"{n:,}")
+    for name, n in report.committed.items():
+        table.add_row(f"committed {name}", f"{n:,}")
+    table.add_row("rejected rows", f"{report.rejected_rows:,}")
+    console.print(table)
+    for warning in report.warnings[:20]:
+        err_console.print(f"[yellow]warning:[/yellow] {_problem_line(warning)}")
+    if len(report.warnings) > 20:
+        err_console.print(f"[yellow]… and {len(report.warnings) - 20} more warnings[/yellow]")
+    for problem in report.problems[:50]:
+        err_console.print(f"[red]rejected:[/red] {_problem_line(problem)}")
+    if report.problem_count > 50:
+        err_console.print(f"[red]… and {report.problem_count - 50} more problems[/red]")
+    if report.all_or_nothing and not report.ok:
+        console.print("Nothing was committed (--all-or-nothing).")
+    console.print(f"changed: {report.changed}")
+
+
+@main.command(name="export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "gexf", "csv", "json"]),
+    required=True,
+    help="Output format.",
+)
+@click.option(
+    "--account",
+    "accounts",
+    multiple=True,
+    help="External id of an account to export (repeatable; default: every account).",
+)
+@click.option("--as-of", type=AsOf(), default=None, help="Date (YYYY-MM-DD) or ISO datetime.")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.pass_context
+def export_(
+    ctx: click.Context, fmt: str, accounts: tuple[str, ...], as_of: datetime | None, out: Path
+) -> None:
+    """Export stakeholder graphs to OUT (a file; a directory for csv). See docs/import-export.md."""
+    from graphcrm.io.export import export
+
+    with _store(ctx) as store, _progress() as bar:
+        task = bar.add_task("exporting", total=None, rows=0)
+
+        def advance(label: str, done: int, total: int | None) -> None:
+            bar.update(task, description=f"exporting {label}", completed=done, total=total)
+
+        report = export(
+            store,
+            fmt,
+            out,
+            account_ids=[AccountId(a) for a in accounts] or None,
+            as_of=as_of,
+            progress=advance,
+        )
+    rows = sum(report.rows.values())
+    graph = f", {report.nodes:,} nodes, {report.edges:,} edges" if report.nodes is not None else ""
+    console.print(f"Exported {report.accounts:,} accounts ({rows:,} rows{graph}) to {out} ({fmt})")
+    for kind, n in report.skipped.items():
+        err_console.print(f"[yellow]warning:[/yellow] left out {n:,} {kind} (outside the export)")
 
 
 def _render_node(node: OrgNode, tree: Tree) -> None:
@@ -171,9 +282,19 @@ def orgchart(ctx: click.Context, account: str, as_of: datetime | None) -> None:
 
 @main.command()
 @click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Only print; do not create a key and serve.")
+@click.option("--host", default=None, help="Address to serve on (default: GRAPHCRM_API_HOST).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port to serve on.")
 @click.pass_context
-def demo(ctx: click.Context, seed: int) -> None:
-    """Generate a demo portfolio on an empty store, then show what graphcrm sees."""
+def demo(ctx: click.Context, seed: int, no_serve: bool, host: str | None, port: int | None) -> None:
+    """Generate a demo portfolio on an empty store, show what graphcrm sees, then create a
+    demo API key and serve the API (unless --no-serve)."""
+    _demo_show(ctx, seed)
+    if not no_serve:
+        _demo_serve(ctx, host=host, port=port)
+
+
+def _demo_show(ctx: click.Context, seed: int) -> None:
     from graphcrm.generator import demo_portfolio
 
     with _store(ctx) as store:
@@ -194,6 +315,7 @@ def demo(ctx: click.Context, seed: int) -> None:
         first = _largest_account(store)
         chart = org_chart(store, first, as_of=None)
         _print_org_chart(chart, f"{store.get_account(first).name} ({first})")
+        _print_riskiest_open_deal(store, first)
 
 
 def _print_summary(store: GraphStore) -> None:
@@ -216,6 +338,111 @@ def _largest_account(store: GraphStore) -> AccountId:
     return best.id
 
 
+def _print_riskiest_open_deal(store: GraphStore, account_id: AccountId) -> None:
+    from graphcrm.services.deals import open_deal_risks
+
+    deals = open_deal_risks(store, account_id)
+    if not deals:
+        console.print(f"[dim]{account_id} has no open deal.[/dim]")
+        return
+    _print_deal_risk(deals[0], title="Riskiest open deal")
+
+
+def _print_deal_risk(assessment: DealAssessment, *, title: str = "Deal risk") -> None:
+    deal, risk = assessment.deal, assessment.risk
+    when = risk.as_of.isoformat(timespec="minutes")
+    console.print(
+        f"[bold]{title}:[/bold] {deal.name} ({deal.id}), {deal.stage.value}, "
+        f"account {deal.account_id} — risk [bold]{risk.score:.0f}[/bold]/100 as of {when}"
+    )
+    if not risk.factors:
+        console.print("[green]No risk factor fires.[/green]")
+        return
+    table = Table()
+    table.add_column("points", justify="right")
+    table.add_column("factor")
+    table.add_column("why")
+    table.add_column("evidence")
+    for f in risk.factors:
+        people = [assessment.names.get(c, c) for c in f.evidence.contact_ids]
+        extra = len(f.evidence.edges) + len(f.evidence.touchpoint_ids)
+        evidence = ", ".join(people) + (f" (+{extra} ties/touchpoints)" if extra else "")
+        table.add_row(f"{f.points:.0f}", f.code.value, f.message, evidence or "-")
+    console.print(table)
+
+
+@main.command()
+@click.argument("deal")
+@click.option("--as-of", type=AsOf(), default=None, help="Date (YYYY-MM-DD) or ISO datetime.")
+@click.pass_context
+def risk(ctx: click.Context, deal: str, as_of: datetime | None) -> None:
+    """Print the risk of DEAL (its external id) with every factor and its evidence."""
+    from graphcrm.domain import DealId
+    from graphcrm.services.deals import assess_deal
+
+    with _store(ctx) as store:
+        assessment = assess_deal(store, DealId(deal), as_of=as_of)
+    _print_deal_risk(assessment)
+
+
+@main.command()
+@click.option("--as-of", type=AsOf(), default=None, help="Date (YYYY-MM-DD) or ISO datetime.")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@click.pass_context
+def score(ctx: click.Context, as_of: datetime | None, top: int) -> None:
+    """Score every account and its open deals; print a summary and the riskiest deals."""
+    import time
+    from collections import Counter
+
+    from graphcrm.services.clock import instant
+    from graphcrm.services.portfolio import score_portfolio
+
+    at = instant(as_of)
+    bands: Counter[str] = Counter()
+    riskiest: list[tuple[float, str, DealAssessment]] = []
+    accounts = contacts = 0
+    start = time.perf_counter()
+    with _store(ctx) as store, _progress() as progress:
+        task = progress.add_task("scoring", total=None, rows=0)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total, rows=contacts)
+
+        for report in score_portfolio(store, as_of=at, progress=advance):
+            accounts += 1
+            contacts += len(report.scores.contacts)
+            bands[report.scores.health.band.value] += 1
+            for a in report.open_deals:
+                riskiest.append((a.risk.score, a.deal.id, a))
+            riskiest = sorted(riskiest, key=lambda r: (-r[0], r[1]))[:top]
+    elapsed = time.perf_counter() - start
+    rate = accounts / elapsed if elapsed > 0 else 0.0
+    summary = Table(title=f"Portfolio as of {at.isoformat(timespec='minutes')}")
+    summary.add_column("measure")
+    summary.add_column("value", justify="right")
+    summary.add_row("accounts scored", f"{accounts:,}")
+    summary.add_row("contacts scored", f"{contacts:,}")
+    summary.add_row("accounts/s", f"{rate:,.1f}")
+    for band in ("good", "fair", "poor"):
+        summary.add_row(f"health {band}", f"{bands[band]:,}")
+    console.print(summary)
+    deals = Table(title=f"Top {top} riskiest open deals")
+    for name, justify in (("risk", "right"), ("deal", "left"), ("account", "left")):
+        deals.add_column(name, justify=justify)  # type: ignore[arg-type]
+    deals.add_column("stage")
+    deals.add_column("biggest factor")
+    for score_, _, a in riskiest:
+        first = a.risk.factors[0] if a.risk.factors else None
+        deals.add_row(
+            f"{score_:.0f}",
+            f"{a.deal.name} ({a.deal.id})",
+            a.deal.account_id,
+            a.deal.stage.value,
+            f"{first.code.value} ({first.points:.0f})" if first else "-",
+        )
+    console.print(deals)
+
+
 @main.command(name="neo4j-dev")
 @click.option("--port", type=click.IntRange(0, 65535), default=7687, show_default=True)
 @click.option("--password", default=None, help="Turn auth on for user neo4j with this password.")
@@ -236,6 +463,137 @@ def neo4j_dev(port: int, password: str | None, data: Path | None) -> None:
         server.wait()
     except KeyboardInterrupt:
         server.stop()
+
+
+# --- the API: keys and serving -------------------------------------------------------
+
+
+def _api_settings(ctx: click.Context) -> Settings:
+    """The settings, with the store the command line names."""
+    from pydantic import SecretStr
+
+    settings = get_settings()
+    raw = str(ctx.obj.get("store_raw", ""))
+    return settings.model_copy(update={"store": SecretStr(raw)}) if raw else settings
+
+
+@contextlib.contextmanager
+def _keys(ctx: click.Context) -> Iterator[KeyStore]:
+    keys = KeyStore.open(keys_path(_api_settings(ctx)))
+    try:
+        yield keys
+    finally:
+        keys.close()
+
+
+@main.group()
+def keys() -> None:
+    """Manage API keys (stored hashed in GRAPHCRM_KEYS_PATH)."""
+
+
+@keys.command(name="create")
+@click.option("--name", required=True, help="Who the key is for (shown in request logs).")
+@click.option(
+    "--scope",
+    "scopes",
+    type=click.Choice([s.value for s in Scope]),
+    multiple=True,
+    required=True,
+    help="read, write or admin; repeat for several.",
+)
+@click.option(
+    "--territory",
+    "territories",
+    multiple=True,
+    required=True,
+    help=f"A territory the key may see; repeat for several; {ALL_TERRITORIES!r} for all.",
+)
+@click.pass_context
+def keys_create(
+    ctx: click.Context, name: str, scopes: tuple[str, ...], territories: tuple[str, ...]
+) -> None:
+    """Create a key and print it once (only its hash is kept)."""
+    with _keys(ctx) as store:
+        created = store.create(name, [Scope(s) for s in scopes], territories)
+    console.print(f"Created key {created.key.id} for {name!r}. Copy it now; it is not shown again:")
+    click.echo(created.secret)
+
+
+@keys.command(name="list")
+@click.pass_context
+def keys_list(ctx: click.Context) -> None:
+    """List keys (never their secrets)."""
+    with _keys(ctx) as store:
+        rows = store.list()
+    table = Table(title=f"API keys ({len(rows)})")
+    for column in ("id", "name", "scopes", "territories", "created", "revoked"):
+        table.add_column(column)
+    for k in rows:
+        table.add_row(
+            k.id,
+            k.name,
+            ",".join(sorted(k.scopes)),
+            ", ".join(sorted(k.territories)),
+            k.created_at.isoformat(timespec="seconds"),
+            k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "-",
+        )
+    console.print(table)
+
+
+@keys.command(name="revoke")
+@click.argument("key_id")
+@click.pass_context
+def keys_revoke(ctx: click.Context, key_id: str) -> None:
+    """Revoke the key KEY_ID; requests with it get 401 from then on."""
+    with _keys(ctx) as store:
+        key = store.revoke(key_id)
+    console.print(f"Revoked key {key.id} ({key.name}).")
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import logging
+
+    import uvicorn
+
+    from api.app import create_app
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access = logging.getLogger("graphcrm.api.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    access.propagate = False
+    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="info")
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to bind (default: GRAPHCRM_API_HOST).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port to bind.")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Serve the HTTP API with uvicorn (docs at /docs)."""
+    settings = _api_settings(ctx)
+    _serve(settings, host or settings.api_host, port if port is not None else settings.api_port)
+
+
+def _demo_serve(ctx: click.Context, *, host: str | None, port: int | None) -> None:
+    settings = _api_settings(ctx)
+    bind = host or settings.api_host
+    at = port if port is not None else settings.api_port
+    with _store(ctx) as store:
+        deals = store.list_deals(PageRequest(limit=1), account_id=_largest_account(store))
+        deal = deals.items[0].id if deals.items else "DEAL-ID"
+    with _keys(ctx) as key_store:
+        created = key_store.create("demo", [Scope.READ, Scope.WRITE], [ALL_TERRITORIES])
+    base = f"http://{bind}:{at}"
+    console.print("\n[bold]Demo API key[/bold] (read+write, every territory; shown once):")
+    click.echo(created.secret)
+    console.print(f"API docs:  {base}/docs")
+    console.print(f"Liveness:  {base}/healthz")
+    console.print(f"Deal risk: {base}/v1/deals/{deal}/risk")
+    click.echo(f"  curl -H 'X-API-Key: {created.secret}' {base}/v1/deals/{deal}/risk")
+    console.print("[dim]Ctrl-C stops the server.[/dim]")
+    _serve(settings, bind, at)
 
 
 def run() -> None:

@@ -33,6 +33,33 @@ class Settings(BaseSettings):
         "empty means the embedded SQLite store at the default path.",
     )
     actor: str = Field(default="cli", description="Name recorded in the change log for CLI writes.")
+    keys_path: str = Field(
+        default="",
+        description="SQLite file of the API keys; empty means beside the SQLite store "
+        "(<store>.keys.sqlite3), or beside the default store when the graph is in Neo4j.",
+    )
+    api_host: str = Field(default="127.0.0.1", description="Address `graphcrm serve` binds.")
+    api_port: int = Field(default=8000, ge=0, le=65535, description="Port `graphcrm serve` binds.")
+    api_max_body_bytes: int = Field(
+        default=10 * 2**20, ge=1024, description="Largest request body the API accepts (413)."
+    )
+    api_max_batch_rows: int = Field(
+        default=5000,
+        ge=1,
+        description="Most rows one write request (/v1/batch, ...) may carry (413).",
+    )
+    api_max_page_size: int = Field(
+        default=500, ge=1, le=1000, description="Largest `limit` a list endpoint accepts (422)."
+    )
+    api_cache_ttl_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="How long an analytics result about the present stays cached "
+        "(results for a past as_of stay until a write invalidates them); 0 turns caching off.",
+    )
+    api_cache_max_entries: int = Field(
+        default=2048, ge=0, description="Most analytics results kept in the in-process cache."
+    )
 
 
 def get_settings() -> Settings:

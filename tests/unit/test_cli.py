@@ -46,10 +46,10 @@ def test_generate_is_idempotent_and_orgchart_reads_as_of(store_url: str) -> None
 
 
 def test_demo_fills_an_empty_store_once(store_url: str) -> None:
-    out = _run(store_url, "demo")
+    out = _run(store_url, "demo", "--no-serve")
     assert "Store contents" in out
     assert "org chart as of now" in out
-    again = _run(store_url, "demo")
+    again = _run(store_url, "demo", "--no-serve")
     assert "already holds data" in again
 
 

@@ -1,0 +1,1 @@
+"""graphcrm's HTTP API (FastAPI). Build it with :func:`api.app.create_app`."""

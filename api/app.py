@@ -1,0 +1,116 @@
+"""The app factory: ``create_app(settings)`` with a lifespan that opens and closes the store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from api import docs, errors
+from api.cache import AnalyticsCache
+from api.deps import AppState
+from api.middleware import BodyLimit, RequestLog
+from api.routers import (
+    accounts,
+    analytics,
+    batch,
+    contacts,
+    deals,
+    health,
+    keys,
+    pages,
+    reps,
+    ties,
+    touchpoints,
+    transfer,
+)
+from graphcrm.auth import KeyStore, keys_path
+from graphcrm.config import Settings, get_settings
+from graphcrm.store import open_store
+
+ROUTERS: list[APIRouter] = [
+    health.router,
+    accounts.router,
+    contacts.router,
+    ties.router,
+    deals.router,
+    touchpoints.router,
+    reps.router,
+    batch.router,
+    analytics.router,
+    transfer.router,
+    keys.router,
+    pages.router,
+]
+"""Every router, in the order the docs show them. Add a module's ``router`` here
+(HTML pages: ``api.routers.pages.router``), or pass ``extra_routers``."""
+
+DESCRIPTION = """\
+Relationship health, deal risk and the stakeholder graph of graphcrm over HTTP.
+
+Authenticate with `X-API-Key: <key>` or `Authorization: Bearer <key>`
+(`graphcrm keys create`). Every error is an RFC 9457 `application/problem+json`
+document. See `docs/api.md`.
+"""
+
+
+def create_app(
+    settings: Settings | None = None, *, extra_routers: list[APIRouter] | None = None
+) -> FastAPI:
+    """Build the API. Nothing is opened until the app starts (its lifespan)."""
+    cfg = settings if settings is not None else get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(cfg.store.get_secret_value())
+        try:
+            key_store = KeyStore.open(keys_path(cfg))
+        except BaseException:
+            store.close()
+            raise
+        app.state.graphcrm = AppState(
+            settings=cfg,
+            store=store,
+            keys=key_store,
+            cache=AnalyticsCache(
+                ttl=cfg.api_cache_ttl_seconds, max_entries=cfg.api_cache_max_entries
+            ),
+        )
+        try:
+            yield
+        finally:
+            key_store.close()
+            store.close()
+
+    app = FastAPI(
+        title="graphcrm API",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    errors.install(app)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = errors.problem_openapi(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    description=app.description,
+                    routes=app.routes,
+                )
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    docs.install(app)
+    for router in [*ROUTERS, *(extra_routers or [])]:
+        app.include_router(router)
+    app.add_middleware(BodyLimit, max_bytes=cfg.api_max_body_bytes)
+    app.add_middleware(RequestLog)
+    return app

@@ -1,0 +1,122 @@
+"""Dependencies, as ``Annotated`` aliases: the store, the caller, pages, as-of."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Query, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from api.cache import AnalyticsCache
+from api.errors import forbidden, unauthorized
+from graphcrm.auth import KeyStore, Principal, Scope
+from graphcrm.config import Settings
+from graphcrm.domain import PageRequest
+from graphcrm.domain.base import as_of_instant
+from graphcrm.errors import InvalidError, Problem
+from graphcrm.store.port import GraphStore
+
+
+@dataclass(slots=True)
+class AppState:
+    """What the lifespan opens: the store, the keys, the cache; and the write lock."""
+
+    settings: Settings
+    store: GraphStore
+    keys: KeyStore
+    cache: AnalyticsCache
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def get_state(request: Request) -> AppState:
+    state = getattr(request.app.state, "graphcrm", None)
+    if not isinstance(state, AppState):
+        raise RuntimeError("the app was not started through its lifespan")
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_store(state: StateDep) -> GraphStore:
+    return state.store
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+
+_api_key = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="An API key (`graphcrm keys create`)."
+)
+_bearer = HTTPBearer(auto_error=False, description="The same API key as a bearer token.")
+
+
+def get_principal(
+    request: Request,
+    state: StateDep,
+    api_key: Annotated[str | None, Security(_api_key)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+) -> Principal:
+    presented = api_key or (bearer.credentials if bearer is not None else None)
+    if not presented:
+        raise unauthorized()
+    principal = state.keys.authenticate(presented)
+    if principal is None:
+        raise unauthorized("the API key is invalid or revoked")
+    request.state.principal = principal.name
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def _needs(scope: Scope) -> object:
+    def check(principal: PrincipalDep) -> Principal:
+        if scope not in principal.scopes:
+            raise forbidden(f"this key lacks the {scope.value!r} scope")
+        return principal
+
+    return check
+
+
+ReaderDep = Annotated[Principal, Depends(_needs(Scope.READ))]
+WriterDep = Annotated[Principal, Depends(_needs(Scope.WRITE))]
+AdminDep = Annotated[Principal, Depends(_needs(Scope.ADMIN))]
+
+
+def get_as_of(
+    as_of: Annotated[
+        str | None,
+        Query(
+            description="Read the graph as it stood then: a date (end of that day, UTC) "
+            "or an ISO 8601 datetime (UTC when it has no zone).",
+            examples=["2026-03-01", "2026-03-01T10:00:00+03:00"],
+            max_length=64,
+        ),
+    ] = None,
+) -> datetime | None:
+    if as_of is None:
+        return None
+    try:
+        return as_of_instant(as_of)
+    except ValueError as e:
+        raise InvalidError([Problem("query", "as_of", str(e))]) from None
+
+
+AsOfDep = Annotated[datetime | None, Depends(get_as_of)]
+
+
+def get_page(
+    state: StateDep,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Page size.")] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")] = 0,
+) -> PageRequest:
+    cap = state.settings.api_max_page_size
+    if limit > cap:
+        raise InvalidError([Problem("query", "limit", f"at most {cap} per page (got {limit})")])
+    return PageRequest(limit=limit, offset=offset)
+
+
+PageDep = Annotated[PageRequest, Depends(get_page)]

@@ -1,0 +1,1 @@
+"""One ``APIRouter`` per resource; :data:`api.app.ROUTERS` lists them in order."""

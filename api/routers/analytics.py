@@ -1,0 +1,347 @@
+"""Analytics over ``graphcrm.services``: org chart, scores, health, risk, what-if, paths,
+hidden influencers and follow-ups.
+
+Plain ``def`` endpoints: the networkx work runs in the thread pool, never on
+the event loop. Results are cached in-process (:mod:`api.cache`) under the
+account they were computed from; the territory check runs before the cache.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel
+
+from api.deps import AsOfDep, PageDep, ReaderDep, StateDep
+from api.errors import NOT_FOUND, responses
+from api.schemas import (
+    AccountHealthPublic,
+    ContactScoresPublic,
+    FollowUpItem,
+    FollowUpsPublic,
+    HiddenInfluencersPublic,
+    WhatIfCreate,
+    to_edit,
+)
+from api.territory import visible_account, visible_contact, visible_deal
+from api.writes import PORTFOLIO_TAG
+from graphcrm.analytics import Trend, WhatIf
+from graphcrm.domain import AccountId, ContactId, DealId, PageRequest, RepId
+from graphcrm.errors import InvalidError, NotFoundError, Problem
+from graphcrm.services.clock import instant
+from graphcrm.services.deals import DealAssessment, assess_deal, what_if_deal
+from graphcrm.services.orgchart import OrgChart, org_chart
+from graphcrm.services.paths import WarmPaths, warm_paths_to
+from graphcrm.services.scoring import AccountScores, score_account
+
+router = APIRouter(prefix="/v1", tags=["analytics"])
+
+AccountPath = Annotated[str, Path(description="The account's external id.", max_length=128)]
+TREND_TOLERANCE = 5.0
+"""Health points within which two readings count as steady."""
+
+
+def _when(as_of: datetime | None) -> str | None:
+    return as_of.isoformat() if as_of is not None else None
+
+
+def _json(
+    state: StateDep,
+    key: tuple[object, ...],
+    tags: set[str],
+    compute: Callable[[], BaseModel],
+    *,
+    present: bool,
+) -> Response:
+    """The endpoint's answer as cached JSON bytes (no re-serialisation on a hit)."""
+    body = state.cache.get_or_compute(
+        ("json", *key),
+        tags,
+        lambda: compute().model_dump_json().encode("utf-8"),
+        present=present,
+        kind=bytes,
+    )
+    return Response(content=body, media_type="application/json")
+
+
+def _scores(state: StateDep, account_id: str, as_of: datetime | None) -> AccountScores:
+    return state.cache.get_or_compute(
+        ("scores", account_id, _when(as_of)),
+        {f"account:{account_id}"},
+        lambda: score_account(state.store, AccountId(account_id), as_of=as_of),
+        present=as_of is None,
+        kind=AccountScores,
+    )
+
+
+@router.get(
+    "/accounts/{account_id}/orgchart",
+    summary="Org chart (solid lines as a tree, dotted lines beside)",
+    responses=responses(NOT_FOUND),
+    response_model=OrgChart,
+)
+def get_org_chart(
+    state: StateDep, who: ReaderDep, account_id: AccountPath, as_of: AsOfDep
+) -> Response:
+    """Roots are contacts without a solid manager in the account; each node lists its
+    reports and its dotted-line managers."""
+    visible_account(state.store, who, account_id)
+    return _json(
+        state,
+        ("orgchart", account_id, _when(as_of)),
+        {f"account:{account_id}"},
+        lambda: org_chart(state.store, AccountId(account_id), as_of=as_of),
+        present=as_of is None,
+    )
+
+
+@router.get(
+    "/accounts/{account_id}/influence",
+    summary="Influence scores of the account's contacts",
+    responses=responses(NOT_FOUND),
+)
+def get_influence(
+    state: StateDep, who: ReaderDep, account_id: AccountPath, as_of: AsOfDep, page: PageDep
+) -> ContactScoresPublic:
+    """Influence (PageRank), brokerage, authority, engagement and decision-maker likelihood
+    of every active contact, most likely decision maker first (``docs/scoring.md``)."""
+    visible_account(state.store, who, account_id)
+    s = _scores(state, account_id, as_of)
+    rows = list(s.contacts)
+    return ContactScoresPublic(
+        account_id=account_id,
+        as_of=s.as_of,
+        data=rows[page.offset : page.offset + page.limit],
+        count=len(rows),
+    )
+
+
+@router.get(
+    "/accounts/{account_id}/health",
+    summary="Relationship health with its trend",
+    responses=responses(NOT_FOUND),
+    response_model=AccountHealthPublic,
+)
+def get_health(
+    state: StateDep,
+    who: ReaderDep,
+    account_id: AccountPath,
+    as_of: AsOfDep,
+    trend_days: Annotated[int, Query(ge=1, le=365, description="Compare with this long ago.")] = 30,
+) -> Response:
+    """Coverage, multithreading and executive access now and ``trend_days`` earlier."""
+    visible_account(state.store, who, account_id)
+    key_at = _when(as_of)
+
+    def compute() -> AccountHealthPublic:
+        now = _scores(state, account_id, as_of)
+        before_at = now.as_of - timedelta(days=trend_days)
+        before = (
+            _scores(state, account_id, before_at)
+            if as_of is not None  # a fixed instant: worth caching
+            else score_account(state.store, AccountId(account_id), as_of=before_at)
+        )
+        delta = now.health.score - before.health.score
+        trend = (
+            Trend.IMPROVING
+            if delta > TREND_TOLERANCE
+            else Trend.DECLINING
+            if delta < -TREND_TOLERANCE
+            else Trend.STEADY
+        )
+        counts = Counter(c.health.trend for c in now.contacts)
+        return AccountHealthPublic(
+            account_id=account_id,
+            as_of=now.as_of,
+            health=now.health,
+            previous_as_of=before_at,
+            previous=before.health,
+            delta=delta,
+            tolerance=TREND_TOLERANCE,
+            trend=trend,
+            contact_trends={t: counts.get(t, 0) for t in Trend},
+        )
+
+    return _json(
+        state,
+        ("health", account_id, key_at, trend_days),
+        {f"account:{account_id}"},
+        compute,
+        present=as_of is None,
+    )
+
+
+@router.get(
+    "/accounts/{account_id}/hidden-influencers",
+    summary="Hidden influencers: influence well above formal rank",
+    responses=responses(NOT_FOUND),
+)
+def get_hidden_influencers(
+    state: StateDep, who: ReaderDep, account_id: AccountPath, as_of: AsOfDep
+) -> HiddenInfluencersPublic:
+    visible_account(state.store, who, account_id)
+    s = _scores(state, account_id, as_of)
+    return HiddenInfluencersPublic(
+        account_id=account_id,
+        as_of=s.as_of,
+        data=list(s.hidden_influencers),
+        count=len(s.hidden_influencers),
+    )
+
+
+@router.get(
+    "/deals/{deal_id}/risk",
+    summary="Deal risk with its factors and their evidence",
+    responses=responses(NOT_FOUND),
+    response_model=DealAssessment,
+)
+def get_deal_risk(
+    state: StateDep,
+    who: ReaderDep,
+    deal_id: Annotated[str, Path(max_length=128)],
+    as_of: AsOfDep,
+) -> Response:
+    """Risk 0-100; each factor has its points, a message and the contacts, ties and
+    touchpoints that made it fire (``names`` gives their display names)."""
+    view = visible_deal(state.store, who, deal_id)
+    return _json(
+        state,
+        ("risk", deal_id, _when(as_of)),
+        {f"account:{view.deal.account_id}"},
+        lambda: assess_deal(state.store, DealId(deal_id), as_of=as_of),
+        present=as_of is None,
+    )
+
+
+@router.post(
+    "/deals/{deal_id}/what-if",
+    summary="What-if: the deal's risk after some edits (nothing is written)",
+    responses=responses(NOT_FOUND),
+)
+def post_what_if(
+    state: StateDep,
+    who: ReaderDep,
+    deal_id: Annotated[str, Path(max_length=128)],
+    body: WhatIfCreate,
+    as_of: AsOfDep,
+) -> WhatIf:
+    """The risk before and after the edits, and the change of every factor that moved.
+    Edits may only name contacts and reps on the deal's account graph."""
+    visible_deal(state.store, who, deal_id)
+    edits = [to_edit(e) for e in body.edits]
+    return what_if_deal(state.store, DealId(deal_id), edits, as_of=as_of)
+
+
+@router.get(
+    "/contacts/{contact_id}/warm-paths",
+    summary="Warm-introduction paths to a contact",
+    responses=responses(NOT_FOUND),
+)
+def get_warm_paths(
+    state: StateDep,
+    who: ReaderDep,
+    contact_id: Annotated[str, Path(max_length=128)],
+    as_of: AsOfDep,
+    k: Annotated[int, Query(ge=1, le=10, description="How many paths.")] = 3,
+    source: Annotated[
+        list[str] | None,
+        Query(description="Start from these reps or contacts (default: every rep).", max_length=20),
+    ] = None,
+) -> WarmPaths:
+    """The ``k`` strongest paths from our reps through the account's ties, strongest first."""
+    contact = visible_contact(state.store, who, contact_id, as_of=as_of)
+    sources = tuple(source) if source else None
+    return state.cache.get_or_compute(
+        ("paths", contact_id, _when(as_of), k, sources),
+        {f"account:{contact.account_id}"},
+        lambda: warm_paths_to(
+            state.store, ContactId(contact_id), sources=sources, k=k, as_of=as_of
+        ),
+        present=as_of is None,
+        kind=WarmPaths,
+    )
+
+
+MAX_FOLLOWUP_ACCOUNTS = 500
+
+
+@router.get(
+    "/followups",
+    summary="Follow-up due-list of a rep or a territory",
+    responses=responses(NOT_FOUND),
+)
+def get_followups(
+    state: StateDep,
+    who: ReaderDep,
+    as_of: AsOfDep,
+    page: PageDep,
+    rep_id: Annotated[str | None, Query(max_length=128)] = None,
+    territory: Annotated[str | None, Query(max_length=200)] = None,
+) -> FollowUpsPublic:
+    """Contacts and deals overdue for a touch, most urgent first: for the open deals a rep
+    owns (in the key's territories), or every account of a territory (at most 500)."""
+    if (rep_id is None) == (territory is None):
+        raise InvalidError([Problem("query", "rep_id", "give exactly one of rep_id, territory")])
+    at = instant(as_of)
+    store = state.store
+    if rep_id is not None:
+        store.get_rep(RepId(rep_id))
+        deals = store.list_deals(PageRequest(limit=1000), owner_id=RepId(rep_id)).items
+        accounts = sorted({d.account_id for d in deals})
+        accounts = [a for a in accounts if who.sees(store.get_account(a).territory)]
+        owned = {d.id for d in deals}
+    else:
+        assert territory is not None
+        if not who.sees(territory):
+            raise NotFoundError("territory", territory)
+        listed = store.list_accounts(PageRequest(limit=MAX_FOLLOWUP_ACCOUNTS), territory=territory)
+        if listed.total > MAX_FOLLOWUP_ACCOUNTS:
+            raise InvalidError(
+                [
+                    Problem(
+                        "query",
+                        "territory",
+                        f"{listed.total} accounts; the due-list covers at most "
+                        f"{MAX_FOLLOWUP_ACCOUNTS} (ask per rep)",
+                    )
+                ]
+            )
+        accounts = [a.id for a in listed.items]
+        owned = None
+
+    def compute() -> FollowUpsPublic:
+        items: list[FollowUpItem] = []
+        for aid in accounts:
+            s = _scores(state, aid, as_of)
+            items.extend(
+                FollowUpItem(account_id=aid, follow_up=f)
+                for f in s.follow_ups
+                if owned is None or f.deal_id in owned
+            )
+        items.sort(
+            key=lambda i: (
+                i.follow_up.overdue_ratio is not None,
+                -(i.follow_up.overdue_ratio or 0.0),
+                i.account_id,
+                i.follow_up.deal_id,
+                i.follow_up.contact_id or "",
+            )
+        )
+        return FollowUpsPublic(as_of=at, data=items, count=len(items))
+
+    full = state.cache.get_or_compute(
+        ("followups", rep_id, territory, _when(as_of), tuple(accounts)),
+        {PORTFOLIO_TAG, *(f"account:{a}" for a in accounts)},
+        compute,
+        present=as_of is None,
+        kind=FollowUpsPublic,
+    )
+    return FollowUpsPublic(
+        as_of=full.as_of,
+        data=full.data[page.offset : page.offset + page.limit],
+        count=full.count,
+    )

@@ -1,0 +1,105 @@
+"""Contacts: people at an account, with their status as of a date."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Header, Path, Query, Response, status
+
+from api.deps import AsOfDep, PageDep, ReaderDep, StateDep, StoreDep, WriterDep
+from api.errors import NOT_FOUND, UPDATE, WRITE, responses
+from api.schemas import ContactCreate, ContactsPublic, ContactUpdate
+from api.territory import visible_account, visible_contact
+from api.writes import apply_changes, check_if_match, revalidate, set_etag
+from graphcrm.domain import AccountId, ChangeSet, Contact, ContactId
+from graphcrm.errors import ConflictError, NotFoundError
+
+router = APIRouter(prefix="/v1/contacts", tags=["contacts"])
+
+ContactPath = Annotated[str, Path(description="The contact's external id.", max_length=128)]
+IfMatch = Annotated[
+    str | None, Header(description="The ETag from the last GET (required for updates).")
+]
+
+
+@router.get("", summary="List contacts of an account", responses=responses(NOT_FOUND))
+def list_contacts(
+    store: StoreDep,
+    who: ReaderDep,
+    page: PageDep,
+    as_of: AsOfDep,
+    account_id: Annotated[str, Query(max_length=128, description="The account (required).")],
+    q: Annotated[
+        str | None, Query(max_length=200, description="Name contains (Turkish case folding).")
+    ] = None,
+) -> ContactsPublic:
+    """Contacts of one account, by name (Turkish collation) then id, status as of ``as_of``."""
+    visible_account(store, who, account_id)
+    result = store.list_contacts(
+        page, account_id=AccountId(account_id), name_contains=q, as_of=as_of
+    )
+    return ContactsPublic(data=list(result.items), count=result.total)
+
+
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, summary="Create a contact", responses=responses(WRITE)
+)
+def create_contact(
+    state: StateDep, who: WriterDep, body: ContactCreate, response: Response
+) -> Contact:
+    """Create one contact; 409 if the id is taken (update it with PATCH)."""
+
+    def must_be_new() -> None:
+        try:
+            state.store.get_contact(body.id)
+        except NotFoundError:
+            return
+        raise ConflictError(f"contact {body.id!r} already exists; PATCH it to change it")
+
+    apply_changes(state, who, ChangeSet(contacts=(body,)), precheck=must_be_new)
+    stored = state.store.get_contact(body.id)
+    set_etag(response, stored)
+    response.headers["Location"] = f"/v1/contacts/{quote(body.id, safe='')}"
+    return stored
+
+
+@router.get("/{contact_id}", summary="Get a contact", responses=responses(NOT_FOUND))
+def get_contact(
+    store: StoreDep, who: ReaderDep, contact_id: ContactPath, as_of: AsOfDep, response: Response
+) -> Contact:
+    """The contact with its status as of ``as_of``; ``ETag`` when reading the present."""
+    contact = visible_contact(store, who, contact_id, as_of=as_of)
+    if as_of is None:
+        set_etag(response, contact)
+    return contact
+
+
+@router.patch(
+    "/{contact_id}", summary="Update a contact", responses=responses(NOT_FOUND, WRITE, UPDATE)
+)
+def update_contact(
+    state: StateDep,
+    who: WriterDep,
+    contact_id: ContactPath,
+    body: ContactUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> Contact:
+    """Change some fields. Needs ``If-Match`` (412 when stale, 428 when missing).
+
+    A changed ``status`` opens a new status interval at ``status_from`` (default: now).
+    """
+    current = visible_contact(state.store, who, contact_id)
+    changes = body.model_dump(exclude_unset=True)
+    if "status" in changes and "status_from" not in changes:
+        changes["status_from"] = None
+    updated = revalidate(Contact, current, changes)
+
+    def fresh() -> None:
+        check_if_match(if_match, visible_contact(state.store, who, contact_id))
+
+    apply_changes(state, who, ChangeSet(contacts=(updated,)), precheck=fresh)
+    stored = state.store.get_contact(ContactId(contact_id))
+    set_etag(response, stored)
+    return stored

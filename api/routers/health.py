@@ -1,0 +1,27 @@
+"""Liveness and readiness: no key needed."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import StateDep
+from api.errors import ProblemModel
+from api.schemas import HealthPublic, ReadyPublic
+from graphcrm.domain import PageRequest
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", summary="Liveness: the process answers")
+def healthz() -> HealthPublic:
+    return HealthPublic(status="ok")
+
+
+@router.get(
+    "/readyz",
+    summary="Readiness: the store answers",
+    responses={503: {"model": ProblemModel, "description": "The store does not answer."}},
+)
+def readyz(state: StateDep) -> ReadyPublic:
+    state.store.list_accounts(PageRequest(limit=1))
+    return ReadyPublic(status="ready", store=type(state.store).__name__)

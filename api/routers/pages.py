@@ -1,0 +1,465 @@
+"""Server-rendered HTML pages: accounts, one account, one deal (``docs/pages.md``).
+
+Jinja2 templates in ``api/templates``, no front-end build: vis-network and
+graphcrm's view script are served from ``/pages/static`` (nothing comes from
+another origin; the ``Content-Security-Policy`` header says so).
+
+Authentication is the API's: the same keys, scopes (``read``) and territory
+rule. A browser cannot send a header, so a key may also come once as
+``?key=``: the page answers with a redirect to the same URL without it and
+sets an ``HttpOnly``, ``SameSite=Strict`` cookie scoped to ``/pages``. Errors
+are HTML pages, not problem documents; an object outside the key's
+territories is the same 404 page as a missing one.
+
+Every page takes ``?as_of=`` (a date or an ISO datetime) and ``?lang=tr|en``
+(else ``Accept-Language``). Plain ``def`` endpoints: the networkx work runs in
+the thread pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Mapping
+from datetime import datetime
+from functools import cache
+from pathlib import Path as FsPath
+from typing import Annotated, Any, Final
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from api.deps import StateDep
+from api.errors import ApiError
+from api.territory import visible_account, visible_deal
+from api.writes import PORTFOLIO_TAG
+from graphcrm.analytics import RemoveContact, WhatIf
+from graphcrm.auth import Principal, Scope
+from graphcrm.domain import Account, AccountId, ContactStatus, DealId, PageRequest
+from graphcrm.domain.base import as_of_instant
+from graphcrm.errors import InvalidError, NotFoundError, Problem
+from graphcrm.services.clock import instant
+from graphcrm.services.deals import (
+    AccountSnapshot,
+    DealAssessment,
+    assess,
+    assess_open_deals,
+    history_until,
+    read_account,
+    what_if_deal,
+)
+from graphcrm.services.params import AnalyticsParams
+from graphcrm.services.portfolio import AccountReport, score_one
+from graphcrm.services.scoring import AccountScores, account_scores
+from graphcrm.viz import (
+    ASSETS,
+    Messages,
+    asset,
+    deal_view,
+    influence_map_view,
+    negotiate,
+    org_chart_view,
+    render_fragment,
+)
+from graphcrm.viz.i18n import LANGS, Lang
+from graphcrm.viz.render import Asset
+
+COOKIE: Final = "graphcrm_key"
+"""The cookie that keeps a page session signed in (the API key itself, HttpOnly)."""
+ACCOUNTS_PER_PAGE: Final = 100
+TEMPLATES: Final = FsPath(__file__).resolve().parent.parent / "templates"
+CSP: Final = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+_MEDIA: Final[dict[str, str]] = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+}
+
+
+# --- errors as pages ------------------------------------------------------------
+
+
+class _SignIn(Exception):
+    """A valid ``?key=``: redirect to the URL without it and set the cookie."""
+
+    def __init__(self, location: str, key: str) -> None:
+        super().__init__(location)
+        self.location = location
+        self.key = key
+
+
+class HtmlErrorRoute(APIRoute):
+    """Turns the errors of a page (and of its dependencies) into HTML pages."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except _SignIn as s:
+                response = RedirectResponse(s.location, status_code=303)
+                response.set_cookie(
+                    COOKIE,
+                    s.key,
+                    httponly=True,
+                    samesite="strict",
+                    secure=request.url.scheme == "https",
+                    path="/pages",
+                )
+                return response
+            except NotFoundError:
+                return _error_page(request, 404, "not_found", "not_found_text")
+            except InvalidError as e:
+                return _error_page(request, 422, "invalid", "", [str(p) for p in e.problems])
+            except RequestValidationError as e:
+                details = [
+                    f"{'.'.join(str(x) for x in err.get('loc', ()))}: {err.get('msg', '')}"
+                    for err in e.errors()
+                ]
+                return _error_page(request, 422, "invalid", "", details)
+            except ApiError as e:
+                if e.status == 401:
+                    return _error_page(request, 401, "unauthorized", "unauthorized_text")
+                if e.status == 403:
+                    return _error_page(request, 403, "forbidden", "", [e.detail])
+                raise
+
+        return route
+
+
+router = APIRouter(
+    prefix="/pages", tags=["pages"], include_in_schema=False, route_class=HtmlErrorRoute
+)
+
+
+# --- rendering ------------------------------------------------------------------
+
+
+@cache
+def _env() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _lang(request: Request) -> Lang:
+    return negotiate(request.query_params.get("lang"), request.headers.get("accept-language"))
+
+
+def _link_factory(request: Request) -> Callable[..., str]:
+    """``link(path, **params)``: a URL keeping the page's ``lang`` and ``as_of``."""
+    keep = {k: request.query_params[k] for k in ("lang", "as_of") if request.query_params.get(k)}
+
+    def link(path: str, **params: str | None) -> str:
+        merged = {**keep, **{k: v for k, v in params.items() if v is not None}}
+        return f"{path}?{urlencode(merged)}" if merged else path
+
+    return link
+
+
+def _render(
+    request: Request, template: str, context: Mapping[str, Any], status: int = 200
+) -> HTMLResponse:
+    lang = _lang(request)
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("key", "lang")]
+    lang_links = {
+        other: f"{request.url.path}?{urlencode([*params, ('lang', other)])}" for other in LANGS
+    }
+    html = (
+        _env()
+        .get_template(template)
+        .render(
+            t=Messages(lang),
+            lang=lang,
+            link=_link_factory(request),
+            path=request.url.path,
+            as_of=request.query_params.get("as_of", ""),
+            lang_links=lang_links,
+            keep=[(k, v) for k, v in params if k != "as_of"],
+            **context,
+        )
+    )
+    return HTMLResponse(
+        html,
+        status_code=status,
+        headers={
+            "Content-Security-Policy": CSP,
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Language": lang,
+        },
+    )
+
+
+def _error_page(
+    request: Request, status: int, title: str, text: str, details: list[str] | None = None
+) -> HTMLResponse:
+    return _render(
+        request,
+        "error.html.j2",
+        {"status": status, "title_key": title, "text_key": text, "details": details or []},
+        status=status,
+    )
+
+
+# --- dependencies ---------------------------------------------------------------
+
+
+def page_principal(request: Request, state: StateDep) -> Principal:
+    """The caller: ``X-API-Key`` or bearer header, a ``?key=`` (once), or the cookie."""
+    auth = request.headers.get("authorization", "")
+    bearer = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+    from_query = request.query_params.get("key")
+    presented = (
+        request.headers.get("x-api-key") or bearer or from_query or request.cookies.get(COOKIE)
+    )
+    if not presented:
+        raise ApiError(401, "unauthorized", "Unauthorized", "a valid API key is required")
+    principal = state.keys.authenticate(presented)
+    if principal is None:
+        raise ApiError(401, "unauthorized", "Unauthorized", "the API key is invalid or revoked")
+    if Scope.READ not in principal.scopes:
+        raise ApiError(403, "forbidden", "Forbidden", "this key lacks the 'read' scope")
+    request.state.principal = principal.name
+    if from_query:
+        rest = [(k, v) for k, v in request.query_params.multi_items() if k != "key"]
+        raise _SignIn(f"{request.url.path}{'?' + urlencode(rest) if rest else ''}", from_query)
+    return principal
+
+
+ViewerDep = Annotated[Principal, Depends(page_principal)]
+
+
+def page_as_of(
+    as_of: Annotated[str | None, Query(max_length=64)] = None,
+) -> datetime | None:
+    if not as_of:
+        return None
+    try:
+        return as_of_instant(as_of)
+    except ValueError as e:
+        raise InvalidError([Problem("query", "as_of", str(e))]) from None
+
+
+PageAsOfDep = Annotated[datetime | None, Depends(page_as_of)]
+IdPath = Annotated[str, Path(max_length=128)]
+PARAMS: Final = AnalyticsParams()
+
+
+def _when(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
+def _snapshot(state: StateDep, account_id: str, as_of: datetime | None) -> AccountSnapshot:
+    at = instant(as_of)
+    return state.cache.get_or_compute(
+        ("pages.snapshot", account_id, _when(as_of)),
+        {f"account:{account_id}"},
+        lambda: read_account(state.store, AccountId(account_id), at=at, params=PARAMS),
+        present=as_of is None,
+        kind=AccountSnapshot,
+    )
+
+
+def _report(
+    state: StateDep, account: Account, at: datetime, as_of: datetime | None
+) -> AccountReport:
+    return state.cache.get_or_compute(
+        ("pages.report", account.id, _when(as_of)),
+        {f"account:{account.id}", PORTFOLIO_TAG},
+        lambda: score_one(state.store, account, at=at, params=PARAMS),
+        present=as_of is None,
+        kind=AccountReport,
+    )
+
+
+# --- pages ----------------------------------------------------------------------
+
+
+@router.get("/static/{name}")
+def static_asset(name: Annotated[str, Path(max_length=64)]) -> Response:
+    """vis-network (from the pyvis wheel) and graphcrm's view script and styles."""
+    if name not in ASSETS:
+        raise NotFoundError("asset", name)
+    known: Asset = next(a for a in ASSETS if a == name)
+    return Response(
+        asset(known),
+        media_type=_MEDIA[FsPath(name).suffix],
+        headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.get("")
+def pages_home(request: Request, who: ViewerDep) -> RedirectResponse:
+    return RedirectResponse(_link_factory(request)("/pages/accounts"), status_code=303)
+
+
+@router.get("/accounts", response_class=HTMLResponse)
+def accounts_page(
+    request: Request,
+    state: StateDep,
+    who: ViewerDep,
+    as_of: PageAsOfDep,
+    territory: Annotated[str | None, Query(max_length=200)] = None,
+    sector: Annotated[str | None, Query(max_length=200)] = None,
+) -> HTMLResponse:
+    """Every visible account with its health and open deals, riskiest first."""
+    territory = territory or None
+    sector = sector or None
+    visible: list[Account] = []
+    offset = 0
+    while True:
+        page = state.store.list_accounts(PageRequest(limit=1000, offset=offset))
+        visible.extend(a for a in page.items if who.sees(a.territory))
+        offset += len(page.items)
+        if not page.items or offset >= page.total:
+            break
+    territories = sorted({a.territory for a in visible if a.territory})
+    sectors = sorted({a.sector for a in visible})
+    chosen = [
+        a
+        for a in visible
+        if (territory is None or a.territory == territory)
+        and (sector is None or a.sector == sector)
+    ]
+    at = instant(as_of)
+    reports = [_report(state, a, at, as_of) for a in chosen[:ACCOUNTS_PER_PAGE]]
+    reports.sort(
+        key=lambda r: (-max((d.risk.score for d in r.open_deals), default=-1.0), r.account.id)
+    )
+    return _render(
+        request,
+        "accounts.html.j2",
+        {
+            "reports": reports,
+            "shown": len(reports),
+            "total": len(chosen),
+            "territories": territories,
+            "sectors": sectors,
+            "territory": territory or "",
+            "sector": sector or "",
+            "at": at,
+        },
+    )
+
+
+@router.get("/accounts/{account_id}", response_class=HTMLResponse)
+def account_page(
+    request: Request,
+    state: StateDep,
+    who: ViewerDep,
+    account_id: IdPath,
+    as_of: PageAsOfDep,
+    deal: Annotated[str | None, Query(max_length=128)] = None,
+) -> HTMLResponse:
+    """The hierarchy with roll-ups, the org chart, the influence map, the follow-ups."""
+    account = visible_account(state.store, who, account_id)
+    snap = _snapshot(state, account_id, as_of)
+    lang = _lang(request)
+    scores: AccountScores = account_scores(snap.net, account.id, scores=snap.scores, params=PARAMS)
+    open_deals = assess_open_deals(state.store, snap, params=PARAMS)
+    deal_ids = [d.deal.id for d in open_deals]
+    if deal is not None and deal not in snap.net.deals:
+        raise NotFoundError("deal", deal)
+    stance_deal = deal or (deal_ids[0] if deal_ids else None)
+    ancestors = [a for a in state.store.account_ancestors(account.id) if who.sees(a.territory)]
+    descendants = [a for a in state.store.account_descendants(account.id) if who.sees(a.territory)]
+    rollup = state.store.account_rollup(account.id, as_of=snap.at)
+    org = org_chart_view(
+        snap.net,
+        account.id,
+        scores=snap.scores,
+        deal_id=stance_deal,
+        hidden=scores.hidden_influencers,
+        lang=lang,
+    )
+    influence = influence_map_view(
+        snap.net, account.id, scores=snap.scores, hidden=scores.hidden_influencers, lang=lang
+    )
+    names = dict(snap.net.names)
+    return _render(
+        request,
+        "account.html.j2",
+        {
+            "account": account,
+            "scores": scores,
+            "open_deals": open_deals,
+            "stance_deal": stance_deal,
+            "ancestors": list(reversed(ancestors)),
+            "descendants": descendants,
+            "rollup": rollup,
+            "org_html": render_fragment(org, name="orgchart"),
+            "influence_html": render_fragment(influence, name="influence"),
+            "names": names,
+            "deal_names": {d: snap.net.deals[d].name for d in snap.net.deals},
+            "at": snap.at,
+        },
+    )
+
+
+def _deal_context(
+    request: Request, state: StateDep, who: Principal, deal_id: str, as_of: datetime | None
+) -> dict[str, Any]:
+    view = visible_deal(state.store, who, deal_id)
+    snap = _snapshot(state, view.deal.account_id, as_of)
+    assessment: DealAssessment = assess(state.store, snap, DealId(deal_id), params=PARAMS)
+    history = history_until(view, snap.at)
+    graph = deal_view(snap.net, assessment, scores=snap.scores, lang=_lang(request))
+    seats = snap.net.roles.get(deal_id, {})
+    removable = sorted(
+        (
+            (cid, snap.net.name(cid))
+            for cid in seats
+            if cid in snap.net.contacts and snap.net.contacts[cid].status is ContactStatus.ACTIVE
+        ),
+        key=lambda p: (p[1], p[0]),
+    )
+    return {
+        "deal": assessment.deal,
+        "assessment": assessment,
+        "account": state.store.get_account(view.deal.account_id),
+        "history": history,
+        "deal_html": render_fragment(graph, name="deal"),
+        "removable": removable,
+        "what_if": None,
+        "removed": None,
+        "names": dict(snap.net.names),
+        "at": snap.at,
+    }
+
+
+@router.get("/deals/{deal_id}", response_class=HTMLResponse)
+def deal_page(
+    request: Request, state: StateDep, who: ViewerDep, deal_id: IdPath, as_of: PageAsOfDep
+) -> HTMLResponse:
+    """The risk with its evidence, the stage history and a what-if form."""
+    return _render(request, "deal.html.j2", _deal_context(request, state, who, deal_id, as_of))
+
+
+@router.post("/deals/{deal_id}/what-if", response_class=HTMLResponse)
+def deal_what_if(
+    request: Request,
+    state: StateDep,
+    who: ViewerDep,
+    deal_id: IdPath,
+    as_of: PageAsOfDep,
+    contact_id: Annotated[str, Form(max_length=128)],
+) -> HTMLResponse:
+    """The deal page with the risk after removing one contact (nothing is written)."""
+    context = _deal_context(request, state, who, deal_id, as_of)
+    if contact_id not in {cid for cid, _ in context["removable"]}:
+        raise InvalidError([Problem("form", "contact_id", "not an active member of the committee")])
+    result: WhatIf = what_if_deal(
+        state.store, DealId(deal_id), [RemoveContact(contact_id=contact_id)], as_of=context["at"]
+    )
+    context.update(what_if=result, removed=contact_id)
+    return _render(request, "deal.html.j2", context)

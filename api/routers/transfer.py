@@ -1,0 +1,124 @@
+"""Import and export, through :mod:`graphcrm.io` (the same functions as ``graphcrm import``
+and ``graphcrm export``), under the territory rule (:class:`api.scoped.ScopedStore`)."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Final
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import Response
+
+from api.deps import AsOfDep, ReaderDep, StateDep, WriterDep
+from api.errors import NOT_FOUND, WRITE, responses
+from api.scoped import ScopedStore
+from graphcrm.domain import AccountId, PageRequest
+from graphcrm.errors import InvalidError, Problem
+from graphcrm.io.export import ExportFormat, export
+from graphcrm.io.formats import ImportFormat, import_data
+from graphcrm.io.importing import ImportReport
+
+router = APIRouter(prefix="/v1", tags=["import-export"])
+
+MEDIA: Final[dict[ExportFormat, tuple[str, str]]] = {
+    ExportFormat.JSON: ("application/x-ndjson", "graphcrm.jsonl"),
+    ExportFormat.CSV: ("application/zip", "graphcrm-csv.zip"),
+    ExportFormat.GRAPHML: ("application/graphml+xml", "graphcrm.graphml"),
+    ExportFormat.GEXF: ("application/gexf+xml", "graphcrm.gexf"),
+}
+MAX_FILES: Final = 10
+
+
+@router.post(
+    "/imports",
+    summary="Import Salesforce, HubSpot or graphcrm JSON files",
+    responses=responses(WRITE),
+)
+def post_import(
+    state: StateDep,
+    who: WriterDep,
+    files: Annotated[
+        list[UploadFile],
+        File(
+            description="Salesforce: Account.csv, Contact.csv, Opportunity.csv, "
+            "OpportunityContactRole.csv; HubSpot: companies.csv, contacts.csv, deals.csv, "
+            "buying_roles.csv; json: one .jsonl file."
+        ),
+    ],
+    format: Annotated[ImportFormat, Form(description="The files' format.")],
+    all_or_nothing: Annotated[
+        bool, Form(description="Commit nothing unless every row is valid.")
+    ] = False,
+) -> ImportReport:
+    """Valid rows are committed and every bad row is reported with its file, line, field
+    and reason (``problems``); with ``all_or_nothing`` nothing is committed if any row is
+    bad (and the answer is a 422 listing them). Re-importing the same files changes
+    nothing. Rows under accounts outside the key's territories are rejected like rows
+    naming a missing account."""
+    if len(files) > MAX_FILES:
+        raise InvalidError([Problem("body", "files", f"at most {MAX_FILES} files")])
+    uploads: dict[str, bytes] = {}
+    for f in files:
+        name = f.filename or "upload"
+        uploads[name] = f.file.read()
+    scoped = ScopedStore(state, who)
+    actor = f"api:{who.name}"
+    fmt = ImportFormat(format)
+    if fmt is ImportFormat.JSON:
+        if len(uploads) != 1:
+            raise InvalidError([Problem("body", "files", "a json import takes exactly one file")])
+        report = import_data(
+            scoped, fmt, next(iter(uploads.values())), all_or_nothing=all_or_nothing, actor=actor
+        )
+    else:
+        report = import_data(scoped, fmt, uploads, all_or_nothing=all_or_nothing, actor=actor)
+    if all_or_nothing and report.problems:
+        report.raise_for_problems()
+    return report
+
+
+@router.get(
+    "/exports",
+    summary="Export stakeholder graphs as JSON lines, CSV (zip), GraphML or GEXF",
+    responses={
+        **responses(NOT_FOUND),
+        200: {
+            "description": "The export file.",
+            "content": {media: {} for media, _ in MEDIA.values()},
+        },
+    },
+    response_class=Response,
+)
+def get_export(
+    state: StateDep,
+    who: ReaderDep,
+    as_of: AsOfDep,
+    format: Annotated[ExportFormat, Query(description="The file format.")] = ExportFormat.JSON,
+    account_id: Annotated[
+        list[str] | None,
+        Query(description="Export these accounts (default: every visible one).", max_length=500),
+    ] = None,
+) -> Response:
+    """GraphML and GEXF open in Gephi; JSON re-imports with ``format=json``."""
+    scoped = ScopedStore(state, who)
+    if account_id:
+        ids: list[AccountId] | None = [AccountId(a) for a in account_id]
+    elif who.all_territories:
+        ids = None
+    else:
+        ids = []
+        offset = 0
+        while True:
+            page = scoped.list_accounts(PageRequest(limit=1000, offset=offset))
+            ids.extend(a.id for a in page.items)
+            offset += len(page.items)
+            if not page.items or offset >= page.total:
+                break
+    buffer = io.BytesIO()
+    export(scoped, format, buffer, account_ids=ids, as_of=as_of)
+    media, filename = MEDIA[ExportFormat(format)]
+    return Response(
+        content=buffer.getvalue(),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

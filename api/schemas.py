@@ -1,0 +1,323 @@
+"""Request and response bodies (DTOs): ``XCreate / XUpdate / XPublic / XsPublic(data, count)``.
+
+Creates are the domain models themselves (they validate every field); updates
+are partial (every field optional, ``id`` not changeable); lists carry one page
+(``data``) and the total across pages (``count``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graphcrm.analytics import (
+    AccountHealth,
+    AddInfluence,
+    AddRepKnows,
+    Edit,
+    FollowUp,
+    HiddenInfluencer,
+    RemoveContact,
+    RemoveInfluence,
+    RemoveRepKnows,
+    Trend,
+)
+from graphcrm.auth import ApiKey, Scope, Territory
+from graphcrm.domain import (
+    Account,
+    AccountRollup,
+    ChangeSet,
+    Contact,
+    ContactStatus,
+    Deal,
+    DealRole,
+    EntityCounts,
+    EntityKind,
+    Influence,
+    InfluenceKind,
+    Rep,
+    RepKnows,
+    ReportsTo,
+    Seniority,
+    Stage,
+    Touchpoint,
+)
+from graphcrm.services.scoring import ContactScore
+
+
+class _Dto(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- accounts --------------------------------------------------------------------
+
+AccountCreate = Account
+
+
+class AccountUpdate(_Dto):
+    """Fields to change; absent fields keep their value, ``null`` clears an optional one."""
+
+    name: str | None = None
+    sector: str | None = None
+    country: str | None = None
+    territory: str | None = None
+    owner_id: str | None = None
+    parent_id: str | None = None
+
+
+class AccountPublic(_Dto):
+    """An account with its hierarchy (visible accounts only) and the roll-up of its subtree.
+
+    ``rollup`` is null when part of the subtree is outside the key's territories.
+    """
+
+    account: Account
+    ancestors: list[Account]
+    descendants: list[Account]
+    rollup: AccountRollup | None
+
+
+class AccountsPublic(_Dto):
+    data: list[Account]
+    count: int
+
+
+# --- contacts ----------------------------------------------------------------------
+
+ContactCreate = Contact
+
+
+class ContactUpdate(_Dto):
+    """Fields to change; absent fields keep their value. A new ``status`` is time-stamped."""
+
+    account_id: str | None = None
+    name: str | None = None
+    title: str | None = None
+    department: str | None = None
+    seniority: Seniority | None = None
+    email: str | None = None
+    phone: str | None = None
+    linkedin_url: str | None = None
+    status: ContactStatus | None = None
+    status_from: datetime | None = None
+
+
+class ContactsPublic(_Dto):
+    data: list[Contact]
+    count: int
+
+
+# --- ties -----------------------------------------------------------------------------
+
+
+class ReportingLinesPublic(_Dto):
+    data: list[ReportsTo]
+    count: int
+
+
+class InfluencesPublic(_Dto):
+    data: list[Influence]
+    count: int
+
+
+class RepKnowsPublic(_Dto):
+    data: list[RepKnows]
+    count: int
+
+
+# --- deals ----------------------------------------------------------------------------
+
+DealCreate = Deal
+
+
+class DealUpdate(_Dto):
+    """Fields to change; a new ``stage`` or ``expected_close`` is recorded in the history."""
+
+    name: str | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
+    stage: Stage | None = None
+    expected_close: date | None = None
+    competitors: list[str] | None = None
+    loss_reason: str | None = None
+    owner_id: str | None = None
+
+
+class DealsPublic(_Dto):
+    data: list[Deal]
+    count: int
+
+
+class DealRolesPublic(_Dto):
+    data: list[DealRole]
+    count: int
+
+
+class TouchpointsPublic(_Dto):
+    data: list[Touchpoint]
+    count: int
+
+
+class RepsPublic(_Dto):
+    data: list[Rep]
+    count: int
+
+
+# --- writes -----------------------------------------------------------------------------
+
+
+class WriteResult(_Dto):
+    """What a write did, per entity kind; ``changed`` is false when nothing changed."""
+
+    rows: int
+    changed: bool
+    counts: dict[EntityKind, EntityCounts]
+
+
+BatchCreate = ChangeSet
+
+
+# --- analytics ----------------------------------------------------------------------------
+
+
+class ContactScoresPublic(_Dto):
+    """The influence, brokerage, authority, engagement and decision-maker scores of an
+    account's active contacts, most likely decision maker first."""
+
+    account_id: str
+    as_of: datetime
+    data: list[ContactScore]
+    count: int
+
+
+class HiddenInfluencersPublic(_Dto):
+    account_id: str
+    as_of: datetime
+    data: list[HiddenInfluencer]
+    count: int
+
+
+class AccountHealthPublic(_Dto):
+    """Relationship health now and ``trend_days`` earlier; ``trend`` compares the two
+    scores (a change within ``tolerance`` points is steady)."""
+
+    account_id: str
+    as_of: datetime
+    health: AccountHealth
+    previous_as_of: datetime
+    previous: AccountHealth
+    delta: float
+    tolerance: float
+    trend: Trend
+    contact_trends: dict[Trend, int]
+
+
+class FollowUpItem(_Dto):
+    account_id: str
+    follow_up: FollowUp
+
+
+class FollowUpsPublic(_Dto):
+    """The due-list, most urgent first."""
+
+    as_of: datetime
+    data: list[FollowUpItem]
+    count: int
+
+
+class RemoveContactEdit(_Dto):
+    op: Literal["remove_contact"]
+    contact_id: str
+
+
+class AddInfluenceEdit(_Dto):
+    op: Literal["add_influence"]
+    influence: Influence
+
+
+class RemoveInfluenceEdit(_Dto):
+    op: Literal["remove_influence"]
+    influencer_id: str
+    influenced_id: str
+    kind: InfluenceKind
+
+
+class AddRepKnowsEdit(_Dto):
+    op: Literal["add_rep_knows"]
+    tie: RepKnows
+
+
+class RemoveRepKnowsEdit(_Dto):
+    op: Literal["remove_rep_knows"]
+    rep_id: str
+    contact_id: str
+
+
+WhatIfEdit = Annotated[
+    RemoveContactEdit
+    | AddInfluenceEdit
+    | RemoveInfluenceEdit
+    | AddRepKnowsEdit
+    | RemoveRepKnowsEdit,
+    Field(discriminator="op"),
+]
+
+
+class WhatIfCreate(_Dto):
+    """Edits to try on the deal's account graph; nothing is written."""
+
+    edits: Annotated[list[WhatIfEdit], Field(min_length=1, max_length=100)]
+
+
+def to_edit(e: WhatIfEdit) -> Edit:
+    if isinstance(e, RemoveContactEdit):
+        return RemoveContact(contact_id=e.contact_id)
+    if isinstance(e, AddInfluenceEdit):
+        return AddInfluence(influence=e.influence)
+    if isinstance(e, RemoveInfluenceEdit):
+        return RemoveInfluence(
+            influencer_id=e.influencer_id, influenced_id=e.influenced_id, kind=e.kind
+        )
+    if isinstance(e, AddRepKnowsEdit):
+        return AddRepKnows(tie=e.tie)
+    return RemoveRepKnows(rep_id=e.rep_id, contact_id=e.contact_id)
+
+
+# --- keys ----------------------------------------------------------------------------------
+
+
+class KeyCreate(_Dto):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    scopes: Annotated[list[Scope], Field(min_length=1)]
+    territories: Annotated[list[Territory], Field(min_length=1)]
+
+
+class KeyPublic(_Dto):
+    key: ApiKey
+
+
+class KeyCreatedPublic(_Dto):
+    """The new key; ``secret`` is shown this once and cannot be recovered."""
+
+    key: ApiKey
+    secret: str
+
+
+class KeysPublic(_Dto):
+    data: list[ApiKey]
+    count: int
+
+
+# --- health ----------------------------------------------------------------------------------
+
+
+class HealthPublic(_Dto):
+    status: Literal["ok"]
+
+
+class ReadyPublic(_Dto):
+    status: Literal["ready"]
+    store: str

@@ -1,0 +1,261 @@
+"""A :class:`~graphcrm.store.port.GraphStore` seen through one principal's territories.
+
+The importers and exporters of :mod:`graphcrm.io` take a store; the API hands
+them this view, so the CLI and the API share one code path and the territory
+rule still holds: accounts outside the principal's territories (and what is
+under them) read as missing, and :meth:`ScopedStore.apply` refuses rows under
+them with the problems of :func:`api.territory.check_batch`, which the import
+driver maps back to file lines. Writes take the app's write lock and
+invalidate the analytics cache, like every other API write.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from api.deps import AppState
+from api.territory import (
+    check_batch,
+    merged_page,
+    name_key,
+    touched_accounts,
+    visible_account,
+    visible_contact,
+    visible_deal,
+)
+from api.writes import invalidate
+from graphcrm.auth import Principal
+from graphcrm.domain import (
+    Account,
+    AccountId,
+    AccountRollup,
+    ApplyResult,
+    ChangeLogEntry,
+    ChangeSet,
+    Contact,
+    ContactId,
+    Deal,
+    DealId,
+    DealView,
+    EntityKind,
+    Page,
+    PageRequest,
+    Rep,
+    RepId,
+    Stage,
+    StakeholderGraph,
+    StoreStats,
+    Touchpoint,
+)
+from graphcrm.errors import NotFoundError
+
+
+class ScopedStore:
+    """The store as one principal may see and change it (see the module docstring)."""
+
+    def __init__(self, state: AppState, who: Principal) -> None:
+        self._state = state
+        self._s = state.store
+        self._who = who
+
+    # --- writes -----------------------------------------------------------------
+    def apply(self, changes: ChangeSet, *, actor: str, at: datetime | None = None) -> ApplyResult:
+        with self._state.write_lock:
+            check_batch(self._s, self._who, changes)
+            touched = touched_accounts(self._s, changes)
+            result = self._s.apply(changes, actor=actor, at=at)
+        if result.changed:
+            invalidate(self._state, touched, everything=bool(changes.reps))
+        return result
+
+    # --- accounts -----------------------------------------------------------------
+    def get_account(self, account_id: AccountId) -> Account:
+        return visible_account(self._s, self._who, account_id)
+
+    def list_accounts(
+        self,
+        page: PageRequest,
+        *,
+        territory: str | None = None,
+        sector: str | None = None,
+        owner_id: RepId | None = None,
+        name_contains: str | None = None,
+    ) -> Page[Account]:
+        def fetch(p: PageRequest, t: str | None) -> Page[Account]:
+            return self._s.list_accounts(
+                p, territory=t, sector=sector, owner_id=owner_id, name_contains=name_contains
+            )
+
+        if territory is not None:
+            if not self._who.sees(territory):
+                return Page[Account](items=(), total=0, limit=page.limit, offset=page.offset)
+            return fetch(page, territory)
+        if self._who.all_territories:
+            return fetch(page, None)
+        return merged_page(fetch, self._who.territories, page, name_key)
+
+    def account_ancestors(self, account_id: AccountId) -> tuple[Account, ...]:
+        visible_account(self._s, self._who, account_id)
+        return tuple(
+            a for a in self._s.account_ancestors(account_id) if self._who.sees(a.territory)
+        )
+
+    def account_descendants(self, account_id: AccountId) -> tuple[Account, ...]:
+        visible_account(self._s, self._who, account_id)
+        return tuple(
+            a for a in self._s.account_descendants(account_id) if self._who.sees(a.territory)
+        )
+
+    def account_rollup(
+        self, account_id: AccountId, *, as_of: datetime | None = None
+    ) -> AccountRollup:
+        visible_account(self._s, self._who, account_id)
+        return self._s.account_rollup(account_id, as_of=as_of)
+
+    # --- contacts and reps --------------------------------------------------------
+    def get_contact(self, contact_id: ContactId, *, as_of: datetime | None = None) -> Contact:
+        return visible_contact(self._s, self._who, contact_id, as_of=as_of)
+
+    def list_contacts(
+        self,
+        page: PageRequest,
+        *,
+        account_id: AccountId | None = None,
+        name_contains: str | None = None,
+        as_of: datetime | None = None,
+    ) -> Page[Contact]:
+        if account_id is None and not self._who.all_territories:
+            raise NotFoundError("account", "(any)")
+        if account_id is not None:
+            visible_account(self._s, self._who, account_id)
+        return self._s.list_contacts(
+            page, account_id=account_id, name_contains=name_contains, as_of=as_of
+        )
+
+    def get_rep(self, rep_id: RepId) -> Rep:
+        return self._s.get_rep(rep_id)
+
+    def list_reps(self, page: PageRequest, *, territory: str | None = None) -> Page[Rep]:
+        return self._s.list_reps(page, territory=territory)
+
+    # --- the stakeholder graph ------------------------------------------------------
+    def stakeholder_graph(
+        self,
+        account_id: AccountId,
+        *,
+        as_of: datetime | None = None,
+        include_family: bool = False,
+    ) -> StakeholderGraph:
+        visible_account(self._s, self._who, account_id)
+        graph = self._s.stakeholder_graph(account_id, as_of=as_of, include_family=include_family)
+        if not include_family or self._who.all_territories:
+            return graph
+        hidden = {a.id for a in graph.accounts if not self._who.sees(a.territory)}
+        if not hidden:
+            return graph
+        contacts = tuple(c for c in graph.contacts if c.account_id not in hidden)
+        keep = {c.id for c in contacts}
+        deals = tuple(d for d in graph.deals if d.account_id not in hidden)
+        deal_ids = {d.id for d in deals}
+        return graph.model_copy(
+            update={
+                "accounts": tuple(a for a in graph.accounts if a.id not in hidden),
+                "contacts": contacts,
+                "reports_to": tuple(
+                    r for r in graph.reports_to if {r.contact_id, r.manager_id} <= keep
+                ),
+                "influences": tuple(
+                    i for i in graph.influences if {i.influencer_id, i.influenced_id} <= keep
+                ),
+                "deals": deals,
+                "deal_roles": tuple(
+                    r for r in graph.deal_roles if r.deal_id in deal_ids and r.contact_id in keep
+                ),
+                "rep_knows": tuple(k for k in graph.rep_knows if k.contact_id in keep),
+                "engagement": tuple(e for e in graph.engagement if e.contact_id in keep),
+                "contact_ties": tuple(
+                    t for t in graph.contact_ties if {t.contact_a, t.contact_b} <= keep
+                ),
+                "rep_ties": tuple(t for t in graph.rep_ties if t.contact_id in keep),
+            }
+        )
+
+    # --- deals and touchpoints ------------------------------------------------------
+    def get_deal(self, deal_id: DealId) -> DealView:
+        return visible_deal(self._s, self._who, deal_id)
+
+    def list_deals(
+        self,
+        page: PageRequest,
+        *,
+        account_id: AccountId | None = None,
+        stage: Stage | None = None,
+        owner_id: RepId | None = None,
+        territory: str | None = None,
+    ) -> Page[Deal]:
+        if account_id is not None:
+            visible_account(self._s, self._who, account_id)
+
+        def fetch(p: PageRequest, t: str | None) -> Page[Deal]:
+            return self._s.list_deals(
+                p, account_id=account_id, stage=stage, owner_id=owner_id, territory=t
+            )
+
+        if territory is not None:
+            if not self._who.sees(territory):
+                return Page[Deal](items=(), total=0, limit=page.limit, offset=page.offset)
+            return fetch(page, territory)
+        if self._who.all_territories or account_id is not None:
+            return fetch(page, None)
+        return merged_page(fetch, self._who.territories, page, name_key)
+
+    def list_touchpoints(
+        self,
+        page: PageRequest,
+        *,
+        account_id: AccountId | None = None,
+        contact_id: ContactId | None = None,
+        deal_id: DealId | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Page[Touchpoint]:
+        if (
+            account_id is None
+            and contact_id is None
+            and deal_id is None
+            and not self._who.all_territories
+        ):
+            raise NotFoundError("account", "(any)")
+        if account_id is not None:
+            visible_account(self._s, self._who, account_id)
+        if contact_id is not None:
+            visible_contact(self._s, self._who, contact_id)
+        if deal_id is not None:
+            visible_deal(self._s, self._who, deal_id)
+        return self._s.list_touchpoints(
+            page,
+            account_id=account_id,
+            contact_id=contact_id,
+            deal_id=deal_id,
+            since=since,
+            until=until,
+        )
+
+    # --- history and housekeeping ----------------------------------------------------
+    def change_log(
+        self,
+        page: PageRequest,
+        *,
+        entity: EntityKind | None = None,
+        key: str | None = None,
+        since_seq: int | None = None,
+    ) -> Page[ChangeLogEntry]:
+        if not self._who.all_territories:
+            return Page[ChangeLogEntry](items=(), total=0, limit=page.limit, offset=page.offset)
+        return self._s.change_log(page, entity=entity, key=key, since_seq=since_seq)
+
+    def stats(self) -> StoreStats:
+        return self._s.stats()
+
+    def close(self) -> None:
+        """The app's store stays open: closing a view does nothing."""

@@ -1,0 +1,69 @@
+"""The API on a seeded SQLite store in tmp_path, with keys of two territories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from api.app import create_app
+from graphcrm.auth import KeyStore, Scope
+from graphcrm.config import Settings
+from graphcrm.store.sqlite import SqliteStore
+from tests.api.seed import START, seed_batches
+
+R, W, A = Scope.READ, Scope.WRITE, Scope.ADMIN
+
+
+@dataclass
+class Env:
+    client: TestClient
+    keys: dict[str, str]
+    settings: Settings
+
+    def h(self, who: str) -> dict[str, str]:
+        return {"X-API-Key": self.keys[who]}
+
+
+def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "store": SecretStr(f"sqlite://{tmp_path / 'api.sqlite3'}"),
+        "keys_path": str(tmp_path / "keys.sqlite3"),
+        **overrides,
+    }
+    return Settings.model_validate(values)
+
+
+def seed(settings: Settings) -> dict[str, str]:
+    url = settings.store.get_secret_value()
+    store = SqliteStore.open(url.removeprefix("sqlite://"))
+    try:
+        for batch in seed_batches(datetime.now(UTC)):
+            store.apply(batch, actor="seed", at=START)
+    finally:
+        store.close()
+    keys = KeyStore.open(settings.keys_path)
+    try:
+        made = {
+            "marmara": keys.create("marmara", [R, W], ["Marmara"]),
+            "ege": keys.create("ege", [R, W], ["Ege"]),
+            "reader": keys.create("reader", [R], ["Marmara"]),
+            "writer_only": keys.create("writer-only", [W], ["Marmara"]),
+            "admin": keys.create("admin", [R, W, A], ["*"]),
+        }
+    finally:
+        keys.close()
+    return {name: k.secret for name, k in made.items()}
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[Env]:
+    settings = make_settings(tmp_path)
+    keys = seed(settings)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield Env(client, keys, settings)
