@@ -343,9 +343,29 @@ def _print_riskiest_open_deal(store: GraphStore, account_id: AccountId) -> None:
 
     deals = open_deal_risks(store, account_id)
     if not deals:
-        console.print(f"[dim]{account_id} has no open deal.[/dim]")
-        return
+        fallback = _largest_account_with_open_deal(store)
+        if fallback is None:
+            console.print(f"[dim]{account_id} has no open deal, nor has any other account.[/dim]")
+            return
+        console.print(
+            f"[dim]{account_id} has no open deal; showing {fallback}, "
+            "the largest account with one.[/dim]"
+        )
+        deals = open_deal_risks(store, fallback)
     _print_deal_risk(deals[0], title="Riskiest open deal")
+
+
+def _largest_account_with_open_deal(store: GraphStore) -> AccountId | None:
+    """Among the first page of accounts, the one with the most contacts and an open deal."""
+    by_size = sorted(
+        store.list_accounts(PageRequest(limit=100)).items,
+        key=lambda a: (-store.list_contacts(PageRequest(limit=1), account_id=a.id).total, a.id),
+    )
+    for account in by_size:
+        deals = store.list_deals(PageRequest(limit=1000), account_id=account.id).items
+        if any(not d.stage.is_closed for d in deals):
+            return account.id
+    return None
 
 
 def _print_deal_risk(assessment: DealAssessment, *, title: str = "Deal risk") -> None:
