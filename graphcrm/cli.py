@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.tree import Tree
@@ -245,39 +246,51 @@ def export_(
         err_console.print(f"[yellow]warning:[/yellow] left out {n:,} {kind} (outside the export)")
 
 
-def _render_node(node: OrgNode, tree: Tree) -> None:
+def _render_node(node: OrgNode, tree: Tree, depth: int, max_depth: int | None) -> None:
     c = node.contact
-    label = f"[bold]{c.name}[/bold] — {c.title or c.seniority.value} [dim]({c.id})[/dim]"
+    label = f"[bold]{escape(c.name)}[/bold] — {escape(c.title or c.seniority.value)}"
+    label += f" [dim]({escape(c.id)})[/dim]"
     if c.status.value != "active":
-        label = f"[strike dim]{c.name}[/strike dim] — {c.title} [dim]({c.id}, left)[/dim]"
+        label = f"[strike dim]{escape(c.name)}[/strike dim] — {escape(c.title)}"
+        label += f" [dim]({escape(c.id)}, left)[/dim]"
     if node.dotted_managers:
-        label += f" [cyan]⋯ dotted to {', '.join(node.dotted_managers)}[/cyan]"
+        label += f" [cyan]⋯ dotted to {escape(', '.join(node.dotted_managers))}[/cyan]"
     branch = tree.add(label)
+    if max_depth is not None and depth >= max_depth and node.reports:
+        below = sum(child.size() for child in node.reports)
+        branch.add(f"[dim]… {below} more below (use --depth)[/dim]")
+        return
     for child in node.reports:
-        _render_node(child, branch)
+        _render_node(child, branch, depth + 1, max_depth)
 
 
-def _print_org_chart(chart: OrgChart, title: str, *, max_roots: int | None = None) -> None:
+def _print_org_chart(chart: OrgChart, title: str, *, max_depth: int | None = None) -> None:
+    """Print the tree. People who left and have nobody under them are counted,
+    not listed, so that the current organisation stays readable."""
     when = chart.as_of.date().isoformat() if chart.as_of else "now"
-    tree = Tree(f"[bold]{title}[/bold] — org chart as of {when} ({chart.size()} people)")
-    roots = chart.roots if max_roots is None else chart.roots[:max_roots]
-    for root in roots:
-        _render_node(root, tree)
-    if max_roots is not None and len(chart.roots) > max_roots:
-        tree.add(f"[dim]… {len(chart.roots) - max_roots} more people without a manager[/dim]")
+    tree = Tree(f"[bold]{escape(title)}[/bold] — org chart as of {when} ({chart.size()} people)")
+    gone = [r for r in chart.roots if r.contact.status.value != "active" and not r.reports]
+    for root in chart.roots:
+        if root not in gone:
+            _render_node(root, tree, 1, max_depth)
+    if gone:
+        names = ", ".join(r.contact.name for r in gone[:5])
+        more = f" and {len(gone) - 5} more" if len(gone) > 5 else ""
+        tree.add(f"[dim]{len(gone)} people have left the company: {escape(names)}{more}[/dim]")
     console.print(tree)
 
 
 @main.command()
 @click.argument("account")
 @click.option("--as-of", type=AsOf(), default=None, help="Date (YYYY-MM-DD) or ISO datetime.")
+@click.option("--depth", type=click.IntRange(min=1), default=None, help="Levels to show.")
 @click.pass_context
-def orgchart(ctx: click.Context, account: str, as_of: datetime | None) -> None:
+def orgchart(ctx: click.Context, account: str, as_of: datetime | None, depth: int | None) -> None:
     """Print the org chart of ACCOUNT (its external id)."""
     with _store(ctx) as store:
         acc = store.get_account(AccountId(account))
         chart = org_chart(store, acc.id, as_of=as_of)
-    _print_org_chart(chart, f"{acc.name} ({acc.id})")
+    _print_org_chart(chart, f"{acc.name} ({acc.id})", max_depth=depth)
 
 
 @main.command()
@@ -299,7 +312,10 @@ def _demo_show(ctx: click.Context, seed: int) -> None:
 
     with _store(ctx) as store:
         if store.list_accounts(PageRequest(limit=1)).total == 0:
-            batches = list(demo_portfolio(seed))
+            # The demo's history ends today (midnight UTC), so it looks current
+            # whenever it is run; the same seed on the same day gives the same data.
+            today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+            batches = list(demo_portfolio(seed, now=today))
             _apply_stream(
                 store,
                 iter(batches),
@@ -314,7 +330,7 @@ def _demo_show(ctx: click.Context, seed: int) -> None:
         _print_summary(store)
         first = _largest_account(store)
         chart = org_chart(store, first, as_of=None)
-        _print_org_chart(chart, f"{store.get_account(first).name} ({first})")
+        _print_org_chart(chart, f"{store.get_account(first).name} ({first})", max_depth=3)
         _print_riskiest_open_deal(store, first)
 
 

@@ -321,12 +321,14 @@ def _flush(sink: Sink) -> Iterator[ChangeSet]:
         yield _only(contacts=tuple(sink.departures))
 
 
-def demo_config(seed: int = 7) -> GeneratorConfig:
+def demo_config(seed: int = 7, *, now: datetime | None = None) -> GeneratorConfig:
     """The small portfolio of ``graphcrm demo``: 16 accounts (one holding group),
-    about 400 contacts, about 30 deals, 6 reps."""
+    about 400 contacts, about 30 deals, 6 reps. ``now`` anchors its history
+    (default: the generator's fixed ``DEFAULT_NOW``)."""
     return GeneratorConfig(
         accounts=16,
         seed=seed,
+        now=now or DEFAULT_NOW,
         reps=6,
         size_min=12,
         size_max=90,
@@ -337,6 +339,6 @@ def demo_config(seed: int = 7) -> GeneratorConfig:
     )
 
 
-def demo_portfolio(seed: int = 7) -> Iterator[ChangeSet]:
+def demo_portfolio(seed: int = 7, *, now: datetime | None = None) -> Iterator[ChangeSet]:
     """The demo portfolio as batches to apply in order (see :func:`demo_config`)."""
-    return generate_portfolio(demo_config(seed))
+    return generate_portfolio(demo_config(seed, now=now))
