@@ -3,7 +3,9 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY graphcrm ./graphcrm
+COPY api ./api
 COPY cypher ./cypher
 RUN pip install --no-cache-dir .
 ENTRYPOINT ["graphcrm"]
-CMD ["--help"]
+EXPOSE 8000
+CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -33,4 +33,10 @@ def test_graphcrm_service_points_at_neo4j_and_waits_for_health() -> None:
     assert store.startswith("neo4j://neo4j:")
     assert store.endswith("@neo4j:7687/neo4j")
     assert app["depends_on"]["neo4j"]["condition"] == "service_healthy"
-    assert (ROOT / "Dockerfile").is_file()
+    assert app["command"][0] == "serve"
+    assert "8000:8000" in app["ports"]
+    assert "/readyz" in " ".join(app["healthcheck"]["test"])
+    assert app["environment"]["GRAPHCRM_KEYS_PATH"].startswith("/data/")
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "COPY api ./api" in dockerfile
+    assert "COPY cypher ./cypher" in dockerfile
