@@ -617,7 +617,10 @@ def _demo_serve(ctx: click.Context, *, host: str | None, port: int | None) -> No
     bind = host or settings.api_host
     at = port if port is not None else settings.api_port
     with _store(ctx) as store:
-        deals = store.list_deals(PageRequest(limit=1), account_id=_largest_account(store))
+        account = _largest_account(store)
+        deals = store.list_deals(PageRequest(limit=1), account_id=account)
+        if not deals.items:
+            deals = store.list_deals(PageRequest(limit=1))
         deal = deals.items[0].id if deals.items else "DEAL-ID"
     with _keys(ctx) as key_store:
         created = key_store.create("demo", [Scope.READ, Scope.WRITE], [ALL_TERRITORIES])
@@ -628,6 +631,11 @@ def _demo_serve(ctx: click.Context, *, host: str | None, port: int | None) -> No
     console.print(f"Liveness:  {base}/healthz")
     console.print(f"Deal risk: {base}/v1/deals/{deal}/risk")
     click.echo(f"  curl -H 'X-API-Key: {created.secret}' {base}/v1/deals/{deal}/risk")
+    console.print("[bold]Pages[/bold] (open the first link once; a cookie keeps the key):")
+    click.echo(f"  Accounts:  {base}/pages/accounts?key={created.secret}")
+    click.echo(f"  Account:   {base}/pages/accounts/{account}")
+    click.echo(f"  Deal:      {base}/pages/deals/{deal}")
+    click.echo(f"  In Turkish: {base}/pages/accounts?lang=tr")
     console.print("[dim]Ctrl-C stops the server.[/dim]")
     _serve(settings, bind, at)
 
