@@ -211,29 +211,36 @@ class RiskParams(Model):
     no_champion: Points = 25.0
     champion_left: Points = 30.0
     weak_champion: Points = 15.0
-    weak_champion_below: Unit = 0.10
+    weak_champion_below: Unit = 0.05
     """Champion strength (stance/2 x influence x engagement) below this is weak."""
-    champion_stance_without_role: Annotated[int, Field(ge=1, le=2)] = 2
-    """Champions: the champion role with a stance >= 0, or at least this stance without it."""
+    champion_min_stance: Annotated[int, Field(ge=0, le=2)] = 1
+    """Champions: the champion role with at least this stance (a neutral champion is none)."""
+    champion_stance_without_role: Annotated[int, Field(ge=1, le=2)] | None = None
+    """... or at least this stance without the role (``None``: the role is required)."""
     # economic buyer
     economic_buyer_unknown: Points = 20.0
     economic_buyer_not_engaged: Points = 15.0
+    economic_buyer_hostile: Points = 30.0
+    """An active economic buyer with a stance <= -1 (replaces ``economic_buyer_not_engaged``)."""
     champion_no_path_to_economic_buyer: Points = 10.0
     # threading and coverage
     single_threaded: Points = 15.0
     single_threaded_share: Unit = 0.7
     """One contact holding at least this share of the committee's 90-day touches."""
     opponent: Points = 20.0
-    opponent_influence_min: Unit = 0.5
-    """Normalised influence at or above which an opponent is high-influence."""
+    opponent_influence_percentile: Unit = 0.5
+    """Influence percentile in the account at or above which an opponent is high-influence."""
     decision_makers_uncovered: Points = 15.0
     """Scaled by the share of the top decision makers who are uncovered."""
     stale_engagement: Points = 20.0
-    """Scaled: ``points x min(1, days / norm - 1)`` once days exceed the stage norm."""
+    """Scaled: ``points x min(1, days / stale_after_days - 1)`` once days exceed it."""
+    stale_after_days: Positive = 30.0
+    """Silence (days since the scope's last touchpoint) after which engagement is stale."""
     stakeholder_churn: Points = 15.0
     churn_points_each: Points = 5.0
     churn_window_days: Positive = 90.0
     stage_regression: Points = 15.0
+    """A backwards move in the window the deal has not recovered from (see docs/scoring.md)."""
     close_date_slipped: Points = 10.0
     close_slip_points_each: Points = 5.0
     history_window_days: Positive = 90.0

@@ -22,6 +22,7 @@ from graphcrm.analytics.decision import champion_strength, decision_maker_likeli
 from graphcrm.analytics.engagement import days_between
 from graphcrm.analytics.graph import StakeholderNetwork
 from graphcrm.analytics.health import top_by
+from graphcrm.analytics.hidden import percentiles
 from graphcrm.analytics.params import RiskParams
 from graphcrm.analytics.scoring import ContactScores, score_contacts
 from graphcrm.domain import (
@@ -57,6 +58,7 @@ class RiskCode(StrEnum):
     WEAK_CHAMPION = "weak_champion"
     ECONOMIC_BUYER_UNKNOWN = "economic_buyer_unknown"
     ECONOMIC_BUYER_NOT_ENGAGED = "economic_buyer_not_engaged"
+    ECONOMIC_BUYER_HOSTILE = "economic_buyer_hostile"
     CHAMPION_NO_PATH_TO_ECONOMIC_BUYER = "champion_no_path_to_economic_buyer"
     SINGLE_THREADED = "single_threaded"
     OPPONENT = "opponent"
@@ -124,15 +126,19 @@ def _days(ctx: _Ctx, at: datetime) -> float:
     return days_between(at, ctx.net.as_of)
 
 
+def _is_champion(ctx: _Ctx, c: str) -> bool:
+    """The champion role with stance >= ``champion_min_stance``, or a high stance without it."""
+    r = ctx.net.roles.get(ctx.deal.id, {})[c]
+    without = ctx.p.champion_stance_without_role
+    return (Role.CHAMPION in r.roles and r.stance >= ctx.p.champion_min_stance) or (
+        without is not None and r.stance >= without
+    )
+
+
 def _champion(ctx: _Ctx, strength: dict[str, float]) -> list[RiskFactor]:
     p = ctx.p
     roles = ctx.net.roles.get(ctx.deal.id, {})
-    cands = [
-        c
-        for c in ctx.committee
-        if (Role.CHAMPION in roles[c].roles and roles[c].stance >= 0)
-        or roles[c].stance >= p.champion_stance_without_role
-    ]
+    cands = [c for c in ctx.committee if _is_champion(ctx, c)]
     present = [c for c in cands if c not in ctx.departed]
     gone = [c for c in cands if c in ctx.departed]
     if not present:
@@ -172,16 +178,7 @@ def _champion(ctx: _Ctx, strength: dict[str, float]) -> list[RiskFactor]:
 
 
 def champion_of(ctx: _Ctx, strength: dict[str, float]) -> str | None:
-    roles = ctx.net.roles.get(ctx.deal.id, {})
-    present = [
-        c
-        for c in ctx.active
-        if c not in ctx.departed
-        and (
-            (Role.CHAMPION in roles[c].roles and roles[c].stance >= 0)
-            or roles[c].stance >= ctx.p.champion_stance_without_role
-        )
-    ]
+    present = [c for c in ctx.active if c not in ctx.departed and _is_champion(ctx, c)]
     return max(present, key=lambda c: (strength[c], c)) if present else None
 
 
@@ -206,10 +203,23 @@ def _economic_buyer(ctx: _Ctx, dm: dict[str, float], champion: str | None) -> li
                 evidence=Evidence(contact_ids=tuple(gone)),
             )
         ]
-    eb = max(ebs, key=lambda c: (dm[c], c))
+    hostile = [c for c in ebs if roles[c].stance <= -1]
+    eb = max(hostile or ebs, key=lambda c: (dm[c], c))
     out: list[RiskFactor] = []
     h = ctx.scores.health[eb]
-    if not h.band.healthy:
+    if hostile:
+        out.append(
+            RiskFactor(
+                code=RiskCode.ECONOMIC_BUYER_HOSTILE,
+                points=p.economic_buyer_hostile,
+                message=(
+                    f"the economic buyer ({ctx.name(eb)}) is against us: "
+                    f"stance {roles[eb].stance:+d}"
+                ),
+                evidence=Evidence(contact_ids=(eb,)),
+            )
+        )
+    elif not h.band.healthy:
         e = ctx.net.engagement.get(eb)
         last = (
             f"last touch {_days(ctx, e.last_at):.0f} days ago" if e else "no touchpoint on record"
@@ -269,6 +279,7 @@ def _single_threaded(ctx: _Ctx) -> list[RiskFactor]:
 def _opponents(ctx: _Ctx) -> list[RiskFactor]:
     net, p, s = ctx.net, ctx.p, ctx.scores
     roles = net.roles.get(ctx.deal.id, {})
+    pct = percentiles(s.influence)
     members = set(ctx.active) - ctx.departed
     near = set(members)
     ties = net.ties
@@ -276,7 +287,7 @@ def _opponents(ctx: _Ctx) -> list[RiskFactor]:
         near |= set(ties[c]) if c in ties else set()
     found: list[tuple[str, list[EdgeRef]]] = []
     for c in sorted(near):
-        if s.influence_norm.get(c, 0.0) < p.opponent_influence_min:
+        if pct.get(c, 0.0) < p.opponent_influence_percentile:
             continue
         against = [
             EdgeRef(source=c, target=v, kind="opposes")
@@ -292,7 +303,7 @@ def _opponents(ctx: _Ctx) -> list[RiskFactor]:
     for c, against in found:
         stance = f", stance {roles[c].stance:+d}" if c in roles else ""
         targets = (" opposes " + ", ".join(ctx.name(e.target) for e in against)) if against else ""
-        parts.append(f"{ctx.name(c)} (influence {_fmt(s.influence_norm[c])}{stance}){targets}")
+        parts.append(f"{ctx.name(c)} (influence percentile {_fmt(pct[c])}{stance}){targets}")
     return [
         RiskFactor(
             code=RiskCode.OPPONENT,
@@ -331,14 +342,14 @@ def _uncovered(ctx: _Ctx, dm: dict[str, float]) -> list[RiskFactor]:
 def _stale(ctx: _Ctx) -> list[RiskFactor]:
     if ctx.deal.stage.is_closed:
         return []
-    norm = ctx.p.cadence.stage_norm_days[ctx.deal.stage]
+    norm = ctx.p.stale_after_days
     aggs = [e for c in ctx.scope if (e := ctx.net.engagement.get(c))]
     if not aggs:
         return [
             RiskFactor(
                 code=RiskCode.STALE_ENGAGEMENT,
                 points=ctx.p.stale_engagement,
-                message=f"no touchpoint on record for {ctx.deal.name} ({ctx.deal.stage.value})",
+                message=f"no touchpoint on record for {ctx.deal.name}",
             )
         ]
     last = max(aggs, key=lambda e: (e.last_at, e.contact_id))
@@ -350,8 +361,8 @@ def _stale(ctx: _Ctx) -> list[RiskFactor]:
             code=RiskCode.STALE_ENGAGEMENT,
             points=ctx.p.stale_engagement * min(1.0, days / norm - 1.0),
             message=(
-                f"engagement is stale for {ctx.deal.stage.value}: {days:.0f} days since the "
-                f"last touchpoint (with {ctx.name(last.contact_id)}), norm {norm:.0f}"
+                f"engagement is stale: {days:.0f} days since the last touchpoint "
+                f"(with {ctx.name(last.contact_id)}), stale after {norm:.0f}"
             ),
             evidence=Evidence(
                 contact_ids=(last.contact_id,), touchpoint_ids=(last.last_touchpoint_id,)
@@ -390,10 +401,14 @@ def _history(ctx: _Ctx, history: DealView | None) -> list[RiskFactor]:
     if history is None:
         return []
     p, out = ctx.p, []
+    now = ctx.deal.stage.order
     window = [
         c
         for c in history.stage_history
-        if 0 <= _days(ctx, c.at) <= p.history_window_days and c.is_backwards
+        if 0 <= _days(ctx, c.at) <= p.history_window_days
+        and c.is_backwards
+        and c.from_stage is not None
+        and now < c.from_stage.order  # not recovered: still behind where it was
     ]
     if window:
         listed = "; ".join(

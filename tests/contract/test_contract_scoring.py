@@ -281,20 +281,25 @@ def test_stage_regression_and_close_date_slips_in_the_window(store: GraphStore) 
     )
     load(store, account(stages=stages, close_dates=slips))
     r = deal_risk(store, D1, as_of=T)
-    assert r.points(R.STAGE_REGRESSION) == 15
+    assert r.points(R.STAGE_REGRESSION) == 0  # back in negotiation 20 days ago: recovered
     assert r.points(R.CLOSE_DATE_SLIPPED) == 10  # min(10, 5 x 2 slips)
+    # as of 25 days ago the deal was still in proposal, after one slip
+    mid = deal_risk(store, D1, as_of=ago(25))
+    assert mid.points(R.STAGE_REGRESSION) == 15
+    assert mid.points(R.CLOSE_DATE_SLIPPED) == 5
     # as of 35 days ago only the first slip had happened: the history is cut at the instant
     before = deal_risk(store, D1, as_of=ago(35))
     assert before.points(R.STAGE_REGRESSION) == 0
     assert before.points(R.CLOSE_DATE_SLIPPED) == 5
 
 
-def test_stale_engagement_scales_with_days_past_the_stage_norm(store: GraphStore) -> None:
+def test_stale_engagement_scales_with_days_past_stale_after(store: GraphStore) -> None:
     load(store, account())
-    # 10 days on, the last touchpoint is 12 days old; negotiation's norm is 7:
-    # 20 x min(1, 12 / 7 - 1)
-    r = deal_risk(store, D1, as_of=T + timedelta(days=10))
-    assert r.points(R.STALE_ENGAGEMENT) == pytest.approx(20 * (12 / 7 - 1))
+    # 10 days on, the last touchpoint is 12 days old: not stale (<= 30 days, at any stage)
+    assert deal_risk(store, D1, as_of=T + timedelta(days=10)).points(R.STALE_ENGAGEMENT) == 0
+    # 40 days on, it is 42 days old: 20 x min(1, 42 / 30 - 1) = 8
+    r = deal_risk(store, D1, as_of=T + timedelta(days=40))
+    assert r.points(R.STALE_ENGAGEMENT) == pytest.approx(20 * (42 / 30 - 1))
 
 
 def test_a_deal_not_created_yet_or_unknown_is_a_clear_error(store: GraphStore) -> None:

@@ -51,6 +51,18 @@ def test_no_champion(six: GraphBuilder) -> None:
     r = risk(six)
     assert only(r) == {C.NO_CHAMPION: 25}
     assert r.factors[0].message == "no champion on ERP Renewal"
+    # +2 without the role is none either (by default), nor the role with a neutral stance
+    assert only(risk(committee_copy().role("D1", "ayse", Role.INFLUENCER, stance=2))) == {
+        C.NO_CHAMPION: 25
+    }
+    assert only(risk(committee_copy().role("D1", "ayse", Role.CHAMPION, stance=0))) == {
+        C.NO_CHAMPION: 25
+    }
+    # the champion role with stance +1 counts; so does +2 without it when asked for
+    assert risk(committee_copy().role("D1", "ayse", Role.CHAMPION, stance=1)).score == 0
+    loose = RiskParams(champion_stance_without_role=2)
+    plus2 = committee_copy().role("D1", "ayse", Role.INFLUENCER, stance=2)
+    assert risk(plus2, params=loose).score == 0
 
 
 def test_champion_left_by_status_and_by_change(six: GraphBuilder) -> None:
@@ -78,7 +90,7 @@ def committee_copy() -> GraphBuilder:
 
 
 def test_weak_champion(six: GraphBuilder) -> None:
-    del six.engagement["ayse"]  # engagement 0 -> strength 0 < 0.10
+    del six.engagement["ayse"]  # engagement 0 -> strength 0 < 0.05
     r = risk(six)
     assert r.points(C.WEAK_CHAMPION) == 15
     f = next(f for f in r.factors if f.code is C.WEAK_CHAMPION)
@@ -106,6 +118,19 @@ def test_economic_buyer_not_engaged(six: GraphBuilder) -> None:
     assert f.evidence.touchpoint_ids == ("tp-mehmet",)
 
 
+def test_economic_buyer_hostile(six: GraphBuilder) -> None:
+    six.role("D1", "mehmet", Role.ECONOMIC_BUYER, stance=-1)
+    r = risk(six)
+    # Mehmet's influence percentile is 0.00 (< 0.5): no opponent factor, only this one
+    assert only(r) == {C.ECONOMIC_BUYER_HOSTILE: 30}
+    assert r.factors[0].message == "the economic buyer (Mehmet Öz) is against us: stance -1"
+    assert r.factors[0].evidence.contact_ids == ("mehmet",)
+    # a hostile economic buyer replaces "not engaged", which needs no second factor
+    six.engage("mehmet", days_ago=80, touchpoints=4, two_way=3, outbound=1, t30=0, t90=1)
+    del six.knows[("R1", "mehmet")]
+    assert risk(six).points(C.ECONOMIC_BUYER_NOT_ENGAGED) == 0
+
+
 def test_no_path_from_champion_to_economic_buyer(six: GraphBuilder) -> None:
     # cut Ayşe's outgoing channels: her line to Selin, Deniz's line to her, her advice to Selin
     six.drop_reports("ayse").drop_reports("deniz").drop_influence("ayse", "selin")
@@ -130,19 +155,24 @@ def test_single_threaded(six: GraphBuilder) -> None:
 
 
 def test_opponent(six: GraphBuilder) -> None:
-    six.role("D1", "deniz", Role.TECHNICAL_BUYER, stance=-2)  # influence 1.00
+    six.role("D1", "deniz", Role.TECHNICAL_BUYER, stance=-2)  # top influence: percentile 1.00
     r = risk(six)
     f = next(f for f in r.factors if f.code is C.OPPONENT)
     assert f.points == 20
-    assert f.message == "high-influence opponent: Deniz Arslan (influence 1.00, stance -2)"
+    assert f.message == (
+        "high-influence opponent: Deniz Arslan (influence percentile 1.00, stance -2)"
+    )
     # opposing a committee member through an "opposes" tie also counts; stance +1 or not
     edge = committee_copy().influence("deniz", "ayse", 0.7, InfluenceKind.OPPOSES)
     f = next(f for f in risk(edge).factors if f.code is C.OPPONENT)
-    assert f.message.endswith("Deniz Arslan (influence 1.00, stance +1) opposes Ayşe Yılmaz")
+    assert f.message.endswith(
+        "Deniz Arslan (influence percentile 1.00, stance +1) opposes Ayşe Yılmaz"
+    )
     assert [(e.source, e.target, e.kind) for e in f.evidence.edges] == [
         ("deniz", "ayse", "opposes")
     ]
-    # a low-influence opponent (Can, influence 0.42 < 0.5) is not one
+    # a low-influence opponent is not one: Can ranks 2nd of 6 (Mehmet < Can < Selin < Ayşe
+    # < Emre < Deniz), percentile (2 - 1) / (6 - 1) = 0.20 < 0.5
     low = committee_copy().role("D1", "can", Role.INFLUENCER, stance=-2)
     assert risk(low).points(C.OPPONENT) == 0
 
@@ -158,16 +188,17 @@ def test_decision_makers_uncovered(six: GraphBuilder) -> None:
 
 def test_stale_engagement(six: GraphBuilder) -> None:
     sg = six.build()
-    later = sg.model_copy(update={"as_of": AS_OF + timedelta(days=8.5)})
+    soon = sg.model_copy(update={"as_of": AS_OF + timedelta(days=20)})
+    assert risk(soon).points(C.STALE_ENGAGEMENT) == 0  # 22 days <= 30, whatever the stage
+    later = sg.model_copy(update={"as_of": AS_OF + timedelta(days=43)})
     r = risk(later)
-    # last touch 2 + 8.5 = 10.5 days ago, negotiation norm 7: 20 * (10.5 / 7 - 1) = 10
+    # last touch 2 + 43 = 45 days ago, stale after 30: 20 * (45 / 30 - 1) = 10
     f = next(f for f in r.factors if f.code is C.STALE_ENGAGEMENT)
     assert f.points == pytest.approx(10.0)
     assert f.message == (
-        "engagement is stale for negotiation: 10 days since the last "
-        "touchpoint (with Ayşe Yılmaz), norm 7"
+        "engagement is stale: 45 days since the last touchpoint (with Ayşe Yılmaz), stale after 30"
     )
-    much_later = sg.model_copy(update={"as_of": AS_OF + timedelta(days=40)})
+    much_later = sg.model_copy(update={"as_of": AS_OF + timedelta(days=60)})  # 62 >= 2 x 30
     assert risk(much_later).points(C.STALE_ENGAGEMENT) == 20  # capped at full points
     six.engagement.clear()
     assert risk(six).points(C.STALE_ENGAGEMENT) == 20
@@ -233,10 +264,18 @@ def test_stage_regression_and_close_slip(six: GraphBuilder) -> None:
         ),  # pulled in
     )
     r = risk(six, history=history)
-    assert r.points(C.STAGE_REGRESSION) == 15
+    # back in negotiation 5 days ago: recovered from both backward moves, no regression
+    assert r.points(C.STAGE_REGRESSION) == 0
     assert r.points(C.CLOSE_DATE_SLIPPED) == 5
     msgs = {f.code: f.message for f in r.factors}
-    assert msgs[C.STAGE_REGRESSION] == "stage moved backwards: negotiation -> proposal (2025-05-22)"
+    # still in proposal: the move of 10 days ago counts (the one of 120 days is too old)
+    six.deals["D1"] = deal.model_copy(update={"stage": S.PROPOSAL})
+    behind = history.model_copy(
+        update={"deal": six.deals["D1"], "stage_history": history.stage_history[:-1]}
+    )
+    r = risk(six, history=behind)
+    assert r.points(C.STAGE_REGRESSION) == 15
+    assert r.factors[0].message == "stage moved backwards: negotiation -> proposal (2025-05-22)"
     assert (
         msgs[C.CLOSE_DATE_SLIPPED] == "expected close slipped 1 time(s): 2025-06-30 -> 2025-07-31"
     )
@@ -250,7 +289,7 @@ def test_stage_regression_and_close_slip(six: GraphBuilder) -> None:
 
 
 def test_gridlock(six: GraphBuilder) -> None:
-    # Can (influence 0.42: no opponent factor) opposes Emre; 6 on the committee
+    # Can (influence percentile 0.20: no opponent factor) opposes Emre; 6 on the committee
     six.influence("can", "emre", 0.5, InfluenceKind.OPPOSES)
     r = risk(six)
     assert only(r) == {C.GRIDLOCK: 10}
@@ -266,7 +305,7 @@ def test_total_is_capped_and_params_apply(six: GraphBuilder) -> None:
     six.role("D1", "ayse", Role.INFLUENCER, stance=1)  # 25
     six.role("D1", "mehmet", Role.DECISION_MAKER, stance=1)  # 20
     six.influence("can", "emre", 0.5, InfluenceKind.OPPOSES)  # 10
-    sg = six.build().model_copy(update={"as_of": AS_OF + timedelta(days=30)})  # stale 20
+    sg = six.build().model_copy(update={"as_of": AS_OF + timedelta(days=60)})  # stale 20
     changes = [
         StakeholderChange(contact_id=c, at=AS_OF, kind=ChangeKind.ROLE_CHANGED)
         for c in ("can", "emre", "selin")
