@@ -1,7 +1,6 @@
 """A seeded synthetic account, as a StakeholderGraph, for the analytics benchmark.
 
-The same shape as the performance tests' account (``tests/unit/analytics/synthetic.py``;
-bench does not import tests): ``n`` contacts and about ``edges`` ties --
+``n`` contacts and about ``edges`` ties --
 ``n - 1`` reporting lines, 60 % influence ties, the rest shared-touchpoint
 ties -- 10 reps, 5 open deals with 8 roles each.
 """
