@@ -30,6 +30,8 @@ from api.schemas import (
 from api.territory import visible_account, visible_contact, visible_deal
 from api.writes import PORTFOLIO_TAG
 from graphcrm.analytics import Trend, WhatIf
+from graphcrm.analytics.health import score_trend
+from graphcrm.analytics.params import HealthParams
 from graphcrm.domain import AccountId, ContactId, DealId, PageRequest, RepId
 from graphcrm.errors import InvalidError, NotFoundError, Problem
 from graphcrm.services.clock import instant
@@ -41,7 +43,6 @@ from graphcrm.services.scoring import AccountScores, score_account
 router = APIRouter(prefix="/v1", tags=["analytics"])
 
 AccountPath = Annotated[str, Path(description="The account's external id.", max_length=128)]
-TREND_TOLERANCE = 5.0
 """Health points within which two readings count as steady."""
 
 
@@ -146,13 +147,7 @@ def get_health(
             else score_account(state.store, AccountId(account_id), as_of=before_at)
         )
         delta = now.health.score - before.health.score
-        trend = (
-            Trend.IMPROVING
-            if delta > TREND_TOLERANCE
-            else Trend.DECLINING
-            if delta < -TREND_TOLERANCE
-            else Trend.STEADY
-        )
+        trend = score_trend(now.health.score, before.health.score)
         counts = Counter(c.health.trend for c in now.contacts)
         return AccountHealthPublic(
             account_id=account_id,
@@ -161,7 +156,7 @@ def get_health(
             previous_as_of=before_at,
             previous=before.health,
             delta=delta,
-            tolerance=TREND_TOLERANCE,
+            tolerance=HealthParams().account_trend_points,
             trend=trend,
             contact_trends={t: counts.get(t, 0) for t in Trend},
         )

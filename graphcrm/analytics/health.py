@@ -106,6 +106,22 @@ def trend_of(e: ContactEngagement | None, params: HealthParams | None = None) ->
     return Trend.STEADY
 
 
+def score_trend(now: float, before: float, params: HealthParams | None = None) -> Trend:
+    """The trend of an account's health score between an earlier date and now:
+    a change within ``account_trend_points`` points is steady.
+
+    >>> score_trend(62.0, 55.0), score_trend(55.0, 58.0), score_trend(40.0, 50.0)
+    (<Trend.IMPROVING: 'improving'>, <Trend.STEADY: 'steady'>, <Trend.DECLINING: 'declining'>)
+    """
+    p = params or HealthParams()
+    delta = now - before
+    if delta > p.account_trend_points:
+        return Trend.IMPROVING
+    if delta < -p.account_trend_points:
+        return Trend.DECLINING
+    return Trend.STEADY
+
+
 def best_rep_ties(rep_ties: Any) -> dict[Any, tuple[str, float]]:
     """The strongest rep tie of each contact in a rep -- contact graph (ties: lowest rep id)."""
     best: dict[Any, tuple[str, float]] = {}
