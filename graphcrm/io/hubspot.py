@@ -40,47 +40,23 @@ parents and children), so ``Parent Company ID`` is the only source of
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Final
 
-from graphcrm.domain import (
-    Account,
-    Contact,
-    ContactId,
-    Deal,
-    DealId,
-    DealRole,
-    EntityKind,
-    Stage,
-)
+from graphcrm.domain import Stage
 from graphcrm.domain.roles import from_hubspot
-from graphcrm.errors import InvalidError
+from graphcrm.io.crm import CrmSource, Step, deal_role, import_crm, parse_roles
 from graphcrm.io.importing import (
     FirstSeen,
-    ImportLog,
     ImportReport,
     Item,
-    OpenTable,
-    Phase,
     ProgressFn,
-    RepMaker,
     RowReader,
     TableSpec,
-    open_tables,
-    parents_first,
-    run_import,
 )
-from graphcrm.io.sources import CsvRow, Files, Rejected
-from graphcrm.io.values import (
-    country_code,
-    parse_amount,
-    parse_date,
-    sector_from_industry,
-    seniority_from_title,
-    split_ids,
-    stage_key,
-)
+from graphcrm.io.sources import Files, Rejected
+from graphcrm.io.values import split_ids, stage_key, stage_table
 from graphcrm.store.port import GraphStore
 
 S = Stage
@@ -100,7 +76,7 @@ Keys are HubSpot's internal values; the labels ("Appointment Scheduled",
 names are accepted too, so a custom pipeline can be exported with them.
 """
 
-_STAGES: Final[dict[str, Stage]] = {stage_key(s.value): s for s in Stage} | HUBSPOT_STAGES
+_STAGES: Final = stage_table(HUBSPOT_STAGES)
 
 FILES: Final[dict[str, TableSpec]] = {
     "companies": TableSpec(
@@ -163,97 +139,32 @@ def _role_value(text: str) -> str:
     return "_".join(text.replace("-", " ").split()).upper()
 
 
-@dataclass(slots=True)
-class _Source:
-    tables: dict[str, OpenTable]
-    reps: RepMaker
-    log: ImportLog
-    currency: str
+class _Source(CrmSource):
+    NAME = "HubSpot"
+    FILES = FILES
 
-    def rows(self, kind: str) -> Iterator[CsvRow | Rejected]:
-        table = self.tables[kind]
-        for row in table.table.rows():
-            self.log.rows_read[table.name] += 1
-            yield row
+    def steps(self) -> tuple[Step, ...]:
+        return (
+            ("companies", "companies", partial(self.read_accounts, "companies", _COMPANY_COLUMNS)),
+            ("contacts", "contacts", partial(self.read_contacts, "contacts", _CONTACT_COLUMNS)),
+            ("deals", "deals", partial(self.read_deals, "deals", _DEAL_COLUMNS)),
+            ("buying_roles", "deal roles", self.buying_roles),
+        )
 
-    def _company(self, r: RowReader) -> str:
-        ids = split_ids(r.text("Associated Company IDs"))
+    def account_of(self, r: RowReader, column: str) -> str:
+        """The first of the ``;``-separated company ids, with a warning if there are more."""
+        ids = split_ids(r.text(column))
         if not ids:
-            r.problem("Associated Company IDs", "required: the record's company")
+            r.problem(column, "required: the record's company")
             return ""
         if len(ids) > 1:
-            self.log.warn(
-                r.origin,
-                "Associated Company IDs",
-                f"{len(ids)} companies; the first, {ids[0]!r}, is used",
-            )
+            self.log.warn(r.origin, column, f"{len(ids)} companies; the first, {ids[0]!r}, is used")
         return ids[0]
 
-    def companies(self) -> Iterator[Item | Rejected]:
-        seen = FirstSeen()
-        items: list[Item] = []
-        for row in self.rows("companies"):
-            if isinstance(row, Rejected):
-                yield row
-                continue
-            r = RowReader(row)
-            ident = r.required("Record ID")
-            fresh = seen.check(r, "Record ID", ident) if ident else False
-            country_text = r.text("Country/Region")
-            country = country_code(country_text)
-            if country_text and country is None:
-                self.log.warn(
-                    row.origin, "Country/Region", f"unknown country {country_text!r}; left empty"
-                )
-            owner = r.optional("Company owner")
-            account = r.build(
-                Account,
-                _COMPANY_COLUMNS,
-                id=ident,
-                name=r.required("Company name"),
-                parent_id=r.optional("Parent Company ID"),
-                sector=sector_from_industry(r.text("Industry")),
-                country=country,
-                owner_id=owner,
-            )
-            if r.problems or account is None:
-                yield r.rejected((EntityKind.ACCOUNT, ident) if fresh else None)
-                continue
-            if owner is not None:
-                rep = self.reps.rep(owner, row.origin, "Company owner")
-                if rep is not None:
-                    items.append(rep)
-            items.append(Item("accounts", account, row.origin, _COMPANY_COLUMNS))
-        yield from parents_first(items)
+    def contact_name(self, r: RowReader) -> str:
+        return f"{r.text('First Name')} {r.text('Last Name')}".strip()
 
-    def contacts(self) -> Iterator[Item | Rejected]:
-        seen = FirstSeen()
-        for row in self.rows("contacts"):
-            if isinstance(row, Rejected):
-                yield row
-                continue
-            r = RowReader(row)
-            ident = r.required("Record ID")
-            fresh = seen.check(r, "Record ID", ident) if ident else False
-            title = r.text("Job Title")
-            contact = r.build(
-                Contact,
-                _CONTACT_COLUMNS,
-                id=ident,
-                account_id=self._company(r),
-                name=f"{r.text('First Name')} {r.text('Last Name')}".strip(),
-                title=title,
-                department=r.text("Department"),
-                seniority=seniority_from_title(title),
-                email=r.optional("Email"),
-                phone=r.optional("Phone Number"),
-            )
-            if r.problems or contact is None:
-                yield r.rejected((EntityKind.CONTACT, ident) if fresh else None)
-                continue
-            yield Item("contacts", contact, row.origin, _CONTACT_COLUMNS)
-
-    def _stage(self, r: RowReader) -> Stage | None:
+    def stage(self, r: RowReader) -> Stage | None:
         text = r.required("Deal Stage")
         stage = _STAGES.get(stage_key(text))
         if stage is None and text:
@@ -266,44 +177,12 @@ class _Source:
             )
         return stage
 
-    def deals(self) -> Iterator[Item | Rejected]:
-        seen = FirstSeen()
-        for row in self.rows("deals"):
-            if isinstance(row, Rejected):
-                yield row
-                continue
-            r = RowReader(row)
-            ident = r.required("Record ID")
-            fresh = seen.check(r, "Record ID", ident) if ident else False
-            owner = r.optional("Deal owner")
-            deal = r.build(
-                Deal,
-                _DEAL_COLUMNS,
-                id=ident,
-                account_id=self._company(r),
-                name=r.required("Deal Name"),
-                amount=r.parse("Amount", parse_amount),
-                currency=r.text("Currency") or self.currency,
-                stage=self._stage(r),
-                expected_close=r.parse("Close Date", parse_date),
-                owner_id=owner,
-            )
-            if r.problems or deal is None:
-                yield r.rejected((EntityKind.DEAL, ident) if fresh else None)
-                continue
-            if owner is not None:
-                rep = self.reps.rep(owner, row.origin, "Deal owner")
-                if rep is not None:
-                    yield rep
-            yield Item("deals", deal, row.origin, _DEAL_COLUMNS)
-
     def buying_roles(self) -> Iterator[Item | Rejected]:
         seen = FirstSeen()
-        for row in self.rows("buying_roles"):
-            if isinstance(row, Rejected):
-                yield row
+        for r in self.readers("buying_roles"):
+            if isinstance(r, Rejected):
+                yield r
                 continue
-            r = RowReader(row)
             contact = r.required("Record ID")
             if contact:
                 seen.check(r, "Record ID", contact)
@@ -312,57 +191,18 @@ class _Source:
                 continue
             deals = split_ids(r.text("Associated Deal IDs"))
             if not deals:
-                self.log.warn(
-                    row.origin, "Associated Deal IDs", "buying roles but no deal; skipped"
-                )
+                self.log.warn(r.origin, "Associated Deal IDs", "buying roles but no deal; skipped")
                 continue
-            try:
-                roles = from_hubspot(";".join(_role_value(v) for v in text.split(";")))
-            except InvalidError as e:
-                for p in e.problems:
-                    r.problem("Buying Role", p.message)
-                roles = frozenset()
+            values = ";".join(_role_value(v) for v in text.split(";"))
+            roles = parse_roles(r, "Buying Role", values, from_hubspot)
             if r.problems:
                 yield r.rejected(None)
                 continue
             for deal in deals:
-                role = r.build(
-                    DealRole,
-                    _ROLE_COLUMNS,
-                    deal_id=DealId(deal),
-                    contact_id=ContactId(contact),
-                    roles=roles,
-                )
-                if role is None:
-                    yield r.rejected(None)
+                entry = deal_role(r, _ROLE_COLUMNS, deal, contact, roles)
+                yield entry
+                if isinstance(entry, Rejected):
                     break
-                yield Item("deal_roles", role, row.origin, _ROLE_COLUMNS)
-
-
-def hubspot_phases(
-    store: GraphStore, files: Files, *, log: ImportLog, currency: str = "TRY"
-) -> list[Phase]:
-    """The phases of a HubSpot import, in dependency order (headers checked now).
-
-    Raises
-    ------
-    InvalidError
-        No HubSpot file is present, or a file is not UTF-8 or lacks a
-        required column.
-    """
-    tables = open_tables(files, FILES, fmt="HubSpot", log=log)
-    src = _Source(tables, RepMaker(store), log, currency)
-    steps = (
-        ("companies", "companies", src.companies),
-        ("contacts", "contacts", src.contacts),
-        ("deals", "deals", src.deals),
-        ("buying_roles", "deal roles", src.buying_roles),
-    )
-    return [
-        Phase(f"{tables[kind].name}: {what}", rows, tables[kind].total)
-        for kind, what, rows in steps
-        if kind in tables
-    ]
 
 
 def import_hubspot(
@@ -384,15 +224,13 @@ def import_hubspot(
     :func:`~graphcrm.io.salesforce.import_salesforce`; ``currency`` applies
     to deals without a ``Currency`` column value.
     """
-    log = ImportLog()
-    phases = hubspot_phases(store, files, log=log, currency=currency)
-    return run_import(
+    return import_crm(
+        _Source,
         store,
-        phases,
-        fmt="hubspot",
-        log=log,
+        files,
         all_or_nothing=all_or_nothing,
         actor=actor,
         at=at,
+        currency=currency,
         progress=progress,
     )

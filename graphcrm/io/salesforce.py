@@ -36,50 +36,23 @@ Other columns are ignored. The mapping onto graphcrm (see also
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Final
 
-from graphcrm.domain import (
-    Account,
-    Contact,
-    ContactId,
-    Deal,
-    DealId,
-    DealRole,
-    EntityKind,
-    LineKind,
-    ReportsTo,
-    Role,
-    Stage,
-)
+from graphcrm.domain import ContactId, LineKind, ReportsTo, Role, Stage
 from graphcrm.domain.roles import from_salesforce
-from graphcrm.errors import InvalidError, Problem
+from graphcrm.errors import Problem
+from graphcrm.io.crm import CrmSource, Step, deal_role, import_crm, parse_roles
 from graphcrm.io.importing import (
-    FirstSeen,
-    ImportLog,
     ImportReport,
     Item,
-    OpenTable,
-    Phase,
     ProgressFn,
-    RepMaker,
     RowReader,
     TableSpec,
-    open_tables,
-    parents_first,
-    run_import,
 )
 from graphcrm.io.sources import CsvRow, Files, Origin, Rejected
-from graphcrm.io.values import (
-    country_code,
-    parse_amount,
-    parse_bool,
-    parse_date,
-    sector_from_industry,
-    seniority_from_title,
-    stage_key,
-)
+from graphcrm.io.values import parse_bool, stage_key, stage_table
 from graphcrm.store.port import GraphStore
 
 S = Stage
@@ -106,9 +79,7 @@ mapping to ``proposal``. Salesforce has no counterpart of ``decision`` and
 accepted too.
 """
 
-_STAGES: Final[dict[str, Stage]] = {stage_key(s.value): s for s in Stage} | {
-    stage_key(k): v for k, v in SALESFORCE_STAGES.items()
-}
+_STAGES: Final = stage_table(SALESFORCE_STAGES)
 
 FILES: Final[dict[str, TableSpec]] = {
     "account": TableSpec(
@@ -166,87 +137,23 @@ _ROLE_COLUMNS: Final = {
 }
 
 
-@dataclass(slots=True)
-class _Source:
-    tables: dict[str, OpenTable]
-    reps: RepMaker
-    log: ImportLog
-    currency: str
+class _Source(CrmSource):
+    NAME = "Salesforce"
+    FILES = FILES
 
-    def rows(self, kind: str, *, count: bool = True) -> Iterator[CsvRow | Rejected]:
-        table = self.tables[kind]
-        for row in table.table.rows():
-            if count:
-                self.log.rows_read[table.name] += 1
-            yield row
-
-    # --- Account.csv ---------------------------------------------------------
-
-    def accounts(self) -> Iterator[Item | Rejected]:
-        seen = FirstSeen()
-        items: list[Item] = []
-        for row in self.rows("account"):
-            if isinstance(row, Rejected):
-                yield row
-                continue
-            r = RowReader(row)
-            ident = r.required("Id")
-            fresh = seen.check(r, "Id", ident) if ident else False
-            country_text = r.text("BillingCountry")
-            country = country_code(country_text)
-            if country_text and country is None:
-                self.log.warn(
-                    row.origin, "BillingCountry", f"unknown country {country_text!r}; left empty"
-                )
-            owner = r.optional("OwnerId")
-            account = r.build(
-                Account,
-                _ACCOUNT_COLUMNS,
-                id=ident,
-                name=r.required("Name"),
-                parent_id=r.optional("ParentId"),
-                sector=sector_from_industry(r.text("Industry")),
-                country=country,
-                owner_id=owner,
-            )
-            if r.problems or account is None:
-                yield r.rejected((EntityKind.ACCOUNT, ident) if fresh else None)
-                continue
-            if owner is not None:
-                rep = self.reps.rep(owner, row.origin, "OwnerId")
-                if rep is not None:
-                    items.append(rep)
-            items.append(Item("accounts", account, row.origin, _ACCOUNT_COLUMNS))
-        yield from parents_first(items)
+    def steps(self) -> tuple[Step, ...]:
+        return (
+            ("account", "accounts", partial(self.read_accounts, "account", _ACCOUNT_COLUMNS)),
+            ("contact", "contacts", partial(self.read_contacts, "contact", _CONTACT_COLUMNS)),
+            ("contact", "reporting lines", self.reporting_lines),
+            ("opportunity", "deals", partial(self.read_deals, "opportunity", _DEAL_COLUMNS)),
+            ("role", "deal roles", self.deal_roles),
+        )
 
     # --- Contact.csv ---------------------------------------------------------
 
-    def contacts(self) -> Iterator[Item | Rejected]:
-        seen = FirstSeen()
-        for row in self.rows("contact"):
-            if isinstance(row, Rejected):
-                yield row
-                continue
-            r = RowReader(row)
-            ident = r.required("Id")
-            fresh = seen.check(r, "Id", ident) if ident else False
-            title = r.text("Title")
-            contact = r.build(
-                Contact,
-                _CONTACT_COLUMNS,
-                id=ident,
-                account_id=r.required("AccountId"),
-                name=f"{r.text('FirstName')} {r.required('LastName')}".strip(),
-                title=title,
-                department=r.text("Department"),
-                seniority=seniority_from_title(title),
-                email=r.optional("Email"),
-                phone=r.optional("Phone"),
-            )
-            if r.problems or contact is None:
-                yield r.rejected((EntityKind.CONTACT, ident) if fresh else None)
-                continue
-            yield Item("contacts", contact, row.origin, _CONTACT_COLUMNS)
+    def contact_name(self, r: RowReader) -> str:
+        return f"{r.text('FirstName')} {r.required('LastName')}".strip()
 
     def reporting_lines(self) -> Iterator[Item | Rejected]:
         """Second pass over Contact.csv: ``ReportsToId`` -> solid lines.
@@ -282,7 +189,7 @@ class _Source:
 
     # --- Opportunity.csv -----------------------------------------------------
 
-    def _stage(self, r: RowReader) -> Stage | None:
+    def stage(self, r: RowReader) -> Stage | None:
         text = r.required("StageName")
         closed = r.parse("IsClosed", parse_bool) if r.text("IsClosed") else None
         won = r.parse("IsWon", parse_bool) if r.text("IsWon") else None
@@ -303,107 +210,39 @@ class _Source:
             r.problem("IsWon", f"{won} disagrees with stage {text!r}")
         return stage
 
-    def deals(self) -> Iterator[Item | Rejected]:
-        seen = FirstSeen()
-        for row in self.rows("opportunity"):
-            if isinstance(row, Rejected):
-                yield row
-                continue
-            r = RowReader(row)
-            ident = r.required("Id")
-            fresh = seen.check(r, "Id", ident) if ident else False
-            owner = r.optional("OwnerId")
-            deal = r.build(
-                Deal,
-                _DEAL_COLUMNS,
-                id=ident,
-                account_id=r.required("AccountId"),
-                name=r.required("Name"),
-                amount=r.parse("Amount", parse_amount),
-                currency=r.text("CurrencyIsoCode") or self.currency,
-                stage=self._stage(r),
-                expected_close=r.parse("CloseDate", parse_date),
-                owner_id=owner,
-            )
-            if r.problems or deal is None:
-                yield r.rejected((EntityKind.DEAL, ident) if fresh else None)
-                continue
-            if owner is not None:
-                rep = self.reps.rep(owner, row.origin, "OwnerId")
-                if rep is not None:
-                    yield rep
-            yield Item("deals", deal, row.origin, _DEAL_COLUMNS)
-
     # --- OpportunityContactRole.csv --------------------------------------------
 
     def deal_roles(self) -> Iterator[Item | Rejected]:
         merged: dict[tuple[str, str], tuple[set[Role], bool, Origin]] = {}
-        for row in self.rows("role"):
-            if isinstance(row, Rejected):
-                yield row
+        for r in self.readers("role"):
+            if isinstance(r, Rejected):
+                yield r
                 continue
-            r = RowReader(row)
             deal, contact = r.required("OpportunityId"), r.required("ContactId")
             primary = r.parse("IsPrimary", parse_bool)
             text = r.text("Role")
-            roles: frozenset[Role] = frozenset({Role.OTHER})
-            if text:
-                try:
-                    roles = from_salesforce(text)
-                except InvalidError as e:
-                    for p in e.problems:
-                        r.problem("Role", p.message)
+            roles = (
+                parse_roles(r, "Role", text, from_salesforce) if text else frozenset({Role.OTHER})
+            )
             if r.problems:
                 yield r.rejected(None)
                 continue
             key = (deal, contact)
             held = merged.get(key)
             if held is None:
-                merged[key] = (set(roles), bool(primary), row.origin)
+                merged[key] = (set(roles), bool(primary), r.origin)
             else:
                 held[0].update(roles)
                 merged[key] = (held[0], held[1] or bool(primary), held[2])
         for (deal, contact), (roles_, primary_, origin) in merged.items():
-            r = RowReader(CsvRow(origin, {}))
-            role = r.build(
-                DealRole,
+            yield deal_role(
+                RowReader(CsvRow(origin, {})),
                 _ROLE_COLUMNS,
-                deal_id=DealId(deal),
-                contact_id=ContactId(contact),
-                roles=frozenset(roles_),
+                deal,
+                contact,
+                frozenset(roles_),
                 is_primary=primary_,
             )
-            if role is None:
-                yield r.rejected(None)
-            else:
-                yield Item("deal_roles", role, origin, _ROLE_COLUMNS)
-
-
-def salesforce_phases(
-    store: GraphStore, files: Files, *, log: ImportLog, currency: str = "TRY"
-) -> list[Phase]:
-    """The phases of a Salesforce import, in dependency order (headers checked now).
-
-    Raises
-    ------
-    InvalidError
-        No Salesforce file is present, or a file is not UTF-8 or lacks a
-        required column.
-    """
-    tables = open_tables(files, FILES, fmt="Salesforce", log=log)
-    src = _Source(tables, RepMaker(store), log, currency)
-    steps = (
-        ("account", "accounts", src.accounts),
-        ("contact", "contacts", src.contacts),
-        ("contact", "reporting lines", src.reporting_lines),
-        ("opportunity", "deals", src.deals),
-        ("role", "deal roles", src.deal_roles),
-    )
-    return [
-        Phase(f"{tables[kind].name}: {what}", rows, tables[kind].total)
-        for kind, what, rows in steps
-        if kind in tables
-    ]
 
 
 def import_salesforce(
@@ -443,15 +282,13 @@ def import_salesforce(
         or a missing required column. Bad rows do not raise: they are in the
         report's ``problems``.
     """
-    log = ImportLog()
-    phases = salesforce_phases(store, files, log=log, currency=currency)
-    return run_import(
+    return import_crm(
+        _Source,
         store,
-        phases,
-        fmt="salesforce",
-        log=log,
+        files,
         all_or_nothing=all_or_nothing,
         actor=actor,
         at=at,
+        currency=currency,
         progress=progress,
     )

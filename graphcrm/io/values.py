@@ -16,12 +16,13 @@ Decimal('1250000.50')
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Final
 
-from graphcrm.domain import Seniority
+from graphcrm.domain import Seniority, Stage
 from graphcrm.domain.text import tr_fold
 
 
@@ -78,6 +79,15 @@ def stage_key(text: str) -> str:
     ('proposalpricequote', 'closedwon', 'closedwon')
     """
     return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+def stage_table(source: Mapping[str, Stage]) -> dict[str, Stage]:
+    """A source's stage names plus graphcrm's own, keyed by :func:`stage_key`.
+
+    >>> stage_table({"Closed Won": Stage.CLOSED_WON})["closedwon"] is Stage.CLOSED_WON
+    True
+    """
+    return {stage_key(s.value): s for s in Stage} | {stage_key(k): v for k, v in source.items()}
 
 
 # --- countries ---------------------------------------------------------------
