@@ -2,4 +2,4 @@ UNWIND $rows AS row
 MATCH (a:Account {id: row.id}), (p:Account {id: row.parent_id})
 USING INDEX a:Account(id)
 USING INDEX p:Account(id)
-MERGE (a)-[:CHILD_OF]->(p)
+CREATE (a)-[:CHILD_OF]->(p)

@@ -290,6 +290,15 @@ def scenario(payload: str = "") -> list[tuple[ChangeSet, datetime, str]]:
     )
     third = ChangeSet.model_validate(
         {  # rows about stored deals only: the deal-id lookup runs
+            "reps": [{"id": i("R", 2), "name": f"Ümit B {p}"}],  # an updated rep
+            "stage_changes": [  # an updated stage change (re-set by the last batch)
+                {
+                    "deal_id": i("D", 2),
+                    "at": FEB - timedelta(days=1),
+                    "from_stage": "needs_analysis",
+                    "to_stage": "closed_lost",
+                },
+            ],
             "deal_roles": [
                 {"deal_id": i("D", 2), "contact_id": i("C", 5), "roles": ["evaluator"]},
             ],
@@ -303,10 +312,23 @@ def scenario(payload: str = "") -> list[tuple[ChangeSet, datetime, str]]:
             ],
         }
     )
+    fourth = ChangeSet.model_validate(
+        {  # an updated close-date change
+            "close_date_changes": [
+                {
+                    "deal_id": i("D", 1),
+                    "at": FEB + timedelta(days=1),
+                    "from_date": "2025-07-31",
+                    "to_date": "2025-09-30",
+                },
+            ],
+        }
+    )
     return [
         (first, JAN, f"ayşe{p}"),
         (second, FEB, f"ali{p}"),
         (third, FEB + timedelta(days=1), f"ali{p}"),
+        (fourth, FEB + timedelta(days=2), f"ali{p}"),
         (second, MAR, f"ali{p}"),
     ]
 

@@ -330,11 +330,18 @@ def _deal_at(record: Any, present: bool, t: str) -> Deal | None:
 
 def _deals_at(
     tx: ManagedTransaction, account_ids: Sequence[str], present: bool, t: str
-) -> list[Deal]:
-    found = rows(tx, "graph/read_account_deals", account_ids=list(account_ids))
-    deals = [d for d in (_deal_at(r, present, t) for r in found) if d is not None]
+) -> tuple[list[Deal], list[Any]]:
+    """The deals at ``t`` by id, and the encoded roles at ``t`` on them (one query)."""
+    found = rows(tx, "graph/read_stakeholder_deals", account_ids=list(account_ids), t=t)
+    deals: list[Deal] = []
+    roles: list[Any] = []
+    for record in found:
+        deal = _deal_at(record, present, t)
+        if deal is not None:
+            deals.append(deal)
+            roles.extend(record["roles"])
     deals.sort(key=lambda d: d.id)
-    return deals
+    return deals, roles
 
 
 def rollup(
@@ -421,15 +428,11 @@ def stakeholder_graph(
     influences.sort(key=lambda x: (x.influencer_id, x.influenced_id, x.kind.value))
     knows.sort(key=lambda x: (x.rep_id, x.contact_id))
 
-    deals = _deals_at(tx, account_ids, as_of is None, t)
-    roles: list[DealRole] = []
-    if deals:
-        roles = [
-            codec.decode_deal_role(r)
-            for r in rows(tx, "graph/read_deal_roles_at", deal_ids=[d.id for d in deals], t=t)
-            if r["contact_id"] in members
-        ]
-        roles.sort(key=lambda x: (x.deal_id, x.contact_id))
+    deals, encoded_roles = _deals_at(tx, account_ids, as_of is None, t)
+    roles: list[DealRole] = [
+        codec.decode_deal_role(r) for r in encoded_roles if r["contact_id"] in members
+    ]
+    roles.sort(key=lambda x: (x.deal_id, x.contact_id))
 
     touchpoints = (
         rows(tx, "graph/read_stakeholder_touchpoints", contact_ids=sorted(members), t=t)

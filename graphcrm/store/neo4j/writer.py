@@ -37,6 +37,8 @@ T = TypeVar("T", bound=Temporal)
 class Upsert(Generic[M]):
     """A kind of plain upsert: stored rows are read by the first ``key`` field.
 
+    ``create`` writes the rows the read proved new (plain ``CREATE``: no
+    locking ``MERGE`` and no relationship check), ``write`` the updated ones.
     ``unlink``, when set, drops the outgoing structural relationships of the
     rows that are updated (by ``id``) before ``write`` runs, so the write (or a
     later link step) can lay them anew.
@@ -44,6 +46,7 @@ class Upsert(Generic[M]):
 
     entity: EntityKind
     read: str
+    create: str
     write: str
     key: tuple[str, ...]
     encode: Callable[[M], dict[str, Any]]
@@ -64,6 +67,7 @@ class Intervals(Generic[T]):
 ACCOUNTS = Upsert(
     EntityKind.ACCOUNT,
     "accounts/read_accounts",
+    "accounts/create_accounts",
     "accounts/upsert_accounts",
     ("id",),
     codec.encode_account,
@@ -73,6 +77,7 @@ ACCOUNTS = Upsert(
 REPS = Upsert(
     EntityKind.REP,
     "reps/read_reps",
+    "reps/create_reps",
     "reps/upsert_reps",
     ("id",),
     codec.encode_rep,
@@ -81,6 +86,7 @@ REPS = Upsert(
 CONTACTS = Upsert(
     EntityKind.CONTACT,
     "contacts/read_contacts",
+    "contacts/create_contacts",
     "contacts/upsert_contacts",
     ("id",),
     codec.encode_contact,
@@ -90,6 +96,7 @@ CONTACTS = Upsert(
 DEALS = Upsert(
     EntityKind.DEAL,
     "deals/read_deals",
+    "deals/create_deals",
     "deals/upsert_deals",
     ("id",),
     codec.encode_deal,
@@ -99,6 +106,7 @@ DEALS = Upsert(
 TOUCHPOINTS = Upsert(
     EntityKind.TOUCHPOINT,
     "touchpoints/read_touchpoints",
+    "touchpoints/create_touchpoints",
     "touchpoints/upsert_touchpoints",
     ("id",),
     codec.encode_touchpoint,
@@ -108,6 +116,7 @@ TOUCHPOINTS = Upsert(
 REP_KNOWS = Upsert(
     EntityKind.REP_KNOWS,
     "edges/read_rep_knows",
+    "edges/create_rep_knows",
     "edges/upsert_rep_knows",
     ("rep_id", "contact_id"),
     codec.encode_rep_knows,
@@ -116,6 +125,7 @@ REP_KNOWS = Upsert(
 STAGE_CHANGES = Upsert(
     EntityKind.STAGE_CHANGE,
     "deals/read_stage_changes",
+    "deals/create_stage_changes",
     "deals/upsert_stage_changes",
     ("deal_id", "at"),
     codec.encode_stage_change,
@@ -124,6 +134,7 @@ STAGE_CHANGES = Upsert(
 CLOSE_DATE_CHANGES = Upsert(
     EntityKind.CLOSE_DATE_CHANGE,
     "deals/read_close_date_changes",
+    "deals/create_close_date_changes",
     "deals/upsert_close_date_changes",
     ("deal_id", "at"),
     codec.encode_close_date_change,
@@ -189,10 +200,13 @@ class _Batch:
             _same,
             spec.decode,
         )
+        # params and changed are aligned: a row is new when it had no stored version.
+        created = [p for p, (_, old) in zip(params, changed, strict=True) if old is None]
+        updated = [p for p, (_, old) in zip(params, changed, strict=True) if old is not None]
         if spec.unlink is not None:
-            updated = [{"id": new.__dict__["id"]} for new, old in changed if old is not None]
-            write(self.tx, spec.unlink, updated)
-        write(self.tx, spec.write, params)
+            write(self.tx, spec.unlink, [{"id": p["id"]} for p in updated])
+        write(self.tx, spec.create, created)
+        write(self.tx, spec.write, updated)
         return changed
 
     # --- intervals ---------------------------------------------------------------
