@@ -169,6 +169,10 @@ _RISK: Final[dict[RiskCode, tuple[str, str]]] = {
         "Economic buyer not engaged",
         "Bütçe sahibiyle etkileşim yok",
     ),
+    RiskCode.ECONOMIC_BUYER_HOSTILE: (
+        "Economic buyer opposes the deal",
+        "Bütçe sahibi anlaşmaya karşı",
+    ),
     RiskCode.CHAMPION_NO_PATH_TO_ECONOMIC_BUYER: (
         "Champion has no path to the economic buyer",
         "Savunucunun bütçe sahibine yolu yok",
