@@ -4,6 +4,7 @@
     ./dev bench load --accounts 10000 --store neo4j-dev      # a fresh dev Neo4j
     ./dev bench load --accounts 2000 --generate-only         # the generator alone
     ./dev bench load --accounts 10000 --size-max 6000 --reads
+    ./dev bench load --accounts 300 --store neo4j-dev --no-rust   # pure-Python packstream
 
 Prints rows/s (all rows and relationship rows), the time split between
 generating and storing, and the process RSS at 10 %, 50 % and 100 % of the
@@ -17,6 +18,7 @@ p99 over ``--repeat`` reads each, after one warm-up read).
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -104,6 +106,12 @@ def reads(store: GraphStore, sizes: Counter[str], repeat: int) -> None:
         print(f"stakeholder_graph {account} ({size} contacts): {summarize_ms(samples)}")
 
 
+def _packer() -> str:
+    from neo4j._codec.packstream import v1
+
+    return "rust (neo4j-rust-ext)" if getattr(v1, "_rust_pack", None) else "pure Python"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench load", description="generator + load")
     parser.add_argument("--accounts", type=int, default=1000)
@@ -113,7 +121,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size-max", type=int, default=3000, help="largest account")
     parser.add_argument("--reads", action="store_true", help="then time subgraph reads")
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument(
+        "--no-rust",
+        action="store_true",
+        help="hide neo4j-rust-ext so the driver packs in pure Python (for the comparison)",
+    )
     args = parser.parse_args(argv)
+    if args.no_rust:
+        # The driver imports its packer from neo4j._rust and falls back to pure
+        # Python on ImportError; a None entry in sys.modules makes that import fail.
+        sys.modules["neo4j._rust"] = None  # type: ignore[assignment]
+    print(f"neo4j packstream: {_packer()}")
     config = GeneratorConfig(accounts=args.accounts, seed=args.seed, size_max=args.size_max)
     print(
         f"accounts={args.accounts:,} seed={args.seed} size_max={args.size_max} "
