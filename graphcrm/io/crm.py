@@ -9,6 +9,7 @@ own. :func:`import_crm` runs such a source through
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,7 +95,7 @@ def deal_role(
 
 
 @dataclass(slots=True)
-class CrmSource:
+class CrmSource(ABC):
     """The rows of one CRM export; subclasses set the class variables and :meth:`steps`."""
 
     NAME: ClassVar[str]
@@ -109,17 +110,17 @@ class CrmSource:
 
     # --- what a format supplies ------------------------------------------------
 
+    @abstractmethod
     def steps(self) -> tuple[Step, ...]:
         """The phases, in dependency order, over every kind of file."""
-        raise NotImplementedError
 
+    @abstractmethod
     def stage(self, r: RowReader) -> Stage | None:
         """The deal's stage; problems go on ``r``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def contact_name(self, r: RowReader) -> str:
         """The contact's full name."""
-        raise NotImplementedError
 
     def account_of(self, r: RowReader, column: str) -> str:
         """The account id a contact or deal row names in ``column``."""
