@@ -10,6 +10,13 @@ Prints rows/s (all rows and relationship rows), the time split between
 generating and storing, and the process RSS at 10 %, 50 % and 100 % of the
 run, which shows whether memory grows with the portfolio.
 
+With ``--ceiling`` (SQLite only), it then replays every stored row of the
+loaded file into a fresh database with the same schema: one ``executemany`` of
+a plain ``INSERT`` per table, in one transaction, with no validation, change
+planning or encoding; then again without the change log. That is what SQLite
+alone costs for the rows the load wrote, and so an upper bound on any load
+through this schema.
+
 With ``--reads``, it then times ``stakeholder_graph`` on the loaded store for
 the accounts whose sizes are nearest 50, 500 and 5,000 contacts (median and
 p99 over ``--repeat`` reads each, after one warm-up read).
@@ -18,15 +25,19 @@ p99 over ``--repeat`` reads each, after one warm-up read).
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bench.common import fresh_store, peak_rss_mb, rss_mb, summarize_ms, timed
+from graphcrm.config import parse_store_url
 from graphcrm.domain import AccountId, ChangeSet
 from graphcrm.generator import GeneratorConfig, generate_portfolio
 from graphcrm.store.port import GraphStore
+from graphcrm.store.sqlite.schema import migrate
 
 RELATIONSHIP_KINDS = ("reports_to", "influences", "rep_knows", "deal_roles")
 READ_SIZES = (50, 500, 5000)
@@ -106,6 +117,55 @@ def reads(store: GraphStore, sizes: Counter[str], repeat: int) -> None:
         print(f"stakeholder_graph {account} ({size} contacts): {summarize_ms(samples)}")
 
 
+def ceiling(path: Path, input_rows: int) -> None:
+    """Replay the stored rows of the SQLite file at ``path`` into fresh ones; time it.
+
+    Twice: every table, then every table but the change log, to show its share.
+    """
+    src = sqlite3.connect(path, isolation_level=None)
+    try:
+        # table names come from the file's own catalogue, never from user input
+        names = src.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY rowid"
+        ).fetchall()
+        tables = {name: src.execute(f"SELECT * FROM {name}").fetchall() for (name,) in names}
+    finally:
+        src.close()
+    for label, skip in (("every table", ""), ("without the change log", "change_log")):
+        stored, spent = _replay(path.with_name(path.stem + "-ceiling.sqlite3"), tables, skip)
+        print(
+            f"ceiling, {label}: {stored:,} stored rows ({stored / input_rows:.2f} per input row) "
+            f"in {spent:.1f} s = {input_rows / spent:,.0f} input rows/s for SQLite alone"
+        )
+
+
+def _replay(
+    target: Path, tables: dict[str, list[tuple[object, ...]]], skip: str
+) -> tuple[int, float]:
+    """Insert ``tables`` (but ``skip``) into a fresh file with the store's schema and pragmas."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    dst = sqlite3.connect(target, isolation_level=None)
+    try:
+        for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "cache_size = -65536"):
+            dst.execute(f"PRAGMA {pragma}")
+        migrate(dst)
+        stored, start = 0, time.perf_counter()
+        dst.execute("BEGIN")
+        for name, rows in tables.items():
+            if rows and name != skip:
+                marks = ", ".join("?" * len(rows[0]))
+                dst.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+                stored += len(rows)
+        dst.execute("COMMIT")
+        return stored, time.perf_counter() - start
+    finally:
+        dst.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+
+
 def _packer() -> str:
     from neo4j._codec.packstream import v1
 
@@ -121,6 +181,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size-max", type=int, default=3000, help="largest account")
     parser.add_argument("--reads", action="store_true", help="then time subgraph reads")
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="then replay the stored rows into a fresh SQLite file: SQLite's own cost",
+    )
     parser.add_argument(
         "--no-rust",
         action="store_true",
@@ -145,3 +210,6 @@ def main(argv: list[str] | None = None) -> None:
         report(run)
         if args.reads:
             reads(store, run.sizes, args.repeat)
+    parsed = parse_store_url(args.store)
+    if args.ceiling and parsed.scheme == "sqlite" and parsed.path is not None:
+        ceiling(parsed.path, run.rows)
