@@ -132,9 +132,17 @@ def generate(ctx: click.Context, accounts: int, seed: int) -> None:
     is_flag=True,
     help="Commit nothing if any row is bad (default: commit the valid rows).",
 )
+@click.option(
+    "--territory",
+    default=None,
+    help="Territory of the new accounts whose rows carry none (Salesforce and HubSpot "
+    "exports carry none); stored accounts keep theirs.",
+)
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.pass_context
-def import_(ctx: click.Context, fmt: str, all_or_nothing: bool, path: Path) -> None:
+def import_(
+    ctx: click.Context, fmt: str, all_or_nothing: bool, territory: str | None, path: Path
+) -> None:
     """Import data from PATH: a directory of CSV exports, or a JSON-lines file.
 
     Exits with code 2 when rows were rejected; every rejected row is listed
@@ -167,6 +175,7 @@ def import_(ctx: click.Context, fmt: str, all_or_nothing: bool, path: Path) -> N
             all_or_nothing=all_or_nothing,
             actor=get_settings().actor,
             progress=advance,
+            territory=territory,
         )
     _print_import_report(report, path)
     if not report.ok:

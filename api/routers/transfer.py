@@ -49,6 +49,16 @@ def post_import(
     all_or_nothing: Annotated[
         bool, Form(description="Commit nothing unless every row is valid.")
     ] = False,
+    territory: Annotated[
+        str | None,
+        Form(
+            description="The territory of new accounts whose rows carry none (Salesforce "
+            "and HubSpot exports carry none); stored accounts keep theirs. Default: the "
+            "key's territory, when it has exactly one.",
+            min_length=1,
+            max_length=100,
+        ),
+    ] = None,
 ) -> ImportReport:
     """Valid rows are committed and every bad row is reported with its file, line, field
     and reason (``problems``); with ``all_or_nothing`` nothing is committed if any row is
@@ -61,6 +71,10 @@ def post_import(
     for f in files:
         name = f.filename or "upload"
         uploads[name] = f.file.read()
+    if territory is None and len(who.territories) == 1 and not who.all_territories:
+        territory = next(iter(who.territories))
+    if territory is not None and not who.sees(territory):
+        raise InvalidError([Problem("body", "territory", "not one of this key's territories")])
     scoped = ScopedStore(state, who)
     actor = f"api:{who.name}"
     fmt = ImportFormat(format)
@@ -68,10 +82,17 @@ def post_import(
         if len(uploads) != 1:
             raise InvalidError([Problem("body", "files", "a json import takes exactly one file")])
         report = import_data(
-            scoped, fmt, next(iter(uploads.values())), all_or_nothing=all_or_nothing, actor=actor
+            scoped,
+            fmt,
+            next(iter(uploads.values())),
+            all_or_nothing=all_or_nothing,
+            actor=actor,
+            territory=territory,
         )
     else:
-        report = import_data(scoped, fmt, uploads, all_or_nothing=all_or_nothing, actor=actor)
+        report = import_data(
+            scoped, fmt, uploads, all_or_nothing=all_or_nothing, actor=actor, territory=territory
+        )
     if all_or_nothing and report.problems:
         report.raise_for_problems()
     return report

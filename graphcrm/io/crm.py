@@ -94,6 +94,14 @@ def deal_role(
     return Item("deal_roles", role, r.origin, columns)
 
 
+_MODELS: dict[EntityKind, type[Model]] = {
+    EntityKind.ACCOUNT: Account,
+    EntityKind.CONTACT: Contact,
+    EntityKind.DEAL: Deal,
+}
+"""The model a CRM file of each kind of object fills in."""
+
+
 @dataclass(slots=True)
 class CrmSource(ABC):
     """The rows of one CRM export; subclasses set the class variables and :meth:`steps`."""
@@ -156,6 +164,7 @@ class CrmSource(ABC):
         """
         seen = FirstSeen()
         id_column, owner_column = columns["id"], columns.get("owner_id")
+        keep = self.missing_fields(kind, entity, columns)
         for r in self.readers(kind):
             if isinstance(r, Rejected):
                 yield r
@@ -171,7 +180,18 @@ class CrmSource(ABC):
                 rep = self.reps.rep(owner, r.origin, owner_column)
                 if rep is not None:
                     yield rep
-            yield Item(collection, obj, r.origin, columns)
+            yield Item(collection, obj, r.origin, columns, keep=keep)
+
+    def missing_fields(self, kind: str, entity: EntityKind, columns: Columns) -> frozenset[str]:
+        """The fields of ``entity`` that the file of ``kind`` has no column for.
+
+        A contact's seniority comes from its title, so it goes with the title.
+        """
+        table = self.tables[kind].table
+        given = {f for f, column in columns.items() if table.has(column)}
+        if "title" in given:
+            given.add("seniority")
+        return frozenset(_MODELS[entity].model_fields) - given - {"id"}
 
     def read_accounts(self, kind: str, columns: Columns) -> Iterator[Item | Rejected]:
         """Accounts (after their owners' reps), parents before children."""
@@ -269,6 +289,7 @@ def import_crm(
     at: datetime | None,
     currency: str,
     progress: ProgressFn | None,
+    territory: str | None = None,
 ) -> ImportReport:
     """Import ``files`` of format ``source`` into ``store`` (see :func:`run_import`)."""
     log = ImportLog()
@@ -282,4 +303,5 @@ def import_crm(
         actor=actor,
         at=at,
         progress=progress,
+        territory=territory,
     )

@@ -31,6 +31,7 @@ def import_data(
     actor: str,
     at: datetime | None = None,
     progress: ProgressFn | None = None,
+    territory: str | None = None,
 ) -> ImportReport:
     """Import ``source`` in format ``fmt``.
 
@@ -55,7 +56,13 @@ def import_data(
         if isinstance(source, Mapping):
             raise TypeError("a JSON import reads one file: a path, bytes or a binary file")
         return import_json(
-            store, source, all_or_nothing=all_or_nothing, actor=actor, at=at, progress=progress
+            store,
+            source,
+            all_or_nothing=all_or_nothing,
+            actor=actor,
+            at=at,
+            progress=progress,
+            territory=territory,
         )
     if not isinstance(source, Path | Mapping):
         raise TypeError(f"a {fmt.value} import reads a directory or a mapping of named files")
@@ -63,10 +70,22 @@ def import_data(
         from graphcrm.io.salesforce import import_salesforce
 
         return import_salesforce(
-            store, source, all_or_nothing=all_or_nothing, actor=actor, at=at, progress=progress
+            store,
+            source,
+            all_or_nothing=all_or_nothing,
+            actor=actor,
+            at=at,
+            progress=progress,
+            territory=territory,
         )
     from graphcrm.io.hubspot import import_hubspot
 
     return import_hubspot(
-        store, source, all_or_nothing=all_or_nothing, actor=actor, at=at, progress=progress
+        store,
+        source,
+        all_or_nothing=all_or_nothing,
+        actor=actor,
+        at=at,
+        progress=progress,
+        territory=territory,
     )

@@ -214,6 +214,7 @@ def import_hubspot(
     at: datetime | None = None,
     currency: str = "TRY",
     progress: ProgressFn | None = None,
+    territory: str | None = None,
 ) -> ImportReport:
     """Import HubSpot CSV exports into ``store``.
 
@@ -233,4 +234,5 @@ def import_hubspot(
         at=at,
         currency=currency,
         progress=progress,
+        territory=territory,
     )

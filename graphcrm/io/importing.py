@@ -23,13 +23,19 @@ Modes
 
 Re-importing the same files changes nothing: every row is an idempotent
 upsert keyed by its source id, and the report's ``changed`` is false.
+
+A format only speaks for the fields it has columns for. A row of an object
+already stored keeps the stored values of the others (:func:`with_stored`):
+re-importing a Salesforce export never clears the territory an account was
+given in graphcrm, reopens a contact recorded as gone, or drops a deal's
+competitors.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Final, TypeVar
@@ -38,7 +44,10 @@ from pydantic import Field, ValidationError
 
 from graphcrm.domain import (
     Account,
+    AccountId,
     ChangeSet,
+    ContactId,
+    DealId,
     EntityCounts,
     EntityKind,
     Model,
@@ -119,6 +128,8 @@ class Item:
     columns: Mapping[str, str] = field(default_factory=dict)
     source_row: bool = True
     """False for rows made on the side (a rep for an owner id): progress counts source rows."""
+    keep: frozenset[str] = frozenset()
+    """Fields the source has no column for: a stored object keeps its values of them."""
 
     def entity(self) -> tuple[EntityKind, str] | None:
         kind = _CREATES.get(self.collection)
@@ -263,6 +274,44 @@ def parents_first(items: Sequence[Item]) -> list[Item]:
     return ordered + tail
 
 
+_STORED: Final[dict[str, Callable[[GraphStore, str], Model]]] = {
+    "accounts": lambda store, key: store.get_account(AccountId(key)),
+    "contacts": lambda store, key: store.get_contact(ContactId(key)),
+    "deals": lambda store, key: store.get_deal(DealId(key)).deal,
+}
+"""How to read the stored version of a row that creates an object, by collection."""
+
+
+def with_stored(store: GraphStore, items: list[Item], *, territory: str | None) -> list[Item]:
+    """``items`` with what the source cannot say taken from the store.
+
+    A row of an object already stored keeps the stored values of the fields
+    its source has no column for (:attr:`Item.keep`): re-importing a
+    Salesforce export leaves an account's territory, a contact's status
+    (a departure recorded in graphcrm) and a deal's competitors as they
+    were. A new account without a territory gets ``territory``.
+    """
+    out: list[Item] = []
+    for item in items:
+        read = _STORED.get(item.collection)
+        if read is None or (not item.keep and territory is None):
+            out.append(item)
+            continue
+        row = item.row
+        try:
+            stored = read(store, str(row.__dict__["id"])) if item.keep else None
+        except NotFoundError:
+            stored = None
+        if stored is not None:
+            update = {f: stored.__dict__[f] for f in item.keep}
+        elif isinstance(row, Account) and row.territory is None and territory is not None:
+            update = {"territory": territory}
+        else:
+            update = {}
+        out.append(replace(item, row=row.model_copy(update=update)) if update else item)
+    return out
+
+
 class _Driver:
     def __init__(
         self,
@@ -271,11 +320,13 @@ class _Driver:
         actor: str,
         at: datetime | None,
         all_or_nothing: bool,
+        territory: str | None = None,
     ) -> None:
         self.store = store
         self.actor = actor
         self.at = at
         self.all_or_nothing = all_or_nothing
+        self.territory = territory
         self.rejected: dict[tuple[EntityKind, str], Origin] = {}
         self.rejected_lines: set[Origin] = set()
         self.problems: list[Problem] = []
@@ -343,7 +394,7 @@ class _Driver:
             self.pending.append(item)
 
     def flush(self) -> None:
-        items, self.pending = self.pending, []
+        items, self.pending = with_stored(self.store, self.pending, territory=self.territory), []
         if self.all_or_nothing:
             if items and not self.problem_count:
                 self._apply_once(items)
@@ -447,6 +498,7 @@ def run_import(
     actor: str,
     at: datetime | None = None,
     progress: ProgressFn | None = None,
+    territory: str | None = None,
 ) -> ImportReport:
     """Write the rows of ``phases`` to ``store``; see the module docstring for the modes.
 
@@ -464,13 +516,15 @@ def run_import(
         Passed to :meth:`~graphcrm.store.port.GraphStore.apply`.
     progress
         Called every few hundred rows with ``(phase label, rows done, rows total)``.
+    territory
+        The territory of new accounts whose rows carry none (see :func:`with_stored`).
 
     Raises
     ------
     graphcrm.errors.StoreUnavailableError, graphcrm.errors.ConflictError
         From the store; batches applied before stay applied.
     """
-    driver = _Driver(store, actor=actor, at=at, all_or_nothing=all_or_nothing)
+    driver = _Driver(store, actor=actor, at=at, all_or_nothing=all_or_nothing, territory=territory)
     for phase in phases:
         done = 0
         if progress is not None:

@@ -156,6 +156,7 @@ def import_json(
     actor: str,
     at: datetime | None = None,
     progress: ProgressFn | None = None,
+    territory: str | None = None,
 ) -> ImportReport:
     """Import a JSON-lines file of ChangeSets (as :func:`write_json` writes).
 
@@ -165,7 +166,7 @@ def import_json(
         A file path, or the uploaded file (bytes or a seekable binary file).
     name
         The file name problems use for an upload (default ``upload.jsonl``).
-    all_or_nothing, actor, at, progress
+    all_or_nothing, actor, at, progress, territory
         As for :func:`~graphcrm.io.salesforce.import_salesforce`. With
         ``all_or_nothing`` every line goes into one batch, so a row may
         appear only once in the file.
@@ -189,4 +190,5 @@ def import_json(
         actor=actor,
         at=at,
         progress=progress,
+        territory=territory,
     )

@@ -254,6 +254,7 @@ def import_salesforce(
     at: datetime | None = None,
     currency: str = "TRY",
     progress: ProgressFn | None = None,
+    territory: str | None = None,
 ) -> ImportReport:
     """Import Salesforce CSV exports into ``store``.
 
@@ -274,6 +275,10 @@ def import_salesforce(
         Currency of opportunities without a ``CurrencyIsoCode`` column.
     progress
         ``progress(phase, rows_done, rows_total)``.
+    territory
+        The territory of new accounts (Salesforce exports carry none). A row of
+        an account already stored keeps its territory, and every stored object
+        keeps the fields the files have no column for.
 
     Raises
     ------
@@ -291,4 +296,5 @@ def import_salesforce(
         at=at,
         currency=currency,
         progress=progress,
+        territory=territory,
     )

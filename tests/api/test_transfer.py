@@ -106,3 +106,44 @@ def test_export_holds_only_the_keys_territories_and_round_trips(env: Env) -> Non
     )
     assert back.status_code == 200, back.text
     assert back.json()["changed"] is False
+
+
+def test_a_territory_key_imports_new_accounts_into_its_territory(env: Env) -> None:
+    """Salesforce exports carry no territory: the key's one territory is the default."""
+    rows = b"Id,Name,ParentId,Industry,BillingCountry,OwnerId\nSF-1,Yeni Tekstil A.\xc5\x9e.,,,,\n"
+    files = [("files", ("Account.csv", rows, "text/csv"))]
+    r = env.client.post(
+        "/v1/imports", headers=env.h("marmara"), files=files, data={"format": "salesforce"}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["rejected_rows"] == 0
+    account = env.client.get("/v1/accounts/SF-1", headers=env.h("marmara"))
+    assert account.status_code == 200
+    assert account.json()["account"]["territory"] == "Marmara"
+    assert env.client.get("/v1/accounts/SF-1", headers=env.h("ege")).status_code == 404
+
+
+def test_import_territory_must_be_one_of_the_keys(env: Env) -> None:
+    rows = b"Id,Name,ParentId,Industry,BillingCountry,OwnerId\nSF-2,Sahte,,,,\n"
+    files = [("files", ("Account.csv", rows, "text/csv"))]
+    r = env.client.post(
+        "/v1/imports",
+        headers=env.h("marmara"),
+        files=files,
+        data={"format": "salesforce", "territory": "Ege"},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["field"] == "body.territory"
+    assert env.client.get("/v1/accounts/SF-2", headers=env.h("admin")).status_code == 404
+    # an all-territory key names any territory
+    r = env.client.post(
+        "/v1/imports",
+        headers=env.h("admin"),
+        files=files,
+        data={"format": "salesforce", "territory": "Ege"},
+    )
+    assert r.status_code == 200, r.text
+    assert (
+        env.client.get("/v1/accounts/SF-2", headers=env.h("ege")).json()["account"]["territory"]
+        == "Ege"
+    )

@@ -12,8 +12,11 @@ from typing import BinaryIO
 import pytest
 
 from graphcrm.domain import (
+    Account,
     AccountId,
+    ChangeSet,
     ContactId,
+    ContactStatus,
     DealId,
     LineKind,
     PageRequest,
@@ -336,3 +339,76 @@ def test_all_or_nothing_commits_a_clean_import(store: GraphStore) -> None:
     assert report.changed
     assert report.committed["contacts"] == 8
     assert store.list_contacts(PageRequest()).total == 8
+
+
+def test_reimport_keeps_what_the_export_cannot_say(store: GraphStore) -> None:
+    """Fields without a column in the export keep what graphcrm recorded."""
+    _import(store, DATA)
+    holding = store.get_account(HOLDING)
+    ayse = store.get_contact(ContactId("0035g00000Ctc00002"))
+    deal = store.get_deal(DealId("0065g00000Opp00001")).deal
+    store.apply(
+        ChangeSet(
+            accounts=[holding.model_copy(update={"territory": "TR-Marmara"})],
+            contacts=[
+                ayse.model_copy(
+                    update={
+                        "status": ContactStatus.LEFT_COMPANY,
+                        "linkedin_url": "https://www.linkedin.com/in/ayse",
+                    }
+                )
+            ],
+            deals=[deal.model_copy(update={"competitors": ("SAP",), "currency": "EUR"})],
+        ),
+        actor="test",
+    )
+    again = _import(store, DATA)
+    assert again.ok
+    assert again.changed is False
+    assert store.get_account(HOLDING).territory == "TR-Marmara"
+    ayse = store.get_contact(ContactId("0035g00000Ctc00002"))
+    assert (ayse.status, ayse.linkedin_url) == (
+        ContactStatus.LEFT_COMPANY,
+        "https://www.linkedin.com/in/ayse",
+    )
+    deal = store.get_deal(DealId("0065g00000Opp00001")).deal
+    assert (deal.competitors, deal.currency) == (("SAP",), "EUR")
+
+
+def test_a_column_the_file_has_still_updates(
+    store: GraphStore, variant: Callable[..., Path]
+) -> None:
+    _import(store, DATA)
+    contacts = CONTACTS.replace("Mali İşler Direktörü", "Finans Başkan Yardımcısı (VP)")
+    report = _import(store, variant(DATA, {"Contact.csv": contacts}))
+    assert report.changed
+    ayse = store.get_contact(ContactId("0035g00000Ctc00002"))
+    assert ayse.title == "Finans Başkan Yardımcısı (VP)"
+    assert ayse.seniority is Seniority.VP  # derived from the title, so it follows it
+
+
+def test_a_file_without_an_optional_column_keeps_the_stored_values(
+    store: GraphStore, variant: Callable[..., Path]
+) -> None:
+    _import(store, DATA)
+    assert store.get_account(HOLDING).sector == "manufacturing"
+    no_industry = "\n".join(
+        ",".join(c for i, c in enumerate(line.split(",")) if i != 3)  # drop Industry
+        for line in ACCOUNTS.splitlines()
+    )
+    assert "Industry" not in no_industry
+    report = _import(store, variant(DATA, {"Account.csv": no_industry + "\n"}))
+    assert report.ok
+    assert store.get_account(HOLDING).sector == "manufacturing"
+
+
+def test_territory_goes_to_new_accounts_only(store: GraphStore) -> None:
+    store.apply(
+        ChangeSet(accounts=[Account(id=HOLDING, name="Anadolu Holding", territory="TR-Ege")]),
+        actor="test",
+    )
+    report = import_salesforce(store, DATA, actor="test", territory="TR-Marmara")
+    assert report.ok
+    assert store.get_account(HOLDING).territory == "TR-Ege"  # stored: kept
+    assert store.get_account(MAKINA).territory == "TR-Marmara"  # new: given
+    assert store.get_account(BOGAZICI).territory == "TR-Marmara"
