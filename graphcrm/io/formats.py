@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 
 from graphcrm.io.importing import ImportReport, ProgressFn
@@ -50,42 +51,21 @@ def import_data(
         ``source`` does not fit the format.
     """
     fmt = ImportFormat(fmt)
+    run: Callable[..., ImportReport]
     if fmt is ImportFormat.JSON:
         from graphcrm.io.jsonio import import_json
 
         if isinstance(source, Mapping):
             raise TypeError("a JSON import reads one file: a path, bytes or a binary file")
-        return import_json(
-            store,
-            source,
-            all_or_nothing=all_or_nothing,
-            actor=actor,
-            at=at,
-            progress=progress,
-            territory=territory,
-        )
-    if not isinstance(source, Path | Mapping):
-        raise TypeError(f"a {fmt.value} import reads a directory or a mapping of named files")
-    if fmt is ImportFormat.SALESFORCE:
+        run = partial(import_json, store, source)
+    else:
+        from graphcrm.io.hubspot import import_hubspot
         from graphcrm.io.salesforce import import_salesforce
 
-        return import_salesforce(
-            store,
-            source,
-            all_or_nothing=all_or_nothing,
-            actor=actor,
-            at=at,
-            progress=progress,
-            territory=territory,
-        )
-    from graphcrm.io.hubspot import import_hubspot
-
-    return import_hubspot(
-        store,
-        source,
-        all_or_nothing=all_or_nothing,
-        actor=actor,
-        at=at,
-        progress=progress,
-        territory=territory,
+        if not isinstance(source, Path | Mapping):
+            raise TypeError(f"a {fmt.value} import reads a directory or a mapping of named files")
+        crm = import_salesforce if fmt is ImportFormat.SALESFORCE else import_hubspot
+        run = partial(crm, store, source)
+    return run(
+        all_or_nothing=all_or_nothing, actor=actor, at=at, progress=progress, territory=territory
     )
