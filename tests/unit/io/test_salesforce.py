@@ -349,16 +349,16 @@ def test_reimport_keeps_what_the_export_cannot_say(store: GraphStore) -> None:
     deal = store.get_deal(DealId("0065g00000Opp00001")).deal
     store.apply(
         ChangeSet(
-            accounts=[holding.model_copy(update={"territory": "TR-Marmara"})],
-            contacts=[
+            accounts=(holding.model_copy(update={"territory": "TR-Marmara"}),),
+            contacts=(
                 ayse.model_copy(
                     update={
                         "status": ContactStatus.LEFT_COMPANY,
                         "linkedin_url": "https://www.linkedin.com/in/ayse",
                     }
-                )
-            ],
-            deals=[deal.model_copy(update={"competitors": ("SAP",), "currency": "EUR"})],
+                ),
+            ),
+            deals=(deal.model_copy(update={"competitors": ("SAP",), "currency": "EUR"}),),
         ),
         actor="test",
     )
@@ -404,7 +404,7 @@ def test_a_file_without_an_optional_column_keeps_the_stored_values(
 
 def test_territory_goes_to_new_accounts_only(store: GraphStore) -> None:
     store.apply(
-        ChangeSet(accounts=[Account(id=HOLDING, name="Anadolu Holding", territory="TR-Ege")]),
+        ChangeSet(accounts=(Account(id=HOLDING, name="Anadolu Holding", territory="TR-Ege"),)),
         actor="test",
     )
     report = import_salesforce(store, DATA, actor="test", territory="TR-Marmara")
