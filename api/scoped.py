@@ -11,6 +11,7 @@ invalidate the analytics cache, like every other API write.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from api.deps import AppState
@@ -29,6 +30,7 @@ from graphcrm.domain import (
     Account,
     AccountId,
     AccountRollup,
+    AccountScoreSet,
     ApplyResult,
     ChangeLogEntry,
     ChangeSet,
@@ -67,6 +69,12 @@ class ScopedStore:
         if result.changed:
             invalidate(self._state, touched, everything=bool(changes.reps))
         return result
+
+    def put_scores(self, scores: Sequence[AccountScoreSet]) -> int:
+        """Scores of accounts outside the principal's territories answer not found."""
+        for score_set in scores:
+            visible_account(self._s, self._who, score_set.account_id)
+        return self._s.put_scores(scores)
 
     # --- accounts -----------------------------------------------------------------
     def get_account(self, account_id: AccountId) -> Account:
@@ -240,6 +248,12 @@ class ScopedStore:
             since=since,
             until=until,
         )
+
+    def get_scores(
+        self, account_id: AccountId, *, as_of: datetime | None = None
+    ) -> AccountScoreSet:
+        visible_account(self._s, self._who, account_id)
+        return self._s.get_scores(account_id, as_of=as_of)
 
     # --- history and housekeeping ----------------------------------------------------
     def change_log(

@@ -7,8 +7,9 @@ Prints medians (``--repeat`` runs each) of:
 
 1. portfolio: accounts scored per second through the store and the
    ``score_portfolio`` use case (graph reads, contact scores, account health,
-   hidden influencers, follow-ups, every open deal's risk), by account size,
-   and the share of it that is reading the graph;
+   hidden influencers, follow-ups, every open deal's risk, and the scores
+   written back with ``put_scores``), in one process and with ``--workers``
+   processes, by account size, and the share of it that is reading the graph;
 2. one big account end to end: a generated account through the store
    (``--store-contacts``), and the synthetic ``--big-contacts`` /
    ``--big-edges`` account through the analytics alone;
@@ -24,6 +25,7 @@ Prints medians (``--repeat`` runs each) of:
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import time
 from collections.abc import Callable
@@ -48,6 +50,7 @@ from graphcrm.domain import AccountId, PageRequest, StakeholderGraph
 from graphcrm.generator import GeneratorConfig
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.services.portfolio import score_one, score_portfolio
+from graphcrm.store import open_store
 
 SIZE_BUCKETS = ((0, 50), (50, 100), (100, 300), (300, 1000), (1000, 10**9))
 
@@ -66,7 +69,7 @@ def _bucket(n: int) -> str:
 # --- 1. the portfolio ---------------------------------------------------------------
 
 
-def portfolio(accounts: int, seed: int, repeat: int) -> None:
+def portfolio(accounts: int, seed: int, repeat: int, workers: int) -> None:
     config = GeneratorConfig(accounts=accounts, seed=seed)
     print(f"== portfolio: {accounts} generated accounts, seed {seed}, SQLite ==")
     with loaded_store(config) as store:
@@ -79,16 +82,24 @@ def portfolio(accounts: int, seed: int, repeat: int) -> None:
         def tick(done: int, total: int) -> None:
             marks.append(time.perf_counter())
 
+        reopen = functools.partial(open_store, f"sqlite://{store.path}")  # type: ignore[attr-defined]
+        parallel: list[float] = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            n = sum(
+                1 for _ in score_portfolio(store, as_of=config.now, workers=workers, reopen=reopen)
+            )
+            parallel.append(n / (time.perf_counter() - start))
         for _ in range(repeat):
             marks.clear()
             start = time.perf_counter()
             reports = list(score_portfolio(store, as_of=config.now, progress=tick))
             rates.append(len(reports) / (time.perf_counter() - start))
-            prev = start
-            for report, mark in zip(reports, marks, strict=True):
-                per_account.setdefault(report.account.id, []).append(mark - prev)
+            for report in reports:  # per account, alone (score_one: no write-back)
+                t0 = time.perf_counter()
+                score_one(store, report.account, at=config.now, params=AnalyticsParams())
+                per_account.setdefault(report.account.id, []).append(time.perf_counter() - t0)
                 sizes[report.account.id] = len(report.scores.contacts)
-                prev = mark
             deals = sum(len(r.open_deals) for r in reports)
             ids = [a.id for a in store.list_accounts(PageRequest(limit=1000)).items]
             start = time.perf_counter()
@@ -96,7 +107,11 @@ def portfolio(accounts: int, seed: int, repeat: int) -> None:
                 store.stakeholder_graph(account_id, as_of=config.now)
             reads.append(len(ids) / (time.perf_counter() - start))
         rate, read = statistics.median(rates), statistics.median(reads)
-        print(f"accounts scored/s: {rate:.1f} (median of {repeat}; {deals} open deals scored)")
+        print(
+            f"accounts scored/s, scores written back: {rate:.1f} in one process, "
+            f"{statistics.median(parallel):.1f} with {workers} worker processes "
+            f"(median of {repeat}; {deals} open deals scored)"
+        )
         print(
             f"graph reads alone: {read:.1f} accounts/s, i.e. ~{rate / read:.0%} of the time "
             f"(an account with an open deal is read twice)"
@@ -247,13 +262,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--accounts", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--portfolio-only", action="store_true")
     parser.add_argument("--store-contacts", type=int, default=3000)
     parser.add_argument("--big-contacts", type=int, default=20_000)
     parser.add_argument("--big-edges", type=int, default=100_000)
     parser.add_argument("--sample-contacts", type=int, default=5000)
     parser.add_argument("--sample-seeds", type=int, default=5)
     args = parser.parse_args(argv)
-    portfolio(args.accounts, args.seed, args.repeat)
+    portfolio(args.accounts, args.seed, args.repeat, args.workers)
+    if args.portfolio_only:
+        return
     print()
     big_stored(args.store_contacts, args.seed, args.repeat)
     print()

@@ -435,7 +435,10 @@ def risk(ctx: click.Context, deal: str, as_of: datetime | None) -> None:
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
 @click.pass_context
 def score(ctx: click.Context, as_of: datetime | None, top: int) -> None:
-    """Score every account and its open deals; print a summary and the riskiest deals."""
+    """Score every account and its open deals, write the scores back to the store,
+    and print a summary and the riskiest deals."""
+    import functools
+    import os
     import time
     from collections import Counter
 
@@ -453,7 +456,13 @@ def score(ctx: click.Context, as_of: datetime | None, top: int) -> None:
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total, rows=contacts)
 
-        for report in score_portfolio(store, as_of=at, progress=advance):
+        # One worker process per core, each with its own connection to the store;
+        # every account's scores are written back (GraphStore.put_scores).
+        workers = max(1, min(os.cpu_count() or 1, 4))
+        reopen = functools.partial(open_store, ctx.obj["store_url"])
+        for report in score_portfolio(
+            store, as_of=at, progress=advance, workers=workers, reopen=reopen
+        ):
             accounts += 1
             contacts += len(report.scores.contacts)
             bands[report.scores.health.band.value] += 1
@@ -595,30 +604,53 @@ def keys_revoke(ctx: click.Context, key_id: str) -> None:
     console.print(f"Revoked key {key.id} ({key.name}).")
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
-    import logging
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    import os
 
     import uvicorn
 
     from api.app import create_app
+    from api.middleware import log_requests_to_stderr
 
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    access = logging.getLogger("graphcrm.api.access")
-    access.addHandler(handler)
-    access.setLevel(logging.INFO)
-    access.propagate = False
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="info")
+    if workers == 1:
+        log_requests_to_stderr()
+        app = create_app(settings)
+        uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
+        return
+    # Each worker process builds its app from the environment (api.app.serve_app).
+    os.environ["GRAPHCRM_STORE"] = settings.store.get_secret_value()
+    os.environ["GRAPHCRM_KEYS_PATH"] = str(keys_path(settings))
+    uvicorn.run(
+        "api.app:serve_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="info",
+    )
 
 
 @main.command()
 @click.option("--host", default=None, help="Address to bind (default: GRAPHCRM_API_HOST).")
 @click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port to bind.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes; they share cache invalidations and the write lock.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) -> None:
     """Serve the HTTP API with uvicorn (docs at /docs)."""
     settings = _api_settings(ctx)
-    _serve(settings, host or settings.api_host, port if port is not None else settings.api_port)
+    _serve(
+        settings,
+        host or settings.api_host,
+        port if port is not None else settings.api_port,
+        workers,
+    )
 
 
 def _demo_serve(ctx: click.Context, *, host: str | None, port: int | None) -> None:

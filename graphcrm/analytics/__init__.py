@@ -17,7 +17,11 @@ from graphcrm.analytics.centrality import (
     normalise_max,
     reporting_levels,
 )
-from graphcrm.analytics.decision import champion_strength, decision_maker_likelihood
+from graphcrm.analytics.decision import (
+    account_champion_strength,
+    champion_strength,
+    decision_maker_likelihood,
+)
 from graphcrm.analytics.engagement import EngagementParts, engagement_parts, engagement_scores
 from graphcrm.analytics.followup import FollowUp, FollowUpKind, follow_ups
 from graphcrm.analytics.graph import StakeholderNetwork, build_network
@@ -119,6 +123,7 @@ __all__ = [
     "Trend",
     "WarmPath",
     "WhatIf",
+    "account_champion_strength",
     "account_health",
     "apply_edits",
     "authority_scores",

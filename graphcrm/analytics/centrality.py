@@ -43,6 +43,25 @@ def _adjacency(G: Any, nodes: Sequence[Hashable], weight: str | None) -> sp.csr_
     )
 
 
+DENSE_MAX_NODES = 100
+"""Up to this many nodes the matrices are dense numpy arrays: for the typical
+account (tens of contacts) scipy's per-call overhead costs more than the
+arithmetic. Same update, same results (to rounding)."""
+
+
+def _dense_adjacency(G: Any, nodes: Sequence[Hashable], weight: str | None) -> np.ndarray:
+    index = {v: i for i, v in enumerate(nodes)}
+    n = len(nodes)
+    A = np.zeros((n, n))
+    if weight is None:
+        for u, v in G.edges():
+            A[index[u], index[v]] = 1.0
+    else:
+        for u, v, w in G.edges(data=weight, default=1.0):
+            A[index[u], index[v]] += float(w)
+    return A
+
+
 def influence_rank(
     G: Any,
     *,
@@ -116,13 +135,24 @@ def influence_rank(
         except nx.PowerIterationFailedConvergence as e:
             raise InvalidError([Problem("influence_rank", "max_iter", str(e))]) from e
     nodes = list(G)
-    # Reversed adjacency: row = influenced, column = influencer.
-    A = _adjacency(G, nodes, weight).T.tocsr()
-    out = np.asarray(A.sum(axis=1)).ravel()
-    dangling = out == 0
-    inv = np.divide(1.0, out, out=np.zeros(n), where=~dangling)
-    M = sp.diags_array(inv) @ A  # row-stochastic except dangling rows
-    MT = M.T.tocsr()
+    MT: Any
+    if n <= DENSE_MAX_NODES:
+        # W[u, v] = weight of u -> v; the reversed graph's transition matrix,
+        # transposed, is W with each column divided by its sum (the influenced
+        # person's total incoming support).
+        W = _dense_adjacency(G, nodes, weight)
+        out = W.sum(axis=0)
+        dangling = out == 0
+        inv = np.divide(1.0, out, out=np.zeros(n), where=~dangling)
+        MT = W * inv[None, :]
+    else:
+        # Reversed adjacency: row = influenced, column = influencer.
+        A = _adjacency(G, nodes, weight).T.tocsr()
+        out = np.asarray(A.sum(axis=1)).ravel()
+        dangling = out == 0
+        inv = np.divide(1.0, out, out=np.zeros(n), where=~dangling)
+        M = sp.diags_array(inv) @ A  # row-stochastic except dangling rows
+        MT = M.T.tocsr()
     x = np.full(n, 1.0 / n)
     for _ in range(p.max_iter):
         last = x
@@ -134,10 +164,11 @@ def influence_rank(
     )
 
 
-def _brandes_sparse(A: sp.csr_array, sources: Sequence[int], batch: int = 64) -> np.ndarray:
+def _brandes_sparse(A: Any, sources: Sequence[int], batch: int = 64) -> np.ndarray:
     """Sum over ``sources`` of Brandes dependencies, BFS levels as sparse products.
 
-    ``A`` is the symmetric 0/1 adjacency. For a block of sources the path
+    ``A`` is the symmetric 0/1 adjacency (scipy sparse, or a dense array for
+    small graphs). For a block of sources the path
     counts ``sigma`` grow level by level (``A @ frontier``); dependencies are
     accumulated back from the deepest level:
     ``delta[v] = sigma[v] * sum_{w child of v} (1 + delta[w]) / sigma[w]``.
@@ -243,11 +274,17 @@ def brokerage(
     if n <= 2:
         return dict.fromkeys(nodes, 0.0)
     index = {v: i for i, v in enumerate(nodes)}
-    A = _adjacency(U, nodes, None)
-    A = ((A + A.T) > 0).astype(float).tocsr()
-    A.setdiag(0.0)
-    A.eliminate_zeros()
-    raw = _brandes_sparse(A, [index[s] for s in sample])
+    if n <= DENSE_MAX_NODES:
+        D = _dense_adjacency(U, nodes, None)
+        D = ((D + D.T) > 0).astype(float)
+        np.fill_diagonal(D, 0.0)
+        raw = _brandes_sparse(D, [index[s] for s in sample])
+    else:
+        A = _adjacency(U, nodes, None)
+        A = ((A + A.T) > 0).astype(float).tocsr()
+        A.setdiag(0.0)
+        A.eliminate_zeros()
+        raw = _brandes_sparse(A, [index[s] for s in sample])
     if k is None:
         scale = np.full(n, 1.0 / ((n - 1) * (n - 2)))
     else:
@@ -277,33 +314,44 @@ def reporting_levels(G: Any) -> tuple[dict[Hashable, int], dict[Hashable, int]]:
     >>> reporting_levels(T)
     ({'ceo': 0, 'vp': 1, 'ic': 2}, {'ceo': 2, 'vp': 1, 'ic': 0})
     """
-    solid = nx.DiGraph()
-    solid.add_nodes_from(G)
-    solid.add_edges_from(
-        (u, v) for u, v, line in G.edges(data="line", default="solid") if line == "solid"
-    )
+    # Plain dicts rather than a second networkx graph and a topological sort: this
+    # runs once per account scored (same results, same errors).
+    managers: dict[Hashable, list[Hashable]] = {}
+    for u, v, line in G.edges(data="line", default="solid"):
+        if line == "solid":
+            managers.setdefault(v, []).append(u)
     problems = [
         Problem(f"reports_to[{v}]", "manager_id", "more than one solid manager")
-        for v, d in solid.in_degree()
-        if d > 1
+        for v in G
+        if len(managers.get(v, ())) > 1
     ]
     if problems:
         raise InvalidError(problems)
-    try:
-        order = list(nx.topological_sort(solid))
-    except nx.NetworkXUnfeasible as e:
-        raise InvalidError([Problem("reports_to", "", "solid reporting lines form a cycle")]) from e
     depth: dict[Hashable, int] = {}
-    for v in order:
-        managers = list(solid.predecessors(v))
-        if managers:
-            depth[v] = depth[managers[0]] + 1
-        else:
-            depth[v] = max(0, int(G.nodes[v].get("seniority_level", 1)) - 1)
-    span: dict[Hashable, int] = dict.fromkeys(order, 0)
-    for v in reversed(order):
-        for m in solid.predecessors(v):
-            span[m] += span[v] + 1
+    for v in G:
+        path: list[Hashable] = []
+        on_path: set[Hashable] = set()
+        x = v
+        while x not in depth:
+            if x in on_path:
+                raise InvalidError(
+                    [Problem("reports_to", "", "solid reporting lines form a cycle")]
+                )
+            above = managers.get(x)
+            if not above:
+                depth[x] = max(0, int(G.nodes[x].get("seniority_level", 1)) - 1)
+                break
+            path.append(x)
+            on_path.add(x)
+            x = above[0]
+        for y in reversed(path):
+            depth[y] = depth[managers[y][0]] + 1
+    span: dict[Hashable, int] = dict.fromkeys(G, 0)
+    for v in G:
+        x = v
+        while x in managers:
+            x = managers[x][0]
+            span[x] += 1
     return {v: depth[v] for v in G}, {v: span[v] for v in G}
 
 

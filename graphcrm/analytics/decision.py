@@ -121,3 +121,34 @@ def champion_strength(
         c: (roles[c][0].stance / 2.0 if c in roles else 0.0) * influence_norm[c] * engagement[c]
         for c in nodes
     }
+
+
+def account_champion_strength(
+    net: StakeholderNetwork,
+    account_id: str,
+    *,
+    influence_norm: Mapping[str, float],
+    engagement: Mapping[str, float],
+) -> dict[str, float]:
+    """Each active contact's champion strength on the account's open deals.
+
+    Per contact, the value of :func:`champion_strength` on the open deal of
+    ``account_id`` where it is largest in size (its sign kept: a blocker stays
+    negative; on a tie in size the positive one), 0 without a seat on an open deal.
+
+    Examples
+    --------
+    Stance +2 on one deal and -1 on another, influence 0.8, engagement 0.5:
+    ``max(|0.4|, |-0.2|)`` keeps ``0.4``.
+    """
+    best = dict.fromkeys((c for c in net.active if net.contacts[c].account_id == account_id), 0.0)
+    for deal_id, seats in net.roles.items():
+        deal = net.deals.get(deal_id)
+        if deal is None or deal.account_id != account_id or deal.stage.is_closed:
+            continue
+        for c, role in seats.items():
+            if c in best:
+                v = role.stance / 2.0 * influence_norm[c] * engagement[c]
+                if (abs(v), v) > (abs(best[c]), best[c]):
+                    best[c] = v
+    return best

@@ -252,13 +252,23 @@ def account_health(
     coverage = sum(influence[c] for c in healthy) / total if total > 0 else 0.0
 
     top = top_by({c: decision_maker[c] for c in members}, p.top_decision_makers)
-    ties = nx.Graph()
-    ties.add_nodes_from(members)
-    ties.add_edges_from((u, v) for u, v in net.reach.edges() if u in ties and v in ties)
-    reach_top: set[str] = set()
-    for comp in nx.connected_components(ties):
-        if comp & set(top):
-            reach_top |= comp
+    # Connected components of the reach ties among the members (union-find over
+    # ``reach_weights``: the same edges as ``net.reach``, without building it).
+    parent = {c: c for c in members}
+
+    def root(c: str) -> str:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for u, v in net.reach_weights:
+        if u in parent and v in parent:
+            ru, rv = root(u), root(v)
+            if ru != rv:
+                parent[ru] = rv
+    top_roots = {root(c) for c in top}
+    reach_top = {c for c in members if root(c) in top_roots}
     threads = tuple(sorted(healthy & reach_top))
 
     economic_buyers = {

@@ -13,9 +13,6 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from typing import TypeVar
 
-import numpy as np
-from scipy.stats import rankdata
-
 from graphcrm.analytics.params import HiddenParams
 from graphcrm.domain import Model
 from graphcrm.errors import InvalidError, Problem
@@ -40,8 +37,21 @@ def percentiles(scores: Mapping[K, float]) -> dict[K, float]:
     n = len(keys)
     if n < 2:
         return dict.fromkeys(keys, 0.0)
-    ranks = rankdata(np.asarray([scores[k] for k in keys], dtype=float), method="average")
-    return {k: float((r - 1.0) / (n - 1)) for k, r in zip(keys, ranks, strict=True)}
+    # Average ranks of ties, as scipy.stats.rankdata(method="average") (pure
+    # Python: for the tens of contacts of an account scipy's overhead dominates).
+    values = [float(scores[k]) for k in keys]
+    order = sorted(range(n), key=values.__getitem__)
+    out: dict[K, float] = {}
+    start = 0
+    while start < n:
+        end = start + 1
+        while end < n and values[order[end]] == values[order[start]]:
+            end += 1
+        rank = (start + end - 1) / 2.0  # 0-based average rank of the tie group
+        for i in order[start:end]:
+            out[keys[i]] = rank / (n - 1)
+        start = end
+    return {k: out[k] for k in keys}
 
 
 def hidden_influencers(

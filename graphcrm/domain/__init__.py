@@ -32,6 +32,7 @@ from graphcrm.domain.sales import (
     StageChange,
     Touchpoint,
 )
+from graphcrm.domain.scores import AccountScoreSet, ContactScoreRecord, DealRiskRecord
 from graphcrm.domain.views import (
     AccountRollup,
     ContactEngagement,
@@ -50,6 +51,7 @@ __all__ = [
     "Account",
     "AccountId",
     "AccountRollup",
+    "AccountScoreSet",
     "ApplyResult",
     "ChangeLogEntry",
     "ChangeOp",
@@ -58,10 +60,12 @@ __all__ = [
     "Contact",
     "ContactEngagement",
     "ContactId",
+    "ContactScoreRecord",
     "ContactStatus",
     "ContactTie",
     "Deal",
     "DealId",
+    "DealRiskRecord",
     "DealRole",
     "DealView",
     "Direction",

@@ -1,14 +1,32 @@
-"""Score every account of the store, one at a time, as of one instant."""
+"""Score every account of the store as of one instant, and write the scores back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
-from graphcrm.analytics import build_network, score_contacts
-from graphcrm.domain import Account, Model, PageRequest, UtcDatetime
+from graphcrm.analytics import (
+    ContactScores,
+    StakeholderNetwork,
+    account_champion_strength,
+    build_network,
+    score_contacts,
+)
+from graphcrm.domain import (
+    Account,
+    AccountScoreSet,
+    ContactScoreRecord,
+    DealRiskRecord,
+    Model,
+    PageRequest,
+    UtcDatetime,
+)
 from graphcrm.domain.views import MAX_PAGE_SIZE
-from graphcrm.services.clock import instant
+from graphcrm.errors import InvalidError, Problem
+from graphcrm.services.clock import instant, utc_now
 from graphcrm.services.deals import DealAssessment, assess_open_deals, read_account
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.services.scoring import AccountScores, account_scores
@@ -16,6 +34,12 @@ from graphcrm.store.port import GraphStore
 
 Progress = Callable[[int, int], None]
 """Called after each account with (accounts done, accounts in the store)."""
+
+StoreOpener = Callable[[], GraphStore]
+"""Opens a new connection to the same store (one per worker process)."""
+
+CHUNK = 16
+"""Accounts per unit of work, and per :meth:`GraphStore.put_scores` batch."""
 
 
 class AccountReport(Model):
@@ -35,6 +59,9 @@ def score_portfolio(
     seed: int = 0,
     page_size: int = MAX_PAGE_SIZE,
     progress: Progress | None = None,
+    write: bool = True,
+    workers: int = 1,
+    reopen: StoreOpener | None = None,
 ) -> Iterator[AccountReport]:
     """Yield an :class:`AccountReport` for every account, in the store's account order.
 
@@ -42,48 +69,212 @@ def score_portfolio(
     every account is read and scored as of it. Accounts are listed page by
     page (``store.list_accounts``); an account with an open deal costs a
     second graph reading, for the churn window (:mod:`graphcrm.services.deals`).
-    Memory stays bounded by one page of accounts and one account's graph.
+
+    With ``write`` (the default) every account's :class:`AccountScoreSet`
+    (:func:`score_set`) is stored with :meth:`GraphStore.put_scores`, stamped
+    with ``as_of`` and the wall-clock time of the run, :data:`CHUNK` accounts
+    per batch; re-running for the same instant replaces the sets.
+
+    ``workers > 1`` scores chunks of accounts in that many processes; each
+    opens its own store with ``reopen`` (required then: e.g.
+    ``functools.partial(open_store, url)``) and writes its own sets. Reports
+    still come back in account order. One process holds one page of accounts
+    and one account's graph; with workers, results of chunks finished ahead of
+    the consumer wait in memory.
 
     A write that adds or renames accounts while the iteration runs can shift
     the pages (an account skipped or seen twice); score a quiet store, or
     pass ``as_of`` and re-run.
+
+    Raises
+    ------
+    InvalidError
+        ``workers < 1``, or ``workers > 1`` without ``reopen``.
     """
+    if workers < 1 or (workers > 1 and reopen is None):
+        raise InvalidError([Problem("workers", "", "needs workers >= 1, and reopen when > 1")])
     p = params or AnalyticsParams()
     at = instant(as_of)
+    stamp = utc_now()
     done = 0
+    for total, chunk_reports in _chunks_scored(
+        store,
+        at=at,
+        params=p,
+        seed=seed,
+        page_size=page_size,
+        write=write,
+        stamp=stamp,
+        workers=workers,
+        reopen=reopen,
+    ):
+        for report in chunk_reports:
+            yield report
+            done += 1
+            if progress is not None:
+                progress(done, total)
+
+
+def _pages(store: GraphStore, page_size: int) -> Iterator[tuple[int, list[Account]]]:
     offset = 0
     while True:
         page = store.list_accounts(PageRequest(limit=page_size, offset=offset))
-        for account in page.items:
-            yield score_one(store, account, at=at, params=p, seed=seed)
-            done += 1
-            if progress is not None:
-                progress(done, page.total)
+        if page.items:
+            yield page.total, list(page.items)
         offset += len(page.items)
         if not page.items or offset >= page.total:
             return
 
 
+def _chunked(store: GraphStore, page_size: int) -> Iterator[tuple[int, list[Account]]]:
+    for total, accounts in _pages(store, page_size):
+        for start in range(0, len(accounts), CHUNK):
+            yield total, accounts[start : start + CHUNK]
+
+
+def _chunks_scored(
+    store: GraphStore,
+    *,
+    at: datetime,
+    params: AnalyticsParams,
+    seed: int,
+    page_size: int,
+    write: bool,
+    stamp: datetime,
+    workers: int,
+    reopen: StoreOpener | None,
+) -> Iterator[tuple[int, list[AccountReport]]]:
+    if workers == 1 or reopen is None:
+        for total, accounts in _chunked(store, page_size):
+            yield total, _score_chunk(store, accounts, at, params, seed, write, stamp)
+        return
+    # fork: the workers start in milliseconds and inherit ``reopen``; the parent's
+    # store connection is never used in a child (each opens its own).
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_open, initargs=(reopen,)
+    ) as pool:
+        chunks = list(_chunked(store, page_size))
+        futures = [
+            pool.submit(_worker_score, accounts, at, params, seed, write, stamp)
+            for _, accounts in chunks
+        ]
+        for (total, _), future in zip(chunks, futures, strict=True):
+            yield total, future.result()
+
+
+_WORKER_STORE: list[GraphStore] = []
+"""The worker process's own store (set by :func:`_worker_open`)."""
+
+
+def _worker_open(reopen: StoreOpener) -> None:
+    _WORKER_STORE.append(reopen())
+
+
+def _worker_score(
+    accounts: list[Account],
+    at: datetime,
+    params: AnalyticsParams,
+    seed: int,
+    write: bool,
+    stamp: datetime,
+) -> list[AccountReport]:
+    return _score_chunk(_WORKER_STORE[0], accounts, at, params, seed, write, stamp)
+
+
+def _score_chunk(
+    store: GraphStore,
+    accounts: Sequence[Account],
+    at: datetime,
+    params: AnalyticsParams,
+    seed: int,
+    write: bool,
+    stamp: datetime,
+) -> list[AccountReport]:
+    reports, sets = [], []
+    for account in accounts:
+        report, net, s = _score(store, account, at=at, params=params, seed=seed)
+        reports.append(report)
+        sets.append(score_set(report, net, s, scored_at=stamp))
+    if write:
+        store.put_scores(sets)
+    return reports
+
+
 def score_one(
     store: GraphStore, account: Account, *, at: datetime, params: AnalyticsParams, seed: int = 0
 ) -> AccountReport:
-    """Score one account and its open deals as of ``at``.
+    """Score one account and its open deals as of ``at`` (nothing is written).
 
     The account scores are computed on the graph with the departed seats put
     back (:func:`graphcrm.services.changes.with_departed_seats`); that changes
     no active contact's score, since seats of departed contacts count nowhere
     but in deal risk.
     """
+    return _score(store, account, at=at, params=params, seed=seed)[0]
+
+
+def _score(
+    store: GraphStore, account: Account, *, at: datetime, params: AnalyticsParams, seed: int = 0
+) -> tuple[AccountReport, StakeholderNetwork, ContactScores]:
     sg = store.stakeholder_graph(account.id, as_of=at)
     if any(d.account_id == account.id and not d.stage.is_closed for d in sg.deals):
         snapshot = read_account(store, account.id, at=at, params=params, seed=seed, graph=sg)
-        scores = account_scores(
-            snapshot.net, account.id, scores=snapshot.scores, params=params, seed=seed
-        )
+        net, s = snapshot.net, snapshot.scores
+        scores = account_scores(net, account.id, scores=s, params=params, seed=seed)
         deals = assess_open_deals(store, snapshot, params=params, seed=seed)
     else:
         net = build_network(sg, as_of=at, params=params.risk.scoring.graph)
         s = score_contacts(net, params=params.risk.scoring, seed=seed)
         scores = account_scores(net, account.id, scores=s, params=params, seed=seed)
         deals = ()
-    return AccountReport(account=account, as_of=at, scores=scores, open_deals=deals)
+    report = AccountReport(account=account, as_of=at, scores=scores, open_deals=deals)
+    return report, net, s
+
+
+def score_set(
+    report: AccountReport,
+    net: StakeholderNetwork,
+    scores: ContactScores,
+    *,
+    scored_at: datetime,
+) -> AccountScoreSet:
+    """What :func:`score_portfolio` stores for one account (``docs/data-model.md``).
+
+    ``net`` and ``scores`` are the network and contact scores the report was
+    computed from (for the champion strength, :func:`account_champion_strength`).
+    """
+    account_id = report.account.id
+    champion = account_champion_strength(
+        net, account_id, influence_norm=scores.influence_norm, engagement=scores.engagement
+    )
+    contacts = tuple(
+        ContactScoreRecord(
+            contact_id=c.contact_id,
+            influence=c.influence,
+            brokerage=c.brokerage,
+            authority=c.authority,
+            engagement=c.engagement,
+            health=c.health.score,
+            band=c.health.band.value,
+            decision_maker=c.decision_maker,
+            champion=champion.get(c.contact_id, 0.0),
+        )
+        for c in sorted(report.scores.contacts, key=lambda c: c.contact_id)
+    )
+    deals = []
+    for a in sorted(report.open_deals, key=lambda a: a.deal.id):
+        factors: dict[str, float] = {}
+        for f in a.risk.factors:
+            factors[f.code.value] = factors.get(f.code.value, 0.0) + f.points
+        deals.append(DealRiskRecord(deal_id=a.deal.id, score=a.risk.score, factors=factors))
+    health = report.scores.health
+    return AccountScoreSet(
+        account_id=account_id,
+        as_of=report.as_of,
+        scored_at=scored_at,
+        health=health.score,
+        band=health.band.value,
+        contacts=contacts,
+        deals=tuple(deals),
+    )

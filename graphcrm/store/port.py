@@ -21,6 +21,15 @@ Validation
     unknown ids, reporting cycles at any date, account-parent cycles, two
     primary roles on one deal, a back-dated change to an interval.
 
+Scores
+    :meth:`GraphStore.put_scores` stores derived data: each
+    :class:`~graphcrm.domain.AccountScoreSet` is keyed by ``(account_id,
+    as_of)``; storing one again for the same key replaces it whole (contacts
+    and deals no longer in it are gone), other instants are kept. The batch is
+    all or nothing; unknown account, contact or deal ids and a key repeated in
+    the batch raise :class:`~graphcrm.errors.InvalidError`. Scores are not in
+    the change log and not in :meth:`GraphStore.stats`.
+
 Reads
     Return domain objects only. ``as_of=None`` reads the present. Lists are
     paginated and ordered: accounts, contacts and reps by Turkish collation of
@@ -30,6 +39,7 @@ Reads
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -37,6 +47,7 @@ from graphcrm.domain import (
     Account,
     AccountId,
     AccountRollup,
+    AccountScoreSet,
     ApplyResult,
     ChangeLogEntry,
     ChangeSet,
@@ -64,6 +75,10 @@ class GraphStore(Protocol):
     # --- writes -------------------------------------------------------------
     def apply(self, changes: ChangeSet, *, actor: str, at: datetime | None = None) -> ApplyResult:
         """Validate and apply one batch atomically."""
+        ...
+
+    def put_scores(self, scores: Sequence[AccountScoreSet]) -> int:
+        """Store score sets (upsert by account and ``as_of``); return how many."""
         ...
 
     # --- accounts -----------------------------------------------------------
@@ -160,6 +175,14 @@ class GraphStore(Protocol):
         until: datetime | None = None,
     ) -> Page[Touchpoint]:
         """Touchpoints with ``since <= at <= until``, newest first, then id."""
+        ...
+
+    def get_scores(
+        self, account_id: AccountId, *, as_of: datetime | None = None
+    ) -> AccountScoreSet:
+        """The account's latest stored score set with ``as_of`` at or before the date
+        (the latest of all when ``as_of`` is None), contacts and deals by id; raises
+        NotFoundError when there is none."""
         ...
 
     # --- history and housekeeping -------------------------------------------

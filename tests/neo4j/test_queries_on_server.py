@@ -7,11 +7,19 @@ from typing import Any, LiteralString
 
 import pytest
 
+from graphcrm.domain import (
+    AccountId,
+    AccountScoreSet,
+    ContactId,
+    ContactScoreRecord,
+    DealId,
+    DealRiskRecord,
+)
 from graphcrm.store import cypher
 from graphcrm.store.neo4j import queries as neo4j_queries
 from graphcrm.store.neo4j import store as neo4j_store
 from tests.neo4j import support
-from tests.neo4j.support import NASTY, driver, fresh_store, read_everything, scenario
+from tests.neo4j.support import MAR, NASTY, driver, fresh_store, read_everything, scenario
 
 pytestmark = pytest.mark.neo4j
 
@@ -74,6 +82,29 @@ def test_the_adapter_runs_every_query(neo4j_uri: str, monkeypatch: pytest.Monkey
         for changes, at, actor in scenario(NASTY):
             store.apply(changes, actor=actor, at=at)
         read_everything(store, NASTY)
+        scored = AccountScoreSet(
+            account_id=AccountId(f"A-1{NASTY}"),
+            as_of=MAR,
+            scored_at=MAR,
+            health=50.0,
+            band="fair",
+            contacts=(
+                ContactScoreRecord(
+                    contact_id=ContactId(f"C-3{NASTY}"),
+                    influence=0.5,
+                    brokerage=0.0,
+                    authority=0.5,
+                    engagement=0.25,
+                    health=30.0,
+                    band="poor",
+                    decision_maker=0.5,
+                    champion=-0.125,
+                ),
+            ),
+            deals=(DealRiskRecord(deal_id=DealId(f"D-1{NASTY}"), score=25.0, factors={"x": 25.0}),),
+        )
+        store.put_scores([scored])
+        assert store.get_scores(scored.account_id) == scored
         with driver(neo4j_uri) as d, d.session() as session:
             names = {r["name"] for r in session.run(load("schema/read_constraints"))}
     finally:

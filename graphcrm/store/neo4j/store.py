@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -17,6 +17,7 @@ from graphcrm.domain import (
     Account,
     AccountId,
     AccountRollup,
+    AccountScoreSet,
     ApplyResult,
     ChangeLogEntry,
     ChangeSet,
@@ -39,6 +40,7 @@ from graphcrm.errors import ConflictError, StoreUnavailableError
 from graphcrm.store.codec import aware
 from graphcrm.store.cypher import query
 from graphcrm.store.neo4j import reads
+from graphcrm.store.neo4j import scores as _scores
 from graphcrm.store.neo4j.lookup import Neo4jLookup
 from graphcrm.store.neo4j.writer import write_batch
 from graphcrm.store.validation import validate
@@ -56,6 +58,7 @@ SCHEMA: tuple[str, ...] = (
     "schema/create_constraint_changelog_seq",
     "schema/create_constraint_counter_name",
     "schema/create_index_changelog_key",
+    "schema/create_constraint_score_set_key",
 )
 """Constraints and indexes, created idempotently (``IF NOT EXISTS``) on open.
 
@@ -145,6 +148,9 @@ class Neo4jStore:
             return write_batch(tx, changes, plan, actor=actor, at=when)
 
         return self._write(work)
+
+    def put_scores(self, scores: Sequence[AccountScoreSet]) -> int:
+        return self._write(lambda tx: _scores.put_scores(tx, scores))
 
     # --- accounts ---------------------------------------------------------------
 
@@ -273,6 +279,12 @@ class Neo4jStore:
                 until=hi,
             )
         )
+
+    def get_scores(
+        self, account_id: AccountId, *, as_of: datetime | None = None
+    ) -> AccountScoreSet:
+        when = aware(as_of, "as_of")
+        return self._read(lambda tx: _scores.get_scores(tx, account_id, as_of=when))
 
     # --- history and housekeeping ------------------------------------------------------
 

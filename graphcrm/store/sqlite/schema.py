@@ -163,9 +163,37 @@ V2_READ_INDEXES: tuple[str, ...] = (
     "CREATE INDEX change_log_by_key ON change_log (key, seq)",
 )
 
+V3_SCORES: tuple[str, ...] = (
+    # Derived data written back by scoring (graphcrm/store/sqlite/scores.py), keyed by
+    # (account_id, as_of); not in the change log.
+    f"""CREATE TABLE account_scores (
+        account_id TEXT NOT NULL REFERENCES accounts(id) {_FK},
+        as_of TEXT NOT NULL, scored_at TEXT NOT NULL,
+        health REAL NOT NULL, band TEXT NOT NULL,
+        PRIMARY KEY (account_id, as_of)
+    ) WITHOUT ROWID""",
+    f"""CREATE TABLE contact_scores (
+        account_id TEXT NOT NULL, as_of TEXT NOT NULL,
+        contact_id TEXT NOT NULL REFERENCES contacts(id) {_FK},
+        influence REAL NOT NULL, brokerage REAL NOT NULL, authority REAL NOT NULL,
+        engagement REAL NOT NULL, health REAL NOT NULL, band TEXT NOT NULL,
+        decision_maker REAL NOT NULL, champion REAL NOT NULL,
+        PRIMARY KEY (account_id, as_of, contact_id),
+        FOREIGN KEY (account_id, as_of) REFERENCES account_scores (account_id, as_of) {_FK}
+    ) WITHOUT ROWID""",
+    f"""CREATE TABLE deal_risks (
+        account_id TEXT NOT NULL, as_of TEXT NOT NULL,
+        deal_id TEXT NOT NULL REFERENCES deals(id) {_FK},
+        score REAL NOT NULL, factors TEXT NOT NULL,
+        PRIMARY KEY (account_id, as_of, deal_id),
+        FOREIGN KEY (account_id, as_of) REFERENCES account_scores (account_id, as_of) {_FK}
+    ) WITHOUT ROWID""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "tables", _run(V1_TABLES)),
     Migration(2, "read indexes", _run(V2_READ_INDEXES)),
+    Migration(3, "score sets", _run(V3_SCORES)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +13,7 @@ from graphcrm.domain import (
     Account,
     AccountId,
     AccountRollup,
+    AccountScoreSet,
     ApplyResult,
     ChangeLogEntry,
     ChangeSet,
@@ -34,6 +35,7 @@ from graphcrm.domain import (
 from graphcrm.errors import ConflictError, StoreUnavailableError
 from graphcrm.store.codec import aware
 from graphcrm.store.sqlite import graph, reads
+from graphcrm.store.sqlite import scores as _scores
 from graphcrm.store.sqlite.lookup import SqliteLookup
 from graphcrm.store.sqlite.schema import migrate
 from graphcrm.store.sqlite.writer import write_batch
@@ -135,6 +137,10 @@ class SqliteStore:
                 if not committed and conn.in_transaction:
                     conn.execute("ROLLBACK")
         return result
+
+    def put_scores(self, scores: Sequence[AccountScoreSet]) -> int:
+        with self._lock:
+            return _scores.put_scores(self._connection(), scores, where=self._path)
 
     # --- accounts ---------------------------------------------------------------
 
@@ -266,6 +272,13 @@ class SqliteStore:
                 since=since,
                 until=until,
             )
+
+    def get_scores(
+        self, account_id: AccountId, *, as_of: datetime | None = None
+    ) -> AccountScoreSet:
+        as_of = aware(as_of, "as_of")
+        with self._read() as conn:
+            return _scores.get_scores(conn, account_id, as_of=as_of)
 
     # --- history and housekeeping ------------------------------------------------------
 

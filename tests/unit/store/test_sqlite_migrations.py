@@ -67,3 +67,40 @@ def test_open_store_creates_parent_directories(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def test_a_v2_database_gains_the_score_tables_on_open(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from graphcrm.domain import AccountScoreSet
+
+    path = tmp_path / "v2.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=2)
+    assert schema_version(conn) == 2
+    assert "account_scores" not in _tables(conn)
+    conn.execute(
+        "INSERT INTO accounts (id, name, name_fold, name_key, sector) VALUES (?, ?, ?, ?, ?)",
+        ("A-1", "Eski Hesap", "eski hesap", "eski hesap", "other"),
+    )
+    conn.close()
+
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    store = SqliteStore.open(path)
+    try:
+        assert store.get_account(AccountId("A-1")).name == "Eski Hesap"
+        scored = AccountScoreSet(
+            account_id=AccountId("A-1"), as_of=at, scored_at=at, health=12.5, band="poor"
+        )
+        store.put_scores([scored])
+        assert store.get_scores(AccountId("A-1")) == scored
+    finally:
+        store.close()
+    conn = sqlite3.connect(path)
+    assert schema_version(conn) == LATEST_VERSION == 3
+    assert {"account_scores", "contact_scores", "deal_risks"} <= _tables(conn)
+    conn.close()

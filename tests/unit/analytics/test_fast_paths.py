@@ -1,0 +1,68 @@
+"""The per-account shortcuts against their references: percentile ranks against
+scipy, the union-find threads against networkx components, and the account-wide
+champion strength against the per-deal one."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from scipy.stats import rankdata
+
+from graphcrm.analytics import (
+    account_champion_strength,
+    account_health,
+    build_network,
+    champion_strength,
+    percentiles,
+    score_contacts,
+)
+from graphcrm.domain import Role as R
+from graphcrm.domain import Stage
+from tests.unit.analytics.conftest import GraphBuilder
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_percentiles_are_scipy_average_ranks(seed: int) -> None:
+    rng = random.Random(seed)
+    values = {f"c{i}": float(rng.randint(0, 6)) for i in range(25)}  # many ties
+    ranks = rankdata(list(values.values()), method="average")
+    expected = {k: (r - 1) / 24 for k, r in zip(values, ranks, strict=True)}
+    assert percentiles(values) == pytest.approx(expected, abs=1e-15)
+    assert percentiles({"a": 1.0, "b": 3.0, "c": 3.0}) == {"a": 0.0, "b": 0.75, "c": 0.75}
+    assert percentiles({"only": 2.0}) == {"only": 0.0}
+
+
+def test_threads_are_the_components_reaching_a_top_decision_maker(six: GraphBuilder) -> None:
+    # Emre's only tie is to Can; dropping Can's ties to the CFO cuts both off.
+    six.drop_reports("can")
+    six.drop_influence("can", "mehmet")
+    net = build_network(six.build())
+    s = score_contacts(net)
+    h = account_health(
+        net, "ACC-1", influence=s.influence, health=s.health, decision_maker=s.decision_maker
+    )
+    assert "can" not in h.threads
+    assert h.threads == ("ayse", "deniz", "mehmet", "selin")
+
+
+def test_account_champion_strength_keeps_the_largest_seat(six: GraphBuilder) -> None:
+    # D2: Ayşe -1 (smaller in size than her +2 on D1), Can -2 (his only non-zero seat);
+    # a closed deal counts for nothing.
+    six.deal("D2", Stage.PROPOSAL)
+    six.role("D2", "ayse", R.INFLUENCER, stance=-1)
+    six.role("D2", "can", R.BLOCKER, stance=-2)
+    six.deal("D3", Stage.CLOSED_LOST)
+    six.role("D3", "emre", R.CHAMPION, stance=2)
+    net = build_network(six.build())
+    s = score_contacts(net)
+    kw = {"influence_norm": dict(s.influence_norm), "engagement": dict(s.engagement)}
+    d1 = champion_strength(net, "D1", **kw)
+    d2 = champion_strength(net, "D2", **kw)
+    got = account_champion_strength(net, "ACC-1", **kw)
+    assert got["ayse"] == pytest.approx(d1["ayse"])
+    assert got["ayse"] > 0
+    assert got["can"] == pytest.approx(d2["can"])
+    assert got["can"] < 0
+    assert got["emre"] == 0.0
+    assert set(got) == set(net.active)
