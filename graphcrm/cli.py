@@ -604,53 +604,30 @@ def keys_revoke(ctx: click.Context, key_id: str) -> None:
     console.print(f"Revoked key {key.id} ({key.name}).")
 
 
-def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
-    import os
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import logging
 
     import uvicorn
 
     from api.app import create_app
-    from api.middleware import log_requests_to_stderr
 
-    if workers == 1:
-        log_requests_to_stderr()
-        app = create_app(settings)
-        uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
-        return
-    # Each worker process builds its app from the environment (api.app.serve_app).
-    os.environ["GRAPHCRM_STORE"] = settings.store.get_secret_value()
-    os.environ["GRAPHCRM_KEYS_PATH"] = str(keys_path(settings))
-    uvicorn.run(
-        "api.app:serve_app",
-        factory=True,
-        workers=workers,
-        host=host,
-        port=port,
-        access_log=False,
-        log_level="info",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access = logging.getLogger("graphcrm.api.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    access.propagate = False
+    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="info")
 
 
 @main.command()
 @click.option("--host", default=None, help="Address to bind (default: GRAPHCRM_API_HOST).")
 @click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port to bind.")
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Worker processes; they share cache invalidations and the write lock.",
-)
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Serve the HTTP API with uvicorn (docs at /docs)."""
     settings = _api_settings(ctx)
-    _serve(
-        settings,
-        host or settings.api_host,
-        port if port is not None else settings.api_port,
-        workers,
-    )
+    _serve(settings, host or settings.api_host, port if port is not None else settings.api_port)
 
 
 def _demo_serve(ctx: click.Context, *, host: str | None, port: int | None) -> None:
