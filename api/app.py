@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -12,7 +12,9 @@ from fastapi.openapi.utils import get_openapi
 from api import docs, errors
 from api.cache import AnalyticsCache
 from api.deps import AppState
-from api.middleware import BodyLimit, RequestLog
+from api.journal import InvalidationJournal, journal_path
+from api.keycache import KeyCache
+from api.middleware import BodyLimit, RequestLog, log_requests_to_stderr
 from api.routers import (
     accounts,
     analytics,
@@ -65,25 +67,28 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = open_store(cfg.store.get_secret_value())
-        try:
+        async with AsyncExitStack() as stack:
+            store = open_store(cfg.store.get_secret_value())
+            stack.callback(store.close)
             key_store = KeyStore.open(keys_path(cfg))
-        except BaseException:
-            store.close()
-            raise
-        app.state.graphcrm = AppState(
-            settings=cfg,
-            store=store,
-            keys=key_store,
-            cache=AnalyticsCache(
-                ttl=cfg.api_cache_ttl_seconds, max_entries=cfg.api_cache_max_entries
-            ),
-        )
-        try:
+            stack.callback(key_store.close)
+            known_keys = KeyCache(key_store)
+            stack.callback(known_keys.close)
+            journal = InvalidationJournal.open(journal_path(key_store.path))
+            stack.callback(journal.close)
+            app.state.graphcrm = AppState(
+                settings=cfg,
+                store=store,
+                keys=key_store,
+                known_keys=known_keys,
+                journal=journal,
+                cache=AnalyticsCache(
+                    ttl=cfg.api_cache_ttl_seconds,
+                    max_entries=cfg.api_cache_max_entries,
+                    journal=journal,
+                ),
+            )
             yield
-        finally:
-            key_store.close()
-            store.close()
 
     app = FastAPI(
         title="graphcrm API",
@@ -114,3 +119,10 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=cfg.api_max_body_bytes)
     app.add_middleware(RequestLog)
     return app
+
+
+def serve_app() -> FastAPI:
+    """The app one ``graphcrm serve`` worker runs (uvicorn's factory for ``--workers``):
+    settings from the environment, request logs on stderr."""
+    log_requests_to_stderr()
+    return create_app(get_settings())

@@ -5,9 +5,12 @@ accounts they were computed from (``account:<id>``) and, for portfolio-wide
 lists, ``portfolio``. A write invalidates the tags of every account it touches
 and of that account's ancestors and descendants, and ``portfolio``.
 
-Results about the present (no ``as_of``) also expire after ``ttl`` seconds,
-because "now" moves on (days since the last touchpoint grow) and because
-writes made outside this process (the CLI, another worker) are not seen.
+With a :class:`~api.journal.InvalidationJournal`, the invalidations of the
+other workers of the server are applied before every read, and this worker's
+are published to them (:meth:`AnalyticsCache.invalidate` inside the journal's
+write transaction). Results about the present (no ``as_of``) also expire after
+``ttl`` seconds, because "now" moves on (days since the last touchpoint grow)
+and because writes made outside the API (the CLI) are not in the journal.
 A computation that overlapped an invalidation is returned but not stored.
 """
 
@@ -19,6 +22,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
+
+from api.journal import EVERYTHING, InvalidationJournal
 
 T = TypeVar("T")
 
@@ -41,8 +46,10 @@ class AnalyticsCache:
         ttl: float,
         max_entries: int,
         clock: Callable[[], float] = time.monotonic,
+        journal: InvalidationJournal | None = None,
     ) -> None:
         self._ttl = ttl
+        self._journal = journal
         self._max = max_entries
         self._clock = clock
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
@@ -59,13 +66,14 @@ class AnalyticsCache:
     def get_or_compute(
         self,
         key: Hashable,
-        tags: Iterable[str],
+        tags: Iterable[str] | Callable[[T], Iterable[str]],
         compute: Callable[[], T],
         *,
         present: bool,
         kind: type[T],
     ) -> T:
-        """The cached value for ``key``, or ``compute()`` stored under ``tags``.
+        """The cached value for ``key``, or ``compute()`` stored under ``tags``
+        (or under ``tags(value)``, when the tags depend on what was computed).
 
         Concurrent misses on one key compute once: the others wait for that
         result (single flight), so a burst after an invalidation costs one
@@ -73,6 +81,7 @@ class AnalyticsCache:
         """
         if not self.enabled:
             return compute()
+        self.sync()
         for _ in range(2):
             found, leader, event, generation = self._lookup(key, kind)
             if found is not None:
@@ -84,10 +93,11 @@ class AnalyticsCache:
             return compute()  # the leader failed or its result was not stored
         try:
             value = compute()
+            tagged = frozenset(tags(value) if callable(tags) else tags)
             with self._lock:
                 if generation == self._generation:
                     expires = self._clock() + self._ttl if present else None
-                    self._entries[key] = _Entry(value, frozenset(tags), expires)
+                    self._entries[key] = _Entry(value, tagged, expires)
                     self._entries.move_to_end(key)
                     while len(self._entries) > self._max:
                         self._entries.popitem(last=False)
@@ -96,6 +106,28 @@ class AnalyticsCache:
             with self._lock:
                 self._inflight.pop(key, None)
             event.set()
+
+    def peek(self, key: Hashable, kind: type[T]) -> T | None:
+        """The cached value for ``key``, or None; never computes nor waits.
+
+        Memory only (and the journal's change check), so it may run on the
+        event loop: the cache-warm path of an endpoint needs no thread.
+        """
+        if not self.enabled:
+            return None
+        self.sync()
+        now = self._clock()
+        with self._lock:
+            entry = self._entries.get(key)
+            if (
+                entry is None
+                or (entry.expires is not None and entry.expires <= now)
+                or not isinstance(entry.value, kind)
+            ):
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry.value
 
     def _lookup(self, key: Hashable, kind: type[T]) -> tuple[T | None, bool, threading.Event, int]:
         """(cached value, whether this caller computes, the in-flight event, generation)."""
@@ -117,9 +149,32 @@ class AnalyticsCache:
             event = self._inflight[key] = threading.Event()
             return None, True, event, self._generation
 
+    def sync(self) -> None:
+        """Apply the invalidations the other workers published since the last call."""
+        if self._journal is None:
+            return
+        tags = self._journal.pull()
+        if EVERYTHING in tags:
+            self._drop_all()
+        elif tags:
+            self._drop(tags)
+
     def invalidate(self, tags: Iterable[str]) -> int:
-        """Drop every entry carrying one of ``tags``; returns how many."""
+        """Drop every entry carrying one of ``tags`` and publish them to the other
+        workers (inside the journal's :meth:`~api.journal.InvalidationJournal.exclusive`);
+        returns how many entries went."""
         wanted = frozenset(tags)
+        if self._journal is not None:
+            self._journal.publish(wanted)
+        return self._drop(wanted)
+
+    def clear(self) -> None:
+        """Drop every entry, here and (through the journal) in the other workers."""
+        if self._journal is not None:
+            self._journal.publish([EVERYTHING])
+        self._drop_all()
+
+    def _drop(self, wanted: frozenset[str]) -> int:
         with self._lock:
             self._generation += 1
             gone = [k for k, e in self._entries.items() if e.tags & wanted]
@@ -127,7 +182,7 @@ class AnalyticsCache:
                 del self._entries[k]
         return len(gone)
 
-    def clear(self) -> None:
+    def _drop_all(self) -> None:
         with self._lock:
             self._generation += 1
             self._entries.clear()

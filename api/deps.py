@@ -1,17 +1,28 @@
-"""Dependencies, as ``Annotated`` aliases: the store, the caller, pages, as-of."""
+"""Dependencies, as ``Annotated`` aliases: the store, the caller, pages, as-of.
+
+The dependencies themselves are ``async def``: they only read the request and
+do no blocking work (a known key is found in memory, :mod:`api.keycache`; an
+unknown one is checked in the thread pool), so a request costs one hop to the
+thread pool (its endpoint's), not one per dependency.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from api.cache import AnalyticsCache
 from api.errors import forbidden, unauthorized
+from api.journal import InvalidationJournal
+from api.keycache import KeyCache
 from graphcrm.auth import KeyStore, Principal, Scope
 from graphcrm.config import Settings
 from graphcrm.domain import PageRequest
@@ -22,16 +33,26 @@ from graphcrm.store.port import GraphStore
 
 @dataclass(slots=True)
 class AppState:
-    """What the lifespan opens: the store, the keys, the cache; and the write lock."""
+    """What the lifespan opens: the store, the keys, the cache and its journal; and the
+    write lock."""
 
     settings: Settings
     store: GraphStore
     keys: KeyStore
+    known_keys: KeyCache
+    journal: InvalidationJournal
     cache: AnalyticsCache
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """The write lock: of this process's threads, then across the workers (the
+        journal's write transaction, :mod:`api.journal`)."""
+        with self.write_lock, self.journal.exclusive():
+            yield
 
-def get_state(request: Request) -> AppState:
+
+async def get_state(request: Request) -> AppState:
     state = getattr(request.app.state, "graphcrm", None)
     if not isinstance(state, AppState):
         raise RuntimeError("the app was not started through its lifespan")
@@ -41,7 +62,7 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_store(state: StateDep) -> GraphStore:
+async def get_store(state: StateDep) -> GraphStore:
     return state.store
 
 
@@ -53,7 +74,7 @@ _api_key = APIKeyHeader(
 _bearer = HTTPBearer(auto_error=False, description="The same API key as a bearer token.")
 
 
-def get_principal(
+async def get_principal(
     request: Request,
     state: StateDep,
     api_key: Annotated[str | None, Security(_api_key)],
@@ -62,7 +83,9 @@ def get_principal(
     presented = api_key or (bearer.credentials if bearer is not None else None)
     if not presented:
         raise unauthorized()
-    principal = state.keys.authenticate(presented)
+    principal, version, digest = state.known_keys.cached(presented)
+    if principal is None:
+        principal = await run_in_threadpool(state.known_keys.check, presented, version, digest)
     if principal is None:
         raise unauthorized("the API key is invalid or revoked")
     request.state.principal = principal.name
@@ -73,7 +96,7 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
 def _needs(scope: Scope) -> object:
-    def check(principal: PrincipalDep) -> Principal:
+    async def check(principal: PrincipalDep) -> Principal:
         if scope not in principal.scopes:
             raise forbidden(f"this key lacks the {scope.value!r} scope")
         return principal
@@ -86,7 +109,7 @@ WriterDep = Annotated[Principal, Depends(_needs(Scope.WRITE))]
 AdminDep = Annotated[Principal, Depends(_needs(Scope.ADMIN))]
 
 
-def get_as_of(
+async def get_as_of(
     as_of: Annotated[
         str | None,
         Query(
@@ -108,7 +131,7 @@ def get_as_of(
 AsOfDep = Annotated[datetime | None, Depends(get_as_of)]
 
 
-def get_page(
+async def get_page(
     state: StateDep,
     limit: Annotated[int, Query(ge=1, le=1000, description="Page size.")] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")] = 0,

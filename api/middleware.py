@@ -8,10 +8,11 @@ query string or a body.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import secrets
 import time
-import uuid
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -19,6 +20,21 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import problem_response
 
 access_log = logging.getLogger("graphcrm.api.access")
+
+
+class _StderrLog(logging.StreamHandler):  # type: ignore[type-arg]
+    """The request log's handler on stderr (a class of its own: added once)."""
+
+
+def log_requests_to_stderr() -> None:
+    """Send the request log, one JSON object a line, to stderr (``graphcrm serve``)."""
+    if any(isinstance(h, _StderrLog) for h in access_log.handlers):
+        return
+    handler = _StderrLog()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access_log.addHandler(handler)
+    access_log.setLevel(logging.INFO)
+    access_log.propagate = False
 
 
 class _TooLarge(Exception):
@@ -87,12 +103,16 @@ class RequestLog:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        # Request ids: a random prefix per process and a counter (unique without
+        # asking the kernel for randomness on every request).
+        self._prefix = secrets.token_hex(4)
+        self._count = itertools.count()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = uuid.uuid4().hex[:16]
+        request_id = f"{self._prefix}{next(self._count) & 0xFFFFFFFF:08x}"
         start = time.perf_counter()
         status = 500
         state: dict[str, Any] = scope.setdefault("state", {})

@@ -62,12 +62,12 @@ class ScopedStore:
 
     # --- writes -----------------------------------------------------------------
     def apply(self, changes: ChangeSet, *, actor: str, at: datetime | None = None) -> ApplyResult:
-        with self._state.write_lock:
+        with self._state.writing():
             check_batch(self._s, self._who, changes)
             touched = touched_accounts(self._s, changes)
             result = self._s.apply(changes, actor=actor, at=at)
-        if result.changed:
-            invalidate(self._state, touched, everything=bool(changes.reps))
+            if result.changed:
+                invalidate(self._state, touched, everything=bool(changes.reps))
         return result
 
     def put_scores(self, scores: Sequence[AccountScoreSet]) -> int:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
@@ -68,6 +69,45 @@ def visible_deal(store: GraphStore, who: Principal, deal_id: str) -> DealView:
     except NotFoundError:
         raise NotFoundError("deal", deal_id) from None
     return view
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where an object is: its account and that account's territory, as the store says.
+
+    What the territory rule needs to answer for an object; the analytics
+    endpoints cache it (:mod:`api.routers.analytics`) under the account's tag,
+    so any write that touches the account drops it.
+    """
+
+    kind: str
+    id: str
+    account_id: str
+    territory: str | None
+
+    @property
+    def tags(self) -> set[str]:
+        return {f"account:{self.account_id}"}
+
+
+def place_account(store: GraphStore, account_id: str) -> Placement:
+    account = store.get_account(AccountId(account_id))
+    return Placement("account", account_id, account.id, account.territory)
+
+
+def place_deal(store: GraphStore, deal_id: str) -> Placement:
+    view = store.get_deal(DealId(deal_id))
+    try:
+        account = store.get_account(view.deal.account_id)
+    except NotFoundError:
+        raise NotFoundError("deal", deal_id) from None
+    return Placement("deal", deal_id, account.id, account.territory)
+
+
+def require_visible(who: Principal, placement: Placement) -> None:
+    """Raise exactly what a missing object raises when ``who`` may not see it."""
+    if not who.sees(placement.territory):
+        raise NotFoundError(placement.kind, placement.id)
 
 
 def family(store: GraphStore, account_ids: Iterable[str]) -> set[str]:

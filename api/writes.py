@@ -1,8 +1,10 @@
 """The one write path of the API: limits, the territory rule, apply, cache invalidation.
 
 Every write (single objects, batches, imports) goes through :func:`apply_changes`
-under the app's write lock, so the territory check, the If-Match check and the
-write see the same stored state, and the analytics cache is invalidated after.
+under the app's write lock (across the workers: :meth:`api.deps.AppState.writing`),
+so the territory check, the If-Match check and the write see the same stored
+state, and the analytics cache of every worker is invalidated before the lock
+is released.
 """
 
 from __future__ import annotations
@@ -90,18 +92,20 @@ def apply_changes(
     if rows > limit:
         raise too_large(f"the batch has {rows:,} rows; the limit is {limit:,} rows per request")
     store = state.store
-    with state.write_lock:
+    with state.writing():
         if precheck is not None:
             precheck()
         check_batch(store, who, changes)
         touched = touched_accounts(store, changes)
         result = store.apply(changes, actor=f"api:{who.name}")
-    if result.changed:
-        invalidate(state, touched, everything=bool(changes.reps))
+        if result.changed:
+            invalidate(state, touched, everything=bool(changes.reps))
     return write_result(result, rows)
 
 
 def invalidate(state: AppState, accounts: set[str], *, everything: bool = False) -> None:
+    """Drop the cached results of ``accounts``, their families and the portfolio lists,
+    in every worker; inside :meth:`AppState.writing`."""
     if everything:
         state.cache.clear()
         return

@@ -604,30 +604,32 @@ def keys_revoke(ctx: click.Context, key_id: str) -> None:
     console.print(f"Revoked key {key.id} ({key.name}).")
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
-    import logging
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    from api.serve import serve
 
-    import uvicorn
-
-    from api.app import create_app
-
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    access = logging.getLogger("graphcrm.api.access")
-    access.addHandler(handler)
-    access.setLevel(logging.INFO)
-    access.propagate = False
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="info")
+    serve(settings, host, port, workers)
 
 
 @main.command()
 @click.option("--host", default=None, help="Address to bind (default: GRAPHCRM_API_HOST).")
 @click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port to bind.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes; they share cache invalidations and the write lock.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) -> None:
     """Serve the HTTP API with uvicorn (docs at /docs)."""
     settings = _api_settings(ctx)
-    _serve(settings, host or settings.api_host, port if port is not None else settings.api_port)
+    _serve(
+        settings,
+        host or settings.api_host,
+        port if port is not None else settings.api_port,
+        workers,
+    )
 
 
 def _demo_serve(ctx: click.Context, *, host: str | None, port: int | None) -> None:

@@ -1,9 +1,16 @@
 """Analytics over ``graphcrm.services``: org chart, scores, health, risk, what-if, paths,
 hidden influencers and follow-ups.
 
-Plain ``def`` endpoints: the networkx work runs in the thread pool, never on
-the event loop. Results are cached in-process (:mod:`api.cache`) under the
-account they were computed from; the territory check runs before the cache.
+The networkx work runs in the thread pool, never on the event loop. Results
+are cached in-process (:mod:`api.cache`) under the account they were computed
+from; the territory check runs before the cache.
+
+Org chart, health and risk answer cached JSON bytes. Their cache-warm path is
+memory only and runs on the event loop: the object's placement (its account
+and that account's territory, :class:`~api.territory.Placement`, cached under
+the account's tag and read again from the store at least every
+``GRAPHCRM_API_CACHE_TTL_SECONDS``) for the territory check, then the bytes.
+Anything missing is read or computed in the thread pool.
 """
 
 from __future__ import annotations
@@ -15,8 +22,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import AsOfDep, PageDep, ReaderDep, StateDep
+from api.deps import AppState, AsOfDep, PageDep, ReaderDep, StateDep
 from api.errors import NOT_FOUND, responses
 from api.schemas import (
     AccountHealthPublic,
@@ -27,11 +35,20 @@ from api.schemas import (
     WhatIfCreate,
     to_edit,
 )
-from api.territory import visible_account, visible_contact, visible_deal
+from api.territory import (
+    Placement,
+    place_account,
+    place_deal,
+    require_visible,
+    visible_account,
+    visible_contact,
+    visible_deal,
+)
 from api.writes import PORTFOLIO_TAG
 from graphcrm.analytics import Trend, WhatIf
 from graphcrm.analytics.health import score_trend
 from graphcrm.analytics.params import HealthParams
+from graphcrm.auth import Principal
 from graphcrm.domain import AccountId, ContactId, DealId, PageRequest, RepId
 from graphcrm.errors import InvalidError, NotFoundError, Problem
 from graphcrm.services.clock import instant
@@ -50,22 +67,59 @@ def _when(as_of: datetime | None) -> str | None:
     return as_of.isoformat() if as_of is not None else None
 
 
-def _json(
-    state: StateDep,
+async def _json(
+    state: AppState,
+    who: Principal,
+    place: tuple[str, str],
+    locate: Callable[[], Placement],
     key: tuple[object, ...],
-    tags: set[str],
     compute: Callable[[], BaseModel],
     *,
     present: bool,
 ) -> Response:
-    """The endpoint's answer as cached JSON bytes (no re-serialisation on a hit)."""
+    """The endpoint's answer as cached JSON bytes (no re-serialisation on a hit), after
+    the territory check of the object ``place`` names (``("deal", deal_id)``), which
+    ``locate()`` reads from the store.
+
+    Cache-warm (placement and bytes cached) on the event loop; otherwise in a thread.
+    """
+    placed = state.cache.peek(("placement", *place), Placement)
+    if placed is not None:
+        require_visible(who, placed)
+        body = state.cache.peek(("json", *key), bytes)
+        if body is not None:
+            return _answer(body)
+    return await run_in_threadpool(_json_sync, state, who, place, locate, key, compute, present)
+
+
+def _json_sync(
+    state: AppState,
+    who: Principal,
+    place: tuple[str, str],
+    locate: Callable[[], Placement],
+    key: tuple[object, ...],
+    compute: Callable[[], BaseModel],
+    present: bool,
+) -> Response:
+    placed = state.cache.get_or_compute(
+        ("placement", *place),
+        lambda p: p.tags,
+        locate,
+        present=True,  # read from the store again at least every TTL seconds
+        kind=Placement,
+    )
+    require_visible(who, placed)
     body = state.cache.get_or_compute(
         ("json", *key),
-        tags,
+        placed.tags,
         lambda: compute().model_dump_json().encode("utf-8"),
         present=present,
         kind=bytes,
     )
+    return _answer(body)
+
+
+def _answer(body: bytes) -> Response:
     return Response(content=body, media_type="application/json")
 
 
@@ -85,16 +139,17 @@ def _scores(state: StateDep, account_id: str, as_of: datetime | None) -> Account
     responses=responses(NOT_FOUND),
     response_model=OrgChart,
 )
-def get_org_chart(
+async def get_org_chart(
     state: StateDep, who: ReaderDep, account_id: AccountPath, as_of: AsOfDep
 ) -> Response:
     """Roots are contacts without a solid manager in the account; each node lists its
     reports and its dotted-line managers."""
-    visible_account(state.store, who, account_id)
-    return _json(
+    return await _json(
         state,
+        who,
+        ("account", account_id),
+        lambda: place_account(state.store, account_id),
         ("orgchart", account_id, _when(as_of)),
-        {f"account:{account_id}"},
         lambda: org_chart(state.store, AccountId(account_id), as_of=as_of),
         present=as_of is None,
     )
@@ -127,7 +182,7 @@ def get_influence(
     responses=responses(NOT_FOUND),
     response_model=AccountHealthPublic,
 )
-def get_health(
+async def get_health(
     state: StateDep,
     who: ReaderDep,
     account_id: AccountPath,
@@ -135,7 +190,6 @@ def get_health(
     trend_days: Annotated[int, Query(ge=1, le=365, description="Compare with this long ago.")] = 30,
 ) -> Response:
     """Coverage, multithreading and executive access now and ``trend_days`` earlier."""
-    visible_account(state.store, who, account_id)
     key_at = _when(as_of)
 
     def compute() -> AccountHealthPublic:
@@ -161,10 +215,12 @@ def get_health(
             contact_trends={t: counts.get(t, 0) for t in Trend},
         )
 
-    return _json(
+    return await _json(
         state,
+        who,
+        ("account", account_id),
+        lambda: place_account(state.store, account_id),
         ("health", account_id, key_at, trend_days),
-        {f"account:{account_id}"},
         compute,
         present=as_of is None,
     )
@@ -194,7 +250,7 @@ def get_hidden_influencers(
     responses=responses(NOT_FOUND),
     response_model=DealAssessment,
 )
-def get_deal_risk(
+async def get_deal_risk(
     state: StateDep,
     who: ReaderDep,
     deal_id: Annotated[str, Path(max_length=128)],
@@ -202,11 +258,12 @@ def get_deal_risk(
 ) -> Response:
     """Risk 0-100; each factor has its points, a message and the contacts, ties and
     touchpoints that made it fire (``names`` gives their display names)."""
-    view = visible_deal(state.store, who, deal_id)
-    return _json(
+    return await _json(
         state,
+        who,
+        ("deal", deal_id),
+        lambda: place_deal(state.store, deal_id),
         ("risk", deal_id, _when(as_of)),
-        {f"account:{view.deal.account_id}"},
         lambda: assess_deal(state.store, DealId(deal_id), as_of=as_of),
         present=as_of is None,
     )

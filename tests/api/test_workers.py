@@ -1,0 +1,320 @@
+"""Several workers: cache invalidations and key revocations shared between processes,
+the cache-warm path's territory check, and the bytes the cache serves.
+
+Two apps on one store and one keys file stand for two workers (each has its
+own connections, as two processes do); one test runs `graphcrm serve
+--workers 2` for real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.deps import AppState
+from api.journal import EVERYTHING, InvalidationJournal
+from api.serve import _tcp
+from graphcrm.config import Settings
+from graphcrm.domain import AccountId, DealId
+from graphcrm.domain.base import as_of_instant
+from graphcrm.services.deals import assess_deal
+from graphcrm.services.orgchart import org_chart
+from graphcrm.store import open_store
+from tests.api.conftest import make_settings, seed
+
+RISK = "/v1/deals/M1-D1/risk"
+
+
+def state_of(client: TestClient) -> AppState:
+    app = client.app
+    assert isinstance(app, FastAPI)
+    state = app.state.graphcrm
+    assert isinstance(state, AppState)
+    return state
+
+
+@pytest.fixture
+def two(tmp_path: Path) -> Iterator[tuple[TestClient, TestClient, dict[str, str]]]:
+    settings = make_settings(tmp_path, api_cache_ttl_seconds=600)
+    keys = seed(settings)
+    with TestClient(create_app(settings)) as a, TestClient(create_app(settings)) as b:
+        yield a, b, keys
+
+
+def _champion_leaves(client: TestClient, key: str) -> None:
+    h = {"X-API-Key": key}
+    tag = client.get("/v1/contacts/M1-C3", headers=h).headers["ETag"]
+    r = client.patch(
+        "/v1/contacts/M1-C3", headers={**h, "If-Match": tag}, json={"status": "left_company"}
+    )
+    assert r.status_code == 200, r.text
+
+
+def test_a_write_through_one_worker_drops_the_cached_answer_of_another(
+    two: tuple[TestClient, TestClient, dict[str, str]],
+) -> None:
+    a, b, keys = two
+    h = {"X-API-Key": keys["marmara"]}
+    first = b.get(RISK, headers=h).json()
+    assert b.get(RISK, headers=h).json() == first  # cached in b
+    other = b.get("/v1/accounts/M2/health", headers=h)
+    assert other.status_code == 200
+    _champion_leaves(a, keys["marmara"])
+    after = b.get(RISK, headers=h).json()
+    assert after["risk"]["score"] > first["risk"]["score"]
+    assert "champion_left" in {f["code"] for f in after["risk"]["factors"]}
+    # only M1's results went: M2's is still served from b's cache
+    hits = state_of(b).cache.hits
+    assert b.get("/v1/accounts/M2/health", headers=h).content == other.content
+    assert state_of(b).cache.hits > hits
+
+
+def test_a_territory_change_through_another_worker_applies_to_cached_answers(
+    two: tuple[TestClient, TestClient, dict[str, str]],
+) -> None:
+    a, b, keys = two
+    marmara, ege = {"X-API-Key": keys["marmara"]}, {"X-API-Key": keys["ege"]}
+    assert b.get(RISK, headers=marmara).status_code == 200
+    assert b.get("/v1/accounts/M1/health", headers=marmara).status_code == 200
+    missing = b.get("/v1/deals/NO-SUCH-DEAL/risk", headers=ege).json()
+    outside = b.get(RISK, headers=ege)  # the placement is cached: the event loop answers
+    assert outside.status_code == 404
+    assert outside.json() == {**missing, "detail": "deal 'M1-D1' not found", "instance": RISK}
+    admin = {"X-API-Key": keys["admin"]}
+    tag = a.get("/v1/accounts/M1", headers=admin).headers["ETag"]
+    moved = a.patch(
+        "/v1/accounts/M1", headers={**admin, "If-Match": tag}, json={"territory": "Ege"}
+    )
+    assert moved.status_code == 200, moved.text
+    assert b.get(RISK, headers=marmara).status_code == 404
+    assert b.get("/v1/accounts/M1/health", headers=marmara).status_code == 404
+    assert b.get(RISK, headers=ege).status_code == 200
+    assert b.get("/v1/accounts/M1/health", headers=ege).status_code == 200
+
+
+def test_a_key_revoked_through_one_worker_is_refused_by_another(
+    two: tuple[TestClient, TestClient, dict[str, str]],
+) -> None:
+    a, b, keys = two
+    h = {"X-API-Key": keys["marmara"]}
+    assert b.get(RISK, headers=h).status_code == 200  # b knows the key now
+    key_id = keys["marmara"].split("_")[1]
+    assert a.delete(f"/v1/keys/{key_id}", headers={"X-API-Key": keys["admin"]}).status_code == 200
+    assert b.get(RISK, headers=h).status_code == 401
+
+
+def test_served_bytes_are_the_models_json(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, api_cache_ttl_seconds=600)
+    keys = seed(settings)
+    day = datetime.now(UTC).date().isoformat()
+    at = as_of_instant(day)
+    store = open_store(settings.store.get_secret_value())
+    try:
+        risk = assess_deal(store, DealId("M1-D1"), as_of=at).model_dump_json().encode()
+        chart = org_chart(store, AccountId("M1"), as_of=at).model_dump_json().encode()
+    finally:
+        store.close()
+    h = {"X-API-Key": keys["marmara"]}
+    with TestClient(create_app(settings)) as client:
+        for path, expected in (
+            (f"{RISK}?as_of={day}", risk),
+            (f"/v1/accounts/M1/orgchart?as_of={day}", chart),
+        ):
+            computed = client.get(path, headers=h)
+            cached = client.get(path, headers=h)
+            assert computed.headers["content-type"] == "application/json"
+            assert computed.content == expected
+            assert cached.content == expected
+
+
+def test_without_a_cache_every_request_checks_the_store(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, api_cache_ttl_seconds=0)
+    keys = seed(settings)
+    marmara, ege = {"X-API-Key": keys["marmara"]}, {"X-API-Key": keys["ege"]}
+    with TestClient(create_app(settings)) as client:
+        first = client.get(RISK, headers=marmara)
+        assert first.status_code == 200
+        assert client.get(RISK, headers=ege).status_code == 404
+        assert client.get("/v1/accounts/M1/health", headers=ege).status_code == 404
+        _champion_leaves(client, keys["marmara"])
+        after = client.get(RISK, headers=marmara).json()
+        assert after["risk"]["score"] > first.json()["risk"]["score"]
+        assert len(state_of(client).cache) == 0
+
+
+# --- the journal ------------------------------------------------------------------
+
+
+def test_the_journal_hands_each_worker_the_others_tags(tmp_path: Path) -> None:
+    one = InvalidationJournal.open(tmp_path / "j.sqlite3")
+    two = InvalidationJournal.open(tmp_path / "j.sqlite3")
+    try:
+        assert one.pull() == frozenset()
+        assert two.pull() == frozenset()
+        with one.exclusive():
+            one.publish({"account:A", "portfolio"})
+        assert two.pull() == {"account:A", "portfolio"}
+        assert two.pull() == frozenset()
+        assert one.pull() == frozenset()  # its own row: applied already
+
+        def failed_write() -> None:
+            with one.exclusive():
+                one.publish({"account:B"})
+                raise RuntimeError("the store write failed")
+
+        with pytest.raises(RuntimeError):
+            failed_write()
+        assert two.pull() == frozenset()  # rolled back with the write
+        with pytest.raises(RuntimeError):
+            one.publish({"account:C"})  # only inside exclusive()
+    finally:
+        one.close()
+        two.close()
+
+
+def test_a_worker_that_missed_pruned_rows_drops_everything(tmp_path: Path) -> None:
+    one = InvalidationJournal.open(tmp_path / "j.sqlite3")
+    two = InvalidationJournal.open(tmp_path / "j.sqlite3")
+    try:
+        with one.exclusive():
+            one.publish({"account:A"})
+            one.publish({"account:B"})
+        raw = sqlite3.connect(tmp_path / "j.sqlite3")
+        raw.execute("DELETE FROM invalidations WHERE tags = 'account:A'")
+        raw.commit()
+        raw.close()
+        assert EVERYTHING in two.pull()
+    finally:
+        one.close()
+        two.close()
+
+
+def test_the_journal_is_one_write_lock_across_workers(tmp_path: Path) -> None:
+    one = InvalidationJournal.open(tmp_path / "j.sqlite3")
+    two = InvalidationJournal.open(tmp_path / "j.sqlite3")
+    order: list[str] = []
+    inside = threading.Event()
+
+    def second() -> None:
+        inside.wait(5)
+        with two.exclusive():
+            order.append("two")
+
+    t = threading.Thread(target=second)
+    t.start()
+    try:
+        with one.exclusive():
+            inside.set()
+            time.sleep(0.3)
+            order.append("one")
+        t.join(10)
+        assert order == ["one", "two"]
+    finally:
+        one.close()
+        two.close()
+
+
+def test_served_connections_answer_without_waiting_for_delayed_acks() -> None:
+    raw = socket.socket(socket.AF_INET)
+    raw.bind(("127.0.0.1", 0))
+    listening = _tcp(raw)
+    assert listening.proto == socket.IPPROTO_TCP
+
+    async def nodelay() -> int:
+        got: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                sock = transport.get_extra_info("socket")
+                got.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=listening)
+        _, writer = await asyncio.open_connection(*listening.getsockname()[:2])
+        try:
+            return await asyncio.wait_for(got, 5)
+        finally:
+            writer.close()
+            server.close()
+
+    assert asyncio.run(nodelay()) != 0
+
+
+# --- real processes -----------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_graphcrm_serve_with_two_workers_shares_invalidations(tmp_path: Path) -> None:
+    settings: Settings = make_settings(tmp_path)
+    keys = seed(settings)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "GRAPHCRM_KEYS_PATH": settings.keys_path,
+        "GRAPHCRM_API_CACHE_TTL_SECONDS": "600",
+    }
+    store = settings.store.get_secret_value()
+    cmd = [sys.executable, "-m", "graphcrm", "--store", store, "serve", "--port", str(port)]
+    proc = subprocess.Popen(
+        [*cmd, "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    h = {"X-API-Key": keys["marmara"]}
+    clients: list[httpx.Client] = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None, "serve stopped"
+            assert time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.2)
+        # Connections (one per client) until both workers answer: the request ids of
+        # a worker share its prefix.
+        workers: set[str] = set()
+        while len(workers) < 2 and len(clients) < 60:
+            client = httpx.Client(base_url=base, headers=h)
+            clients.append(client)
+            r = client.get(RISK)
+            assert r.status_code == 200, r.text
+            workers.add(r.headers["x-request-id"][:8])
+            time.sleep(0.05)
+        assert len(workers) == 2, "every connection went to one worker"
+        before = [c.get(RISK).json()["risk"]["score"] for c in clients]
+        assert len(set(before)) == 1
+        tag = clients[0].get("/v1/contacts/M1-C3").headers["ETag"]
+        r = clients[0].patch(
+            "/v1/contacts/M1-C3", headers={"If-Match": tag}, json={"status": "left_company"}
+        )
+        assert r.status_code == 200, r.text
+        for c in clients:  # both workers, at once: no stale answer anywhere
+            after = c.get(RISK).json()["risk"]
+            assert after["score"] > before[0]
+            assert "champion_left" in {f["code"] for f in after["factors"]}
+    finally:
+        for c in clients:
+            c.close()
+        proc.terminate()
+        proc.wait(timeout=30)
