@@ -255,6 +255,14 @@ class ScopedStore:
         visible_account(self._s, self._who, account_id)
         return self._s.get_scores(account_id, as_of=as_of)
 
+    def stakeholder_graphs(
+        self, account_ids: Sequence[AccountId], *, as_of: datetime | None = None
+    ) -> tuple[StakeholderGraph, ...]:
+        """Without family, each graph holds only its own account: no filtering is needed."""
+        for account_id in account_ids:
+            visible_account(self._s, self._who, account_id)
+        return self._s.stakeholder_graphs(account_ids, as_of=as_of)
+
     # --- history and housekeeping ----------------------------------------------------
     def change_log(
         self,

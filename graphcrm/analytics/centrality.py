@@ -208,6 +208,20 @@ def _brandes_sparse(A: Any, sources: Sequence[int], batch: int = 64) -> np.ndarr
     return bc
 
 
+BLAS_SINGLE_THREAD_WORK = 65_536 * 4
+"""OpenBLAS multiplies ``m x k`` by ``k x n`` on several threads from ``m * n * k``
+of this on (its default ``GEMM_MULTITHREAD_THRESHOLD``); below, on one."""
+
+
+def _dense_batch(n: int) -> int:
+    """Sources per dense Brandes block: at most 64, and few enough that ``A @ frontier``
+    (``n x n`` by ``n x batch``) stays on one BLAS thread. For the tiny products of
+    small accounts, OpenBLAS's helper threads cost more than they save: they spin
+    between calls, which took about a fifth of the portfolio's CPU time and starved
+    the other worker process on a 2-core machine (``docs/scoring.md`` §8)."""
+    return max(1, min(64, (BLAS_SINGLE_THREAD_WORK - 1) // (n * n)))
+
+
 def brokerage(
     G: Any,
     *,
@@ -243,7 +257,8 @@ def brokerage(
     method : {"auto", "networkx", "sparse"}
         ``networkx`` calls :func:`networkx.betweenness_centrality`; ``sparse``
         (and ``auto``) runs Brandes' algorithm level-synchronously on scipy
-        sparse matrices, 64 sources at a time.
+        sparse matrices, 64 sources at a time (fewer on small dense graphs,
+        :func:`_dense_batch`).
 
     Returns
     -------
@@ -278,7 +293,7 @@ def brokerage(
         D = _dense_adjacency(U, nodes, None)
         D = ((D + D.T) > 0).astype(float)
         np.fill_diagonal(D, 0.0)
-        raw = _brandes_sparse(D, [index[s] for s in sample])
+        raw = _brandes_sparse(D, [index[s] for s in sample], batch=_dense_batch(n))
     else:
         A = _adjacency(U, nodes, None)
         A = ((A + A.T) > 0).astype(float).tocsr()

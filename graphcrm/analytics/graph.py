@@ -50,7 +50,7 @@ The derived views (frozen, active contacts only unless
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -250,10 +250,12 @@ def build_network(
     view_nodes = set(contacts) if p.include_departed else set(active)
 
     ordered = [c.id for c in sg.contacts if c.id in view_nodes]
-    node_rows = [
-        (c, {"name": contacts[c].name, "seniority_level": contacts[c].seniority.level})
+    # Nodes are added bare and given their attributes after: networkx's
+    # ``add_nodes_from((node, attrs))`` pays for a caught TypeError per node.
+    node_attrs: dict[str, dict[str, Any]] = {
+        c: {"name": contacts[c].name, "seniority_level": contacts[c].seniority.level}
         for c in ordered
-    ]
+    }
     reach_w: dict[tuple[str, str], float] = {}
 
     def reach(u: str, v: str, w: float) -> None:
@@ -308,21 +310,18 @@ def build_network(
         reach(r, c, w)
         reach(c, r, w)
 
-    authority = nx.DiGraph()
-    authority.add_nodes_from(node_rows)
+    authority = _nodes(nx.DiGraph(), ordered, node_attrs)
     authority.add_edges_from((u, v, {"line": k}) for (u, v), k in sorted(lines.items()))
-    support = nx.DiGraph()
-    support.add_nodes_from(node_rows)
+    support = _nodes(nx.DiGraph(), ordered, node_attrs)
     support.add_weighted_edges_from(support_rows)
-    opposition = nx.DiGraph()
-    opposition.add_nodes_from(node_rows)
+    opposition = _nodes(nx.DiGraph(), ordered, node_attrs)
     opposition.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(against.items()))
-    interaction = nx.Graph()
-    interaction.add_nodes_from(node_rows)
+    interaction = _nodes(nx.Graph(), ordered, node_attrs)
     interaction.add_edges_from(inter_rows)
-    rep_ties = nx.Graph()
-    rep_ties.add_nodes_from(node_rows, kind=CONTACT)
-    rep_ties.add_nodes_from(((r.id, {"name": r.name}) for r in sg.reps), kind=REP)
+    rep_ties = _nodes(nx.Graph(), ordered, node_attrs, kind=CONTACT)
+    rep_ties = _nodes(
+        rep_ties, [r.id for r in sg.reps], {r.id: {"name": r.name} for r in sg.reps}, kind=REP
+    )
     rep_ties.add_weighted_edges_from(rep_rows)
 
     roles: dict[str, dict[str, DealRole]] = {}
@@ -347,6 +346,17 @@ def build_network(
         source=sg,
         names={**{c.id: c.name for c in sg.contacts}, **{r.id: r.name for r in sg.reps}},
     )
+
+
+def _nodes(
+    G: Any, nodes: Sequence[str], attrs: Mapping[str, Mapping[str, Any]], **common: Any
+) -> Any:
+    """``G`` with ``nodes`` added in order, each with ``common`` and its ``attrs``."""
+    G.add_nodes_from(nodes, **common)
+    data = G.nodes
+    for v, d in attrs.items():
+        data[v].update(d)
+    return G
 
 
 def _multigraph(sg: StakeholderGraph, at: datetime, active: frozenset[str]) -> Any:

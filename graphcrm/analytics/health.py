@@ -39,6 +39,7 @@ from graphcrm.domain import (
     Role,
     Seniority,
 )
+from graphcrm.domain.construct import construct
 from graphcrm.errors import InvalidError, Problem
 
 
@@ -178,14 +179,18 @@ def relationship_health(
     for c, eng in engagement.items():
         rep, tie = best.get(c, (None, 0.0))
         score = 100.0 * (p.engagement_weight * eng + p.tie_weight * tie)
-        out[c] = ContactHealth(
-            contact_id=c,
-            score=score,
-            band=band_of(score, p),
-            trend=trend_of(aggregates.get(c), p),
-            engagement=eng,
-            tie=tie,
-            rep_id=rep,
+        # Trusted values (floats, the two enums, ids): built without validation.
+        out[c] = construct(
+            ContactHealth,
+            {
+                "contact_id": c,
+                "score": float(score),
+                "band": band_of(score, p),
+                "trend": trend_of(aggregates.get(c), p),
+                "engagement": float(eng),
+                "tie": float(tie),
+                "rep_id": rep,
+            },
         )
     return out
 

@@ -61,6 +61,11 @@ class AccountSnapshot:
     scores: ContactScores
 
 
+def churn_window_start(at: datetime, params: AnalyticsParams) -> datetime:
+    """The instant of the second graph reading: ``at`` minus the churn window."""
+    return at - timedelta(days=params.risk.churn_window_days)
+
+
 def read_account(
     store: GraphStore,
     account_id: AccountId,
@@ -69,14 +74,19 @@ def read_account(
     params: AnalyticsParams,
     seed: int = 0,
     graph: StakeholderGraph | None = None,
+    before: StakeholderGraph | None = None,
 ) -> AccountSnapshot:
     """Read the account at ``at`` and at the start of the churn window; build and score.
 
-    ``graph`` is the account's graph as of ``at`` when the caller has read it already.
+    ``graph`` and ``before`` are the account's graphs as of ``at`` and as of the
+    window's start (:func:`churn_window_start`) when the caller has read them
+    already (:func:`graphcrm.services.portfolio.score_portfolio` reads many
+    accounts' at once).
     """
     sg = graph if graph is not None else store.stakeholder_graph(account_id, as_of=at)
-    since = at - timedelta(days=params.risk.churn_window_days)
-    before = store.stakeholder_graph(account_id, as_of=since)
+    since = churn_window_start(at, params)
+    if before is None:
+        before = store.stakeholder_graph(account_id, as_of=since)
     changes = account_changes(
         before.model_copy(update={"as_of": since}), sg.model_copy(update={"as_of": at})
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
 
 from graphcrm.analytics import (
@@ -22,12 +24,18 @@ from graphcrm.domain import (
     DealRiskRecord,
     Model,
     PageRequest,
+    StakeholderGraph,
     UtcDatetime,
 )
 from graphcrm.domain.views import MAX_PAGE_SIZE
 from graphcrm.errors import InvalidError, Problem
 from graphcrm.services.clock import instant, utc_now
-from graphcrm.services.deals import DealAssessment, assess_open_deals, read_account
+from graphcrm.services.deals import (
+    DealAssessment,
+    assess_open_deals,
+    churn_window_start,
+    read_account,
+)
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.services.scoring import AccountScores, account_scores
 from graphcrm.store.port import GraphStore
@@ -67,20 +75,24 @@ def score_portfolio(
 
     The instant is fixed once, when the iteration starts (default: now), and
     every account is read and scored as of it. Accounts are listed page by
-    page (``store.list_accounts``); an account with an open deal costs a
-    second graph reading, for the churn window (:mod:`graphcrm.services.deals`).
+    page (``store.list_accounts``) and scored :data:`CHUNK` at a time: the
+    chunk's graphs are read with one ``store.stakeholder_graphs`` call, and
+    those of its accounts with an open deal again, as of the start of the
+    churn window (:mod:`graphcrm.services.deals`), with a second. The cyclic
+    garbage collector is paused while a chunk is scored.
 
     With ``write`` (the default) every account's :class:`AccountScoreSet`
     (:func:`score_set`) is stored with :meth:`GraphStore.put_scores`, stamped
     with ``as_of`` and the wall-clock time of the run, :data:`CHUNK` accounts
     per batch; re-running for the same instant replaces the sets.
 
-    ``workers > 1`` scores chunks of accounts in that many processes; each
-    opens its own store with ``reopen`` (required then: e.g.
-    ``functools.partial(open_store, url)``) and writes its own sets. Reports
-    still come back in account order. One process holds one page of accounts
-    and one account's graph; with workers, results of chunks finished ahead of
-    the consumer wait in memory.
+    ``workers > 1`` scores chunks of accounts in that many processes: this one
+    (on ``store``, taking chunks no worker has started yet, from the last)
+    and ``workers - 1`` worker processes, each of which opens its own store
+    with ``reopen`` (required then: e.g. ``functools.partial(open_store,
+    url)``) and writes its own sets. Reports still come back in account order.
+    One process holds one page of accounts and one chunk's graphs; with
+    workers, results of chunks finished ahead of the consumer wait in memory.
 
     A write that adds or renames accounts while the iteration runs can shift
     the pages (an account skipped or seen twice); score a quiet store, or
@@ -151,16 +163,28 @@ def _chunks_scored(
     # fork: the workers start in milliseconds and inherit ``reopen``; the parent's
     # store connection is never used in a child (each opens its own).
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    # This process is one of the ``workers``: while the chunk it must yield next
+    # is not done, it takes the last chunk no worker has started (cancelling its
+    # submission) and scores it itself. Its reports need no pickling, no third
+    # process competes for the cores, and the work balances itself.
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_worker_open, initargs=(reopen,)
+        max_workers=workers - 1, mp_context=context, initializer=_worker_open, initargs=(reopen,)
     ) as pool:
         chunks = list(_chunked(store, page_size))
         futures = [
             pool.submit(_worker_score, accounts, at, params, seed, write, stamp)
             for _, accounts in chunks
         ]
-        for (total, _), future in zip(chunks, futures, strict=True):
-            yield total, future.result()
+        own: dict[int, list[AccountReport]] = {}
+        last = len(chunks) - 1
+        for i, (total, _) in enumerate(chunks):
+            while i not in own and not futures[i].done():
+                while last >= i and (last in own or not futures[last].cancel()):
+                    last -= 1
+                if last < i:
+                    break  # every chunk from i on is taken: wait for i
+                own[last] = _score_chunk(store, chunks[last][1], at, params, seed, write, stamp)
+            yield total, own.pop(i) if i in own else futures[i].result()
 
 
 _WORKER_STORE: list[GraphStore] = []
@@ -192,13 +216,46 @@ def _score_chunk(
     stamp: datetime,
 ) -> list[AccountReport]:
     reports, sets = [], []
-    for account in accounts:
-        report, net, s = _score(store, account, at=at, params=params, seed=seed)
-        reports.append(report)
-        sets.append(score_set(report, net, s, scored_at=stamp))
-    if write:
-        store.put_scores(sets)
+    with _gc_paused():
+        graphs = store.stakeholder_graphs([a.id for a in accounts], as_of=at)
+        dealing = [a.id for a, sg in zip(accounts, graphs, strict=True) if _has_open_deal(a, sg)]
+        since = churn_window_start(at, params)
+        befores = (
+            dict(zip(dealing, store.stakeholder_graphs(dealing, as_of=since), strict=True))
+            if dealing
+            else {}
+        )
+        for account, sg in zip(accounts, graphs, strict=True):
+            report, net, s = _score(
+                store, account, sg, befores.get(account.id), at=at, params=params, seed=seed
+            )
+            reports.append(report)
+            sets.append(score_set(report, net, s, scored_at=stamp))
+        if write:
+            store.put_scores(sets)
     return reports
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while one chunk is scored (as it was, after).
+
+    Scoring allocates many short-lived objects that reference counting frees;
+    the collector's full passes over the long-lived ones cost 15-25 % of the
+    run for nothing (``docs/scoring.md`` §8). A chunk is :data:`CHUNK` accounts,
+    so what it could leave behind for the collector is bounded.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _has_open_deal(account: Account, sg: StakeholderGraph) -> bool:
+    return any(d.account_id == account.id and not d.stage.is_closed for d in sg.deals)
 
 
 def score_one(
@@ -211,15 +268,26 @@ def score_one(
     no active contact's score, since seats of departed contacts count nowhere
     but in deal risk.
     """
-    return _score(store, account, at=at, params=params, seed=seed)[0]
+    sg = store.stakeholder_graph(account.id, as_of=at)
+    return _score(store, account, sg, None, at=at, params=params, seed=seed)[0]
 
 
 def _score(
-    store: GraphStore, account: Account, *, at: datetime, params: AnalyticsParams, seed: int = 0
+    store: GraphStore,
+    account: Account,
+    sg: StakeholderGraph,
+    before: StakeholderGraph | None,
+    *,
+    at: datetime,
+    params: AnalyticsParams,
+    seed: int = 0,
 ) -> tuple[AccountReport, StakeholderNetwork, ContactScores]:
-    sg = store.stakeholder_graph(account.id, as_of=at)
-    if any(d.account_id == account.id and not d.stage.is_closed for d in sg.deals):
-        snapshot = read_account(store, account.id, at=at, params=params, seed=seed, graph=sg)
+    """Score ``account`` from its graph ``sg`` as of ``at`` (``before``: as of the start
+    of the churn window, read here when the account has an open deal and it is None)."""
+    if _has_open_deal(account, sg):
+        snapshot = read_account(
+            store, account.id, at=at, params=params, seed=seed, graph=sg, before=before
+        )
         net, s = snapshot.net, snapshot.scores
         scores = account_scores(net, account.id, scores=s, params=params, seed=seed)
         deals = assess_open_deals(store, snapshot, params=params, seed=seed)

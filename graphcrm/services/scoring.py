@@ -19,6 +19,7 @@ from graphcrm.analytics import (
     score_contacts,
 )
 from graphcrm.domain import AccountId, ContactId, Model, Seniority, UtcDatetime
+from graphcrm.domain.construct import construct
 from graphcrm.services.clock import instant
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.store.port import GraphStore
@@ -78,18 +79,21 @@ def account_scores(
     p = params or AnalyticsParams()
     s = scores if scores is not None else score_contacts(net, params=p.risk.scoring, seed=seed)
     members = sorted(c for c in net.active if net.contacts[c].account_id == account_id)
-    rows = [
-        ContactScore(
-            contact_id=ContactId(c),
-            name=net.contacts[c].name,
-            seniority=net.contacts[c].seniority,
-            influence=s.influence[c],
-            influence_norm=s.influence_norm[c],
-            brokerage=s.brokerage[c],
-            authority=s.authority[c],
-            engagement=s.engagement[c],
-            decision_maker=s.decision_maker[c],
-            health=s.health[c],
+    rows = [  # trusted values (the scores are floats): built without validation
+        construct(
+            ContactScore,
+            {
+                "contact_id": ContactId(c),
+                "name": net.contacts[c].name,
+                "seniority": net.contacts[c].seniority,
+                "influence": float(s.influence[c]),
+                "influence_norm": float(s.influence_norm[c]),
+                "brokerage": float(s.brokerage[c]),
+                "authority": float(s.authority[c]),
+                "engagement": float(s.engagement[c]),
+                "decision_maker": float(s.decision_maker[c]),
+                "health": s.health[c],
+            },
         )
         for c in members
     ]

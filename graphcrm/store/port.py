@@ -147,6 +147,14 @@ class GraphStore(Protocol):
         ``include_family`` also its ancestors' and descendants'."""
         ...
 
+    def stakeholder_graphs(
+        self, account_ids: Sequence[AccountId], *, as_of: datetime | None = None
+    ) -> tuple[StakeholderGraph, ...]:
+        """``stakeholder_graph(a, as_of=as_of)`` for each id, in the given order, read
+        together (one snapshot; an adapter may read them in one pass). Raises
+        NotFoundError for the first unknown id."""
+        ...
+
     # --- deals and touchpoints ----------------------------------------------
     def get_deal(self, deal_id: DealId) -> DealView:
         """A deal with its stage and close-date history; raises NotFoundError."""

@@ -31,6 +31,7 @@ from graphcrm.domain import (
 )
 from graphcrm.domain.enums import Direction, TouchpointKind
 from graphcrm.errors import NotFoundError
+from graphcrm.generator import GeneratorConfig, generate_portfolio
 from graphcrm.store import GraphStore
 
 JAN = datetime(2025, 1, 1, tzinfo=UTC)
@@ -409,3 +410,71 @@ def test_stats_and_close_is_idempotent(family: GraphStore) -> None:
     assert counts["stage_change"] == 6
     family.close()
     family.close()
+
+
+def test_stakeholder_graphs_read_together_equal_one_by_one(family: GraphStore) -> None:
+    # Ties across accounts (a touchpoint, a reporting line, an influence, a seat)
+    # belong to neither account's graph, read alone or together.
+    family.apply(
+        ChangeSet(
+            touchpoints=(
+                Touchpoint(
+                    id=TouchpointId("T-X"),
+                    account_id=AccountId("A-IST"),
+                    kind=TouchpointKind.MEETING,
+                    direction=Direction.TWO_WAY,
+                    at=day(3),
+                    contact_ids=(ContactId("C-1"), ContactId("C-5"), ContactId("C-2")),
+                    rep_ids=(RepId("R-2"),),
+                    sentiment=0.5,
+                ),
+            ),
+            reports_to=(ReportsTo(contact_id=ContactId("C-5"), manager_id=ContactId("C-1")),),
+            influences=(
+                Influence(
+                    influencer_id=ContactId("C-6"),
+                    influenced_id=ContactId("C-1"),
+                    kind=InfluenceKind.ADVISES,
+                    strength=0.7,
+                ),
+            ),
+            deal_roles=(
+                DealRole(
+                    deal_id=DealId("D-3"),
+                    contact_id=ContactId("C-1"),
+                    roles=frozenset({Role.CHAMPION}),
+                ),
+                DealRole(
+                    deal_id=DealId("D-3"),
+                    contact_id=ContactId("C-5"),
+                    roles=frozenset({Role.ECONOMIC_BUYER}),
+                ),
+            ),
+        ),
+        actor="t",
+        at=day(2),
+    )
+    ids = [AccountId(a) for a in ("A-IZM", "A-OTHER", "A-IST", "A-H", "A-ANK", "A-IST")]
+    for as_of in (None, JAN, day(1), day(10)):
+        together = family.stakeholder_graphs(ids, as_of=as_of)
+        assert together == tuple(family.stakeholder_graph(a, as_of=as_of) for a in ids)
+    now = family.stakeholder_graphs(ids)
+    assert [c.id for c in now[0].contacts] == ["C-5"]
+    assert [(r.deal_id, r.contact_id) for r in now[0].deal_roles] == [("D-3", "C-5")]
+    assert now[2].reports_to == ()
+    assert now[2].influences == ()
+    assert [(t.contact_a, t.contact_b) for t in now[2].contact_ties] == [("C-1", "C-2")]
+    assert family.stakeholder_graphs([]) == ()
+    with pytest.raises(NotFoundError):
+        family.stakeholder_graphs([AccountId("A-IST"), AccountId("A-NOPE")])
+
+
+def test_stakeholder_graphs_of_a_generated_portfolio(store: GraphStore) -> None:
+    config = GeneratorConfig(accounts=4, seed=5, size_min=8, size_max=40)
+    for batch in generate_portfolio(config):
+        store.apply(batch, actor="gen")
+    ids = [a.id for a in store.list_accounts(ALL).items]
+    for as_of in (config.now, config.now - timedelta(days=90)):
+        together = store.stakeholder_graphs(ids, as_of=as_of)
+        assert together == tuple(store.stakeholder_graph(a, as_of=as_of) for a in ids)
+        assert sum(len(g.contacts) for g in together) > 0

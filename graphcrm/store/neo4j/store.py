@@ -232,6 +232,18 @@ class Neo4jStore:
             )
         )
 
+    def stakeholder_graphs(
+        self, account_ids: Sequence[AccountId], *, as_of: datetime | None = None
+    ) -> tuple[StakeholderGraph, ...]:
+        when = aware(as_of, "as_of")
+        # One read transaction (one snapshot); the graphs are read one by one.
+        return self._read(
+            lambda tx: tuple(
+                reads.stakeholder_graph(tx, a, as_of=when, include_family=False)
+                for a in account_ids
+            )
+        )
+
     # --- deals and touchpoints ---------------------------------------------------------
 
     def get_deal(self, deal_id: DealId) -> DealView:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 
 from graphcrm.domain import (
     Account,
     AccountId,
     AccountRollup,
+    Contact,
     ContactEngagement,
     ContactTie,
     Deal,
+    DealRole,
+    Influence,
+    RepKnows,
+    ReportsTo,
     RepTie,
     StakeholderGraph,
 )
@@ -158,8 +164,6 @@ def stakeholder_graph(
     own its deals.
     """
     _require_account(conn, account_id)
-    t = as_of_param(as_of)
-    present = as_of is None
     family: list[Account] = [
         codec.decode_account(
             conn.execute(
@@ -170,88 +174,145 @@ def stakeholder_graph(
     ]
     if include_family:
         family += ancestors(conn, account_id) + descendants(conn, account_id)
-    family.sort(key=lambda a: a.id)
-    account_ids = ids_param(a.id for a in family)
+    return _graphs(conn, [family], as_of=as_of)[0]
 
-    contacts = [
-        decode_contact_with_status(r)
-        for r in conn.execute(
-            f"SELECT {CONTACT_SELECT} FROM {CONTACT_SOURCE} "  # noqa: S608 - constants
-            f"WHERE c.account_id {IN_IDS} ORDER BY c.id",
-            (t, t, account_ids),
-        )
-    ]
-    members = {c.id for c in contacts}
-    cids = ids_param(members)
 
-    lines = [
-        codec.decode_reports_to(r)
-        for r in conn.execute(
-            f"SELECT {tables.REPORTS_TO.select_list} FROM reports_to r "  # noqa: S608 - constants
-            f"WHERE r.contact_id {IN_IDS} AND {_active('r')} "
-            "ORDER BY contact_id, manager_id, kind",
-            (cids, t, t),
+def stakeholder_graphs(
+    conn: sqlite3.Connection, account_ids: Sequence[AccountId], *, as_of: datetime | None
+) -> tuple[StakeholderGraph, ...]:
+    """See :meth:`graphcrm.store.port.GraphStore.stakeholder_graphs`.
+
+    One query per kind of row for all the accounts, split by account in
+    Python; each graph is what :func:`stakeholder_graph` returns for its
+    account alone (no family).
+    """
+    wanted = list(dict.fromkeys(account_ids))
+    found = {
+        a.id: a
+        for a in (
+            codec.decode_account(r)
+            for r in conn.execute(
+                f"SELECT {tables.ACCOUNTS.select_list} FROM accounts WHERE id {IN_IDS}",  # noqa: S608 - constants
+                (ids_param(wanted),),
+            )
         )
-        if r[1] in members
+    }
+    for account_id in wanted:
+        if account_id not in found:
+            raise NotFoundError("account", account_id)
+    graphs = _graphs(conn, [[found[a]] for a in wanted], as_of=as_of)
+    by_id = dict(zip(wanted, graphs, strict=True))
+    return tuple(by_id[a] for a in account_ids)
+
+
+def _graphs(
+    conn: sqlite3.Connection, groups: Sequence[list[Account]], *, as_of: datetime | None
+) -> list[StakeholderGraph]:
+    """One stakeholder graph per group of accounts (disjoint groups), read together.
+
+    Every query reads the rows of all the groups at once, in the order one
+    group's query would; a row goes to the group of its contact (or deal),
+    and a tie only when both ends are in that group.
+    """
+    t = as_of_param(as_of)
+    present = as_of is None
+    owner: dict[str, int] = {}
+    for g, family in enumerate(groups):
+        family.sort(key=lambda a: a.id)
+        for a in family:
+            owner[a.id] = g
+    n = len(groups)
+
+    contacts: list[list[Contact]] = [[] for _ in range(n)]
+    home: dict[str, int] = {}
+    for r in conn.execute(
+        f"SELECT {CONTACT_SELECT} FROM {CONTACT_SOURCE} "  # noqa: S608 - constants
+        f"WHERE c.account_id {IN_IDS} ORDER BY c.id",
+        (t, t, ids_param(owner)),
+    ):
+        c = decode_contact_with_status(r)
+        g = owner[c.account_id]
+        home[c.id] = g
+        contacts[g].append(c)
+    cids = ids_param(home)
+
+    lines: list[list[ReportsTo]] = [[] for _ in range(n)]
+    for r in conn.execute(
+        f"SELECT {tables.REPORTS_TO.select_list} FROM reports_to r "  # noqa: S608 - constants
+        f"WHERE r.contact_id {IN_IDS} AND {_active('r')} "
+        "ORDER BY contact_id, manager_id, kind",
+        (cids, t, t),
+    ):
+        g = home[r[0]]
+        if home.get(r[1]) == g:
+            lines[g].append(codec.decode_reports_to(r))
+    influences: list[list[Influence]] = [[] for _ in range(n)]
+    for r in conn.execute(
+        f"SELECT {tables.INFLUENCES.select_list} FROM influences i "  # noqa: S608 - constants
+        f"WHERE i.influencer_id {IN_IDS} AND {_active('i')} "
+        "ORDER BY influencer_id, influenced_id, kind",
+        (cids, t, t),
+    ):
+        g = home[r[0]]
+        if home.get(r[1]) == g:
+            influences[g].append(codec.decode_influence(r))
+    deals: list[list[Deal]] = [[] for _ in range(n)]
+    deal_home: dict[str, int] = {}
+    for d in _deals_at(conn, ids_param(owner), present, t):
+        g = owner[d.account_id]
+        deal_home[d.id] = g
+        deals[g].append(d)
+    roles: list[list[DealRole]] = [[] for _ in range(n)]
+    for r in conn.execute(
+        f"SELECT {tables.DEAL_ROLES.select_list} FROM deal_roles r "  # noqa: S608 - constants
+        f"WHERE r.deal_id {IN_IDS} AND {_active('r')} ORDER BY deal_id, contact_id",
+        (ids_param(deal_home), t, t),
+    ):
+        g = deal_home[r[0]]
+        if home.get(r[1]) == g:
+            roles[g].append(codec.decode_deal_role(r))
+    knows: list[list[RepKnows]] = [[] for _ in range(n)]
+    for r in conn.execute(
+        f"SELECT {tables.REP_KNOWS.select_list} FROM rep_knows "  # noqa: S608 - constants
+        f"WHERE contact_id {IN_IDS} ORDER BY rep_id, contact_id",
+        (cids,),
+    ):
+        knows[home[r[1]]].append(codec.decode_rep_knows(r))
+    engagement, contact_ties, rep_ties = _touch_aggregates(conn, home, n, as_of, t)
+    rep_ids = [
+        {k.rep_id for k in knows[g]}
+        | {r.rep_id for r in rep_ties[g]}
+        | {d.owner_id for d in deals[g] if d.owner_id is not None}
+        for g in range(n)
     ]
-    influences = [
-        codec.decode_influence(r)
-        for r in conn.execute(
-            f"SELECT {tables.INFLUENCES.select_list} FROM influences i "  # noqa: S608 - constants
-            f"WHERE i.influencer_id {IN_IDS} AND {_active('i')} "
-            "ORDER BY influencer_id, influenced_id, kind",
-            (cids, t, t),
-        )
-        if r[1] in members
-    ]
-    deals = _deals_at(conn, account_ids, present, t)
-    roles = [
-        codec.decode_deal_role(r)
-        for r in conn.execute(
-            f"SELECT {tables.DEAL_ROLES.select_list} FROM deal_roles r "  # noqa: S608 - constants
-            f"WHERE r.deal_id {IN_IDS} AND {_active('r')} ORDER BY deal_id, contact_id",
-            (ids_param(d.id for d in deals), t, t),
-        )
-        if r[1] in members
-    ]
-    knows = [
-        codec.decode_rep_knows(r)
-        for r in conn.execute(
-            f"SELECT {tables.REP_KNOWS.select_list} FROM rep_knows "  # noqa: S608 - constants
-            f"WHERE contact_id {IN_IDS} ORDER BY rep_id, contact_id",
-            (cids,),
-        )
-    ]
-    engagement, contact_ties, rep_ties = _touch_aggregates(conn, cids, as_of, t)
-    rep_ids = (
-        {k.rep_id for k in knows}
-        | {r.rep_id for r in rep_ties}
-        | {d.owner_id for d in deals if d.owner_id is not None}
-    )
     reps = [
         codec.decode_rep(r)
         for r in conn.execute(
             f"SELECT {tables.REPS.select_list} FROM reps WHERE id {IN_IDS} ORDER BY id",  # noqa: S608 - constants
-            (ids_param(rep_ids),),
+            (ids_param(set().union(*rep_ids)),),
         )
     ]
-    return construct(
-        StakeholderGraph,
-        {  # as_of: aware UTC (the store normalised it)
-            "as_of": as_of,
-            "accounts": tuple(family),
-            "contacts": tuple(contacts),
-            "reports_to": tuple(lines),
-            "influences": tuple(influences),
-            "deals": tuple(deals),
-            "deal_roles": tuple(roles),
-            "reps": tuple(reps),
-            "rep_knows": tuple(knows),
-            "engagement": tuple(engagement),
-            "contact_ties": tuple(contact_ties),
-            "rep_ties": tuple(rep_ties),
-        },
-    )
+    order = {r.id: i for i, r in enumerate(reps)}
+    return [
+        construct(
+            StakeholderGraph,
+            {  # as_of: aware UTC (the store normalised it)
+                "as_of": as_of,
+                "accounts": tuple(groups[g]),
+                "contacts": tuple(contacts[g]),
+                "reports_to": tuple(lines[g]),
+                "influences": tuple(influences[g]),
+                "deals": tuple(deals[g]),
+                "deal_roles": tuple(roles[g]),
+                "reps": tuple(reps[i] for i in sorted(order[r] for r in rep_ids[g] if r in order)),
+                "rep_knows": tuple(knows[g]),
+                "engagement": tuple(engagement[g]),
+                "contact_ties": tuple(contact_ties[g]),
+                "rep_ties": tuple(rep_ties[g]),
+            },
+        )
+        for g in range(n)
+    ]
 
 
 # Engagement, contact ties and rep ties, aggregated in SQL over the member contacts'
@@ -285,39 +346,49 @@ GROUP BY r.rep_id, c.contact_id ORDER BY r.rep_id, c.contact_id
 
 
 def _touch_aggregates(
-    conn: sqlite3.Connection, cids: str, as_of: datetime | None, t: str
-) -> tuple[list[ContactEngagement], list[ContactTie], list[RepTie]]:
-    """Engagement per contact and contact/rep ties (see the queries above)."""
+    conn: sqlite3.Connection, home: dict[str, int], n: int, as_of: datetime | None, t: str
+) -> tuple[list[list[ContactEngagement]], list[list[ContactTie]], list[list[RepTie]]]:
+    """Engagement per contact and contact/rep ties (see the queries above), per group.
+
+    ``home`` maps each member contact to its group; a contact tie across groups is dropped.
+    """
     end, d30, d90 = touch_windows(as_of)
-    params = {"ids": cids, "t": t, "end": end, "d30": d30, "d90": d90}
+    params = {"ids": ids_param(home), "t": t, "end": end, "d30": d30, "d90": d90}
     parse, trusted = parse_ts, construct
-    engagement = [
-        trusted(
-            ContactEngagement,
-            {
-                "contact_id": c,
-                "touchpoints": n,
-                "inbound": inbound,
-                "outbound": outbound,
-                "two_way": n - inbound - outbound,
-                "first_at": parse(first),
-                "last_at": parse(last[:TS_WIDTH]),
-                "last_touchpoint_id": last[TS_WIDTH:],
-                "sentiment_mean": sentiment / n,
-                "touches_30d": n30,
-                "touches_90d": n90,
-            },
+    engagement: list[list[ContactEngagement]] = [[] for _ in range(n)]
+    for c, k, inbound, outbound, sentiment, first, last, n30, n90 in conn.execute(
+        _ENGAGEMENT, params
+    ):
+        engagement[home[c]].append(
+            trusted(
+                ContactEngagement,
+                {
+                    "contact_id": c,
+                    "touchpoints": k,
+                    "inbound": inbound,
+                    "outbound": outbound,
+                    "two_way": k - inbound - outbound,
+                    "first_at": parse(first),
+                    "last_at": parse(last[:TS_WIDTH]),
+                    "last_touchpoint_id": last[TS_WIDTH:],
+                    "sentiment_mean": sentiment / k,
+                    "touches_30d": n30,
+                    "touches_90d": n90,
+                },
+            )
         )
-        for c, n, inbound, outbound, sentiment, first, last, n30, n90 in conn.execute(
-            _ENGAGEMENT, params
+    contact_ties: list[list[ContactTie]] = [[] for _ in range(n)]
+    for a, b, k, at in conn.execute(_CONTACT_TIES, params):
+        g = home[a]
+        if home[b] == g:
+            contact_ties[g].append(
+                trusted(
+                    ContactTie, {"contact_a": a, "contact_b": b, "shared": k, "last_at": parse(at)}
+                )
+            )
+    rep_ties: list[list[RepTie]] = [[] for _ in range(n)]
+    for r, c, k, at in conn.execute(_REP_TIES, params):
+        rep_ties[home[c]].append(
+            trusted(RepTie, {"rep_id": r, "contact_id": c, "shared": k, "last_at": parse(at)})
         )
-    ]
-    contact_ties = [
-        trusted(ContactTie, {"contact_a": a, "contact_b": b, "shared": n, "last_at": parse(at)})
-        for a, b, n, at in conn.execute(_CONTACT_TIES, params)
-    ]
-    rep_ties = [
-        trusted(RepTie, {"rep_id": r, "contact_id": c, "shared": n, "last_at": parse(at)})
-        for r, c, n, at in conn.execute(_REP_TIES, params)
-    ]
     return engagement, contact_ties, rep_ties

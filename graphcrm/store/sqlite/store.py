@@ -226,6 +226,13 @@ class SqliteStore:
                 conn, account_id, as_of=as_of, include_family=include_family
             )
 
+    def stakeholder_graphs(
+        self, account_ids: Sequence[AccountId], *, as_of: datetime | None = None
+    ) -> tuple[StakeholderGraph, ...]:
+        as_of = aware(as_of, "as_of")
+        with self._read() as conn:
+            return graph.stakeholder_graphs(conn, account_ids, as_of=as_of)
+
     # --- deals and touchpoints ---------------------------------------------------------
 
     def get_deal(self, deal_id: DealId) -> DealView:
