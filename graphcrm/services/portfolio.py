@@ -215,24 +215,39 @@ def _score_chunk(
     write: bool,
     stamp: datetime,
 ) -> list[AccountReport]:
-    reports, sets = [], []
     with _gc_paused():
-        graphs = store.stakeholder_graphs([a.id for a in accounts], as_of=at)
-        dealing = [a.id for a, sg in zip(accounts, graphs, strict=True) if _has_open_deal(a, sg)]
-        since = churn_window_start(at, params)
-        befores = (
-            dict(zip(dealing, store.stakeholder_graphs(dealing, as_of=since), strict=True))
-            if dealing
-            else {}
+        return _score_chunk_now(store, accounts, at, params, seed, write, stamp)
+
+
+def _score_chunk_now(
+    store: GraphStore,
+    accounts: Sequence[Account],
+    at: datetime,
+    params: AnalyticsParams,
+    seed: int,
+    write: bool,
+    stamp: datetime,
+) -> list[AccountReport]:
+    """:func:`_score_chunk`'s work, in a frame of its own: the graphs, networks and
+    score sets are freed (by reference counting) when it returns, before the
+    collector is back on, so its first pass has only the reports to look at."""
+    reports, sets = [], []
+    graphs = store.stakeholder_graphs([a.id for a in accounts], as_of=at)
+    dealing = [a.id for a, sg in zip(accounts, graphs, strict=True) if _has_open_deal(a, sg)]
+    since = churn_window_start(at, params)
+    befores = (
+        dict(zip(dealing, store.stakeholder_graphs(dealing, as_of=since), strict=True))
+        if dealing
+        else {}
+    )
+    for account, sg in zip(accounts, graphs, strict=True):
+        report, net, s = _score(
+            store, account, sg, befores.get(account.id), at=at, params=params, seed=seed
         )
-        for account, sg in zip(accounts, graphs, strict=True):
-            report, net, s = _score(
-                store, account, sg, befores.get(account.id), at=at, params=params, seed=seed
-            )
-            reports.append(report)
-            sets.append(score_set(report, net, s, scored_at=stamp))
-        if write:
-            store.put_scores(sets)
+        reports.append(report)
+        sets.append(score_set(report, net, s, scored_at=stamp))
+    if write:
+        store.put_scores(sets)
     return reports
 
 
