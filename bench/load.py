@@ -192,6 +192,12 @@ def main(argv: list[str] | None = None) -> None:
         help="hide neo4j-rust-ext so the driver packs in pure Python (for the comparison)",
     )
     args = parser.parse_args(argv)
+    sqlite_path = None
+    if args.ceiling:
+        parsed = parse_store_url(args.store) if args.store != "neo4j-dev" else None
+        if parsed is None or parsed.scheme != "sqlite" or parsed.path is None:
+            parser.error("--ceiling replays a SQLite store: give --store sqlite:///...")
+        sqlite_path = parsed.path
     if args.no_rust:
         # The driver imports its packer from neo4j._rust and falls back to pure
         # Python on ImportError; a None entry in sys.modules makes that import fail.
@@ -210,6 +216,5 @@ def main(argv: list[str] | None = None) -> None:
         report(run)
         if args.reads:
             reads(store, run.sizes, args.repeat)
-    parsed = parse_store_url(args.store)
-    if args.ceiling and parsed.scheme == "sqlite" and parsed.path is not None:
-        ceiling(parsed.path, run.rows)
+    if sqlite_path is not None:
+        ceiling(sqlite_path, run.rows)

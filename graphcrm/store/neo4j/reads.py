@@ -9,7 +9,7 @@ aggregated here in Python, with the SQLite store's rules.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -57,7 +57,7 @@ from graphcrm.store.codec import (
     ts_or_none,
 )
 from graphcrm.store.neo4j import codec
-from graphcrm.store.neo4j.queries import fetch_one, rows, rows_by_ids
+from graphcrm.store.neo4j.queries import fetch_one, rows
 
 X = TypeVar("X")
 
@@ -328,11 +328,8 @@ def _deal_at(record: Any, present: bool, t: str) -> Deal | None:
     )
 
 
-def _deals_at(
-    tx: ManagedTransaction, account_ids: Sequence[str], present: bool, t: str
-) -> tuple[list[Deal], list[Any]]:
-    """The deals at ``t`` by id, and the encoded roles at ``t`` on them (one query)."""
-    found = rows(tx, "graph/read_stakeholder_deals", account_ids=list(account_ids), t=t)
+def _deals_at(found: list[Any], present: bool, t: str) -> tuple[list[Deal], list[Any]]:
+    """The deals at ``t`` by id, and the encoded roles at ``t`` on them."""
     deals: list[Deal] = []
     roles: list[Any] = []
     for record in found:
@@ -394,16 +391,26 @@ def stakeholder_graph(
 
     Reporting lines, influence edges and deal roles are included when both
     ends are in the graph; reps are those who know or touched its contacts or
-    own its deals.
+    own its deals. One statement (``graph/read_stakeholder_graph``) reads the
+    account, its contacts, deals, touchpoints and the reps they name (a
+    superset, filtered here): one round trip, or four with the family.
     """
-    family = [get_account(tx, account_id)]
+    family_ids = [account_id]
+    relatives: list[Account] = []
     if include_family:
-        family += _ancestors(tx, account_id) + _descendants(tx, account_id)
-    family.sort(key=lambda a: a.id)
-    account_ids = [a.id for a in family]
+        get_account(tx, account_id)
+        relatives = _ancestors(tx, account_id) + _descendants(tx, account_id)
+        family_ids += [a.id for a in relatives]
     t = as_of_param(as_of)
+    record = fetch_one(
+        tx, "graph/read_stakeholder_graph", id=account_id, account_ids=sorted(family_ids), t=t
+    )
+    if record is None or record["account"] is None:
+        raise NotFoundError("account", account_id)
+    family = [codec.decode_account(record["account"]), *relatives]
+    family.sort(key=lambda a: a.id)
 
-    records = rows(tx, "graph/read_stakeholder_contacts", account_ids=account_ids, t=t)
+    records: list[Any] = record["contacts"]
     records.sort(key=lambda r: r["props"]["id"])
     contacts = [_contact_with_status(r) for r in records]
     members = {c.id for c in contacts}
@@ -428,18 +435,13 @@ def stakeholder_graph(
     influences.sort(key=lambda x: (x.influencer_id, x.influenced_id, x.kind.value))
     knows.sort(key=lambda x: (x.rep_id, x.contact_id))
 
-    deals, encoded_roles = _deals_at(tx, account_ids, as_of is None, t)
+    deals, encoded_roles = _deals_at(record["deals"], as_of is None, t)
     roles: list[DealRole] = [
         codec.decode_deal_role(r) for r in encoded_roles if r["contact_id"] in members
     ]
     roles.sort(key=lambda x: (x.deal_id, x.contact_id))
 
-    touchpoints = (
-        rows(tx, "graph/read_stakeholder_touchpoints", contact_ids=sorted(members), t=t)
-        if members
-        else []
-    )
-    engagement, contact_ties, rep_ties = _touch_aggregates(touchpoints, members, as_of)
+    engagement, contact_ties, rep_ties = _touch_aggregates(record["touchpoints"], members, as_of)
 
     rep_ids = (
         {k.rep_id for k in knows}
@@ -447,7 +449,7 @@ def stakeholder_graph(
         | {d.owner_id for d in deals if d.owner_id is not None}
     )
     reps = sorted(
-        (codec.decode_rep(p) for p in rows_by_ids(tx, "reps/read_reps", sorted(rep_ids))),
+        (codec.decode_rep(p) for p in record["reps"] if p["id"] in rep_ids),
         key=lambda r: r.id,
     )
     return StakeholderGraph(
@@ -473,14 +475,15 @@ def _touch_aggregates(
 
     Computed as the SQLite store's aggregates are: sentiments are summed in
     touchpoint-id order, and the last touchpoint is the greatest ``at || id``.
+    A touchpoint is ``[id, at, direction, sentiment, contact_ids, rep_ids]``.
     """
     end, d30, d90 = touch_windows(as_of)
     per_contact: dict[ContactId, list[Any]] = defaultdict(list)
     pairs: dict[tuple[ContactId, ContactId], list[Any]] = {}
     reps: dict[tuple[RepId, ContactId], list[Any]] = {}
-    for tp in sorted(touchpoints, key=lambda r: r["id"]):
-        at: str = tp["at"]
-        inside: list[ContactId] = sorted(c for c in tp["contact_ids"] if c in members)
+    for tp in sorted(touchpoints, key=lambda r: r[0]):
+        at: str = tp[1]
+        inside: list[ContactId] = sorted(c for c in tp[4] if c in members)
         for i, a in enumerate(inside):
             per_contact[a].append(tp)
             for b in inside[i + 1 :]:
@@ -488,19 +491,19 @@ def _touch_aggregates(
                 tie[0] += 1
                 tie[1] = max(tie[1], at)
             rep_id: RepId
-            for rep_id in tp["rep_ids"]:
+            for rep_id in tp[5]:
                 rt = reps.setdefault((rep_id, a), [0, at])
                 rt[0] += 1
                 rt[1] = max(rt[1], at)
     engagement: list[ContactEngagement] = []
     for cid in sorted(per_contact):
         tps = per_contact[cid]
-        directions = [tp["direction"] for tp in tps]
-        times: list[str] = [tp["at"] for tp in tps]
+        directions = [tp[2] for tp in tps]
+        times: list[str] = [tp[1] for tp in tps]
         total = 0.0
         for tp in tps:
-            total += tp["sentiment"]
-        last = max(tp["at"] + tp["id"] for tp in tps)
+            total += tp[3]
+        last = max(tp[1] + tp[0] for tp in tps)
         engagement.append(
             ContactEngagement(
                 contact_id=cid,
