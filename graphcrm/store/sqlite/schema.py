@@ -210,6 +210,8 @@ def migrate(conn: sqlite3.Connection, *, target: int = LATEST_VERSION, where: st
 
     ``conn`` must be in autocommit mode (``isolation_level=None``). Raises
     :class:`StoreUnavailableError` for a database newer than this code knows.
+    Each step checks the version again under the write lock, so processes
+    opening the same new file at once run every step exactly once.
     """
     found = schema_version(conn)
     if found > LATEST_VERSION:
@@ -220,6 +222,11 @@ def migrate(conn: sqlite3.Connection, *, target: int = LATEST_VERSION, where: st
     for step in MIGRATIONS:
         if found < step.version <= target:
             conn.execute("BEGIN IMMEDIATE")
+            if schema_version(conn) >= step.version:
+                # Another process (a second API worker opening a new file) ran this
+                # step between our first look and our write lock.
+                conn.execute("COMMIT")
+                continue
             try:
                 step.apply(conn)
                 # PRAGMA takes no parameters; the version is an int from MIGRATIONS.

@@ -42,6 +42,9 @@ from graphcrm.store.sqlite.writer import write_batch
 from graphcrm.store.validation import validate
 
 _PRAGMAS = (
+    # First, so that the pragmas and migrations below wait for a process opening
+    # the same file at the same time instead of failing with "database is locked".
+    "PRAGMA busy_timeout = 5000",
     "PRAGMA journal_mode = WAL",
     # The schema declares its foreign keys, but SQLite does not enforce them here:
     # :func:`~graphcrm.store.validation.validate` rejects every reference to an id
@@ -51,7 +54,6 @@ _PRAGMAS = (
     # ``PRAGMA foreign_key_check`` after loads and updates to keep that true.
     "PRAGMA foreign_keys = OFF",
     "PRAGMA synchronous = NORMAL",
-    "PRAGMA busy_timeout = 5000",
     "PRAGMA cache_size = -65536",
     "PRAGMA temp_store = MEMORY",
     "PRAGMA mmap_size = 268435456",

@@ -104,3 +104,54 @@ def test_a_v2_database_gains_the_score_tables_on_open(tmp_path: Path) -> None:
     assert schema_version(conn) == LATEST_VERSION == 3
     assert {"account_scores", "contact_scores", "deal_risks"} <= _tables(conn)
     conn.close()
+
+
+def test_a_stale_version_read_skips_the_steps_another_process_ran(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes open a new file at once: both read version 0 before either writes."""
+    path = tmp_path / "raced.sqlite3"
+    first = sqlite3.connect(path, isolation_level=None)
+    migrate(first)  # the other process wins the race
+    first.close()
+
+    from graphcrm.store.sqlite import schema
+
+    real = schema.schema_version
+    calls = {"n": 0}
+
+    def stale_then_real(conn: sqlite3.Connection) -> int:
+        calls["n"] += 1
+        return 0 if calls["n"] == 1 else real(conn)
+
+    monkeypatch.setattr(schema, "schema_version", stale_then_real)
+    second = sqlite3.connect(path, isolation_level=None)
+    assert migrate(second) == 0  # it saw version 0 ...
+    assert real(second) == LATEST_VERSION  # ... and ran nothing twice
+    second.close()
+
+
+def test_stores_opened_at_once_on_a_new_file_all_work(tmp_path: Path) -> None:
+    import threading
+
+    for attempt in range(5):
+        path = tmp_path / f"new-{attempt}.sqlite3"
+        errors: list[BaseException] = []
+        start = threading.Barrier(3)
+
+        def open_it(p: Path = path, errs: list[BaseException] = errors) -> None:
+            start.wait()  # noqa: B023 - the barrier of this attempt
+            try:
+                SqliteStore.open(p).close()
+            except BaseException as e:
+                errs.append(e)
+
+        threads = [threading.Thread(target=open_it) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        conn = sqlite3.connect(path)
+        assert schema_version(conn) == LATEST_VERSION
+        conn.close()
