@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 from graphcrm.analytics import (
@@ -105,20 +106,16 @@ def score_portfolio(
     """
     if workers < 1 or (workers > 1 and reopen is None):
         raise InvalidError([Problem("workers", "", "needs workers >= 1, and reopen when > 1")])
-    p = params or AnalyticsParams()
-    at = instant(as_of)
-    stamp = utc_now()
+    run = _Run(
+        at=instant(as_of),
+        params=params or AnalyticsParams(),
+        seed=seed,
+        write=write,
+        stamp=utc_now(),
+    )
     done = 0
     for total, chunk_reports in _chunks_scored(
-        store,
-        at=at,
-        params=p,
-        seed=seed,
-        page_size=page_size,
-        write=write,
-        stamp=stamp,
-        workers=workers,
-        reopen=reopen,
+        store, run, page_size=page_size, workers=workers, reopen=reopen
     ):
         for report in chunk_reports:
             yield report
@@ -144,21 +141,29 @@ def _chunked(store: GraphStore, page_size: int) -> Iterator[tuple[int, list[Acco
             yield total, accounts[start : start + CHUNK]
 
 
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What every chunk of one :func:`score_portfolio` run shares (picklable for workers)."""
+
+    at: datetime
+    params: AnalyticsParams
+    seed: int
+    write: bool
+    stamp: datetime
+    """The wall-clock time of the run: the stored sets' ``scored_at``."""
+
+
 def _chunks_scored(
     store: GraphStore,
+    run: _Run,
     *,
-    at: datetime,
-    params: AnalyticsParams,
-    seed: int,
     page_size: int,
-    write: bool,
-    stamp: datetime,
     workers: int,
     reopen: StoreOpener | None,
 ) -> Iterator[tuple[int, list[AccountReport]]]:
     if workers == 1 or reopen is None:
         for total, accounts in _chunked(store, page_size):
-            yield total, _score_chunk(store, accounts, at, params, seed, write, stamp)
+            yield total, _score_chunk(store, accounts, run)
         return
     # fork: the workers start in milliseconds and inherit ``reopen``; the parent's
     # store connection is never used in a child (each opens its own).
@@ -171,10 +176,7 @@ def _chunks_scored(
         max_workers=workers - 1, mp_context=context, initializer=_worker_open, initargs=(reopen,)
     ) as pool:
         chunks = list(_chunked(store, page_size))
-        futures = [
-            pool.submit(_worker_score, accounts, at, params, seed, write, stamp)
-            for _, accounts in chunks
-        ]
+        futures = [pool.submit(_worker_score, accounts, run) for _, accounts in chunks]
         own: dict[int, list[AccountReport]] = {}
         last = len(chunks) - 1
         for i, (total, _) in enumerate(chunks):
@@ -183,7 +185,7 @@ def _chunks_scored(
                     last -= 1
                 if last < i:
                     break  # every chunk from i on is taken: wait for i
-                own[last] = _score_chunk(store, chunks[last][1], at, params, seed, write, stamp)
+                own[last] = _score_chunk(store, chunks[last][1], run)
             yield total, own.pop(i) if i in own else futures[i].result()
 
 
@@ -195,43 +197,23 @@ def _worker_open(reopen: StoreOpener) -> None:
     _WORKER_STORE.append(reopen())
 
 
-def _worker_score(
-    accounts: list[Account],
-    at: datetime,
-    params: AnalyticsParams,
-    seed: int,
-    write: bool,
-    stamp: datetime,
-) -> list[AccountReport]:
-    return _score_chunk(_WORKER_STORE[0], accounts, at, params, seed, write, stamp)
+def _worker_score(accounts: list[Account], run: _Run) -> list[AccountReport]:
+    return _score_chunk(_WORKER_STORE[0], accounts, run)
 
 
-def _score_chunk(
-    store: GraphStore,
-    accounts: Sequence[Account],
-    at: datetime,
-    params: AnalyticsParams,
-    seed: int,
-    write: bool,
-    stamp: datetime,
-) -> list[AccountReport]:
+def _score_chunk(store: GraphStore, accounts: Sequence[Account], run: _Run) -> list[AccountReport]:
     with _gc_paused():
-        return _score_chunk_now(store, accounts, at, params, seed, write, stamp)
+        return _score_chunk_now(store, accounts, run)
 
 
 def _score_chunk_now(
-    store: GraphStore,
-    accounts: Sequence[Account],
-    at: datetime,
-    params: AnalyticsParams,
-    seed: int,
-    write: bool,
-    stamp: datetime,
+    store: GraphStore, accounts: Sequence[Account], run: _Run
 ) -> list[AccountReport]:
     """:func:`_score_chunk`'s work, in a frame of its own: the graphs, networks and
     score sets are freed (by reference counting) when it returns, before the
     collector is back on, so its first pass has only the reports to look at."""
     reports, sets = [], []
+    at, params = run.at, run.params
     graphs = store.stakeholder_graphs([a.id for a in accounts], as_of=at)
     dealing = [a.id for a, sg in zip(accounts, graphs, strict=True) if _has_open_deal(a, sg)]
     since = churn_window_start(at, params)
@@ -242,11 +224,11 @@ def _score_chunk_now(
     )
     for account, sg in zip(accounts, graphs, strict=True):
         report, net, s = _score(
-            store, account, sg, befores.get(account.id), at=at, params=params, seed=seed
+            store, account, sg, befores.get(account.id), at=at, params=params, seed=run.seed
         )
         reports.append(report)
-        sets.append(score_set(report, net, s, scored_at=stamp))
-    if write:
+        sets.append(score_set(report, net, s, scored_at=run.stamp))
+    if run.write:
         store.put_scores(sets)
     return reports
 

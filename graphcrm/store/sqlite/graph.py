@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any, TypeVar
 
 from graphcrm.domain import (
     Account,
@@ -34,6 +35,8 @@ from graphcrm.store.sqlite.reads import (
     decode_contact_with_status,
     prefixed,
 )
+
+T = TypeVar("T")
 
 MAX_DEPTH = 10_000
 """Guard for the recursive hierarchy queries (validation keeps parents acyclic)."""
@@ -236,41 +239,47 @@ def _graphs(
         contacts[g].append(c)
     cids = ids_param(home)
 
-    lines: list[list[ReportsTo]] = [[] for _ in range(n)]
-    for r in conn.execute(
-        f"SELECT {tables.REPORTS_TO.select_list} FROM reports_to r "  # noqa: S608 - constants
-        f"WHERE r.contact_id {IN_IDS} AND {_active('r')} "
-        "ORDER BY contact_id, manager_id, kind",
-        (cids, t, t),
-    ):
-        g = home[r[0]]
-        if home.get(r[1]) == g:
-            lines[g].append(codec.decode_reports_to(r))
-    influences: list[list[Influence]] = [[] for _ in range(n)]
-    for r in conn.execute(
-        f"SELECT {tables.INFLUENCES.select_list} FROM influences i "  # noqa: S608 - constants
-        f"WHERE i.influencer_id {IN_IDS} AND {_active('i')} "
-        "ORDER BY influencer_id, influenced_id, kind",
-        (cids, t, t),
-    ):
-        g = home[r[0]]
-        if home.get(r[1]) == g:
-            influences[g].append(codec.decode_influence(r))
+    lines: list[list[ReportsTo]] = _ties_within(
+        conn.execute(
+            f"SELECT {tables.REPORTS_TO.select_list} FROM reports_to r "  # noqa: S608 - constants
+            f"WHERE r.contact_id {IN_IDS} AND {_active('r')} "
+            "ORDER BY contact_id, manager_id, kind",
+            (cids, t, t),
+        ),
+        home,
+        home,
+        n,
+        codec.decode_reports_to,
+    )
+    influences: list[list[Influence]] = _ties_within(
+        conn.execute(
+            f"SELECT {tables.INFLUENCES.select_list} FROM influences i "  # noqa: S608 - constants
+            f"WHERE i.influencer_id {IN_IDS} AND {_active('i')} "
+            "ORDER BY influencer_id, influenced_id, kind",
+            (cids, t, t),
+        ),
+        home,
+        home,
+        n,
+        codec.decode_influence,
+    )
     deals: list[list[Deal]] = [[] for _ in range(n)]
     deal_home: dict[str, int] = {}
     for d in _deals_at(conn, ids_param(owner), present, t):
         g = owner[d.account_id]
         deal_home[d.id] = g
         deals[g].append(d)
-    roles: list[list[DealRole]] = [[] for _ in range(n)]
-    for r in conn.execute(
-        f"SELECT {tables.DEAL_ROLES.select_list} FROM deal_roles r "  # noqa: S608 - constants
-        f"WHERE r.deal_id {IN_IDS} AND {_active('r')} ORDER BY deal_id, contact_id",
-        (ids_param(deal_home), t, t),
-    ):
-        g = deal_home[r[0]]
-        if home.get(r[1]) == g:
-            roles[g].append(codec.decode_deal_role(r))
+    roles: list[list[DealRole]] = _ties_within(
+        conn.execute(
+            f"SELECT {tables.DEAL_ROLES.select_list} FROM deal_roles r "  # noqa: S608 - constants
+            f"WHERE r.deal_id {IN_IDS} AND {_active('r')} ORDER BY deal_id, contact_id",
+            (ids_param(deal_home), t, t),
+        ),
+        deal_home,
+        home,
+        n,
+        codec.decode_deal_role,
+    )
     knows: list[list[RepKnows]] = [[] for _ in range(n)]
     for r in conn.execute(
         f"SELECT {tables.REP_KNOWS.select_list} FROM rep_knows "  # noqa: S608 - constants
@@ -313,6 +322,23 @@ def _graphs(
         )
         for g in range(n)
     ]
+
+
+def _ties_within(
+    rows: Iterable[Any],
+    first: Mapping[str, int],
+    second: Mapping[str, int],
+    n: int,
+    decode: Callable[[Any], T],
+) -> list[list[T]]:
+    """Rows split among ``n`` groups: a row whose first column is in group ``g`` (by
+    ``first``) goes to ``g`` when its second column is too (by ``second``)."""
+    out: list[list[T]] = [[] for _ in range(n)]
+    for r in rows:
+        g = first[r[0]]
+        if second.get(r[1]) == g:
+            out[g].append(decode(r))
+    return out
 
 
 # Engagement, contact ties and rep ties, aggregated in SQL over the member contacts'
