@@ -1,8 +1,9 @@
 """Influence (PageRank), brokerage (betweenness) and formal authority.
 
-networkx is the model and the reference; for speed, :func:`influence_rank` and
-:func:`brokerage` compute the same measures with scipy sparse matrices (the
-tests pin them to networkx). ``method="networkx"`` runs networkx itself.
+networkx is the model and the reference; for speed, :func:`influence_rank`
+computes the same measure with numpy/scipy matrices, and :func:`brokerage`
+with rustworkx (exact) or scipy sparse matrices (sampled). The tests pin every
+one of them to networkx. ``method="networkx"`` runs networkx itself.
 """
 
 from __future__ import annotations
@@ -13,53 +14,44 @@ from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
+import rustworkx as rx
 import scipy.sparse as sp
 
 from graphcrm.analytics.params import AuthorityParams, CentralityParams
 from graphcrm.errors import InvalidError, Problem
 
-Method = Literal["auto", "networkx", "sparse"]
+Method = Literal["auto", "networkx", "sparse", "rustworkx"]
+"""``rustworkx`` is for :func:`brokerage` only."""
 
 
-def _check_method(method: str) -> None:
-    if method not in ("auto", "networkx", "sparse"):
+def _check_method(method: str, known: tuple[str, ...] = ("auto", "networkx", "sparse")) -> None:
+    if method not in known:
         raise InvalidError([Problem("centrality", "method", f"unknown method {method!r}")])
 
 
-def _adjacency(G: Any, nodes: Sequence[Hashable], weight: str | None) -> sp.csr_array:
+def _edge_arrays(
+    G: Any, nodes: Sequence[Hashable], weight: str | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row index, column index and weight (1.0 when ``weight`` is None) of every edge."""
     index = {v: i for i, v in enumerate(nodes)}
-    rows, cols, vals = [], [], []
-    for u, v, w in G.edges(data=weight, default=1.0):
-        rows.append(index[u])
-        cols.append(index[v])
-        vals.append(1.0 if weight is None else float(w))
+    edges = list(G.edges(data=weight, default=1.0)) if weight is not None else list(G.edges())
+    rows = np.fromiter((index[e[0]] for e in edges), dtype=np.int64, count=len(edges))
+    cols = np.fromiter((index[e[1]] for e in edges), dtype=np.int64, count=len(edges))
+    if weight is None:
+        return rows, cols, np.ones(len(edges))
+    return rows, cols, np.fromiter((e[2] for e in edges), dtype=float, count=len(edges))
+
+
+def _adjacency(G: Any, nodes: Sequence[Hashable], weight: str | None) -> sp.csr_array:
+    rows, cols, vals = _edge_arrays(G, nodes, weight)
     n = len(nodes)
-    return sp.csr_array(
-        (
-            np.asarray(vals, dtype=float),
-            (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)),
-        ),
-        shape=(n, n),
-    )
+    return sp.csr_array((vals, (rows, cols)), shape=(n, n))
 
 
 DENSE_MAX_NODES = 100
-"""Up to this many nodes the matrices are dense numpy arrays: for the typical
+"""Up to this many nodes PageRank's matrices are dense numpy arrays: for the typical
 account (tens of contacts) scipy's per-call overhead costs more than the
 arithmetic. Same update, same results (to rounding)."""
-
-
-def _dense_adjacency(G: Any, nodes: Sequence[Hashable], weight: str | None) -> np.ndarray:
-    index = {v: i for i, v in enumerate(nodes)}
-    n = len(nodes)
-    A = np.zeros((n, n))
-    if weight is None:
-        for u, v in G.edges():
-            A[index[u], index[v]] = 1.0
-    else:
-        for u, v, w in G.edges(data=weight, default=1.0):
-            A[index[u], index[v]] += float(w)
-    return A
 
 
 def influence_rank(
@@ -115,12 +107,15 @@ def influence_rank(
     _check_method(method)
     if not G.is_directed():
         raise InvalidError([Problem("influence_rank", "G", "needs a directed graph")])
-    for u, v, w in G.edges(data=weight, default=1.0):
-        if w < 0:
-            raise InvalidError([Problem(f"edge[{u} -> {v}]", weight, "negative weight")])
     n = G.number_of_nodes()
     if n == 0:
         return {}
+    nodes = list(G)
+    rows, cols, vals = _edge_arrays(G, nodes, weight)
+    if (vals < 0).any():
+        i = int(np.argmax(vals < 0))
+        u, v = nodes[rows[i]], nodes[cols[i]]
+        raise InvalidError([Problem(f"edge[{u} -> {v}]", weight, "negative weight")])
     if method == "networkx":
         try:
             return dict(
@@ -134,14 +129,14 @@ def influence_rank(
             )
         except nx.PowerIterationFailedConvergence as e:
             raise InvalidError([Problem("influence_rank", "max_iter", str(e))]) from e
-    nodes = list(G)
     MT: Any
     start: np.ndarray | None
     if n <= DENSE_MAX_NODES:
         # W[u, v] = weight of u -> v; the reversed graph's transition matrix,
         # transposed, is W with each column divided by its sum (the influenced
         # person's total incoming support).
-        W = _dense_adjacency(G, nodes, weight)
+        W = np.zeros((n, n))
+        np.add.at(W, (rows, cols), vals)
         out = W.sum(axis=0)
         dangling = out == 0
         inv = np.divide(1.0, out, out=np.zeros(n), where=~dangling)
@@ -149,7 +144,7 @@ def influence_rank(
         start = _pagerank_fixed_point(MT, dangling, p.alpha)
     else:
         # Reversed adjacency: row = influenced, column = influencer.
-        A = _adjacency(G, nodes, weight).T.tocsr()
+        A = sp.csr_array((vals, (cols, rows)), shape=(n, n))
         out = np.asarray(A.sum(axis=1)).ravel()
         dangling = out == 0
         inv = np.divide(1.0, out, out=np.zeros(n), where=~dangling)
@@ -195,8 +190,7 @@ def _pagerank_fixed_point(MT: np.ndarray, dangling: np.ndarray, alpha: float) ->
 def _brandes_sparse(A: Any, sources: Sequence[int], batch: int = 64) -> np.ndarray:
     """Sum over ``sources`` of Brandes dependencies, BFS levels as sparse products.
 
-    ``A`` is the symmetric 0/1 adjacency (scipy sparse, or a dense array for
-    small graphs). For a block of sources the path
+    ``A`` is the symmetric 0/1 adjacency (scipy sparse). For a block of sources the path
     counts ``sigma`` grow level by level (``A @ frontier``); dependencies are
     accumulated back from the deepest level:
     ``delta[v] = sigma[v] * sum_{w child of v} (1 + delta[w]) / sigma[w]``.
@@ -236,18 +230,21 @@ def _brandes_sparse(A: Any, sources: Sequence[int], batch: int = 64) -> np.ndarr
     return bc
 
 
-BLAS_SINGLE_THREAD_WORK = 65_536 * 4
-"""OpenBLAS multiplies ``m x k`` by ``k x n`` on several threads from ``m * n * k``
-of this on (its default ``GEMM_MULTITHREAD_THRESHOLD``); below, on one."""
+RUSTWORKX_ONE_THREAD = 2**62
+"""``parallel_threshold`` for rustworkx: never spread one graph over several threads.
+The portfolio runs one worker process per core; a measure that took the other
+core too would only slow the other worker down."""
 
 
-def _dense_batch(n: int) -> int:
-    """Sources per dense Brandes block: at most 64, and few enough that ``A @ frontier``
-    (``n x n`` by ``n x batch``) stays on one BLAS thread. For the tiny products of
-    small accounts, OpenBLAS's helper threads cost more than they save: they spin
-    between calls, which took about a fifth of the portfolio's CPU time and starved
-    the other worker process on a 2-core machine (``docs/scoring.md`` §8)."""
-    return max(1, min(64, (BLAS_SINGLE_THREAD_WORK - 1) // (n * n)))
+def _rustworkx_betweenness(U: Any, nodes: Sequence[Hashable]) -> list[float]:
+    """Exact normalised betweenness of the undirected ``U`` (self-loops ignored), by
+    rustworkx's Brandes, in the order of ``nodes``."""
+    index = {v: i for i, v in enumerate(nodes)}
+    g = rx.PyGraph(multigraph=False)
+    g.add_nodes_from(range(len(nodes)))
+    g.extend_from_edge_list([(index[u], index[v]) for u, v in U.edges() if u != v])
+    bc = rx.betweenness_centrality(g, normalized=True, parallel_threshold=RUSTWORKX_ONE_THREAD)
+    return [bc[i] for i in range(len(nodes))]
 
 
 def brokerage(
@@ -282,11 +279,14 @@ def brokerage(
         The exact/sampled threshold and sample size.
     seed : int
         Seed of the source sample (unused when exact).
-    method : {"auto", "networkx", "sparse"}
-        ``networkx`` calls :func:`networkx.betweenness_centrality`; ``sparse``
-        (and ``auto``) runs Brandes' algorithm level-synchronously on scipy
-        sparse matrices, 64 sources at a time (fewer on small dense graphs,
-        :func:`_dense_batch`).
+    method : {"auto", "networkx", "sparse", "rustworkx"}
+        ``networkx`` calls :func:`networkx.betweenness_centrality`;
+        ``rustworkx`` calls :func:`rustworkx.betweenness_centrality` (Brandes in
+        Rust, on one thread; exact only: a sampled estimate falls back to
+        ``sparse``); ``sparse`` runs Brandes' algorithm level-synchronously on
+        scipy sparse matrices, 64 sources at a time. ``auto`` is ``rustworkx``
+        when exact and ``sparse`` when sampled (the same numbers as networkx
+        for the same seed).
 
     Returns
     -------
@@ -302,7 +302,7 @@ def brokerage(
     {'a': 0.0, 'b': 1.0, 'c': 0.0}
     """
     p = params or CentralityParams()
-    _check_method(method)
+    _check_method(method, ("auto", "networkx", "sparse", "rustworkx"))
     U = G.to_undirected(as_view=True) if G.is_directed() else G
     n = U.number_of_nodes()
     nodes = list(U)
@@ -316,18 +316,14 @@ def brokerage(
         return dict(nx.betweenness_centrality(simple, k=k, normalized=True, seed=seed))
     if n <= 2:
         return dict.fromkeys(nodes, 0.0)
+    if k is None and method in ("auto", "rustworkx"):
+        return dict(zip(nodes, _rustworkx_betweenness(U, nodes), strict=True))
     index = {v: i for i, v in enumerate(nodes)}
-    if n <= DENSE_MAX_NODES:
-        D = _dense_adjacency(U, nodes, None)
-        D = ((D + D.T) > 0).astype(float)
-        np.fill_diagonal(D, 0.0)
-        raw = _brandes_sparse(D, [index[s] for s in sample], batch=_dense_batch(n))
-    else:
-        A = _adjacency(U, nodes, None)
-        A = ((A + A.T) > 0).astype(float).tocsr()
-        A.setdiag(0.0)
-        A.eliminate_zeros()
-        raw = _brandes_sparse(A, [index[s] for s in sample])
+    A = _adjacency(U, nodes, None)
+    A = ((A + A.T) > 0).astype(float).tocsr()
+    A.setdiag(0.0)
+    A.eliminate_zeros()
+    raw = _brandes_sparse(A, [index[s] for s in sample])
     if k is None:
         scale = np.full(n, 1.0 / ((n - 1) * (n - 2)))
     else:

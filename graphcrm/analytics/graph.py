@@ -20,7 +20,8 @@ The derived views (frozen, active contacts only unless
 ``GraphParams.include_departed``) are what the scores read:
 
 - :attr:`~StakeholderNetwork.authority` ``DiGraph`` **manager -> report**
-  (authority flows down; ``line`` is ``solid`` or ``dotted``);
+  (authority flows down; ``line`` is ``solid`` or ``dotted``; each contact's
+  ``seniority_level``, 1 for C-level to 5);
 - :attr:`~StakeholderNetwork.support` ``DiGraph`` **influencer -> influenced**,
   ``weight`` in ``(0, 1]``: the noisy-or of the positive kinds,
   ``1 - prod(1 - kind_weight[k] * strength_k)``;
@@ -29,7 +30,8 @@ The derived views (frozen, active contacts only unless
 - :attr:`~StakeholderNetwork.interaction` ``Graph`` contact -- contact,
   ``weight = 1 - (1 - touch_strength) ** shared``;
 - :attr:`~StakeholderNetwork.rep_ties` ``Graph`` rep -- contact, ``weight`` the
-  larger of ``RepKnows.strength`` and the touchpoint strength;
+  larger of ``RepKnows.strength`` and the touchpoint strength; each node's
+  ``kind`` is ``"contact"`` or ``"rep"``;
 - :attr:`~StakeholderNetwork.reach` ``DiGraph`` over reps and contacts: who can
   carry a message to whom, ``weight`` in ``(0, 1]`` the strongest of: support
   (influencer -> influenced only), reporting lines (both ways, solid/dotted
@@ -250,11 +252,12 @@ def build_network(
     view_nodes = set(contacts) if p.include_departed else set(active)
 
     ordered = [c.id for c in sg.contacts if c.id in view_nodes]
-    # Nodes are added bare and given their attributes after: networkx's
-    # ``add_nodes_from((node, attrs))`` pays for a caught TypeError per node.
-    node_attrs: dict[str, dict[str, Any]] = {
-        c: {"name": contacts[c].name, "seniority_level": contacts[c].seniority.level}
-        for c in ordered
+    # Node attributes only where a score reads them: the seniority on the
+    # reporting view, contact/rep on the rep ties (names: ``StakeholderNetwork.name``).
+    # They are set after the nodes are added: networkx's ``add_nodes_from((node,
+    # attrs))`` pays for a caught TypeError per node.
+    levels: dict[str, dict[str, Any]] = {
+        c: {"seniority_level": contacts[c].seniority.level} for c in ordered
     }
     reach_w: dict[tuple[str, str], float] = {}
 
@@ -310,18 +313,16 @@ def build_network(
         reach(r, c, w)
         reach(c, r, w)
 
-    authority = _nodes(nx.DiGraph(), ordered, node_attrs)
+    authority = _nodes(nx.DiGraph(), ordered, levels)
     authority.add_edges_from((u, v, {"line": k}) for (u, v), k in sorted(lines.items()))
-    support = _nodes(nx.DiGraph(), ordered, node_attrs)
+    support = _nodes(nx.DiGraph(), ordered, {})
     support.add_weighted_edges_from(support_rows)
-    opposition = _nodes(nx.DiGraph(), ordered, node_attrs)
+    opposition = _nodes(nx.DiGraph(), ordered, {})
     opposition.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(against.items()))
-    interaction = _nodes(nx.Graph(), ordered, node_attrs)
+    interaction = _nodes(nx.Graph(), ordered, {})
     interaction.add_edges_from(inter_rows)
-    rep_ties = _nodes(nx.Graph(), ordered, node_attrs, kind=CONTACT)
-    rep_ties = _nodes(
-        rep_ties, [r.id for r in sg.reps], {r.id: {"name": r.name} for r in sg.reps}, kind=REP
-    )
+    rep_ties = _nodes(nx.Graph(), ordered, {}, kind=CONTACT)
+    rep_ties = _nodes(rep_ties, [r.id for r in sg.reps], {}, kind=REP)
     rep_ties.add_weighted_edges_from(rep_rows)
 
     roles: dict[str, dict[str, DealRole]] = {}

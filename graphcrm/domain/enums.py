@@ -15,7 +15,10 @@ class Seniority(StrEnum):
     @property
     def level(self) -> int:
         """1 for C-level down to 5 for an individual contributor."""
-        return list(Seniority).index(self) + 1
+        return _LEVELS[self]
+
+
+_LEVELS = {s: i for i, s in enumerate(Seniority, start=1)}
 
 
 class ContactStatus(StrEnum):

@@ -90,6 +90,8 @@ def test_pagerank_guards() -> None:
         influence_rank(G)
     with pytest.raises(InvalidError, match="method"):
         influence_rank(nx.DiGraph([(1, 2)]), method="igraph")  # type: ignore[arg-type]
+    with pytest.raises(InvalidError, match="method"):
+        influence_rank(nx.DiGraph([(1, 2)]), method="rustworkx")  # betweenness only
     assert influence_rank(nx.DiGraph()) == {}
 
 
@@ -111,6 +113,8 @@ def test_sparse_betweenness_matches_networkx(seed: int) -> None:
     ref = nx.betweenness_centrality(nx.Graph(G), normalized=True)
     assert brokerage(G, method="sparse") == pytest.approx(ref, abs=1e-12)
     assert brokerage(G, method="networkx") == pytest.approx(ref, abs=1e-12)
+    assert brokerage(G, method="rustworkx") == pytest.approx(ref, abs=1e-12)
+    assert brokerage(G) == brokerage(G, method="rustworkx")
 
 
 def test_sampled_betweenness_is_networkx_with_the_same_seed() -> None:
@@ -119,6 +123,9 @@ def test_sampled_betweenness_is_networkx_with_the_same_seed() -> None:
     fast = brokerage(G, params=p, seed=11, method="sparse")
     ref = brokerage(G, params=p, seed=11, method="networkx")
     assert fast == pytest.approx(ref, abs=1e-12)
+    # rustworkx has no sampled betweenness: "auto" and "rustworkx" sample with scipy
+    assert brokerage(G, params=p, seed=11) == fast
+    assert brokerage(G, params=p, seed=11, method="rustworkx") == fast
 
 
 def test_sampled_betweenness_rank_error() -> None:
@@ -177,8 +184,8 @@ def test_authority_guards() -> None:
 
 @pytest.mark.parametrize(("n", "seed"), [(3, 0), (12, 1), (40, 2), (DENSE_MAX_NODES, 3)])
 def test_dense_small_graph_paths_match_networkx(n: int, seed: int) -> None:
-    # Up to DENSE_MAX_NODES the matrices are dense numpy arrays (the typical account):
-    # PageRank within 1e-9 and betweenness within 1e-12 of networkx, as the sparse path.
+    # Up to DENSE_MAX_NODES PageRank's matrices are dense numpy arrays (the typical
+    # account): within 1e-9 of networkx; betweenness (rustworkx) within 1e-12.
     G = nx.gnp_random_graph(n, 4 / n, seed=seed, directed=True)
     rng = random.Random(seed)
     for u, v in G.edges():
