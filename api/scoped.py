@@ -256,12 +256,16 @@ class ScopedStore:
         return self._s.get_scores(account_id, as_of=as_of)
 
     def stakeholder_graphs(
-        self, account_ids: Sequence[AccountId], *, as_of: datetime | None = None
+        self,
+        account_ids: Sequence[AccountId],
+        *,
+        as_of: datetime | None = None,
+        committee_only: bool = False,
     ) -> tuple[StakeholderGraph, ...]:
         """Without family, each graph holds only its own account: no filtering is needed."""
         for account_id in account_ids:
             visible_account(self._s, self._who, account_id)
-        return self._s.stakeholder_graphs(account_ids, as_of=as_of)
+        return self._s.stakeholder_graphs(account_ids, as_of=as_of, committee_only=committee_only)
 
     # --- history and housekeeping ----------------------------------------------------
     def change_log(

@@ -4,8 +4,10 @@ A deal's risk needs three readings of the store (``docs/scoring.md`` §4):
 
 1. the account's stakeholder graph as of the instant ``at``;
 2. the deal's stage and close-date history (``store.get_deal``), cut at ``at``;
-3. the stakeholder changes of the churn window, from a second graph reading
-   at ``at - RiskParams.churn_window_days`` (:mod:`graphcrm.services.changes`
+3. the stakeholder changes of the churn window, from a second, lighter graph
+   reading at ``at - RiskParams.churn_window_days``: only the buying
+   committees (``stakeholder_graphs(..., committee_only=True)``: contacts,
+   reporting lines, deals and seats; :mod:`graphcrm.services.changes`
    explains why this and not the change log). Seats closed by a departure in
    the window are put back, so a departed champion is seen as such.
 
@@ -78,15 +80,16 @@ def read_account(
 ) -> AccountSnapshot:
     """Read the account at ``at`` and at the start of the churn window; build and score.
 
-    ``graph`` and ``before`` are the account's graphs as of ``at`` and as of the
-    window's start (:func:`churn_window_start`) when the caller has read them
-    already (:func:`graphcrm.services.portfolio.score_portfolio` reads many
-    accounts' at once).
+    ``graph`` and ``before`` are the account's graph as of ``at`` and its
+    committee graph as of the window's start (:func:`churn_window_start`,
+    ``committee_only``) when the caller has read them already
+    (:func:`graphcrm.services.portfolio.score_portfolio` reads many accounts'
+    at once).
     """
     sg = graph if graph is not None else store.stakeholder_graph(account_id, as_of=at)
     since = churn_window_start(at, params)
     if before is None:
-        before = store.stakeholder_graph(account_id, as_of=since)
+        (before,) = store.stakeholder_graphs([account_id], as_of=since, committee_only=True)
     changes = account_changes(
         before.model_copy(update={"as_of": since}), sg.model_copy(update={"as_of": at})
     )

@@ -78,8 +78,9 @@ def score_portfolio(
     every account is read and scored as of it. Accounts are listed page by
     page (``store.list_accounts``) and scored :data:`CHUNK` at a time: the
     chunk's graphs are read with one ``store.stakeholder_graphs`` call, and
-    those of its accounts with an open deal again, as of the start of the
-    churn window (:mod:`graphcrm.services.deals`), with a second. The cyclic
+    the buying committees of its accounts with an open deal again, as of the
+    start of the churn window (:mod:`graphcrm.services.deals`), with a second
+    (``committee_only``). The cyclic
     garbage collector is paused while a chunk is scored.
 
     With ``write`` (the default) every account's :class:`AccountScoreSet`
@@ -218,7 +219,13 @@ def _score_chunk_now(
     dealing = [a.id for a, sg in zip(accounts, graphs, strict=True) if _has_open_deal(a, sg)]
     since = churn_window_start(at, params)
     befores = (
-        dict(zip(dealing, store.stakeholder_graphs(dealing, as_of=since), strict=True))
+        dict(
+            zip(
+                dealing,
+                store.stakeholder_graphs(dealing, as_of=since, committee_only=True),
+                strict=True,
+            )
+        )
         if dealing
         else {}
     )
@@ -279,8 +286,9 @@ def _score(
     params: AnalyticsParams,
     seed: int = 0,
 ) -> tuple[AccountReport, StakeholderNetwork, ContactScores]:
-    """Score ``account`` from its graph ``sg`` as of ``at`` (``before``: as of the start
-    of the churn window, read here when the account has an open deal and it is None)."""
+    """Score ``account`` from its graph ``sg`` as of ``at`` (``before``: its committee
+    graph as of the start of the churn window, read here when the account has an
+    open deal and it is None)."""
     if _has_open_deal(account, sg):
         snapshot = read_account(
             store, account.id, at=at, params=params, seed=seed, graph=sg, before=before

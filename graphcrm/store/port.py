@@ -148,11 +148,22 @@ class GraphStore(Protocol):
         ...
 
     def stakeholder_graphs(
-        self, account_ids: Sequence[AccountId], *, as_of: datetime | None = None
+        self,
+        account_ids: Sequence[AccountId],
+        *,
+        as_of: datetime | None = None,
+        committee_only: bool = False,
     ) -> tuple[StakeholderGraph, ...]:
         """``stakeholder_graph(a, as_of=as_of)`` for each id, in the given order, read
         together (one snapshot; an adapter may read them in one pass). Raises
-        NotFoundError for the first unknown id."""
+        NotFoundError for the first unknown id.
+
+        With ``committee_only`` each graph holds only what a comparison of the
+        buying committee at two instants needs: ``as_of``, ``accounts``,
+        ``contacts``, ``reports_to``, ``deals`` and ``deal_roles`` exactly as
+        the full read returns them, and ``influences``, ``reps``,
+        ``rep_knows``, ``engagement``, ``contact_ties`` and ``rep_ties`` empty
+        (``()``). An adapter may skip reading the parts left out."""
         ...
 
     # --- deals and touchpoints ----------------------------------------------

@@ -478,3 +478,62 @@ def test_stakeholder_graphs_of_a_generated_portfolio(store: GraphStore) -> None:
         together = store.stakeholder_graphs(ids, as_of=as_of)
         assert together == tuple(store.stakeholder_graph(a, as_of=as_of) for a in ids)
         assert sum(len(g.contacts) for g in together) > 0
+
+
+_NOT_COMMITTEE = ("influences", "reps", "rep_knows", "engagement", "contact_ties", "rep_ties")
+
+
+@pytest.mark.parametrize("generated", [False, True])
+def test_committee_only_graphs_are_the_full_graphs_without_the_other_parts(
+    family: GraphStore, generated: bool
+) -> None:
+    instants: list[datetime | None]
+    if generated:
+        config = GeneratorConfig(accounts=4, seed=5, size_min=8, size_max=40)
+        for batch in generate_portfolio(config):
+            family.apply(batch, actor="gen")
+        instants = [config.now, config.now - timedelta(days=90), config.now - timedelta(days=400)]
+    else:
+        family.apply(
+            ChangeSet(
+                touchpoints=(
+                    Touchpoint(
+                        id=TouchpointId("T-C"),
+                        account_id=AccountId("A-IST"),
+                        kind=TouchpointKind.MEETING,
+                        direction=Direction.INBOUND,
+                        at=day(3),
+                        contact_ids=(ContactId("C-1"), ContactId("C-2")),
+                        rep_ids=(RepId("R-2"),),
+                        sentiment=0.25,
+                    ),
+                ),
+                influences=(
+                    Influence(
+                        influencer_id=ContactId("C-2"),
+                        influenced_id=ContactId("C-1"),
+                        kind=InfluenceKind.ADVISES,
+                        strength=0.6,
+                    ),
+                ),
+                rep_knows=(
+                    RepKnows(rep_id=RepId("R-1"), contact_id=ContactId("C-1"), strength=0.5),
+                ),
+            ),
+            actor="t",
+            at=day(2),
+        )
+        instants = [None, JAN, day(1), day(10)]
+    ids = [a.id for a in family.list_accounts(ALL).items]
+    left_out = 0
+    for as_of in instants:
+        full = family.stakeholder_graphs(ids, as_of=as_of)
+        committee = family.stakeholder_graphs(ids, as_of=as_of, committee_only=True)
+        empty = dict.fromkeys(_NOT_COMMITTEE, ())
+        assert committee == tuple(g.model_copy(update=empty) for g in full)
+        assert all(getattr(g, part) == () for g in committee for part in _NOT_COMMITTEE)
+        left_out += sum(len(getattr(g, part)) for g in full for part in _NOT_COMMITTEE)
+    assert left_out > 0
+    assert family.stakeholder_graphs([], committee_only=True) == ()
+    with pytest.raises(NotFoundError):
+        family.stakeholder_graphs([AccountId("A-NOPE")], committee_only=True)

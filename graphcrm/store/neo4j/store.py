@@ -233,16 +233,29 @@ class Neo4jStore:
         )
 
     def stakeholder_graphs(
-        self, account_ids: Sequence[AccountId], *, as_of: datetime | None = None
+        self,
+        account_ids: Sequence[AccountId],
+        *,
+        as_of: datetime | None = None,
+        committee_only: bool = False,
     ) -> tuple[StakeholderGraph, ...]:
+        """See :meth:`graphcrm.store.port.GraphStore.stakeholder_graphs`.
+
+        Neo4j reads every part of each graph, ``committee_only`` or not; with
+        ``committee_only`` the parts the port leaves out are emptied after the read.
+        """
         when = aware(as_of, "as_of")
         # One read transaction (one snapshot); the graphs are read one by one.
-        return self._read(
+        graphs = self._read(
             lambda tx: tuple(
                 reads.stakeholder_graph(tx, a, as_of=when, include_family=False)
                 for a in account_ids
             )
         )
+        if not committee_only:
+            return graphs
+        left_out = ("influences", "reps", "rep_knows", "engagement", "contact_ties", "rep_ties")
+        return tuple(g.model_copy(update=dict.fromkeys(left_out, ())) for g in graphs)
 
     # --- deals and touchpoints ---------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
@@ -23,6 +24,7 @@ from graphcrm.domain import (
     Rep,
     RepKnows,
     ReportsTo,
+    Role,
     StageChange,
     Touchpoint,
 )
@@ -66,6 +68,20 @@ def json_strings(values: Iterable[str]) -> str:
     True
     """
     return "[" + ", ".join(map(encode_basestring_ascii, values)) + "]"
+
+
+@lru_cache(maxsize=4096)
+def _strings(text: str) -> tuple[str, ...]:
+    """A stored JSON array of strings as a tuple. Cached: few distinct values recur
+    (competitor lists), and a tuple of strings is immutable, so rows may share it."""
+    return tuple(json.loads(text))
+
+
+@lru_cache(maxsize=1024)
+def _roles(text: str) -> frozenset[Role]:
+    """A deal role's stored roles (a JSON array of values). Cached like :func:`_strings`:
+    there are only so many combinations, and a frozenset is immutable."""
+    return roles_of(json.loads(text))
 
 
 # --- accounts, reps, contacts -------------------------------------------------------
@@ -223,7 +239,7 @@ def decode_deal(r: Row, stage: str | None = None, expected_close: str | None = N
             "currency": r[6],
             "stage": STAGE[stage],
             "expected_close": date_or_none(expected_close),
-            "competitors": tuple(json.loads(r[9])),
+            "competitors": _strings(r[9]),
             "loss_reason": r[10],
             "owner_id": r[11],
         },
@@ -435,7 +451,7 @@ def decode_deal_role(r: Row) -> DealRole:
             "valid_to": parse_ts_or_none(r[6]),
             "deal_id": r[0],
             "contact_id": r[1],
-            "roles": roles_of(json.loads(r[2])),
+            "roles": _roles(r[2]),
             "is_primary": bool(r[3]),
             "stance": r[4],
         },

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from graphcrm.domain import (
@@ -17,6 +18,8 @@ from graphcrm.domain import (
     Deal,
     DealRole,
     Influence,
+    Rep,
+    RepId,
     RepKnows,
     ReportsTo,
     RepTie,
@@ -30,7 +33,6 @@ from graphcrm.store.sqlite.codec import ids_param
 from graphcrm.store.sqlite.lookup import IN_IDS
 from graphcrm.store.sqlite.reads import (
     ACTIVE_AT,
-    CONTACT_SELECT,
     CONTACT_SOURCE,
     decode_contact_with_status,
     prefixed,
@@ -181,13 +183,18 @@ def stakeholder_graph(
 
 
 def stakeholder_graphs(
-    conn: sqlite3.Connection, account_ids: Sequence[AccountId], *, as_of: datetime | None
+    conn: sqlite3.Connection,
+    account_ids: Sequence[AccountId],
+    *,
+    as_of: datetime | None,
+    committee_only: bool = False,
 ) -> tuple[StakeholderGraph, ...]:
     """See :meth:`graphcrm.store.port.GraphStore.stakeholder_graphs`.
 
     One query per kind of row for all the accounts, split by account in
     Python; each graph is what :func:`stakeholder_graph` returns for its
-    account alone (no family).
+    account alone (no family). ``committee_only`` skips the queries of the
+    parts it leaves out (influences, rep knowledge, the touch aggregates, reps).
     """
     wanted = list(dict.fromkeys(account_ids))
     found = {
@@ -203,19 +210,38 @@ def stakeholder_graphs(
     for account_id in wanted:
         if account_id not in found:
             raise NotFoundError("account", account_id)
-    graphs = _graphs(conn, [[found[a]] for a in wanted], as_of=as_of)
+    graphs = _graphs(conn, [[found[a]] for a in wanted], as_of=as_of, committee_only=committee_only)
     by_id = dict(zip(wanted, graphs, strict=True))
     return tuple(by_id[a] for a in account_ids)
 
 
+# The graph's contacts with their status at the bound (twice): ``CONTACT_SELECT`` with
+# NULL for the folded and sort-key names, which ``decode_contact`` does not read, and
+# unordered (:func:`_graphs` orders them by id).
+_CONTACTS = (
+    "SELECT "  # noqa: S608 - constants
+    + ", ".join(
+        "NULL" if col in ("name_fold", "name_key") else f"c.{col}" for col in codec.CONTACT_COLUMNS
+    )
+    + f", s.status, s.valid_from FROM {CONTACT_SOURCE} WHERE c.account_id {IN_IDS}"
+)
+_first = itemgetter(0)
+
+
 def _graphs(
-    conn: sqlite3.Connection, groups: Sequence[list[Account]], *, as_of: datetime | None
+    conn: sqlite3.Connection,
+    groups: Sequence[list[Account]],
+    *,
+    as_of: datetime | None,
+    committee_only: bool = False,
 ) -> list[StakeholderGraph]:
     """One stakeholder graph per group of accounts (disjoint groups), read together.
 
     Every query reads the rows of all the groups at once, in the order one
     group's query would; a row goes to the group of its contact (or deal),
-    and a tie only when both ends are in that group.
+    and a tie only when both ends are in that group. With ``committee_only``
+    the influences, rep knowledge, touch aggregates and reps are not read
+    (their fields are empty).
     """
     t = as_of_param(as_of)
     present = as_of is None
@@ -228,11 +254,9 @@ def _graphs(
 
     contacts: list[list[Contact]] = [[] for _ in range(n)]
     home: dict[str, int] = {}
-    for r in conn.execute(
-        f"SELECT {CONTACT_SELECT} FROM {CONTACT_SOURCE} "  # noqa: S608 - constants
-        f"WHERE c.account_id {IN_IDS} ORDER BY c.id",
-        (t, t, ids_param(owner)),
-    ):
+    rows = conn.execute(_CONTACTS, (t, t, ids_param(owner))).fetchall()
+    rows.sort(key=_first)  # by id: text order is code point order, as in SQL
+    for r in rows:
         c = decode_contact_with_status(r)
         g = owner[c.account_id]
         home[c.id] = g
@@ -251,18 +275,20 @@ def _graphs(
         n,
         codec.decode_reports_to,
     )
-    influences: list[list[Influence]] = _ties_within(
-        conn.execute(
-            f"SELECT {tables.INFLUENCES.select_list} FROM influences i "  # noqa: S608 - constants
-            f"WHERE i.influencer_id {IN_IDS} AND {_active('i')} "
-            "ORDER BY influencer_id, influenced_id, kind",
-            (cids, t, t),
-        ),
-        home,
-        home,
-        n,
-        codec.decode_influence,
-    )
+    influences: list[list[Influence]] = [[] for _ in range(n)]
+    if not committee_only:
+        influences = _ties_within(
+            conn.execute(
+                f"SELECT {tables.INFLUENCES.select_list} FROM influences i "  # noqa: S608 - constants
+                f"WHERE i.influencer_id {IN_IDS} AND {_active('i')} "
+                "ORDER BY influencer_id, influenced_id, kind",
+                (cids, t, t),
+            ),
+            home,
+            home,
+            n,
+            codec.decode_influence,
+        )
     deals: list[list[Deal]] = [[] for _ in range(n)]
     deal_home: dict[str, int] = {}
     for d in _deals_at(conn, ids_param(owner), present, t):
@@ -281,26 +307,32 @@ def _graphs(
         codec.decode_deal_role,
     )
     knows: list[list[RepKnows]] = [[] for _ in range(n)]
-    for r in conn.execute(
-        f"SELECT {tables.REP_KNOWS.select_list} FROM rep_knows "  # noqa: S608 - constants
-        f"WHERE contact_id {IN_IDS} ORDER BY rep_id, contact_id",
-        (cids,),
-    ):
-        knows[home[r[1]]].append(codec.decode_rep_knows(r))
-    engagement, contact_ties, rep_ties = _touch_aggregates(conn, home, n, as_of, t)
-    rep_ids = [
-        {k.rep_id for k in knows[g]}
-        | {r.rep_id for r in rep_ties[g]}
-        | {d.owner_id for d in deals[g] if d.owner_id is not None}
-        for g in range(n)
-    ]
-    reps = [
-        codec.decode_rep(r)
+    engagement: list[list[ContactEngagement]] = [[] for _ in range(n)]
+    contact_ties: list[list[ContactTie]] = [[] for _ in range(n)]
+    rep_ties: list[list[RepTie]] = [[] for _ in range(n)]
+    rep_ids: list[set[RepId]] = [set() for _ in range(n)]
+    reps: list[Rep] = []
+    if not committee_only:
         for r in conn.execute(
-            f"SELECT {tables.REPS.select_list} FROM reps WHERE id {IN_IDS} ORDER BY id",  # noqa: S608 - constants
-            (ids_param(set().union(*rep_ids)),),
-        )
-    ]
+            f"SELECT {tables.REP_KNOWS.select_list} FROM rep_knows "  # noqa: S608 - constants
+            f"WHERE contact_id {IN_IDS} ORDER BY rep_id, contact_id",
+            (cids,),
+        ):
+            knows[home[r[1]]].append(codec.decode_rep_knows(r))
+        engagement, contact_ties, rep_ties = _touch_aggregates(conn, home, n, as_of, t)
+        rep_ids = [
+            {k.rep_id for k in knows[g]}
+            | {r.rep_id for r in rep_ties[g]}
+            | {d.owner_id for d in deals[g] if d.owner_id is not None}
+            for g in range(n)
+        ]
+        reps = [
+            codec.decode_rep(r)
+            for r in conn.execute(
+                f"SELECT {tables.REPS.select_list} FROM reps WHERE id {IN_IDS} ORDER BY id",  # noqa: S608 - constants
+                (ids_param(set().union(*rep_ids)),),
+            )
+        ]
     order = {r.id: i for i, r in enumerate(reps)}
     return [
         construct(

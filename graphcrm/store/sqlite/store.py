@@ -229,11 +229,17 @@ class SqliteStore:
             )
 
     def stakeholder_graphs(
-        self, account_ids: Sequence[AccountId], *, as_of: datetime | None = None
+        self,
+        account_ids: Sequence[AccountId],
+        *,
+        as_of: datetime | None = None,
+        committee_only: bool = False,
     ) -> tuple[StakeholderGraph, ...]:
         as_of = aware(as_of, "as_of")
         with self._read() as conn:
-            return graph.stakeholder_graphs(conn, account_ids, as_of=as_of)
+            return graph.stakeholder_graphs(
+                conn, account_ids, as_of=as_of, committee_only=committee_only
+            )
 
     # --- deals and touchpoints ---------------------------------------------------------
 

@@ -101,8 +101,50 @@ def test_a_v2_database_gains_the_score_tables_on_open(tmp_path: Path) -> None:
     finally:
         store.close()
     conn = sqlite3.connect(path)
-    assert schema_version(conn) == LATEST_VERSION == 3
+    assert schema_version(conn) == LATEST_VERSION
     assert {"account_scores", "contact_scores", "deal_risks"} <= _tables(conn)
+    conn.close()
+
+
+def test_a_v3_database_gains_the_covering_indexes_and_reads_the_same_graphs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+    from functools import partial
+
+    from graphcrm.generator import GeneratorConfig, generate_portfolio
+    from graphcrm.store.sqlite import store as sqlite_store
+
+    path = tmp_path / "v3.sqlite3"
+    config = GeneratorConfig(accounts=3, seed=7, size_min=8, size_max=30)
+    instants = (config.now, config.now - timedelta(days=90), config.now - timedelta(days=400))
+    with monkeypatch.context() as m:  # a graphcrm that knew version 3 only
+        m.setattr(sqlite_store, "migrate", partial(migrate, target=3))
+        old = SqliteStore.open(path)
+        try:
+            for batch in generate_portfolio(config):
+                old.apply(batch, actor="gen")
+            ids = [a.id for a in old.list_accounts(PageRequest(limit=100)).items]
+            before = [old.stakeholder_graphs(ids, as_of=t) for t in instants]
+        finally:
+            old.close()
+    conn = sqlite3.connect(path)
+    assert schema_version(conn) == 3
+    assert "reports_to_by_contact" in _indexes(conn)
+    conn.close()
+
+    store = SqliteStore.open(path)
+    try:
+        assert [store.stakeholder_graphs(ids, as_of=t) for t in instants] == before
+        assert sum(len(g.reports_to) + len(g.influences) for g in before[0]) > 0
+    finally:
+        store.close()
+    conn = sqlite3.connect(path)
+    assert schema_version(conn) == LATEST_VERSION == 4
+    indexes = _indexes(conn)
+    assert {"contact_status_covering", "reports_to_covering", "influences_covering"} <= indexes
+    assert not {"contact_status_by_contact", "reports_to_by_contact"} & indexes
+    assert "influences_by_influencer" not in indexes
     conn.close()
 
 
