@@ -20,12 +20,13 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from api.app import create_app
+    from api.app import create_app, freeze_imports
     from api.middleware import log_requests_to_stderr
 
     if workers == 1:
         log_requests_to_stderr()
         app = create_app(settings)
+        freeze_imports()
         uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
         return
     # The workers build their apps from the environment (api.app.serve_app).

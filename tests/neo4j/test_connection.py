@@ -8,7 +8,13 @@ import socket
 from urllib.parse import quote
 
 import pytest
-from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConstraintError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graphcrm.config import parse_store_url
 from graphcrm.domain import AccountId, ChangeSet
@@ -16,7 +22,8 @@ from graphcrm.errors import ConflictError, NotFoundError, StoreUnavailableError
 from graphcrm.store import open_store
 from graphcrm.store.cypher import query
 from graphcrm.store.neo4j import Neo4jStore
-from graphcrm.store.neo4j.store import SCHEMA, _translated
+from graphcrm.store.neo4j.queries import Runner
+from graphcrm.store.neo4j.store import READ_ATTEMPTS, SCHEMA, _translated
 from tests.conftest import NEO4J_TEST_PASSWORD
 from tests.neo4j.support import driver
 
@@ -127,3 +134,38 @@ def test_driver_errors_are_translated_with_the_redacted_url() -> None:
     with pytest.raises(StoreUnavailableError) as down, _translated(url):
         raise ServiceUnavailable("connection refused")
     assert url.redacted in str(down.value)
+
+
+def test_one_statement_reads_retry_retryable_errors_and_translate_the_rest(
+    neo_store: Neo4jStore,
+) -> None:
+    calls: list[str] = []
+
+    def flaky(run: Runner) -> int:
+        calls.append("try")
+        if len(calls) == 1:
+            raise SessionExpired("the pooled connection went away")
+        record = run.run("RETURN 41 + 1 AS n").single(strict=True)
+        return int(record["n"])
+
+    assert neo_store._read_one(flaky) == 42
+    assert calls == ["try", "try"]
+
+    def broken(run: Runner) -> int:
+        calls.append("broken")
+        raise ClientError("Neo.ClientError.Statement.SyntaxError")
+
+    calls.clear()
+    with pytest.raises(StoreUnavailableError) as down:
+        neo_store._read_one(broken)
+    assert calls == ["broken"]  # not retryable: tried once
+    assert isinstance(down.value.__cause__, ClientError)
+
+    def gone(run: Runner) -> int:
+        calls.append("gone")
+        raise ServiceUnavailable("connection refused")
+
+    calls.clear()
+    with pytest.raises(StoreUnavailableError):
+        neo_store._read_one(gone)
+    assert calls == ["gone"] * READ_ATTEMPTS

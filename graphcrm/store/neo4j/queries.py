@@ -2,14 +2,18 @@
 
 Queries that return many rows return them as one list (``RETURN collect(...) AS
 rows``): one Bolt record instead of thousands, which streams far faster.
+
+A read of one statement may run on a :class:`Runner` that is a session (an
+auto-commit transaction: ``RUN`` and ``PULL`` in one round trip, no ``BEGIN``
+nor ``COMMIT``) as well as on a managed transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, LiteralString, Protocol, TypeVar
 
-from neo4j import ManagedTransaction, Record
+from neo4j import ManagedTransaction, Record, Result
 
 from graphcrm.store.cypher import query
 
@@ -27,12 +31,18 @@ def chunks(items: Sequence[X], size: int) -> Iterator[Sequence[X]]:
         yield items[start : start + size]
 
 
-def fetch_one(tx: ManagedTransaction, name: str, **params: Any) -> Record | None:
+class Runner(Protocol):
+    """What runs a statement: a managed transaction, or a session (auto-commit)."""
+
+    def run(self, query: LiteralString, parameters: dict[str, Any] | None = None, /) -> Result: ...
+
+
+def fetch_one(tx: Runner, name: str, **params: Any) -> Record | None:
     """The single record of ``name``, or None when it returns no rows."""
     return tx.run(query(name), params).single(strict=False)
 
 
-def rows(tx: ManagedTransaction, name: str, **params: Any) -> list[Any]:
+def rows(tx: Runner, name: str, **params: Any) -> list[Any]:
     """The ``rows`` list of a query that collects its result into one record."""
     record = tx.run(query(name), params).single(strict=True)
     found: list[Any] = record["rows"]

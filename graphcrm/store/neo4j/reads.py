@@ -57,7 +57,7 @@ from graphcrm.store.codec import (
     ts_or_none,
 )
 from graphcrm.store.neo4j import codec
-from graphcrm.store.neo4j.queries import fetch_one, rows
+from graphcrm.store.neo4j.queries import Runner, fetch_one, rows
 
 X = TypeVar("X")
 
@@ -103,7 +103,7 @@ def _fold(text: str | None) -> str | None:
 # --- accounts and reps ------------------------------------------------------------
 
 
-def get_account(tx: ManagedTransaction, account_id: AccountId) -> Account:
+def get_account(tx: Runner, account_id: AccountId) -> Account:
     record = fetch_one(tx, "accounts/read_account", id=account_id)
     if record is None:
         raise NotFoundError("account", account_id)
@@ -131,12 +131,12 @@ def list_accounts(
     )
 
 
-def _ancestors(tx: ManagedTransaction, account_id: str) -> list[Account]:
+def _ancestors(tx: Runner, account_id: str) -> list[Account]:
     found = rows(tx, "accounts/read_ancestors", id=account_id)
     return [codec.decode_account(r["props"]) for r in sorted(found, key=lambda r: r["depth"])]
 
 
-def _descendants(tx: ManagedTransaction, account_id: str) -> list[Account]:
+def _descendants(tx: Runner, account_id: str) -> list[Account]:
     found = rows(tx, "accounts/read_descendants", id=account_id)
     found.sort(key=lambda r: (r["depth"], r["props"]["name_key"], r["props"]["id"]))
     return [codec.decode_account(r["props"]) for r in found]
@@ -205,7 +205,7 @@ def list_contacts(
 # --- deals and touchpoints -------------------------------------------------------------
 
 
-def get_deal(tx: ManagedTransaction, deal_id: DealId) -> DealView:
+def get_deal(tx: Runner, deal_id: DealId) -> DealView:
     record = fetch_one(tx, "deals/read_deal", id=deal_id)
     if record is None:
         raise NotFoundError("deal", deal_id)
@@ -381,7 +381,7 @@ def rollup(
 
 
 def stakeholder_graph(
-    tx: ManagedTransaction,
+    tx: Runner,
     account_id: AccountId,
     *,
     as_of: datetime | None,
@@ -393,7 +393,8 @@ def stakeholder_graph(
     ends are in the graph; reps are those who know or touched its contacts or
     own its deals. One statement (``graph/read_stakeholder_graph``) reads the
     account, its contacts, deals, touchpoints and the reps they name (a
-    superset, filtered here): one round trip, or four with the family.
+    superset, filtered here): one round trip, or four with the family (which
+    ``tx`` must then be a transaction for).
     """
     family_ids = [account_id]
     relatives: list[Account] = []
