@@ -150,3 +150,27 @@ def test_as_of_instant() -> None:
     assert as_of_instant("2026-01-01T00:00:00") == T0
     with pytest.raises(ValueError, match="neither a date"):
         as_of_instant("yesterday")
+
+
+def test_models_pickle_to_equal_frozen_models_with_their_fields_set() -> None:
+    # Model.__reduce__ takes a shorter path than pydantic's __setstate__ (the
+    # portfolio's workers send their reports pickled): same values, same
+    # fields-set (exclude_unset), still frozen, nested models and enums intact.
+    import pickle
+
+    from graphcrm.domain import Influence, InfluenceKind
+
+    contact = Contact(id="c1", account_id="A", name="İlkay Şahin", title="Genel Müdür")
+    back = pickle.loads(pickle.dumps(contact))
+    assert back == contact
+    assert type(back) is Contact
+    assert (
+        back.model_fields_set == contact.model_fields_set == {"id", "account_id", "name", "title"}
+    )
+    assert back.model_dump(exclude_unset=True) == contact.model_dump(exclude_unset=True)
+    with pytest.raises(ValidationError):
+        back.name = "x"  # type: ignore[misc]
+    tie = Influence(influencer_id="a", influenced_id="b", kind=InfluenceKind.OPPOSES, strength=0.4)
+    graph = pickle.loads(pickle.dumps((tie, [contact, tie])))
+    assert graph == (tie, [contact, tie])
+    assert graph[0].kind is InfluenceKind.OPPOSES
