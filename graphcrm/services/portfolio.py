@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import queue
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from graphcrm.analytics import (
     ContactScores,
@@ -29,7 +31,7 @@ from graphcrm.domain import (
     UtcDatetime,
 )
 from graphcrm.domain.views import MAX_PAGE_SIZE
-from graphcrm.errors import InvalidError, Problem
+from graphcrm.errors import InvalidError, Problem, StoreUnavailableError
 from graphcrm.services.clock import instant, utc_now
 from graphcrm.services.deals import (
     DealAssessment,
@@ -89,8 +91,8 @@ def score_portfolio(
     per batch; re-running for the same instant replaces the sets.
 
     ``workers > 1`` scores chunks of accounts in that many processes: this one
-    (on ``store``, taking chunks no worker has started yet, from the last)
-    and ``workers - 1`` worker processes, each of which opens its own store
+    (on ``store``) and ``workers - 1`` worker processes, each taking the next
+    chunk nobody has taken whenever it is free; each worker opens its own store
     with ``reopen`` (required then: e.g. ``functools.partial(open_store,
     url)``) and writes its own sets. Reports still come back in account order.
     One process holds one page of accounts and one chunk's graphs; with
@@ -169,37 +171,123 @@ def _chunks_scored(
     # fork: the workers start in milliseconds and inherit ``reopen``; the parent's
     # store connection is never used in a child (each opens its own).
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    # This process is one of the ``workers``: while the chunk it must yield next
-    # is not done, it takes the last chunk no worker has started (cancelling its
-    # submission) and scores it itself. Its reports need no pickling, no third
-    # process competes for the cores, and the work balances itself.
-    with ProcessPoolExecutor(
-        max_workers=workers - 1, mp_context=context, initializer=_worker_open, initargs=(reopen,)
-    ) as pool:
-        chunks = list(_chunked(store, page_size))
-        futures = [pool.submit(_worker_score, accounts, run) for _, accounts in chunks]
-        own: dict[int, list[AccountReport]] = {}
-        last = len(chunks) - 1
+    # Every process, this one included, takes the next chunk nobody has taken
+    # (a shared counter) whenever it is free, so the last chunks are shared out
+    # one at a time and no process idles while another has two to go. This
+    # process yields the reports in order: it takes a chunk itself while the
+    # one it must yield next is being scored elsewhere, and waits only when
+    # none is left. Its own reports are never pickled.
+    chunks = list(_chunked(store, page_size))
+    taken = context.Value("i", 0)
+    results = context.Queue()
+    procs = [
+        context.Process(
+            target=_worker,
+            args=(reopen, [accounts for _, accounts in chunks], run, taken, results),
+            daemon=True,
+        )
+        for _ in range(workers - 1)
+    ]
+    for proc in procs:
+        proc.start()
+    done: dict[int, list[AccountReport] | BaseException] = {}
+    try:
         for i, (total, _) in enumerate(chunks):
-            while i not in own and not futures[i].done():
-                while last >= i and (last in own or not futures[last].cancel()):
-                    last -= 1
-                if last < i:
-                    break  # every chunk from i on is taken: wait for i
-                own[last] = _score_chunk(store, chunks[last][1], run)
-            yield total, own.pop(i) if i in own else futures[i].result()
+            while i not in done:
+                _drain(results, done)
+                if i in done:
+                    break
+                j = _take(taken, len(chunks))
+                if j is not None:
+                    done[j] = _score_chunk(store, chunks[j][1], run)
+                else:
+                    _wait(results, done, procs)
+            out = done.pop(i)
+            if isinstance(out, BaseException):
+                raise out
+            yield total, out
+    finally:
+        _stop(taken, len(chunks), results, procs)
 
 
-_WORKER_STORE: list[GraphStore] = []
-"""The worker process's own store (set by :func:`_worker_open`)."""
+_Taken = Any
+"""The shared counter of taken chunks (``multiprocessing.Value("i")``)."""
 
 
-def _worker_open(reopen: StoreOpener) -> None:
-    _WORKER_STORE.append(reopen())
+def _take(taken: _Taken, n: int) -> int | None:
+    """The next chunk nobody has taken (None when all are), marked taken."""
+    with taken.get_lock():
+        i = int(taken.value)
+        if i >= n:
+            return None
+        taken.value = i + 1
+        return i
 
 
-def _worker_score(accounts: list[Account], run: _Run) -> list[AccountReport]:
-    return _score_chunk(_WORKER_STORE[0], accounts, run)
+def _worker(
+    reopen: StoreOpener,
+    chunks: list[list[Account]],
+    run: _Run,
+    taken: _Taken,
+    results: Any,
+) -> None:
+    """A worker process: take chunks until none is left and send back each one's
+    reports (or the error that stopped it), on a store of its own."""
+    store = reopen()
+    try:
+        while (i := _take(taken, len(chunks))) is not None:
+            try:
+                results.put((i, _score_chunk(store, chunks[i], run)))
+            except Exception as e:  # sent back, raised by the parent in its turn
+                results.put((i, e))
+                return
+    finally:
+        store.close()
+
+
+def _drain(results: Any, done: dict[int, list[AccountReport] | BaseException]) -> None:
+    """Move every result the workers have sent so far into ``done``."""
+    while True:
+        try:
+            i, out = results.get_nowait()
+        except queue.Empty:
+            return
+        done[i] = out
+
+
+def _wait(
+    results: Any,
+    done: dict[int, list[AccountReport] | BaseException],
+    procs: list[Any],
+) -> None:
+    """Block until a worker sends a chunk's result; raise if every worker is gone."""
+    while True:
+        try:
+            i, out = results.get(timeout=1.0)
+        except queue.Empty:
+            if not any(p.is_alive() for p in procs) and results.empty():
+                raise StoreUnavailableError(
+                    "a scoring worker process ended without sending its chunk"
+                ) from None
+            continue
+        done[i] = out
+        return
+
+
+def _stop(taken: _Taken, n: int, results: Any, procs: list[Any]) -> None:
+    """Let the workers finish (no chunk is left to take), reading what they still
+    send so that none blocks on a full pipe; end any still running after 5 s."""
+    with taken.get_lock():
+        taken.value = n
+    deadline = time.monotonic() + 5.0
+    for proc in procs:
+        while proc.is_alive() and time.monotonic() < deadline:
+            _drain(results, {})
+            proc.join(0.05)
+        if proc.is_alive():
+            proc.terminate()
+            proc.join()
+    results.close()
 
 
 def _score_chunk(store: GraphStore, accounts: Sequence[Account], run: _Run) -> list[AccountReport]:
