@@ -282,3 +282,27 @@ def test_workers_share_many_chunks_and_keep_the_order(tmp_path: Path) -> None:
             assert stored.health == pytest.approx(report.scores.health.score)
     finally:
         store.close()
+
+
+def _no_store() -> GraphStore:
+    raise OSError("the worker cannot open the store")
+
+
+def test_a_worker_that_cannot_open_the_store_leaves_its_chunks_to_this_process(
+    tmp_path: Path,
+) -> None:
+    # Chunks are taken from a shared counter: a worker that dies before taking
+    # any takes none, and this process scores them all, in order.
+    path = tmp_path / "lonely.sqlite3"
+    store = SqliteStore.open(path)
+    try:
+        config = GeneratorConfig(accounts=2 * CHUNK + 1, seed=5, size_min=8, size_max=12)
+        for batch in generate_portfolio(config):
+            store.apply(batch, actor="gen")
+        serial = list(score_portfolio(store, as_of=config.now, write=False))
+        parallel = list(
+            score_portfolio(store, as_of=config.now, write=False, workers=2, reopen=_no_store)
+        )
+        assert parallel == serial
+    finally:
+        store.close()
