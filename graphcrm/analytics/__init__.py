@@ -24,7 +24,7 @@ from graphcrm.analytics.decision import (
 )
 from graphcrm.analytics.engagement import EngagementParts, engagement_parts, engagement_scores
 from graphcrm.analytics.followup import FollowUp, FollowUpKind, follow_ups
-from graphcrm.analytics.graph import StakeholderNetwork, build_network
+from graphcrm.analytics.graph import StakeholderNetwork, build_network, release
 from graphcrm.analytics.health import (
     AccountHealth,
     AccountHealthRollup,
@@ -142,6 +142,7 @@ __all__ = [
     "normalise_max",
     "percentiles",
     "relationship_health",
+    "release",
     "reporting_levels",
     "rollup_account_health",
     "score_contacts",

@@ -18,6 +18,7 @@ from graphcrm.analytics import (
     StakeholderNetwork,
     account_champion_strength,
     build_network,
+    release,
     score_contacts,
 )
 from graphcrm.domain import (
@@ -323,6 +324,7 @@ def _score_chunk_now(
         )
         reports.append(report)
         sets.append(score_set(report, net, s, scored_at=run.stamp))
+        release(net)  # freed now by reference counting, not by the collector
     if run.write:
         store.put_scores(sets)
     return reports
