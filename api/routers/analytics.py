@@ -60,7 +60,7 @@ from graphcrm.services.scoring import AccountScores, score_account
 router = APIRouter(prefix="/v1", tags=["analytics"])
 
 AccountPath = Annotated[str, Path(description="The account's external id.", max_length=128)]
-"""Health points within which two readings count as steady."""
+"""The ``{account_id}`` path parameter."""
 
 
 def _when(as_of: datetime | None) -> str | None:

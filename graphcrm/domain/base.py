@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -28,7 +28,7 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle a model as its class and its four slots, rebuilt by :func:`_unpickle`.
+        """Pickle a model as its class and its four slots, rebuilt by :func:`filled`.
 
         The same state pydantic's ``__getstate__``/``__setstate__`` carry, on a
         shorter path: the portfolio's worker processes send their reports to the
@@ -36,7 +36,7 @@ class Model(BaseModel):
         parent about 1 ms a report (``docs/scoring.md`` §8).
         """
         return (
-            _unpickle,
+            filled,
             (
                 type(self),
                 self.__dict__,
@@ -47,17 +47,23 @@ class Model(BaseModel):
         )
 
 
+_new = object.__new__
 _set = object.__setattr__
 
+M = TypeVar("M", bound=Model)
 
-def _unpickle(
-    cls: type[Model],
+
+def filled(
+    cls: type[M],
     values: dict[str, Any],
     fields_set: set[str],
-    extra: dict[str, Any] | None,
-    private: dict[str, Any] | None,
-) -> Model:
-    m = cls.__new__(cls)
+    extra: dict[str, Any] | None = None,
+    private: dict[str, Any] | None = None,
+) -> M:
+    """An instance of ``cls`` with its four slots set as given, unvalidated: how
+    pickled models come back (:meth:`Model.__reduce__`) and how
+    :func:`graphcrm.domain.construct.construct` builds trusted rows."""
+    m = _new(cls)
     _set(m, "__dict__", values)
     _set(m, "__pydantic_fields_set__", fields_set)
     _set(m, "__pydantic_extra__", extra)

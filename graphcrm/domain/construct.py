@@ -25,12 +25,10 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from graphcrm.domain.base import Model
+from graphcrm.domain.base import Model, filled
 
 M = TypeVar("M", bound=Model)
 
-_new = object.__new__
-_set = object.__setattr__
 _FIELDS_SET: dict[type[Model], set[str]] = {}
 
 
@@ -55,9 +53,4 @@ def construct(cls: type[M], values: dict[str, Any]) -> M:
     if fields is None:
         check_constructible(cls)
         fields = _FIELDS_SET[cls] = set(cls.model_fields)
-    m = _new(cls)
-    _set(m, "__dict__", values)
-    _set(m, "__pydantic_fields_set__", fields)
-    _set(m, "__pydantic_extra__", None)
-    _set(m, "__pydantic_private__", None)
-    return m
+    return filled(cls, values, fields)

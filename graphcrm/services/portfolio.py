@@ -83,8 +83,8 @@ def score_portfolio(
     chunk's graphs are read with one ``store.stakeholder_graphs`` call, and
     the buying committees of its accounts with an open deal again, as of the
     start of the churn window (:mod:`graphcrm.services.deals`), with a second
-    (``committee_only``). The cyclic
-    garbage collector is paused while a chunk is scored.
+    (``committee_only``). The cyclic garbage collector is paused while a chunk
+    is scored, and each scored network is released (:func:`release`).
 
     With ``write`` (the default) every account's :class:`AccountScoreSet`
     (:func:`score_set`) is stored with :meth:`GraphStore.put_scores`, stamped
@@ -194,15 +194,14 @@ def _chunks_scored(
     done: dict[int, list[AccountReport] | BaseException] = {}
     try:
         for i, (total, _) in enumerate(chunks):
+            _drain(results, done)
             while i not in done:
-                _drain(results, done)
-                if i in done:
-                    break
                 j = _take(taken, len(chunks))
-                if j is not None:
-                    done[j] = _score_chunk(store, chunks[j][1], run)
-                else:
+                if j is None:
                     _wait(results, done, procs)
+                else:
+                    done[j] = _score_chunk(store, chunks[j][1], run)
+                    _drain(results, done)
             out = done.pop(i)
             if isinstance(out, BaseException):
                 raise out

@@ -67,6 +67,9 @@ from graphcrm.domain import (
     Touchpoint,
 )
 
+NOT_COMMITTEE = ("influences", "reps", "rep_knows", "engagement", "contact_ties", "rep_ties")
+"""The parts of a :class:`StakeholderGraph` a ``committee_only`` read leaves empty."""
+
 
 @runtime_checkable
 class GraphStore(Protocol):
@@ -161,8 +164,7 @@ class GraphStore(Protocol):
         With ``committee_only`` each graph holds only what a comparison of the
         buying committee at two instants needs: ``as_of``, ``accounts``,
         ``contacts``, ``reports_to``, ``deals`` and ``deal_roles`` exactly as
-        the full read returns them, and ``influences``, ``reps``,
-        ``rep_knows``, ``engagement``, ``contact_ties`` and ``rep_ties`` empty
+        the full read returns them, and the parts in :data:`NOT_COMMITTEE` empty
         (``()``). An adapter may skip reading the parts left out."""
         ...
 

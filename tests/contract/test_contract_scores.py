@@ -4,7 +4,8 @@ validation, and the portfolio use case writing them."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -256,16 +257,25 @@ def test_score_portfolio_reads_by_chunk_as_one_account_at_a_time(store: GraphSto
         assert report == score_one(store, report.account, at=config.now, params=params)
 
 
-def test_workers_share_many_chunks_and_keep_the_order(tmp_path: Path) -> None:
-    # More chunks than processes: this process takes the chunks no worker has
-    # started (from the last); reports still come in account order, and every
-    # account's set is written once, by whichever process scored it.
-    path = tmp_path / "chunks.sqlite3"
+@contextmanager
+def _generated(path: Path, config: GeneratorConfig) -> Iterator[SqliteStore]:
+    """A SQLite store at ``path`` holding the portfolio ``config`` generates."""
     store = SqliteStore.open(path)
     try:
-        config = GeneratorConfig(accounts=3 * CHUNK + 5, seed=4, size_min=8, size_max=20)
         for batch in generate_portfolio(config):
             store.apply(batch, actor="gen")
+        yield store
+    finally:
+        store.close()
+
+
+def test_workers_share_many_chunks_and_keep_the_order(tmp_path: Path) -> None:
+    # More chunks than processes: every process takes the next chunk nobody has
+    # taken; reports still come in account order, and every account's set is
+    # written once, by whichever process scored it.
+    path = tmp_path / "chunks.sqlite3"
+    config = GeneratorConfig(accounts=3 * CHUNK + 5, seed=4, size_min=8, size_max=20)
+    with _generated(path, config) as store:
         serial = list(score_portfolio(store, as_of=config.now, write=False))
         parallel = list(
             score_portfolio(
@@ -280,8 +290,6 @@ def test_workers_share_many_chunks_and_keep_the_order(tmp_path: Path) -> None:
             stored = store.get_scores(report.account.id, as_of=config.now)
             assert stored.as_of == config.now
             assert stored.health == pytest.approx(report.scores.health.score)
-    finally:
-        store.close()
 
 
 def _no_store() -> GraphStore:
@@ -293,16 +301,10 @@ def test_a_worker_that_cannot_open_the_store_leaves_its_chunks_to_this_process(
 ) -> None:
     # Chunks are taken from a shared counter: a worker that dies before taking
     # any takes none, and this process scores them all, in order.
-    path = tmp_path / "lonely.sqlite3"
-    store = SqliteStore.open(path)
-    try:
-        config = GeneratorConfig(accounts=2 * CHUNK + 1, seed=5, size_min=8, size_max=12)
-        for batch in generate_portfolio(config):
-            store.apply(batch, actor="gen")
+    config = GeneratorConfig(accounts=2 * CHUNK + 1, seed=5, size_min=8, size_max=12)
+    with _generated(tmp_path / "lonely.sqlite3", config) as store:
         serial = list(score_portfolio(store, as_of=config.now, write=False))
         parallel = list(
             score_portfolio(store, as_of=config.now, write=False, workers=2, reopen=_no_store)
         )
         assert parallel == serial
-    finally:
-        store.close()

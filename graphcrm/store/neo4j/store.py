@@ -45,6 +45,7 @@ from graphcrm.store.neo4j import scores as _scores
 from graphcrm.store.neo4j.lookup import Neo4jLookup
 from graphcrm.store.neo4j.queries import Runner
 from graphcrm.store.neo4j.writer import write_batch
+from graphcrm.store.port import NOT_COMMITTEE
 from graphcrm.store.validation import validate
 
 R = TypeVar("R")
@@ -287,8 +288,7 @@ class Neo4jStore:
         )
         if not committee_only:
             return graphs
-        left_out = ("influences", "reps", "rep_knows", "engagement", "contact_ties", "rep_ties")
-        return tuple(g.model_copy(update=dict.fromkeys(left_out, ())) for g in graphs)
+        return tuple(g.model_copy(update=dict.fromkeys(NOT_COMMITTEE, ())) for g in graphs)
 
     # --- deals and touchpoints ---------------------------------------------------------
 

@@ -42,10 +42,10 @@ from graphcrm.store.sqlite.schema import migrate
 from graphcrm.store.sqlite.writer import write_batch
 from graphcrm.store.validation import validate
 
+BUSY_TIMEOUT_MS = 5000
+"""How long a statement waits for another connection's lock before "database is locked"."""
+
 _PRAGMAS = (
-    # First, so that the pragmas and migrations below wait for a process opening
-    # the same file at the same time instead of failing with "database is locked".
-    "PRAGMA busy_timeout = 5000",
     # The schema declares its foreign keys, but SQLite does not enforce them here:
     # :func:`~graphcrm.store.validation.validate` rejects every reference to an id
     # neither in the batch nor stored, and nothing is ever deleted, so enforcement
@@ -58,10 +58,7 @@ _PRAGMAS = (
     "PRAGMA temp_store = MEMORY",
     "PRAGMA mmap_size = 268435456",
 )
-
-
-WAL_WAIT_SECONDS = 5.0
-"""How long :func:`_wal` keeps retrying (the busy timeout above)."""
+"""Set after the busy timeout and the switch to WAL (:meth:`SqliteStore.open`)."""
 
 
 def _wal(conn: sqlite3.Connection) -> None:
@@ -71,9 +68,9 @@ def _wal(conn: sqlite3.Connection) -> None:
     "database is locked" at once, without the busy handler, when another
     connection opening the same new file holds a lock at that moment (about 1
     time in 12 with three threads at once). Retried every 10 ms for up to
-    :data:`WAL_WAIT_SECONDS`.
+    :data:`BUSY_TIMEOUT_MS`.
     """
-    deadline = time.monotonic() + WAL_WAIT_SECONDS
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     while True:
         try:
             conn.execute("PRAGMA journal_mode = WAL")
@@ -109,9 +106,11 @@ class SqliteStore:
         except (OSError, sqlite3.Error) as e:
             raise StoreUnavailableError(f"cannot open sqlite store {path}: {e}") from e
         try:
-            conn.execute(_PRAGMAS[0])
+            # The busy timeout first, so that the switch to WAL, the pragmas and the
+            # migrations wait for a process opening the same file at the same time.
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             _wal(conn)
-            for pragma in _PRAGMAS[1:]:
+            for pragma in _PRAGMAS:
                 conn.execute(pragma)
             migrate(conn, where=f"{path} ")
         except sqlite3.Error as e:
