@@ -31,6 +31,7 @@ from graphcrm.domain import (
     StakeholderGraph,
     UtcDatetime,
 )
+from graphcrm.domain.construct import construct
 from graphcrm.domain.views import MAX_PAGE_SIZE
 from graphcrm.errors import InvalidError, Problem, StoreUnavailableError
 from graphcrm.services.clock import instant, utc_now
@@ -410,17 +411,22 @@ def score_set(
     champion = account_champion_strength(
         net, account_id, influence_norm=scores.influence_norm, engagement=scores.engagement
     )
+    # Trusted values (the floats of the report's ContactScore rows, themselves
+    # built without validation): no per-row validation either.
     contacts = tuple(
-        ContactScoreRecord(
-            contact_id=c.contact_id,
-            influence=c.influence,
-            brokerage=c.brokerage,
-            authority=c.authority,
-            engagement=c.engagement,
-            health=c.health.score,
-            band=c.health.band.value,
-            decision_maker=c.decision_maker,
-            champion=champion.get(c.contact_id, 0.0),
+        construct(
+            ContactScoreRecord,
+            {
+                "contact_id": c.contact_id,
+                "influence": c.influence,
+                "brokerage": c.brokerage,
+                "authority": c.authority,
+                "engagement": c.engagement,
+                "health": c.health.score,
+                "band": c.health.band.value,
+                "decision_maker": c.decision_maker,
+                "champion": champion.get(c.contact_id, 0.0),
+            },
         )
         for c in sorted(report.scores.contacts, key=lambda c: c.contact_id)
     )

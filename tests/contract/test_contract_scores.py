@@ -290,6 +290,8 @@ def test_workers_share_many_chunks_and_keep_the_order(tmp_path: Path) -> None:
             stored = store.get_scores(report.account.id, as_of=config.now)
             assert stored.as_of == config.now
             assert stored.health == pytest.approx(report.scores.health.score)
+            # the rows are built without validation (trusted floats): they pass it
+            assert AccountScoreSet.model_validate(stored.model_dump()) == stored
 
 
 def _no_store() -> GraphStore:

@@ -148,9 +148,12 @@ CONTACT_SELECT = prefixed("c", codec.CONTACT_COLUMNS) + ", s.status, s.valid_fro
 CONTACT_SOURCE = f"contacts c JOIN contact_status s ON s.contact_id = c.id AND {ACTIVE_AT}"
 
 
+_CONTACT_WIDTH = len(codec.CONTACT_COLUMNS)
+
+
 def decode_contact_with_status(r: codec.Row) -> Contact:
-    n = len(codec.CONTACT_COLUMNS)
-    return codec.decode_contact(r[:n], r[n], r[n + 1])
+    n = _CONTACT_WIDTH
+    return codec.decode_contact(r, r[n], r[n + 1])  # decode_contact reads r[:n] only
 
 
 def get_contact(
