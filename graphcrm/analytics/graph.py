@@ -88,9 +88,11 @@ class StakeholderNetwork:
     as_of: datetime
     authority: Any  # nx.DiGraph, manager -> report
     support: Any  # nx.DiGraph, influencer -> influenced, weight > 0
-    opposition: Any  # nx.DiGraph, opposer -> opposed, weight < 0
     interaction: Any  # nx.Graph, contact -- contact
     rep_ties: Any  # nx.Graph, rep -- contact
+    opposition_weights: Mapping[tuple[str, str], float]
+    """``(opposer, opposed) -> weight < 0``, in edge order; :attr:`opposition` is built
+    from it on first use (only deal risk reads it)."""
     reach_weights: Mapping[tuple[str, str], float]
     """``(u, v) -> strength`` of every reach tie; :attr:`reach` is built from it on first use."""
     contacts: Mapping[str, Contact]
@@ -113,6 +115,15 @@ class StakeholderNetwork:
     def graph(self) -> Any:
         """The full model: every relation as stored, keyed (nx.MultiDiGraph, frozen)."""
         return nx.freeze(_multigraph(self.source, self.as_of, self.active))
+
+    @cached_property
+    def opposition(self) -> Any:
+        """Opposer -> opposed, ``weight`` in ``[-1, 0)``, over the view's contacts
+        (nx.DiGraph, frozen)."""
+        G = nx.DiGraph()
+        G.add_nodes_from(self.support)
+        G.add_weighted_edges_from((u, v, w) for (u, v), w in self.opposition_weights.items())
+        return nx.freeze(G)
 
     @cached_property
     def reach(self) -> Any:
@@ -165,6 +176,10 @@ _CACHED_VIEWS = frozenset(
 """The views networkx caches on a graph (``edges``, ``degree``, ``succ`` ...)."""
 
 
+_LAZY_VIEWS = ("graph", "opposition", "reach", "ties")
+"""The :class:`StakeholderNetwork` graphs built on first use."""
+
+
 def release(net: StakeholderNetwork) -> None:
     """Let reference counting free ``net``'s graphs as soon as they are dropped.
 
@@ -175,8 +190,8 @@ def release(net: StakeholderNetwork) -> None:
     of 300 accounts). Forgetting the cached views breaks the cycles; they are
     built again on next use, so ``net`` stays usable.
     """
-    graphs = [net.authority, net.support, net.opposition, net.interaction, net.rep_ties]
-    graphs += [g for name in ("graph", "reach", "ties") if (g := net.__dict__.get(name))]
+    graphs = [net.authority, net.support, net.interaction, net.rep_ties]
+    graphs += [g for name in _LAZY_VIEWS if (g := net.__dict__.get(name))]
     for G in graphs:
         for name in _CACHED_VIEWS & G.__dict__.keys():
             del G.__dict__[name]
@@ -344,8 +359,6 @@ def build_network(
     authority.add_edges_from((u, v, {"line": k}) for (u, v), k in sorted(lines.items()))
     support = _nodes(nx.DiGraph(), ordered, {})
     support.add_weighted_edges_from(support_rows)
-    opposition = _nodes(nx.DiGraph(), ordered, {})
-    opposition.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(against.items()))
     interaction = _nodes(nx.Graph(), ordered, {})
     interaction.add_edges_from(inter_rows)
     rep_ties = _nodes(nx.Graph(), ordered, {}, kind=CONTACT)
@@ -361,7 +374,7 @@ def build_network(
         as_of=at,
         authority=nx.freeze(authority),
         support=nx.freeze(support),
-        opposition=nx.freeze(opposition),
+        opposition_weights=dict(sorted(against.items())),
         interaction=nx.freeze(interaction),
         rep_ties=nx.freeze(rep_ties),
         reach_weights=reach_w,
