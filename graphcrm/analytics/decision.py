@@ -85,10 +85,13 @@ def decision_maker_likelihood(
     roles = deal_roles(net, deal_id)
     out: dict[str, float] = {}
     for c in nodes:
-        held: set[Role] = set()
-        for r in roles.get(c, []):
-            held |= r.roles
-        role = max((p.role_score.get(r, 0.0) for r in held), default=0.0)
+        seats = roles.get(c)
+        role = 0.0  # most contacts hold no seat
+        if seats:
+            held: set[Role] = set()
+            for r in seats:
+                held |= r.roles
+            role = max((p.role_score.get(r, 0.0) for r in held), default=0.0)
         out[c] = (
             p.role_weight * role
             + p.authority_weight * authority[c]
