@@ -82,7 +82,8 @@ REP = "rep"
 class StakeholderNetwork:
     """The typed graphs of one stakeholder graph at one instant (see module docs).
 
-    ``graph`` (the full ``MultiDiGraph``) and ``ties`` are built on first use.
+    ``graph`` (the full ``MultiDiGraph``), ``opposition``, ``reach`` and ``ties`` are
+    built on first use (:data:`_LAZY_VIEWS`).
     """
 
     as_of: datetime

@@ -28,6 +28,7 @@ from graphcrm.domain import (
 from graphcrm.domain.construct import construct
 from graphcrm.errors import NotFoundError
 from graphcrm.store.codec import TS_WIDTH, as_of_param, decode_rollup, parse_ts, touch_windows
+from graphcrm.store.intervals import T as Fact
 from graphcrm.store.sqlite import codec, tables
 from graphcrm.store.sqlite.codec import ids_param
 from graphcrm.store.sqlite.lookup import IN_IDS
@@ -263,31 +264,13 @@ def _graphs(
         contacts[g].append(c)
     cids = ids_param(home)
 
-    lines: list[list[ReportsTo]] = _ties_within(
-        conn.execute(
-            f"SELECT {tables.REPORTS_TO.select_list} FROM reports_to r "  # noqa: S608 - constants
-            f"WHERE r.contact_id {IN_IDS} AND {_active('r')} "
-            "ORDER BY contact_id, manager_id, kind",
-            (cids, t, t),
-        ),
-        home,
-        home,
-        n,
-        codec.decode_reports_to,
+    lines: list[list[ReportsTo]] = _in_force_within(
+        conn, tables.REPORTS_TO, "contact_id, manager_id, kind", cids, t, home, home, n
     )
     influences: list[list[Influence]] = [[] for _ in range(n)]
     if not committee_only:
-        influences = _ties_within(
-            conn.execute(
-                f"SELECT {tables.INFLUENCES.select_list} FROM influences i "  # noqa: S608 - constants
-                f"WHERE i.influencer_id {IN_IDS} AND {_active('i')} "
-                "ORDER BY influencer_id, influenced_id, kind",
-                (cids, t, t),
-            ),
-            home,
-            home,
-            n,
-            codec.decode_influence,
+        influences = _in_force_within(
+            conn, tables.INFLUENCES, "influencer_id, influenced_id, kind", cids, t, home, home, n
         )
     deals: list[list[Deal]] = [[] for _ in range(n)]
     deal_home: dict[str, int] = {}
@@ -295,16 +278,8 @@ def _graphs(
         g = owner[d.account_id]
         deal_home[d.id] = g
         deals[g].append(d)
-    roles: list[list[DealRole]] = _ties_within(
-        conn.execute(
-            f"SELECT {tables.DEAL_ROLES.select_list} FROM deal_roles r "  # noqa: S608 - constants
-            f"WHERE r.deal_id {IN_IDS} AND {_active('r')} ORDER BY deal_id, contact_id",
-            (ids_param(deal_home), t, t),
-        ),
-        deal_home,
-        home,
-        n,
-        codec.decode_deal_role,
+    roles: list[list[DealRole]] = _in_force_within(
+        conn, tables.DEAL_ROLES, "deal_id, contact_id", ids_param(deal_home), t, deal_home, home, n
     )
     knows: list[list[RepKnows]] = [[] for _ in range(n)]
     engagement: list[list[ContactEngagement]] = [[] for _ in range(n)]
@@ -354,6 +329,25 @@ def _graphs(
         )
         for g in range(n)
     ]
+
+
+def _in_force_within(
+    conn: sqlite3.Connection,
+    table: tables.IntervalTable[Fact],
+    order_by: str,
+    ids: str,
+    t: str,
+    first: Mapping[str, int],
+    second: Mapping[str, int],
+    n: int,
+) -> list[list[Fact]]:
+    """The rows of ``table`` in force at ``t`` whose ``table.by`` is one of ``ids`` (the
+    keys of ``first``, as :func:`ids_param`), split among the groups by :func:`_ties_within`."""
+    sql = (
+        f"SELECT {table.select_list} FROM {table.name} x "  # noqa: S608 - names from constants
+        f"WHERE x.{table.by} {IN_IDS} AND {_active('x')} ORDER BY {order_by}"
+    )
+    return _ties_within(conn.execute(sql, (ids, t, t)), first, second, n, table.decode)
 
 
 def _ties_within(
