@@ -7,9 +7,9 @@ is time order, with :data:`FAR_FUTURE` for "the present"; dates are
 The change log holds the same JSON and keys whichever adapter wrote it.
 
 Each adapter keeps only its own row shapes (SQLite tuples, Neo4j property
-maps) and queries; the field values in them, the enum lookups, the rollup
-built from stored aggregates and the batch's change-log records (with its
-change detection and counts) come from here.
+maps) and queries; the field values in them, the enum lookups, a deal as of
+an instant, the rollup built from stored aggregates and the batch's
+change-log records (with its change detection and counts) come from here.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache, partial
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import pydantic_core
 
@@ -32,6 +32,7 @@ from graphcrm.domain import (
     ChangeOp,
     Contact,
     ContactStatus,
+    Deal,
     DealRole,
     Direction,
     EntityCounts,
@@ -166,6 +167,42 @@ OP = _members(ChangeOp)
 def roles_of(values: Sequence[str]) -> frozenset[Role]:
     """The roles of stored role values."""
     return frozenset(map(ROLE.__getitem__, values))
+
+
+# --- deals as of an instant -------------------------------------------------------------
+
+SET_AT_CLOSING: Final = ("loss_reason",)
+"""The :class:`~graphcrm.domain.Deal` fields set when a deal closes and kept without history.
+
+A deal's stage and expected close have histories (stage and close-date
+changes); ``amount``, ``currency``, ``competitors``, ``name`` and ``owner_id``
+are known while the deal runs. ``loss_reason`` is the outcome: it is only
+known once the deal has closed.
+"""
+
+
+def deal_at(values: dict[str, Any], stage: Stage, expected_close: date | None) -> Deal:
+    """A deal as it stood at an instant, from its stored field values (decoded, every
+    field in field order; updated in place) and its stage and expected close then.
+
+    The fields of :data:`SET_AT_CLOSING` are None unless the deal was closed at
+    the instant: no outcome before the outcome. A deal closed then keeps its
+    stored values (the store keeps one, the latest).
+
+    >>> values = {"id": "D1", "account_id": "A1", "name": "ERP", "amount": Decimal(0),
+    ...     "currency": "TRY", "stage": Stage.CLOSED_LOST, "expected_close": None,
+    ...     "competitors": (), "loss_reason": "price", "owner_id": None}
+    >>> deal_at(dict(values), Stage.PROPOSAL, None).loss_reason is None
+    True
+    >>> deal_at(dict(values), Stage.CLOSED_LOST, None).loss_reason
+    'price'
+    """
+    values["stage"] = stage
+    values["expected_close"] = expected_close
+    if not stage.is_closed:
+        for name in SET_AT_CLOSING:
+            values[name] = None
+    return construct(Deal, values)
 
 
 # --- aggregates -------------------------------------------------------------------------

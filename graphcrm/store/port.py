@@ -34,7 +34,10 @@ Reads
     Return domain objects only. ``as_of=None`` reads the present. Lists are
     paginated and ordered: accounts, contacts and reps by Turkish collation of
     the name, then id; deals by Turkish collation of the name, then id; the
-    change log by sequence number. Times come back in UTC.
+    change log by sequence number. Times come back in UTC. A deal read as of
+    an instant has its stage and expected close then, and the fields set at
+    closing (:data:`~graphcrm.store.codec.SET_AT_CLOSING`) empty unless it
+    was closed then.
 """
 
 from __future__ import annotations

@@ -43,6 +43,7 @@ from graphcrm.store.codec import (
     STATUS,
     TOUCHPOINT_KIND,
     date_or_none,
+    deal_at,
     from_minor_units,
     iso_date_or_none,
     minor_units,
@@ -183,22 +184,30 @@ def encode_deal(d: Deal) -> dict[str, Any]:
     }
 
 
+def _deal_values(p: Props) -> dict[str, Any]:
+    return {
+        "id": p["id"],
+        "account_id": p["account_id"],
+        "name": p["name"],
+        "amount": from_minor_units(p["amount_minor"]),
+        "currency": p["currency"],
+        "stage": STAGE[p["stage"]],
+        "expected_close": date_or_none(p.get("expected_close")),
+        "competitors": tuple(p["competitors"]),
+        "loss_reason": p.get("loss_reason"),
+        "owner_id": p.get("owner_id"),
+    }
+
+
 def decode_deal(p: Props) -> Deal:
-    return construct(
-        Deal,
-        {
-            "id": p["id"],
-            "account_id": p["account_id"],
-            "name": p["name"],
-            "amount": from_minor_units(p["amount_minor"]),
-            "currency": p["currency"],
-            "stage": STAGE[p["stage"]],
-            "expected_close": date_or_none(p.get("expected_close")),
-            "competitors": tuple(p["competitors"]),
-            "loss_reason": p.get("loss_reason"),
-            "owner_id": p.get("owner_id"),
-        },
-    )
+    """A deal as stored (the present)."""
+    return construct(Deal, _deal_values(p))
+
+
+def decode_deal_at(p: Props, stage: str, expected_close: str | None) -> Deal:
+    """A deal as of an instant, with its ``stage`` and ``expected_close`` then
+    (see :func:`graphcrm.store.codec.deal_at`)."""
+    return deal_at(_deal_values(p), STAGE[stage], date_or_none(expected_close))
 
 
 def encode_stage_change(s: StageChange) -> dict[str, Any]:

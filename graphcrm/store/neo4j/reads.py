@@ -50,7 +50,6 @@ from graphcrm.store.codec import (
     TS_WIDTH,
     as_of_param,
     change_entry,
-    date_or_none,
     decode_rollup,
     parse_ts,
     touch_windows,
@@ -303,13 +302,13 @@ def _deal_at(record: Any, present: bool, t: str) -> Deal | None:
     """The deal with its stage and expected close at ``t``; None before it existed.
 
     Mirrors the SQLite store: the present is the stored deal; otherwise the
-    stage is that of the latest change at or before ``t``, and the expected
+    stage is that of the latest change at or before ``t``, the expected
     close that of the latest close-date change at or before ``t``, else the
-    first change's old date, else the stored one.
+    first change's old date, else the stored one, and the fields set at
+    closing are None while the deal was open (:func:`graphcrm.store.codec.deal_at`).
     """
-    deal = codec.decode_deal(record["props"])
     if present:
-        return deal
+        return codec.decode_deal(record["props"])
     stages = [s for s in record["stages"] if s[0] <= t]
     if not stages:
         return None
@@ -323,9 +322,7 @@ def _deal_at(record: Any, present: bool, t: str) -> Deal | None:
         close_at = min(closes, key=lambda c: c[0])[1]
     else:
         close_at = record["props"].get("expected_close")
-    return deal.model_copy(
-        update={"stage": Stage(stage_at), "expected_close": date_or_none(close_at)}
-    )
+    return codec.decode_deal_at(record["props"], stage_at, close_at)
 
 
 def _deals_at(found: list[Any], present: bool, t: str) -> tuple[list[Deal], list[Any]]:

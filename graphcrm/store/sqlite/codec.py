@@ -41,6 +41,7 @@ from graphcrm.store.codec import (
     TOUCHPOINT_KIND,
     change_entry,
     date_or_none,
+    deal_at,
     from_minor_units,
     iso_date_or_none,
     minor_units,
@@ -225,25 +226,30 @@ def encode_deal(d: Deal) -> tuple[Any, ...]:
     )
 
 
-def decode_deal(r: Row, stage: str | None = None, expected_close: str | None = None) -> Deal:
-    """A deal; ``stage`` and ``expected_close`` (both or neither) override the stored ones."""
-    if stage is None:
-        stage, expected_close = r[7], r[8]
-    return construct(
-        Deal,
-        {
-            "id": r[0],
-            "account_id": r[1],
-            "name": r[2],
-            "amount": from_minor_units(r[5]),
-            "currency": r[6],
-            "stage": STAGE[stage],
-            "expected_close": date_or_none(expected_close),
-            "competitors": _strings(r[9]),
-            "loss_reason": r[10],
-            "owner_id": r[11],
-        },
-    )
+def _deal_values(r: Row) -> dict[str, Any]:
+    return {
+        "id": r[0],
+        "account_id": r[1],
+        "name": r[2],
+        "amount": from_minor_units(r[5]),
+        "currency": r[6],
+        "stage": STAGE[r[7]],
+        "expected_close": date_or_none(r[8]),
+        "competitors": _strings(r[9]),
+        "loss_reason": r[10],
+        "owner_id": r[11],
+    }
+
+
+def decode_deal(r: Row) -> Deal:
+    """A deal as stored (the present)."""
+    return construct(Deal, _deal_values(r))
+
+
+def decode_deal_at(r: Row, stage: str, expected_close: str | None) -> Deal:
+    """A deal as of an instant, with its ``stage`` and ``expected_close`` then
+    (see :func:`graphcrm.store.codec.deal_at`)."""
+    return deal_at(_deal_values(r), STAGE[stage], date_or_none(expected_close))
 
 
 STAGE_CHANGE_COLUMNS = ("deal_id", "at", "from_stage", "to_stage")

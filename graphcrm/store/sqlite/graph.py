@@ -144,16 +144,18 @@ def _active(alias: str) -> str:
 
 
 def _deals_at(conn: sqlite3.Connection, account_ids: str, present: bool, t: str) -> list[Deal]:
+    """The accounts' deals by id: as stored, or as of ``t`` (stage, expected close and
+    the fields set at closing then; see :func:`graphcrm.store.codec.deal_at`)."""
     sql = (
         f"SELECT * FROM (SELECT {prefixed('d', codec.DEAL_COLUMNS)}, {_DEAL_AT} "  # noqa: S608 - constants
         "FROM deals d WHERE d.account_id IN (SELECT value FROM json_each(:ids))) "
         "WHERE stage_at IS NOT NULL ORDER BY id"
     )
+    rows = conn.execute(sql, {"present": present, "t": t, "ids": account_ids})
+    if present:
+        return [codec.decode_deal(r) for r in rows]
     n = len(codec.DEAL_COLUMNS)
-    return [
-        codec.decode_deal(r, r[n], r[n + 1])
-        for r in conn.execute(sql, {"present": present, "t": t, "ids": account_ids})
-    ]
+    return [codec.decode_deal_at(r, r[n], r[n + 1]) for r in rows]
 
 
 def stakeholder_graph(
