@@ -13,6 +13,7 @@ import json
 import logging
 import secrets
 import time
+from collections import deque
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -37,12 +38,18 @@ def log_requests_to_stderr() -> None:
     access_log.propagate = False
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class BodyLimit:
-    """Refuse bodies over ``max_bytes`` with a 413 problem, by Content-Length or as streamed."""
+    """Refuse bodies over ``max_bytes`` with a 413 problem before the app sees the request.
+
+    A body of declared length (Content-Length) is judged by that header: the server
+    delivers no more than it declares. A body without one (``Transfer-Encoding:
+    chunked``) is read here first, its bytes counted as they arrive: past the limit,
+    reading stops and the same 413 is the answer; within it, the app is handed the
+    messages as they came. So every endpoint refuses both alike, even one that never
+    reads its body, and no endpoint starts on a body it could not have read whole. Such
+    a body is held in memory until the app reads it: at most ``max_bytes``, as the app
+    holds a body of declared length once read.
+    """
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
@@ -52,50 +59,52 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = str(scope.get("path", ""))
-        for name, value in scope.get("headers", []):
-            if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    declared = 0
-                if declared > self.max_bytes:
-                    await self._refuse(path, scope, receive, send)
-                    return
+        declared = _content_length(scope)
+        if declared is not None:
+            if declared > self.max_bytes:
+                await self._refuse(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
+            return
+        messages: deque[Message] = deque()
         seen = 0
-        started = False
-
-        async def limited() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
-            return message
+            messages.append(message)
+            if message["type"] != "http.request":  # http.disconnect: the app hears of it
+                break
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        async def replay() -> Message:
+            return messages.popleft() if messages else await receive()
 
-        try:
-            await self.app(scope, limited, tracking_send)
-        except _TooLarge:
-            if started:
-                raise
-            await self._refuse(path, scope, receive, send)
+        await self.app(scope, replay, send)
 
-    async def _refuse(self, path: str, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem_response(
-            path,
+            str(scope.get("path", "")),
             413,
             "too-large",
             "Content Too Large",
             f"the request body is over the limit of {self.max_bytes:,} bytes",
         )
         await response(scope, receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    """The declared length of the body, or None when there is none (or it is not a number)."""
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
 
 
 class RequestLog:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -67,3 +74,50 @@ def env(tmp_path: Path) -> Iterator[Env]:
     keys = seed(settings)
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         yield Env(client, keys, settings)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def served(
+    settings: Settings,
+    *,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+) -> Iterator[str]:
+    """``graphcrm serve`` for real, in a process of its own on a free port, with the store and
+    keys of ``settings`` and ``env`` added to the environment; yields its base URL once
+    ``/readyz`` answers. Its stderr (the request log) goes to ``log``."""
+    port = _free_port()
+    store = settings.store.get_secret_value()
+    cmd = [sys.executable, "-m", "graphcrm", "--store", store, "serve", "--port", str(port)]
+    full_env = {**os.environ, "GRAPHCRM_KEYS_PATH": settings.keys_path, **(env or {})}
+    with contextlib.ExitStack() as stack:
+        stderr = stack.enter_context(log.open("wb")) if log is not None else subprocess.DEVNULL
+        proc = subprocess.Popen(
+            [*cmd, "--workers", str(workers)],
+            env=full_env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert proc.poll() is None, "serve stopped"
+                assert time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.2)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)

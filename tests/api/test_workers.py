@@ -9,11 +9,8 @@ own connections, as two processes do); one test runs `graphcrm serve
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -35,7 +32,7 @@ from graphcrm.domain.base import as_of_instant
 from graphcrm.services.deals import assess_deal
 from graphcrm.services.orgchart import org_chart
 from graphcrm.store import open_store
-from tests.api.conftest import make_settings, seed
+from tests.api.conftest import make_settings, seed, served
 
 RISK = "/v1/deals/M1-D1/risk"
 
@@ -257,64 +254,36 @@ def test_served_connections_answer_without_waiting_for_delayed_acks() -> None:
 # --- real processes -----------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_graphcrm_serve_with_two_workers_shares_invalidations(tmp_path: Path) -> None:
     settings: Settings = make_settings(tmp_path)
     keys = seed(settings)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "GRAPHCRM_KEYS_PATH": settings.keys_path,
-        "GRAPHCRM_API_CACHE_TTL_SECONDS": "600",
-    }
-    store = settings.store.get_secret_value()
-    cmd = [sys.executable, "-m", "graphcrm", "--store", store, "serve", "--port", str(port)]
-    proc = subprocess.Popen(
-        [*cmd, "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
+    env = {"GRAPHCRM_API_CACHE_TTL_SECONDS": "600"}
     h = {"X-API-Key": keys["marmara"]}
     clients: list[httpx.Client] = []
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None, "serve stopped"
-            assert time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.2)
-        # Connections (one per client) until both workers answer: the request ids of
-        # a worker share its prefix.
-        workers: set[str] = set()
-        while len(workers) < 2 and len(clients) < 60:
-            client = httpx.Client(base_url=base, headers=h)
-            clients.append(client)
-            r = client.get(RISK)
+    with served(settings, workers=2, env=env) as base:
+        try:
+            # Connections (one per client) until both workers answer: the request ids of
+            # a worker share its prefix.
+            workers: set[str] = set()
+            while len(workers) < 2 and len(clients) < 60:
+                client = httpx.Client(base_url=base, headers=h)
+                clients.append(client)
+                r = client.get(RISK)
+                assert r.status_code == 200, r.text
+                workers.add(r.headers["x-request-id"][:8])
+                time.sleep(0.05)
+            assert len(workers) == 2, "every connection went to one worker"
+            before = [c.get(RISK).json()["risk"]["score"] for c in clients]
+            assert len(set(before)) == 1
+            tag = clients[0].get("/v1/contacts/M1-C3").headers["ETag"]
+            r = clients[0].patch(
+                "/v1/contacts/M1-C3", headers={"If-Match": tag}, json={"status": "left_company"}
+            )
             assert r.status_code == 200, r.text
-            workers.add(r.headers["x-request-id"][:8])
-            time.sleep(0.05)
-        assert len(workers) == 2, "every connection went to one worker"
-        before = [c.get(RISK).json()["risk"]["score"] for c in clients]
-        assert len(set(before)) == 1
-        tag = clients[0].get("/v1/contacts/M1-C3").headers["ETag"]
-        r = clients[0].patch(
-            "/v1/contacts/M1-C3", headers={"If-Match": tag}, json={"status": "left_company"}
-        )
-        assert r.status_code == 200, r.text
-        for c in clients:  # both workers, at once: no stale answer anywhere
-            after = c.get(RISK).json()["risk"]
-            assert after["score"] > before[0]
-            assert "champion_left" in {f["code"] for f in after["factors"]}
-    finally:
-        for c in clients:
-            c.close()
-        proc.terminate()
-        proc.wait(timeout=30)
+            for c in clients:  # both workers, at once: no stale answer anywhere
+                after = c.get(RISK).json()["risk"]
+                assert after["score"] > before[0]
+                assert "champion_left" in {f["code"] for f in after["factors"]}
+        finally:
+            for c in clients:
+                c.close()
