@@ -10,24 +10,31 @@ own. :func:`import_crm` runs such a source through
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from typing import ClassVar
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import ClassVar, Final
 
 from graphcrm.domain import (
     Account,
+    CloseDateChange,
     Contact,
     ContactId,
+    ContactStatus,
     Deal,
     DealId,
     DealRole,
+    DealView,
+    Direction,
     EntityKind,
     Model,
     Role,
     Stage,
+    StageChange,
+    Touchpoint,
+    TouchpointKind,
 )
-from graphcrm.errors import InvalidError
+from graphcrm.errors import NotFoundError
 from graphcrm.io.importing import (
     FirstSeen,
     ImportLog,
@@ -43,13 +50,17 @@ from graphcrm.io.importing import (
     parents_first,
     run_import,
 )
-from graphcrm.io.sources import CsvRow, Files, Rejected
+from graphcrm.io.mapping import NO_MAPPING, CrmMapping
+from graphcrm.io.sources import CsvRow, Files, Origin, Rejected
 from graphcrm.io.values import (
     country_code,
     parse_amount,
+    parse_bool,
     parse_date,
+    parse_time,
     sector_from_industry,
     seniority_from_title,
+    stage_key,
 )
 from graphcrm.store.port import GraphStore
 
@@ -58,18 +69,6 @@ Columns = Mapping[str, str]
 
 Step = tuple[str, str, Callable[[], Iterator[Item | Rejected]]]
 """``(file kind, what it gives, rows)``: one phase of a source."""
-
-
-def parse_roles(
-    r: RowReader, column: str, text: str, parse: Callable[[str], frozenset[Role]]
-) -> frozenset[Role]:
-    """``parse(text)``; its problems go on ``r`` under ``column`` (and no roles are returned)."""
-    try:
-        return parse(text)
-    except InvalidError as e:
-        for p in e.problems:
-            r.problem(column, p.message)
-        return frozenset()
 
 
 def deal_role(
@@ -94,6 +93,152 @@ def deal_role(
     return Item("deal_roles", role, r.origin, columns)
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One row of a deal's history in an export: from ``at`` on, the deal was in
+    ``stage`` (None: the row does not say) with expected close ``close`` (when
+    ``has_close``)."""
+
+    at: datetime
+    origin: Origin
+    stage: Stage | None = None
+    close: date | None = None
+    has_close: bool = False
+
+
+CLOSED_AT_NOON: Final = time(12, tzinfo=UTC)
+"""A closed deal without history is read as closed at noon (UTC) of its close date."""
+
+
+def stage_history(
+    deal: Deal,
+    *,
+    origin: Origin,
+    created: datetime | None,
+    modified: datetime | None,
+    snapshots: Iterable[Snapshot],
+    stored: DealView | None,
+) -> list[Item]:
+    """The explicit stage and close-date changes of ``deal``, as items that trail its row.
+
+    - With history rows (``snapshots``): one change per move, forwards or
+      backwards, at the row's time; when the last row's stage or close date
+      is not the deal's, one more change to it at ``modified`` (or just after
+      the last row).
+    - Without, for a deal the store does not hold: it opens at ``created`` in
+      its stage; a closed deal opens in ``prospecting`` (the export does not
+      say more) and closes at noon of its close date (not before ``created``).
+    - Without, for a stored deal: a stage or close date that differs changes
+      at ``modified``.
+
+    Nothing without a time: the store then stamps the change with the import's
+    time, as for any write.
+    """
+    rows = sorted(snapshots, key=lambda s: s.at)
+    stages: list[tuple[datetime, Stage, Origin]] = []
+    closes: list[tuple[datetime, date | None, Origin]] = []
+    if rows:
+        for snap in rows:
+            if snap.stage is not None and (not stages or stages[-1][1] is not snap.stage):
+                stages.append((snap.at, snap.stage, snap.origin))
+            if snap.has_close and (not closes or closes[-1][1] != snap.close):
+                closes.append((snap.at, snap.close, snap.origin))
+        after = modified if modified is not None and modified > rows[-1].at else None
+        last = after or rows[-1].at + timedelta(seconds=1)
+        if not stages or stages[-1][1] is not deal.stage:
+            stages.append((last, deal.stage, origin))
+        if closes and closes[-1][1] != deal.expected_close:
+            closes.append((last, deal.expected_close, origin))
+    elif stored is None:
+        if created is None:
+            return []
+        if deal.stage.is_closed:
+            stages.append((created, Stage.PROSPECTING, origin))
+            if deal.expected_close is not None:
+                end = datetime.combine(deal.expected_close, CLOSED_AT_NOON)
+                stages.append((max(end, created + timedelta(seconds=1)), deal.stage, origin))
+            else:
+                stages.append((created + timedelta(seconds=1), deal.stage, origin))
+        else:
+            stages.append((created, deal.stage, origin))
+        if deal.expected_close is not None:
+            closes.append((created, deal.expected_close, origin))
+    elif modified is not None:
+        old = stored.deal
+        if old.stage is not deal.stage:
+            stages = [(modified, deal.stage, origin)]
+        if old.expected_close != deal.expected_close:
+            closes = [(modified, deal.expected_close, origin)]
+        if stages or closes:  # explicit changes replace the derived ones: give both
+            previous = stored.stage_history[-1].at if stored.stage_history else None
+            if previous is not None and modified <= previous:
+                return []  # an older export than the stored history: let the store decide
+    items: list[Item] = []
+    first_stage = stored.deal.stage if stored is not None and not rows else None
+    for i, (at, stage, where) in enumerate(stages):
+        before = stages[i - 1][1] if i else first_stage
+        change = StageChange(deal_id=deal.id, at=at, from_stage=before, to_stage=stage)
+        items.append(Item("stage_changes", change, where, _HISTORY_COLUMNS, source_row=False))
+    first_close = stored.deal.expected_close if stored is not None and not rows else None
+    for i, (at, close, where) in enumerate(closes):
+        before_close = closes[i - 1][1] if i else first_close
+        cd = CloseDateChange(deal_id=deal.id, at=at, from_date=before_close, to_date=close)
+        items.append(Item("close_date_changes", cd, where, _HISTORY_COLUMNS, source_row=False))
+    return items
+
+
+_HISTORY_COLUMNS: Final = {"deal_id": "OpportunityId", "at": "CreatedDate"}
+
+KIND_WORDS: Final[dict[str, TouchpointKind]] = {
+    "call": TouchpointKind.CALL,
+    "email": TouchpointKind.EMAIL,
+    "listemail": TouchpointKind.EMAIL,
+    "linkedin": TouchpointKind.LINKEDIN,
+    "meeting": TouchpointKind.MEETING,
+    "demo": TouchpointKind.DEMO,
+    "poc": TouchpointKind.POC,
+    "note": TouchpointKind.OTHER,
+    "task": TouchpointKind.OTHER,
+    "other": TouchpointKind.OTHER,
+}
+"""Activity type words of the exports (folded like stages) -> touchpoint kinds."""
+
+DIRECTION_WORDS: Final[dict[str, Direction]] = {
+    "inbound": Direction.INBOUND,
+    "incoming": Direction.INBOUND,
+    "outbound": Direction.OUTBOUND,
+    "outgoing": Direction.OUTBOUND,
+    "twoway": Direction.TWO_WAY,
+}
+"""Direction words of the exports (folded like stages) -> directions."""
+
+
+def default_direction(kind: TouchpointKind) -> Direction:
+    """A touchpoint's direction when the export does not say: meetings, demos and POCs
+    take both sides; an email, call or note is our own outreach."""
+    if kind in (TouchpointKind.MEETING, TouchpointKind.DEMO, TouchpointKind.POC):
+        return Direction.TWO_WAY
+    return Direction.OUTBOUND
+
+
+@dataclass(slots=True)
+class Activity:
+    """A touchpoint as an export gives it, before its participants are checked."""
+
+    id: str
+    origin: Origin
+    columns: Mapping[str, str]
+    kind: TouchpointKind
+    direction: Direction
+    at: datetime
+    contacts: list[str] = field(default_factory=list)
+    reps: list[str] = field(default_factory=list)
+    account: str | None = None
+    deal: str | None = None
+    sentiment: float = 0.0
+    summary: str = ""
+
+
 _MODELS: dict[EntityKind, type[Model]] = {
     EntityKind.ACCOUNT: Account,
     EntityKind.CONTACT: Contact,
@@ -104,17 +249,35 @@ _MODELS: dict[EntityKind, type[Model]] = {
 
 @dataclass(slots=True)
 class CrmSource(ABC):
-    """The rows of one CRM export; subclasses set the class variables and :meth:`steps`."""
+    """The rows of one CRM export; subclasses set the class variables and :meth:`steps`.
+
+    Column mappings (model field -> source column) may also name, under keys
+    that are not model fields, the columns this class reads itself:
+    ``created`` and ``modified`` (the record's creation and last-change
+    times) and ``deleted`` (a flag: the row is skipped and counted).
+    """
 
     NAME: ClassVar[str]
     """The format as messages name it (``HubSpot``); lower-cased, the report's ``format``."""
     FILES: ClassVar[Mapping[str, TableSpec]]
     """The format's files, by kind, in import order."""
+    ROLES: ClassVar[Mapping[str, frozenset[Role]]]
+    """The format's standard role values, keyed by :func:`~graphcrm.io.values.stage_key`."""
+    STAGES: ClassVar[Mapping[str, Stage]]
+    """The format's standard stage values, keyed by :func:`~graphcrm.io.values.stage_key`."""
 
     tables: dict[str, OpenTable]
     reps: RepMaker
     log: ImportLog
     currency: str
+    store: GraphStore
+    mapping: CrmMapping = NO_MAPPING
+    new_contacts: dict[str, datetime | None] = field(default_factory=dict)
+    """Contacts this import creates, with their creation time (``created``)."""
+    contact_accounts: dict[str, str] = field(default_factory=dict)
+    """Every contact of the contact file -> its account (for activities without one)."""
+    new_deals: dict[str, datetime | None] = field(default_factory=dict)
+    """Deals this import creates, with their creation time."""
 
     # --- what a format supplies ------------------------------------------------
 
@@ -133,6 +296,86 @@ class CrmSource(ABC):
     def account_of(self, r: RowReader, column: str) -> str:
         """The account id a contact or deal row names in ``column``."""
         return r.required(column)
+
+    def history(self, deal: Deal, r: RowReader) -> list[Snapshot]:
+        """The history rows of ``deal`` the export holds (none by default)."""
+        return []
+
+    # --- picklists ---------------------------------------------------------------
+
+    def roles(self, r: RowReader, column: str, text: str) -> frozenset[Role]:
+        """The roles of a ``;``-separated role cell: the mapping file's, else the
+        format's; an unknown value is ``other``, with a warning counting its rows."""
+        roles: set[Role] = set()
+        for part in text.split(";"):
+            value = part.strip()
+            if not value:
+                continue
+            found = self.mapping.roles_of(value) or self.ROLES.get(stage_key(value))
+            if found is None:
+                self.log.tally(
+                    r.origin,
+                    column,
+                    f"unknown role {value!r} read as 'other'; map it in a mapping file "
+                    f'([roles] "{value}" = ["champion"], see docs/import-export.md)',
+                )
+                found = frozenset({Role.OTHER})
+            roles |= found
+        return frozenset(roles) or frozenset({Role.OTHER})
+
+    def stage_value(self, text: str, *, pipeline: str | None) -> Stage | None:
+        """The stage a value names: the mapping file's, else the format's; None if unknown."""
+        return self.mapping.stage_of(text, pipeline=pipeline) or self.STAGES.get(stage_key(text))
+
+    def unknown_stage(self, r: RowReader, column: str, text: str, pipeline: str | None) -> None:
+        """Reject an unknown open stage, saying how to map it."""
+        of = f" of pipeline {pipeline!r}" if pipeline else ""
+        known = ", ".join(sorted({s.value for s in self.STAGES.values()}))
+        section = f'[pipelines."{pipeline}".stages]' if pipeline else "[stages]"
+        r.problem(
+            column,
+            f"unknown stage {text!r}{of}; map it in a mapping file ({section} "
+            f'"{text}" = "negotiation"; graphcrm stages: {known}; see docs/import-export.md)',
+        )
+
+    # --- times and deletions -----------------------------------------------------
+
+    def time(self, r: RowReader, column: str | None) -> datetime | None:
+        """The instant in ``column`` (None when the column is absent or empty)."""
+        if column is None or not r.text(column):
+            return None
+        return r.parse(column, parse_time)
+
+    def deleted(self, r: RowReader, columns: Columns) -> bool:
+        """True (and the row counted as skipped) when the row's ``deleted`` flag is set."""
+        column = columns.get("deleted")
+        if column is None or not r.text(column):
+            return False
+        flag = r.parse(column, parse_bool)
+        if flag:
+            self.log.skip(r.origin)
+        return bool(flag)
+
+    def stored_contact(self, ident: str) -> Contact | None:
+        try:
+            return self.store.get_contact(ContactId(ident))
+        except NotFoundError:
+            return None
+
+    def stored_deal(self, ident: str) -> DealView | None:
+        try:
+            return self.store.get_deal(DealId(ident))
+        except NotFoundError:
+            return None
+
+    def start_of(
+        self, new: Mapping[str, datetime | None], key: str, r: RowReader, c: Columns
+    ) -> datetime | None:
+        """When a time-stamped fact of ``key``'s object takes effect: the object's
+        creation time when this import creates it, else the row's last change."""
+        if key in new:
+            return new[key]
+        return self.time(r, c.get("modified"))
 
     # --- shared reading ----------------------------------------------------------
 
@@ -155,16 +398,22 @@ class CrmSource(ABC):
         collection: str,
         columns: Columns,
         build: Callable[[RowReader, str], Model | None],
+        *,
+        decided: frozenset[str] = frozenset(),
+        trailing: Callable[[RowReader, Model], list[Item]] | None = None,
     ) -> Iterator[Item | Rejected]:
         """One object per row, keyed by ``columns["id"]``; ``build(reader, id)`` makes it.
 
-        A row whose id was seen before is rejected; an ``owner_id`` column
-        gives the owner's rep (see :class:`~graphcrm.io.importing.RepMaker`)
-        before the object.
+        A row whose id was seen before is rejected; a row flagged deleted is
+        skipped (``build`` returns None for it with no problem); an
+        ``owner_id`` column gives the owner's rep (see
+        :class:`~graphcrm.io.importing.RepMaker`) before the object, and
+        ``trailing(reader, object)`` the rows that follow it. ``decided``
+        names fields ``build`` sets even without a column.
         """
         seen = FirstSeen()
         id_column, owner_column = columns["id"], columns.get("owner_id")
-        keep = self.missing_fields(kind, entity, columns)
+        keep = self.missing_fields(kind, entity, columns) - decided
         for r in self.readers(kind):
             if isinstance(r, Rejected):
                 yield r
@@ -172,6 +421,8 @@ class CrmSource(ABC):
             ident = r.required(id_column)
             fresh = seen.check(r, id_column, ident) if ident else False
             obj = build(r, ident)
+            if obj is None and not r.problems:
+                continue  # skipped on purpose
             if r.problems or obj is None:
                 yield r.rejected((entity, ident) if fresh else None)
                 continue
@@ -180,7 +431,12 @@ class CrmSource(ABC):
                 rep = self.reps.rep(owner, r.origin, owner_column)
                 if rep is not None:
                     yield rep
+            after = trailing(r, obj) if trailing is not None else []
+            if r.problems:
+                yield r.rejected((entity, ident) if fresh else None)
+                continue
             yield Item(collection, obj, r.origin, columns, keep=keep)
+            yield from after
 
     def missing_fields(self, kind: str, entity: EntityKind, columns: Columns) -> frozenset[str]:
         """The fields of ``entity`` that the file of ``kind`` has no column for.
@@ -198,6 +454,8 @@ class CrmSource(ABC):
         c = columns
 
         def build(r: RowReader, ident: str) -> Account | None:
+            if self.deleted(r, c):
+                return None
             country_text = r.text(c["country"])
             country = country_code(country_text)
             if country_text and country is None:
@@ -224,30 +482,70 @@ class CrmSource(ABC):
         yield from parents_first(items)
 
     def read_contacts(self, kind: str, columns: Columns) -> Iterator[Item | Rejected]:
+        """Contacts, each with its status as the export dates it.
+
+        A contact the store does not hold starts ``active`` at its ``created``
+        time. A stored contact flagged deleted, or whose account changed, is
+        recorded as having left at its ``modified`` time (and keeps its
+        account: graphcrm never deletes a person); one recorded as gone stays
+        gone. A deleted row of an unknown contact is skipped.
+        """
         c = columns
 
         def build(r: RowReader, ident: str) -> Contact | None:
             title = r.text(c["title"])
+            account = self.account_of(r, c["account_id"])
+            stored = self.stored_contact(ident) if ident else None
+            deleted = self.deleted(r, c)
+            status, since = ContactStatus.ACTIVE, None
+            if stored is None:
+                if deleted:
+                    return None
+                since = self.time(r, c.get("created"))
+                self.new_contacts[ident] = since
+            elif stored.status is ContactStatus.LEFT_COMPANY:
+                status, since = stored.status, stored.status_from
+            elif deleted or (account and account != stored.account_id):
+                if not deleted:
+                    self.log.warn(
+                        r.origin,
+                        c["account_id"],
+                        f"contact {ident!r} moved from account {stored.account_id!r} to "
+                        f"{account!r}: recorded as having left {stored.account_id!r}",
+                    )
+                status, since = ContactStatus.LEFT_COMPANY, self.time(r, c.get("modified"))
+            if stored is not None:
+                account = stored.account_id
+            if account:
+                self.contact_accounts[ident] = account
             return r.build(
                 Contact,
                 c,
                 id=ident,
-                account_id=self.account_of(r, c["account_id"]),
+                account_id=account,
                 name=self.contact_name(r),
                 title=title,
                 department=r.text(c["department"]),
                 seniority=seniority_from_title(title),
                 email=r.optional(c["email"]),
                 phone=r.optional(c["phone"]),
+                status=status,
+                status_from=since,
             )
 
-        return self.records(kind, EntityKind.CONTACT, "contacts", c, build)
+        decided = frozenset({"status", "status_from", "account_id"})
+        return self.records(kind, EntityKind.CONTACT, "contacts", c, build, decided=decided)
 
     def read_deals(self, kind: str, columns: Columns) -> Iterator[Item | Rejected]:
-        """Deals (after their owners' reps); a deal without currency gets the import's."""
+        """Deals (after their owners' reps), each followed by its stage and close-date
+        history (:func:`stage_history`); a deal without currency gets the import's."""
         c = columns
 
         def build(r: RowReader, ident: str) -> Deal | None:
+            if self.deleted(r, c):
+                return None
+            stage = self.stage(r)
+            loss = r.optional(c["loss_reason"]) if "loss_reason" in c else None
             return r.build(
                 Deal,
                 c,
@@ -256,22 +554,98 @@ class CrmSource(ABC):
                 name=r.required(c["name"]),
                 amount=r.parse(c["amount"], parse_amount),
                 currency=r.text(c["currency"]) or self.currency,
-                stage=self.stage(r),
+                stage=stage,
                 expected_close=r.parse(c["expected_close"], parse_date),
                 owner_id=r.optional(c["owner_id"]),
+                loss_reason=loss if stage is Stage.CLOSED_LOST else None,
             )
 
-        return self.records(kind, EntityKind.DEAL, "deals", c, build)
+        def trailing(r: RowReader, deal: Model) -> list[Item]:
+            assert isinstance(deal, Deal)
+            stored = self.stored_deal(deal.id)
+            created = self.time(r, c.get("created"))
+            if stored is None:
+                self.new_deals[deal.id] = created
+            return stage_history(
+                deal,
+                origin=r.origin,
+                created=created,
+                modified=self.time(r, c.get("modified")),
+                snapshots=self.history(deal, r),
+                stored=stored,
+            )
+
+        return self.records(kind, EntityKind.DEAL, "deals", c, build, trailing=trailing)
+
+    # --- activities ----------------------------------------------------------------
+
+    def activity_kind(self, *words: str) -> TouchpointKind:
+        """The first of ``words`` (type columns, most specific first) that names a kind."""
+        for word in words:
+            kind = KIND_WORDS.get(stage_key(word))
+            if kind is not None:
+                return kind
+        return TouchpointKind.OTHER
+
+    def touchpoint(self, r: RowReader, a: Activity) -> Iterator[Item | Rejected]:
+        """The touchpoint of an activity (after its reps), or the row's rejection.
+
+        Its account is the row's, else its first contact's. An activity with
+        no contact is skipped with a warning: graphcrm's touchpoints are with
+        people.
+        """
+        c = a.columns
+        contacts = list(dict.fromkeys(a.contacts))
+        if not contacts:
+            if r.problems:
+                yield r.rejected(None)
+            else:
+                self.log.tally(r.origin, c["contact_ids"], "no contact (or only leads): skipped")
+            return
+        account = a.account or self.contact_accounts.get(contacts[0])
+        if account is None:
+            stored = self.stored_contact(contacts[0])
+            account = stored.account_id if stored is not None else None
+        if account is None:
+            r.problem(c["contact_ids"], f"unknown contact {contacts[0]!r}")
+        tp = r.build(
+            Touchpoint,
+            c,
+            id=a.id,
+            account_id=account,
+            kind=a.kind,
+            direction=a.direction,
+            at=a.at,
+            contact_ids=tuple(contacts),
+            rep_ids=tuple(dict.fromkeys(a.reps)),
+            deal_id=a.deal or None,
+            sentiment=a.sentiment,
+            summary=a.summary[:500],
+        )
+        if tp is None or r.problems:
+            yield r.rejected((EntityKind.TOUCHPOINT, a.id))
+            return
+        for rep in tp.rep_ids:
+            made = self.reps.rep(rep, r.origin, c["rep_ids"])
+            if made is not None:
+                yield made
+        yield Item("touchpoints", tp, r.origin, c)
 
     # --- phases -------------------------------------------------------------------
 
     @classmethod
     def phases(
-        cls, store: GraphStore, files: Files, *, log: ImportLog, currency: str
+        cls,
+        store: GraphStore,
+        files: Files,
+        *,
+        log: ImportLog,
+        currency: str,
+        mapping: CrmMapping = NO_MAPPING,
     ) -> list[Phase]:
         """The phases over the files present (headers checked now)."""
         tables = open_tables(files, cls.FILES, fmt=cls.NAME, log=log)
-        src = cls(tables, RepMaker(store), log, currency)
+        src = cls(tables, RepMaker(store), log, currency, store, mapping)
         return [
             Phase(f"{tables[kind].name}: {what}", rows, tables[kind].total)
             for kind, what, rows in src.steps()
@@ -290,10 +664,11 @@ def import_crm(
     currency: str,
     progress: ProgressFn | None,
     territory: str | None = None,
+    mapping: CrmMapping = NO_MAPPING,
 ) -> ImportReport:
     """Import ``files`` of format ``source`` into ``store`` (see :func:`run_import`)."""
     log = ImportLog()
-    phases = source.phases(store, files, log=log, currency=currency)
+    phases = source.phases(store, files, log=log, currency=currency, mapping=mapping)
     return run_import(
         store,
         phases,

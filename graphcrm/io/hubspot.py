@@ -45,8 +45,8 @@ from functools import partial
 from typing import Final
 
 from graphcrm.domain import Stage
-from graphcrm.domain.roles import from_hubspot
-from graphcrm.io.crm import CrmSource, Step, deal_role, import_crm, parse_roles
+from graphcrm.domain.roles import HUBSPOT_ROLES
+from graphcrm.io.crm import CrmSource, Step, deal_role, import_crm
 from graphcrm.io.importing import (
     FirstSeen,
     ImportReport,
@@ -55,6 +55,7 @@ from graphcrm.io.importing import (
     RowReader,
     TableSpec,
 )
+from graphcrm.io.mapping import NO_MAPPING, CrmMapping
 from graphcrm.io.sources import Files, Rejected
 from graphcrm.io.values import split_ids, stage_key, stage_table
 from graphcrm.store.port import GraphStore
@@ -77,6 +78,7 @@ names are accepted too, so a custom pipeline can be exported with them.
 """
 
 _STAGES: Final = stage_table(HUBSPOT_STAGES)
+_ROLES: Final = {stage_key(k): v for k, v in HUBSPOT_ROLES.items()}
 
 FILES: Final[dict[str, TableSpec]] = {
     "companies": TableSpec(
@@ -134,14 +136,11 @@ _ROLE_COLUMNS: Final = {
 }
 
 
-def _role_value(text: str) -> str:
-    """``Budget Holder`` -> ``BUDGET_HOLDER``; internal values pass through."""
-    return "_".join(text.replace("-", " ").split()).upper()
-
-
 class _Source(CrmSource):
     NAME = "HubSpot"
     FILES = FILES
+    ROLES = _ROLES
+    STAGES = _STAGES
 
     def steps(self) -> tuple[Step, ...]:
         return (
@@ -166,15 +165,10 @@ class _Source(CrmSource):
 
     def stage(self, r: RowReader) -> Stage | None:
         text = r.required("Deal Stage")
-        stage = _STAGES.get(stage_key(text))
+        pipeline = r.optional("Pipeline")
+        stage = self.stage_value(text, pipeline=pipeline)
         if stage is None and text:
-            pipeline = r.text("Pipeline")
-            of = f" of pipeline {pipeline!r}" if pipeline else ""
-            r.problem(
-                "Deal Stage",
-                f"unknown stage {text!r}{of}; one of: {', '.join(HUBSPOT_STAGES)} "
-                "or a graphcrm stage name",
-            )
+            self.unknown_stage(r, "Deal Stage", text, pipeline)
         return stage
 
     def buying_roles(self) -> Iterator[Item | Rejected]:
@@ -193,8 +187,7 @@ class _Source(CrmSource):
             if not deals:
                 self.log.warn(r.origin, "Associated Deal IDs", "buying roles but no deal; skipped")
                 continue
-            values = ";".join(_role_value(v) for v in text.split(";"))
-            roles = parse_roles(r, "Buying Role", values, from_hubspot)
+            roles = self.roles(r, "Buying Role", text)
             if r.problems:
                 yield r.rejected(None)
                 continue
@@ -215,6 +208,7 @@ def import_hubspot(
     currency: str = "TRY",
     progress: ProgressFn | None = None,
     territory: str | None = None,
+    mapping: CrmMapping = NO_MAPPING,
 ) -> ImportReport:
     """Import HubSpot CSV exports into ``store``.
 
@@ -235,4 +229,5 @@ def import_hubspot(
         currency=currency,
         progress=progress,
         territory=territory,
+        mapping=mapping,
     )

@@ -127,7 +127,9 @@ class Item:
     origin: Origin
     columns: Mapping[str, str] = field(default_factory=dict)
     source_row: bool = True
-    """False for rows made on the side (a rep for an owner id): progress counts source rows."""
+    """False for rows made on the side (a rep for an owner id) or that trail their source
+    row (a deal's stage history): progress counts source rows, and a batch is never cut
+    before such a row, so it lands in the batch of the row it goes with."""
     keep: frozenset[str] = frozenset()
     """Fields the source has no column for: a stored object keeps its values of them."""
 
@@ -183,20 +185,52 @@ class Phase:
 
 @dataclass(slots=True)
 class ImportLog:
-    """What a source module reports besides rows: rows read per file and warnings."""
+    """What a source module reports besides rows: rows read and skipped per file, warnings.
+
+    :meth:`tally` gathers a warning that many rows share (an unknown role
+    value) into one, which :meth:`all_warnings` lists with its count.
+    """
 
     rows_read: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
     warnings: list[Problem] = field(default_factory=list)
+    tallies: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)
 
     def warn(self, where: Origin | str, column: str, message: str) -> None:
         if len(self.warnings) < MAX_PROBLEMS:
             self.warnings.append(Problem(str(where), column, message))
 
+    def skip(self, origin: Origin) -> None:
+        """Count a row left out on purpose (``IsDeleted`` true) under its file."""
+        self.skipped[origin.file] += 1
+
+    def tally(self, origin: Origin, column: str, message: str) -> None:
+        """One more row of ``origin.file`` with this warning; the first line is kept."""
+        key = (origin.file, column, message)
+        seen = self.tallies.get(key)
+        if seen is None:
+            self.tallies[key] = [origin.line, 1]
+        else:
+            seen[1] += 1
+
+    def all_warnings(self) -> tuple[Problem, ...]:
+        """The warnings, then each tallied one: ``<message> (N rows, first at line L)``."""
+        tallied = (
+            Problem(
+                f"{file} line {first}",
+                column,
+                f"{message} ({n:,} row{'s' if n != 1 else ''}, first at line {first})",
+            )
+            for (file, column, message), (first, n) in self.tallies.items()
+        )
+        return (*self.warnings, *tallied)
+
 
 class ImportReport(Model):
     """The outcome of one import.
 
-    ``rows_read`` counts data rows per source file; ``committed`` counts
+    ``rows_read`` counts data rows per source file and ``skipped`` those left
+    out on purpose (rows the export marks deleted); ``committed`` counts
     rows per ChangeSet collection in batches the store accepted (rows it
     found unchanged included); ``counts`` is what the store did, per entity
     kind. ``problems`` has one entry per bad field of every rejected row
@@ -208,6 +242,7 @@ class ImportReport(Model):
     format: str
     all_or_nothing: bool
     rows_read: dict[str, int] = Field(default_factory=dict)
+    skipped: dict[str, int] = Field(default_factory=dict)
     committed: dict[str, int] = Field(default_factory=dict)
     counts: dict[EntityKind, EntityCounts] = Field(default_factory=dict)
     rejected_rows: int = 0
@@ -478,12 +513,13 @@ class _Driver:
             format=fmt,
             all_or_nothing=self.all_or_nothing,
             rows_read=dict(log.rows_read),
+            skipped=dict(log.skipped),
             committed=dict(self.committed),
             counts={k: EntityCounts(**c) for k, c in sorted(self.counts.items())},
             rejected_rows=len(self.rejected_lines),
             problem_count=self.problem_count,
             problems=tuple(self.problems),
-            warnings=tuple(log.warnings),
+            warnings=log.all_warnings(),
             changed=self.changed,
         )
 
@@ -543,7 +579,9 @@ def run_import(
                     not all_or_nothing
                     and phase.batch_size is not None
                     and len(driver.pending) >= phase.batch_size
-                    and driver.pending[-1].origin != entry.origin  # never split a source row
+                    # never split a source row from the rows it gives or that trail it
+                    and entry.source_row
+                    and driver.pending[-1].origin != entry.origin
                 ):
                     driver.flush()
                 driver.offer(entry)
@@ -715,6 +753,10 @@ class RepMaker:
     def __init__(self, store: GraphStore) -> None:
         self._store = store
         self._known: set[str] = set()
+
+    def known(self, rep_id: str) -> None:
+        """``rep_id`` comes with its own row (a user file): make none for it."""
+        self._known.add(rep_id)
 
     def rep(self, owner: str, origin: Origin, column: str) -> Item | None:
         if owner in self._known:

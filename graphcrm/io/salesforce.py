@@ -1,58 +1,95 @@
-"""Import Salesforce CSV exports (Data Loader / Data Export / reports saved as CSV).
+"""Import Salesforce CSV exports (Data Export, Data Loader, or reports saved as CSV).
 
-A directory (or a set of uploaded files) holds up to four files, named as
-Salesforce names the objects (matched case-insensitively); each is optional,
-so accounts can be loaded first and contacts later. Required columns, then
-optional ones:
+A directory (or a set of uploaded files) holds any of the files below, named
+as Salesforce names the objects (matched case-insensitively); each is
+optional, so accounts can be loaded first and activity later. Required
+columns, then optional ones (other columns are ignored):
 
-- ``Account.csv``: ``Id, Name``; optional ``ParentId, Industry, BillingCountry, OwnerId``
-- ``Contact.csv``: ``Id, AccountId, LastName``; optional ``FirstName, Title,
-  Department, Email, Phone, ReportsToId``
-- ``Opportunity.csv``: ``Id, AccountId, Name, StageName``; optional ``Amount,
-  CloseDate, IsClosed, IsWon, CurrencyIsoCode, OwnerId``
-- ``OpportunityContactRole.csv``: ``OpportunityId, ContactId, Role``; optional ``IsPrimary``
+- ``User.csv``: ``Id, Name``; ``Email``
+- ``Account.csv``: ``Id, Name``; ``ParentId, Industry, BillingCountry, OwnerId, IsDeleted``
+- ``Contact.csv``: ``Id, AccountId, LastName``; ``FirstName, Title,
+  Department, Email, Phone, ReportsToId, CreatedDate, LastModifiedDate, IsDeleted``
+- ``Opportunity.csv``: ``Id, AccountId, Name, StageName``; ``Amount,
+  CloseDate, IsClosed, IsWon, CurrencyIsoCode, OwnerId, CreatedDate,
+  LastModifiedDate, Pipeline__c, Loss_Reason__c, IsDeleted``
+- ``OpportunityHistory.csv``: ``OpportunityId, StageName, CreatedDate``; ``CloseDate, IsDeleted``
+- ``OpportunityFieldHistory.csv``: ``OpportunityId, Field, CreatedDate``;
+  ``OldValue, NewValue, IsDeleted``
+- ``OpportunityContactRole.csv``: ``OpportunityId, ContactId, Role``;
+  ``IsPrimary, CreatedDate, LastModifiedDate, Stance__c, IsDeleted``
+- ``Task.csv``: ``Id``; ``WhoId, WhatId, AccountId, OwnerId, ActivityDate,
+  Subject, Type, TaskSubtype, Status, CallType, Direction__c, Sentiment__c,
+  CreatedDate, IsDeleted``
+- ``Event.csv``: ``Id``; ``WhoId, WhatId, AccountId, OwnerId,
+  StartDateTime, ActivityDateTime, Subject, Type, Direction__c,
+  Sentiment__c, CreatedDate, IsDeleted``
+- ``EventRelation.csv``: ``EventId, RelationId``; ``IsInvitee, IsDeleted``
 
-Other columns are ignored. The mapping onto graphcrm (see also
-``docs/import-export.md``):
+``docs/import-export.md`` gives every rule; in short:
 
-- ``Account``: ``Industry`` -> ``sector`` (:func:`~graphcrm.io.values.sector_from_industry`),
-  ``BillingCountry`` (name or code) -> ISO alpha-2 ``country`` (unknown
-  values are left empty, with a warning), ``OwnerId`` -> ``owner_id`` plus a
-  :class:`~graphcrm.domain.Rep` named after the id when no such rep is stored.
-- ``Contact``: ``name`` is ``FirstName LastName``; ``seniority`` is guessed
-  from ``Title`` (:func:`~graphcrm.io.values.seniority_from_title`);
-  ``ReportsToId`` becomes a solid reporting line.
-- ``Opportunity``: ``StageName`` through :data:`SALESFORCE_STAGES`; a stage not
-  in the table is accepted only when ``IsClosed`` is true (won or lost by
-  ``IsWon``); ``Amount`` is an exact decimal; ``currency`` is
-  ``CurrencyIsoCode`` when that column is there (multi-currency orgs), else
-  the import's default (TRY).
-- ``OpportunityContactRole``: ``Role`` through
-  :data:`graphcrm.domain.roles.SALESFORCE_ROLES` (an empty role is
-  ``other``); several rows for one contact on one opportunity are merged
-  into one deal role holding all their roles (primary if any row is).
+- Ids: a 15-character Salesforce id is read as its 18-character form
+  (:func:`~graphcrm.io.values.salesforce_id18`), so reports and Data Loader
+  files name the same records. Rows with ``IsDeleted`` true are skipped and
+  counted in the report's ``skipped``.
+- Times come from the export, never from the import's clock where the
+  export has one: a new contact is active from its ``CreatedDate``, its
+  reporting line and its deal roles start then too; a change to a stored
+  record takes effect at its ``LastModifiedDate``. A stored contact that is
+  deleted, or whose ``AccountId`` changed, is recorded as having left at its
+  ``LastModifiedDate`` (see :meth:`CrmSource.read_contacts`).
+- A deal's stage history is ``OpportunityHistory`` and/or
+  ``OpportunityFieldHistory`` (``StageName`` and ``CloseDate`` rows),
+  backward moves included; without them see
+  :func:`~graphcrm.io.crm.stage_history`.
+- Picklists: ``StageName`` through a mapping file's stages (of the deal's
+  ``Pipeline__c``), then :data:`SALESFORCE_STAGES`; an unknown open stage is
+  rejected, saying how to map it. ``Role`` through the mapping's roles, then
+  ``Champion``/``Coach`` (champion), then Salesforce's standard roles; an
+  unknown role is ``other``, with a warning counting its rows.
+- ``Task`` (completed ones) and ``Event`` rows become touchpoints: the
+  contact of ``WhoId`` plus the contacts of the event's ``EventRelation``
+  rows, the rep of ``OwnerId`` plus the users among them, the deal of
+  ``WhatId`` when it names an opportunity.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, time
 from functools import partial
 from typing import Final
 
-from graphcrm.domain import ContactId, LineKind, ReportsTo, Role, Stage
-from graphcrm.domain.roles import from_salesforce
+from graphcrm.domain import ContactId, Deal, EntityKind, LineKind, Rep, ReportsTo, Role, Stage
+from graphcrm.domain.roles import SALESFORCE_ROLES
 from graphcrm.errors import Problem
-from graphcrm.io.crm import CrmSource, Step, deal_role, import_crm, parse_roles
+from graphcrm.io.crm import (
+    DIRECTION_WORDS,
+    Activity,
+    Columns,
+    CrmSource,
+    Snapshot,
+    Step,
+    deal_role,
+    default_direction,
+    import_crm,
+)
 from graphcrm.io.importing import (
+    FirstSeen,
     ImportReport,
     Item,
     ProgressFn,
     RowReader,
     TableSpec,
 )
+from graphcrm.io.mapping import NO_MAPPING, CrmMapping
 from graphcrm.io.sources import CsvRow, Files, Origin, Rejected
-from graphcrm.io.values import parse_bool, stage_key, stage_table
+from graphcrm.io.values import (
+    parse_bool,
+    parse_date,
+    salesforce_id18,
+    stage_key,
+    stage_table,
+)
 from graphcrm.store.port import GraphStore
 
 S = Stage
@@ -80,27 +117,129 @@ accepted too.
 """
 
 _STAGES: Final = stage_table(SALESFORCE_STAGES)
+_ROLES: Final = {stage_key(k): v for k, v in SALESFORCE_ROLES.items()}
+_DELETED: Final = ("IsDeleted",)
 
 FILES: Final[dict[str, TableSpec]] = {
+    "user": TableSpec("User.csv", ("Id", "Name"), ("Email",)),
     "account": TableSpec(
-        "Account.csv", ("Id", "Name"), ("ParentId", "Industry", "BillingCountry", "OwnerId")
+        "Account.csv",
+        ("Id", "Name"),
+        ("ParentId", "Industry", "BillingCountry", "OwnerId", *_DELETED),
     ),
     "contact": TableSpec(
         "Contact.csv",
         ("Id", "AccountId", "LastName"),
-        ("FirstName", "Title", "Department", "Email", "Phone", "ReportsToId"),
+        (
+            "FirstName",
+            "Title",
+            "Department",
+            "Email",
+            "Phone",
+            "ReportsToId",
+            "CreatedDate",
+            "LastModifiedDate",
+            *_DELETED,
+        ),
+    ),
+    "history": TableSpec(
+        "OpportunityHistory.csv",
+        ("OpportunityId", "StageName", "CreatedDate"),
+        ("CloseDate", *_DELETED),
+    ),
+    "field_history": TableSpec(
+        "OpportunityFieldHistory.csv",
+        ("OpportunityId", "Field", "CreatedDate"),
+        ("OldValue", "NewValue", *_DELETED),
     ),
     "opportunity": TableSpec(
         "Opportunity.csv",
         ("Id", "AccountId", "Name", "StageName"),
-        ("Amount", "CloseDate", "IsClosed", "IsWon", "CurrencyIsoCode", "OwnerId"),
+        (
+            "Amount",
+            "CloseDate",
+            "IsClosed",
+            "IsWon",
+            "CurrencyIsoCode",
+            "OwnerId",
+            "CreatedDate",
+            "LastModifiedDate",
+            "Pipeline__c",
+            "Loss_Reason__c",
+            *_DELETED,
+        ),
     ),
     "role": TableSpec(
-        "OpportunityContactRole.csv", ("OpportunityId", "ContactId", "Role"), ("IsPrimary",)
+        "OpportunityContactRole.csv",
+        ("OpportunityId", "ContactId", "Role"),
+        ("IsPrimary", "CreatedDate", "LastModifiedDate", "Stance__c", *_DELETED),
+    ),
+    "task": TableSpec(
+        "Task.csv",
+        ("Id",),
+        (
+            "WhoId",
+            "WhatId",
+            "AccountId",
+            "OwnerId",
+            "ActivityDate",
+            "Subject",
+            "Type",
+            "TaskSubtype",
+            "Status",
+            "CallType",
+            "Direction__c",
+            "Sentiment__c",
+            "CreatedDate",
+            *_DELETED,
+        ),
+    ),
+    "relation": TableSpec("EventRelation.csv", ("EventId", "RelationId"), ("IsInvitee", *_DELETED)),
+    "event": TableSpec(
+        "Event.csv",
+        ("Id",),
+        (
+            "WhoId",
+            "WhatId",
+            "AccountId",
+            "OwnerId",
+            "StartDateTime",
+            "ActivityDateTime",
+            "Subject",
+            "Type",
+            "Direction__c",
+            "Sentiment__c",
+            "CreatedDate",
+            *_DELETED,
+        ),
     ),
 }
 """The files of a Salesforce import, by kind, in import order."""
 
+ID_COLUMNS: Final = frozenset(
+    {
+        "Id",
+        "AccountId",
+        "ParentId",
+        "OwnerId",
+        "ReportsToId",
+        "WhoId",
+        "WhatId",
+        "OpportunityId",
+        "ContactId",
+        "EventId",
+        "RelationId",
+    }
+)
+"""Columns holding record ids (15-character ids are read as their 18-character form)."""
+
+USER_PREFIX, LEAD_PREFIX, OPPORTUNITY_PREFIX = "005", "00Q", "006"
+"""Key prefixes of Salesforce ids: users, leads and opportunities."""
+
+DONE_STATUSES: Final = frozenset({"completed", "closed", "done"})
+"""Task ``Status`` values (folded) of a task that happened; other tasks are plans."""
+
+_USER_COLUMNS: Final = {"id": "Id", "name": "Name", "email": "Email"}
 _ACCOUNT_COLUMNS: Final = {
     "id": "Id",
     "name": "Name",
@@ -108,6 +247,7 @@ _ACCOUNT_COLUMNS: Final = {
     "sector": "Industry",
     "country": "BillingCountry",
     "owner_id": "OwnerId",
+    "deleted": "IsDeleted",
 }
 _CONTACT_COLUMNS: Final = {
     "id": "Id",
@@ -117,8 +257,17 @@ _CONTACT_COLUMNS: Final = {
     "department": "Department",
     "email": "Email",
     "phone": "Phone",
+    "status_from": "CreatedDate",
+    "created": "CreatedDate",
+    "modified": "LastModifiedDate",
+    "deleted": "IsDeleted",
 }
-_LINE_COLUMNS: Final = {"contact_id": "Id", "manager_id": "ReportsToId"}
+_LINE_COLUMNS: Final = {
+    "contact_id": "Id",
+    "manager_id": "ReportsToId",
+    "valid_from": "CreatedDate",
+    "modified": "LastModifiedDate",
+}
 _DEAL_COLUMNS: Final = {
     "id": "Id",
     "account_id": "AccountId",
@@ -128,27 +277,98 @@ _DEAL_COLUMNS: Final = {
     "stage": "StageName",
     "expected_close": "CloseDate",
     "owner_id": "OwnerId",
+    "loss_reason": "Loss_Reason__c",
+    "created": "CreatedDate",
+    "modified": "LastModifiedDate",
+    "deleted": "IsDeleted",
 }
 _ROLE_COLUMNS: Final = {
     "deal_id": "OpportunityId",
     "contact_id": "ContactId",
     "roles": "Role",
     "is_primary": "IsPrimary",
+    "stance": "Stance__c",
+    "valid_from": "CreatedDate",
+    "created": "CreatedDate",
+    "modified": "LastModifiedDate",
+    "deleted": "IsDeleted",
 }
+_TASK_COLUMNS: Final = {
+    "id": "Id",
+    "contact_ids": "WhoId",
+    "deal_id": "WhatId",
+    "account_id": "AccountId",
+    "rep_ids": "OwnerId",
+    "at": "ActivityDate",
+    "summary": "Subject",
+    "kind": "Type",
+    "direction": "Direction__c",
+    "sentiment": "Sentiment__c",
+    "deleted": "IsDeleted",
+}
+_EVENT_COLUMNS: Final = _TASK_COLUMNS | {"at": "StartDateTime"}
+_RELATION_COLUMNS: Final = {"deleted": "IsDeleted"}
+_HISTORY_COLUMNS: Final = {"deleted": "IsDeleted"}
 
 
 class _Source(CrmSource):
     NAME = "Salesforce"
     FILES = FILES
+    ROLES = _ROLES
+    STAGES = _STAGES
 
     def steps(self) -> tuple[Step, ...]:
+        self.deal_ids: set[str] = set()
+        self.user_ids: set[str] = set()
+        self.snapshots: dict[str, list[Snapshot]] = {}
+        self.history_rows: dict[str, list[tuple[str, datetime, str, str, Origin]]] = {}
+        self.bad_history: list[Rejected] = []
+        self.attendees: dict[str, list[tuple[str, Origin]]] = {}
         return (
+            ("user", "reps", self.users),
             ("account", "accounts", partial(self.read_accounts, "account", _ACCOUNT_COLUMNS)),
             ("contact", "contacts", partial(self.read_contacts, "contact", _CONTACT_COLUMNS)),
             ("contact", "reporting lines", self.reporting_lines),
-            ("opportunity", "deals", partial(self.read_deals, "opportunity", _DEAL_COLUMNS)),
+            ("history", "stage history", partial(self.read_history, "history")),
+            ("field_history", "field history", partial(self.read_history, "field_history")),
+            ("opportunity", "deals", self.deals),
+            ("history", "history of unknown opportunities", self.orphan_history),
+            ("field_history", "history of unknown opportunities", self.orphan_history),
             ("role", "deal roles", self.deal_roles),
+            ("task", "touchpoints", self.tasks),
+            ("relation", "attendees", self.relations),
+            ("event", "touchpoints", self.events),
         )
+
+    def rows(self, kind: str, *, count: bool = True) -> Iterator[CsvRow | Rejected]:
+        """The file's rows with every 15-character record id in its 18-character form."""
+        for row in super().rows(kind, count=count):
+            if isinstance(row, CsvRow):
+                values = row.values
+                for column in ID_COLUMNS.intersection(values):
+                    values[column] = salesforce_id18(values[column])
+            yield row
+
+    # --- User.csv ----------------------------------------------------------------
+
+    def users(self) -> Iterator[Item | Rejected]:
+        seen = FirstSeen()
+        for r in self.readers("user"):
+            if isinstance(r, Rejected):
+                yield r
+                continue
+            ident = r.required("Id")
+            if ident:
+                seen.check(r, "Id", ident)
+            rep = r.build(
+                Rep, _USER_COLUMNS, id=ident, name=r.required("Name"), email=r.optional("Email")
+            )
+            if rep is None:
+                yield r.rejected(None)
+                continue
+            self.user_ids.add(ident)
+            self.reps.known(ident)
+            yield Item("reps", rep, r.origin, _USER_COLUMNS, keep=frozenset({"territory"}))
 
     # --- Contact.csv ---------------------------------------------------------
 
@@ -156,7 +376,8 @@ class _Source(CrmSource):
         return f"{r.text('FirstName')} {r.required('LastName')}".strip()
 
     def reporting_lines(self) -> Iterator[Item | Rejected]:
-        """Second pass over Contact.csv: ``ReportsToId`` -> solid lines.
+        """Second pass over Contact.csv: ``ReportsToId`` -> solid lines, from the
+        contact's ``CreatedDate`` (a new contact) or ``LastModifiedDate``.
 
         Rows rejected in the first pass are skipped by the driver (same line).
         """
@@ -165,7 +386,7 @@ class _Source(CrmSource):
                 continue  # reported by the first pass
             manager = row.values["ReportsToId"]
             ident = row.values["Id"]
-            if not manager or not ident:
+            if not manager or not ident or row.values["IsDeleted"].casefold() == "true":
                 continue
             r = RowReader(row)
             line = r.build(
@@ -174,6 +395,7 @@ class _Source(CrmSource):
                 contact_id=ContactId(ident),
                 manager_id=ContactId(manager),
                 kind=LineKind.SOLID,
+                valid_from=self.start_of(self.new_contacts, ident, r, _LINE_COLUMNS),
             )
             if line is None:
                 # model-level errors (reporting to oneself) concern ReportsToId
@@ -187,22 +409,19 @@ class _Source(CrmSource):
                 continue
             yield Item("reports_to", line, row.origin, _LINE_COLUMNS)
 
-    # --- Opportunity.csv -----------------------------------------------------
+    # --- Opportunity.csv and its history -------------------------------------
 
     def stage(self, r: RowReader) -> Stage | None:
         text = r.required("StageName")
         closed = r.parse("IsClosed", parse_bool) if r.text("IsClosed") else None
         won = r.parse("IsWon", parse_bool) if r.text("IsWon") else None
-        stage = _STAGES.get(stage_key(text))
+        pipeline = r.optional("Pipeline__c")
+        stage = self.stage_value(text, pipeline=pipeline)
         if stage is None:
             if closed:
                 return S.CLOSED_WON if won else S.CLOSED_LOST
             if text:
-                r.problem(
-                    "StageName",
-                    f"unknown stage {text!r}; one of: {', '.join(SALESFORCE_STAGES)} "
-                    "(or any stage with IsClosed true)",
-                )
+                self.unknown_stage(r, "StageName", text, pipeline)
             return None
         if closed is not None and closed != stage.is_closed:
             r.problem("IsClosed", f"{closed} disagrees with stage {text!r}")
@@ -210,39 +429,283 @@ class _Source(CrmSource):
             r.problem("IsWon", f"{won} disagrees with stage {text!r}")
         return stage
 
+    def read_history(self, kind: str) -> Iterator[Item | Rejected]:
+        """Read a history file into memory, by opportunity; bad rows are rejected now.
+
+        Rows are kept as text: stage values are read with the deal's pipeline.
+        ``OpportunityFieldHistory`` rows other than ``StageName`` and
+        ``CloseDate`` (``Amount``, ...) are ignored.
+        """
+        field_rows = kind == "field_history"
+        for r in self.readers(kind):
+            if isinstance(r, Rejected):
+                yield r
+                continue
+            if self.deleted(r, _HISTORY_COLUMNS):
+                continue
+            deal = r.required("OpportunityId")
+            at = self.time(r, "CreatedDate") if r.required("CreatedDate") else None
+            if field_rows:
+                name = stage_key(r.text("Field"))
+                if name not in ("stagename", "closedate"):
+                    continue
+                what, old, new = name, r.text("OldValue"), r.text("NewValue")
+            else:
+                what, old, new = "snapshot", r.text("StageName"), r.text("CloseDate")
+            if r.problems or at is None:
+                yield r.rejected(None)
+                continue
+            self.history_rows.setdefault(deal, []).append((what, at, old, new, r.origin))
+
+    def history(self, deal: Deal, r: RowReader) -> list[Snapshot]:
+        rows = self.history_rows.pop(deal.id, [])
+        pipeline = r.optional("Pipeline__c")
+        created = self.time(r, "CreatedDate")
+        out: list[Snapshot] = []
+        firsts: set[str] = set()
+        for what, at, old, new, origin in sorted(rows, key=lambda x: x[1]):
+            h = RowReader(CsvRow(origin, {}))
+            if what == "snapshot":
+                stage = self._history_stage(h, "StageName", old, pipeline)
+                close = h.parse("CloseDate", parse_date) if new else None
+                if not h.problems:
+                    out.append(Snapshot(at, origin, stage, close, has_close=bool(new)))
+            elif what == "stagename":
+                if what not in firsts and old and created is not None:
+                    first = self._history_stage(h, "OldValue", old, pipeline)
+                    out.append(Snapshot(min(created, at), origin, first))
+                stage = self._history_stage(h, "NewValue", new, pipeline)
+                if not h.problems:
+                    out.append(Snapshot(at, origin, stage))
+            else:
+                if what not in firsts and created is not None:
+                    first_close = h.parse("OldValue", parse_date)
+                    out.append(
+                        Snapshot(min(created, at), origin, close=first_close, has_close=True)
+                    )
+                close = h.parse("NewValue", parse_date)
+                if not h.problems:
+                    out.append(Snapshot(at, origin, close=close, has_close=True))
+            firsts.add(what)
+            if h.problems:
+                self.bad_history.append(h.rejected(None))
+        return out
+
+    def _history_stage(
+        self, h: RowReader, column: str, text: str, pipeline: str | None
+    ) -> Stage | None:
+        stage = self.stage_value(text, pipeline=pipeline)
+        if stage is None:
+            self.unknown_stage(h, column, text, pipeline)
+        return stage
+
+    def deals(self) -> Iterator[Item | Rejected]:
+        for entry in self.read_deals("opportunity", _DEAL_COLUMNS):
+            if isinstance(entry, Item) and entry.collection == "deals":
+                self.deal_ids.add(entry.row.__dict__["id"])
+            yield entry
+        yield from self.bad_history
+        self.bad_history.clear()
+
+    def orphan_history(self) -> Iterator[Item | Rejected]:
+        """History rows of opportunities that no row of Opportunity.csv gave (once)."""
+        rows, self.history_rows = self.history_rows, {}
+        for deal, entries in rows.items():
+            for _, _, _, _, origin in entries:
+                message = (
+                    f"unknown opportunity {deal!r}: not in Opportunity.csv (a deal's "
+                    "history is imported with its Opportunity.csv row)"
+                )
+                yield Rejected(origin, (Problem(str(origin), "OpportunityId", message),))
+
     # --- OpportunityContactRole.csv --------------------------------------------
 
     def deal_roles(self) -> Iterator[Item | Rejected]:
-        merged: dict[tuple[str, str], tuple[set[Role], bool, Origin]] = {}
+        """Roles merged per (opportunity, contact): all their roles, primary if any
+        row is, the first stance given, from the earliest start."""
+        c: Columns = _ROLE_COLUMNS
+        merged: dict[
+            tuple[str, str], tuple[set[Role], bool, int | None, datetime | None, Origin]
+        ] = {}
         for r in self.readers("role"):
             if isinstance(r, Rejected):
                 yield r
                 continue
+            if self.deleted(r, c):
+                continue
             deal, contact = r.required("OpportunityId"), r.required("ContactId")
             primary = r.parse("IsPrimary", parse_bool)
-            text = r.text("Role")
-            roles = (
-                parse_roles(r, "Role", text, from_salesforce) if text else frozenset({Role.OTHER})
-            )
+            stance = r.parse("Stance__c", _stance) if r.text("Stance__c") else None
+            roles = self.roles(r, "Role", r.text("Role"))
+            if deal in self.new_deals:
+                start = self.time(r, "CreatedDate") or self.new_deals[deal]
+            else:
+                start = self.time(r, "LastModifiedDate")
             if r.problems:
                 yield r.rejected(None)
                 continue
             key = (deal, contact)
             held = merged.get(key)
             if held is None:
-                merged[key] = (set(roles), bool(primary), r.origin)
+                merged[key] = (set(roles), bool(primary), stance, start, r.origin)
             else:
                 held[0].update(roles)
-                merged[key] = (held[0], held[1] or bool(primary), held[2])
-        for (deal, contact), (roles_, primary_, origin) in merged.items():
+                starts = [t for t in (held[3], start) if t is not None]
+                merged[key] = (
+                    held[0],
+                    held[1] or bool(primary),
+                    held[2] if held[2] is not None else stance,
+                    min(starts) if starts else None,
+                    held[4],
+                )
+        for (deal, contact), (roles_, primary_, stance_, start_, origin) in merged.items():
+            extra: dict[str, object] = {"is_primary": primary_, "valid_from": start_}
+            if stance_ is not None:
+                extra["stance"] = stance_
             yield deal_role(
-                RowReader(CsvRow(origin, {})),
-                _ROLE_COLUMNS,
-                deal,
-                contact,
-                frozenset(roles_),
-                is_primary=primary_,
+                RowReader(CsvRow(origin, {})), c, deal, contact, frozenset(roles_), **extra
             )
+
+    # --- Task.csv, Event.csv, EventRelation.csv ------------------------------------
+
+    def _activity(
+        self, r: RowReader, c: Columns, at: datetime | None, kind_words: tuple[str, ...]
+    ) -> Activity | None:
+        """The activity of a Task or Event row; None (with problems on ``r``) if it is bad."""
+        ident = r.required("Id")
+        if at is None and not r.problems:
+            r.problem(c["at"], "required: when the activity took place")
+        kind = self.activity_kind(*kind_words)
+        direction = default_direction(kind)
+        for column in ("Direction__c", "CallType"):
+            word = r.text(column) if column in r.row.values else ""
+            if word:
+                found = DIRECTION_WORDS.get(stage_key(word))
+                if found is None and column == "Direction__c":
+                    r.problem(
+                        column, f"unknown direction {word!r}; one of Inbound, Outbound, Two-way"
+                    )
+                direction = found or direction
+                break
+        sentiment = r.parse("Sentiment__c", float) if r.text("Sentiment__c") else 0.0
+        if r.problems or at is None:
+            return None
+        a = Activity(
+            ident,
+            r.origin,
+            c,
+            kind,
+            direction,
+            at,
+            account=r.optional("AccountId"),
+            sentiment=sentiment or 0.0,
+            summary=r.text("Subject"),
+        )
+        self._participant(a, r.text("WhoId"), r)
+        owner = r.text("OwnerId")
+        if owner:
+            a.reps.append(owner)
+        what = r.text("WhatId")
+        if what and (what in self.deal_ids or what.startswith(OPPORTUNITY_PREFIX)):
+            a.deal = what
+        return a
+
+    def _participant(self, a: Activity, ident: str, r: RowReader) -> None:
+        if not ident:
+            return
+        if ident in self.user_ids or ident.startswith(USER_PREFIX):
+            a.reps.append(ident)
+        elif ident.startswith(LEAD_PREFIX):
+            self.log.tally(r.origin, "WhoId", "a lead, not a contact: not a participant")
+        else:
+            a.contacts.append(ident)
+
+    def tasks(self) -> Iterator[Item | Rejected]:
+        """Completed tasks -> touchpoints at their ``CreatedDate`` when it falls on the
+        ``ActivityDate``, else at noon (UTC) of the ``ActivityDate``."""
+        seen = FirstSeen()
+        c: Columns = _TASK_COLUMNS
+        for r in self.readers("task"):
+            if isinstance(r, Rejected):
+                yield r
+                continue
+            ident = r.required("Id")
+            fresh = seen.check(r, "Id", ident) if ident else False
+            if self.deleted(r, c):
+                continue
+            status = r.text("Status")
+            if status and stage_key(status) not in DONE_STATUSES:
+                self.log.tally(r.origin, "Status", f"status {status!r}: a planned task, skipped")
+                continue
+            created = self.time(r, "CreatedDate")
+            day = r.parse("ActivityDate", parse_date)
+            at = created
+            if day is not None and (created is None or created.date() != day):
+                at = datetime.combine(day, time(12, tzinfo=UTC))
+            a = self._activity(
+                r, c, at, (r.text("TaskSubtype"), r.text("Type"), r.text("Subject").split(":")[0])
+            )
+            if a is None:
+                yield r.rejected((EntityKind.TOUCHPOINT, ident) if fresh else None)
+                continue
+            yield from self.touchpoint(r, a)
+
+    def relations(self) -> Iterator[Item | Rejected]:
+        """Read EventRelation.csv into memory: the other attendees of each event."""
+        for r in self.readers("relation"):
+            if isinstance(r, Rejected):
+                yield r
+                continue
+            if self.deleted(r, _RELATION_COLUMNS):
+                continue
+            event, who = r.required("EventId"), r.required("RelationId")
+            if r.problems:
+                yield r.rejected(None)
+                continue
+            self.attendees.setdefault(event, []).append((who, r.origin))
+
+    def events(self) -> Iterator[Item | Rejected]:
+        """Events -> touchpoints at ``StartDateTime`` (else ``ActivityDateTime``, else
+        ``CreatedDate``), with the attendees of their EventRelation rows."""
+        seen = FirstSeen()
+        c: Columns = _EVENT_COLUMNS
+        for r in self.readers("event"):
+            if isinstance(r, Rejected):
+                yield r
+                continue
+            ident = r.required("Id")
+            fresh = seen.check(r, "Id", ident) if ident else False
+            if self.deleted(r, c):
+                self.attendees.pop(ident, None)
+                continue
+            at = (
+                self.time(r, "StartDateTime")
+                or self.time(r, "ActivityDateTime")
+                or self.time(r, "CreatedDate")
+            )
+            a = self._activity(r, c, at, (r.text("Type"), "meeting"))
+            if a is None:
+                yield r.rejected((EntityKind.TOUCHPOINT, ident) if fresh else None)
+                continue
+            for who, _ in self.attendees.pop(ident, []):
+                self._participant(a, who, r)
+            yield from self.touchpoint(r, a)
+        for event, rows in self.attendees.items():
+            for _, origin in rows:
+                self.log.tally(
+                    origin, "EventId", f"no such event in Event.csv ({event!r}): ignored"
+                )
+
+
+def _stance(text: str) -> int:
+    """A stance from -2 (opposes) to +2 (champions)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a whole number from -2 to 2") from None
+    if not -2 <= value <= 2:
+        raise ValueError(f"{value} is outside -2..2")
+    return value
 
 
 def import_salesforce(
@@ -255,6 +718,7 @@ def import_salesforce(
     currency: str = "TRY",
     progress: ProgressFn | None = None,
     territory: str | None = None,
+    mapping: CrmMapping = NO_MAPPING,
 ) -> ImportReport:
     """Import Salesforce CSV exports into ``store``.
 
@@ -263,10 +727,9 @@ def import_salesforce(
     store
         Where the rows go.
     files
-        A directory holding ``Account.csv``, ``Contact.csv``,
-        ``Opportunity.csv`` and/or ``OpportunityContactRole.csv``, or the
-        same files uploaded: a mapping from file name to bytes or a seekable
-        binary file.
+        A directory holding any of the files of the module docstring, or
+        the same files uploaded: a mapping from file name to bytes or a
+        seekable binary file.
     all_or_nothing
         Commit nothing if any row is bad (see :mod:`graphcrm.io.importing`).
     actor, at
@@ -279,6 +742,8 @@ def import_salesforce(
         The territory of new accounts (Salesforce exports carry none). A row of
         an account already stored keeps its territory, and every stored object
         keeps the fields the files have no column for.
+    mapping
+        The org's custom roles, stages and pipelines (:mod:`graphcrm.io.mapping`).
 
     Raises
     ------
@@ -297,4 +762,5 @@ def import_salesforce(
         currency=currency,
         progress=progress,
         territory=territory,
+        mapping=mapping,
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Final
@@ -51,6 +51,59 @@ def parse_date(text: str) -> date | None:
         return datetime.fromisoformat(text).date()
     except ValueError:
         raise ValueError(f"{text!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def parse_time(text: str) -> datetime | None:
+    """An ISO 8601 instant (``2026-03-01T09:30:00.000Z``, ``...+0300``, ``2026-03-01 09:30``)
+    in UTC; a time without a zone is read as UTC, a date alone as its midnight; empty is None.
+
+    >>> parse_time("2026-03-01T09:30:00.000+0300").isoformat()
+    '2026-03-01T06:30:00+00:00'
+    >>> parse_time("2026-03-01").isoformat()
+    '2026-03-01T00:00:00+00:00'
+    """
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not an ISO 8601 time (e.g. 2026-03-01T09:30:00.000Z)"
+        ) from None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} is out of range") from None
+
+
+_ID18_SUFFIX: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+
+
+def salesforce_id18(text: str) -> str:
+    """The 18-character form of a 15-character Salesforce id; other text as it is.
+
+    Salesforce ids are case-sensitive in their 15-character form; the 18-character
+    form appends three characters that encode the case of each block of five, so
+    that it survives case-insensitive tools. Reports export the first, the Data
+    Loader the second: both must name the same record.
+
+    >>> salesforce_id18("001A0000006Vm9r")
+    '001A0000006Vm9rIAC'
+    >>> salesforce_id18("001A0000006Vm9rIAC"), salesforce_id18("A-1")
+    ('001A0000006Vm9rIAC', 'A-1')
+    """
+    if len(text) != 15 or not text.isascii() or not text.isalnum():
+        return text
+    suffix = ""
+    for block in range(3):
+        bits = 0
+        for i, ch in enumerate(text[block * 5 : block * 5 + 5]):
+            if "A" <= ch <= "Z":
+                bits |= 1 << i
+        suffix += _ID18_SUFFIX[bits]
+    return text + suffix
 
 
 _TRUE: Final = frozenset({"true", "1", "yes", "y"})

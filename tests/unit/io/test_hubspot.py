@@ -73,16 +73,20 @@ def test_unknown_buying_role_and_stage_are_named(
         store, variant(DATA, {"buying_roles.csv": roles, "deals.csv": deals}), actor="test"
     )
     problems = {(p.where, p.field): p.message for p in report.problems}
-    assert "unknown role 'ŞAMPİYON'" in problems[("buying_roles.csv line 3", "Buying Role")]
-    assert (
-        "unknown stage 'Kaybedildi' of pipeline 'Sales Pipeline'"
-        in problems[("deals.csv line 4", "Deal Stage")]
-    )
+    # an unknown role is read as 'other', with one warning counting its rows
+    warnings = {(p.where, p.field): p.message for p in report.warnings}
+    role_warning = warnings[("buying_roles.csv line 3", "Buying Role")]
+    assert "unknown role 'ŞAMPİYON' read as 'other'" in role_warning
+    assert "(1 row, first at line 3)" in role_warning
+    assert ("buying_roles.csv line 3", "Buying Role") not in problems
+    stage_problem = problems[("deals.csv line 4", "Deal Stage")]
+    assert "unknown stage 'Kaybedildi' of pipeline 'Sales Pipeline'" in stage_problem
+    assert '[pipelines."Sales Pipeline".stages] "Kaybedildi" = ' in stage_problem
     # Tolga's row names the rejected deal 7003: the whole row goes
     assert problems[("buying_roles.csv line 4", "Associated Deal IDs")] == (
         "deal '7003' was rejected (deals.csv line 4)"
     )
-    assert report.committed["deal_roles"] == 2
+    assert report.committed["deal_roles"] == 3
 
 
 def test_contact_without_company_is_rejected(
