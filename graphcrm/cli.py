@@ -103,20 +103,64 @@ def _apply_stream(
 @main.command()
 @click.option("--accounts", type=click.IntRange(min=1), default=100, show_default=True)
 @click.option("--seed", type=int, default=7, show_default=True)
+@click.option(
+    "--export",
+    "export_to",
+    type=(click.Choice(["salesforce"]), click.Path(file_okay=False, path_type=Path)),
+    default=None,
+    metavar="salesforce DIR",
+    help="Write the portfolio as Salesforce CSV files (and mapping.toml) into DIR "
+    "instead of the store; see docs/import-export.md.",
+)
 @click.pass_context
-def generate(ctx: click.Context, accounts: int, seed: int) -> None:
-    """Fill the store with a generated, sector-aware portfolio."""
+def generate(
+    ctx: click.Context, accounts: int, seed: int, export_to: tuple[str, Path] | None
+) -> None:
+    """Fill the store with a generated, sector-aware portfolio (or export it)."""
     from graphcrm.generator import GeneratorConfig, generate_portfolio
 
+    batches = generate_portfolio(GeneratorConfig(accounts=accounts, seed=seed))
+    if export_to is not None:
+        _export_generated(batches, export_to[1], total=accounts)
+        return
     with _store(ctx) as store:
         rows = _apply_stream(
             store,
-            generate_portfolio(GeneratorConfig(accounts=accounts, seed=seed)),
+            batches,
             total=accounts,
             label="generating",
             actor=get_settings().actor,
         )
     console.print(f"Generated {accounts:,} accounts ({rows:,} rows) into {ctx.obj['store_url']}")
+
+
+def _export_generated(batches: Iterator[ChangeSet], directory: Path, *, total: int) -> None:
+    """``generate --export salesforce DIR``: the files, never the store."""
+    from graphcrm.io.sfexport import write_salesforce_export
+
+    with _progress() as progress:
+        task = progress.add_task("exporting", total=total, rows=0)
+
+        def counted() -> Iterator[ChangeSet]:
+            rows = 0
+            for batch in batches:
+                yield batch
+                rows += batch.size()
+                progress.update(task, advance=len(batch.accounts), rows=rows)
+
+        summary = write_salesforce_export(counted(), directory)
+    rows = sum(summary.rows.values())
+    per_file = ", ".join(f"{name} {n:,}" for name, n in summary.rows.items())
+    console.print(
+        f"Exported {total:,} generated accounts to {escape(str(directory))} (salesforce): "
+        f"{len(summary.files)} files, {rows:,} rows ({per_file})",
+        soft_wrap=True,
+    )
+    if summary.dropped:
+        dropped = ", ".join(f"{n:,} {kind}" for kind, n in summary.dropped.items())
+        err_console.print(
+            f"[yellow]not carried[/yellow] (no Salesforce object): {dropped}", soft_wrap=True
+        )
 
 
 @main.command(name="import")

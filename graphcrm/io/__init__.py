@@ -9,5 +9,6 @@ around it. See ``docs/import-export.md``.
 - :mod:`~graphcrm.io.krackhardt`: the Krackhardt high-tech managers data set;
 - :mod:`~graphcrm.io.importing`: the shared import driver and the import report;
 - :mod:`~graphcrm.io.export`: JSON, CSV, GraphML and GEXF exports;
+- :mod:`~graphcrm.io.sfexport`: ChangeSets (a generated portfolio) as Salesforce files;
 - :mod:`~graphcrm.io.formats`: one entry point by format name (CLI and API).
 """

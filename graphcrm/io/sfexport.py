@@ -1,0 +1,598 @@
+"""Write ChangeSets (a generated portfolio) as a Salesforce-shaped export.
+
+The files are those of Salesforce's Data Export that graphcrm's Salesforce
+import reads (``docs/import-export.md``, "Generated Salesforce export"), plus
+``mapping.toml``, which maps the stage and role labels written here onto
+graphcrm's vocabularies for that import.
+
+| file | one row per |
+| --- | --- |
+| ``User.csv`` | rep |
+| ``Account.csv`` | account |
+| ``Contact.csv`` | contact; one who left is ``IsDeleted=true`` |
+| ``Opportunity.csv`` | deal, at its current stage |
+| ``OpportunityHistory.csv`` | stage change |
+| ``OpportunityFieldHistory.csv`` | close-date change (``Field=CloseDate``) |
+| ``OpportunityContactRole.csv`` | role in force at the end (a deal role of two roles: two rows) |
+| ``Event.csv`` | meeting, demo or POC |
+| ``EventRelation.csv`` | further attendee of an event (contact or rep) |
+| ``Task.csv`` | call, e-mail, LinkedIn message or other touchpoint |
+
+Files are UTF-8 with a BOM, CRLF line ends, fields quoted only when they
+must be; times are ``2026-03-01T09:30:00.000Z`` (UTC, to the millisecond),
+dates ``2026-03-01``, booleans ``true``/``false``. graphcrm's ids are kept.
+
+What Salesforce's objects cannot carry is left out and counted in
+:attr:`ExportSummary.dropped`: influence ties, rep-knows ties, dotted and
+past reporting lines, ended deal roles, the contacts and reps of a task
+after the first, and deal competitors.
+
+Streaming
+    Rows are written as the batches arrive; what is held is one batch and
+    the contacts of the batch before (their departure, ``status=left_company``,
+    comes in the batch after them: see
+    :func:`graphcrm.generator.generate_portfolio`). So the batches must keep
+    together what one Salesforce row is made of, as the generator's do: a
+    deal with its stage and close-date history, a contact with its open
+    solid reporting line, a contact's later status in the next batch at the
+    latest. An account's ``CreatedDate`` is the earliest time found in its
+    own batch (its contacts, deals, deal roles and touchpoints).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Final
+
+from pydantic import Field
+
+from graphcrm.domain import (
+    AccountId,
+    ChangeSet,
+    CloseDateChange,
+    Contact,
+    ContactId,
+    ContactStatus,
+    Deal,
+    DealId,
+    Direction,
+    LineKind,
+    Model,
+    Role,
+    Stage,
+    StageChange,
+    Touchpoint,
+    TouchpointKind,
+)
+from graphcrm.domain.roles import SALESFORCE_ROLES
+from graphcrm.errors import InvalidError, Problem
+from graphcrm.io.export import cell
+
+# --- the vocabulary written -------------------------------------------------------
+
+COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "User.csv": ("Id", "Name", "Email", "UserRoleId", "IsActive"),
+    "Account.csv": (
+        "Id", "Name", "ParentId", "Industry", "BillingCountry", "OwnerId", "CreatedDate",
+        "IsDeleted",
+    ),
+    "Contact.csv": (
+        "Id", "AccountId", "LastName", "FirstName", "Title", "Department", "Email", "Phone",
+        "ReportsToId", "CreatedDate", "LastModifiedDate", "IsDeleted",
+    ),
+    "Opportunity.csv": (
+        "Id", "AccountId", "Name", "StageName", "Amount", "CloseDate", "IsClosed", "IsWon",
+        "CurrencyIsoCode", "OwnerId", "CreatedDate", "LastModifiedDate", "Pipeline__c",
+        "Loss_Reason__c", "IsDeleted",
+    ),
+    "OpportunityContactRole.csv": (
+        "OpportunityId", "ContactId", "Role", "Id", "IsPrimary", "CreatedDate", "Stance__c",
+        "IsDeleted",
+    ),
+    "OpportunityHistory.csv": (
+        "OpportunityId", "StageName", "CreatedDate", "Id", "CloseDate", "Amount", "IsDeleted",
+    ),
+    "OpportunityFieldHistory.csv": (
+        "OpportunityId", "Field", "CreatedDate", "Id", "OldValue", "NewValue", "IsDeleted",
+    ),
+    "Task.csv": (
+        "Id", "WhoId", "WhatId", "AccountId", "OwnerId", "ActivityDate", "Subject", "Type",
+        "TaskSubtype", "Status", "CallType", "Direction__c", "Sentiment__c", "CreatedDate",
+        "IsDeleted",
+    ),
+    "Event.csv": (
+        "Id", "WhoId", "WhatId", "AccountId", "OwnerId", "StartDateTime", "ActivityDateTime",
+        "Subject", "Type", "Direction__c", "Sentiment__c", "CreatedDate", "IsDeleted",
+    ),
+    "EventRelation.csv": ("EventId", "RelationId", "Id", "IsInvitee", "IsDeleted"),
+}  # fmt: skip
+"""Every file written and its header: the spec's required columns, then its optional ones."""
+
+MAPPING_FILE: Final = "mapping.toml"
+
+STAGE_LABELS: Final[dict[Stage, str]] = {
+    Stage.PROSPECTING: "Prospecting",
+    Stage.NEEDS_ANALYSIS: "Needs Analysis",
+    Stage.PROPOSAL: "Proposal",
+    Stage.PRESENTATION: "Presentation",
+    Stage.NEGOTIATION: "Negotiation",
+    Stage.DECISION: "Decision",
+    Stage.CLOSING: "Closing",
+    Stage.CLOSED_WON: "Closed Won",
+    Stage.CLOSED_LOST: "Closed Lost",
+}
+"""``StageName`` of each stage; ``mapping.toml`` maps every one back."""
+
+CUSTOM_ROLE_LABELS: Final[dict[Role, str]] = {
+    Role.CHAMPION: "Champion",
+    Role.BLOCKER: "Blocker",
+    Role.LEGAL_AND_COMPLIANCE: "Legal and Compliance",
+}
+"""``OpportunityContactRole.Role`` of the roles Salesforce has no standard value for."""
+
+ROLE_LABELS: Final[dict[Role, str]] = {
+    next(iter(roles)): label for label, roles in SALESFORCE_ROLES.items() if len(roles) == 1
+} | CUSTOM_ROLE_LABELS
+"""``OpportunityContactRole.Role`` of each role: Salesforce's standard value where there is one."""
+
+INDUSTRIES: Final[dict[str, str]] = {
+    "manufacturing": "Manufacturing",
+    "textile_retail": "Apparel",
+    "construction": "Construction",
+    "saas": "Technology",
+}
+"""``Industry`` of the generator's sectors; other sectors are written as they are.
+:func:`graphcrm.io.values.sector_from_industry` reads each back as its sector."""
+
+_EVENT_TYPES: Final = {
+    TouchpointKind.MEETING: "Meeting",
+    TouchpointKind.DEMO: "Demo",
+    TouchpointKind.POC: "POC",
+}
+_TASK_TYPES: Final = {
+    TouchpointKind.CALL: "Call",
+    TouchpointKind.EMAIL: "Email",
+    TouchpointKind.LINKEDIN: "LinkedIn",
+    TouchpointKind.OTHER: "Other",
+}
+_DIRECTIONS: Final = {
+    Direction.INBOUND: "Inbound",
+    Direction.OUTBOUND: "Outbound",
+    Direction.TWO_WAY: "Two-way",
+}
+_CALL_TYPES: Final = {Direction.INBOUND: "Inbound", Direction.OUTBOUND: "Outbound"}
+
+
+class ExportSummary(Model):
+    """What :func:`write_salesforce_export` wrote, and what it could not carry.
+
+    ``rows``: data rows per CSV file (headers not counted; every file is
+    there, 0 when empty). ``dropped``: rows with no Salesforce object, by
+    kind (only kinds that occurred): ``influences``, ``rep_knows``,
+    ``dotted_reports_to``, ``closed_reports_to`` (past solid lines),
+    ``closed_deal_roles``, ``task_contacts`` and ``task_reps`` (the
+    participants of a task after the first), ``competitors`` (names).
+    """
+
+    directory: Path
+    files: tuple[str, ...]
+    rows: dict[str, int] = Field(default_factory=dict)
+    dropped: dict[str, int] = Field(default_factory=dict)
+
+
+# --- values ----------------------------------------------------------------------
+
+
+def sf_time(value: datetime) -> str:
+    """A time as Salesforce's Data Export writes it: UTC, milliseconds, ``Z``.
+
+    >>> from datetime import timedelta, timezone
+    >>> sf_time(datetime(2026, 3, 1, 12, 30, 0, 123456, tzinfo=timezone(timedelta(hours=3))))
+    '2026-03-01T09:30:00.123Z'
+    """
+    t = value.astimezone(UTC)
+    return f"{t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}Z"
+
+
+def _time(value: datetime | None) -> str:
+    return "" if value is None else sf_time(value)
+
+
+def _date(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """``(FirstName, LastName)``: the last word, with the lower-case particles
+    before it, is the last name; ``FirstName + " " + LastName`` gives ``name``
+    back (a one-word name is all last name).
+
+    >>> split_name("Ayşe Nur Yılmaz"), split_name("Jan de Vries"), split_name("Cher")
+    (('Ayşe Nur', 'Yılmaz'), ('Jan', 'de Vries'), ('', 'Cher'))
+    """
+    words = name.split(" ")
+    cut = len(words) - 1
+    while cut > 1 and words[cut - 1][:1].islower():
+        cut -= 1
+    first, last = " ".join(words[:cut]), " ".join(words[cut:])
+    if not first.strip() or not last.strip():
+        return "", name
+    return first, last
+
+
+def industry(sector: str) -> str:
+    """The ``Industry`` of a sector (:data:`INDUSTRIES`, else the sector itself)."""
+    return INDUSTRIES.get(sector, sector)
+
+
+def _sentiment(value: float) -> str:
+    return repr(float(value) + 0.0)  # + 0.0: no "-0.0"
+
+
+def mapping_toml() -> str:
+    """``mapping.toml``: every stage label and every custom role label written."""
+    q = json.dumps  # a JSON string of these labels is a TOML basic string
+    lines = [
+        "# The labels of graphcrm's generated Salesforce export -> graphcrm's vocabularies.",
+        "# Salesforce's standard contact roles are known to the import; the custom ones are here.",
+        "",
+        "[stages]",
+        *(f"{q(label)} = {q(stage.value)}" for stage, label in STAGE_LABELS.items()),
+        "",
+        "[roles]",
+        *(f"{q(label)} = [{q(role.value)}]" for role, label in CUSTOM_ROLE_LABELS.items()),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# --- the writer ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _PendingContact:
+    """A contact whose row waits for the next batch (which may hold its departure)."""
+
+    contact: Contact
+    created: datetime | None
+    manager: ContactId | None = None
+    line_from: datetime | None = None
+
+
+def _problem(where: str, field: str, message: str) -> InvalidError:
+    return InvalidError([Problem(where, field, message)])
+
+
+class _Writer:
+    """The open CSV files and the state carried from one batch to the next."""
+
+    def __init__(self, directory: Path, stack: ExitStack) -> None:
+        self.rows: Counter[str] = Counter()
+        self.dropped: Counter[str] = Counter()
+        self.pending: dict[ContactId, _PendingContact] = {}
+        self.writers: dict[str, Callable[[Iterable[str]], object]] = {}
+        for name, header in COLUMNS.items():
+            handle = stack.enter_context(
+                (directory / name).open("w", encoding="utf-8-sig", newline="")
+            )
+            w = csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+            w.writerow(header)
+            self.writers[name] = w.writerow
+            self.rows[name] = 0
+
+    def write(self, name: str, *values: object) -> None:
+        self.writers[name]([cell(v) for v in values])
+        self.rows[name] += 1
+
+    # --- one batch -------------------------------------------------------------
+
+    def batch(self, cs: ChangeSet) -> None:
+        for rep in cs.reps:
+            self.write("User.csv", rep.id, rep.name, rep.email, None, True)
+        earlier, self.pending = self.pending, {}
+        for c in cs.contacts:
+            held = self.pending.get(c.id) or earlier.get(c.id)
+            if held is None:
+                self.pending[c.id] = _PendingContact(c, c.status_from)
+            else:
+                held.contact = c
+        self._reporting_lines(cs, earlier)
+        for held in earlier.values():
+            self._contact(held)
+        self._accounts(cs)
+        self._deals(cs)
+        self._deal_roles(cs)
+        for tp in cs.touchpoints:
+            if tp.kind in _EVENT_TYPES:
+                self._event(tp)
+            else:
+                self._task(tp)
+        self._drop("influences", len(cs.influences))
+        self._drop("rep_knows", len(cs.rep_knows))
+
+    def finish(self) -> None:
+        for held in self.pending.values():
+            self._contact(held)
+        self.pending = {}
+
+    def _drop(self, kind: str, n: int) -> None:
+        if n:
+            self.dropped[kind] += n
+
+    # --- contacts --------------------------------------------------------------
+
+    def _reporting_lines(self, cs: ChangeSet, earlier: dict[ContactId, _PendingContact]) -> None:
+        for line in cs.reports_to:
+            if line.kind is not LineKind.SOLID:
+                self._drop("dotted_reports_to", 1)
+                continue
+            if line.valid_to is not None:
+                self._drop("closed_reports_to", 1)
+                continue
+            held = self.pending.get(line.contact_id) or earlier.get(line.contact_id)
+            if held is None:
+                raise _problem(
+                    f"reports_to[{line.contact_id} -> {line.manager_id}]",
+                    "contact_id",
+                    "the contact is not in this batch or the one before: a contact's open "
+                    "reporting line must come with the contact (Contact.ReportsToId)",
+                )
+            held.manager, held.line_from = line.manager_id, line.valid_from
+
+    def _contact(self, held: _PendingContact) -> None:
+        c = held.contact
+        first, last = split_name(c.name)
+        left = c.status is ContactStatus.LEFT_COMPANY
+        if left:
+            modified = c.status_from
+        else:
+            known = [t for t in (held.created, c.status_from, held.line_from) if t is not None]
+            modified = max(known, default=None)
+        self.write(
+            "Contact.csv",
+            c.id,
+            c.account_id,
+            last,
+            first,
+            c.title,
+            c.department,
+            c.email,
+            c.phone,
+            None if left else held.manager,
+            _time(held.created),
+            _time(modified),
+            left,
+        )
+
+    # --- accounts --------------------------------------------------------------
+
+    def _accounts(self, cs: ChangeSet) -> None:
+        if not cs.accounts:
+            return
+        first: dict[AccountId, datetime] = {}
+
+        def seen(account_id: AccountId, at: datetime | None) -> None:
+            if at is not None and (account_id not in first or at < first[account_id]):
+                first[account_id] = at
+
+        for c in cs.contacts:
+            seen(c.account_id, c.status_from)
+        account_of = {d.id: d.account_id for d in cs.deals}
+        for changes in (cs.stage_changes, cs.close_date_changes):
+            for ch in changes:
+                if ch.deal_id in account_of:
+                    seen(account_of[ch.deal_id], ch.at)
+        for r in cs.deal_roles:
+            if r.deal_id in account_of:
+                seen(account_of[r.deal_id], r.valid_from)
+        for tp in cs.touchpoints:
+            seen(tp.account_id, tp.at)
+        for a in cs.accounts:
+            self.write(
+                "Account.csv",
+                a.id,
+                a.name,
+                a.parent_id,
+                industry(a.sector),
+                a.country,
+                a.owner_id,
+                _time(first.get(a.id)),
+                False,
+            )
+
+    # --- deals -----------------------------------------------------------------
+
+    def _deals(self, cs: ChangeSet) -> None:
+        deals = {d.id: d for d in cs.deals}
+        stages: defaultdict[DealId, list[StageChange]] = defaultdict(list)
+        closes: defaultdict[DealId, list[CloseDateChange]] = defaultdict(list)
+        for s in cs.stage_changes:
+            _check_in_batch("stage_changes", s.deal_id, s.at, deals)
+            stages[s.deal_id].append(s)
+        for c in cs.close_date_changes:
+            _check_in_batch("close_date_changes", c.deal_id, c.at, deals)
+            closes[c.deal_id].append(c)
+        for deal in cs.deals:
+            history = sorted(stages.get(deal.id, ()), key=lambda s: s.at)
+            slips = sorted(closes.get(deal.id, ()), key=lambda c: c.at)
+            self._opportunity(deal, history, slips)
+            self._drop("competitors", len(deal.competitors))
+
+    def _opportunity(
+        self, deal: Deal, history: list[StageChange], slips: list[CloseDateChange]
+    ) -> None:
+        created = history[0].at if history else None
+        modified = history[-1].at if history else None
+        self.write(
+            "Opportunity.csv",
+            deal.id,
+            deal.account_id,
+            deal.name,
+            STAGE_LABELS[deal.stage],
+            deal.amount,
+            _date(deal.expected_close),
+            deal.stage.is_closed,
+            deal.stage is Stage.CLOSED_WON,
+            deal.currency,
+            deal.owner_id,
+            _time(created),
+            _time(modified),
+            None,
+            deal.loss_reason,
+            False,
+        )
+        slip_times = [c.at for c in slips]
+        for change in history:
+            self.write(
+                "OpportunityHistory.csv",
+                deal.id,
+                STAGE_LABELS[change.to_stage],
+                sf_time(change.at),
+                None,
+                _date(_close_date_at(change.at, slips, slip_times, deal.expected_close)),
+                deal.amount,
+                False,
+            )
+        for slip in slips:
+            self.write(
+                "OpportunityFieldHistory.csv",
+                deal.id,
+                "CloseDate",
+                sf_time(slip.at),
+                None,
+                _date(slip.from_date),
+                _date(slip.to_date),
+                False,
+            )
+
+    def _deal_roles(self, cs: ChangeSet) -> None:
+        for r in cs.deal_roles:
+            if r.valid_to is not None:
+                self._drop("closed_deal_roles", 1)
+                continue
+            for role in sorted(r.roles, key=list(Role).index):
+                self.write(
+                    "OpportunityContactRole.csv",
+                    r.deal_id,
+                    r.contact_id,
+                    ROLE_LABELS[role],
+                    None,
+                    r.is_primary,
+                    _time(r.valid_from),
+                    r.stance,
+                    False,
+                )
+
+    # --- touchpoints -----------------------------------------------------------
+
+    def _event(self, tp: Touchpoint) -> None:
+        at = sf_time(tp.at)
+        self.write(
+            "Event.csv",
+            tp.id,
+            tp.contact_ids[0],
+            tp.deal_id,
+            tp.account_id,
+            tp.rep_ids[0] if tp.rep_ids else None,
+            at,
+            at,
+            tp.summary,
+            _EVENT_TYPES[tp.kind],
+            _DIRECTIONS[tp.direction],
+            _sentiment(tp.sentiment),
+            at,
+            False,
+        )
+        for other in (*tp.contact_ids[1:], *tp.rep_ids[1:]):
+            self.write("EventRelation.csv", tp.id, other, None, True, False)
+
+    def _task(self, tp: Touchpoint) -> None:
+        kind = _TASK_TYPES[tp.kind]
+        self.write(
+            "Task.csv",
+            tp.id,
+            tp.contact_ids[0],
+            tp.deal_id,
+            tp.account_id,
+            tp.rep_ids[0] if tp.rep_ids else None,
+            _date(tp.at.astimezone(UTC).date()),
+            tp.summary,
+            kind,
+            kind,
+            "Completed",
+            _CALL_TYPES.get(tp.direction) if tp.kind is TouchpointKind.CALL else None,
+            _DIRECTIONS[tp.direction],
+            _sentiment(tp.sentiment),
+            sf_time(tp.at),
+            False,
+        )
+        self._drop("task_contacts", len(tp.contact_ids) - 1)
+        self._drop("task_reps", max(0, len(tp.rep_ids) - 1))
+
+
+def _check_in_batch(kind: str, deal_id: DealId, at: datetime, deals: dict[DealId, Deal]) -> None:
+    if deal_id not in deals:
+        raise _problem(
+            f"{kind}[{deal_id} at {at.isoformat()}]",
+            "deal_id",
+            "the deal is not in this batch: a deal's history must come with the deal "
+            "(Opportunity.CreatedDate, OpportunityHistory.CloseDate)",
+        )
+
+
+def _close_date_at(
+    at: datetime, slips: list[CloseDateChange], times: list[datetime], current: date | None
+) -> date | None:
+    """The expected close date in force at ``at``: set by the last change at or
+    before it; before the first change, the value that change replaced; with
+    no changes, the deal's."""
+    i = bisect_right(times, at)
+    if i:
+        return slips[i - 1].to_date
+    return slips[0].from_date if slips else current
+
+
+def write_salesforce_export(changesets: Iterable[ChangeSet], directory: Path) -> ExportSummary:
+    """Write ``changesets`` into ``directory`` (created) as Salesforce CSV files
+    and ``mapping.toml``; existing files of those names are replaced.
+
+    Parameters
+    ----------
+    changesets
+        Batches to apply in order, as :func:`graphcrm.generator.generate_portfolio`
+        streams them; each is written as it arrives (see the module's
+        docstring for what a batch must keep together).
+    directory
+        Where the files go.
+
+    Returns
+    -------
+    ExportSummary
+        Rows per file, and the rows Salesforce's objects could not carry.
+
+    Raises
+    ------
+    graphcrm.errors.InvalidError
+        A deal's stage or close-date history not in the deal's batch, or a
+        contact's open solid reporting line in neither its batch nor the next.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        writer = _Writer(directory, stack)
+        for cs in changesets:
+            writer.batch(cs)
+        writer.finish()
+    (directory / MAPPING_FILE).write_text(mapping_toml(), encoding="utf-8")
+    return ExportSummary(
+        directory=directory,
+        files=(*COLUMNS, MAPPING_FILE),
+        rows=dict(writer.rows),
+        dropped=dict(writer.dropped),
+    )
