@@ -71,6 +71,20 @@ Step = tuple[str, str, Callable[[], Iterator[Item | Rejected]]]
 """``(file kind, what it gives, rows)``: one phase of a source."""
 
 
+def stance_of(roles: frozenset[Role]) -> int:
+    """The stance a role implies when the export gives none: a champion backs us (+1),
+    a blocker works against us (-1), anyone else is neutral (0).
+
+    >>> stance_of(frozenset({Role.CHAMPION})), stance_of(frozenset({Role.BLOCKER}))
+    (1, -1)
+    """
+    if Role.CHAMPION in roles and Role.BLOCKER not in roles:
+        return 1
+    if Role.BLOCKER in roles and Role.CHAMPION not in roles:
+        return -1
+    return 0
+
+
 def deal_role(
     r: RowReader,
     columns: Columns,
@@ -79,14 +93,15 @@ def deal_role(
     roles: frozenset[Role],
     **extra: object,
 ) -> Item | Rejected:
-    """The deal role of ``contact`` on ``deal``, or the row's rejection."""
+    """The deal role of ``contact`` on ``deal``, or the row's rejection; its stance is
+    :func:`stance_of` its roles unless ``extra`` gives one."""
     role = r.build(
         DealRole,
         columns,
         deal_id=DealId(deal),
         contact_id=ContactId(contact),
         roles=roles,
-        **extra,
+        **({"stance": stance_of(roles)} | extra),
     )
     if role is None:
         return r.rejected(None)

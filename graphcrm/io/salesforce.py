@@ -55,7 +55,7 @@ columns, then optional ones (other columns are ignored):
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import partial
 from typing import Final
 
@@ -467,7 +467,7 @@ class _Source(CrmSource):
             h = RowReader(CsvRow(origin, {}))
             if what == "snapshot":
                 stage = self._history_stage(h, "StageName", old, pipeline)
-                close = h.parse("CloseDate", parse_date) if new else None
+                close = _date(h, "CloseDate", new)
                 if not h.problems:
                     out.append(Snapshot(at, origin, stage, close, has_close=bool(new)))
             elif what == "stagename":
@@ -479,11 +479,11 @@ class _Source(CrmSource):
                     out.append(Snapshot(at, origin, stage))
             else:
                 if what not in firsts and created is not None:
-                    first_close = h.parse("OldValue", parse_date)
+                    first_close = _date(h, "OldValue", old)
                     out.append(
                         Snapshot(min(created, at), origin, close=first_close, has_close=True)
                     )
-                close = h.parse("NewValue", parse_date)
+                close = _date(h, "NewValue", new)
                 if not h.problems:
                     out.append(Snapshot(at, origin, close=close, has_close=True))
             firsts.add(what)
@@ -695,6 +695,15 @@ class _Source(CrmSource):
                 self.log.tally(
                     origin, "EventId", f"no such event in Event.csv ({event!r}): ignored"
                 )
+
+
+def _date(h: RowReader, column: str, text: str) -> date | None:
+    """A history row's date value (kept as text until its deal is read)."""
+    try:
+        return parse_date(text)
+    except ValueError as e:
+        h.problem(column, str(e))
+        return None
 
 
 def _stance(text: str) -> int:
