@@ -182,10 +182,23 @@ def _export_generated(batches: Iterator[ChangeSet], directory: Path, *, total: i
     help="Territory of the new accounts whose rows carry none (Salesforce and HubSpot "
     "exports carry none); stored accounts keep theirs.",
 )
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A TOML file mapping the org's custom roles, stages and pipelines onto "
+    "graphcrm's (Salesforce and HubSpot; see docs/import-export.md).",
+)
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.pass_context
 def import_(
-    ctx: click.Context, fmt: str, all_or_nothing: bool, territory: str | None, path: Path
+    ctx: click.Context,
+    fmt: str,
+    all_or_nothing: bool,
+    territory: str | None,
+    mapping_file: Path | None,
+    path: Path,
 ) -> None:
     """Import data from PATH: a directory of CSV exports, or a JSON-lines file.
 
@@ -203,7 +216,9 @@ def import_(
         )
         return
     from graphcrm.io.formats import import_data
+    from graphcrm.io.mapping import CrmMapping
 
+    mapping = CrmMapping.load(mapping_file) if mapping_file is not None else None
     with _store(ctx) as store, _progress() as bar:
         tasks: dict[str, Any] = {}
 
@@ -220,6 +235,7 @@ def import_(
             actor=get_settings().actor,
             progress=advance,
             territory=territory,
+            mapping=mapping,
         )
     _print_import_report(report, path)
     if not report.ok:
@@ -238,6 +254,8 @@ def _print_import_report(report: ImportReport, path: Path) -> None:
     table.add_column("count", justify="right")
     for name, n in report.rows_read.items():
         table.add_row(f"read from {name}", f"{n:,}")
+    for name, n in report.skipped.items():
+        table.add_row(f"skipped in {name} (deleted)", f"{n:,}")
     for name, n in report.committed.items():
         table.add_row(f"committed {name}", f"{n:,}")
     table.add_row("rejected rows", f"{report.rejected_rows:,}")

@@ -17,6 +17,7 @@ from graphcrm.errors import InvalidError, Problem
 from graphcrm.io.export import ExportFormat, export
 from graphcrm.io.formats import ImportFormat, import_data
 from graphcrm.io.importing import ImportReport
+from graphcrm.io.mapping import CrmMapping
 
 router = APIRouter(prefix="/v1", tags=["import-export"])
 
@@ -26,7 +27,7 @@ MEDIA: Final[dict[ExportFormat, tuple[str, str]]] = {
     ExportFormat.GRAPHML: ("application/graphml+xml", "graphcrm.graphml"),
     ExportFormat.GEXF: ("application/gexf+xml", "graphcrm.gexf"),
 }
-MAX_FILES: Final = 10
+MAX_FILES: Final = 16
 
 
 @router.post(
@@ -40,9 +41,11 @@ def post_import(
     files: Annotated[
         list[UploadFile],
         File(
-            description="Salesforce: Account.csv, Contact.csv, Opportunity.csv, "
-            "OpportunityContactRole.csv; HubSpot: companies.csv, contacts.csv, deals.csv, "
-            "buying_roles.csv; json: one .jsonl file."
+            description="Salesforce: User.csv, Account.csv, Contact.csv, Opportunity.csv, "
+            "OpportunityHistory.csv, OpportunityFieldHistory.csv, OpportunityContactRole.csv, "
+            "Task.csv, Event.csv, EventRelation.csv; HubSpot: companies.csv, contacts.csv, "
+            "deals.csv, buying_roles.csv and the activity files (docs/import-export.md); "
+            "json: one .jsonl file."
         ),
     ],
     format: Annotated[ImportFormat, Form(description="The files' format.")],
@@ -57,6 +60,13 @@ def post_import(
             "key's territory, when it has exactly one.",
             min_length=1,
             max_length=100,
+        ),
+    ] = None,
+    mapping: Annotated[
+        UploadFile | None,
+        File(
+            description="A TOML mapping file of the org's custom roles, stages and "
+            "pipelines (Salesforce and HubSpot; docs/import-export.md)."
         ),
     ] = None,
 ) -> ImportReport:
@@ -75,6 +85,11 @@ def post_import(
         territory = next(iter(who.territories))
     if territory is not None and not who.sees(territory):
         raise InvalidError([Problem("body", "territory", "not one of this key's territories")])
+    crm_mapping = (
+        CrmMapping.from_toml(mapping.file.read(), source=mapping.filename or "mapping")
+        if mapping is not None
+        else None
+    )
     scoped = ScopedStore(state, who)
     actor = f"api:{who.name}"
     fmt = ImportFormat(format)
@@ -88,10 +103,17 @@ def post_import(
             all_or_nothing=all_or_nothing,
             actor=actor,
             territory=territory,
+            mapping=crm_mapping,
         )
     else:
         report = import_data(
-            scoped, fmt, uploads, all_or_nothing=all_or_nothing, actor=actor, territory=territory
+            scoped,
+            fmt,
+            uploads,
+            all_or_nothing=all_or_nothing,
+            actor=actor,
+            territory=territory,
+            mapping=crm_mapping,
         )
     if all_or_nothing and report.problems:
         report.raise_for_problems()

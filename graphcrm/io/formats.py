@@ -12,7 +12,9 @@ from enum import StrEnum
 from functools import partial
 from pathlib import Path
 
+from graphcrm.errors import InvalidError, Problem
 from graphcrm.io.importing import ImportReport, ProgressFn
+from graphcrm.io.mapping import NO_MAPPING, CrmMapping
 from graphcrm.io.sources import Files, Upload
 from graphcrm.store.port import GraphStore
 
@@ -33,6 +35,7 @@ def import_data(
     at: datetime | None = None,
     progress: ProgressFn | None = None,
     territory: str | None = None,
+    mapping: CrmMapping | None = None,
 ) -> ImportReport:
     """Import ``source`` in format ``fmt``.
 
@@ -40,7 +43,8 @@ def import_data(
     mapping from file name to uploaded content; for ``json``, a file path or
     the uploaded content. See :func:`~graphcrm.io.salesforce.import_salesforce`,
     :func:`~graphcrm.io.hubspot.import_hubspot` and
-    :func:`~graphcrm.io.jsonio.import_json`.
+    :func:`~graphcrm.io.jsonio.import_json`. ``mapping`` (custom roles, stages and
+    pipelines, :mod:`graphcrm.io.mapping`) applies to ``salesforce`` and ``hubspot``.
 
     Raises
     ------
@@ -57,6 +61,10 @@ def import_data(
 
         if isinstance(source, Mapping):
             raise TypeError("a JSON import reads one file: a path, bytes or a binary file")
+        if mapping is not None:
+            raise InvalidError(
+                [Problem("mapping", "", "a mapping file applies to salesforce and hubspot imports")]
+            )
         run = partial(import_json, store, source)
     else:
         from graphcrm.io.hubspot import import_hubspot
@@ -65,7 +73,7 @@ def import_data(
         if not isinstance(source, Path | Mapping):
             raise TypeError(f"a {fmt.value} import reads a directory or a mapping of named files")
         crm = import_salesforce if fmt is ImportFormat.SALESFORCE else import_hubspot
-        run = partial(crm, store, source)
+        run = partial(crm, store, source, mapping=mapping or NO_MAPPING)
     return run(
         all_or_nothing=all_or_nothing, actor=actor, at=at, progress=progress, territory=territory
     )

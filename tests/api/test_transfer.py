@@ -37,6 +37,32 @@ def test_salesforce_import_then_reimport_changes_nothing(env: Env) -> None:
     assert risk.status_code in (200, 422), risk.text
 
 
+def test_import_with_a_mapping_part(env: Env) -> None:
+    org = SALESFORCE.parent / "salesforce-org"
+    files = [
+        *_files(org / "older"),
+        ("mapping", ("mapping.toml", (org / "mapping.toml").read_bytes(), "application/toml")),
+    ]
+    r = env.client.post(
+        "/v1/imports", headers=env.h("admin"), files=files, data={"format": "salesforce"}
+    )
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["committed"]["touchpoints"] == 6
+    assert report["skipped"]["Task.csv"] == 1
+    assert not any("Teknik" in p["message"] for p in report["problems"])
+    bad = [
+        *_files(org / "older"),
+        ("mapping", ("m.toml", b"[stages]\nX = 'nope'\n", "application/toml")),
+    ]
+    r = env.client.post(
+        "/v1/imports", headers=env.h("admin"), files=bad, data={"format": "salesforce"}
+    )
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert "stages.X" in r.text
+
+
 def test_bad_rows_name_file_line_field_and_reason(env: Env) -> None:
     bad = b"Id,Name,ParentId,Industry,BillingCountry,OwnerId\nA-1,,,,,\nA-2,Fine,,,,\n"
     r = env.client.post(

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from graphcrm.cli import main
+from graphcrm.errors import InvalidError
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -31,6 +32,46 @@ def test_import_salesforce_then_reimport_changes_nothing(store_url: str) -> None
     assert "unknown country 'Kuzey Kıbrıs'" in out
     again = _run(store_url, "import", "--format", "salesforce", str(DATA / "salesforce"))
     assert "changed: False" in again
+
+
+def test_import_with_a_mapping_file(store_url: str, tmp_path: Path) -> None:
+    org = DATA / "salesforce-org"
+    out = _run(store_url, "import", "--format", "salesforce", str(org / "older"), code=2)
+    assert "skipped in Task.csv (deleted)" in out
+    assert "rejected: Task.csv line 10, ActivityDate:" in out
+    flat = " ".join(out.split())  # the terminal wraps long lines
+    assert "OpportunityHistory.csv line 8, StageName: unknown stage 'Teknik Değerlendirme'" in flat
+    mapped = _run(
+        store_url,
+        "import",
+        "--format",
+        "salesforce",
+        "--mapping",
+        str(org / "mapping.toml"),
+        str(org / "older"),
+        code=2,
+    )
+    assert "Teknik Değerlendirme" not in mapped
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[stages]\nDiscovery = "discovery"\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        [
+            "--store",
+            store_url,
+            "import",
+            "--format",
+            "salesforce",
+            "--mapping",
+            str(bad),
+            str(org / "older"),
+        ],
+    )
+    # graphcrm.cli.run prints an InvalidError as one line per problem, exit code 2
+    assert isinstance(result.exception, InvalidError)
+    assert [(p.where, p.field) for p in result.exception.problems] == [
+        ("bad.toml", "stages.Discovery")
+    ]
 
 
 def test_rejected_rows_exit_2_and_are_listed(store_url: str, tmp_path: Path) -> None:
