@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import ClassVar, Final
+from typing import ClassVar, Final, TypeVar
 
 from graphcrm.domain import (
     Account,
@@ -63,6 +63,8 @@ from graphcrm.io.values import (
     stage_key,
 )
 from graphcrm.store.port import GraphStore
+
+T = TypeVar("T")
 
 Columns = Mapping[str, str]
 """Model field -> the source's column holding it."""
@@ -153,11 +155,11 @@ def stage_history(
     stages: list[tuple[datetime, Stage, Origin]] = []
     closes: list[tuple[datetime, date | None, Origin]] = []
     if rows:
-        for snap in rows:
-            if snap.stage is not None and (not stages or stages[-1][1] is not snap.stage):
-                stages.append((snap.at, snap.stage, snap.origin))
-            if snap.has_close and (not closes or closes[-1][1] != snap.close):
-                closes.append((snap.at, snap.close, snap.origin))
+        for snap in rows:  # rows of one instant (two history files): the last one holds
+            if snap.stage is not None:
+                _move(stages, snap.at, snap.stage, snap.origin)
+            if snap.has_close:
+                _move(closes, snap.at, snap.close, snap.origin)
         after = modified if modified is not None and modified > rows[-1].at else None
         last = after or rows[-1].at + timedelta(seconds=1)
         if not stages or stages[-1][1] is not deal.stage:
@@ -200,6 +202,15 @@ def stage_history(
         cd = CloseDateChange(deal_id=deal.id, at=at, from_date=before_close, to_date=close)
         items.append(Item("close_date_changes", cd, where, _HISTORY_COLUMNS, source_row=False))
     return items
+
+
+def _move(moves: list[tuple[datetime, T, Origin]], at: datetime, value: T, origin: Origin) -> None:
+    """Add a move to ``value`` at ``at`` to a history; a move at the same instant as the
+    last one replaces it, and a move to the value already held is no move."""
+    if moves and moves[-1][0] == at:
+        moves.pop()
+    if not moves or moves[-1][1] != value:
+        moves.append((at, value, origin))
 
 
 _HISTORY_COLUMNS: Final = {"deal_id": "OpportunityId", "at": "CreatedDate"}
@@ -293,6 +304,8 @@ class CrmSource(ABC):
     """Every contact of the contact file -> its account (for activities without one)."""
     new_deals: dict[str, datetime | None] = field(default_factory=dict)
     """Deals this import creates, with their creation time."""
+    departing: list[Item] = field(default_factory=list)
+    """New contacts the export says have left: their second status (:meth:`departures`)."""
 
     # --- what a format supplies ------------------------------------------------
 
@@ -500,18 +513,22 @@ class CrmSource(ABC):
         """Contacts, each with its status as the export dates it.
 
         A contact the store does not hold starts ``active`` at its ``created``
-        time. A stored contact flagged deleted, or whose account changed, is
-        recorded as having left at its ``modified`` time (and keeps its
-        account: graphcrm never deletes a person); one recorded as gone stays
-        gone. A deleted row of an unknown contact is skipped.
+        time. A stored contact flagged deleted or ``left`` (a custom "has left
+        the company" flag), or whose account changed, is recorded as having
+        left at its ``modified`` time (and keeps its account: graphcrm never
+        deletes a person); one recorded as gone stays gone. A deleted row of an
+        unknown contact is skipped; a new contact flagged ``left`` is active
+        from ``created`` and leaves at ``modified`` (:meth:`departures`).
         """
         c = columns
+        left_column = c.get("left")
 
         def build(r: RowReader, ident: str) -> Contact | None:
             title = r.text(c["title"])
             account = self.account_of(r, c["account_id"])
             stored = self.stored_contact(ident) if ident else None
             deleted = self.deleted(r, c)
+            left = bool(r.parse(left_column, parse_bool)) if left_column else False
             status, since = ContactStatus.ACTIVE, None
             if stored is None:
                 if deleted:
@@ -520,8 +537,8 @@ class CrmSource(ABC):
                 self.new_contacts[ident] = since
             elif stored.status is ContactStatus.LEFT_COMPANY:
                 status, since = stored.status, stored.status_from
-            elif deleted or (account and account != stored.account_id):
-                if not deleted:
+            elif deleted or left or (account and account != stored.account_id):
+                if not deleted and not left:
                     self.log.warn(
                         r.origin,
                         c["account_id"],
@@ -533,7 +550,7 @@ class CrmSource(ABC):
                 account = stored.account_id
             if account:
                 self.contact_accounts[ident] = account
-            return r.build(
+            contact = r.build(
                 Contact,
                 c,
                 id=ident,
@@ -547,9 +564,24 @@ class CrmSource(ABC):
                 status=status,
                 status_from=since,
             )
+            if contact is not None and stored is None and left:
+                gone = contact.model_copy(
+                    update={
+                        "status": ContactStatus.LEFT_COMPANY,
+                        "status_from": self.time(r, c.get("modified")),
+                    }
+                )
+                self.departing.append(Item("contacts", gone, r.origin, c, source_row=False))
+            return contact
 
         decided = frozenset({"status", "status_from", "account_id"})
         return self.records(kind, EntityKind.CONTACT, "contacts", c, build, decided=decided)
+
+    def departures(self) -> Iterator[Item | Rejected]:
+        """The second status of the new contacts that the export says have left
+        (after the contacts' batch, so that their active interval is stored)."""
+        yield from self.departing
+        self.departing.clear()
 
     def read_deals(self, kind: str, columns: Columns) -> Iterator[Item | Rejected]:
         """Deals (after their owners' reps), each followed by its stage and close-date

@@ -8,7 +8,8 @@ columns, then optional ones (other columns are ignored):
 - ``User.csv``: ``Id, Name``; ``Email``
 - ``Account.csv``: ``Id, Name``; ``ParentId, Industry, BillingCountry, OwnerId, IsDeleted``
 - ``Contact.csv``: ``Id, AccountId, LastName``; ``FirstName, Title,
-  Department, Email, Phone, ReportsToId, CreatedDate, LastModifiedDate, IsDeleted``
+  Department, Email, Phone, ReportsToId, CreatedDate, LastModifiedDate,
+  Left_Company__c, IsDeleted``
 - ``Opportunity.csv``: ``Id, AccountId, Name, StageName``; ``Amount,
   CloseDate, IsClosed, IsWon, CurrencyIsoCode, OwnerId, CreatedDate,
   LastModifiedDate, Pipeline__c, Loss_Reason__c, IsDeleted``
@@ -139,6 +140,7 @@ FILES: Final[dict[str, TableSpec]] = {
             "ReportsToId",
             "CreatedDate",
             "LastModifiedDate",
+            "Left_Company__c",
             *_DELETED,
         ),
     ),
@@ -260,6 +262,7 @@ _CONTACT_COLUMNS: Final = {
     "status_from": "CreatedDate",
     "created": "CreatedDate",
     "modified": "LastModifiedDate",
+    "left": "Left_Company__c",
     "deleted": "IsDeleted",
 }
 _LINE_COLUMNS: Final = {
@@ -329,6 +332,7 @@ class _Source(CrmSource):
             ("account", "accounts", partial(self.read_accounts, "account", _ACCOUNT_COLUMNS)),
             ("contact", "contacts", partial(self.read_contacts, "contact", _CONTACT_COLUMNS)),
             ("contact", "reporting lines", self.reporting_lines),
+            ("contact", "departures", self.departures),
             ("history", "stage history", partial(self.read_history, "history")),
             ("field_history", "field history", partial(self.read_history, "field_history")),
             ("opportunity", "deals", self.deals),

@@ -9,7 +9,7 @@ graphcrm's vocabularies for that import.
 | --- | --- |
 | ``User.csv`` | rep |
 | ``Account.csv`` | account |
-| ``Contact.csv`` | contact; one who left is ``IsDeleted=true`` |
+| ``Contact.csv`` | contact; one who left has ``Left_Company__c=true`` |
 | ``Opportunity.csv`` | deal, at its current stage |
 | ``OpportunityHistory.csv`` | stage change |
 | ``OpportunityFieldHistory.csv`` | close-date change (``Field=CloseDate``) |
@@ -86,7 +86,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "Contact.csv": (
         "Id", "AccountId", "LastName", "FirstName", "Title", "Department", "Email", "Phone",
-        "ReportsToId", "CreatedDate", "LastModifiedDate", "IsDeleted",
+        "ReportsToId", "CreatedDate", "LastModifiedDate", "Left_Company__c", "IsDeleted",
     ),
     "Opportunity.csv": (
         "Id", "AccountId", "Name", "StageName", "Amount", "CloseDate", "IsClosed", "IsWon",
@@ -369,6 +369,7 @@ class _Writer:
             _time(held.created),
             _time(modified),
             left,
+            False,
         )
 
     # --- accounts --------------------------------------------------------------
@@ -557,6 +558,35 @@ def _close_date_at(
     if i:
         return slips[i - 1].to_date
     return slips[0].from_date if slips else current
+
+
+def carried_by_salesforce(cs: ChangeSet) -> ChangeSet:
+    """The part of ``cs`` that its Salesforce export carries, as of its last instant.
+
+    What :func:`write_salesforce_export` leaves out (:attr:`ExportSummary.dropped`)
+    is left out here: influence and rep-knows ties, dotted reporting lines,
+    deal roles that had ended, the contacts and reps of a task after the first,
+    and competitors. Loading this batch and importing the batch's export give
+    the same scores as of the portfolio's ``now`` (``tests/unit/io/test_sf_roundtrip.py``):
+    what differs is history before that (past reporting lines, earlier stances).
+    """
+    return cs.model_copy(
+        update={
+            "influences": (),
+            "rep_knows": (),
+            "reports_to": tuple(r for r in cs.reports_to if r.kind is LineKind.SOLID),
+            "deal_roles": tuple(r for r in cs.deal_roles if r.valid_to is None),
+            "touchpoints": tuple(
+                tp
+                if tp.kind in _EVENT_TYPES
+                else tp.model_copy(
+                    update={"contact_ids": tp.contact_ids[:1], "rep_ids": tp.rep_ids[:1]}
+                )
+                for tp in cs.touchpoints
+            ),
+            "deals": tuple(d.model_copy(update={"competitors": ()}) for d in cs.deals),
+        }
+    )
 
 
 def write_salesforce_export(changesets: Iterable[ChangeSet], directory: Path) -> ExportSummary:
