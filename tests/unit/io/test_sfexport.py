@@ -55,7 +55,7 @@ from graphcrm.io.values import sector_from_industry
 SPEC_TABLE = """
 | `User.csv` | `Id, Name`; `Email, UserRoleId, IsActive` |
 | `Account.csv` | `Id, Name`; `ParentId, Industry, BillingCountry, OwnerId, CreatedDate, IsDeleted` |
-| `Contact.csv` | `Id, AccountId, LastName`; `FirstName, Title, Department, Email, Phone, ReportsToId, CreatedDate, LastModifiedDate, IsDeleted` |
+| `Contact.csv` | `Id, AccountId, LastName`; `FirstName, Title, Department, Email, Phone, ReportsToId, CreatedDate, LastModifiedDate, Left_Company__c, IsDeleted` |
 | `Opportunity.csv` | `Id, AccountId, Name, StageName`; `Amount, CloseDate, IsClosed, IsWon, CurrencyIsoCode, OwnerId, CreatedDate, LastModifiedDate, Pipeline__c, Loss_Reason__c, IsDeleted` |
 | `OpportunityContactRole.csv` | `OpportunityId, ContactId, Role`; `Id, IsPrimary, CreatedDate, Stance__c, IsDeleted` |
 | `OpportunityHistory.csv` | `OpportunityId, StageName, CreatedDate`; `Id, CloseDate, Amount, IsDeleted` |
@@ -225,7 +225,7 @@ def test_every_reference_names_a_written_row(exported: tuple[Path, ExportSummary
         assert r["IsInvitee"] == "true"
 
 
-def test_contacts_keep_their_names_and_departures_are_deleted(
+def test_contacts_keep_their_names_and_departures_are_flagged(
     portfolio: list[ChangeSet], exported: tuple[Path, ExportSummary, Rows]
 ) -> None:
     directory, _, rows = exported
@@ -247,7 +247,8 @@ def test_contacts_keep_their_names_and_departures_are_deleted(
         assert created is not None
         assert row["CreatedDate"] == sf_time(created)
         left = c.status is ContactStatus.LEFT_COMPANY
-        assert row["IsDeleted"] == str(left).lower()
+        assert row["Left_Company__c"] == str(left).lower()
+        assert row["IsDeleted"] == "false"  # a person who left is not a deleted record
         if left:
             assert c.status_from is not None
             assert row["LastModifiedDate"] == sf_time(c.status_from)
@@ -255,7 +256,7 @@ def test_contacts_keep_their_names_and_departures_are_deleted(
         else:
             assert row["LastModifiedDate"] >= row["CreatedDate"]
     assert turkish > 10
-    assert any(r["IsDeleted"] == "true" for r in rows["Contact.csv"])
+    assert any(r["Left_Company__c"] == "true" for r in rows["Contact.csv"])
     assert any(r["ReportsToId"] for r in rows["Contact.csv"])
 
 
