@@ -10,6 +10,7 @@ BENCHMARKS = {
     "validate": "bench.validate_scores",
     "analytics": "bench.analytics",
     "api": "bench.api",
+    "sfimport": "bench.sfimport",
 }
 
 

@@ -300,10 +300,11 @@ class CrmSource(ABC):
     mapping: CrmMapping = NO_MAPPING
     new_contacts: dict[str, datetime | None] = field(default_factory=dict)
     """Contacts this import creates, with their creation time (``created``)."""
-    contact_accounts: dict[str, str] = field(default_factory=dict)
-    """Every contact of the contact file -> its account (for activities without one)."""
     new_deals: dict[str, datetime | None] = field(default_factory=dict)
     """Deals this import creates, with their creation time."""
+    contact_accounts: dict[str, str] = field(default_factory=dict)
+    """Contacts of the contact file -> their accounts: the account of an activity that
+    names none (read from here, as an all-or-nothing import has not stored them yet)."""
     departing: list[Item] = field(default_factory=list)
     """New contacts the export says have left: their second status (:meth:`departures`)."""
 
@@ -429,6 +430,7 @@ class CrmSource(ABC):
         *,
         decided: frozenset[str] = frozenset(),
         trailing: Callable[[RowReader, Model], list[Item]] | None = None,
+        new: Mapping[str, object] | None = None,
     ) -> Iterator[Item | Rejected]:
         """One object per row, keyed by ``columns["id"]``; ``build(reader, id)`` makes it.
 
@@ -437,7 +439,9 @@ class CrmSource(ABC):
         ``owner_id`` column gives the owner's rep (see
         :class:`~graphcrm.io.importing.RepMaker`) before the object, and
         ``trailing(reader, object)`` the rows that follow it. ``decided``
-        names fields ``build`` sets even without a column.
+        names fields ``build`` sets even without a column. Ids in ``new`` (once
+        ``build`` and ``trailing`` ran) are objects the store does not hold:
+        nothing stored is kept for them, so they are not read again.
         """
         seen = FirstSeen()
         id_column, owner_column = columns["id"], columns.get("owner_id")
@@ -463,7 +467,8 @@ class CrmSource(ABC):
             if r.problems:
                 yield r.rejected((entity, ident) if fresh else None)
                 continue
-            yield Item(collection, obj, r.origin, columns, keep=keep)
+            fresh_keep = frozenset() if new is not None and ident in new else keep
+            yield Item(collection, obj, r.origin, columns, keep=fresh_keep)
             yield from after
 
     def missing_fields(self, kind: str, entity: EntityKind, columns: Columns) -> frozenset[str]:
@@ -575,7 +580,9 @@ class CrmSource(ABC):
             return contact
 
         decided = frozenset({"status", "status_from", "account_id"})
-        return self.records(kind, EntityKind.CONTACT, "contacts", c, build, decided=decided)
+        return self.records(
+            kind, EntityKind.CONTACT, "contacts", c, build, decided=decided, new=self.new_contacts
+        )
 
     def departures(self) -> Iterator[Item | Rejected]:
         """The second status of the new contacts that the export says have left
@@ -622,7 +629,9 @@ class CrmSource(ABC):
                 stored=stored,
             )
 
-        return self.records(kind, EntityKind.DEAL, "deals", c, build, trailing=trailing)
+        return self.records(
+            kind, EntityKind.DEAL, "deals", c, build, trailing=trailing, new=self.new_deals
+        )
 
     # --- activities ----------------------------------------------------------------
 
