@@ -39,6 +39,7 @@ from graphcrm.analytics.health import (
     trend_of,
 )
 from graphcrm.analytics.hidden import HiddenInfluencer, hidden_influencers, percentiles
+from graphcrm.analytics.inferred import co_attendance_strength, infer_influences, with_inferred
 from graphcrm.analytics.params import (
     AuthorityParams,
     CadenceParams,
@@ -48,6 +49,7 @@ from graphcrm.analytics.params import (
     GraphParams,
     HealthParams,
     HiddenParams,
+    InferenceParams,
     PathParams,
     RiskParams,
     ScoringParams,
@@ -109,6 +111,7 @@ __all__ = [
     "HealthParams",
     "HiddenInfluencer",
     "HiddenParams",
+    "InferenceParams",
     "PathParams",
     "RemoveContact",
     "RemoveInfluence",
@@ -132,12 +135,14 @@ __all__ = [
     "brokerage_graph",
     "build_network",
     "champion_strength",
+    "co_attendance_strength",
     "deal_risk",
     "decision_maker_likelihood",
     "engagement_parts",
     "engagement_scores",
     "follow_ups",
     "hidden_influencers",
+    "infer_influences",
     "influence_rank",
     "normalise_max",
     "percentiles",
@@ -150,4 +155,5 @@ __all__ = [
     "trend_of",
     "warm_paths",
     "what_if",
+    "with_inferred",
 ]

@@ -24,7 +24,8 @@ The derived views (frozen, active contacts only unless
   ``seniority_level``, 1 for C-level to 5);
 - :attr:`~StakeholderNetwork.support` ``DiGraph`` **influencer -> influenced**,
   ``weight`` in ``(0, 1]``: the noisy-or of the positive kinds,
-  ``1 - prod(1 - kind_weight[k] * strength_k)``;
+  ``1 - prod(1 - kind_weight[k] * strength_k)``, inferred ties
+  (:mod:`.inferred`) included;
 - :attr:`~StakeholderNetwork.opposition` ``DiGraph`` **opposer -> opposed**,
   ``weight`` in ``[-1, 0)``: the negative tie, never folded into support;
 - :attr:`~StakeholderNetwork.interaction` ``Graph`` contact -- contact,
@@ -34,8 +35,8 @@ The derived views (frozen, active contacts only unless
   ``kind`` is ``"contact"`` or ``"rep"``;
 - :attr:`~StakeholderNetwork.reach` ``DiGraph`` over reps and contacts: who can
   carry a message to whom, ``weight`` in ``(0, 1]`` the strongest of: support
-  (influencer -> influenced only), reporting lines (both ways, solid/dotted
-  strength), interaction and rep ties (both ways).
+  from the given (not inferred) ties (influencer -> influenced only), reporting
+  lines (both ways, solid/dotted strength), interaction and rep ties (both ways).
 
 >>> from datetime import UTC, datetime
 >>> from graphcrm.domain import Contact, Influence, InfluenceKind, StakeholderGraph
@@ -68,6 +69,7 @@ from graphcrm.domain import (
     Deal,
     DealRole,
     InfluenceKind,
+    InfluenceSource,
     LineKind,
     StakeholderGraph,
     Temporal,
@@ -321,6 +323,7 @@ def build_network(
         reach(v, u, s)
 
     keep: dict[tuple[str, str], float] = {}
+    given: dict[tuple[str, str], float] = {}  # ``keep`` without the inferred ties
     against: dict[tuple[str, str], float] = {}
     for inf in sg.influences:
         u, v = inf.influencer_id, inf.influenced_id
@@ -331,8 +334,11 @@ def build_network(
         else:
             w = p.kind_weight.get(inf.kind, 0.0) * inf.strength
             keep[(u, v)] = 1.0 - (1.0 - keep.get((u, v), 0.0)) * (1.0 - w)
+            if inf.source is not InfluenceSource.INFERRED:
+                given[(u, v)] = 1.0 - (1.0 - given.get((u, v), 0.0)) * (1.0 - w)
     support_rows = [(u, v, w) for (u, v), w in keep.items() if w > 0.0]
-    for src, dst, w in support_rows:
+    # Inferred ties repeat the lines and the co-attendance, which reach has already.
+    for (src, dst), w in given.items():
         reach(src, dst, w)
 
     inter_rows = []

@@ -8,7 +8,7 @@ global setting.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -152,10 +152,41 @@ class AuthorityParams(Model):
     level_weight: Unit = 0.5
 
 
+class InferenceParams(Model):
+    """Influence ties inferred at read time (see :mod:`.inferred`, ``docs/scoring.md`` §1a).
+
+    Co-attendance: ``co_attendance_strength x (1 - exp(-shared / saturation)) x
+    2^(-age_days / half_life_days)``, a ``trusts`` tie each way; a reporting
+    line in force: ``manager -> report`` ``advises`` at the line's strength. A
+    tie weaker than ``min_strength`` is not inferred.
+    """
+
+    enabled: bool = True
+    """Switch: ``False`` infers nothing (the graph is scored as the CRM gave it)."""
+    scope: Literal["account", "pair"] = "account"
+    """``account``: infer only in accounts with no influence tie in force at the read
+    (what a CRM import gives); ``pair``: for every pair and direction without one."""
+    co_attendance_strength: Unit = 0.5
+    """The strength many recent shared touchpoints approach."""
+    saturation: Positive = 3.0
+    """``k``: shared touchpoints that close 63 % (``1 - 1/e``) of the gap to the ceiling."""
+    half_life_days: Positive = 180.0
+    """A co-attendance tie halves every this many days since the last shared touchpoint."""
+    solid_line_strength: Unit = 0.3
+    """A solid reporting line in force: the manager advises the report this strongly."""
+    dotted_line_strength: Unit = 0.15
+    """... a dotted one."""
+    min_strength: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = 0.05
+    """Below this, no tie is inferred (so never one from nothing)."""
+
+
 class ScoringParams(Model):
     """Everything :func:`~graphcrm.analytics.score_contacts` needs."""
 
     graph: GraphParams = GraphParams()
+    inference: InferenceParams = InferenceParams()
+    """Read by the services (and what-if) before :func:`.build_network`, not by
+    :func:`~graphcrm.analytics.score_contacts` itself."""
     centrality: CentralityParams = CentralityParams()
     authority: AuthorityParams = AuthorityParams()
     engagement: EngagementParams = EngagementParams()

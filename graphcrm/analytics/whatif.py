@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from graphcrm.analytics.graph import build_network
+from graphcrm.analytics.inferred import with_inferred
 from graphcrm.analytics.params import RiskParams
 from graphcrm.analytics.risk import (
     ChangeKind,
@@ -154,6 +155,11 @@ def what_if(
 ) -> WhatIf:
     """Deal risk before and after ``edits``, with per-factor deltas.
 
+    ``sg`` is the graph as read, without inferred ties: they are inferred
+    (``params.scoring.inference``) before and again after the edits, as a read
+    after saving the edits would (a removed tie may leave its pair to an
+    inferred one; an added tie blocks it).
+
     Raises
     ------
     InvalidError
@@ -164,10 +170,16 @@ def what_if(
     if not edits:
         raise InvalidError([Problem("what_if", "edits", "give at least one edit")])
     p = params or RiskParams()
-    before_net = build_network(sg, as_of=as_of, params=p.scoring.graph)
+    infer = p.scoring.inference
+    before_net = build_network(
+        with_inferred(sg, as_of=as_of, params=infer), as_of=as_of, params=p.scoring.graph
+    )
     before = deal_risk(before_net, deal_id, history=history, changes=changes, params=p, seed=seed)
-    edited, implied = apply_edits(sg, edits, as_of=before_net.as_of)
-    after_net = build_network(edited, as_of=before_net.as_of, params=p.scoring.graph)
+    at = before_net.as_of
+    edited, implied = apply_edits(sg, edits, as_of=at)
+    after_net = build_network(
+        with_inferred(edited, as_of=at, params=infer), as_of=at, params=p.scoring.graph
+    )
     after = deal_risk(
         after_net, deal_id, history=history, changes=[*changes, *implied], params=p, seed=seed
     )

@@ -90,10 +90,10 @@ _ADV, _TRU, _SPO, _OPP = (
     InfluenceKind.OPPOSES,
 )
 _KIND_BIT: Final = {_ADV: 0, _TRU: 1, _SPO: 2, _OPP: 3}
-_MANUAL, _OBSERVED, _INFERRED = (
+_MANUAL, _OBSERVED, _IMPORTED = (
     InfluenceSource.MANUAL,
     InfluenceSource.OBSERVED,
-    InfluenceSource.INFERRED,
+    InfluenceSource.IMPORTED,  # never ``inferred``: inferred ties are derived at read time
 )
 _TIE_CAP: Final = HIDDEN_MIN_TIES - 1
 _CHANGE_ROLES: Final = (
@@ -482,13 +482,13 @@ class AccountBuilder:
             pool = members[dept[i]] if dept[i] >= 0 else seniors
             j = pool[int(rnd() * len(pool))]
             self._edge(
-                j, i, _TRU, 0.2 + 0.5 * rnd(), _OBSERVED if rnd() < 0.6 else _INFERRED, since
+                j, i, _TRU, 0.2 + 0.5 * rnd(), _OBSERVED if rnd() < 0.6 else _IMPORTED, since
             )
         for _ in range(int(n * 0.2)):
             i, j = int(rnd() * n), int(rnd() * n)
             if dept[i] != dept[j]:
                 self._edge(
-                    j, i, _ADV, 0.2 + 0.4 * rnd(), _MANUAL if rnd() < 0.5 else _INFERRED, since
+                    j, i, _ADV, 0.2 + 0.4 * rnd(), _MANUAL if rnd() < 0.5 else _IMPORTED, since
                 )
         juniors = low or [0]
         for _ in range(int(n * 0.06)):
@@ -907,10 +907,9 @@ class AccountBuilder:
                         },
                     )
                 )
-            strength = min(0.95, 0.25 + 0.07 * m.touches)
-            key = (owner, c)
-            if self.knows.get(key, 0.0) < strength:
-                self.knows[key] = strength
+        # No RepKnows from the deal: its strength would count the deal's touches to
+        # its end, which a read at an earlier date must not see. The owner is on
+        # every touchpoint, so the store's rep ties carry the relationship, dated.
         if blocker is not None and champion is not None:
             self._edge(blocker.c, champion.c, _OPP, 0.4 + 0.5 * rnd(), _OBSERVED, t0)
 
@@ -1159,7 +1158,6 @@ class AccountBuilder:
                     },
                 )
             )
-            self.knows.setdefault((self.owner, c), 0.2)
 
     def emit(self) -> None:
         """Turn the account's state into rows."""
@@ -1281,6 +1279,8 @@ class AccountBuilder:
                     },
                 )
             )
+        # RepKnows: relationships our reps had before any touchpoint on record (a
+        # manual fact, undated), never one derived from the touchpoints.
         knows = self.knows
         if rnd() < 0.3:
             knows.setdefault((self.owner, 0), 0.6)

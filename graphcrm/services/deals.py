@@ -27,7 +27,6 @@ from graphcrm.analytics import (
     Edit,
     StakeholderNetwork,
     WhatIf,
-    build_network,
     score_contacts,
     what_if,
 )
@@ -36,6 +35,7 @@ from graphcrm.domain import AccountId, Deal, DealId, DealView, Model, Stakeholde
 from graphcrm.errors import InvalidError, Problem
 from graphcrm.services.changes import AccountChanges, account_changes, with_departed_seats
 from graphcrm.services.clock import instant
+from graphcrm.services.network import account_network
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.store.port import GraphStore
 
@@ -57,7 +57,8 @@ class AccountSnapshot:
     account_id: AccountId
     at: datetime
     graph: StakeholderGraph
-    """As of ``at``, with seats closed by a departure in the window put back."""
+    """As of ``at``, with seats closed by a departure in the window put back (the
+    ties as read: ``net.source`` adds the inferred ones)."""
     changes: AccountChanges
     net: StakeholderNetwork
     scores: ContactScores
@@ -94,7 +95,7 @@ def read_account(
         before.model_copy(update={"as_of": since}), sg.model_copy(update={"as_of": at})
     )
     restored = with_departed_seats(sg, changes)
-    net = build_network(restored, as_of=at, params=params.risk.scoring.graph)
+    net = account_network(restored, at=at, params=params)
     scores = score_contacts(net, params=params.risk.scoring, seed=seed)
     return AccountSnapshot(account_id, at, restored, changes, net, scores)
 

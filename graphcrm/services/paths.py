@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from graphcrm.analytics import WarmPath, build_network, warm_paths
+from graphcrm.analytics import WarmPath, warm_paths
 from graphcrm.domain import ContactId, Model, UtcDatetime
 from graphcrm.services.clock import instant
+from graphcrm.services.network import account_network
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.store.port import GraphStore
 
@@ -47,7 +48,7 @@ def warm_paths_to(
     at = instant(as_of)
     contact = store.get_contact(contact_id, as_of=at)
     sg = store.stakeholder_graph(contact.account_id, as_of=at)
-    net = build_network(sg, as_of=at, params=p.risk.scoring.graph)
+    net = account_network(sg, at=at, params=p)
     found = warm_paths(net.reach, contact_id, sources=sources, k=k, params=p.paths)
     on_paths = sorted({v for path in found for v in path.nodes})
     return WarmPaths(

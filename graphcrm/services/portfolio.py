@@ -17,7 +17,6 @@ from graphcrm.analytics import (
     ContactScores,
     StakeholderNetwork,
     account_champion_strength,
-    build_network,
     release,
     score_contacts,
 )
@@ -41,6 +40,7 @@ from graphcrm.services.deals import (
     churn_window_start,
     read_account,
 )
+from graphcrm.services.network import account_network
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.services.scoring import AccountScores, account_scores
 from graphcrm.store.port import GraphStore
@@ -387,7 +387,7 @@ def _score(
         scores = account_scores(net, account.id, scores=s, params=params, seed=seed)
         deals = assess_open_deals(store, snapshot, params=params, seed=seed)
     else:
-        net = build_network(sg, as_of=at, params=params.risk.scoring.graph)
+        net = account_network(sg, at=at, params=params)
         s = score_contacts(net, params=params.risk.scoring, seed=seed)
         scores = account_scores(net, account.id, scores=s, params=params, seed=seed)
         deals = ()

@@ -13,7 +13,6 @@ from graphcrm.analytics import (
     HiddenInfluencer,
     StakeholderNetwork,
     account_health,
-    build_network,
     follow_ups,
     hidden_influencers,
     score_contacts,
@@ -21,6 +20,7 @@ from graphcrm.analytics import (
 from graphcrm.domain import AccountId, ContactId, Model, Seniority, UtcDatetime
 from graphcrm.domain.construct import construct
 from graphcrm.services.clock import instant
+from graphcrm.services.network import account_network
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.store.port import GraphStore
 
@@ -139,5 +139,5 @@ def score_account(
     p = params or AnalyticsParams()
     at = instant(as_of)
     sg = store.stakeholder_graph(account_id, as_of=at)
-    net = build_network(sg, as_of=at, params=p.risk.scoring.graph)
+    net = account_network(sg, at=at, params=p)
     return account_scores(net, account_id, params=p, seed=seed)

@@ -14,7 +14,7 @@ from graphcrm.errors import NotFoundError
 from graphcrm.services.deals import DealAssessment
 from graphcrm.viz.builder import Builder
 from graphcrm.viz.i18n import DEFAULT_LANG, Lang, Messages
-from graphcrm.viz.influence import influence_edge
+from graphcrm.viz.influence import inferred_legend, influence_edge
 from graphcrm.viz.orgchart import solid_edge
 from graphcrm.viz.style import (
     KIND_COLOURS,
@@ -130,9 +130,9 @@ def deal_view(
     for line in net.source.reports_to:
         if line.kind is LineKind.SOLID and line.contact_id in b and line.manager_id in b:
             b.add_edge(solid_edge(line.manager_id, line.contact_id))
-    for i in net.source.influences:
-        if i.influencer_id in b and i.influenced_id in b:
-            b.add_edge(influence_edge(i, m))
+    drawn = [i for i in net.source.influences if i.influencer_id in b and i.influenced_id in b]
+    for i in drawn:
+        b.add_edge(influence_edge(i, m))
     if path is not None:
         for n, (u, v) in enumerate(zip(path.nodes, path.nodes[1:], strict=False)):
             b.add_edge(
@@ -185,6 +185,7 @@ def deal_view(
         LegendItem(m("knows"), KNOWS_LINE, dashed=True, shape="line"),
         LegendItem(m("solid_line"), SOLID_LINE, shape="line"),
         LegendItem(m("kind_opposes"), KIND_COLOURS[InfluenceKind.OPPOSES], shape="line"),
+        *inferred_legend(drawn, m),
     ]
     return GraphView(
         kind="deal",

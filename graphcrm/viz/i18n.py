@@ -69,6 +69,11 @@ _M: Final[dict[str, tuple[str, str]]] = {
     "kind_sponsors": ("sponsors", "destekler"),
     "kind_opposes": ("opposes", "karşı çıkar"),
     "strength": ("Strength", "Güç"),
+    "inferred": ("inferred", "çıkarsanan"),
+    "inferred_tie": (
+        "Inferred tie (shared touchpoints, reporting lines)",
+        "Çıkarsanan bağ (ortak temaslar, bağlılık hatları)",
+    ),
     "people": ("people", "kişi"),
     "no_ties_omitted": ("People without ties, not drawn", "Bağı olmayan, çizilmeyen kişiler"),
     # pages

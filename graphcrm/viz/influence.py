@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 from graphcrm.analytics import ContactScores, HiddenInfluencer, StakeholderNetwork
-from graphcrm.domain import ContactStatus, Influence, InfluenceKind
+from graphcrm.domain import ContactStatus, Influence, InfluenceKind, InfluenceSource
 from graphcrm.viz.builder import Builder
 from graphcrm.viz.i18n import DEFAULT_LANG, Lang, Messages
 from graphcrm.viz.style import (
     DEPARTED_FILL,
     HIDDEN_BORDER,
+    INFERRED_DASHES,
+    INFERRED_LINE,
     KIND_COLOURS,
     contact_node,
     date_text,
@@ -39,19 +42,33 @@ def width_of(strength: float) -> float:
 
 
 def influence_edge(i: Influence, m: Messages) -> JsonObject:
-    """One influence tie, influencer -> influenced, width by strength, colour by kind."""
+    """One influence tie, influencer -> influenced, width by strength, colour by kind.
+
+    An inferred tie (``source = inferred``, :mod:`graphcrm.analytics.inferred`) is
+    drawn dashed and lighter, and its tooltip says "inferred".
+    """
+    inferred = i.source is InfluenceSource.INFERRED
+    title = f"{m('kind_' + i.kind.value)} · {m('strength')} {i.strength:.2f}"
     return {
         "id": f"{i.kind.value}:{i.influencer_id}>{i.influenced_id}",
         "from": i.influencer_id,
         "to": i.influenced_id,
         "kind": i.kind.value,
+        "inferred": inferred,
         "width": width_of(i.strength),
-        "color": {"color": KIND_COLOURS[i.kind], "opacity": 0.85},
+        "color": {"color": KIND_COLOURS[i.kind], "opacity": 0.45 if inferred else 0.85},
         "arrows": "to",
-        "dashes": False,
+        "dashes": list(INFERRED_DASHES) if inferred else False,
         "smooth": {"enabled": True, "type": "curvedCW", "roundness": _ROUNDNESS[i.kind]},
-        "title": f"{m('kind_' + i.kind.value)} · {m('strength')} {i.strength:.2f}",
+        "title": f"{m('inferred')} · {title}" if inferred else title,
     }
+
+
+def inferred_legend(ties: Iterable[Influence], m: Messages) -> list[LegendItem]:
+    """The legend line for inferred ties, when ``ties`` has any."""
+    if any(i.source is InfluenceSource.INFERRED for i in ties):
+        return [LegendItem(m("inferred_tie"), INFERRED_LINE, dashed=True, shape="line")]
+    return []
 
 
 def influence_map_view(
@@ -67,7 +84,8 @@ def influence_map_view(
 
     Nodes: the account's active contacts and anyone at either end of a tie
     (people who left are grey). Edges: one per tie and kind, influencer ->
-    influenced, width by strength, colour by kind (``opposes`` red). Hidden
+    influenced, width by strength, colour by kind (``opposes`` red); inferred
+    ties dashed and lighter, named so in their tooltip and the legend. Hidden
     influencers are drawn as gold-bordered stars.
 
     ``isolated``: whether to draw active people without any tie; by default
@@ -106,6 +124,7 @@ def influence_map_view(
     legend = [
         LegendItem(m("kind_" + k.value), KIND_COLOURS[k], shape="line") for k in InfluenceKind
     ]
+    legend += inferred_legend(ties, m)
     legend += [
         LegendItem(m("hidden_influencer"), HIDDEN_BORDER),
         LegendItem(m("left_company"), DEPARTED_FILL),

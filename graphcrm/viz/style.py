@@ -33,6 +33,10 @@ SOLID_LINE: Final = "#4a5663"
 DOTTED_LINE: Final = "#8e44ad"
 KNOWS_LINE: Final = "#7f8c8d"
 PATH_LINE: Final = "#ff7f0e"
+INFERRED_LINE: Final = "#8895a2"
+"""The legend's swatch for inferred influence ties (drawn dashed and lighter, in
+their kind's colour)."""
+INFERRED_DASHES: Final = (6, 6)
 
 KIND_COLOURS: Final[dict[InfluenceKind, str]] = {
     InfluenceKind.ADVISES: "#1f77b4",
