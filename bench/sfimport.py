@@ -79,11 +79,12 @@ def main(argv: list[str] | None = None) -> None:
 
     marks = {"10%": total // 10, "50%": total // 2}
     rss_at: dict[str, float] = {}
-    read = {"rows": 0, "phase": "", "last": 0}
+    phase = [""]
+    read = {"rows": 0, "last": 0}
 
     def progress(label: str, done: int, _total: int | None) -> None:
-        if label != read["phase"]:
-            read["phase"], read["last"] = label, 0
+        if label != phase[0]:
+            phase[0], read["last"] = label, 0
         read["rows"] += done - read["last"]
         read["last"] = done
         for name, at in marks.items():

@@ -9,6 +9,7 @@ own. :func:`import_crm` runs such a source through
 
 from __future__ import annotations
 
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -553,8 +554,8 @@ class CrmSource(ABC):
                 status, since = ContactStatus.LEFT_COMPANY, self.time(r, c.get("modified"))
             if stored is not None:
                 account = stored.account_id
-            if account:
-                self.contact_accounts[ident] = account
+            if account:  # one string per account, not one per contact row
+                account = self.contact_accounts[ident] = sys.intern(account)
             contact = r.build(
                 Contact,
                 c,
