@@ -607,6 +607,9 @@ class TableSpec:
     name: str
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    """Further columns, named after the data: every header that starts with one of
+    these is kept (see :func:`~graphcrm.io.sources.open_table`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -649,7 +652,9 @@ def open_tables(
             continue
         spec = specs[key]
         try:
-            table = open_table(file, required=spec.required, optional=spec.optional)
+            table = open_table(
+                file, required=spec.required, optional=spec.optional, prefixes=spec.prefixes
+            )
         except InvalidError as e:
             problems += e.problems
             continue

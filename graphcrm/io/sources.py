@@ -195,8 +195,23 @@ class Table:
                 yield CsvRow(origin, {c: "" if i is None else row[i].strip() for c, i in picks})
 
 
-def open_table(file: SourceFile, *, required: Sequence[str], optional: Sequence[str] = ()) -> Table:
+def open_table(
+    file: SourceFile,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    prefixes: Sequence[str] = (),
+) -> Table:
     """Check the header of ``file``: every ``required`` column must be there.
+
+    A header that starts with one of ``prefixes`` (matched as column names are)
+    is kept too, named as the header writes it (white space collapsed): the
+    columns an export names after its data, such as HubSpot's
+    ``Date entered "Closed Won (Sales Pipeline)"``.
+
+    >>> f = SourceFile("deals.csv", 'Id,Date entered "Won (P)",Other\\n'.encode())
+    >>> list(open_table(f, required=("Id",), prefixes=("Date entered ",)).columns)
+    ['Id', 'Date entered "Won (P)"']
 
     Raises
     ------
@@ -214,6 +229,7 @@ def open_table(file: SourceFile, *, required: Sequence[str], optional: Sequence[
         index.setdefault(_norm(h), []).append(i)
     problems: list[Problem] = []
     columns: dict[str, int | None] = {}
+    known = {_norm(c) for c in (*required, *optional)}
     for column in (*required, *optional):
         at = index.get(_norm(column), [])
         if len(at) > 1:
@@ -226,6 +242,14 @@ def open_table(file: SourceFile, *, required: Sequence[str], optional: Sequence[
                 )
             )
         columns[column] = at[0] if at else None
+    starts = tuple(_norm(p) + (" " if p[-1:].isspace() else "") for p in prefixes)
+    for norm, at in index.items():
+        if not starts or not norm.startswith(starts) or norm in known:
+            continue
+        column = " ".join(header[at[0]].split())
+        if len(at) > 1:
+            problems.append(Problem(where, column, f"column {column!r} appears {len(at)} times"))
+        columns[column] = at[0]
     if problems:
         raise InvalidError(problems)
     return Table(file, columns, len(header))
