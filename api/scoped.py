@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from api.deps import AppState
+from api.errors import forbidden
 from api.territory import (
     check_batch,
     merged_page,
@@ -25,7 +26,7 @@ from api.territory import (
     visible_deal,
 )
 from api.writes import invalidate
-from graphcrm.auth import Principal
+from graphcrm.auth import ALL_TERRITORIES, Principal, Scope
 from graphcrm.domain import (
     Account,
     AccountId,
@@ -48,6 +49,7 @@ from graphcrm.domain import (
     StakeholderGraph,
     StoreStats,
     Touchpoint,
+    WinModelCard,
 )
 from graphcrm.errors import NotFoundError
 
@@ -75,6 +77,15 @@ class ScopedStore:
         for score_set in scores:
             visible_account(self._s, self._who, score_set.account_id)
         return self._s.put_scores(scores)
+
+    def put_win_model(self, card: WinModelCard) -> None:
+        """The model is org-wide: storing one needs the ``admin`` scope over every
+        territory (a key limited to some would fit it on their deals only)."""
+        if Scope.ADMIN not in self._who.scopes:
+            raise forbidden(f"storing a win model needs the {Scope.ADMIN.value!r} scope")
+        if not self._who.all_territories:
+            raise forbidden(f"storing a win model needs every territory ({ALL_TERRITORIES!r})")
+        self._s.put_win_model(card)
 
     # --- accounts -----------------------------------------------------------------
     def get_account(self, account_id: AccountId) -> Account:
@@ -254,6 +265,13 @@ class ScopedStore:
     ) -> AccountScoreSet:
         visible_account(self._s, self._who, account_id)
         return self._s.get_scores(account_id, as_of=as_of)
+
+    # --- win models: org-wide, no personal data, so every principal reads them ---------
+    def get_win_model(self, *, as_of: datetime | None = None) -> WinModelCard:
+        return self._s.get_win_model(as_of=as_of)
+
+    def list_win_models(self, page: PageRequest) -> Page[WinModelCard]:
+        return self._s.list_win_models(page)
 
     def stakeholder_graphs(
         self,

@@ -45,6 +45,7 @@ from graphcrm.domain.views import (
     StakeholderGraph,
     StoreStats,
 )
+from graphcrm.domain.winmodel import ModelSource, ReliabilityBin, WinModel, WinModelCard
 
 __all__ = [
     "OPEN_STAGES",
@@ -76,9 +77,11 @@ __all__ = [
     "InfluenceSource",
     "LineKind",
     "Model",
+    "ModelSource",
     "Page",
     "PageRequest",
     "PipelineBucket",
+    "ReliabilityBin",
     "Rep",
     "RepId",
     "RepKnows",
@@ -95,4 +98,6 @@ __all__ = [
     "TouchpointId",
     "TouchpointKind",
     "UtcDatetime",
+    "WinModel",
+    "WinModelCard",
 ]

@@ -46,10 +46,11 @@ from graphcrm.domain import (
     Seniority,
     Stage,
     Temporal,
+    WinModelCard,
 )
 from graphcrm.domain.construct import construct
 from graphcrm.domain.enums import TouchpointKind
-from graphcrm.errors import InvalidError, Problem
+from graphcrm.errors import InvalidError, NotFoundError, Problem
 from graphcrm.store.intervals import IntervalPlan, change_key
 
 M = TypeVar("M", bound=Model)
@@ -430,3 +431,25 @@ class ChangeLog:
 
     def result(self) -> ApplyResult:
         return ApplyResult(counts={k: EntityCounts(**v) for k, v in self.counts.items()})
+
+
+# --- win model cards ----------------------------------------------------------------------
+
+
+def encode_win_model(card: WinModelCard) -> tuple[str, str]:
+    """``(fitted_at, card)``: the key as :func:`ts` text and the whole card as JSON.
+
+    Pydantic writes floats in their shortest round-trip form, so the card reads
+    back equal, floats exactly (:func:`decode_win_model`).
+    """
+    return ts(card.fitted_at), card.model_dump_json()
+
+
+def decode_win_model(text: str) -> WinModelCard:
+    """A card from the JSON :func:`encode_win_model` stored."""
+    return WinModelCard.model_validate_json(text)
+
+
+def win_model_not_found(as_of: datetime | None) -> NotFoundError:
+    """What reading a card answers when none was fitted at or before ``as_of``."""
+    return NotFoundError("win model", "(any)" if as_of is None else ts(as_of))

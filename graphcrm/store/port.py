@@ -30,6 +30,20 @@ Scores
     the batch raise :class:`~graphcrm.errors.InvalidError`. Scores are not in
     the change log and not in :meth:`GraphStore.stats`.
 
+Win models
+    :meth:`GraphStore.put_win_model` stores a fitted
+    :class:`~graphcrm.domain.WinModelCard` whole, keyed by its ``fitted_at``;
+    storing a card again for the same instant replaces it, cards of other
+    instants are kept (the model history). A card reads back equal to the one
+    stored, field for field, floats exactly. The write is one short
+    transaction of its own: a training run computes first and stores after, so
+    it never holds a lock that reads wait on. :meth:`GraphStore.get_win_model`
+    returns the card with the latest ``fitted_at`` at or before ``as_of`` (the
+    latest of all when None) and raises :class:`~graphcrm.errors.NotFoundError`
+    when there is none; :meth:`GraphStore.list_win_models` pages through them
+    newest first. Cards are derived data: not in the change log and not in
+    :meth:`GraphStore.stats`.
+
 Reads
     Return domain objects only. ``as_of=None`` reads the present. Lists are
     paginated and ordered: accounts, contacts and reps by Turkish collation of
@@ -68,6 +82,7 @@ from graphcrm.domain import (
     StakeholderGraph,
     StoreStats,
     Touchpoint,
+    WinModelCard,
 )
 
 NOT_COMMITTEE = ("influences", "reps", "rep_knows", "engagement", "contact_ties", "rep_ties")
@@ -85,6 +100,10 @@ class GraphStore(Protocol):
 
     def put_scores(self, scores: Sequence[AccountScoreSet]) -> int:
         """Store score sets (upsert by account and ``as_of``); return how many."""
+        ...
+
+    def put_win_model(self, card: WinModelCard) -> None:
+        """Store a fitted model's card (upsert by ``fitted_at``)."""
         ...
 
     # --- accounts -----------------------------------------------------------
@@ -207,6 +226,16 @@ class GraphStore(Protocol):
         """The account's latest stored score set with ``as_of`` at or before the date
         (the latest of all when ``as_of`` is None), contacts and deals by id; raises
         NotFoundError when there is none."""
+        ...
+
+    # --- win models ---------------------------------------------------------
+    def get_win_model(self, *, as_of: datetime | None = None) -> WinModelCard:
+        """The card with the latest ``fitted_at`` at or before the date (the latest of
+        all when ``as_of`` is None); raises NotFoundError when there is none."""
+        ...
+
+    def list_win_models(self, page: PageRequest) -> Page[WinModelCard]:
+        """Every stored card, newest ``fitted_at`` first."""
         ...
 
     # --- history and housekeeping -------------------------------------------

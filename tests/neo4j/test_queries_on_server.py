@@ -14,6 +14,10 @@ from graphcrm.domain import (
     ContactScoreRecord,
     DealId,
     DealRiskRecord,
+    ModelSource,
+    PageRequest,
+    WinModel,
+    WinModelCard,
 )
 from graphcrm.store import cypher
 from graphcrm.store.neo4j import queries as neo4j_queries
@@ -105,9 +109,18 @@ def test_the_adapter_runs_every_query(neo4j_uri: str, monkeypatch: pytest.Monkey
         )
         store.put_scores([scored])
         assert store.get_scores(scored.account_id) == scored
+        model = WinModel(
+            features=(NASTY,), coefficients=(0.5,), intercept=-0.25, means=(0.0,), scales=(1.0,)
+        )
+        card = WinModelCard(
+            fitted_at=MAR, source=ModelSource.STORE, model=model, stage_model=model, notes=(NASTY,)
+        )
+        store.put_win_model(card)
+        assert store.get_win_model(as_of=MAR) == card
+        assert store.list_win_models(PageRequest()).items == (card,)
         with driver(neo4j_uri) as d, d.session() as session:
             names = {r["name"] for r in session.run(load("schema/read_constraints"))}
     finally:
         store.close()
-    assert {"account_id", "contact_id", "changelog_seq"} <= names
+    assert {"account_id", "contact_id", "changelog_seq", "win_model_fitted_at"} <= names
     assert sorted(set(cypher.names()) - ran) == []

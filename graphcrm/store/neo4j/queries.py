@@ -10,11 +10,12 @@ nor ``COMMIT``) as well as on a managed transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, LiteralString, Protocol, TypeVar
 
 from neo4j import ManagedTransaction, Record, Result
 
+from graphcrm.domain import Page, PageRequest
 from graphcrm.store.cypher import query
 
 X = TypeVar("X")
@@ -40,6 +41,18 @@ class Runner(Protocol):
 def fetch_one(tx: Runner, name: str, **params: Any) -> Record | None:
     """The single record of ``name``, or None when it returns no rows."""
     return tx.run(query(name), params).single(strict=False)
+
+
+def fetch_page(
+    tx: Runner, name: str, page: PageRequest, decode: Callable[[Any], X], **params: Any
+) -> Page[X]:
+    """One page of a list query taking ``$offset`` and ``$limit`` and returning ``total``
+    (every match) and ``items`` (the page), each item decoded."""
+    record = fetch_one(tx, name, offset=page.offset, limit=page.limit, **params)
+    total, items = (record["total"], record["items"]) if record is not None else (0, [])
+    return Page[X](
+        items=tuple(decode(i) for i in items), total=total, limit=page.limit, offset=page.offset
+    )
 
 
 def rows(tx: Runner, name: str, **params: Any) -> list[Any]:

@@ -9,7 +9,7 @@ aggregated here in Python, with the SQLite store's rules.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -56,7 +56,7 @@ from graphcrm.store.codec import (
     ts_or_none,
 )
 from graphcrm.store.neo4j import codec
-from graphcrm.store.neo4j.queries import Runner, fetch_one, rows
+from graphcrm.store.neo4j.queries import Runner, fetch_one, fetch_page, rows
 
 X = TypeVar("X")
 
@@ -79,20 +79,6 @@ STATS_KEYS: tuple[str, ...] = (
 
 CHANGE_FIELDS = ("seq", "at", "actor", "entity", "key", "op", "before", "after")
 """The properties of a change-log entry, in :func:`~graphcrm.store.codec.change_entry` order."""
-
-
-def _page(
-    tx: ManagedTransaction,
-    name: str,
-    page: PageRequest,
-    decode: Callable[[Any], X],
-    **params: Any,
-) -> Page[X]:
-    record = fetch_one(tx, name, offset=page.offset, limit=page.limit, **params)
-    total, items = (record["total"], record["items"]) if record is not None else (0, [])
-    return Page[X](
-        items=tuple(decode(i) for i in items), total=total, limit=page.limit, offset=page.offset
-    )
 
 
 def _fold(text: str | None) -> str | None:
@@ -118,7 +104,7 @@ def list_accounts(
     owner_id: RepId | None,
     name_contains: str | None,
 ) -> Page[Account]:
-    return _page(
+    return fetch_page(
         tx,
         "accounts/list_accounts",
         page,
@@ -159,7 +145,7 @@ def get_rep(tx: ManagedTransaction, rep_id: RepId) -> Rep:
 
 
 def list_reps(tx: ManagedTransaction, page: PageRequest, *, territory: str | None) -> Page[Rep]:
-    return _page(tx, "reps/list_reps", page, codec.decode_rep, territory=territory)
+    return fetch_page(tx, "reps/list_reps", page, codec.decode_rep, territory=territory)
 
 
 # --- contacts -----------------------------------------------------------------------
@@ -189,7 +175,7 @@ def list_contacts(
     t = as_of_param(as_of)
     fold = _fold(name_contains)
     if account_id is not None:
-        return _page(
+        return fetch_page(
             tx,
             "contacts/list_account_contacts",
             page,
@@ -198,7 +184,7 @@ def list_contacts(
             name_fold=fold,
             t=t,
         )
-    return _page(tx, "contacts/list_contacts", page, _contact_with_status, name_fold=fold, t=t)
+    return fetch_page(tx, "contacts/list_contacts", page, _contact_with_status, name_fold=fold, t=t)
 
 
 # --- deals and touchpoints -------------------------------------------------------------
@@ -226,7 +212,7 @@ def list_deals(
     owner_id: RepId | None,
     territory: str | None,
 ) -> Page[Deal]:
-    return _page(
+    return fetch_page(
         tx,
         "deals/list_deals",
         page,
@@ -248,7 +234,7 @@ def list_touchpoints(
     since: datetime | None,
     until: datetime | None,
 ) -> Page[Touchpoint]:
-    return _page(
+    return fetch_page(
         tx,
         "touchpoints/list_touchpoints",
         page,
@@ -277,7 +263,7 @@ def change_log(
     since_seq: int | None,
 ) -> Page[ChangeLogEntry]:
     name = "changelog/list_changes" if key is None else "changelog/list_key_changes"
-    return _page(
+    return fetch_page(
         tx,
         name,
         page,

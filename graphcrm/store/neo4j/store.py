@@ -36,12 +36,14 @@ from graphcrm.domain import (
     StakeholderGraph,
     StoreStats,
     Touchpoint,
+    WinModelCard,
 )
 from graphcrm.errors import ConflictError, StoreUnavailableError
-from graphcrm.store.codec import aware
+from graphcrm.store.codec import aware, encode_win_model
 from graphcrm.store.cypher import query
 from graphcrm.store.neo4j import reads
 from graphcrm.store.neo4j import scores as _scores
+from graphcrm.store.neo4j import winmodels as _winmodels
 from graphcrm.store.neo4j.lookup import Neo4jLookup
 from graphcrm.store.neo4j.queries import Runner
 from graphcrm.store.neo4j.writer import write_batch
@@ -62,6 +64,7 @@ SCHEMA: tuple[str, ...] = (
     "schema/create_constraint_counter_name",
     "schema/create_index_changelog_key",
     "schema/create_constraint_score_set_key",
+    "schema/create_constraint_win_model_fitted_at",
 )
 """Constraints and indexes, created idempotently (``IF NOT EXISTS``) on open.
 
@@ -181,6 +184,10 @@ class Neo4jStore:
 
     def put_scores(self, scores: Sequence[AccountScoreSet]) -> int:
         return self._write(lambda tx: _scores.put_scores(tx, scores))
+
+    def put_win_model(self, card: WinModelCard) -> None:
+        row = encode_win_model(card)  # before the transaction: a retry only writes again
+        self._write(lambda tx: _winmodels.put_win_model(tx, row))
 
     # --- accounts ---------------------------------------------------------------
 
@@ -343,6 +350,15 @@ class Neo4jStore:
     ) -> AccountScoreSet:
         when = aware(as_of, "as_of")
         return self._read(lambda tx: _scores.get_scores(tx, account_id, as_of=when))
+
+    # --- win models -----------------------------------------------------------------------
+
+    def get_win_model(self, *, as_of: datetime | None = None) -> WinModelCard:
+        when = aware(as_of, "as_of")
+        return self._read_one(lambda run: _winmodels.get_win_model(run, as_of=when))
+
+    def list_win_models(self, page: PageRequest) -> Page[WinModelCard]:
+        return self._read_one(lambda run: _winmodels.list_win_models(run, page))
 
     # --- history and housekeeping ------------------------------------------------------
 

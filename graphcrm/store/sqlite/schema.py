@@ -206,11 +206,22 @@ V4_COVERING_INDEXES: tuple[str, ...] = (
     "DROP INDEX influences_by_influencer",
 )
 
+V5_WIN_MODELS: tuple[str, ...] = (
+    # Fitted win-probability models (graphcrm/store/sqlite/winmodels.py): each card
+    # whole, as the JSON of WinModelCard, keyed by fitted_at; not in the change log.
+    # A rowid table: a card is a few kilobytes, too large a row for WITHOUT ROWID.
+    """CREATE TABLE win_models (
+        fitted_at TEXT PRIMARY KEY NOT NULL,
+        card TEXT NOT NULL
+    )""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "tables", _run(V1_TABLES)),
     Migration(2, "read indexes", _run(V2_READ_INDEXES)),
     Migration(3, "score sets", _run(V3_SCORES)),
     Migration(4, "covering indexes for the stakeholder graph", _run(V4_COVERING_INDEXES)),
+    Migration(5, "win models", _run(V5_WIN_MODELS)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -32,11 +32,13 @@ from graphcrm.domain import (
     StakeholderGraph,
     StoreStats,
     Touchpoint,
+    WinModelCard,
 )
 from graphcrm.errors import ConflictError, StoreUnavailableError
-from graphcrm.store.codec import aware
+from graphcrm.store.codec import aware, encode_win_model
 from graphcrm.store.sqlite import graph, reads
 from graphcrm.store.sqlite import scores as _scores
+from graphcrm.store.sqlite import winmodels as _winmodels
 from graphcrm.store.sqlite.lookup import SqliteLookup
 from graphcrm.store.sqlite.schema import migrate
 from graphcrm.store.sqlite.writer import write_batch
@@ -168,6 +170,11 @@ class SqliteStore:
     def put_scores(self, scores: Sequence[AccountScoreSet]) -> int:
         with self._lock:
             return _scores.put_scores(self._connection(), scores, where=self._path)
+
+    def put_win_model(self, card: WinModelCard) -> None:
+        row = encode_win_model(card)  # before the lock: the write holds it for one upsert
+        with self._lock:
+            _winmodels.put_win_model(self._connection(), row, where=self._path)
 
     # --- accounts ---------------------------------------------------------------
 
@@ -319,6 +326,17 @@ class SqliteStore:
         as_of = aware(as_of, "as_of")
         with self._read() as conn:
             return _scores.get_scores(conn, account_id, as_of=as_of)
+
+    # --- win models -----------------------------------------------------------------------
+
+    def get_win_model(self, *, as_of: datetime | None = None) -> WinModelCard:
+        as_of = aware(as_of, "as_of")
+        with self._read() as conn:
+            return _winmodels.get_win_model(conn, as_of=as_of)
+
+    def list_win_models(self, page: PageRequest) -> Page[WinModelCard]:
+        with self._read() as conn:
+            return _winmodels.list_win_models(conn, page)
 
     # --- history and housekeeping ------------------------------------------------------
 

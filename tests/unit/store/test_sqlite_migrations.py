@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graphcrm.domain import AccountId, PageRequest
+from graphcrm.domain import Account, AccountId, ChangeSet, PageRequest
 from graphcrm.errors import StoreUnavailableError
 from graphcrm.store import open_store
 from graphcrm.store.sqlite import SqliteStore
@@ -140,11 +140,66 @@ def test_a_v3_database_gains_the_covering_indexes_and_reads_the_same_graphs(
     finally:
         store.close()
     conn = sqlite3.connect(path)
-    assert schema_version(conn) == LATEST_VERSION == 4
+    assert schema_version(conn) == LATEST_VERSION
     indexes = _indexes(conn)
     assert {"contact_status_covering", "reports_to_covering", "influences_covering"} <= indexes
     assert not {"contact_status_by_contact", "reports_to_by_contact"} & indexes
     assert "influences_by_influencer" not in indexes
+    conn.close()
+
+
+def test_a_v4_database_gains_the_win_model_table_on_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+    from functools import partial
+
+    from graphcrm.domain import AccountScoreSet, ModelSource, WinModel, WinModelCard
+    from graphcrm.errors import NotFoundError
+    from graphcrm.store.sqlite import store as sqlite_store
+
+    path = tmp_path / "v4.sqlite3"
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    scored = AccountScoreSet(
+        account_id=AccountId("A-1"), as_of=at, scored_at=at, health=12.5, band="poor"
+    )
+    with monkeypatch.context() as m:  # a graphcrm that knew version 4 only
+        m.setattr(sqlite_store, "migrate", partial(migrate, target=4))
+        old = SqliteStore.open(path)
+        try:
+            accounts = (Account(id=AccountId("A-1"), name="Eski Hesap"),)
+            old.apply(ChangeSet(accounts=accounts), actor="old", at=at)
+            old.put_scores([scored])
+        finally:
+            old.close()
+    conn = sqlite3.connect(path)
+    assert schema_version(conn) == 4
+    assert "win_models" not in _tables(conn)
+    conn.close()
+
+    model = WinModel(
+        features=("stage",), coefficients=(0.1,), intercept=0.2, means=(0.3,), scales=(0.7,)
+    )
+    card = WinModelCard(
+        fitted_at=at, source=ModelSource.STORE, model=model, stage_model=model, notes=("ılık",)
+    )
+    store = SqliteStore.open(path)
+    try:
+        assert store.get_account(AccountId("A-1")).name == "Eski Hesap"
+        assert store.get_scores(AccountId("A-1")) == scored
+        assert store.change_log(PageRequest()).total == 1
+        with pytest.raises(NotFoundError):
+            store.get_win_model()
+        store.put_win_model(card)
+        assert store.get_win_model() == card
+    finally:
+        store.close()
+    conn = sqlite3.connect(path)
+    assert schema_version(conn) == LATEST_VERSION
+    assert "win_models" in _tables(conn)
+    assert conn.execute("SELECT fitted_at FROM win_models").fetchall() == [
+        ("2026-01-01T00:00:00.000000Z",)
+    ]
     conn.close()
 
 
