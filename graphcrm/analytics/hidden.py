@@ -1,17 +1,27 @@
 """Hidden influencers: people whose influence outranks their formal position.
 
-With ``n`` contacts, ``pct(x, v) = (rank(x, v) - 1) / (n - 1)`` where
-``rank`` is the ascending rank of ``v``'s score with ties averaged
-(:func:`scipy.stats.rankdata`): the lowest scorer has percentile 0, the
-highest 1. The **gap** is ``pct(influence, v) - pct(formal, v)``; ``v`` is
-a hidden influencer when ``gap >= min_gap`` and
+With ``n`` contacts, ``pct(x, v) = (rank(x, v) - 1) / (n - 1)`` where ``rank``
+is the ascending rank of ``v``'s score (:func:`scipy.stats.rankdata`), so the
+lowest scorer has percentile 0 and the highest 1. Scores within
+:data:`TIE_RTOL` of each other (relative to the largest) are equal: PageRank
+gives people in the same position values that differ in the last bits.
+
+**Ties must not create evidence.** The influence percentile counts only the
+contacts ``v`` strictly outranks (``ties="min"``): when nobody is tied to
+anybody, PageRank is uniform and everyone's influence percentile is 0, not
+the median. The formal percentile gives a tie its average rank, the neutral
+value (``ties="average"``). The **gap** is ``pct(influence, v) - pct(formal,
+v)``; ``v`` is a hidden influencer when ``gap >= min_gap`` and
 ``pct(influence, v) >= min_influence_percentile``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from typing import TypeVar
+from typing import Final, Literal, TypeVar
+
+import numpy as np
+from scipy.stats import rankdata
 
 from graphcrm.analytics.params import HiddenParams
 from graphcrm.domain import Model
@@ -27,31 +37,45 @@ class HiddenInfluencer(Model):
     gap: float
 
 
-def percentiles(scores: Mapping[K, float]) -> dict[K, float]:
-    """Percentile rank in ``[0, 1]``, ties averaged.
+TIE_RTOL: Final = 1e-9
+"""Scores closer than this times the largest absolute score count as equal."""
+
+Ties = Literal["min", "max", "average"]
+
+
+def percentiles(scores: Mapping[K, float], *, ties: Ties = "average") -> dict[K, float]:
+    """Percentile rank in ``[0, 1]``: ``(rank - 1) / (n - 1)``.
+
+    ``ties`` is :func:`scipy.stats.rankdata`'s ``method``: ``"min"`` gives a
+    tied group the share of the others that score strictly lower (ties add
+    nothing: use it for "at least this high" thresholds), ``"max"`` the share
+    that score lower or the same, ``"average"`` the mean of the two. Scores
+    within :data:`TIE_RTOL` of each other, relative to the largest absolute
+    score, are tied. Fewer than two scores: 0.
 
     >>> percentiles({"a": 1.0, "b": 3.0, "c": 3.0})
     {'a': 0.0, 'b': 0.75, 'c': 0.75}
+    >>> percentiles({"a": 1.0, "b": 3.0, "c": 3.0}, ties="min")
+    {'a': 0.0, 'b': 0.5, 'c': 0.5}
+    >>> percentiles({"a": 0.25, "b": 0.25, "c": 0.25, "d": 0.25}, ties="min")
+    {'a': 0.0, 'b': 0.0, 'c': 0.0, 'd': 0.0}
     """
     keys = list(scores)
     n = len(keys)
     if n < 2:
         return dict.fromkeys(keys, 0.0)
-    # Average ranks of ties, as scipy.stats.rankdata(method="average") (pure
-    # Python: for the tens of contacts of an account scipy's overhead dominates).
-    values = [float(scores[k]) for k in keys]
-    order = sorted(range(n), key=values.__getitem__)
-    out: dict[K, float] = {}
-    start = 0
-    while start < n:
-        end = start + 1
-        while end < n and values[order[end]] == values[order[start]]:
-            end += 1
-        rank = (start + end - 1) / 2.0  # 0-based average rank of the tie group
-        for i in order[start:end]:
-            out[keys[i]] = rank / (n - 1)
-        start = end
-    return {k: out[k] for k in keys}
+    x = np.fromiter((float(scores[k]) for k in keys), dtype=float, count=n)
+    order = np.argsort(x, kind="stable")
+    ordered = x[order]
+    tol = TIE_RTOL * float(np.abs(ordered[[0, -1]]).max())
+    # group ids, ascending: a new group wherever the next score is more than tol higher
+    new = np.empty(n, dtype=np.int64)
+    new[0] = 0
+    new[1:] = np.diff(ordered) > tol
+    group = np.empty(n, dtype=np.int64)
+    group[order] = np.cumsum(new)
+    pct = (rankdata(group, method=ties) - 1.0) / (n - 1)
+    return dict(zip(keys, pct.tolist(), strict=True))
 
 
 def hidden_influencers(
@@ -94,7 +118,7 @@ def hidden_influencers(
         raise InvalidError(
             [Problem("hidden_influencers", "formal", f"contacts differ: {', '.join(diff[:5])}")]
         )
-    pi, pf = percentiles(influence), percentiles(formal)
+    pi, pf = percentiles(influence, ties="min"), percentiles(formal)
     out = [
         HiddenInfluencer(
             contact_id=str(c),

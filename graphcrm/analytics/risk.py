@@ -279,7 +279,7 @@ def _single_threaded(ctx: _Ctx) -> list[RiskFactor]:
 def _opponents(ctx: _Ctx) -> list[RiskFactor]:
     net, p, s = ctx.net, ctx.p, ctx.scores
     roles = net.roles.get(ctx.deal.id, {})
-    pct = percentiles(s.influence)
+    pct = percentiles(s.influence, ties="min")
     members = set(ctx.active) - ctx.departed
     near = set(members)
     ties = net.ties

@@ -1,6 +1,7 @@
-"""The per-account shortcuts against their references: percentile ranks against
-scipy, the union-find threads against networkx components, and the account-wide
-champion strength against the per-deal one."""
+"""The per-account shortcuts against their references: percentile ranks (scipy's
+ranks of tolerance-grouped scores) against plain rankdata, the union-find threads
+against networkx components, and the account-wide champion strength against the
+per-deal one."""
 
 from __future__ import annotations
 
@@ -17,20 +18,28 @@ from graphcrm.analytics import (
     percentiles,
     score_contacts,
 )
+from graphcrm.analytics.hidden import Ties
 from graphcrm.domain import Role as R
 from graphcrm.domain import Stage
 from tests.unit.analytics.conftest import GraphBuilder
 
 
+@pytest.mark.parametrize("ties", ["average", "min", "max"])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_percentiles_are_scipy_average_ranks(seed: int) -> None:
+def test_percentiles_are_scipy_ranks(seed: int, ties: Ties) -> None:
     rng = random.Random(seed)
     values = {f"c{i}": float(rng.randint(0, 6)) for i in range(25)}  # many ties
-    ranks = rankdata(list(values.values()), method="average")
+    ranks = rankdata(list(values.values()), method=ties)
     expected = {k: (r - 1) / 24 for k, r in zip(values, ranks, strict=True)}
-    assert percentiles(values) == pytest.approx(expected, abs=1e-15)
-    assert percentiles({"a": 1.0, "b": 3.0, "c": 3.0}) == {"a": 0.0, "b": 0.75, "c": 0.75}
-    assert percentiles({"only": 2.0}) == {"only": 0.0}
+    assert percentiles(values, ties=ties) == pytest.approx(expected, abs=1e-15)
+    assert percentiles({"only": 2.0}, ties=ties) == {"only": 0.0}
+    assert percentiles({}, ties=ties) == {}
+    # a few ulps apart is a tie; a relative 1e-6 apart is not
+    close = {k: v * (1 + 4e-16 * (i % 3)) for i, (k, v) in enumerate(values.items())}
+    assert percentiles(close, ties=ties) == pytest.approx(expected, abs=1e-15)
+    apart = {"a": 1.0, "b": 1.0 + 1e-6}
+    assert percentiles(apart, ties=ties) == {"a": 0.0, "b": 1.0}
+    assert percentiles({"a": -1.0, "b": -1.0, "c": 0.0}, ties="min") == {"a": 0, "b": 0, "c": 1}
 
 
 def test_threads_are_the_components_reaching_a_top_decision_maker(six: GraphBuilder) -> None:

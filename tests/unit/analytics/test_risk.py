@@ -14,6 +14,7 @@ from graphcrm.analytics import (
     StakeholderChange,
     build_network,
     deal_risk,
+    with_inferred,
 )
 from graphcrm.domain import (
     CloseDateChange,
@@ -175,6 +176,17 @@ def test_opponent(six: GraphBuilder) -> None:
     # < Emre < Deniz), percentile (2 - 1) / (6 - 1) = 0.20 < 0.5
     low = committee_copy().role("D1", "can", Role.INFLUENCER, stance=-2)
     assert risk(low).points(C.OPPONENT) == 0
+
+
+def test_no_influence_ties_make_no_opponent(builder: GraphBuilder) -> None:
+    # No influence tie, stored or inferred: PageRank is uniform, and the blocker's
+    # influence percentile is 0 (nobody is strictly below), not the 0.5 of average ranks,
+    # which used to meet the 0.5 threshold and call him a high-influence opponent.
+    from tests.unit.analytics.test_scores import _tieless
+
+    sg = with_inferred(_tieless(builder).build(), as_of=AS_OF)
+    assert sg.influences == ()
+    assert risk(sg).points(C.OPPONENT) == 0
 
 
 def test_decision_makers_uncovered(six: GraphBuilder) -> None:

@@ -27,8 +27,9 @@ from graphcrm.analytics import (
     rollup_account_health,
     score_contacts,
     trend_of,
+    with_inferred,
 )
-from graphcrm.domain import Account, AccountId, ContactEngagement
+from graphcrm.domain import Account, AccountId, ContactEngagement, Role, Seniority
 from graphcrm.errors import InvalidError
 from tests.unit.analytics.conftest import AS_OF, GraphBuilder
 
@@ -196,6 +197,67 @@ def test_hidden_by_hand() -> None:
     assert [h.contact_id for h in hidden_influencers(infl, formal)] == ["a"]
     with pytest.raises(InvalidError, match="differ"):
         hidden_influencers(infl, {"a": 1.0})
+
+
+def _tieless(b: GraphBuilder) -> GraphBuilder:
+    """Five contacts of distinct seniority, a blocker on D1, and no influence tie at all:
+    no stored tie, no reporting line and no shared touchpoint to infer one from."""
+    S = Seniority
+    for cid, level in (
+        ("ceo", S.C_LEVEL),
+        ("vp", S.VP),
+        ("dir", S.DIRECTOR),
+        ("mgr", S.MANAGER),
+        ("ic", S.INDIVIDUAL_CONTRIBUTOR),
+    ):
+        b.contact(cid, seniority=level)
+    b.deal("D1").role("D1", "ic", Role.BLOCKER, stance=-2).role(
+        "D1", "dir", Role.CHAMPION, stance=2
+    )
+    return b
+
+
+def test_no_influence_ties_flag_no_hidden_influencer(builder: GraphBuilder) -> None:
+    # PageRank is uniform (1/5 each). Ranked with ties averaged, everyone sat at the
+    # 50th influence percentile, exactly the threshold, and "ic" (formal percentile 0)
+    # was a hidden influencer with a gap of 0.5 on no evidence at all.
+    sg = with_inferred(_tieless(builder).build(), as_of=AS_OF)
+    assert sg.influences == ()
+    s = score_contacts(build_network(sg))
+    assert s.influence == pytest.approx(dict.fromkeys(("ceo", "vp", "dir", "mgr", "ic"), 0.2))
+    assert set(percentiles(s.influence, ties="min").values()) == {0.0}
+    assert hidden_influencers(s.influence, s.authority) == []
+
+
+def test_equal_influence_never_passes_a_percentile_threshold() -> None:
+    # "min": a tied group gets the share of the others strictly below it
+    infl = {"a": 0.1, "b": 0.1, "c": 0.1, "d": 0.1, "e": 0.6}
+    assert percentiles(infl, ties="min") == {"a": 0.0, "b": 0.0, "c": 0.0, "d": 0.0, "e": 1.0}
+    assert percentiles(infl, ties="max") == {"a": 0.75, "b": 0.75, "c": 0.75, "d": 0.75, "e": 1.0}
+    assert percentiles(infl)["a"] == pytest.approx(0.375)  # average of ranks 1-4: 2.5
+    # values equal in exact arithmetic that PageRank computes a few ulps apart are tied
+    b, z = 0.18009247992212224, 0.1800924799221222
+    assert b != z
+    assert percentiles({"b": b, "z": z, "c": 0.0973}, ties="min") == {"b": 0.5, "z": 0.5, "c": 0.0}
+    # the five leaves a hub advises hold the same position: the same percentile
+    star = score_contacts(
+        build_network(_leaves(GraphBuilder(), "hub", [f"l{i}" for i in range(5)]).build())
+    ).influence
+    pct = percentiles(star, ties="min")
+    assert pct["hub"] == 1.0
+    assert {pct[f"l{i}"] for i in range(5)} == {0.0}
+    # a hidden influencer needs influence above the others': 2 tied leaders of 4 are not
+    infl = {"a": 0.4, "b": 0.4, "c": 0.1, "d": 0.1}
+    formal = {"a": 0.1, "b": 0.2, "c": 0.9, "d": 1.0}
+    assert [h.contact_id for h in hidden_influencers(infl, formal)] == ["a"]
+    # a: influence pct 2/3 (beats c, d), formal 0: gap 2/3; b: 2/3 - 1/3 = 1/3 < 0.4
+
+
+def _leaves(b: GraphBuilder, hub: str, leaves: list[str]) -> GraphBuilder:
+    b.contact(hub)
+    for leaf in leaves:
+        b.contact(leaf).influence(hub, leaf, 0.7)
+    return b
 
 
 def _result(
