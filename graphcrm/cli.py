@@ -28,6 +28,7 @@ from graphcrm.store.port import GraphStore
 if TYPE_CHECKING:
     from graphcrm.io.importing import ImportReport
     from graphcrm.services.deals import DealAssessment
+    from graphcrm.services.winprob import DealWin
 
 console = Console()
 err_console = Console(stderr=True)
@@ -490,6 +491,91 @@ def risk(ctx: click.Context, deal: str, as_of: datetime | None) -> None:
     with _store(ctx) as store:
         assessment = assess_deal(store, DealId(deal), as_of=as_of)
     _print_deal_risk(assessment)
+
+
+def _print_deal_win(win: DealWin) -> None:
+    deal, model = win.deal, win.model
+    when = win.as_of.isoformat(timespec="minutes")
+    fitted = (
+        f"fitted on this store's {model.deals:,} closed deals"
+        if model.source.value == "store"
+        else "the shipped prior (too few closed deals of its own: run graphcrm train)"
+    )
+    if win.probability is None or win.stage_probability is None:
+        reason = f", loss reason: {win.loss_reason}" if win.loss_reason else ""
+        outcome = win.outcome.value if win.outcome else deal.stage.value
+        console.print(
+            f"[bold]{deal.name}[/bold] ({deal.id}) closed as of {when}: {outcome}{reason}"
+        )
+        return
+    console.print(
+        f"[bold]Win probability:[/bold] {deal.name} ({deal.id}), {deal.stage.value} — "
+        f"[bold]{win.probability:.0%}[/bold] as of {when} "
+        f"(the stage alone: {win.stage_probability:.0%}; model {fitted})"
+    )
+    if not win.contributions:
+        return
+    table = Table()
+    table.add_column("points", justify="right")
+    table.add_column("factor")
+    table.add_column("what the graph says")
+    table.add_column("evidence")
+    for c in win.contributions:
+        people = [win.names.get(x, x) for x in c.evidence.contact_ids]
+        extra = len(c.evidence.edges) + len(c.evidence.touchpoint_ids)
+        evidence = ", ".join(people) + (f" (+{extra} ties/touchpoints)" if extra else "")
+        table.add_row(f"{100 * c.points:+.1f}", c.group, c.facts, evidence or "-")
+    console.print(table)
+
+
+@main.command()
+@click.argument("deal")
+@click.option("--as-of", type=AsOf(), default=None, help="Date (YYYY-MM-DD) or ISO datetime.")
+@click.pass_context
+def win(ctx: click.Context, deal: str, as_of: datetime | None) -> None:
+    """Print the win probability of DEAL with each factor's contribution and evidence."""
+    from graphcrm.domain import DealId
+    from graphcrm.services.winprob import deal_win
+
+    with _store(ctx) as store:
+        result = deal_win(store, DealId(deal), as_of=as_of)
+    _print_deal_win(result)
+
+
+@main.command()
+@click.option(
+    "--every-days",
+    type=click.IntRange(min=1, max=365),
+    default=14,
+    show_default=True,
+    help="Read each closed deal at calendar dates this many days apart.",
+)
+@click.pass_context
+def train(ctx: click.Context, every_days: int) -> None:
+    """Fit the win-probability model on the store's closed deals and store it."""
+    from graphcrm.services.clock import utc_now
+    from graphcrm.services.training import closed_deals, enough
+    from graphcrm.services.training import train as fit
+
+    with _store(ctx) as store:
+        deals = closed_deals(store)
+        if not enough(deals):
+            won = sum(1 for d in deals if d.won)
+            console.print(
+                f"Only {len(deals)} closed deals ({won} won): too few to fit a model; the "
+                "shipped prior stays in use (docs/scoring.md §4a)."
+            )
+            return
+        with console.status(f"reading {len(deals):,} closed deals at their snapshot dates"):
+            card = fit(store, fitted_at=utc_now(), every_days=every_days)
+    auc = f"{card.cv_auc:.3f}" if card.cv_auc is not None else "-"
+    stage = f"{card.cv_auc_stage:.3f}" if card.cv_auc_stage is not None else "-"
+    console.print(
+        f"Fitted on {card.deals:,} closed deals ({card.won:,} won), {card.snapshots:,} "
+        f"snapshots: cross-validated AUC {auc} (the stage alone: {stage}), Brier "
+        f"{card.brier or 0:.3f}, calibration error {card.ece or 0:.3f}; stored as of "
+        f"{card.fitted_at.isoformat(timespec='seconds')}."
+    )
 
 
 @main.command()

@@ -56,6 +56,7 @@ from graphcrm.services.deals import DealAssessment, assess_deal, what_if_deal
 from graphcrm.services.orgchart import OrgChart, org_chart
 from graphcrm.services.paths import WarmPaths, warm_paths_to
 from graphcrm.services.scoring import AccountScores, score_account
+from graphcrm.services.winprob import DealWin, deal_win
 
 router = APIRouter(prefix="/v1", tags=["analytics"])
 
@@ -265,6 +266,34 @@ async def get_deal_risk(
         lambda: place_deal(state.store, deal_id),
         ("risk", deal_id, _when(as_of)),
         lambda: assess_deal(state.store, DealId(deal_id), as_of=as_of),
+        present=as_of is None,
+    )
+
+
+@router.get(
+    "/deals/{deal_id}/win",
+    summary="Win probability with each factor's contribution and its evidence",
+    responses=responses(NOT_FOUND),
+    response_model=DealWin,
+)
+async def get_deal_win(
+    state: StateDep,
+    who: ReaderDep,
+    deal_id: Annotated[str, Path(max_length=128)],
+    as_of: AsOfDep,
+) -> Response:
+    """P(win) under the store's model (``model`` says which: fitted on this store's
+    closed deals, or the shipped prior), what the stage alone gives, and each group of
+    factors' contribution in points of probability (they sum to the difference), with
+    the contacts and touchpoints behind it. A closed deal answers its outcome and loss
+    reason instead."""
+    return await _json(
+        state,
+        who,
+        ("deal", deal_id),
+        lambda: place_deal(state.store, deal_id),
+        ("win", deal_id, _when(as_of)),
+        lambda: deal_win(state.store, DealId(deal_id), as_of=as_of),
         present=as_of is None,
     )
 

@@ -1,0 +1,319 @@
+"""Win probability: a deal's features as of an instant, a fitted model's probability, and
+each factor's contribution in points of probability (``docs/scoring.md`` §4a).
+
+The features are what a seller can know at the instant: the stage, and the
+graph's evidence read as continuous values (the risk factors' raw
+quantities, not their hand-set points). Fitting lives in
+:mod:`graphcrm.services.training`; here are the pure parts.
+
+Contributions
+    ``z`` is the model's logit for the deal and ``z0`` the logit of the same
+    deal with every non-stage feature at its training mean: ``P0 = σ(z0)`` is
+    what the stage alone gives under the model. A group of features ``g``
+    (the champion's features, the economic buyer's, ...) contributes
+    ``(P - P0) * Σ_{i in g} w_i (x_i - mean_i) / (z - z0)`` points of
+    probability: its share of the logit's move, so the contributions sum to
+    ``P - P0`` exactly and each has the sign of its push.
+
+>>> from graphcrm.domain.winmodel import WinModel
+>>> m = WinModel(features=("stage_negotiation", "champion_strength"),
+...              coefficients=(1.0, 2.0), intercept=-0.5, means=(0.5, 0.2), scales=(0.5, 0.1))
+>>> x = {"stage_negotiation": 1.0, "champion_strength": 0.4}
+
+The stage's term is ``1.0 * (1 - 0.5) / 0.5 = 1``, the champion's
+``2.0 * (0.4 - 0.2) / 0.1 = 4``: ``P = σ(-0.5 + 1 + 4) = σ(4.5)`` and
+``P0 = σ(0.5)``; the champion contributes all of ``P - P0``.
+
+>>> round(win_probability(m, x), 3), round(stage_probability(m, x), 3)
+(0.989, 0.622)
+>>> {g: round(v, 3) for g, v in contributions(m, x).items()}
+{'champion': 0.367}
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from graphcrm.analytics.decision import champion_strength
+from graphcrm.analytics.engagement import days_between
+from graphcrm.analytics.graph import StakeholderNetwork
+from graphcrm.analytics.hidden import percentiles
+from graphcrm.analytics.params import RiskParams
+from graphcrm.analytics.risk import ChangeKind, Evidence, StakeholderChange
+from graphcrm.analytics.scoring import ContactScores
+from graphcrm.domain import ContactStatus, DealView, Role, Stage
+from graphcrm.domain.enums import OPEN_STAGES
+from graphcrm.domain.winmodel import WinModel
+from graphcrm.errors import InvalidError, NotFoundError, Problem
+
+STAGE_FEATURES: Final[tuple[str, ...]] = tuple(f"stage_{s.value}" for s in OPEN_STAGES[1:])
+"""One indicator per open stage after ``prospecting`` (the baseline)."""
+
+GRAPH_FEATURES: Final[dict[str, str]] = {
+    "champion_strength": "champion",
+    "champion_left": "champion",
+    "economic_buyer_known": "economic_buyer",
+    "economic_buyer_stance": "economic_buyer",
+    "economic_buyer_engagement": "economic_buyer",
+    "economic_buyer_touched": "economic_buyer",
+    "engaged_members": "threading",
+    "members_touched": "threading",
+    "opposition": "opposition",
+    "silence": "silence",
+    "age": "pace",
+    "time_in_stage": "pace",
+    "backward_moves": "history",
+    "close_slips": "history",
+    "churn": "churn",
+}
+"""Every non-stage feature and the group its contribution is shown under."""
+
+FEATURES: Final[tuple[str, ...]] = (*STAGE_FEATURES, *GRAPH_FEATURES)
+"""The features, in the order a model lists them."""
+
+SILENCE_CAP_DAYS: Final = 365.0
+"""Silence is counted up to a year (and read as ``log(1 + days)``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DealFeatures:
+    """A deal's features as of an instant, and the evidence behind each group."""
+
+    deal_id: str
+    stage: Stage
+    values: dict[str, float]
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    facts: dict[str, str] = field(default_factory=dict)
+    """Per group, the plain facts (``champion Ayşe Yılmaz, strength 0.42``)."""
+
+
+def _log_days(days: float) -> float:
+    return math.log1p(max(0.0, min(days, SILENCE_CAP_DAYS)))
+
+
+def deal_features(
+    net: StakeholderNetwork,
+    deal_id: str,
+    *,
+    scores: ContactScores,
+    history: DealView,
+    changes: Sequence[StakeholderChange] = (),
+    params: RiskParams | None = None,
+) -> DealFeatures:
+    """The features of an open deal as of ``net.as_of``.
+
+    Parameters
+    ----------
+    net : StakeholderNetwork
+        The account as of the instant (:func:`.graph.build_network`).
+    deal_id : str
+        An open deal in ``net``.
+    scores : ContactScores
+        :func:`.scoring.score_contacts` of ``net``.
+    history : DealView
+        The deal's stage and close-date history cut at the instant.
+    changes : sequence of StakeholderChange
+        The committee's changes in the churn window (departures count there).
+    params : RiskParams, optional
+        Who counts as a champion (the same rule as the risk factors).
+
+    Raises
+    ------
+    NotFoundError
+        ``deal_id`` is not in ``net``.
+    InvalidError
+        The deal is closed at the instant, or ``history`` is another deal's.
+    """
+    p = params or RiskParams()
+    deal = net.deals.get(deal_id)
+    if deal is None:
+        raise NotFoundError("deal", deal_id)
+    if deal.stage.is_closed:
+        raise InvalidError([Problem(f"deals[{deal_id}]", "stage", "the deal is closed")])
+    if history.deal.id != deal_id:
+        raise InvalidError([Problem("history", "deal", f"history is for {history.deal.id!r}")])
+    at = net.as_of
+    roles = net.roles.get(deal_id, {})
+    departed = {c.contact_id for c in changes if c.kind is ChangeKind.DEPARTED}
+    departed |= {c for c in roles if net.contacts[c].status is ContactStatus.LEFT_COMPANY}
+    members = sorted(c for c in roles if c in net.active and c not in departed)
+    v: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
+    ev: dict[str, Evidence] = {}
+    facts: dict[str, str] = {}
+    if deal.stage is not Stage.PROSPECTING:
+        v[f"stage_{deal.stage.value}"] = 1.0
+
+    def is_champion(c: str) -> bool:
+        r = roles[c]
+        without = p.champion_stance_without_role
+        return (Role.CHAMPION in r.roles and r.stance >= p.champion_min_stance) or (
+            without is not None and r.stance >= without
+        )
+
+    strength = champion_strength(
+        net, deal_id, influence_norm=dict(scores.influence_norm), engagement=dict(scores.engagement)
+    )
+    champions = [c for c in members if is_champion(c)]
+    gone = sorted(c for c in roles if c in departed and is_champion(c))
+    if champions:
+        best = max(champions, key=lambda c: (strength[c], c))
+        v["champion_strength"] = max(0.0, strength[best])
+        ev["champion"] = Evidence(contact_ids=(best, *gone))
+        facts["champion"] = f"champion {net.name(best)}, strength {strength[best]:.2f}"
+    else:
+        facts["champion"] = "no champion"
+    if gone:
+        v["champion_left"] = 1.0
+        ev.setdefault("champion", Evidence(contact_ids=tuple(gone)))
+        facts["champion"] += "; left: " + ", ".join(net.name(c) for c in gone)
+
+    ebs = [c for c in members if Role.ECONOMIC_BUYER in roles[c].roles]
+    if ebs:
+        eb = min(ebs, key=lambda c: (roles[c].stance, -scores.engagement[c], c))
+        e = net.engagement.get(eb)
+        v["economic_buyer_known"] = 1.0
+        v["economic_buyer_stance"] = float(roles[eb].stance)
+        v["economic_buyer_engagement"] = scores.engagement[eb]
+        v["economic_buyer_touched"] = 1.0 if e is not None and e.touchpoints > 0 else 0.0
+        ev["economic_buyer"] = Evidence(
+            contact_ids=(eb,), touchpoint_ids=(e.last_touchpoint_id,) if e else ()
+        )
+        facts["economic_buyer"] = (
+            f"economic buyer {net.name(eb)}: stance {roles[eb].stance:+d}, "
+            f"engagement {scores.engagement[eb]:.2f}"
+        )
+    else:
+        facts["economic_buyer"] = "no economic buyer known"
+
+    engaged = [c for c in members if (e := net.engagement.get(c)) and e.touches_90d > 0]
+    touched_ever = [c for c in members if (e := net.engagement.get(c)) and e.touchpoints > 0]
+    v["engaged_members"] = float(len(engaged))
+    v["members_touched"] = float(len(touched_ever))
+    ev["threading"] = Evidence(contact_ids=tuple(touched_ever))
+    facts["threading"] = (
+        f"{len(touched_ever)} of {len(members)} committee members touched, "
+        f"{len(engaged)} in the last 90 days"
+    )
+
+    pct = percentiles(scores.influence) if scores.influence else {}
+    hostile = [c for c in members if roles[c].stance < 0 or Role.BLOCKER in roles[c].roles]
+    if hostile:
+        worst = max(hostile, key=lambda c: (pct.get(c, 0.0), c))
+        v["opposition"] = pct.get(worst, 0.0)
+        ev["opposition"] = Evidence(contact_ids=tuple(hostile))
+        facts["opposition"] = (
+            f"opposed by {net.name(worst)} (influence percentile {pct.get(worst, 0.0):.2f})"
+        )
+    else:
+        facts["opposition"] = "no opponent on the committee"
+
+    scope = members or sorted(
+        c for c in net.active if net.contacts[c].account_id == deal.account_id
+    )
+    touched = [e for c in scope if (e := net.engagement.get(c))]
+    created = history.stage_history[0].at if history.stage_history else at
+    age = days_between(created, at)
+    if touched:
+        last = max(touched, key=lambda e: (e.last_at, e.contact_id))
+        silence = days_between(last.last_at, at)
+        ev["silence"] = Evidence(
+            contact_ids=(last.contact_id,), touchpoint_ids=(last.last_touchpoint_id,)
+        )
+        facts["silence"] = f"{silence:.0f} days since the last touchpoint"
+    else:
+        silence = age
+        facts["silence"] = "no touchpoint on record"
+    v["silence"] = _log_days(silence)
+
+    v["age"] = _log_days(age)
+    moved = history.stage_history[-1].at if history.stage_history else created
+    v["time_in_stage"] = _log_days(days_between(moved, at))
+    facts["pace"] = f"open {age:.0f} days, {days_between(moved, at):.0f} in {deal.stage.value}"
+    v["backward_moves"] = float(sum(1 for c in history.stage_history if c.is_backwards))
+    v["close_slips"] = float(
+        sum(
+            1
+            for c in history.close_date_history
+            if c.from_date is not None and c.to_date is not None and c.to_date > c.from_date
+        )
+    )
+    facts["history"] = (
+        f"{int(v['backward_moves'])} backward stage move(s), "
+        f"{int(v['close_slips'])} close-date slip(s)"
+    )
+    v["churn"] = float(len(changes))
+    if changes:
+        ev["churn"] = Evidence(contact_ids=tuple(dict.fromkeys(c.contact_id for c in changes)))
+    facts["churn"] = f"{len(changes)} stakeholder change(s) in the churn window"
+    return DealFeatures(deal_id, deal.stage, v, ev, facts)
+
+
+# --- the model ------------------------------------------------------------------------
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def _terms(model: WinModel, values: Mapping[str, float]) -> list[float]:
+    missing = [f for f in model.features if f not in values and f not in FEATURES]
+    if missing:
+        raise InvalidError(
+            [Problem("model", "features", f"unknown feature {f!r}") for f in missing]
+        )
+    return [
+        w * (values.get(f, 0.0) - m) / s
+        for f, w, m, s in zip(
+            model.features, model.coefficients, model.means, model.scales, strict=True
+        )
+    ]
+
+
+def _calibrated(model: WinModel, z: float) -> float:
+    return _sigmoid(model.calibration_slope * z + model.calibration_intercept)
+
+
+def win_probability(model: WinModel, values: Mapping[str, float]) -> float:
+    """``P(win)`` of a deal with feature ``values`` (missing features count as 0)."""
+    return _calibrated(model, model.intercept + sum(_terms(model, values)))
+
+
+def _stage_logit(model: WinModel, values: Mapping[str, float]) -> float:
+    return model.intercept + sum(
+        w * (values.get(f, 0.0) - m) / s
+        for f, w, m, s in zip(
+            model.features, model.coefficients, model.means, model.scales, strict=True
+        )
+        if f in STAGE_FEATURES
+    )
+
+
+def stage_probability(model: WinModel, values: Mapping[str, float]) -> float:
+    """``P0``: the model's probability with every non-stage feature at its training mean."""
+    return _calibrated(model, _stage_logit(model, values))
+
+
+def contributions(model: WinModel, values: Mapping[str, float]) -> dict[str, float]:
+    """Each group's contribution in points of probability (0-1), summing to ``P - P0``.
+
+    Groups are :data:`GRAPH_FEATURES`' values (unknown features count under their
+    own name); groups that do not move the logit are left out.
+    """
+    z0 = _stage_logit(model, values)
+    terms = dict(zip(model.features, _terms(model, values), strict=True))
+    graph = {f: t for f, t in terms.items() if f not in STAGE_FEATURES}
+    dz = sum(graph.values())
+    if abs(dz) < 1e-12:
+        return {}
+    dp = _calibrated(model, z0 + dz) - _calibrated(model, z0)
+    out: dict[str, float] = {}
+    for f, t in graph.items():
+        group = GRAPH_FEATURES.get(f, f)
+        out[group] = out.get(group, 0.0) + t
+    return {g: dp * t / dz for g, t in out.items() if abs(t) > 1e-12}

@@ -1,0 +1,426 @@
+"""Fit the win-probability model on a store's own closed deals (``graphcrm train``).
+
+Training data
+    Every closed deal is read at calendar dates over its open life: the
+    instants ``EPOCH + k * every_days`` (default every 14 days) after it was
+    created and before it closed. Each snapshot reads the account *as of* that
+    instant through the store (:func:`graphcrm.services.deals.read_account`),
+    so it sees nothing that happened later: not the outcome, not later
+    touchpoints, stances or stage moves. Its label is the deal's outcome.
+
+Model
+    A logistic regression with an L2 penalty (scikit-learn) over
+    :data:`graphcrm.analytics.winprob.FEATURES`, standardised; each deal
+    weighs one in total, however many snapshots it has. The penalty is chosen
+    by cross-validation that respects time and accounts: deals are cut into
+    :data:`FOLDS` blocks by close date, and each block is predicted by a model
+    fitted on the older blocks' deals of *other* accounts. The out-of-fold
+    predictions give the card's AUC, Brier score and reliability. The
+    probabilities are the regression's own: calibration is measured, not
+    adjusted (a Platt scaling fitted on these time-ordered out-of-fold
+    predictions, made by models fitted on fewer deals, over-corrected: on
+    held-out deals it raised the calibration error from about 0.05 to 0.15;
+    ``docs/benchmarks.md``). The stage-only model is fitted the same way on
+    the stage indicators alone.
+
+Too little data
+    With fewer than :data:`MIN_CLOSED_DEALS` closed deals, or fewer than
+    :data:`MIN_PER_OUTCOME` won or lost, the store keeps using the shipped
+    prior (:func:`prior_card`), fitted on generated data, and every
+    probability shown says so.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from importlib import resources
+from typing import Final
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import brier_score_loss, roc_auc_score
+
+from graphcrm.analytics import deal_risk as analytics_deal_risk
+from graphcrm.analytics.winprob import FEATURES, STAGE_FEATURES, DealFeatures, deal_features
+from graphcrm.domain import AccountId, DealView, PageRequest, Stage
+from graphcrm.domain.winmodel import ModelSource, ReliabilityBin, WinModel, WinModelCard
+from graphcrm.errors import NotFoundError
+from graphcrm.services.deals import history_until, read_account
+from graphcrm.services.params import AnalyticsParams
+from graphcrm.store.port import GraphStore
+
+EPOCH: Final = datetime(2000, 1, 3, tzinfo=UTC)
+"""Snapshot dates are this Monday plus whole multiples of ``every_days``."""
+
+SNAPSHOT_DAYS: Final = 14
+FOLDS: Final = 5
+PENALTIES: Final[tuple[float, ...]] = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+"""Candidate inverse L2 strengths (``C``)."""
+MIN_CLOSED_DEALS: Final = 40
+MIN_PER_OUTCOME: Final = 10
+RELIABILITY_BINS: Final = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A closed deal read as of ``at``: its features then, and how it ended."""
+
+    account_id: AccountId
+    at: datetime
+    closed_at: datetime
+    won: bool
+    features: DealFeatures
+    risk: float | None = None
+    """The hand-weighted risk score at the same instant (when asked for: validation)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedDeal:
+    view: DealView
+    created: datetime
+    closed_at: datetime
+    won: bool
+
+
+def closed_deals(store: GraphStore) -> list[ClosedDeal]:
+    """Every closed deal of the store with its history, oldest close first."""
+    out: list[ClosedDeal] = []
+    for stage in (Stage.CLOSED_WON, Stage.CLOSED_LOST):
+        offset = 0
+        while True:
+            page = store.list_deals(PageRequest(limit=1000, offset=offset), stage=stage)
+            for deal in page.items:
+                view = store.get_deal(deal.id)
+                closing = [c for c in view.stage_history if c.to_stage.is_closed]
+                if not view.stage_history or not closing:
+                    continue
+                out.append(
+                    ClosedDeal(
+                        view, view.stage_history[0].at, closing[-1].at, stage is Stage.CLOSED_WON
+                    )
+                )
+            offset += len(page.items)
+            if offset >= page.total or not page.items:
+                break
+    out.sort(key=lambda d: (d.closed_at, d.view.deal.id))
+    return out
+
+
+def calendar_instants(start: datetime, end: datetime, every_days: int) -> list[datetime]:
+    """The snapshot dates strictly after ``start`` and strictly before ``end``.
+
+    >>> a = datetime(2025, 1, 1, tzinfo=UTC)
+    >>> [t.date().isoformat() for t in calendar_instants(a, a + timedelta(days=30), 14)]
+    ['2025-01-06', '2025-01-20']
+    """
+    step = timedelta(days=every_days)
+    k = math.floor((start - EPOCH) / step) + 1
+    out = []
+    t = EPOCH + k * step
+    while t < end:
+        if t > start:
+            out.append(t)
+        t += step
+    return out
+
+
+def snapshots(
+    store: GraphStore,
+    deals: Sequence[ClosedDeal],
+    instants: Callable[[ClosedDeal], Iterable[datetime]],
+    *,
+    params: AnalyticsParams | None = None,
+    with_risk: bool = False,
+) -> list[Snapshot]:
+    """Each deal read at each of its ``instants(deal)``; one store read per account and
+    instant. ``with_risk`` also scores the hand-weighted risk (for validation)."""
+    p = params or AnalyticsParams()
+    wanted: dict[tuple[AccountId, datetime], list[ClosedDeal]] = defaultdict(list)
+    for d in deals:
+        for t in instants(d):
+            wanted[(d.view.deal.account_id, t)].append(d)
+    out: list[Snapshot] = []
+    for (account, at), group in sorted(wanted.items()):
+        snap = read_account(store, account, at=at, params=p)
+        for d in group:
+            deal_id = d.view.deal.id
+            deal = snap.net.deals.get(deal_id)
+            if deal is None or deal.stage.is_closed:
+                continue
+            history = history_until(d.view, at, deal)
+            changes = snap.changes.for_deal(deal_id)
+            features = deal_features(
+                snap.net,
+                deal_id,
+                scores=snap.scores,
+                history=history,
+                changes=changes,
+                params=p.risk,
+            )
+            risk = None
+            if with_risk:
+                risk = analytics_deal_risk(
+                    snap.net,
+                    deal_id,
+                    scores=snap.scores,
+                    history=history,
+                    changes=changes,
+                    params=p.risk,
+                ).score
+            out.append(Snapshot(account, at, d.closed_at, d.won, features, risk))
+    return out
+
+
+def calendar_snapshots(
+    store: GraphStore,
+    deals: Sequence[ClosedDeal],
+    *,
+    every_days: int = SNAPSHOT_DAYS,
+    params: AnalyticsParams | None = None,
+) -> list[Snapshot]:
+    """Snapshots of ``deals`` at the calendar dates of their open lives."""
+    return snapshots(
+        store,
+        deals,
+        lambda d: calendar_instants(d.created, d.closed_at, every_days),
+        params=params,
+    )
+
+
+# --- fitting ---------------------------------------------------------------------------
+
+
+def _matrix(rows: Sequence[Snapshot], features: Sequence[str]) -> np.ndarray:
+    return np.array([[s.features.values[f] for f in features] for s in rows], dtype=float)
+
+
+def _weights(rows: Sequence[Snapshot]) -> np.ndarray:
+    """Each deal weighs one in total, however many snapshots it has: a deal's snapshots
+    share one outcome, and a long deal would otherwise count many times over."""
+    per_deal: dict[str, int] = defaultdict(int)
+    for s in rows:
+        per_deal[s.features.deal_id] += 1
+    return np.array([1.0 / per_deal[s.features.deal_id] for s in rows])
+
+
+@dataclass(frozen=True, slots=True)
+class _Fitted:
+    model: WinModel
+    logit: Callable[[np.ndarray], np.ndarray]
+
+
+def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, features: Sequence[str], c: float) -> _Fitted:
+    means = x.mean(axis=0)
+    scales = x.std(axis=0)
+    scales[scales < 1e-9] = 1.0
+    z = (x - means) / scales
+    if len(set(y.tolist())) < 2:  # one outcome only: the base rate
+        rate = float(np.clip(np.average(y, weights=w), 1e-3, 1 - 1e-3))
+        coef, intercept = np.zeros(len(features)), math.log(rate / (1 - rate))
+    else:
+        lr = LogisticRegression(C=c, max_iter=2000)
+        lr.fit(z, y, sample_weight=w * len(w) / w.sum())
+        coef, intercept = lr.coef_[0], float(lr.intercept_[0])
+    model = WinModel(
+        features=tuple(features),
+        coefficients=tuple(float(v) for v in coef),
+        intercept=intercept,
+        means=tuple(float(v) for v in means),
+        scales=tuple(float(v) for v in scales),
+    )
+    return _Fitted(model, lambda xs: ((xs - means) / scales) @ coef + intercept)
+
+
+def time_folds(rows: Sequence[Snapshot], folds: int = FOLDS) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``(train, test)`` index arrays: each block of deals by close date is predicted from
+    the older blocks' deals of other accounts (the first two blocks are never predicted:
+    a model of one block's deals says little about one fitted on all)."""
+    closes = sorted({(s.closed_at, s.features.deal_id) for s in rows})
+    if len(closes) < folds:
+        return []
+    block_of = {deal: i * folds // len(closes) for i, (_, deal) in enumerate(closes)}
+    blocks = np.array([block_of[s.features.deal_id] for s in rows])
+    accounts = np.array([s.account_id for s in rows])
+    out = []
+    for k in range(2, folds):  # each fold trains on at least two blocks
+        test = np.flatnonzero(blocks == k)
+        held = set(accounts[test].tolist())
+        train = np.flatnonzero((blocks < k) & ~np.isin(accounts, list(held)))
+        if len(test) and len(train):
+            out.append((train, test))
+    return out
+
+
+def _out_of_fold(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    features: Sequence[str],
+    c: float,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold logits and the indices they belong to."""
+    logits, index = [], []
+    for train, test in folds:
+        fitted = _fit(x[train], y[train], w[train], features, c)
+        logits.append(fitted.logit(x[test]))
+        index.append(test)
+    return np.concatenate(logits), np.concatenate(index)
+
+
+def _log_loss(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
+    p = np.clip(1 / (1 + np.exp(-z)), 1e-9, 1 - 1e-9)
+    return float(-np.average(y * np.log(p) + (1 - y) * np.log(1 - p), weights=w))
+
+
+def reliability(
+    p: np.ndarray, y: np.ndarray, bins: int = RELIABILITY_BINS
+) -> tuple[ReliabilityBin, ...]:
+    """Equal-width bins of predicted probability with their observed win rates."""
+    out = []
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        inside = (p >= low) & ((p < high) if b < bins - 1 else (p <= high))
+        n = int(inside.sum())
+        if n:
+            out.append(
+                ReliabilityBin(
+                    low=low,
+                    high=high,
+                    count=n,
+                    mean_predicted=float(p[inside].mean()),
+                    observed=float(y[inside].mean()),
+                )
+            )
+    return tuple(out)
+
+
+def expected_calibration_error(bins: Sequence[ReliabilityBin]) -> float:
+    """``Σ count/N · |mean predicted - observed|`` over the bins."""
+    total = sum(b.count for b in bins)
+    return sum(b.count / total * abs(b.mean_predicted - b.observed) for b in bins) if total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Selected:
+    fitted: WinModel
+    penalty: float
+    auc: float | None
+    brier: float | None
+    bins: tuple[ReliabilityBin, ...]
+    slope: float
+    offset: float
+
+
+def _select(rows: Sequence[Snapshot], features: Sequence[str]) -> _Selected:
+    x, y, w = _matrix(rows, features), np.array([float(s.won) for s in rows]), _weights(rows)
+    folds = time_folds(rows)
+    best_c, best_loss, best_oof = 1.0, math.inf, None
+    if folds:
+        for c in PENALTIES:
+            z, idx = _out_of_fold(x, y, w, features, c, folds)
+            loss = _log_loss(z, y[idx], w[idx])
+            if loss < best_loss:
+                best_c, best_loss, best_oof = c, loss, (z, idx)
+    fitted = _fit(x, y, w, features, best_c).model
+    if best_oof is None:
+        return _Selected(fitted, best_c, None, None, (), 1.0, 0.0)
+    z, idx = best_oof
+    slope, offset = 1.0, 0.0  # the regression's own probabilities (see the module docstring)
+    p = 1 / (1 + np.exp(-z))
+    both = len(set(y[idx].tolist())) == 2
+    auc = float(roc_auc_score(y[idx], p, sample_weight=w[idx])) if both else None
+    brier = float(brier_score_loss(y[idx], p, sample_weight=w[idx]))
+    return _Selected(fitted, best_c, auc, brier, reliability(p, y[idx]), slope, offset)
+
+
+def fit_card(
+    rows: Sequence[Snapshot], *, fitted_at: datetime, source: ModelSource, every_days: int
+) -> WinModelCard:
+    """Fit the model and the stage-only model on ``rows`` and describe them."""
+    full = _select(rows, FEATURES)
+    stage = _select(rows, STAGE_FEATURES)
+    deals = {s.features.deal_id: s for s in rows}
+    won = sum(1 for s in deals.values() if s.won)
+    closes = [s.closed_at for s in deals.values()]
+    return WinModelCard(
+        fitted_at=fitted_at,
+        source=source,
+        model=full.fitted.model_copy(
+            update={"calibration_slope": full.slope, "calibration_intercept": full.offset}
+        ),
+        stage_model=stage.fitted.model_copy(
+            update={"calibration_slope": stage.slope, "calibration_intercept": stage.offset}
+        ),
+        training_from=min(closes, default=None),
+        training_to=max(closes, default=None),
+        deals=len(deals),
+        won=won,
+        snapshots=len(rows),
+        snapshot_days=every_days,
+        regularization=full.penalty,
+        cv_auc=full.auc,
+        cv_auc_stage=stage.auc,
+        brier=full.brier,
+        ece=expected_calibration_error(full.bins) if full.bins else None,
+        reliability=full.bins,
+    )
+
+
+# --- the model a store uses -------------------------------------------------------------
+
+
+@cache
+def prior_card() -> WinModelCard:
+    """The shipped prior: fitted on generated data (``tools/fit-prior``)."""
+    text = resources.files("graphcrm.analytics").joinpath("prior_win_model.json").read_text("utf-8")
+    return WinModelCard.model_validate_json(text)
+
+
+def enough(deals: Sequence[ClosedDeal]) -> bool:
+    """Whether a store has enough closed deals to fit its own model."""
+    won = sum(1 for d in deals if d.won)
+    return len(deals) >= MIN_CLOSED_DEALS and min(won, len(deals) - won) >= MIN_PER_OUTCOME
+
+
+def train(
+    store: GraphStore,
+    *,
+    fitted_at: datetime,
+    every_days: int = SNAPSHOT_DAYS,
+    params: AnalyticsParams | None = None,
+    save: bool = True,
+) -> WinModelCard:
+    """Fit the store's model on its closed deals and store it (unless ``save`` is False).
+
+    With too few closed deals nothing is fitted or stored, and the prior is
+    returned. Reads go through the store's as-of reads; the write at the end
+    is one short transaction, so training never blocks reads.
+    """
+    deals = closed_deals(store)
+    if not enough(deals):
+        return prior_card()
+    rows = calendar_snapshots(store, deals, every_days=every_days, params=params)
+    card = fit_card(rows, fitted_at=fitted_at, source=ModelSource.STORE, every_days=every_days)
+    if save:
+        store.put_win_model(card)
+    return card
+
+
+def current_card(store: GraphStore, *, as_of: datetime | None = None) -> WinModelCard:
+    """The store's latest model fitted by ``as_of``, else the shipped prior."""
+    try:
+        return store.get_win_model(as_of=as_of)
+    except NotFoundError:
+        return prior_card()
+
+
+def card_json(card: WinModelCard) -> str:
+    """The card as the prior file holds it (indented, stable key order)."""
+    return json.dumps(card.model_dump(mode="json"), indent=1, ensure_ascii=False) + "\n"

@@ -1,0 +1,157 @@
+"""Win-probability features, probability and contributions on small graphs."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+import pytest
+
+from graphcrm.analytics import build_network, score_contacts
+from graphcrm.analytics.risk import ChangeKind, StakeholderChange
+from graphcrm.analytics.winprob import (
+    FEATURES,
+    GRAPH_FEATURES,
+    STAGE_FEATURES,
+    DealFeatures,
+    contributions,
+    deal_features,
+    stage_probability,
+    win_probability,
+)
+from graphcrm.domain import DealId, DealView, Role, Stage, StageChange
+from graphcrm.domain.winmodel import WinModel
+from graphcrm.errors import InvalidError, NotFoundError
+from tests.unit.analytics.conftest import AS_OF, GraphBuilder, committee
+
+
+def _history(deal_id: str, *moves: tuple[int, Stage | None, Stage]) -> DealView:
+    """A deal view whose stage changes happened ``days`` before AS_OF."""
+    sg = committee().build()
+    deal = next(d for d in sg.deals if d.id == deal_id)
+    return DealView(
+        deal=deal,
+        stage_history=tuple(
+            StageChange(
+                deal_id=DealId(deal_id), at=AS_OF - timedelta(days=d), from_stage=a, to_stage=b
+            )
+            for d, a, b in moves
+        ),
+        close_date_history=(),
+    )
+
+
+HISTORY = _history(
+    "D1",
+    (120, None, Stage.PROSPECTING),
+    (90, Stage.PROSPECTING, Stage.PROPOSAL),
+    (60, Stage.PROPOSAL, Stage.NEEDS_ANALYSIS),
+    (20, Stage.NEEDS_ANALYSIS, Stage.NEGOTIATION),
+)
+
+
+def _features(
+    b: GraphBuilder, history: DealView = HISTORY, changes: tuple[StakeholderChange, ...] = ()
+) -> DealFeatures:
+    net = build_network(b.build(), as_of=AS_OF)
+    return deal_features(net, "D1", scores=score_contacts(net), history=history, changes=changes)
+
+
+def test_the_committee_of_the_worked_example() -> None:
+    f = _features(committee())
+    v = f.values
+    assert set(v) == set(FEATURES)
+    assert f.stage is Stage.NEGOTIATION
+    assert [k for k in STAGE_FEATURES if v[k]] == ["stage_negotiation"]
+    assert v["champion_strength"] > 0  # Ayşe, stance +2
+    assert v["champion_left"] == 0
+    assert f.evidence["champion"].contact_ids == ("ayse",)
+    assert (v["economic_buyer_known"], v["economic_buyer_stance"]) == (1.0, 1.0)
+    assert v["economic_buyer_touched"] == 1.0  # Mehmet: 4 touchpoints
+    # five members have touchpoints (Emre has none), all five in the last 90 days
+    assert (v["members_touched"], v["engaged_members"]) == (5.0, 5.0)
+    assert v["opposition"] == 0.0
+    assert v["silence"] == pytest.approx(math.log1p(2))  # Ayşe, 2 days ago
+    assert v["age"] == pytest.approx(math.log1p(120))
+    assert v["time_in_stage"] == pytest.approx(math.log1p(20))
+    assert v["backward_moves"] == 1.0  # proposal -> needs analysis
+    assert v["close_slips"] == 0.0
+    assert f.evidence["silence"].touchpoint_ids == ("tp-ayse",)
+
+
+def test_a_champion_who_left_and_an_opponent() -> None:
+    b = committee()
+    b.role("D1", "can", Role.BLOCKER, stance=-2)
+    left = StakeholderChange(
+        contact_id="ayse", at=AS_OF - timedelta(days=3), kind=ChangeKind.DEPARTED
+    )
+    f = _features(b, changes=(left,))
+    assert f.values["champion_left"] == 1.0
+    assert f.values["champion_strength"] == 0.0  # the only champion is gone
+    assert f.values["opposition"] > 0.0
+    assert f.evidence["opposition"].contact_ids == ("can",)
+    assert f.values["churn"] == 1.0
+    assert "left: Ayşe Yılmaz" in f.facts["champion"]
+
+
+def test_no_touchpoint_counts_the_deal_s_age_as_silence() -> None:
+    b = committee()
+    b.engagement.clear()
+    f = _features(b)
+    assert f.values["silence"] == pytest.approx(math.log1p(120))
+    assert f.values["members_touched"] == 0.0
+    assert f.facts["silence"] == "no touchpoint on record"
+
+
+def test_guards() -> None:
+    net = build_network(committee().build(), as_of=AS_OF)
+    s = score_contacts(net)
+    with pytest.raises(NotFoundError):
+        deal_features(net, "D9", scores=s, history=HISTORY)
+    b = committee()
+    b.deal("D1", Stage.CLOSED_WON)
+    closed = build_network(b.build(), as_of=AS_OF)
+    with pytest.raises(InvalidError, match="closed"):
+        deal_features(closed, "D1", scores=score_contacts(closed), history=HISTORY)
+
+
+MODEL = WinModel(
+    features=("stage_negotiation", "champion_strength", "silence", "opposition"),
+    coefficients=(0.8, 1.2, -0.6, -1.0),
+    intercept=-0.4,
+    means=(0.25, 0.1, 2.0, 0.1),
+    scales=(0.5, 0.2, 1.0, 0.3),
+)
+
+
+def test_probability_by_hand() -> None:
+    x = {"stage_negotiation": 1.0, "champion_strength": 0.3, "silence": 1.0, "opposition": 0.1}
+    # terms: 0.8*(0.75/0.5)=1.2, 1.2*(0.2/0.2)=1.2, -0.6*(-1/1)=0.6, -1.0*0=0
+    z = -0.4 + 1.2 + 1.2 + 0.6
+    assert win_probability(MODEL, x) == pytest.approx(1 / (1 + math.exp(-z)))
+    assert stage_probability(MODEL, x) == pytest.approx(1 / (1 + math.exp(-(-0.4 + 1.2))))
+
+
+def test_contributions_sum_to_the_difference_and_keep_their_sign() -> None:
+    x = {"stage_negotiation": 1.0, "champion_strength": 0.3, "silence": 3.0, "opposition": 0.7}
+    parts = contributions(MODEL, x)
+    p, p0 = win_probability(MODEL, x), stage_probability(MODEL, x)
+    assert sum(parts.values()) == pytest.approx(p - p0)
+    assert parts["champion"] > 0  # a strong champion adds
+    assert parts["silence"] < 0  # long silence takes away
+    assert parts["opposition"] < 0
+    # shares of the logit's move: champion 1.2, silence -0.6, opposition -2.0
+    assert parts["champion"] / parts["silence"] == pytest.approx(1.2 / -0.6)
+    assert set(parts) <= set(GRAPH_FEATURES.values())
+
+
+def test_a_deal_at_the_means_has_no_contribution() -> None:
+    x = {"stage_negotiation": 1.0, "champion_strength": 0.1, "silence": 2.0, "opposition": 0.1}
+    assert contributions(MODEL, x) == {}
+    assert win_probability(MODEL, x) == pytest.approx(stage_probability(MODEL, x))
+
+
+def test_a_model_with_a_feature_this_code_does_not_know_is_refused() -> None:
+    odd = MODEL.model_copy(update={"features": ("stage_negotiation", "x", "silence", "opposition")})
+    with pytest.raises(InvalidError, match="unknown feature 'x'"):
+        win_probability(odd, {})
