@@ -51,7 +51,7 @@ from graphcrm.io.sfexport import (
 )
 from graphcrm.io.values import sector_from_industry
 
-# the table of docs/spec-salesforce-export.md, as it stands: required columns; optional ones
+# the Salesforce files of docs/import-export.md: required columns; optional ones
 SPEC_TABLE = """
 | `User.csv` | `Id, Name`; `Email, UserRoleId, IsActive` |
 | `Account.csv` | `Id, Name`; `ParentId, Industry, BillingCountry, OwnerId, CreatedDate, IsDeleted` |
