@@ -27,12 +27,34 @@ Ground truth
     with six or more advises/trusts edges. :func:`closed_deals` and
     :func:`hidden_influencers` recompute both from the rows, so analytics can
     be scored against them.
+
+Out-of-distribution portfolios
+    ``GeneratorConfig(outcome=OutcomeOptions(...))`` departs from that model
+    on purpose, to validate a learned model on portfolios it was not tuned
+    on: stages driven by the committee rather than drawn after the outcome
+    (``stages="committee"``), noisy or late-known stances in the rows
+    (``stance_noise``, ``stance_delay_days``; the outcome uses the true
+    ones), outcome weights drawn per portfolio (``random_coefficients``,
+    :func:`draw_coefficients`), and a per-deal driver no row records
+    (``hidden_driver``). The defaults give today's portfolios byte for byte.
+
+The oracle
+    :func:`truth_index` keeps the generator's truth of a portfolio's closed
+    deals and :func:`drivers_as_of` returns, for one deal at an instant of
+    its life, the stage then and the true drivers measured up to then (true
+    stances and the hidden shock included): the reference no model reading
+    the store can beat. See :mod:`graphcrm.generator.oracle`.
 """
 
+from graphcrm.generator.oracle import DealTruth, TrueDrivers, TruthIndex, drivers_as_of
 from graphcrm.generator.outcome import (
+    DEFAULT_COEFFICIENTS,
     ClosedDeal,
+    Coefficients,
     DealFeatures,
+    OutcomeOptions,
     closed_deals,
+    draw_coefficients,
     hidden_influencers,
     influence_score,
 )
@@ -41,20 +63,32 @@ from graphcrm.generator.portfolio import (
     demo_config,
     demo_portfolio,
     generate_portfolio,
+    outcome_coefficients,
+    truth_index,
 )
 from graphcrm.generator.sectors import PROFILES, Sector, SectorProfile
 
 __all__ = [
+    "DEFAULT_COEFFICIENTS",
     "PROFILES",
     "ClosedDeal",
+    "Coefficients",
     "DealFeatures",
+    "DealTruth",
     "GeneratorConfig",
+    "OutcomeOptions",
     "Sector",
     "SectorProfile",
+    "TrueDrivers",
+    "TruthIndex",
     "closed_deals",
     "demo_config",
     "demo_portfolio",
+    "draw_coefficients",
+    "drivers_as_of",
     "generate_portfolio",
     "hidden_influencers",
     "influence_score",
+    "outcome_coefficients",
+    "truth_index",
 ]

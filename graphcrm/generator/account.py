@@ -13,6 +13,12 @@ POSIX seconds until then. Invariants the store's validation relies on:
 - a contact who leaves has every reporting line, influence edge and deal role
   closed at the departure; the departure itself (``status=left_company``) is
   written in a later batch, because a batch holds each contact once.
+
+The :class:`~graphcrm.generator.outcome.OutcomeOptions` act in :meth:`AccountBuilder._deal`:
+the outcome draw, the stage history (``_outcome_stages`` or ``_committee_stages``)
+and the stance each ``DealRole`` row records (``_recorded_stance``; with a delay, a
+seat's interval splits where its stance becomes known). The account's own stream
+draws exactly what it draws without options.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from graphcrm.domain import (
     Contact,
     ContactStatus,
     Deal,
+    DealId,
     DealRole,
     Direction,
     Influence,
@@ -49,11 +56,16 @@ from graphcrm.domain import (
 )
 from graphcrm.domain.construct import construct
 from graphcrm.generator import vocab
+from graphcrm.generator.oracle import DealTruth, SeatTruth, features_as_of
 from graphcrm.generator.outcome import (
     HIDDEN_MIN_TIES,
+    Coefficients,
+    DealFeatures,
     MemberFacts,
+    OutcomeOptions,
     deal_features,
     influence_score,
+    sigmoid,
 )
 from graphcrm.generator.sectors import (
     CEO_EN,
@@ -72,6 +84,7 @@ from graphcrm.generator.sectors import (
 T = TypeVar("T")
 
 DAY: Final = 86_400
+WEEK: Final = 7 * DAY
 NEVER: Final = 1 << 62
 """``left`` of a contact who never leaves."""
 
@@ -105,6 +118,7 @@ _CHANGE_ROLES: Final = (
 )
 _LOST_AT_WEIGHTS: Final = (0.08, 0.17, 0.20, 0.17, 0.18, 0.13, 0.07)
 _OPEN: Final = tuple(s for s in Stage if not s.is_closed)
+_LAST_OPEN: Final = len(_OPEN) - 1
 _DIRECTIONS: Final = {
     TouchpointKind.EMAIL: ((Direction.OUTBOUND, 0.6), (Direction.INBOUND, 1.0)),
     TouchpointKind.CALL: (
@@ -147,9 +161,18 @@ class AccountPlan:
     country: str | None = None
 
 
+def seeded(seed: int, stream: str | int) -> random.Random:
+    """The generator of one named stream of a run: ``random.Random(f"{seed}:{stream}")``."""
+    return random.Random(f"{seed}:{stream}")  # noqa: S311 - a seeded simulation, not cryptography
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Run-wide settings and the reps, shared by every account."""
+    """Run-wide settings and the reps, shared by every account.
+
+    ``seed`` names the options' own streams; ``coefficients`` are the
+    portfolio's outcome weights (drawn when ``options.random_coefficients``).
+    """
 
     now: int
     history_days: int
@@ -158,10 +181,17 @@ class Context:
     international_share: float
     reps_by_territory: dict[str, tuple[str, ...]]
     name_offset: int
+    seed: int
+    options: OutcomeOptions
+    coefficients: Coefficients
 
 
 class Sink:
-    """The rows of one chunk: ``base`` collections and the departures batch."""
+    """The rows of one chunk: ``base`` collections and the departures batch.
+
+    ``truths``, when a list, collects the :class:`DealTruth` of every closed
+    deal (for the oracle); ``None`` skips building them.
+    """
 
     __slots__ = (
         "accounts",
@@ -175,9 +205,10 @@ class Sink:
         "reports_to",
         "stage_changes",
         "touchpoints",
+        "truths",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, truths: list[DealTruth] | None = None) -> None:
         self.accounts: list[Account] = []
         self.contacts: list[Contact] = []
         self.reports_to: list[ReportsTo] = []
@@ -189,6 +220,7 @@ class Sink:
         self.deal_roles: list[DealRole] = []
         self.touchpoints: list[Touchpoint] = []
         self.departures: list[Contact] = []
+        self.truths = truths
 
 
 def _dt(ts: int) -> datetime:
@@ -202,7 +234,7 @@ def _date(ts: int) -> date:
 class _Member:
     """One contact's seat on one deal: role intervals ``(start, end, roles)``."""
 
-    __slots__ = ("c", "intervals", "primary", "slot", "stance", "touches", "weight")
+    __slots__ = ("c", "intervals", "primary", "slot", "stance", "touch_times", "touches", "weight")
 
     def __init__(self, c: int, slot: int, roles: frozenset[Role], start: int) -> None:
         self.c = c
@@ -211,6 +243,7 @@ class _Member:
         self.primary = False
         self.stance = 0
         self.touches = 0
+        self.touch_times: list[int] = []  # of the deal's touchpoints that reached the member
         self.weight = 0.0
 
     @property
@@ -254,6 +287,10 @@ class AccountBuilder:
         self.edge_keys: set[int] = set()
         self.dotted: list[tuple[int, int]] = []
         self.knows: dict[tuple[str, int], float] = {}
+        # the options' own streams, only when the option is on
+        opts = ctx.options
+        self.stance_rng = seeded(ctx.seed, f"{plan.index}:stances") if opts.stance_noise else None
+        self.hidden_rng = seeded(ctx.seed, f"{plan.index}:hidden") if opts.hidden_driver else None
 
     # --- the account -------------------------------------------------------------
 
@@ -734,7 +771,7 @@ class AccountBuilder:
         return times
 
     def _deal(self, k: int, t0: int) -> None:
-        rng, rnd, prof, ctx, tr = self.rng, self.rnd, self.profile, self.ctx, self.tr
+        rng, rnd, prof, ctx = self.rng, self.rnd, self.profile, self.ctx
         now = ctx.now
         lo, hi = prof.cycle_days
         planned = int((lo + (hi - lo) * rnd()) * DAY)
@@ -783,8 +820,12 @@ class AccountBuilder:
         did = f"{self.aid}-D{k:03d}"
         tps = self._touchpoints(did, members, t0, end, stale, not closed, owner, presales)
 
-        # outcome
-        won = False
+        # outcome: one uniform draw against P(won) of the documented model; with
+        # options that change the outcome, the same draw against their P(won)
+        opts, k_portfolio = ctx.options, ctx.coefficients
+        hidden = self.hidden_rng.gauss() if self.hidden_rng is not None else 0.0
+        won = documented = False
+        features: DealFeatures | None = None
         if closed:
             facts = [
                 MemberFacts(
@@ -797,70 +838,33 @@ class AccountBuilder:
                 for m in members
             ]
             features = deal_features(facts, tps, created=t0, closed=end)
-            won = rnd() < features.win_probability()
-        else:
-            features = None
-
-        # stage history
-        if closed and won:
-            target = 6
-        elif closed:
-            target = _weighted_index(_LOST_AT_WEIGHTS, 1.0, rnd())
-        else:
-            target = 6
-        path = [0]
-        s = 0
-        while s < target and len(path) < 16:
             u = rnd()
-            if s >= 2 and u < 0.1:
-                s -= 1 + (rnd() < 0.3)
-            elif u < 0.22 and s + 2 <= target:
-                s += 2
-            else:
-                s += 1
-            path.append(s)
-        stages: list[Stage] = [_OPEN[x] for x in path]
-        if closed:
-            stages.append(Stage.CLOSED_WON if won else Stage.CLOSED_LOST)
-        moves = len(stages) - 1
-        times = sorted(t0 + 60 + int(rnd() * (end_full - t0 - 120)) for _ in range(moves))
-        if closed:
-            times[-1] = end
-        times = [t0, *times]
-        for j in range(1, len(times)):
-            if times[j] <= times[j - 1]:
-                times[j] = times[j - 1] + 1
-        stage_rows: list[StageChange] = []
-        prev: Stage | None = None
-        for t, stage in zip(times, stages, strict=True):
-            if t > now:
-                break
-            stage_rows.append(
-                construct(
-                    StageChange,
-                    {"deal_id": did, "at": _dt(t), "from_stage": prev, "to_stage": stage},
-                )
-            )
-            prev = stage
-        current = prev if prev is not None else Stage.PROSPECTING
+            won = documented = u < features.win_probability()
+            if opts.changes_the_outcome:
+                won = u < sigmoid(features.logit(k_portfolio) + k_portfolio.hidden * hidden)
 
+        # The account's stream always draws the history of the documented outcome,
+        # so options leave every other row of the account as it was; the history
+        # the options call for comes from the deal's own stream.
+        stage_rows, current = self._outcome_stages(rng, did, t0, end, end_full, closed, documented)
         close_rows, expected = self._close_dates(
             did, t0, planned, duration, end if closed else None
         )
+        loss_reason = self._loss_reason(rng, current, features)
+        by_committee = opts.stages == "committee"
+        seats = self._seats(members) if by_committee or self.out.truths is not None else ()
+        if by_committee or won != documented:
+            own = seeded(ctx.seed, f"{self.plan.index}:{k}:stages")
+            if by_committee:
+                stage_rows, current = self._committee_stages(
+                    own, did, seats, tps, t0, end, end_full, closed, won
+                )
+            else:
+                stage_rows, current = self._outcome_stages(own, did, t0, end, end_full, closed, won)
+            if won != documented:
+                loss_reason = self._loss_reason(own, current, features)
 
         # the deal row
-        loss_reason: str | None = None
-        if current is Stage.CLOSED_LOST and features is not None:
-            if features.champion_left:
-                loss_reason = _LEFT_TR if tr else _LEFT_EN
-            elif features.opposition >= 0.6:
-                loss_reason = _OPP_TR if tr else _OPP_EN
-            elif features.stale:
-                loss_reason = _DARK_TR if tr else _DARK_EN
-            elif features.economic_buyer <= 0 and rnd() < 0.5:
-                loss_reason = _BUDGET_TR if tr else _BUDGET_EN
-            else:
-                loss_reason = _pick(rng, prof.loss_reasons_tr if tr else prof.loss_reasons_en)
         n_comp = _weighted_index((0.3, 0.4, 0.2, 0.1), 1.0, rnd())
         competitors = tuple(rng.sample(prof.competitors, n_comp)) if n_comp else ()
         out = self.out
@@ -884,34 +888,229 @@ class AccountBuilder:
         out.stage_changes.extend(stage_rows)
         out.close_date_changes.extend(close_rows)
 
-        # committee rows, closing every seat at the member's departure
+        # committee rows, closing every seat at the member's departure; the stance
+        # they record may be noisy or late (OutcomeOptions), the outcome's is true
+        delay = opts.stance_delay_days * DAY
         for m in members:
             c = m.c
             gone = self.left[c]
             cid = self.cids[c]
+            stance = m.stance
+            if self.stance_rng is not None:
+                stance = self._recorded_stance(self.stance_rng, stance)
+            known = m.intervals[0][0] + delay if stance and delay else None
             for start, stop, roles in m.intervals:
                 if start >= gone:
                     break
                 stop = min(stop, gone)
-                out.deal_roles.append(
-                    construct(
-                        DealRole,
-                        {
-                            "valid_from": _dt(start),
-                            "valid_to": None if stop == NEVER else _dt(stop),
-                            "deal_id": did,
-                            "contact_id": cid,
-                            "roles": roles,
-                            "is_primary": m.primary,
-                            "stance": m.stance,
-                        },
+                pieces: tuple[tuple[int, int, int], ...]
+                if known is None or known <= start:
+                    pieces = ((start, stop, stance),)
+                elif known >= min(stop, end):
+                    pieces = ((start, stop, 0),)
+                else:
+                    pieces = ((start, known, 0), (known, stop, stance))
+                for a, b, recorded in pieces:
+                    out.deal_roles.append(
+                        construct(
+                            DealRole,
+                            {
+                                "valid_from": _dt(a),
+                                "valid_to": None if b == NEVER else _dt(b),
+                                "deal_id": did,
+                                "contact_id": cid,
+                                "roles": roles,
+                                "is_primary": m.primary,
+                                "stance": recorded,
+                            },
+                        )
                     )
+        if closed and out.truths is not None:
+            out.truths.append(
+                DealTruth(
+                    deal_id=DealId(did),
+                    created=t0,
+                    closed=end,
+                    won=won,
+                    hidden=hidden,
+                    seats=seats,
+                    touch_times=tuple(tps),
+                    stage_times=tuple(int(r.at.timestamp()) for r in stage_rows),
+                    stages=tuple(r.to_stage for r in stage_rows),
                 )
+            )
         # No RepKnows from the deal: its strength would count the deal's touches to
         # its end, which a read at an earlier date must not see. The owner is on
         # every touchpoint, so the store's rep ties carry the relationship, dated.
         if blocker is not None and champion is not None:
             self._edge(blocker.c, champion.c, _OPP, 0.4 + 0.5 * rnd(), _OBSERVED, t0)
+
+    def _outcome_stages(
+        self,
+        rng: random.Random,
+        did: str,
+        t0: int,
+        end: int,
+        end_full: int,
+        closed: bool,
+        won: bool,
+    ) -> tuple[list[StageChange], Stage]:
+        """The stage history drawn after the outcome (``stages="outcome"``).
+
+        A won deal (and an open one) heads for closing, a lost deal for a stage
+        drawn from ``_LOST_AT_WEIGHTS``, with skips and setbacks on the way; the
+        moves fall at random times over the deal's full life, and those after
+        ``now`` are not written.
+        """
+        rnd = rng.random
+        lost = closed and not won
+        target = _weighted_index(_LOST_AT_WEIGHTS, 1.0, rnd()) if lost else _LAST_OPEN
+        path = [0]
+        s = 0
+        while s < target and len(path) < 16:
+            u = rnd()
+            if s >= 2 and u < 0.1:
+                s -= 1 + (rnd() < 0.3)
+            elif u < 0.22 and s + 2 <= target:
+                s += 2
+            else:
+                s += 1
+            path.append(s)
+        stages: list[Stage] = [_OPEN[x] for x in path]
+        if closed:
+            stages.append(Stage.CLOSED_WON if won else Stage.CLOSED_LOST)
+        moves = len(stages) - 1
+        times = sorted(t0 + 60 + int(rnd() * (end_full - t0 - 120)) for _ in range(moves))
+        if closed:
+            times[-1] = end
+        times = [t0, *times]
+        for j in range(1, len(times)):
+            if times[j] <= times[j - 1]:
+                times[j] = times[j - 1] + 1
+        return self._stage_rows(did, times, stages)
+
+    def _committee_stages(
+        self,
+        rng: random.Random,
+        did: str,
+        seats: Sequence[SeatTruth],
+        touch_times: Sequence[int],
+        t0: int,
+        end: int,
+        end_full: int,
+        closed: bool,
+        won: bool,
+    ) -> tuple[list[StageChange], Stage]:
+        """The stage history driven by the committee (``stages="committee"``).
+
+        Every week after the creation the deal is reviewed. Its target stage is
+        ``min(clock, ceiling)``: ``clock = floor(7 x)`` for the share ``x`` of
+        its full life gone by (0 prospecting to 6 closing), and ``ceiling =
+        min(6, 1 + floor(7 r))`` for the committee's readiness then,
+        ``r = clip(0.5 min(1, 2C) + 0.25 [E = 1] + 0.25 M - 0.5 [E = -1] - 0.5 L, 0, 1)``
+        over the true drivers as of the review (:func:`features_as_of`). Below
+        its target the deal moves up with probability 0.6 (two stages at once
+        with probability 0.25 when the target is that far), above it down one
+        with probability 0.3. Two uniform draws per review, whatever happens,
+        so the path is the same whether the deal is then won or lost. A closed
+        deal closes at its end from the stage it stands in.
+        """
+        rnd = rng.random
+        span = end_full - t0
+        s = 0
+        times, path = [t0], [0]
+        t = t0 + WEEK
+        while t < end:
+            f = features_as_of(seats, touch_times, created=t0, at=t)
+            readiness = (
+                0.5 * min(1.0, 2.0 * f.champion)
+                + 0.25 * (f.economic_buyer == 1)
+                + 0.25 * f.threading
+                - 0.5 * (f.economic_buyer == -1)
+                - 0.5 * f.champion_left
+            )
+            ceiling = 1 + int(7 * max(0.0, readiness))
+            target = min(_LAST_OPEN, 7 * (t - t0) // span, ceiling)
+            u, v = rnd(), rnd()
+            moved = s
+            if target > s and u < 0.6:
+                moved = s + (2 if target >= s + 2 and v < 0.25 else 1)
+            elif target < s and u < 0.3:
+                moved = s - 1
+            if moved != s:
+                s = moved
+                times.append(t)
+                path.append(s)
+            t += WEEK
+        stages = [_OPEN[x] for x in path]
+        if closed:
+            times.append(end)
+            stages.append(Stage.CLOSED_WON if won else Stage.CLOSED_LOST)
+        return self._stage_rows(did, times, stages)
+
+    def _stage_rows(
+        self, did: str, times: Sequence[int], stages: Sequence[Stage]
+    ) -> tuple[list[StageChange], Stage]:
+        """The ``StageChange`` rows of a path up to ``now``, and the stage at ``now``."""
+        now = self.ctx.now
+        rows: list[StageChange] = []
+        prev: Stage | None = None
+        for t, stage in zip(times, stages, strict=True):
+            if t > now:
+                break
+            rows.append(
+                construct(
+                    StageChange,
+                    {"deal_id": did, "at": _dt(t), "from_stage": prev, "to_stage": stage},
+                )
+            )
+            prev = stage
+        return rows, prev if prev is not None else Stage.PROSPECTING
+
+    def _loss_reason(
+        self, rng: random.Random, current: Stage, features: DealFeatures | None
+    ) -> str | None:
+        """Why a lost deal was lost, from its drivers (``None`` unless ``closed_lost``)."""
+        if current is not Stage.CLOSED_LOST or features is None:
+            return None
+        tr, prof = self.tr, self.profile
+        if features.champion_left:
+            return _LEFT_TR if tr else _LEFT_EN
+        if features.opposition >= 0.6:
+            return _OPP_TR if tr else _OPP_EN
+        if features.stale:
+            return _DARK_TR if tr else _DARK_EN
+        if features.economic_buyer <= 0 and rng.random() < 0.5:
+            return _BUDGET_TR if tr else _BUDGET_EN
+        return _pick(rng, prof.loss_reasons_tr if tr else prof.loss_reasons_en)
+
+    def _seats(self, members: Sequence[_Member]) -> tuple[SeatTruth, ...]:
+        """The committee as the oracle knows it: true stances, every touch, departures."""
+        return tuple(
+            SeatTruth(
+                contact_id=self.cids[m.c],
+                starts=tuple(a for a, _, _ in m.intervals),
+                roles=tuple(r for _, _, r in m.intervals),
+                stance=m.stance,
+                influence=influence_score(SENIORITY[self.level[m.c]], self.ties[m.c]),
+                touches=tuple(m.touch_times),
+                left=self.left[m.c],
+            )
+            for m in members
+        )
+
+    def _recorded_stance(self, rng: random.Random, true: int) -> int:
+        """The stance the CRM records: one step off the true one with probability ``stance_noise``.
+
+        Two draws from the account's stance stream per seat, whatever happens.
+        """
+        flip, up = rng.random(), rng.random()
+        if flip >= self.ctx.options.stance_noise:
+            return true
+        step = 1 if up < 0.5 else -1
+        if not -2 <= true + step <= 2:
+            step = -step
+        return true + step
 
     def _close_dates(
         self, did: str, t0: int, planned: int, duration: int, closed_at: int | None
@@ -1043,6 +1242,7 @@ class AccountBuilder:
             stance = 0
             for m in chosen:
                 m.touches += 1
+                m.touch_times.append(t)
                 stance += m.stance
             directions = _DIRECTIONS.get(kind)
             direction = (

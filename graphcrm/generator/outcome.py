@@ -40,6 +40,18 @@ Outcome of a closed deal
     ``P(won) = 1 / (1 + exp(-z))``; the deal is won when a uniform draw from
     the account's seeded generator falls below ``P(won)``.
 
+Out-of-distribution options (:class:`OutcomeOptions`, all off by default)
+    ``random_coefficients`` replaces the fixed weights above by
+    :func:`draw_coefficients` of the portfolio's seed, and ``hidden_driver``
+    adds ``hidden_driver * H`` to ``z``, with ``H`` a standard normal shock
+    per deal that no row records. ``stance_noise`` and ``stance_delay_days``
+    change only the stances the ``DealRole`` rows record: the outcome still
+    uses the true ones. ``stages="committee"`` makes the open stages follow
+    the committee instead of the outcome. The generator's truth of a closed
+    deal, as of any instant of its life, is :mod:`graphcrm.generator.oracle`.
+    With options on, :func:`closed_deals` still measures what the rows record,
+    with the fixed weights: the truth is the oracle's.
+
 >>> strong = DealFeatures(champion=1.0, champion_left=False, economic_buyer=1,
 ...                       threading=1.0, opposition=0.0, stale=False)
 >>> weak = DealFeatures(champion=0.0, champion_left=False, economic_buyer=0,
@@ -51,11 +63,14 @@ Outcome of a closed deal
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
-from typing import Final
+from typing import Annotated, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from graphcrm.domain import (
     ChangeSet,
@@ -92,9 +107,121 @@ COEFFICIENTS: Final = {
     "stale": -1.0,
 }
 
+COEFFICIENT_SPREAD: Final = 0.5
+"""Standard deviation of :func:`draw_coefficients`' log-factors and intercept shift."""
+
 LOW_RANKS: Final = frozenset({Seniority.MANAGER, Seniority.INDIVIDUAL_CONTRIBUTOR})
 _TIE_KINDS: Final = frozenset({InfluenceKind.ADVISES, InfluenceKind.TRUSTS})
 _STALE_SECONDS: Final = STALE_GAP_DAYS * 86_400
+
+
+class OutcomeOptions(BaseModel):
+    """How far a generated portfolio departs from the documented outcome model.
+
+    The defaults reproduce it exactly (and today's portfolios byte for byte).
+    Each option changes only what it names; the rows it leaves alone are the
+    same as without it. Options draw from their own seeded streams, never
+    from the account's.
+
+    Attributes
+    ----------
+    stages
+        ``"outcome"``: a lost deal's open stages run to a stage drawn at
+        random (prospecting to decision) and a won deal's run to closing, so
+        the stage path is drawn *after* the outcome and gives it away.
+        ``"committee"``: a weekly review moves the open stage towards a
+        target set by the elapsed share of the deal's life and by the
+        committee's true state then (champion strength, economic buyer,
+        multi-threading, champion gone; see :mod:`graphcrm.generator.oracle`),
+        never by the outcome; the deal then closes, won or lost, from
+        wherever it stands. Outcomes are the same in both modes.
+    stance_noise
+        Probability that the stance recorded on a seat (every ``DealRole``
+        row of one contact on one deal) differs from the true one by one
+        step, up or down at random (towards the middle at -2 and +2).
+    stance_delay_days
+        A recorded stance other than 0 becomes known this many days after
+        the seat began: until then the rows record 0, and the change is a
+        new ``DealRole`` interval. A stance that would become known only
+        after the seat ended, or after the deal closed (an open deal: after
+        ``now``), is never recorded.
+    random_coefficients
+        Draw the outcome weights per portfolio (:func:`draw_coefficients`)
+        instead of using the documented ones.
+    hidden_driver
+        Weight on the logit of a per-deal standard normal shock (a budget
+        decision graphcrm cannot see) that no row records. 0 leaves it out.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stages: Literal["outcome", "committee"] = "outcome"
+    stance_noise: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+    stance_delay_days: Annotated[int, Field(ge=0, le=365)] = 0
+    random_coefficients: bool = False
+    hidden_driver: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0
+
+    @property
+    def changes_the_outcome(self) -> bool:
+        """Whether outcomes may differ from those of the documented model."""
+        return self.random_coefficients or self.hidden_driver > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Coefficients:
+    """The weights of the outcome's logit (defaults: the documented model).
+
+    ``hidden`` weighs the per-deal hidden shock ``H`` (see
+    :class:`OutcomeOptions`); it is 0 unless ``hidden_driver`` is set.
+    """
+
+    intercept: float = INTERCEPT
+    champion: float = COEFFICIENTS["champion"]
+    economic_buyer: float = COEFFICIENTS["economic_buyer"]
+    threading: float = COEFFICIENTS["threading"]
+    opposition: float = COEFFICIENTS["opposition"]
+    champion_left: float = COEFFICIENTS["champion_left"]
+    stale: float = COEFFICIENTS["stale"]
+    hidden: float = 0.0
+
+
+DEFAULT_COEFFICIENTS: Final = Coefficients()
+
+
+def draw_coefficients(rng: random.Random, *, hidden: float = 0.0) -> Coefficients:
+    """Outcome weights scattered around the documented ones.
+
+    Each driver's weight is multiplied by ``exp(0.5 ε)`` and the intercept
+    shifted by ``0.5 ε`` (:data:`COEFFICIENT_SPREAD`), with one independent
+    standard normal ``ε`` each, in field order, clipped to [-2, 2]. Signs
+    never change and the median is the documented weight; a weight lies
+    between 0.37 and 2.72 times it (in 68 % of portfolios between 0.61 and
+    1.65 times), and the intercept within ±1 of -1.5.
+
+    >>> k = draw_coefficients(random.Random(0))
+    >>> k.champion > 0 > k.opposition, k == draw_coefficients(random.Random(0))
+    (True, True)
+    """
+    d = DEFAULT_COEFFICIENTS
+
+    def shift() -> float:
+        return COEFFICIENT_SPREAD * min(2.0, max(-2.0, rng.gauss()))
+
+    return Coefficients(
+        intercept=d.intercept + shift(),
+        champion=d.champion * math.exp(shift()),
+        economic_buyer=d.economic_buyer * math.exp(shift()),
+        threading=d.threading * math.exp(shift()),
+        opposition=d.opposition * math.exp(shift()),
+        champion_left=d.champion_left * math.exp(shift()),
+        stale=d.stale * math.exp(shift()),
+        hidden=hidden,
+    )
+
+
+def sigmoid(z: float) -> float:
+    """``1 / (1 + exp(-z))``, the probability of a logit."""
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def influence_score(seniority: Seniority, ties: int) -> float:
@@ -130,20 +257,21 @@ class DealFeatures:
     opposition: float
     stale: bool
 
-    def logit(self) -> float:
-        k = COEFFICIENTS
+    def logit(self, k: Coefficients = DEFAULT_COEFFICIENTS) -> float:
+        """``z`` under the weights ``k`` (the hidden shock is not a feature: see the oracle)."""
         return (
-            INTERCEPT
-            + k["champion"] * self.champion
-            + k["economic_buyer"] * self.economic_buyer
-            + k["threading"] * self.threading
-            + k["opposition"] * self.opposition
-            + k["champion_left"] * self.champion_left
-            + k["stale"] * self.stale
+            k.intercept
+            + k.champion * self.champion
+            + k.economic_buyer * self.economic_buyer
+            + k.threading * self.threading
+            + k.opposition * self.opposition
+            + k.champion_left * self.champion_left
+            + k.stale * self.stale
         )
 
-    def win_probability(self) -> float:
-        return 1.0 / (1.0 + math.exp(-self.logit()))
+    def win_probability(self, k: Coefficients = DEFAULT_COEFFICIENTS) -> float:
+        """``P(won)`` under the weights ``k``."""
+        return sigmoid(self.logit(k))
 
 
 def deal_features(

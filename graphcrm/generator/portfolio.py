@@ -5,12 +5,21 @@ sectors, sizes) come from generators seeded with ``f"{seed}:reps"`` and
 ``f"{seed}:plan"``; each account is built by its own ``random.Random(f"{seed}:{index}")``.
 So the same config gives identical batches, and an account does not depend
 on how accounts are chunked into batches.
+
+The :class:`~graphcrm.generator.outcome.OutcomeOptions` of ``config.outcome``
+draw from streams of their own: ``f"{seed}:coefficients"`` (the portfolio's
+outcome weights), ``f"{seed}:{index}:stances"`` and ``f"{seed}:{index}:hidden"``
+(per account), ``f"{seed}:{index}:{deal}:stages"`` (per deal, for a stage
+history the account's stream does not draw). The account's stream draws
+exactly what it draws without options, so an option changes only the rows
+it names (see the options) and the history of a deal whose outcome it
+changes. :func:`truth_index` regenerates a portfolio keeping the truth its
+rows may not carry, for :func:`~graphcrm.generator.oracle.drivers_as_of`.
 """
 
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Final, Self
@@ -34,7 +43,14 @@ from graphcrm.domain import (
 )
 from graphcrm.domain.construct import check_constructible, construct
 from graphcrm.generator import vocab
-from graphcrm.generator.account import AccountBuilder, AccountPlan, Context, Sink
+from graphcrm.generator.account import AccountBuilder, AccountPlan, Context, Sink, seeded
+from graphcrm.generator.oracle import DealTruth, TruthIndex
+from graphcrm.generator.outcome import (
+    DEFAULT_COEFFICIENTS,
+    Coefficients,
+    OutcomeOptions,
+    draw_coefficients,
+)
 from graphcrm.generator.sectors import Sector
 
 DEFAULT_NOW: Final = datetime(2026, 11, 1, tzinfo=UTC)
@@ -87,6 +103,10 @@ class GeneratorConfig(BaseModel):
         Deals are created within this many days before ``now``.
     sector_weights
         Relative frequency of each sector (the first four accounts cover all four).
+    outcome
+        Out-of-distribution options of the outcome and of what the rows
+        record of it (:class:`~graphcrm.generator.outcome.OutcomeOptions`);
+        the defaults give the documented model.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -107,6 +127,7 @@ class GeneratorConfig(BaseModel):
     sector_weights: dict[Sector, Annotated[float, Field(ge=0.0)]] = Field(
         default_factory=lambda: dict(DEFAULT_SECTOR_WEIGHTS)
     )
+    outcome: OutcomeOptions = OutcomeOptions()
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -117,9 +138,19 @@ class GeneratorConfig(BaseModel):
         return self
 
 
-def seeded(seed: int, stream: str | int) -> random.Random:
-    """The generator of one named stream of a run: ``random.Random(f"{seed}:{stream}")``."""
-    return random.Random(f"{seed}:{stream}")  # noqa: S311 - a seeded simulation, not cryptography
+def outcome_coefficients(config: GeneratorConfig) -> Coefficients:
+    """The outcome weights of ``config``'s portfolio.
+
+    The documented ones, unless ``config.outcome.random_coefficients``: then
+    :func:`~graphcrm.generator.outcome.draw_coefficients` from the stream
+    ``f"{seed}:coefficients"``. ``hidden`` is ``config.outcome.hidden_driver``.
+    """
+    hidden = config.outcome.hidden_driver
+    if config.outcome.random_coefficients:
+        return draw_coefficients(seeded(config.seed, "coefficients"), hidden=hidden)
+    if hidden:
+        return Coefficients(hidden=hidden)
+    return DEFAULT_COEFFICIENTS
 
 
 # --- reps ---------------------------------------------------------------------------
@@ -292,6 +323,26 @@ def generate_portfolio(config: GeneratorConfig) -> Iterator[ChangeSet]:
     >>> [len(b.reps) > 0 for b in batches][:2], sum(len(b.accounts) for b in batches)
     ([True, False], 3)
     """
+    return _generate(config, None)
+
+
+def truth_index(config: GeneratorConfig) -> TruthIndex:
+    """The generator's truth of every closed deal of ``config``'s portfolio, for the oracle.
+
+    Regenerates the portfolio (the same rows as :func:`generate_portfolio`,
+    discarded) and keeps what the rows may not carry: true stances, the hidden
+    shocks, the outcome weights. See :mod:`graphcrm.generator.oracle`.
+    """
+    truths: list[DealTruth] = []
+    for _ in _generate(config, truths):
+        pass
+    return TruthIndex(
+        coefficients=outcome_coefficients(config),
+        deals={t.deal_id: t for t in truths},
+    )
+
+
+def _generate(config: GeneratorConfig, truths: list[DealTruth] | None) -> Iterator[ChangeSet]:
     for model in _ROW_MODELS:
         check_constructible(model)
     reps, by_territory = _reps(config)
@@ -304,13 +355,16 @@ def generate_portfolio(config: GeneratorConfig) -> Iterator[ChangeSet]:
         international_share=config.international_share,
         reps_by_territory=by_territory,
         name_offset=seeded(config.seed, "names").randrange(1 << 30),
+        seed=config.seed,
+        options=config.outcome,
+        coefficients=outcome_coefficients(config),
     )
-    sink = Sink()
+    sink = Sink(truths)
     for plan in _plans(config):
         AccountBuilder(plan, ctx, seeded(config.seed, plan.index)).build(sink)
         if len(sink.accounts) >= config.chunk_accounts:
             yield from _flush(sink)
-            sink = Sink()
+            sink = Sink(truths)
     if sink.accounts:
         yield from _flush(sink)
 
