@@ -117,7 +117,7 @@ def calendar_instants(start: datetime, end: datetime, every_days: int) -> list[d
 
     >>> a = datetime(2025, 1, 1, tzinfo=UTC)
     >>> [t.date().isoformat() for t in calendar_instants(a, a + timedelta(days=30), 14)]
-    ['2025-01-06', '2025-01-20']
+    ['2025-01-13', '2025-01-27']
     """
     step = timedelta(days=every_days)
     k = math.floor((start - EPOCH) / step) + 1

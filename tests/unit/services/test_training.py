@@ -107,6 +107,7 @@ def test_the_prior_is_a_model_of_today_s_features() -> None:
 
 
 def test_deal_win_explains_an_open_deal_and_not_a_closed_one(store: GraphStore) -> None:
+    T.train(store, fitted_at=CONFIG.now)
     open_deals = [
         d for d in store.list_deals(PageRequest(limit=500)).items if not d.stage.is_closed
     ]
