@@ -4,16 +4,33 @@ For a contact with aggregates ``e`` at instant ``as_of``::
 
     days        = (as_of - e.last_at) in days (0 if in the future)
     recency     = 0.5 ** (days / half_life_days)
+    answered    = e.two_way + inbound_weight * e.inbound
     decayed     = e.touches_30d + 0.5 ** (30 / half_life_days) * (e.touches_90d - e.touches_30d)
-    frequency   = min(1, decayed / frequency_target)
-    reciprocity = (e.two_way + inbound_weight * e.inbound) / e.touchpoints
-    sentiment   = (e.sentiment_mean + 1) / 2
+    frequency   = min(1, answered / e.touchpoints * decayed / frequency_target)
+    reciprocity = answered / (e.two_way + e.inbound)        (0 if the contact never answered)
+    sentiment   = (e.sentiment_mean + 1) / 2                 (0 if the contact never answered)
     quality     = frequency_weight * frequency + reciprocity_weight * reciprocity
                   + sentiment_weight * sentiment
     engagement  = recency * quality            (in [0, 1])
 
 Recency multiplies the rest, so a contact's engagement halves every
 ``half_life_days`` of silence. A contact without aggregates scores 0.
+
+**Engagement is what the contact did.** Our outbound touchpoints that nobody
+answered count for nothing, neither for the contact nor against them:
+
+- ``frequency`` counts the window's touches in the share the contact answered
+  (a two-way one in full, an inbound one by ``inbound_weight``): an unanswered
+  email in the window adds a touch and lowers the share in step;
+- ``reciprocity`` is how much of what the contact did was a conversation (a
+  two-way touch) rather than a message (inbound), our own sends left out;
+- sentiment counts only once the contact has answered.
+
+A contact who never answered scores 0, however often we wrote. What the
+aggregates cannot say: they count directions over the whole history, not per
+window, and they date only the last touchpoint, of any direction. So an
+unanswered email to a contact who answered *before* still refreshes
+``recency`` (see ``docs/scoring.md`` §2).
 """
 
 from __future__ import annotations
@@ -70,11 +87,14 @@ def engagement_parts(
     recency = 0.5 ** (days / p.half_life_days)
     prior = 0.5 ** (30.0 / p.half_life_days)
     decayed = e.touches_30d + prior * (e.touches_90d - e.touches_30d)
-    frequency = min(1.0, decayed / p.frequency_target)
-    reciprocity = (
-        (e.two_way + p.inbound_weight * e.inbound) / e.touchpoints if e.touchpoints else 0.0
-    )
-    sentiment = (e.sentiment_mean + 1.0) / 2.0
+    answered = e.two_way + p.inbound_weight * e.inbound
+    took_part = e.two_way + e.inbound  # touchpoints the contact took part in
+    if took_part > 0:
+        frequency = min(1.0, answered / e.touchpoints * decayed / p.frequency_target)
+        reciprocity = answered / took_part
+        sentiment = (e.sentiment_mean + 1.0) / 2.0
+    else:  # only our own unanswered sends (or no touchpoint): nothing from the contact
+        frequency = reciprocity = sentiment = 0.0
     quality = (
         p.frequency_weight * frequency
         + p.reciprocity_weight * reciprocity

@@ -31,8 +31,12 @@ The derived views (frozen, active contacts only unless
 - :attr:`~StakeholderNetwork.interaction` ``Graph`` contact -- contact,
   ``weight = 1 - (1 - touch_strength) ** shared``;
 - :attr:`~StakeholderNetwork.rep_ties` ``Graph`` rep -- contact, ``weight`` the
-  larger of ``RepKnows.strength`` and the touchpoint strength; each node's
-  ``kind`` is ``"contact"`` or ``"rep"``;
+  larger of ``RepKnows.strength`` and the touchpoint strength
+  ``1 - (1 - touch_strength) ** (shared * answered)``, where ``answered`` is the
+  share of the contact's touchpoints that were not our unanswered outbound ones
+  (``(two_way + inbound) / touchpoints`` of their aggregates; 1 without them):
+  emails nobody answered are no relationship. Each node's ``kind`` is
+  ``"contact"`` or ``"rep"``;
 - :attr:`~StakeholderNetwork.reach` ``DiGraph`` over reps and contacts: who can
   carry a message to whom, ``weight`` in ``(0, 1]`` the strongest of: support
   from the given (not inferred) ties (influencer -> influenced only), reporting
@@ -205,8 +209,16 @@ def _in_force(fact: Temporal, at: datetime) -> bool:
     return (start is None or start <= at) and (end is None or at < end)
 
 
-def _touch(shared: int, t: float) -> float:
-    return 1.0 - (1.0 - t) ** shared
+def _touch(shared: float, t: float) -> float:
+    return 1.0 - float((1.0 - t) ** shared)
+
+
+def _answered(e: ContactEngagement | None) -> float:
+    """The share of a contact's touchpoints that were not our unanswered outbound
+    ones (1 when the store has no aggregates for them: nothing to discount)."""
+    if e is None or e.touchpoints <= 0:
+        return 1.0
+    return min(1.0, (e.two_way + e.inbound) / e.touchpoints)
 
 
 def _resolve_as_of(sg: StakeholderGraph, as_of: datetime | None) -> datetime:
@@ -354,9 +366,11 @@ def build_network(
     for k in sg.rep_knows:
         key = (k.rep_id, k.contact_id)
         rep_w[key] = max(rep_w.get(key, 0.0), k.strength)
+    aggregates: dict[str, ContactEngagement] = {e.contact_id: e for e in sg.engagement}
     for t in sg.rep_ties:
         key = (t.rep_id, t.contact_id)
-        rep_w[key] = max(rep_w.get(key, 0.0), _touch(t.shared, p.touch_strength))
+        answered = _answered(aggregates.get(t.contact_id))
+        rep_w[key] = max(rep_w.get(key, 0.0), _touch(t.shared * answered, p.touch_strength))
     rep_rows = [(r, c, w) for (r, c), w in rep_w.items() if c in view_nodes and w > 0.0]
     for r, c, w in rep_rows:
         reach(r, c, w)
@@ -388,7 +402,7 @@ def build_network(
         contacts=contacts,
         active=active,
         reps=frozenset(r.id for r in sg.reps),
-        engagement={e.contact_id: e for e in sg.engagement},
+        engagement=aggregates,
         deals={d.id: d for d in sg.deals},
         roles=roles,
         source=sg,

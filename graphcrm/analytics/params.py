@@ -65,9 +65,11 @@ class EngagementParams(Model):
     half_life_days: Positive = 30.0
     """Recency halves every this many days since the last touchpoint."""
     frequency_target: Positive = 8.0
-    """Decayed touches in 90 days that count as fully frequent (about one every 11 days)."""
+    """Decayed answered touches in 90 days that count as fully frequent (about one every
+    11 days)."""
     inbound_weight: Unit = 0.5
-    """An inbound touchpoint counts this much of a two-way one; outbound counts 0."""
+    """An inbound touchpoint counts this much of a two-way one; an outbound one (ours,
+    unanswered) counts for nothing (see :mod:`.engagement`)."""
     frequency_weight: Unit = 0.4
     reciprocity_weight: Unit = 0.3
     sentiment_weight: Unit = 0.3

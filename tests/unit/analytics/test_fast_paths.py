@@ -61,6 +61,8 @@ def test_account_champion_strength_keeps_the_largest_seat(six: GraphBuilder) -> 
     six.deal("D2", Stage.PROPOSAL)
     six.role("D2", "ayse", R.INFLUENCER, stance=-1)
     six.role("D2", "can", R.BLOCKER, stance=-2)
+    # Can answered one of his two touchpoints (unanswered ones alone are no engagement)
+    six.engage("can", days_ago=20, touchpoints=2, two_way=1, outbound=1, t30=1, t90=2)
     six.deal("D3", Stage.CLOSED_LOST)
     six.role("D3", "emre", R.CHAMPION, stance=2)
     net = build_network(six.build())

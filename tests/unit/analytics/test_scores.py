@@ -53,17 +53,18 @@ def test_engagement_by_hand(builder: GraphBuilder) -> None:
     e = agg(builder, "c")
     parts = engagement_parts(e, as_of=AS_OF)
     assert parts.recency == pytest.approx(2**-0.5)  # 0.5 ** (15 / 30)
-    assert parts.frequency == pytest.approx(0.5)  # (2 + 0.5 * 4) / 8
-    assert parts.reciprocity == pytest.approx(0.5)  # (4 + 0.5 * 2) / 10
+    # answered 4 + 0.5 * 2 = 5 of 10 touchpoints; the contact took part in 6
+    assert parts.frequency == pytest.approx(0.25)  # 5/10 * (2 + 0.5 * 4) / 8
+    assert parts.reciprocity == pytest.approx(5 / 6)
     assert parts.sentiment == pytest.approx(0.4)  # (-0.2 + 1) / 2
-    # quality 0.4 * 0.5 + 0.3 * 0.5 + 0.3 * 0.4 = 0.47
+    # quality 0.4 * 0.25 + 0.3 * 5/6 + 0.3 * 0.4 = 0.47
     assert parts.engagement == pytest.approx(0.47 * 2**-0.5)
     # a half-life later, engagement halves
     later = engagement_scores({"c": e}, as_of=AS_OF + timedelta(days=30))
     assert later["c"] == pytest.approx(parts.engagement / 2)
-    # half-life 15: recency 0.5, prior-60-day touches weigh 0.25 -> (2 + 1) / 8
+    # half-life 15: recency 0.5, prior-60-day touches weigh 0.25 -> 5/10 * (2 + 1) / 8
     short = engagement_parts(e, as_of=AS_OF, params=EngagementParams(half_life_days=15))
-    assert (short.recency, short.frequency) == pytest.approx((0.5, 3 / 8))
+    assert (short.recency, short.frequency) == pytest.approx((0.5, 3 / 16))
 
 
 def test_engagement_edges(builder: GraphBuilder) -> None:
@@ -79,6 +80,55 @@ def test_engagement_edges(builder: GraphBuilder) -> None:
         engagement_scores({"c": e}, as_of=AS_OF.replace(tzinfo=None))
     with pytest.raises(ValueError, match="sum to 1"):
         EngagementParams(frequency_weight=0.5)
+
+
+def _health(b: GraphBuilder, cid: str) -> float:
+    return score_contacts(build_network(b.build())).health[cid].score
+
+
+def test_unanswered_outbound_adds_no_health(builder: GraphBuilder) -> None:
+    # One outbound email today that nobody answered. It used to give engagement
+    # 1 * (0.4 * 1/8 + 0 + 0.3 * 0.5) = 0.2 (14 points) and a rep tie 0.3 (9 points):
+    # 23 points for our own sending.
+    builder.contact("c").rep("R1")
+    assert _health(builder, "c") == 0.0
+    builder.engage("c", days_ago=0, touchpoints=1, outbound=1, t30=1, t90=1)
+    builder.rep_tie("R1", "c", shared=1)
+    assert _health(builder, "c") == 0.0
+    # five of them: still nothing
+    builder.engage("c", days_ago=0, touchpoints=5, outbound=5, t30=5, t90=5, sentiment=0.5)
+    builder.rep_tie("R1", "c", shared=5)
+    assert _health(builder, "c") == 0.0
+
+
+def test_unanswered_outbound_keeps_a_poor_contact_poor(builder: GraphBuilder) -> None:
+    # A rep knew her well (0.9: 27 points, Poor). Three unanswered emails this week
+    # used to add 0.3 * (0.4 * 3/8 + 0.3 * 0.5) = 0.09 -> 21 points: Fair (48).
+    builder.contact("c").rep("R1").know("R1", "c", 0.9)
+    assert _health(builder, "c") == pytest.approx(27.0)
+    builder.engage("c", days_ago=2, touchpoints=3, outbound=3, t30=3, t90=3)
+    builder.rep_tie("R1", "c", shared=3)
+    assert _health(builder, "c") == pytest.approx(27.0)
+    assert score_contacts(build_network(builder.build())).health["c"].band is HealthBand.POOR
+
+
+def test_answered_touches_drive_health(builder: GraphBuilder) -> None:
+    # one two-way call today: engagement 0.4 * 1/8 + 0.3 * 1 + 0.3 * 0.5 = 0.5, rep tie
+    # 1 - 0.7 = 0.3: health 100 * (0.7 * 0.5 + 0.3 * 0.3) = 44 (Fair)
+    builder.contact("c").rep("R1")
+    builder.engage("c", days_ago=0, touchpoints=1, two_way=1, t30=1, t90=1)
+    builder.rep_tie("R1", "c", shared=1)
+    assert _health(builder, "c") == pytest.approx(44.0)
+    # an inbound email counts half a two-way touch, and is a message, not a conversation:
+    # 0.4 * 0.5/8 + 0.3 * 0.5 + 0.3 * 0.5 = 0.325; the rep tie counts (the contact wrote)
+    builder.engage("c", days_ago=0, touchpoints=1, inbound=1, t30=1, t90=1)
+    assert _health(builder, "c") == pytest.approx(100 * (0.7 * 0.325 + 0.09))
+    # the call and an unanswered email after it: the email neither adds nor takes away
+    # (frequency 1/2 * 2/8, reciprocity 1/1; the tie counts 2 shared touchpoints * 1/2)
+    builder.engage("c", days_ago=0, touchpoints=2, two_way=1, outbound=1, t30=2, t90=2)
+    builder.rep_ties = []
+    builder.rep_tie("R1", "c", shared=2)
+    assert _health(builder, "c") == pytest.approx(44.0)
 
 
 def test_bands_and_trend(builder: GraphBuilder) -> None:
@@ -130,17 +180,28 @@ def test_worked_example(six: GraphBuilder) -> None:
             "emre": 0.5 / 3,
         }
     )
-    # Ayşe: recency 0.5^(2/30) = 0.954842, quality 0.4 * 6.5/8 + 0.3 * 0.9 + 0.3 * 0.8 = 0.835
-    assert s.engagement["ayse"] == pytest.approx(0.5 ** (2 / 30) * 0.835)
-    # health 100 * (0.7 * 0.797293 + 0.3 * 0.9) = 82.81 -> Good
-    assert s.health["ayse"].score == pytest.approx(100 * (0.7 * 0.5 ** (2 / 30) * 0.835 + 0.27))
+    # Ayşe answered 8 + 0.5 * 2 = 9 of her 10 touchpoints and took part in all 10:
+    # recency 0.5^(2/30) = 0.954842, quality 0.4 * 9/10 * 6.5/8 + 0.3 * 9/10 + 0.3 * 0.8
+    # = 0.8025
+    assert s.engagement["ayse"] == pytest.approx(0.5 ** (2 / 30) * 0.8025)
+    # health 100 * (0.7 * 0.766261 + 0.3 * 0.9) = 80.64 -> Good
+    assert s.health["ayse"].score == pytest.approx(100 * (0.7 * 0.5 ** (2 / 30) * 0.8025 + 0.27))
+    assert round(s.health["ayse"].score, 2) == 80.64
     assert s.health["ayse"].band is HealthBand.GOOD
-    # Mehmet: 0.5^(5/30) * (0.4 * 2.5/8 + 0.3 * 0.75 + 0.3 * 0.6) = 0.890899 * 0.53
-    assert s.engagement["mehmet"] == pytest.approx(0.5 ** (5 / 30) * 0.53)
-    assert s.health["mehmet"].score == pytest.approx(100 * (0.7 * 0.5 ** (1 / 6) * 0.53 + 0.21))
+    # Mehmet answered 3 of 4 (one email of ours went unanswered) and took part in 3, all
+    # two-way: 0.5^(5/30) * (0.4 * 3/4 * 2.5/8 + 0.3 * 1 + 0.3 * 0.6) = 0.890899 * 0.57375
+    assert s.engagement["mehmet"] == pytest.approx(0.5 ** (5 / 30) * 0.57375)
+    assert s.health["mehmet"].score == pytest.approx(100 * (0.7 * 0.5 ** (1 / 6) * 0.57375 + 0.21))
     assert s.health["mehmet"].band is HealthBand.FAIR
-    # Can: 0.5^(20/30) * (0.4 * 1.5/8 + 0 + 0.3 * 0.5) = 0.629961 * 0.225, tie 0.4 -> 21.92 Poor
-    assert s.health["can"].score == pytest.approx(100 * (0.7 * 0.5 ** (2 / 3) * 0.225 + 0.12))
+    # Deniz: 0.5^(3/30) * (0.4 * 5.5/6 * 4/8 + 0.3 * 5.5/6 + 0.3 * 0.75), tie 0.5: 59.63
+    assert s.health["deniz"].score == pytest.approx(
+        100 * (0.7 * 0.5**0.1 * (0.4 * 5.5 / 12 + 0.3 * 5.5 / 6 + 0.225) + 0.15)
+    )
+    assert s.health["deniz"].band is HealthBand.FAIR
+    # Can: 2 outbound touches, never answered: engagement 0; his tie is Zeynep's RepKnows
+    # (0.4), which no touchpoint made: 100 * 0.3 * 0.4 = 12 -> Poor
+    assert s.engagement["can"] == 0.0
+    assert s.health["can"].score == pytest.approx(12.0)
     assert s.health["can"].band is HealthBand.POOR
     assert s.health["emre"].score == 0.0
     # decision-maker likelihood on D1: Mehmet 0.4 * 1 + 0.35 * 1 + 0.25 * 0.3235
@@ -151,12 +212,12 @@ def test_worked_example(six: GraphBuilder) -> None:
     assert dm["selin"] == pytest.approx(0.4 + 0.35 * 0.45 + 0.25 * s.influence_norm["selin"])
     assert sorted(dm, key=lambda c: -dm[c])[:3] == ["mehmet", "selin", "deniz"]
     assert dm == pytest.approx(s.decision_maker)  # one open deal: the same roles
-    # champion strength: Ayşe stance +2 -> 1 * 0.5194 * 0.7973
+    # champion strength: Ayşe stance +2 -> 1 * 0.5194 * 0.7663
     ch = champion_strength(
         net, "D1", influence_norm=dict(s.influence_norm), engagement=dict(s.engagement)
     )
     assert ch["ayse"] == pytest.approx(s.influence_norm["ayse"] * s.engagement["ayse"])
-    assert round(ch["ayse"], 4) == 0.4141
+    assert round(ch["ayse"], 4) == 0.398
     assert ch["can"] == 0.0  # stance 0
     # account health: coverage = PageRank of Ayşe, Deniz, Mehmet, Selin
     h = account_health(
