@@ -21,6 +21,9 @@ Printed per seed and as mean ± sd over the seeds:
   same figures;
 - expected calibration error over 10 bins of the calendar snapshots, and
   the reliability diagram (``--png FILE`` draws it);
+- ``--imported``: the round trip of [1/8]: each seed's portfolio written as a
+  Salesforce export and imported; the model fitted on one seed's import
+  predicts the next seed's import (all its closed deals);
 - the gap to the oracle when the generator exposes one
   (``graphcrm.generator.drivers_as_of``): a logistic regression on the stage
   and the generator's true drivers as of each snapshot, fitted on the same
@@ -36,6 +39,7 @@ import argparse
 import os
 import random
 import statistics
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -48,8 +52,13 @@ from bench.generated import loaded_store
 from bench.stats import bootstrap_interval, roc_auc, stratified_auc
 from graphcrm.analytics.winprob import stage_probability, win_probability
 from graphcrm.domain.winmodel import ModelSource, ReliabilityBin, WinModelCard
-from graphcrm.generator import GeneratorConfig
+from graphcrm.generator import GeneratorConfig, generate_portfolio
+from graphcrm.io.mapping import CrmMapping
+from graphcrm.io.salesforce import import_salesforce
+from graphcrm.io.sfexport import write_salesforce_export
 from graphcrm.services import training as T
+from graphcrm.store import open_store
+from graphcrm.store.port import GraphStore
 
 REPORT_SEEDS = (3, 5, 23)
 LOOKBACK = timedelta(days=30)
@@ -135,6 +144,51 @@ def run_seed(seed: int, accounts: int, config: Callable[[int], GeneratorConfig])
     return SeedResult(seed, figures, bins, card)
 
 
+def imported_store(config: GeneratorConfig, directory: Path) -> GraphStore:
+    """``config``'s portfolio written as a Salesforce export and imported into a new store."""
+    export = directory / f"salesforce-{config.seed}"
+    write_salesforce_export(generate_portfolio(config), export)
+    store = open_store(f"sqlite:///{directory / f'imported-{config.seed}.sqlite3'}")
+    report = import_salesforce(
+        store,
+        export,
+        actor="bench",
+        at=config.now,
+        mapping=CrmMapping.load(export / "mapping.toml"),
+    )
+    if report.problem_count:
+        raise SystemExit(f"the import of seed {config.seed} had {report.problem_count} problems")
+    return store
+
+
+def run_imported(
+    train_seed: int, test_seed: int, config: Callable[[int], GeneratorConfig]
+) -> dict[str, float]:
+    """Fit on the imported export of one portfolio; predict another portfolio's, imported."""
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="graphcrm-winprob-") as tmp:
+        train_store = imported_store(config(train_seed), Path(tmp))
+        test_store = imported_store(config(test_seed), Path(tmp))
+        try:
+            rows = T.calendar_snapshots(train_store, T.closed_deals(train_store))
+            card = T.fit_card(
+                rows, fitted_at=config(train_seed).now, source=ModelSource.STORE, every_days=14
+            )
+            test = T.closed_deals(test_store)
+            before = T.snapshots(
+                test_store,
+                test,
+                lambda d: [d.closed_at - LOOKBACK] if d.closed_at - LOOKBACK > d.created else [],
+            )
+            calendar = T.calendar_snapshots(test_store, test)
+        finally:
+            train_store.close()
+            test_store.close()
+    _figures("30d", before, card, out)
+    _figures("calendar", calendar, card, out)
+    return out
+
+
 def report(results: Sequence[SeedResult]) -> None:
     keys = list(results[0].figures)
     width = max(len(k) for k in keys)
@@ -177,6 +231,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--accounts", type=int, default=400)
     parser.add_argument("--tune", action="store_true", help="development run: no report seed")
     parser.add_argument("--png", type=Path, default=None, help="write the reliability diagram")
+    parser.add_argument(
+        "--imported", action="store_true", help="also fit and test through Salesforce exports"
+    )
     args = parser.parse_args(argv)
     if args.tune and set(args.seeds) & set(REPORT_SEEDS):
         parser.error(f"--tune never runs on the report seeds {REPORT_SEEDS}")
@@ -187,5 +244,16 @@ def main(argv: list[str] | None = None) -> None:
     results = [run_seed(s, args.accounts, config) for s in args.seeds]
     print(f"load average {os.getloadavg()[0]:.2f}; {args.accounts} accounts per seed")
     report(results)
+    if args.imported and len(args.seeds) > 1:
+        print(
+            "\n== Imported round trip: fitted on one portfolio's Salesforce export, "
+            "tested on the next one's =="
+        )
+        pairs = list(zip(args.seeds, [*args.seeds[1:], args.seeds[0]], strict=True))
+        imported = [
+            SeedResult(test, run_imported(train, test, config), (), results[0].card)
+            for train, test in pairs
+        ]
+        report(imported)
     if args.png is not None:
         draw(results, args.png)
