@@ -21,6 +21,7 @@ from graphcrm.analytics.decision import (
     account_champion_strength,
     champion_strength,
     decision_maker_likelihood,
+    relative_influence,
 )
 from graphcrm.analytics.engagement import EngagementParts, engagement_parts, engagement_scores
 from graphcrm.analytics.followup import FollowUp, FollowUpKind, follow_ups
@@ -147,6 +148,7 @@ __all__ = [
     "normalise_max",
     "percentiles",
     "relationship_health",
+    "relative_influence",
     "release",
     "reporting_levels",
     "rollup_account_health",

@@ -5,10 +5,15 @@
     role(v)       = max(role_score[r] for r in v's roles on the deal)   (0 without a role)
     likelihood(v) = role_weight * role(v) + authority_weight * authority(v)
                     + influence_weight * influence_norm(v)
-    champion(v)   = stance(v) / 2 * influence_norm(v) * engagement(v)   (in [-1, 1])
+    champion(v)   = stance(v) / 2 * relative(v) * engagement(v)        (in [-1, 1])
+    relative(v)   = min(1, PR(v) / mean PR) = min(1, n * PR(v))
 
-``influence_norm`` is PageRank divided by the largest PageRank. Without a
-deal, a contact's roles on every *open* deal count.
+``influence_norm`` is PageRank divided by the largest PageRank. ``relative``
+compares a contact with the average contact instead, so that champion
+strength does not shrink as the account grows (the largest PageRank grows
+with it): a champion at or above the average influence counts in full, one at
+half the average counts half. Without a deal, a contact's roles on every
+*open* deal count.
 """
 
 from __future__ import annotations
@@ -100,6 +105,22 @@ def decision_maker_likelihood(
     return out
 
 
+def relative_influence(influence: Mapping[str, float], nodes: Iterable[str]) -> dict[str, float]:
+    """``min(1, x / mean x)`` over ``nodes``: influence against the average contact's.
+
+    ``influence`` is PageRank in any scale (divided by the largest, as
+    ``ContactScores.influence_norm``, or not): only its ratio to the mean
+    counts. All zeros stay zero.
+
+    >>> relative_influence({"a": 1.0, "b": 2.0, "c": 5.0, "d": 0.0}, "abcd")  # mean 2
+    {'a': 0.5, 'b': 1.0, 'c': 1.0, 'd': 0.0}
+    """
+    keys = list(nodes)
+    _check_scores("influence", influence, keys)
+    mean = sum(influence[c] for c in keys) / len(keys) if keys else 0.0
+    return {c: (min(1.0, influence[c] / mean) if mean > 0 else 0.0) for c in keys}
+
+
 def champion_strength(
     net: StakeholderNetwork,
     deal_id: str,
@@ -107,22 +128,23 @@ def champion_strength(
     influence_norm: Mapping[str, float],
     engagement: Mapping[str, float],
 ) -> dict[str, float]:
-    """``stance / 2 * influence_norm * engagement`` per active contact on a deal.
+    """``stance / 2 * relative * engagement`` per active contact on a deal.
 
-    Positive values champion us, negative ones oppose; contacts without a
-    role on the deal have stance 0.
+    ``relative`` is :func:`relative_influence` of ``influence_norm`` (PageRank
+    in any scale) over the network's active contacts. Positive values champion
+    us, negative ones oppose; contacts without a role on the deal have stance 0.
 
     Examples
     --------
-    Stance +2, influence 0.8, engagement 0.5: ``1 * 0.8 * 0.5 = 0.4``.
+    Stance +2, half the average influence, engagement 0.5: ``1 * 0.5 * 0.5 = 0.25``;
+    at twice the average, ``1 * 1 * 0.5 = 0.5``.
     """
     nodes = sorted(net.active)
-    _check_scores("influence_norm", influence_norm, nodes)
     _check_scores("engagement", engagement, nodes)
+    rel = relative_influence(influence_norm, nodes)
     roles = deal_roles(net, deal_id)
     return {
-        c: (roles[c][0].stance / 2.0 if c in roles else 0.0) * influence_norm[c] * engagement[c]
-        for c in nodes
+        c: (roles[c][0].stance / 2.0 if c in roles else 0.0) * rel[c] * engagement[c] for c in nodes
     }
 
 
@@ -141,9 +163,10 @@ def account_champion_strength(
 
     Examples
     --------
-    Stance +2 on one deal and -1 on another, influence 0.8, engagement 0.5:
-    ``max(|0.4|, |-0.2|)`` keeps ``0.4``.
+    Stance +2 on one deal and -1 on another, relative influence 0.8, engagement
+    0.5: ``max(|0.4|, |-0.2|)`` keeps ``0.4``.
     """
+    rel = relative_influence(influence_norm, sorted(net.active))
     best = dict.fromkeys((c for c in net.active if net.contacts[c].account_id == account_id), 0.0)
     for deal_id, seats in net.roles.items():
         deal = net.deals.get(deal_id)
@@ -151,7 +174,7 @@ def account_champion_strength(
             continue
         for c, role in seats.items():
             if c in best:
-                v = role.stance / 2.0 * influence_norm[c] * engagement[c]
+                v = role.stance / 2.0 * rel[c] * engagement[c]
                 if (abs(v), v) > (abs(best[c]), best[c]):
                     best[c] = v
     return best

@@ -246,8 +246,9 @@ class RiskParams(Model):
     no_champion: Points = 25.0
     champion_left: Points = 30.0
     weak_champion: Points = 15.0
-    weak_champion_below: Unit = 0.05
-    """Champion strength (stance/2 x influence x engagement) below this is weak."""
+    weak_champion_below: Unit = 0.10
+    """Champion strength (stance/2 x min(1, PageRank / mean) x engagement) below this is
+    weak: a +2 champion of at least average influence engaged under 0.10."""
     champion_min_stance: Annotated[int, Field(ge=0, le=2)] = 1
     """Champions: the champion role with at least this stance (a neutral champion is none)."""
     champion_stance_without_role: Annotated[int, Field(ge=1, le=2)] | None = None

@@ -18,7 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from graphcrm.analytics.decision import champion_strength, decision_maker_likelihood
+from graphcrm.analytics.decision import (
+    champion_strength,
+    decision_maker_likelihood,
+    relative_influence,
+)
 from graphcrm.analytics.engagement import days_between
 from graphcrm.analytics.graph import StakeholderNetwork
 from graphcrm.analytics.health import top_by
@@ -162,13 +166,14 @@ def _champion(ctx: _Ctx, strength: dict[str, float]) -> list[RiskFactor]:
     best = max(present, key=lambda c: (strength[c], c))
     if strength[best] < p.weak_champion_below:
         s = ctx.scores
+        rel = relative_influence(s.influence, s.influence)[best]
         return [
             RiskFactor(
                 code=RiskCode.WEAK_CHAMPION,
                 points=p.weak_champion,
                 message=(
                     f"the champion ({ctx.name(best)}) is weak: strength {_fmt(strength[best])} "
-                    f"(stance {roles[best].stance:+d}, influence {_fmt(s.influence_norm[best])}, "
+                    f"(stance {roles[best].stance:+d}, relative influence {_fmt(rel)}, "
                     f"engagement {_fmt(s.engagement[best])})"
                 ),
                 evidence=Evidence(contact_ids=(best,)),

@@ -13,7 +13,9 @@ from graphcrm.analytics import (
     RiskParams,
     StakeholderChange,
     build_network,
+    champion_strength,
     deal_risk,
+    score_contacts,
     with_inferred,
 )
 from graphcrm.domain import (
@@ -97,6 +99,44 @@ def test_weak_champion(six: GraphBuilder) -> None:
     f = next(f for f in r.factors if f.code is C.WEAK_CHAMPION)
     assert f.message.startswith("the champion (Ayşe Yılmaz) is weak: strength 0.00 (stance +2")
     assert f.evidence.contact_ids == ("ayse",)
+
+
+def _champion_account(extra: int) -> GraphBuilder:
+    """Ayşe (+2 champion) advises two colleagues, three more have no tie, and Mehmet
+    is the economic buyer; with ``extra``, a hub who advises ``extra`` others joins."""
+    b = GraphBuilder()
+    for c in ("ayse", "a1", "a2", "c1", "c2", "mehmet"):
+        b.contact(c)
+    b.influence("ayse", "a1", 0.8).influence("ayse", "a2", 0.8)
+    b.deal("D1").role("D1", "ayse", Role.CHAMPION, stance=2)
+    b.role("D1", "mehmet", Role.ECONOMIC_BUYER, stance=1)
+    # engagement 0.5^(10/30) * (0.4 * 4/8 + 0.3 + 0.3 * 0.5) = 0.516
+    b.engage("ayse", days_ago=10, touchpoints=4, two_way=4, t30=4, t90=4)
+    if extra:
+        b.contact("hub")
+        for i in range(extra):
+            b.contact(f"h{i}").influence("hub", f"h{i}", 0.8)
+    return b
+
+
+def test_champion_strength_does_not_shrink_with_the_account(builder: GraphBuilder) -> None:
+    # The same champion, in the same position, in an account of 6 and of 47. Divided by
+    # the largest PageRank, her influence was 1 in the small account (she is its top
+    # influencer) and 0.08 next to a hub advising 40 people: strength 0.04 < 0.05, weak.
+    # Relative to the account's mean PageRank (capped at 1), she is above average in both.
+    strengths = []
+    for extra in (0, 40):
+        net = build_network(_champion_account(extra).build())
+        s = score_contacts(net)
+        n = len(s.influence)
+        assert s.influence["ayse"] * n > 1.0  # above the account's average
+        ch = champion_strength(
+            net, "D1", influence_norm=dict(s.influence_norm), engagement=dict(s.engagement)
+        )
+        strengths.append(ch["ayse"])
+        assert deal_risk(net, "D1", scores=s).points(C.WEAK_CHAMPION) == 0
+    # stance +2 / 2 * min(1, n * PR) * engagement, in both
+    assert strengths == pytest.approx([0.5 ** (1 / 3) * 0.65] * 2)
 
 
 def test_economic_buyer_unknown_and_left(six: GraphBuilder) -> None:

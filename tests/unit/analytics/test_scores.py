@@ -212,12 +212,14 @@ def test_worked_example(six: GraphBuilder) -> None:
     assert dm["selin"] == pytest.approx(0.4 + 0.35 * 0.45 + 0.25 * s.influence_norm["selin"])
     assert sorted(dm, key=lambda c: -dm[c])[:3] == ["mehmet", "selin", "deniz"]
     assert dm == pytest.approx(s.decision_maker)  # one open deal: the same roles
-    # champion strength: Ayşe stance +2 -> 1 * 0.5194 * 0.7663
+    # champion strength: Ayşe stance +2, PageRank 0.1509 = 0.9055 of the mean (1/6):
+    # 1 * 0.9055 * 0.7663; Deniz (+1) is above the mean: 0.5 * 1 * 0.6376
     ch = champion_strength(
         net, "D1", influence_norm=dict(s.influence_norm), engagement=dict(s.engagement)
     )
-    assert ch["ayse"] == pytest.approx(s.influence_norm["ayse"] * s.engagement["ayse"])
-    assert round(ch["ayse"], 4) == 0.398
+    assert ch["ayse"] == pytest.approx(6 * s.influence["ayse"] * s.engagement["ayse"])
+    assert round(ch["ayse"], 4) == 0.6938
+    assert ch["deniz"] == pytest.approx(0.5 * s.engagement["deniz"])
     assert ch["can"] == 0.0  # stance 0
     # account health: coverage = PageRank of Ayşe, Deniz, Mehmet, Selin
     h = account_health(
