@@ -18,7 +18,7 @@ the thread pool.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from pathlib import Path as FsPath
@@ -37,7 +37,7 @@ from api.territory import visible_account, visible_deal
 from api.writes import PORTFOLIO_TAG
 from graphcrm.analytics import RemoveContact, WhatIf
 from graphcrm.auth import Principal, Scope
-from graphcrm.domain import Account, AccountId, ContactStatus, DealId, PageRequest
+from graphcrm.domain import Account, AccountId, ContactStatus, DealId, DealView, PageRequest
 from graphcrm.domain.base import as_of_instant
 from graphcrm.errors import InvalidError, NotFoundError, Problem
 from graphcrm.services.clock import instant
@@ -50,9 +50,12 @@ from graphcrm.services.deals import (
     read_account,
     what_if_deal,
 )
+from graphcrm.services.evidence import named_touchpoints
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.services.portfolio import AccountReport, score_one
 from graphcrm.services.scoring import AccountScores, account_scores
+from graphcrm.services.training import current_card
+from graphcrm.services.winprob import open_deal_wins, win_of
 from graphcrm.viz import (
     ASSETS,
     Messages,
@@ -65,6 +68,8 @@ from graphcrm.viz import (
 )
 from graphcrm.viz.i18n import LANGS, Lang
 from graphcrm.viz.render import Asset
+from graphcrm.viz.view import GraphView
+from graphcrm.viz.win import render_win, win_panel
 
 COOKIE: Final = "graphcrm_key"
 """The cookie that keeps a page session signed in (the API key itself, HttpOnly)."""
@@ -282,6 +287,32 @@ def _report(
     )
 
 
+def _open_wins(state: StateDep, snap: AccountSnapshot, deal_ids: Sequence[str]) -> dict[str, float]:
+    """P(win) of each of the snapshot's open deals ``deal_ids``, under the store's model."""
+    card = current_card(state.store, as_of=snap.at)
+    views = [state.store.get_deal(DealId(d)) for d in deal_ids]
+    wins = open_deal_wins(state.store, snap, views, card, params=PARAMS)
+    return {w.deal.id: w.probability for w in wins if w.probability is not None}
+
+
+def _win_html(
+    state: StateDep, snap: AccountSnapshot, view: DealView, graph: GraphView, lang: Lang
+) -> str:
+    """The deal's win probability (or outcome) block, its people selectable on ``graph``."""
+    win = win_of(snap, view, current_card(state.store, as_of=snap.at), params=PARAMS)
+    named = (t for c in win.contributions for t in c.evidence.touchpoint_ids)
+    panel = win_panel(
+        win,
+        snap,
+        view,
+        params=PARAMS,
+        touchpoints=named_touchpoints(state.store, snap, named),
+        on_graph={str(n["id"]) for n in graph.nodes},
+        lang=lang,
+    )
+    return render_win(panel, view="deal")
+
+
 # --- pages ----------------------------------------------------------------------
 
 
@@ -336,6 +367,11 @@ def accounts_page(
     reports.sort(
         key=lambda r: (-max((d.risk.score for d in r.open_deals), default=-1.0), r.account.id)
     )
+    wins: dict[str, float] = {}
+    for r in reports:
+        if r.open_deals:
+            snap = _snapshot(state, r.account.id, as_of)
+            wins.update(_open_wins(state, snap, [d.deal.id for d in r.open_deals]))
     return _render(
         request,
         "accounts.html.j2",
@@ -348,6 +384,7 @@ def accounts_page(
             "territory": territory or "",
             "sector": sector or "",
             "at": at,
+            "wins": wins,
         },
     )
 
@@ -402,6 +439,7 @@ def account_page(
             "names": names,
             "deal_names": {d: snap.net.deals[d].name for d in snap.net.deals},
             "at": snap.at,
+            "wins": _open_wins(state, snap, deal_ids),
         },
     )
 
@@ -413,7 +451,8 @@ def _deal_context(
     snap = _snapshot(state, view.deal.account_id, as_of)
     assessment: DealAssessment = assess(state.store, snap, DealId(deal_id), params=PARAMS)
     history = history_until(view, snap.at)
-    graph = deal_view(snap.net, assessment, scores=snap.scores, lang=_lang(request))
+    lang = _lang(request)
+    graph = deal_view(snap.net, assessment, scores=snap.scores, lang=lang)
     seats = snap.net.roles.get(deal_id, {})
     removable = sorted(
         (
@@ -429,6 +468,8 @@ def _deal_context(
         "account": state.store.get_account(view.deal.account_id),
         "history": history,
         "deal_html": render_fragment(graph, name="deal"),
+        "win_html": _win_html(state, snap, view, graph, lang),
+        "closed": assessment.deal.stage.is_closed,
         "removable": removable,
         "what_if": None,
         "removed": None,

@@ -1,4 +1,5 @@
-"""Stakeholder graphs as self-contained HTML: org charts, influence maps, deal views.
+"""Stakeholder graphs as self-contained HTML: org charts, influence maps, deal views,
+and a deal's win probability (:mod:`graphcrm.viz.win`).
 
 Build a view from a :class:`~graphcrm.analytics.StakeholderNetwork` (and its
 scores), then render it::
@@ -20,6 +21,7 @@ from graphcrm.viz.notebook import show
 from graphcrm.viz.orgchart import AUTO_DEPTH, COLLAPSE_ABOVE, org_chart_view
 from graphcrm.viz.render import ASSETS, asset, render_fragment, render_html, write_html
 from graphcrm.viz.view import FactorItem, GraphView, LegendItem, script_json
+from graphcrm.viz.win import WinPanel, render_win, win_panel
 
 __all__ = [
     "ASSETS",
@@ -31,6 +33,7 @@ __all__ = [
     "Lang",
     "LegendItem",
     "Messages",
+    "WinPanel",
     "asset",
     "deal_view",
     "influence_map_view",
@@ -39,8 +42,10 @@ __all__ = [
     "path_target",
     "render_fragment",
     "render_html",
+    "render_win",
     "script_json",
     "show",
     "strongest_path",
+    "win_panel",
     "write_html",
 ]

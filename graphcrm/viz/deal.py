@@ -78,7 +78,8 @@ def deal_view(
     Nodes are coloured by stance and labelled with their roles; the
     strongest warm path from our reps to the economic buyer
     (:func:`path_target`) is drawn thick and orange; the risk factors go
-    beside the graph, each with the people its evidence names.
+    beside the graph, each with the people its evidence names (not for a
+    deal closed at ``net.as_of``: it has an outcome, not a risk).
     """
     m = Messages(lang)
     deal = assessment.deal
@@ -198,6 +199,7 @@ def deal_view(
         lang=lang,
         legend=tuple(legend),
         factors=factors,
+        show_risk=not deal.stage.is_closed,
         notes=tuple(notes),
     )
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Final, Literal, get_args
 
 from graphcrm.analytics import HealthBand, RiskCode
-from graphcrm.domain import Role, Stage
+from graphcrm.domain import Role, Stage, TouchpointKind
 
 Lang = Literal["en", "tr"]
 LANGS: Final[tuple[Lang, ...]] = get_args(Lang)
@@ -50,6 +50,80 @@ _M: Final[dict[str, tuple[str, str]]] = {
     "risk_factors": ("Risk factors", "Risk etkenleri"),
     "no_risk_factors": ("No risk factors", "Risk etkeni yok"),
     "points": ("points", "puan"),
+    # win probability (graphcrm.viz.win)
+    "win_probability": ("Win probability", "Kazanma olasılığı"),
+    "stage_alone": ("The {stage} stage alone", "Yalnızca {stage} aşaması"),
+    "win_why": ("Why it differs from the stage alone", "Aşamanın tek başına verdiğinden farkı"),
+    "win_sum": ("Together: {points} = {p} − {p0}", "Toplam: {points} = {p} − {p0}"),
+    "win_none": (
+        "Nothing moves it away from the stage alone.",
+        "Aşamanın tek başına verdiğinden ayıran bir etken yok.",
+    ),
+    "win_points": ("{n} pts", "{n} puan"),
+    "win_touchpoints": ("Touchpoints", "Temaslar"),
+    "win_model_store": (
+        "Model: fitted on this store's {deals} closed deals ({date})",
+        "Model: bu deponun kendi {deals} kapanmış fırsatıyla eğitildi ({date})",
+    ),
+    "win_model_auc": ("cross-validated AUC {auc}", "çapraz doğrulamalı AUC {auc}"),
+    "win_model_prior": (
+        "Model: the shipped prior, fitted on generated data: this store has too few closed"
+        " deals for a model of its own, or none was trained yet; run graphcrm train.",
+        "Model: hazır gelen önsel model (üretilmiş veriyle eğitildi): bu depoda kendi modeli"
+        " için yeterli kapanmış fırsat yok ya da henüz eğitilmedi; graphcrm train komutunu"
+        " çalıştırın.",
+    ),
+    "win_closed": (
+        "A closed deal has an outcome, not a probability or a risk.",
+        "Kapanmış bir fırsatın olasılığı ya da riski olmaz, sonucu olur.",
+    ),
+    "outcome": ("Outcome", "Sonuç"),
+    "loss_reason": ("Loss reason", "Kayıp nedeni"),
+    "no_loss_reason": ("No loss reason recorded.", "Kayıp nedeni kaydedilmemiş."),
+    "risk_hand_weighted": (
+        "Risk factors (hand-weighted)",
+        "Risk etkenleri (elle ağırlıklandırılmış)",
+    ),
+    "fact_champion": ("champion {name}, strength {strength}", "savunucu {name}, güç {strength}"),
+    "fact_no_champion": ("no champion", "savunucu yok"),
+    "fact_champion_left": ("left: {names}", "ayrılan: {names}"),
+    "fact_economic_buyer": (
+        "economic buyer {name}: stance {stance}, engagement {engagement}",
+        "bütçe sahibi {name}: tutum {stance}, etkileşim {engagement}",
+    ),
+    "fact_no_economic_buyer": ("no economic buyer known", "bütçe sahibi bilinmiyor"),
+    "fact_threading": (
+        "{touched} of {members} committee members touched, {engaged} in the last 90 days",
+        "komitenin {members} üyesinden {touched} kişiyle temas edildi, son 90 günde {engaged}",
+    ),
+    "fact_opposition": (
+        "opposed by {name} (influence percentile {percentile})",
+        "{name} karşı çıkıyor (etki yüzdelik sırası {percentile})",
+    ),
+    "fact_no_opposition": ("no opponent on the committee", "komitede karşı çıkan yok"),
+    "fact_silence_one": ("{n} day since the last touchpoint", "son temastan bu yana {n} gün"),
+    "fact_silence_other": ("{n} days since the last touchpoint", "son temastan bu yana {n} gün"),
+    "fact_no_touchpoint": ("no touchpoint on record", "kayıtlı temas yok"),
+    "fact_pace_one": (
+        "open {n} day, {in_stage} in {stage}",
+        "{n} gündür açık, {in_stage} gündür {stage} aşamasında",
+    ),
+    "fact_pace_other": (
+        "open {n} days, {in_stage} in {stage}",
+        "{n} gündür açık, {in_stage} gündür {stage} aşamasında",
+    ),
+    "fact_backward_one": ("{n} backward stage move", "{n} aşama gerilemesi"),
+    "fact_backward_other": ("{n} backward stage moves", "{n} aşama gerilemesi"),
+    "fact_slip_one": ("{n} close-date slip", "{n} kapanış tarihi kayması"),
+    "fact_slip_other": ("{n} close-date slips", "{n} kapanış tarihi kayması"),
+    "fact_churn_one": (
+        "{n} stakeholder change in the churn window",
+        "değişim penceresinde {n} paydaş değişikliği",
+    ),
+    "fact_churn_other": (
+        "{n} stakeholder changes in the churn window",
+        "değişim penceresinde {n} paydaş değişikliği",
+    ),
     "details": ("Details", "Ayrıntılar"),
     "click_a_node": ("Click a person to see the details.", "Ayrıntılar için bir kişiye tıklayın."),
     "click_to_expand": ("click to expand", "açmak için tıklayın"),
@@ -196,6 +270,29 @@ _RISK: Final[dict[RiskCode, tuple[str, str]]] = {
 }
 
 
+_GROUP: Final[dict[str, tuple[str, str]]] = {
+    "champion": ("Champion", "Savunucu"),
+    "economic_buyer": ("Economic buyer", "Bütçe sahibi"),
+    "threading": ("Multi-threading", "Çoklu temas"),
+    "opposition": ("Opposition", "Karşı çıkanlar"),
+    "silence": ("Silence", "Sessizlik"),
+    "pace": ("Pace", "Tempo"),
+    "history": ("Stage and close-date history", "Aşama ve kapanış tarihi geçmişi"),
+    "churn": ("Stakeholder churn", "Paydaş değişimi"),
+}
+"""The win-probability feature groups (``graphcrm.analytics.winprob.GRAPH_FEATURES``)."""
+
+_TOUCH: Final[dict[TouchpointKind, tuple[str, str]]] = {
+    TouchpointKind.EMAIL: ("Email", "E-posta"),
+    TouchpointKind.CALL: ("Call", "Arama"),
+    TouchpointKind.MEETING: ("Meeting", "Toplantı"),
+    TouchpointKind.LINKEDIN: ("LinkedIn", "LinkedIn"),
+    TouchpointKind.DEMO: ("Demo", "Demo"),
+    TouchpointKind.POC: ("Proof of concept", "Kavram kanıtlama (PoC)"),
+    TouchpointKind.OTHER: ("Other", "Diğer"),
+}
+
+
 def _index(lang: Lang) -> int:
     return LANGS.index(lang)
 
@@ -228,6 +325,49 @@ class Messages:
 
     def band(self, band: HealthBand) -> str:
         return self(f"health_{band.value}")
+
+    def group(self, group: str) -> str:
+        """A win-probability feature group's name (an unknown group keeps its own)."""
+        pair = _GROUP.get(group)
+        return pair[_index(self.lang)] if pair is not None else group
+
+    def touch(self, kind: TouchpointKind) -> str:
+        return _TOUCH[kind][_index(self.lang)]
+
+    def format(self, key: str, **values: object) -> str:
+        """The message ``key`` with its ``{placeholders}`` filled in."""
+        return self(key).format(**values)
+
+    def count(self, key: str, n: int, **values: object) -> str:
+        """``key_one`` or ``key_other`` by ``n`` (English plurals), filled with ``n``."""
+        return self.format(f"{key}_{'one' if n == 1 else 'other'}", n=n, **values)
+
+    def number(self, x: float, digits: int = 2) -> str:
+        """``x`` with ``digits`` decimals: ``0.42`` in English, ``0,42`` in Turkish;
+        a minus sign, not a hyphen.
+
+        >>> Messages("tr").number(-0.5)
+        '−0,50'
+        """
+        text = f"{x:.{digits}f}".replace("-", "−")
+        return text.replace(".", ",") if self.lang == "tr" else text
+
+    def signed(self, n: int) -> str:
+        """A whole number with its sign (``+1``, ``−2``, ``0``)."""
+        return f"{n:+d}".replace("-", "−") if n else "0"
+
+    def percent(self, p: float) -> str:
+        """A probability as a whole percentage: ``42%`` in English, ``%42`` in Turkish.
+
+        >>> Messages("en").percent(0.424), Messages("tr").percent(0.424)
+        ('42%', '%42')
+        """
+        n = round(100 * p)
+        return f"%{n}" if self.lang == "tr" else f"{n}%"
+
+    def points(self, n: int) -> str:
+        """Whole points of probability with their sign: ``+5 pts``, ``−3 puan``."""
+        return self.format("win_points", n=self.signed(n))
 
     def catalogue(self) -> dict[str, str]:
         """Every plain message in this language (for scripts that label things)."""

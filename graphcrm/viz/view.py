@@ -62,6 +62,9 @@ class GraphView:
     """Org charts only: nodes deeper than this start hidden; a click shows a node's reports."""
     legend: tuple[LegendItem, ...] = ()
     factors: tuple[FactorItem, ...] = ()
+    show_risk: bool = True
+    """Deal views only: list the risk factors beside the graph (not for a closed deal,
+    which has an outcome instead)."""
     notes: tuple[str, ...] = field(default=())
     """Short lines shown under the title (the warm path, counts)."""
 
