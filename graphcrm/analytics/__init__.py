@@ -35,8 +35,10 @@ from graphcrm.analytics.health import (
     Trend,
     account_health,
     band_of,
+    health_score,
     relationship_health,
     rollup_account_health,
+    score_trend,
     trend_of,
 )
 from graphcrm.analytics.hidden import HiddenInfluencer, hidden_influencers, percentiles
@@ -71,7 +73,12 @@ from graphcrm.analytics.risk import (
     StakeholderChange,
     deal_risk,
 )
-from graphcrm.analytics.scoring import ContactScores, brokerage_graph, score_contacts
+from graphcrm.analytics.scoring import (
+    ContactScores,
+    brokerage_graph,
+    health_scores,
+    score_contacts,
+)
 from graphcrm.analytics.whatif import (
     AddInfluence,
     AddRepKnows,
@@ -142,6 +149,8 @@ __all__ = [
     "engagement_parts",
     "engagement_scores",
     "follow_ups",
+    "health_score",
+    "health_scores",
     "hidden_influencers",
     "infer_influences",
     "influence_rank",
@@ -153,6 +162,7 @@ __all__ = [
     "reporting_levels",
     "rollup_account_health",
     "score_contacts",
+    "score_trend",
     "single_points_of_failure",
     "trend_of",
     "warm_paths",

@@ -5,10 +5,10 @@ Contact::
     tie(v)    = strongest rep tie of v (StakeholderNetwork.rep_ties weight; 0 if none)
     health(v) = 100 * (engagement_weight * engagement(v) + tie_weight * tie(v))
     band      = Good if health >= 60, Fair if >= 40, else Poor
-    trend     = compare rate30 = touches_30d / 30 with
-                ratePrior = (touches_90d - touches_30d) / 60:
-                improving if rate30 > (1 + tol) * ratePrior,
-                declining if rate30 < (1 - tol) * ratePrior, else steady
+    trend     = health(v) now against health(v) trend_days (30) earlier, each computed
+                as of its own date from that date's aggregates and rep ties:
+                improving if up by more than trend_points (1), declining if down
+                by more, else steady; None without an earlier reading of v
 
 Account (``HealthParams``)::
 
@@ -34,7 +34,6 @@ from graphcrm.analytics.graph import REP, StakeholderNetwork
 from graphcrm.analytics.params import HealthParams
 from graphcrm.domain import (
     Account,
-    ContactEngagement,
     Model,
     Role,
     Seniority,
@@ -61,12 +60,16 @@ class Trend(StrEnum):
 
 
 class ContactHealth(Model):
-    """One contact's relationship health."""
+    """One contact's relationship health.
+
+    ``trend`` is None when the score was computed without the contact's health
+    ``trend_days`` earlier (:func:`relationship_health`'s ``before``).
+    """
 
     contact_id: str
     score: float
     band: HealthBand
-    trend: Trend
+    trend: Trend | None
     engagement: float
     tie: float
     rep_id: str | None
@@ -84,25 +87,24 @@ def band_of(score: float, params: HealthParams | None = None) -> HealthBand:
     return HealthBand.FAIR if score >= p.fair_from else HealthBand.POOR
 
 
-def trend_of(e: ContactEngagement | None, params: HealthParams | None = None) -> Trend:
-    """Improving, steady or declining: the last 30 days' rate against the 60 before.
+def trend_of(now: float, before: float | None, params: HealthParams | None = None) -> Trend | None:
+    """A contact's trend: its health now against its health ``trend_days`` earlier.
 
-    >>> from datetime import UTC, datetime
-    >>> t = datetime(2025, 1, 1, tzinfo=UTC)
-    >>> e = ContactEngagement(contact_id="c", touchpoints=6, inbound=0, outbound=6,
-    ...     two_way=0, first_at=t, last_at=t, last_touchpoint_id="t", sentiment_mean=0,
-    ...     touches_30d=1, touches_90d=5)  # 1/30 = 0.033 < 0.75 * 4/60 = 0.05
-    >>> trend_of(e)
-    <Trend.DECLINING: 'declining'>
+    A move of at most ``trend_points`` is steady; None without an earlier health.
+
+    >>> trend_of(45.0, 40.0), trend_of(40.5, 40.0), trend_of(31.4, 33.7), trend_of(31.4, None)
+    (<Trend.IMPROVING: 'improving'>, <Trend.STEADY: 'steady'>, <Trend.DECLINING: 'declining'>, None)
     """
+    if before is None:
+        return None
     p = params or HealthParams()
-    if e is None:
-        return Trend.STEADY
-    recent = e.touches_30d / 30.0
-    prior = (e.touches_90d - e.touches_30d) / 60.0
-    if recent > (1.0 + p.trend_tolerance) * prior:
+    return _moved(now - before, p.trend_points)
+
+
+def _moved(delta: float, tolerance: float) -> Trend:
+    if delta > tolerance:
         return Trend.IMPROVING
-    if recent < (1.0 - p.trend_tolerance) * prior:
+    if delta < -tolerance:
         return Trend.DECLINING
     return Trend.STEADY
 
@@ -115,12 +117,7 @@ def score_trend(now: float, before: float, params: HealthParams | None = None) -
     (<Trend.IMPROVING: 'improving'>, <Trend.STEADY: 'steady'>, <Trend.DECLINING: 'declining'>)
     """
     p = params or HealthParams()
-    delta = now - before
-    if delta > p.account_trend_points:
-        return Trend.IMPROVING
-    if delta < -p.account_trend_points:
-        return Trend.DECLINING
-    return Trend.STEADY
+    return _moved(now - before, p.account_trend_points)
 
 
 def best_rep_ties(rep_ties: Any) -> dict[Any, tuple[str, float]]:
@@ -136,11 +133,21 @@ def best_rep_ties(rep_ties: Any) -> dict[Any, tuple[str, float]]:
     return best
 
 
+def health_score(engagement: float, tie: float, params: HealthParams | None = None) -> float:
+    """``100 * (engagement_weight * engagement + tie_weight * tie)``.
+
+    >>> round(health_score(0.5, 0.8), 9)
+    59.0
+    """
+    p = params or HealthParams()
+    return 100.0 * (p.engagement_weight * engagement + p.tie_weight * tie)
+
+
 def relationship_health(
     rep_ties: Any,
     engagement: Mapping[str, float],
-    aggregates: Mapping[str, ContactEngagement],
     *,
+    before: Mapping[str, float] | None = None,
     params: HealthParams | None = None,
 ) -> dict[str, ContactHealth]:
     """Health 0-100, band and trend for every contact in ``engagement``.
@@ -151,8 +158,10 @@ def relationship_health(
         Rep -- contact ties with ``weight`` in ``[0, 1]`` (``StakeholderNetwork.rep_ties``).
     engagement : mapping
         Contact -> engagement in ``[0, 1]`` (:func:`.engagement.engagement_scores`).
-    aggregates : mapping
-        Contact -> touchpoint aggregates, for the trend.
+    before : mapping, optional
+        Contact -> health ``trend_days`` earlier, computed the same way as of that
+        date (:func:`graphcrm.analytics.scoring.health_scores` of the network read
+        then). Without it, or for a contact it lacks, the trend is None.
 
     Raises
     ------
@@ -161,14 +170,15 @@ def relationship_health(
 
     Examples
     --------
-    Engagement 0.5 and a 0.8 rep tie: ``100 * (0.7 * 0.5 + 0.3 * 0.8) = 59`` (Fair).
+    Engagement 0.5 and a 0.8 rep tie: ``100 * (0.7 * 0.5 + 0.3 * 0.8) = 59`` (Fair);
+    it was 50 a month earlier:
 
     >>> import networkx as nx
     >>> G = nx.Graph([("rep", "c", {"weight": 0.8})])
     >>> G.nodes["rep"]["kind"] = "rep"
-    >>> h = relationship_health(G, {"c": 0.5}, {})["c"]
-    >>> round(h.score, 9), h.band.value, h.rep_id
-    (59.0, 'fair', 'rep')
+    >>> h = relationship_health(G, {"c": 0.5}, before={"c": 50.0})["c"]
+    >>> round(h.score, 9), h.band.value, h.rep_id, h.trend.value
+    (59.0, 'fair', 'rep', 'improving')
     """
     p = params or HealthParams()
     bad = [c for c, v in engagement.items() if not 0.0 <= v <= 1.0]
@@ -176,9 +186,10 @@ def relationship_health(
         raise InvalidError([Problem(f"engagement[{c}]", "", "must lie in [0, 1]") for c in bad])
     out: dict[str, ContactHealth] = {}
     best = best_rep_ties(rep_ties)
+    earlier = before or {}
     for c, eng in engagement.items():
         rep, tie = best.get(c, (None, 0.0))
-        score = 100.0 * (p.engagement_weight * eng + p.tie_weight * tie)
+        score = health_score(eng, tie, p)
         # Trusted values (floats, the two enums, ids): built without validation.
         out[c] = construct(
             ContactHealth,
@@ -186,7 +197,7 @@ def relationship_health(
                 "contact_id": c,
                 "score": float(score),
                 "band": band_of(score, p),
-                "trend": trend_of(aggregates.get(c), p),
+                "trend": trend_of(score, earlier.get(c), p),
                 "engagement": float(eng),
                 "tie": float(tie),
                 "rep_id": rep,
@@ -405,6 +416,7 @@ __all__ = [
     "Trend",
     "account_health",
     "band_of",
+    "health_score",
     "relationship_health",
     "rollup_account_health",
     "trend_of",

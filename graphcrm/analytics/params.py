@@ -90,10 +90,12 @@ class HealthParams(Model):
     """Health = 100 x (engagement_weight x engagement + tie_weight x best rep tie)."""
     good_from: Annotated[float, Field(ge=0.0, le=100.0)] = 60.0
     fair_from: Annotated[float, Field(ge=0.0, le=100.0)] = 40.0
-    trend_tolerance: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.25
+    trend_days: Annotated[int, Field(ge=1, le=365)] = 30
+    """A contact's trend compares its health now with its health this many days earlier."""
+    trend_points: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
+    """A contact's health moving by at most this many points over ``trend_days`` is steady."""
     account_trend_points: Annotated[float, Field(ge=0.0, le=100.0)] = 5.0
     """An account's health moving by at most this many points between two dates is steady."""
-    """Improving if the 30-day rate exceeds the prior-60-day rate by this fraction."""
     top_decision_makers: Annotated[int, Field(ge=1)] = 3
     """How many contacts, by decision-maker likelihood, count as the top decision makers."""
     executive_tie_min: Unit = 0.5

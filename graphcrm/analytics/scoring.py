@@ -30,7 +30,7 @@ from graphcrm.analytics.graph import StakeholderNetwork, build_network
 from graphcrm.analytics.health import ContactHealth, relationship_health
 from graphcrm.analytics.params import ScoringParams
 
-__all__ = ["ContactScores", "brokerage_graph", "build_network", "score_contacts"]
+__all__ = ["ContactScores", "brokerage_graph", "build_network", "health_scores", "score_contacts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +59,46 @@ def brokerage_graph(net: StakeholderNetwork) -> Any:
     return net.ties
 
 
+def health_scores(
+    net: StakeholderNetwork, *, params: ScoringParams | None = None
+) -> dict[str, float]:
+    """Each active contact's health score (0-100) as of ``net.as_of``, nothing else.
+
+    What a contact's trend compares with: pass the result for the network read
+    ``trend_days`` earlier as :func:`score_contacts`' ``before``. Only engagement
+    and rep ties enter (no PageRank, no betweenness).
+
+    >>> from datetime import UTC, datetime
+    >>> from graphcrm.domain import Contact, StakeholderGraph
+    >>> sg = StakeholderGraph(as_of=datetime(2025, 1, 1, tzinfo=UTC), accounts=(),
+    ...     contacts=(Contact(id="a", account_id="A", name="A"),), reports_to=(),
+    ...     influences=(), deals=(), deal_roles=(), reps=(), rep_knows=(), engagement=(),
+    ...     contact_ties=(), rep_ties=())
+    >>> health_scores(build_network(sg))
+    {'a': 0.0}
+    """
+    p = params or ScoringParams()
+    engagement = engagement_scores(
+        net.engagement, as_of=net.as_of, nodes=list(net.support), params=p.engagement
+    )
+    health = relationship_health(net.rep_ties, engagement, params=p.health)
+    return {c: h.score for c, h in health.items()}
+
+
 def score_contacts(
     net: StakeholderNetwork,
     *,
     params: ScoringParams | None = None,
     seed: int = 0,
     method: Method = "auto",
+    before: Mapping[str, float] | None = None,
 ) -> ContactScores:
     """Influence, brokerage, authority, engagement, health and decision-maker likelihood.
 
     ``seed`` seeds the betweenness sample on large graphs; ``method`` picks
-    networkx or the sparse implementations (see :mod:`.centrality`).
+    networkx or the sparse implementations (see :mod:`.centrality`). ``before``
+    holds each contact's health ``trend_days`` earlier (:func:`health_scores`
+    of the network read then), for the trends; without it they are None.
     """
     p = params or ScoringParams()
     influence = cast(
@@ -85,7 +114,7 @@ def score_contacts(
     engagement = engagement_scores(
         net.engagement, as_of=net.as_of, nodes=nodes, params=p.engagement
     )
-    health = relationship_health(net.rep_ties, engagement, net.engagement, params=p.health)
+    health = relationship_health(net.rep_ties, engagement, before=before, params=p.health)
     dm = decision_maker_likelihood(
         net, authority=authority, influence_norm=influence_norm, params=p.decision
     )

@@ -3,7 +3,8 @@ and what is due for follow-up, as the account stood at one instant."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 
 from graphcrm.analytics import (
     AccountHealth,
@@ -14,6 +15,7 @@ from graphcrm.analytics import (
     StakeholderNetwork,
     account_health,
     follow_ups,
+    health_scores,
     hidden_influencers,
     score_contacts,
 )
@@ -71,13 +73,20 @@ def account_scores(
     scores: ContactScores | None = None,
     params: AnalyticsParams | None = None,
     seed: int = 0,
+    before: Mapping[str, float] | None = None,
 ) -> AccountScores:
     """Assemble :class:`AccountScores` from a built network (no store access).
 
-    ``scores`` are computed when omitted (pass them to share them with deal risks).
+    ``scores`` are computed when omitted (pass them to share them with deal
+    risks), with the contacts' trends against ``before`` (their health
+    ``trend_days`` earlier: :func:`earlier_health`).
     """
     p = params or AnalyticsParams()
-    s = scores if scores is not None else score_contacts(net, params=p.risk.scoring, seed=seed)
+    s = (
+        scores
+        if scores is not None
+        else score_contacts(net, params=p.risk.scoring, seed=seed, before=before)
+    )
     members = sorted(c for c in net.active if net.contacts[c].account_id == account_id)
     rows = [  # trusted values (the scores are floats): built without validation
         construct(
@@ -121,6 +130,21 @@ def account_scores(
     )
 
 
+def earlier_health(
+    store: GraphStore, account_id: AccountId, *, at: datetime, params: AnalyticsParams
+) -> dict[str, float]:
+    """The health of the account's contacts ``trend_days`` before ``at``, as of then.
+
+    The account is read again as of that instant, so its aggregates and rep ties
+    are the ones known then (:func:`~graphcrm.analytics.health_scores`); a contact
+    not yet active then has no entry, and so no trend.
+    """
+    then = at - timedelta(days=params.risk.scoring.health.trend_days)
+    sg = store.stakeholder_graph(account_id, as_of=then)
+    net = account_network(sg, at=then, params=params)
+    return health_scores(net, params=params.risk.scoring)
+
+
 def score_account(
     store: GraphStore,
     account_id: AccountId,
@@ -131,6 +155,9 @@ def score_account(
 ) -> AccountScores:
     """Read the account's stakeholder graph as of ``as_of`` (default: now) and score it.
 
+    The account is read a second time, ``trend_days`` earlier, for the contacts'
+    health trends (:func:`earlier_health`).
+
     Raises
     ------
     NotFoundError
@@ -140,4 +167,5 @@ def score_account(
     at = instant(as_of)
     sg = store.stakeholder_graph(account_id, as_of=at)
     net = account_network(sg, at=at, params=p)
-    return account_scores(net, account_id, params=p, seed=seed)
+    before = earlier_health(store, account_id, at=at, params=p)
+    return account_scores(net, account_id, params=p, seed=seed, before=before)

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from graphcrm.analytics import RemoveContact, RiskCode
+from graphcrm.analytics import RemoveContact, RiskCode, Trend
 from graphcrm.domain import (
     Account,
     AccountId,
@@ -346,6 +346,23 @@ def test_score_account(store: GraphStore) -> None:
         score_account(store, AccountId("NOPE"), as_of=T)
 
 
+def test_contact_trends_are_the_change_in_health(store: GraphStore) -> None:
+    # score_account reads the account again 30 days earlier and compares each contact's
+    # health then, computed from what was known then, with its health now.
+    load(store, account())
+    trends = {str(c.contact_id): c.health.trend for c in score_account(store, A, as_of=T).contacts}
+    assert trends["can"] is Trend.IMPROVING  # first touched two days ago; nothing before
+    # 120 days on, nobody touched since: silent 118 days against 88 a month earlier.
+    # Counted by activity rates (no touch in 30 days, none in the 60 before) it was steady.
+    later = score_account(store, A, as_of=T + timedelta(days=120))
+    assert {c.contact_id: c.health.trend for c in later.contacts} == dict.fromkeys(
+        ("mehmet", "selin", "ayse", "deniz", "can"), Trend.DECLINING
+    )
+    # the portfolio run reads each account once: it leaves the trends out
+    report = next(iter(score_portfolio(store, as_of=T, write=False)))
+    assert {c.health.trend for c in report.scores.contacts} == {None}
+
+
 def test_warm_paths_start_from_our_reps(store: GraphStore) -> None:
     load(store, account())
     w = warm_paths_to(store, ContactId("deniz"), as_of=T, k=2)
@@ -368,5 +385,12 @@ def test_score_portfolio_pages_through_every_account(store: GraphStore) -> None:
     assert [a.deal.id for a in first.open_deals] == ["D1"]
     assert second.open_deals == ()
     assert second.scores.health.contacts == 1
-    # the portfolio's account scores are the single-account use case's
-    assert first.scores == score_account(store, A, as_of=T)
+    # the portfolio's account scores are the single-account use case's, but for the
+    # contacts' trends: they need a second reading of the account, which it leaves out
+    single = score_account(store, A, as_of=T)
+    assert {c.health.trend for c in single.contacts} != {None}
+    untrended = tuple(
+        c.model_copy(update={"health": c.health.model_copy(update={"trend": None})})
+        for c in single.contacts
+    )
+    assert first.scores == single.model_copy(update={"contacts": untrended})

@@ -22,6 +22,7 @@ from graphcrm.analytics import (
     decision_maker_likelihood,
     engagement_parts,
     engagement_scores,
+    health_scores,
     hidden_influencers,
     percentiles,
     rollup_account_health,
@@ -140,17 +141,52 @@ def test_bands_and_trend(builder: GraphBuilder) -> None:
         HealthBand.POOR,
         HealthBand.POOR,
     ]
-    builder.contact("c")
-    # rate30 = 3/30 = 0.1 vs prior 3/60 = 0.05: 0.1 > 1.25 * 0.05 -> improving
-    builder.engage("c", days_ago=1, touchpoints=6, two_way=6, t30=3, t90=6)
-    assert trend_of(agg(builder, "c")) is Trend.IMPROVING
-    # 2/30 = 0.0667 vs 4/60 = 0.0667 -> steady
-    builder.engage("c", days_ago=1, touchpoints=6, two_way=6, t30=2, t90=6)
-    assert trend_of(agg(builder, "c")) is Trend.STEADY
-    # 1/30 = 0.033 < 0.75 * 5/60 = 0.0625 -> declining
-    builder.engage("c", days_ago=1, touchpoints=6, two_way=6, t30=1, t90=6)
-    assert trend_of(agg(builder, "c")) is Trend.DECLINING
-    assert trend_of(None) is Trend.STEADY
+
+
+def _trend(now: GraphBuilder, before: GraphBuilder, cid: str = "c") -> Trend | None:
+    """The contact's trend: health now against health from the reading ``trend_days``
+    earlier (both computed as of their own dates, from their own aggregates)."""
+    earlier = health_scores(build_network(before.build()))
+    return score_contacts(build_network(now.build()), before=earlier).health[cid].trend
+
+
+def test_trend_is_the_change_in_health() -> None:
+    # Ten two-way touchpoints (sentiment 0.5), then silence; a rep shared all ten.
+    # Quality 0.3 + 0.3 * 0.75 = 0.525; tie 1 - 0.7^10 = 0.971752 (29.15 points).
+    def silent(days: float, at: timedelta = timedelta(0)) -> GraphBuilder:
+        b = GraphBuilder(as_of=AS_OF - at).contact("c").rep("R1").rep_tie("R1", "c", 10)
+        return b.engage("c", days_ago=days, touchpoints=10, two_way=10, sentiment=0.5)
+
+    # Silent for 120 days: 30 days earlier it had been silent 90. Engagement
+    # 0.5^3 * 0.525 -> 0.5^4 * 0.525: health 33.75 -> 31.45, down 2.30 points.
+    # The activity rates (no touch in 30 days, none in the 60 before) called it steady.
+    month = timedelta(days=30)
+    now, before = silent(120), silent(90, month)
+    h = score_contacts(build_network(now.build())).health["c"].score
+    assert h == pytest.approx(70 * 0.5**4 * 0.525 + 30 * (1 - 0.7**10))
+    assert health_scores(build_network(before.build()))["c"] == pytest.approx(
+        70 * 0.5**3 * 0.525 + 30 * (1 - 0.7**10)
+    )
+    assert _trend(now, before) is Trend.DECLINING
+    # Silent for 45 days: down 13.0 points (0.5^0.5 -> 0.5^1.5 of 36.75)
+    assert _trend(silent(45), silent(15, month)) is Trend.DECLINING
+    # Silent for 240 days: health sits on the rep tie; the month moved it 0.14 points
+    assert _trend(silent(240), silent(210, month)) is Trend.STEADY
+    # Two answered touches this month after two months' silence: 24.05 -> 62.9
+    back = GraphBuilder(as_of=AS_OF - month).contact("c").rep("R1").rep_tie("R1", "c", 2)
+    back.engage("c", days_ago=60, touchpoints=2, two_way=2, t90=2)
+    again = GraphBuilder().contact("c").rep("R1").rep_tie("R1", "c", 4)
+    again.engage("c", days_ago=2, touchpoints=4, two_way=4, t30=2, t90=4)
+    assert _trend(again, back) is Trend.IMPROVING
+    # no earlier reading, or a contact who was not there: no trend
+    assert score_contacts(build_network(now.build())).health["c"].trend is None
+    newcomer = silent(120).contact("d")
+    assert _trend(newcomer, before, "d") is None
+    # the tolerance: a move of at most trend_points (1) is steady
+    assert trend_of(50.0, 49.0) is Trend.STEADY
+    assert trend_of(50.0, 48.9) is Trend.IMPROVING
+    assert trend_of(48.9, 50.0) is Trend.DECLINING
+    assert trend_of(50.0, None) is None
 
 
 def test_worked_example(six: GraphBuilder) -> None:
