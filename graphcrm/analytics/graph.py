@@ -102,6 +102,9 @@ class StakeholderNetwork:
     from it on first use (only deal risk reads it)."""
     reach_weights: Mapping[tuple[str, str], float]
     """``(u, v) -> strength`` of every reach tie; :attr:`reach` is built from it on first use."""
+    working_arcs: frozenset[tuple[str, str]]
+    """The reach arcs between contacts that are working ties, not the org chart: stored
+    influence (influencer -> influenced) and shared touchpoints (both ways)."""
     contacts: Mapping[str, Contact]
     active: frozenset[str]
     reps: frozenset[str]
@@ -141,12 +144,17 @@ class StakeholderNetwork:
         G.add_weighted_edges_from((u, v, w) for (u, v), w in self.reach_weights.items())
         return nx.freeze(G)
 
-    def contact_reaches(self, source: str, target: str) -> bool:
-        """Whether a reach path leads from ``source`` to ``target`` through contacts only."""
+    def contact_reaches(self, source: str, target: str, *, lines: bool = True) -> bool:
+        """Whether a reach path leads from ``source`` to ``target`` through contacts only.
+
+        With ``lines=False`` the path may use :attr:`working_arcs` only: influence and
+        shared touchpoints, not reporting lines (which join everyone in an account).
+        """
         if source == target:
             return True
         succ: dict[str, list[str]] = {}
-        for u, v in self.reach_weights:
+        arcs = self.reach_weights if lines else self.working_arcs
+        for u, v in arcs:
             if u not in self.reps and v not in self.reps:
                 succ.setdefault(u, []).append(v)
         seen, stack = {source}, [source]
@@ -353,6 +361,7 @@ def build_network(
     for (src, dst), w in given.items():
         reach(src, dst, w)
 
+    working = {arc for arc, w in given.items() if w > 0.0}
     inter_rows = []
     for tie in sg.contact_ties:
         a, b = tie.contact_a, tie.contact_b
@@ -361,6 +370,7 @@ def build_network(
             inter_rows.append((a, b, {"weight": w, "shared": tie.shared}))
             reach(a, b, w)
             reach(b, a, w)
+            working |= {(a, b), (b, a)}
 
     rep_w: dict[tuple[str, str], float] = {}
     for k in sg.rep_knows:
@@ -399,6 +409,7 @@ def build_network(
         interaction=nx.freeze(interaction),
         rep_ties=nx.freeze(rep_ties),
         reach_weights=reach_w,
+        working_arcs=frozenset(working),
         contacts=contacts,
         active=active,
         reps=frozenset(r.id for r in sg.reps),

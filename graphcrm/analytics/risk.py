@@ -242,19 +242,29 @@ def _economic_buyer(ctx: _Ctx, dm: dict[str, float], champion: str | None) -> li
                 ),
             )
         )
-    if champion is not None and not ctx.net.contact_reaches(champion, eb):
+    if champion is not None and not _champion_reaches(ctx.net, champion, eb):
+        lined = ctx.net.contact_reaches(champion, eb)
         out.append(
             RiskFactor(
                 code=RiskCode.CHAMPION_NO_PATH_TO_ECONOMIC_BUYER,
                 points=p.champion_no_path_to_economic_buyer,
                 message=(
                     f"no path from the champion ({ctx.name(champion)}) to the economic "
-                    f"buyer ({ctx.name(eb)})"
+                    f"buyer ({ctx.name(eb)}) through influence or shared touchpoints"
+                    + (", only through the org chart" if lined else "")
                 ),
                 evidence=Evidence(contact_ids=(champion, eb)),
             )
         )
     return out
+
+
+def _champion_reaches(net: StakeholderNetwork, champion: str, eb: str) -> bool:
+    """A path of working ties (influence, shared touchpoints) from the champion to the
+    economic buyer, or a reporting line between the two; a chain of reporting lines
+    is no path (the org chart joins everyone in an account)."""
+    direct = net.authority.has_edge(champion, eb) or net.authority.has_edge(eb, champion)
+    return direct or net.contact_reaches(champion, eb, lines=False)
 
 
 def _single_threaded(ctx: _Ctx) -> list[RiskFactor]:

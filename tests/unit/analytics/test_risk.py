@@ -178,8 +178,33 @@ def test_no_path_from_champion_to_economic_buyer(six: GraphBuilder) -> None:
     r = risk(six)
     f = next(f for f in r.factors if f.code is C.CHAMPION_NO_PATH_TO_ECONOMIC_BUYER)
     assert f.points == 10
-    assert f.message == "no path from the champion (Ayşe Yılmaz) to the economic buyer (Mehmet Öz)"
+    assert f.message == (
+        "no path from the champion (Ayşe Yılmaz) to the economic buyer (Mehmet Öz) "
+        "through influence or shared touchpoints"
+    )
     assert risk(committee_copy()).points(C.CHAMPION_NO_PATH_TO_ECONOMIC_BUYER) == 0
+
+
+def test_the_org_chart_alone_is_no_path_to_the_economic_buyer(six: GraphBuilder) -> None:
+    # Every contact of an account is linked to every other by reporting lines, so a
+    # path through them was always there: on seed 101's back-test the factor fired on
+    # none of 427 deals with a champion and an economic buyer. Ayşe's only tie towards
+    # Mehmet now is the chain Ayşe - Selin - Mehmet of reporting lines.
+    six.drop_influence("ayse", "selin")
+    r = risk(six)
+    f = next(f for f in r.factors if f.code is C.CHAMPION_NO_PATH_TO_ECONOMIC_BUYER)
+    assert f.points == 10
+    assert f.message == (
+        "no path from the champion (Ayşe Yılmaz) to the economic buyer (Mehmet Öz) "
+        "through influence or shared touchpoints, only through the org chart"
+    )
+    # a direct reporting line between the two is a path
+    direct = committee_copy().drop_influence("ayse", "selin").drop_reports("ayse")
+    direct.reports("ayse", "mehmet")
+    assert risk(direct).points(C.CHAMPION_NO_PATH_TO_ECONOMIC_BUYER) == 0
+    # so are shared touchpoints (Ayşe and Selin in the same meetings), then Selin's trust
+    met = committee_copy().drop_influence("ayse", "selin").tie("ayse", "selin", 2)
+    assert risk(met).points(C.CHAMPION_NO_PATH_TO_ECONOMIC_BUYER) == 0
 
 
 def test_single_threaded(six: GraphBuilder) -> None:
