@@ -54,7 +54,13 @@ from sklearn.linear_model import LogisticRegression
 
 from bench.generated import loaded_store
 from bench.stats import bootstrap_interval, roc_auc, stratified_auc
-from graphcrm.analytics.winprob import STAGE_FEATURES, stage_probability, win_probability
+from graphcrm.analytics.winprob import (
+    FEATURES,
+    GRAPH_FEATURES,
+    STAGE_FEATURES,
+    stage_probability,
+    win_probability,
+)
 from graphcrm.domain.winmodel import ModelSource, ReliabilityBin, WinModelCard
 from graphcrm.generator import (
     GeneratorConfig,
@@ -142,30 +148,59 @@ def _oracle_row(index: TruthIndex, s: T.Snapshot) -> list[float]:
     return [*stages, *drivers, truth.hidden]
 
 
-def oracle_auc(
+def oracle_probabilities(
     index: TruthIndex, train: Sequence[T.Snapshot], tests: Sequence[Sequence[T.Snapshot]]
-) -> list[float]:
-    """The AUC, on each of ``tests``, of a logistic regression on the stage and the
-    generator's true drivers as of each snapshot (the hidden shock included), fitted on
-    ``train``: what no model of the store's rows can be expected to beat."""
+) -> list[list[float]]:
+    """The probabilities, on each of ``tests``, of a logistic regression on the stage and
+    the generator's true drivers as of each snapshot (the hidden shock included), fitted
+    on ``train``: what no model of the store's rows can be expected to beat."""
     x = np.array([_oracle_row(index, s) for s in train])
     y = np.array([float(s.won) for s in train])
     model = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
-    out = []
-    for rows in tests:
-        p = model.predict_proba(np.array([_oracle_row(index, s) for s in rows]))[:, 1]
-        out.append(roc_auc(p.tolist(), [s.won for s in rows]))
-    return out
+    return [
+        model.predict_proba(np.array([_oracle_row(index, s) for s in rows]))[:, 1].tolist()
+        for rows in tests
+    ]
 
 
-def run_seed(seed: int, accounts: int, config: Callable[[int], GeneratorConfig]) -> SeedResult:
+def gap_interval(
+    rows: Sequence[T.Snapshot], p: Sequence[float], q: Sequence[float], rounds: int = 300
+) -> tuple[float, float]:
+    """A 95 % interval of ``AUC(p) - AUC(q)`` by a bootstrap over deals (a deal's
+    snapshots are drawn together, so their correlation counts)."""
+    by_deal: dict[str, list[int]] = {}
+    for i, s in enumerate(rows):
+        by_deal.setdefault(s.features.deal_id, []).append(i)
+    deals = sorted(by_deal)
+    rng = random.Random(7)
+    gaps: list[float] = []
+    while len(gaps) < rounds:
+        idx = [i for d in (rng.choice(deals) for _ in deals) for i in by_deal[d]]
+        won = [rows[i].won for i in idx]
+        if all(won) or not any(won):
+            continue
+        gaps.append(roc_auc([p[i] for i in idx], won) - roc_auc([q[i] for i in idx], won))
+    gaps.sort()
+    return gaps[int(0.025 * rounds)], gaps[int(0.975 * rounds) - 1]
+
+
+def run_seed(
+    seed: int,
+    accounts: int,
+    config: Callable[[int], GeneratorConfig],
+    features: Sequence[str] = FEATURES,
+) -> SeedResult:
     start = time.perf_counter()
     with loaded_store(config(seed)) as store:
         deals = T.closed_deals(store)
         train, test = split(deals, seed)
         train_rows = T.calendar_snapshots(store, train)
         card = T.fit_card(
-            train_rows, fitted_at=config(seed).now, source=ModelSource.STORE, every_days=14
+            train_rows,
+            fitted_at=config(seed).now,
+            source=ModelSource.STORE,
+            every_days=14,
+            features=features,
         )
         before = T.snapshots(
             store,
@@ -179,7 +214,7 @@ def run_seed(seed: int, accounts: int, config: Callable[[int], GeneratorConfig])
             lambda d: T.calendar_instants(d.created, d.closed_at, 14),
             with_risk=True,
         )
-    oracle_30d, oracle_calendar = oracle_auc(
+    oracle_30d, oracle_calendar = oracle_probabilities(
         truth_index(config(seed)), train_rows, (before, calendar)
     )
     figures: dict[str, float] = {
@@ -188,12 +223,17 @@ def run_seed(seed: int, accounts: int, config: Callable[[int], GeneratorConfig])
         "won share": sum(d.won for d in deals) / max(1, len(deals)),
         "seconds": time.perf_counter() - start,
     }
-    _figures("30d", before, card, figures)
-    figures["30d AUC oracle"] = oracle_30d
-    figures["30d gap to oracle"] = figures["30d AUC model"] - oracle_30d
-    p = _figures("calendar", calendar, card, figures)
-    figures["calendar AUC oracle"] = oracle_calendar
-    figures["calendar gap to oracle"] = figures["calendar AUC model"] - oracle_calendar
+    p: list[float] = []
+    for prefix, rows, oracle in (
+        ("30d", before, oracle_30d),
+        ("calendar", calendar, oracle_calendar),
+    ):
+        p = _figures(prefix, rows, card, figures)
+        figures[f"{prefix} AUC oracle"] = roc_auc(oracle, [s.won for s in rows])
+        gap = figures[f"{prefix} AUC model"] - figures[f"{prefix} AUC oracle"]
+        figures[f"{prefix} gap to oracle"] = gap
+        lo, hi = gap_interval(rows, p, oracle)
+        figures[f"{prefix} gap to oracle lo"], figures[f"{prefix} gap to oracle hi"] = lo, hi
     bins = T.reliability(np.array(p), np.array([float(s.won) for s in calendar]))
     figures["calendar ECE"] = T.expected_calibration_error(bins)
     return SeedResult(seed, figures, bins, card)
@@ -290,6 +330,13 @@ def main(argv: list[str] | None = None) -> None:
         "--imported", action="store_true", help="also fit and test through Salesforce exports"
     )
     parser.add_argument(
+        "--without",
+        nargs="+",
+        default=[],
+        choices=sorted(set(GRAPH_FEATURES.values())),
+        help="fit the model without these feature groups (an ablation)",
+    )
+    parser.add_argument(
         "--options",
         choices=sorted(OPTIONS),
         default="default",
@@ -306,7 +353,10 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"generator options: {args.options} ({options.model_dump()})")
 
-    results = [run_seed(s, args.accounts, config) for s in args.seeds]
+    features = [f for f in FEATURES if GRAPH_FEATURES.get(f) not in set(args.without)]
+    if args.without:
+        print(f"without the groups {', '.join(args.without)}: {len(features)} features")
+    results = [run_seed(s, args.accounts, config, features) for s in args.seeds]
     print(f"load average {os.getloadavg()[0]:.2f}; {args.accounts} accounts per seed")
     report(results)
     if args.imported and len(args.seeds) > 1:

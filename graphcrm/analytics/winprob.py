@@ -55,6 +55,8 @@ STAGE_FEATURES: Final[tuple[str, ...]] = tuple(f"stage_{s.value}" for s in OPEN_
 GRAPH_FEATURES: Final[dict[str, str]] = {
     "champion_strength": "champion",
     "champion_left": "champion",
+    "champion_touches": "champion",
+    "champion_seniority": "champion",
     "economic_buyer_known": "economic_buyer",
     "economic_buyer_stance": "economic_buyer",
     "economic_buyer_engagement": "economic_buyer",
@@ -161,6 +163,9 @@ def deal_features(
     if champions:
         best = max(champions, key=lambda c: (strength[c], c))
         v["champion_strength"] = max(0.0, strength[best])
+        touches = net.engagement[best].touchpoints if best in net.engagement else 0
+        v["champion_touches"] = math.log1p(touches)
+        v["champion_seniority"] = float(6 - net.contacts[best].seniority.level)
         ev["champion"] = Evidence(contact_ids=(best, *gone))
         facts["champion"] = f"champion {net.name(best)}, strength {strength[best]:.2f}"
     else:

@@ -9,8 +9,10 @@ Training data
     touchpoints, stances or stage moves. Its label is the deal's outcome.
 
 Model
-    A logistic regression with an L2 penalty (scikit-learn) over
-    :data:`graphcrm.analytics.winprob.FEATURES`, standardised; each deal
+    A logistic regression with an L2 penalty over
+    :data:`graphcrm.analytics.winprob.FEATURES`, standardised, whose
+    coefficients keep the signs of :data:`SIGNS` (a strong champion never
+    lowers the probability, a backward stage move never raises it); each deal
     weighs one in total, however many snapshots it has. The penalty is chosen
     by cross-validation that respects time and accounts: deals are cut into
     :data:`FOLDS` blocks by close date, and each block is predicted by a model
@@ -43,7 +45,7 @@ from importlib import resources
 from typing import Final
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
+from scipy.optimize import minimize
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from graphcrm.analytics import deal_risk as analytics_deal_risk
@@ -215,6 +217,64 @@ class _Fitted:
     logit: Callable[[np.ndarray], np.ndarray]
 
 
+SIGNS: Final[dict[str, int]] = {
+    **dict.fromkeys(
+        (
+            "champion_strength",
+            "champion_touches",
+            "champion_seniority",
+            "economic_buyer_known",
+            "economic_buyer_stance",
+            "economic_buyer_engagement",
+            "economic_buyer_touched",
+            "engaged_members",
+            "members_touched",
+        ),
+        1,
+    ),
+    **dict.fromkeys(
+        ("champion_left", "opposition", "silence", "backward_moves", "close_slips", "churn"), -1
+    ),
+}
+"""The direction each feature may push P(win), from how deals are won, not from data:
++1 may only raise it, -1 only lower it; features not named (the stages, the deal's age
+and time in stage) go either way. A coefficient the data would give the other sign is 0."""
+
+
+def signed_logistic_regression(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, *, c: float, signs: Sequence[int]
+) -> tuple[np.ndarray, float]:
+    """``(coefficients, intercept)`` of an L2-penalised logistic regression whose
+    coefficient ``i`` keeps the sign ``signs[i]`` (0: free).
+
+    Minimises ``½|β|² + c Σ w_i log(1 + exp(-s_i (β·x_i + b)))`` with ``s_i = ±1`` by
+    L-BFGS-B with bounds (scipy): scikit-learn's objective for ``LogisticRegression(C=c)``
+    with sample weights, plus the sign bounds. Without bounds it gives scikit-learn's
+    answer (``tests/unit/services/test_training.py`` checks it).
+    """
+    k = x.shape[1]
+    t = 2.0 * y - 1.0
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        beta, b = theta[:k], theta[k]
+        margin = t * (x @ beta + b)
+        log_loss = np.logaddexp(0.0, -margin)
+        g = -t * w * c / (1.0 + np.exp(margin))
+        grad = np.concatenate([beta + x.T @ g, [g.sum()]])
+        return float(0.5 * beta @ beta + c * (w * log_loss).sum()), grad
+
+    bounds = [(0.0, None) if sgn > 0 else (None, 0.0) if sgn < 0 else (None, None) for sgn in signs]
+    result = minimize(
+        loss,
+        np.zeros(k + 1),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[*bounds, (None, None)],
+        options={"maxiter": 5000, "gtol": 1e-8},
+    )
+    return result.x[:k], float(result.x[k])
+
+
 def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, features: Sequence[str], c: float) -> _Fitted:
     means = x.mean(axis=0)
     scales = x.std(axis=0)
@@ -224,9 +284,9 @@ def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, features: Sequence[str], c
         rate = float(np.clip(np.average(y, weights=w), 1e-3, 1 - 1e-3))
         coef, intercept = np.zeros(len(features)), math.log(rate / (1 - rate))
     else:
-        lr = LogisticRegression(C=c, max_iter=2000)
-        lr.fit(z, y, sample_weight=w * len(w) / w.sum())
-        coef, intercept = lr.coef_[0], float(lr.intercept_[0])
+        coef, intercept = signed_logistic_regression(
+            z, y, w * len(w) / w.sum(), c=c, signs=[SIGNS.get(f, 0) for f in features]
+        )
     model = WinModel(
         features=tuple(features),
         coefficients=tuple(float(v) for v in coef),
@@ -341,10 +401,15 @@ def _select(rows: Sequence[Snapshot], features: Sequence[str]) -> _Selected:
 
 
 def fit_card(
-    rows: Sequence[Snapshot], *, fitted_at: datetime, source: ModelSource, every_days: int
+    rows: Sequence[Snapshot],
+    *,
+    fitted_at: datetime,
+    source: ModelSource,
+    every_days: int,
+    features: Sequence[str] = FEATURES,
 ) -> WinModelCard:
-    """Fit the model and the stage-only model on ``rows`` and describe them."""
-    full = _select(rows, FEATURES)
+    """Fit the model (on ``features``) and the stage-only model on ``rows``; describe them."""
+    full = _select(rows, features)
     stage = _select(rows, STAGE_FEATURES)
     deals = {s.features.deal_id: s for s in rows}
     won = sum(1 for s in deals.values() if s.won)

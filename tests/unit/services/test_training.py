@@ -126,3 +126,22 @@ def test_deal_win_explains_an_open_deal_and_not_a_closed_one(store: GraphStore) 
     assert result.probability is None
     assert result.outcome is Stage.CLOSED_LOST
     assert result.loss_reason == closed.loss_reason
+
+
+def test_the_signed_regression_is_scikit_learn_s_without_bounds_and_keeps_its_signs() -> None:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 3))
+    z = 1.0 * x[:, 0] - 0.8 * x[:, 1] + 0.3 * x[:, 2] - 0.2
+    y = (rng.random(400) < 1 / (1 + np.exp(-z))).astype(float)
+    w = rng.uniform(0.5, 1.5, size=400)
+    coef, intercept = T.signed_logistic_regression(x, y, w, c=0.5, signs=[0, 0, 0])
+    ref = LogisticRegression(C=0.5, max_iter=5000, tol=1e-10).fit(x, y, sample_weight=w)
+    assert coef == pytest.approx(ref.coef_[0], abs=1e-4)
+    assert intercept == pytest.approx(ref.intercept_[0], abs=1e-4)
+    # the second feature lowers P(win); asked to only raise it, its coefficient is 0
+    bounded, _ = T.signed_logistic_regression(x, y, w, c=0.5, signs=[1, 1, 0])
+    assert bounded[0] > 0
+    assert bounded[1] == 0.0
