@@ -185,7 +185,7 @@ BatchCreate = ChangeSet
 
 class ContactScoresPublic(_Dto):
     """The influence, brokerage, authority, engagement and decision-maker scores of an
-    account's active contacts, most likely decision maker first."""
+    account's active contacts, highest decision-maker score first."""
 
     account_id: str
     as_of: datetime

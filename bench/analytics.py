@@ -17,7 +17,7 @@ Prints medians (``--repeat`` runs each) of:
    (``networkx.pagerank`` on the reversed support graph and
    ``networkx.betweenness_centrality`` on the tie graph): the ratio is
    graphcrm's overhead (it also computes authority, engagement, health and
-   decision-maker likelihood);
+   decision-maker score);
 4. approximate against exact betweenness on a ``--sample-contacts`` account:
    Spearman rank correlation, top-10 overlap and top-10 value error.
 """

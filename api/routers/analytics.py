@@ -164,8 +164,9 @@ async def get_org_chart(
 def get_influence(
     state: StateDep, who: ReaderDep, account_id: AccountPath, as_of: AsOfDep, page: PageDep
 ) -> ContactScoresPublic:
-    """Influence (PageRank), brokerage, authority, engagement and decision-maker likelihood
-    of every active contact, most likely decision maker first (``docs/scoring.md``)."""
+    """Influence (PageRank), brokerage, authority, engagement and decision-maker score (a
+    ranking in [0, 1], not a probability) of every active contact, highest decision-maker
+    score first (``docs/scoring.md``)."""
     visible_account(state.store, who, account_id)
     s = _scores(state, account_id, as_of)
     rows = list(s.contacts)

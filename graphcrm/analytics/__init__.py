@@ -20,7 +20,7 @@ from graphcrm.analytics.centrality import (
 from graphcrm.analytics.decision import (
     account_champion_strength,
     champion_strength,
-    decision_maker_likelihood,
+    decision_maker_score,
     relative_influence,
 )
 from graphcrm.analytics.engagement import EngagementParts, engagement_parts, engagement_scores
@@ -145,7 +145,7 @@ __all__ = [
     "champion_strength",
     "co_attendance_strength",
     "deal_risk",
-    "decision_maker_likelihood",
+    "decision_maker_score",
     "engagement_parts",
     "engagement_scores",
     "follow_ups",

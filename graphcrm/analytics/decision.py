@@ -1,14 +1,17 @@
-"""Decision-maker likelihood and champion strength (deal-specific scores).
+"""Decision-maker score and champion strength (deal-specific scores).
 
 ::
 
     role(v)       = max(role_score[r] for r in v's roles on the deal)   (0 without a role)
-    likelihood(v) = role_weight * role(v) + authority_weight * authority(v)
+    dm(v)         = role_weight * role(v) + authority_weight * authority(v)
                     + influence_weight * influence_norm(v)
     champion(v)   = stance(v) / 2 * relative(v) * engagement(v)        (in [-1, 1])
     relative(v)   = min(1, PR(v) / mean PR) = min(1, n * PR(v))
 
-``influence_norm`` is PageRank divided by the largest PageRank. ``relative``
+``dm`` is a score in ``[0, 1]`` that ranks who is likely to decide; it is not a
+probability (its weights are priors, nothing calibrates it to how often a
+contact decides). ``influence_norm`` is PageRank divided by the largest
+PageRank. ``relative``
 compares a contact with the average contact instead, so that champion
 strength does not shrink as the account grows (the largest PageRank grows
 with it): a champion at or above the average influence counts in full, one at
@@ -48,7 +51,7 @@ def _check_scores(name: str, scores: Mapping[str, float], nodes: Iterable[str]) 
         raise InvalidError([Problem(name, "", f"no score for {', '.join(sorted(missing)[:5])}")])
 
 
-def decision_maker_likelihood(
+def decision_maker_score(
     net: StakeholderNetwork,
     *,
     authority: Mapping[str, float],
@@ -56,7 +59,8 @@ def decision_maker_likelihood(
     deal_id: str | None = None,
     params: DecisionParams | None = None,
 ) -> dict[str, float]:
-    """Likelihood in ``[0, 1]`` that each active contact decides (module formula).
+    """Each active contact's decision-maker score in ``[0, 1]`` (module formula): a
+    ranking of who decides, not a probability.
 
     Raises
     ------
@@ -79,7 +83,7 @@ def decision_maker_likelihood(
     ...     deal_roles=(DealRole(deal_id="D", contact_id="eb",
     ...                          roles=frozenset({Role.ECONOMIC_BUYER})),),
     ...     reps=(), rep_knows=(), engagement=(), contact_ties=(), rep_ties=())
-    >>> decision_maker_likelihood(build_network(sg), authority={"eb": 0.5},
+    >>> decision_maker_score(build_network(sg), authority={"eb": 0.5},
     ...     influence_norm={"eb": 1.0}, deal_id="D")
     {'eb': 0.825}
     """

@@ -245,7 +245,7 @@ def account_health(
 
     Only the active contacts of ``account_id`` count. ``influence`` is
     PageRank (:func:`.centrality.influence_rank`), ``decision_maker`` the
-    account-wide likelihood (:func:`.decision.decision_maker_likelihood`
+    account-wide score (:func:`.decision.decision_maker_score`
     without a deal).
 
     Raises

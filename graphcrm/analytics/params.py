@@ -97,7 +97,7 @@ class HealthParams(Model):
     account_trend_points: Annotated[float, Field(ge=0.0, le=100.0)] = 5.0
     """An account's health moving by at most this many points between two dates is steady."""
     top_decision_makers: Annotated[int, Field(ge=1)] = 3
-    """How many contacts, by decision-maker likelihood, count as the top decision makers."""
+    """How many contacts, by decision-maker score, count as the top decision makers."""
     executive_tie_min: Unit = 0.5
     """A rep tie at least this strong to a healthy executive counts as executive access."""
     coverage_weight: Unit = 0.5
@@ -135,7 +135,8 @@ def _default_role_scores() -> dict[Role, Unit]:
 
 
 class DecisionParams(Model):
-    """Decision-maker likelihood = role x w_role + authority x w_auth + influence x w_infl."""
+    """Decision-maker score = role x w_role + authority x w_auth + influence x w_infl (a
+    ranking in [0, 1], not a probability)."""
 
     role_score: dict[Role, Unit] = Field(default_factory=_default_role_scores)
     role_weight: Unit = 0.4

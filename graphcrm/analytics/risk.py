@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from graphcrm.analytics.decision import (
     champion_strength,
-    decision_maker_likelihood,
+    decision_maker_score,
     relative_influence,
 )
 from graphcrm.analytics.engagement import days_between
@@ -571,7 +571,7 @@ def deal_risk(
     if history is not None and history.deal.id != deal_id:
         raise InvalidError([Problem("history", "deal", f"history is for {history.deal.id!r}")])
     ctx = _context(net, deal_id, s, p, changes)
-    dm = decision_maker_likelihood(
+    dm = decision_maker_score(
         net,
         authority=dict(s.authority),
         influence_norm=dict(s.influence_norm),

@@ -24,7 +24,7 @@ from graphcrm.analytics.centrality import (
     influence_rank,
     normalise_max,
 )
-from graphcrm.analytics.decision import decision_maker_likelihood
+from graphcrm.analytics.decision import decision_maker_score
 from graphcrm.analytics.engagement import engagement_scores
 from graphcrm.analytics.graph import StakeholderNetwork, build_network
 from graphcrm.analytics.health import ContactHealth, relationship_health
@@ -46,7 +46,8 @@ class ContactScores:
     engagement: Mapping[str, float]
     health: Mapping[str, ContactHealth]
     decision_maker: Mapping[str, float]
-    """Account-wide decision-maker likelihood (roles on every open deal)."""
+    """Account-wide decision-maker score (roles on every open deal; a ranking, not a
+    probability)."""
 
 
 def brokerage_graph(net: StakeholderNetwork) -> Any:
@@ -93,7 +94,7 @@ def score_contacts(
     method: Method = "auto",
     before: Mapping[str, float] | None = None,
 ) -> ContactScores:
-    """Influence, brokerage, authority, engagement, health and decision-maker likelihood.
+    """Influence, brokerage, authority, engagement, health and decision-maker score.
 
     ``seed`` seeds the betweenness sample on large graphs; ``method`` picks
     networkx or the sparse implementations (see :mod:`.centrality`). ``before``
@@ -115,7 +116,7 @@ def score_contacts(
         net.engagement, as_of=net.as_of, nodes=nodes, params=p.engagement
     )
     health = relationship_health(net.rep_ties, engagement, before=before, params=p.health)
-    dm = decision_maker_likelihood(
+    dm = decision_maker_score(
         net, authority=authority, influence_norm=influence_norm, params=p.decision
     )
     return ContactScores(

@@ -40,7 +40,7 @@ class ContactScoreRecord(Model):
     health: Points
     band: Band
     decision_maker: Unit
-    """Account-wide decision-maker likelihood."""
+    """Account-wide decision-maker score (a ranking in [0, 1], not a probability)."""
     champion: Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False)]
     """Champion strength on the open deal where it is largest in size (0 without a seat)."""
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Annotated
+
+from pydantic import Field
 
 from graphcrm.analytics import (
     AccountHealth,
@@ -39,16 +42,26 @@ class ContactScore(Model):
     brokerage: float
     authority: float
     engagement: float
-    decision_maker: float
-    """Account-wide decision-maker likelihood (roles on every open deal)."""
+    decision_maker: Annotated[
+        float,
+        Field(
+            description=(
+                "Decision-maker score in [0, 1]: 0.4 x role + 0.35 x authority + 0.25 x "
+                "influence, the roles held on every open deal; it ranks who decides and is "
+                "not a probability (docs/scoring.md)."
+            )
+        ),
+    ]
+    """Account-wide decision-maker score (roles on every open deal; a ranking, not a
+    probability)."""
     health: ContactHealth
 
 
 class AccountScores(Model):
     """One account scored as of ``as_of``.
 
-    ``contacts`` holds the account's active contacts, most likely decision
-    maker first (ties by id); ``follow_ups`` is most urgent first.
+    ``contacts`` holds the account's active contacts, highest decision-maker
+    score first (ties by id); ``follow_ups`` is most urgent first.
     """
 
     account_id: AccountId

@@ -41,8 +41,8 @@ def path_target(net: StakeholderNetwork, deal_id: str, scores: ContactScores | N
         return None
 
     def dm(c: str) -> tuple[float, str]:
-        likelihood = scores.decision_maker.get(c, 0.0) if scores is not None else 0.0
-        return (-likelihood, c)
+        dm = scores.decision_maker.get(c, 0.0) if scores is not None else 0.0
+        return (-dm, c)
 
     buyers = sorted((c for c in active if Role.ECONOMIC_BUYER in seats[c].roles), key=dm)
     if buyers:

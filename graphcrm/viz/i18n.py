@@ -40,7 +40,7 @@ _M: Final[dict[str, tuple[str, str]]] = {
     "brokerage": ("Brokerage", "Aracılık"),
     "engagement": ("Engagement", "Etkileşim"),
     "health": ("Health", "Sağlık"),
-    "decision_maker": ("Decision-maker likelihood", "Karar verici olasılığı"),
+    "decision_maker": ("Decision-maker score", "Karar verici puanı"),
     "left_company": ("left the company", "şirketten ayrıldı"),
     "active": ("active", "aktif"),
     "hidden_influencer": ("Hidden influencer", "Gizli etkileyici"),

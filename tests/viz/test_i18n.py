@@ -23,6 +23,17 @@ def test_turkish_is_turkish() -> None:
     assert Messages("tr")("accounts") == "Müşteriler"
 
 
+def test_the_decision_maker_score_is_not_called_a_probability() -> None:
+    # 0.4 x role + 0.35 x authority + 0.25 x influence ranks contacts; nothing calibrates
+    # it to how often they decide, so it is a score, not a likelihood.
+    assert Messages("en")("decision_maker") == "Decision-maker score"
+    assert Messages("tr")("decision_maker") == "Karar verici puanı"
+    import graphcrm.analytics as analytics
+
+    assert hasattr(analytics, "decision_maker_score")
+    assert not hasattr(analytics, "decision_maker_likelihood")
+
+
 def test_unknown_key_is_an_error() -> None:
     with pytest.raises(KeyError):
         Messages("en")("no_such_message")

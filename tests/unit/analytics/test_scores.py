@@ -1,4 +1,4 @@
-"""Engagement, health, decision-maker likelihood, champion strength, hidden influencers.
+"""Engagement, health, decision-maker score, champion strength, hidden influencers.
 
 ``test_worked_example`` pins every number quoted in docs/scoring.md.
 """
@@ -19,7 +19,7 @@ from graphcrm.analytics import (
     band_of,
     build_network,
     champion_strength,
-    decision_maker_likelihood,
+    decision_maker_score,
     engagement_parts,
     engagement_scores,
     health_scores,
@@ -240,8 +240,8 @@ def test_worked_example(six: GraphBuilder) -> None:
     assert s.health["can"].score == pytest.approx(12.0)
     assert s.health["can"].band is HealthBand.POOR
     assert s.health["emre"].score == 0.0
-    # decision-maker likelihood on D1: Mehmet 0.4 * 1 + 0.35 * 1 + 0.25 * 0.3235
-    dm = decision_maker_likelihood(
+    # decision-maker score on D1: Mehmet 0.4 * 1 + 0.35 * 1 + 0.25 * 0.3235
+    dm = decision_maker_score(
         net, authority=dict(s.authority), influence_norm=dict(s.influence_norm), deal_id="D1"
     )
     assert dm["mehmet"] == pytest.approx(0.75 + 0.25 * s.influence_norm["mehmet"])
