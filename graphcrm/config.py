@@ -7,13 +7,57 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graphcrm.errors import InvalidError, Problem
+
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+"""An ISO 4217 code, as a deal's ``currency``."""
+Rate = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class Rates(BaseModel):
+    """Exchange rates into one report currency (``GRAPHCRM_FX_*``).
+
+    ``per_unit[c]`` is what one unit of ``c`` is worth in ``currency``: with
+    ``currency="TRY"`` and ``per_unit={"EUR": 37.1}``, 100 EUR is 3,710 TRY.
+    An amount in a currency without a rate is not converted (:meth:`convert`
+    answers None): the caller lists it as a problem, never converts it at 1.
+
+    >>> r = Rates(currency="TRY", per_unit={"EUR": 37.1}, as_of=date(2026, 1, 5))
+    >>> r.convert(Decimal("100"), "EUR"), r.convert(Decimal("100"), "TRY"), r.convert(1, "USD")
+    (3710.0, 100.0, None)
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    currency: CurrencyCode = "TRY"
+    per_unit: dict[CurrencyCode, Rate] = Field(default_factory=dict)
+    as_of: date | None = None
+    """The date the rates were taken (shown beside every converted figure)."""
+
+    @model_validator(mode="after")
+    def _own_currency_is_one(self) -> Rates:
+        own = self.per_unit.get(self.currency)
+        if own is not None and own != 1.0:
+            raise ValueError(f"the rate of the report currency {self.currency} must be 1")
+        return self
+
+    def rate(self, currency: str) -> float | None:
+        """One unit of ``currency`` in the report currency (None: no rate)."""
+        return 1.0 if currency == self.currency else self.per_unit.get(currency)
+
+    def convert(self, amount: Decimal | float, currency: str) -> float | None:
+        """``amount`` of ``currency`` in the report currency (None: no rate)."""
+        rate = self.rate(currency)
+        return None if rate is None else round(float(amount) * rate, 2)
 
 
 def default_sqlite_path() -> Path:
@@ -60,6 +104,27 @@ class Settings(BaseSettings):
     api_cache_max_entries: int = Field(
         default=2048, ge=0, description="Most analytics results kept in the in-process cache."
     )
+    fx_currency: CurrencyCode = Field(
+        default="TRY", description="The currency forecasts are reported in (ISO 4217)."
+    )
+    fx_rates: dict[CurrencyCode, Rate] = Field(
+        default_factory=dict,
+        description='Exchange rates as JSON, {"USD": 34.2, "EUR": 37.1}: one unit is worth '
+        "that much of GRAPHCRM_FX_CURRENCY. A deal in a currency without a rate is left out "
+        "of forecasts and listed as a problem.",
+    )
+    fx_as_of: date | None = Field(
+        default=None, description="The date the rates were taken (YYYY-MM-DD), shown with them."
+    )
+
+    @model_validator(mode="after")
+    def _rates_agree(self) -> Settings:
+        self.rates()  # the report currency's own rate, when given, must be 1
+        return self
+
+    def rates(self) -> Rates:
+        """The exchange rates of ``GRAPHCRM_FX_*``."""
+        return Rates(currency=self.fx_currency, per_unit=self.fx_rates, as_of=self.fx_as_of)
 
 
 def get_settings() -> Settings:
