@@ -657,7 +657,9 @@ class CrmSource(ABC):
             if r.problems:
                 yield r.rejected(None)
             else:
-                self.log.tally(r.origin, c["contact_ids"], "no contact (or only leads): skipped")
+                self.log.tally(
+                    r.origin, c["contact_ids"], "no contact among the participants: skipped"
+                )
             return
         account = a.account or self.contact_accounts.get(contacts[0])
         if account is None:
