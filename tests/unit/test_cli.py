@@ -76,3 +76,25 @@ def test_errors_exit_with_one_clear_line_not_a_traceback(store_url: str) -> None
     assert proc.returncode == 1
     assert "error: account 'NOPE' not found" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_forecast_prints_the_rows_the_rates_date_and_the_trend(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "160")
+    monkeypatch.setenv("GRAPHCRM_FX_RATES", '{"EUR": 45, "USD": 41, "GBP": 53, "CHF": 48}')
+    monkeypatch.setenv("GRAPHCRM_FX_AS_OF", "2026-10-30")
+    _run(store_url, "generate", "--accounts", "12", "--seed", "5")
+    out = _run(
+        store_url, "forecast", "--quarter", "2026-q4", "--as-of", "2026-11-01", "--by", "territory"
+    )
+    assert "Forecast 2026-Q4 by territory as of 2026-11-01" in out
+    assert "Exchange rates as of 2026-10-30: 1 CHF = 48 TRY" in out
+    assert "commit >= 70%, best case >= 40%" in out
+    assert "total" in out
+    trend = _run(store_url, "forecast", "--as-of", "2026-10-20", "--trend")
+    assert "Forecast 2026-Q4: the trend (TRY)" in trend
+    assert "2026-10-12" in trend  # a Monday of the quarter
+    bare = CliRunner().invoke(main, ["--store", store_url, "forecast", "--quarter", "2026-Q5"])
+    assert bare.exit_code == 2
+    assert "expected YYYY-Qn" in bare.output
