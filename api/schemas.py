@@ -45,7 +45,15 @@ from graphcrm.domain import (
     Stage,
     Touchpoint,
 )
+from graphcrm.services.forecast import (
+    ForecastDeal,
+    ForecastProblem,
+    ForecastRow,
+    GroupBy,
+    TrendPoint,
+)
 from graphcrm.services.scoring import ContactScore
+from graphcrm.services.winprob import ModelSummary
 
 
 class _Dto(BaseModel):
@@ -226,6 +234,47 @@ class FollowUpsPublic(_Dto):
     as_of: datetime
     data: list[FollowUpItem]
     count: int
+
+
+class ForecastPublic(_Dto):
+    """The forecast of ``quarters`` as of ``as_of``, in ``currency``: one row per rep,
+    territory, account group or quarter (``by``), highest expected value first, in
+    ``data``; ``total`` sums them (its P10/P50/P90 come from the same simulated
+    outcomes). ``deals`` lists every open deal counted, ``problems`` those left out
+    (no exchange rate). Only deals of accounts in the key's territories count."""
+
+    as_of: datetime
+    quarters: list[str]
+    by: GroupBy
+    currency: str
+    rates: dict[str, float]
+    """One unit of each currency in ``currency``."""
+    rates_as_of: date | None
+    commit_at: float
+    best_case_at: float
+    simulations: int
+    seed: int
+    model: ModelSummary
+    total: ForecastRow
+    data: list[ForecastRow]
+    count: int
+    deals: list[ForecastDeal]
+    problems: list[ForecastProblem]
+
+
+class ForecastTrendPublic(_Dto):
+    """The forecast's totals as of each week start of the quarter up to ``as_of``, then
+    ``as_of`` (in ``data``, oldest first), each with its rows' expected value and commit
+    and the deals whose expected value moved most since the point before."""
+
+    as_of: datetime
+    quarters: list[str]
+    by: GroupBy
+    currency: str
+    rates_as_of: date | None
+    data: list[TrendPoint]
+    count: int
+    problems: list[ForecastProblem]
 
 
 class RemoveContactEdit(_Dto):

@@ -110,6 +110,19 @@ def require_visible(who: Principal, placement: Placement) -> None:
         raise NotFoundError(placement.kind, placement.id)
 
 
+def territories_of(who: Principal, asked: Iterable[str] | None = None) -> frozenset[str] | None:
+    """The territories a portfolio-wide read (the forecast) covers for ``who``: those
+    ``asked`` for, each visible (another raises what a missing territory raises), else
+    the principal's own; None means every territory."""
+    wanted = frozenset(asked or ())
+    for t in sorted(wanted):
+        if not who.sees(t):
+            raise NotFoundError("territory", t)
+    if wanted:
+        return wanted
+    return None if who.all_territories else frozenset(who.territories)
+
+
 def family(store: GraphStore, account_ids: Iterable[str]) -> set[str]:
     """The accounts with their ancestors and descendants (ids that do not exist are kept)."""
     out: set[str] = set()
