@@ -1,4 +1,5 @@
-"""Server-rendered HTML pages: accounts, one account, one deal (``docs/pages.md``).
+"""Server-rendered HTML pages: accounts, one account, one deal, the forecast
+(``docs/pages.md``).
 
 Jinja2 templates in ``api/templates``, no front-end build: vis-network and
 graphcrm's view script are served from ``/pages/static`` (nothing comes from
@@ -33,7 +34,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.deps import StateDep
 from api.errors import ApiError
-from api.territory import visible_account, visible_deal
+from api.scoped import ScopedStore
+from api.territory import territories_of, visible_account, visible_deal
 from api.writes import PORTFOLIO_TAG
 from graphcrm.analytics import RemoveContact, WhatIf
 from graphcrm.auth import Principal, Scope
@@ -51,6 +53,15 @@ from graphcrm.services.deals import (
     what_if_deal,
 )
 from graphcrm.services.evidence import named_touchpoints
+from graphcrm.services.forecast import (
+    GROUP_BYS,
+    Forecast,
+    ForecastTrend,
+    GroupBy,
+    Quarter,
+    forecast,
+    forecast_trend,
+)
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.services.portfolio import AccountReport, score_one
 from graphcrm.services.scoring import AccountScores, account_scores
@@ -66,6 +77,7 @@ from graphcrm.viz import (
     org_chart_view,
     render_fragment,
 )
+from graphcrm.viz.forecast import Numbers, trend_chart
 from graphcrm.viz.i18n import LANGS, Lang
 from graphcrm.viz.render import Asset
 from graphcrm.viz.view import GraphView
@@ -504,3 +516,64 @@ def deal_what_if(
     )
     context.update(what_if=result, removed=contact_id)
     return _render(request, "deal.html.j2", context)
+
+
+@router.get("/forecast", response_class=HTMLResponse)
+def forecast_page(
+    request: Request,
+    state: StateDep,
+    who: ViewerDep,
+    as_of: PageAsOfDep,
+    quarter: Annotated[str | None, Query(max_length=16)] = None,
+    by: Annotated[GroupBy, Query()] = "rep",
+) -> HTMLResponse:
+    """The quarter's forecast over the key's territories: the rows, the categories, the
+    P10-P90 range, the trend week by week and what moved it, the exchange rates."""
+    chosen = Quarter.parse(quarter, where="query", field="quarter") if quarter else None
+    territories = territories_of(who)
+    at = instant(as_of)
+    key = (
+        _when(as_of),
+        str(chosen),
+        by,
+        None if territories is None else tuple(sorted(territories)),
+    )
+    options: dict[str, Any] = {
+        "as_of": at,
+        "quarter": chosen,
+        "by": by,
+        "territories": territories,
+        "rates": state.settings.rates(),
+    }
+    store = ScopedStore(state, who)
+    result = state.cache.get_or_compute(
+        ("pages.forecast", *key),
+        {PORTFOLIO_TAG},
+        lambda: forecast(store, **options),
+        present=as_of is None,
+        kind=Forecast,
+    )
+    trend = state.cache.get_or_compute(
+        ("pages.forecast.trend", *key),
+        {PORTFOLIO_TAG},
+        lambda: forecast_trend(store, **options),
+        present=as_of is None,
+        kind=ForecastTrend,
+    )
+    numbers = Numbers(_lang(request))
+    widest = max((r.p90 for r in (*result.rows, result.total)), default=0.0) or 1.0
+    return _render(
+        request,
+        "forecast.html.j2",
+        {
+            "f": result,
+            "trend": trend,
+            "chart": trend_chart(trend.points, numbers),
+            "n": numbers,
+            "by": by,
+            "bys": GROUP_BYS,
+            "quarter": result.quarters[0],
+            "widest": widest,
+            "at": result.as_of,
+        },
+    )

@@ -211,6 +211,83 @@ _M: Final[dict[str, tuple[str, str]]] = {
     "account_health": ("Account health", "Müşteri sağlığı"),
     "executive_coverage": ("Executive coverage", "Üst yönetim kapsamı"),
     "coverage": ("Coverage", "Kapsam"),
+    # the forecast (/pages/forecast, graphcrm.viz.forecast)
+    "fc_forecast": ("Forecast", "Satış tahmini"),
+    "fc_quarter": ("Quarter", "Çeyrek"),
+    "fc_by": ("Rows", "Satırlar"),
+    "fc_by_rep": ("Rep", "Satış temsilcisi"),
+    "fc_by_territory": ("Territory", "Bölge"),
+    "fc_by_group": ("Account group", "Müşteri grubu"),
+    "fc_by_quarter": ("Quarter", "Çeyrek"),
+    "fc_deals": ("Open deals", "Açık fırsatlar"),
+    "fc_pipeline": ("Open pipeline", "Açık satış hunisi"),
+    "fc_expected": ("Expected value", "Beklenen değer"),
+    "fc_commit": ("Commit", "Taahhüt"),
+    "fc_best_case": ("Best case", "En iyi durum"),
+    "fc_pipeline_category": ("Pipeline", "Satış hattı"),
+    "fc_range": ("P10–P90", "P10–P90"),
+    "fc_median": ("P50", "P50"),
+    "fc_won": ("Won", "Kazanılan"),
+    "fc_total": ("Total", "Toplam"),
+    "fc_none": ("(none)", "(yok)"),
+    "fc_p_win": ("P(win)", "Kazanma olasılığı"),
+    "fc_category": ("Category", "Kategori"),
+    "fc_amount": ("Amount", "Tutar"),
+    "fc_amount_in": ("In {currency}", "{currency} karşılığı"),
+    "fc_owner": ("Owner", "Sorumlu"),
+    "fc_no_deals": (
+        "No open deal is expected to close in this quarter.",
+        "Bu çeyrekte kapanması beklenen açık fırsat yok.",
+    ),
+    "fc_explain": (
+        "Expected value: Σ amount × P(win). Commit: P(win) ≥ {commit}; best case: ≥ {best};"
+        " below: pipeline. P10–P90: the won amount of the open deals in {n} simulated"
+        " outcomes. Won: closed won with the expected close in the quarter.",
+        "Beklenen değer: Σ tutar × kazanma olasılığı. Taahhüt: olasılık ≥ {commit}; en iyi"
+        " durum: ≥ {best}; altı: satış hattı. P10–P90: açık fırsatlardan kazanılacak tutar,"
+        " {n} benzetimle. Kazanılan: beklenen kapanışı bu çeyrekte olan kazanılmış fırsatlar.",
+    ),
+    "fc_currency": ("Amounts in {currency}.", "Tutarlar {currency} cinsinden."),
+    "fc_rates": ("Exchange rates as of {date}:", "{date} tarihli döviz kurları:"),
+    "fc_rates_undated": (
+        "Exchange rates (no date given):",
+        "Döviz kurları (tarih belirtilmemiş):",
+    ),
+    "fc_no_rates": (
+        "No exchange rates are set: only deals in {currency} count.",
+        "Döviz kuru tanımlı değil: yalnızca {currency} cinsinden fırsatlar sayılır.",
+    ),
+    "fc_left_out": (
+        "Left out: no exchange rate for their currency",
+        "Dışarıda bırakılanlar: para birimleri için döviz kuru yok",
+    ),
+    "fc_model_store": (
+        "P(win) from this store's model, fitted on {deals} closed deals.",
+        "Kazanma olasılığı bu deponun {deals} kapanmış fırsatıyla eğitilmiş modelinden.",
+    ),
+    "fc_model_prior": (
+        "P(win) from the shipped prior model (this store has no model of its own yet).",
+        "Kazanma olasılığı hazır gelen önsel modelden (bu deponun henüz kendi modeli yok).",
+    ),
+    "fc_trend": ("Week by week", "Haftadan haftaya"),
+    "fc_trend_won_expected": ("Won + expected value", "Kazanılan + beklenen değer"),
+    "fc_trend_won_commit": ("Won + commit", "Kazanılan + taahhüt"),
+    "fc_trend_range": ("Won + P10–P90", "Kazanılan + P10–P90"),
+    "fc_moves": (
+        "What moved the expected value",
+        "Beklenen değeri değiştiren fırsatlar",
+    ),
+    "fc_week": ("Week of", "Hafta"),
+    "fc_why": ("Why", "Neden"),
+    "fc_reason_created": ("new deal", "yeni fırsat"),
+    "fc_reason_moved_in": ("close moved into the quarter", "kapanışı çeyreğe girdi"),
+    "fc_reason_moved_out": ("close moved out of the quarter", "kapanışı çeyrekten çıktı"),
+    "fc_reason_won": ("won", "kazanıldı"),
+    "fc_reason_lost": ("lost", "kaybedildi"),
+    "fc_reason_probability": ("P(win) changed", "olasılık değişti"),
+    "fc_reason_amount": ("amount changed", "tutar değişti"),
+    "fc_reason_gone": ("no longer counted", "artık sayılmıyor"),
+    "fc_show": ("Show", "Göster"),
 }
 
 _ROLE: Final[dict[Role, tuple[str, str]]] = {

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AS_OF = "2026-11-01"
+FX_RATES = {"EUR": 45.0, "USD": 41.0, "GBP": 53.0, "CHF": 48.0}
+"""The exchange rates the server forecasts with (``GRAPHCRM_FX_RATES``)."""
+FX_AS_OF = date(2026, 10, 30)
 KRACKHARDT_FROM = datetime(2026, 1, 1, tzinfo=UTC)
 BIG = AccountId("BIG")
 BIG_SIZE = 5000
@@ -112,7 +115,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     ege_key = keys.create("e2e-ege", [Scope.READ], ["Ege"]).secret
     keys.close()
 
-    settings = Settings(store=SecretStr(store_url), keys_path=str(keys_path))
+    settings = Settings(
+        store=SecretStr(store_url), keys_path=str(keys_path), fx_rates=FX_RATES, fx_as_of=FX_AS_OF
+    )
     port = _free_port()
     config = uvicorn.Config(
         create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
