@@ -19,8 +19,10 @@ Printed per seed and as mean ± sd over the seeds:
   within a stage (pairs of the same stage only); Brier score;
 - *calendar snapshots*: every 14 days over each test deal's open life, the
   same figures;
-- expected calibration error over 10 bins of the calendar snapshots, and
-  the reliability diagram (``--png FILE`` draws it);
+- expected calibration error over 10 bins of the calendar snapshots, beside
+  the error a perfectly calibrated model would show on the same deals (its
+  noise floor: a deal's snapshots share one outcome), and the reliability
+  diagram (``--png FILE`` draws it);
 - ``--imported``: the round trip of [1/8]: each seed's portfolio written as a
   Salesforce export and imported; the model fitted on one seed's import
   predicts the next seed's import (all its closed deals);
@@ -163,6 +165,25 @@ def oracle_probabilities(
     ]
 
 
+def ece_floor(rows: Sequence[T.Snapshot], p: Sequence[float], draws: int = 200) -> float:
+    """The calibration error a perfectly calibrated model would show on these snapshots.
+
+    Outcomes are drawn from the predictions themselves, one uniform number per deal
+    (a deal's snapshots share one outcome): the mean ECE over ``draws`` such worlds is
+    the noise floor of the measured ECE on this many deals.
+    """
+    deals = sorted({s.features.deal_id for s in rows})
+    column = {d: i for i, d in enumerate(deals)}
+    cols = np.array([column[s.features.deal_id] for s in rows])
+    probs = np.array(p)
+    rng = np.random.default_rng(11)
+    total = 0.0
+    for _ in range(draws):
+        u = rng.random(len(deals))[cols]
+        total += T.expected_calibration_error(T.reliability(probs, (u < probs).astype(float)))
+    return total / draws
+
+
 def gap_interval(
     rows: Sequence[T.Snapshot], p: Sequence[float], q: Sequence[float], rounds: int = 300
 ) -> tuple[float, float]:
@@ -236,6 +257,7 @@ def run_seed(
         figures[f"{prefix} gap to oracle lo"], figures[f"{prefix} gap to oracle hi"] = lo, hi
     bins = T.reliability(np.array(p), np.array([float(s.won) for s in calendar]))
     figures["calendar ECE"] = T.expected_calibration_error(bins)
+    figures["calendar ECE if calibrated"] = ece_floor(calendar, p)
     return SeedResult(seed, figures, bins, card)
 
 
