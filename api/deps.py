@@ -114,7 +114,8 @@ async def get_as_of(
         str | None,
         Query(
             description="Read the graph as it stood then: a date (end of that day, UTC) "
-            "or an ISO 8601 datetime (UTC when it has no zone).",
+            "or an ISO 8601 datetime (UTC when it has no zone), from 1900-01-01 to "
+            "9999-12-30 (UTC).",
             examples=["2026-03-01", "2026-03-01T10:00:00+03:00"],
             max_length=64,
         ),

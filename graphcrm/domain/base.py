@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Self, TypeVar
+from typing import Annotated, Any, Final, Self, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 
 def _to_utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+03:00 is before the first instant in UTC
+        raise ValueError(f"{value.isoformat()} is outside the calendar in UTC") from None
 
 
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
@@ -100,27 +103,49 @@ class Temporal(Model):
         return start_ok and (self.valid_to is None or at < self.valid_to)
 
 
+AS_OF_MIN: Final = datetime(1900, 1, 1, tzinfo=UTC)
+"""The earliest instant a user may read the graph as of (the start of 1900-01-01, UTC)."""
+
+AS_OF_MAX: Final = datetime(9999, 12, 30, 23, 59, 59, 999_999, tzinfo=UTC)
+"""The latest: the end of 9999-12-30 (UTC). The stores' "present" is the last instant of
+9999-12-31, and the analytics look back up to a few months from ``as_of`` and a day or a
+quarter ahead; this range keeps every such instant in the calendar."""
+
+AS_OF_RANGE: Final = "1900-01-01 .. 9999-12-30 (UTC)"
+
+
 def as_of_instant(value: str) -> datetime:
     """Parse an as-of value given by a user.
 
     A date means "as the graph stood at the end of that day" (UTC); a datetime
-    without a zone is read as UTC.
+    without a zone is read as UTC. The instant must lie in :data:`AS_OF_MIN`
+    .. :data:`AS_OF_MAX`.
 
     >>> as_of_instant("2026-03-01").isoformat()
     '2026-03-01T23:59:59.999999+00:00'
     >>> as_of_instant("2026-03-01T10:00:00+03:00").isoformat()
     '2026-03-01T07:00:00+00:00'
+    >>> as_of_instant("0001-01-01")
+    Traceback (most recent call last):
+    ValueError: as_of '0001-01-01' is outside the supported range 1900-01-01 .. 9999-12-30 (UTC)
     """
     text = value.strip()
     try:
         if len(text) == 10:
             day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
-            return day.replace(hour=23, minute=59, second=59, microsecond=999_999)
-        parsed = datetime.fromisoformat(text)
+            parsed = day.replace(hour=23, minute=59, second=59, microsecond=999_999)
+        else:
+            parsed = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(
             f"as_of {value!r} is neither a date (YYYY-MM-DD) nor an ISO 8601 datetime"
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        instant = parsed.astimezone(UTC)
+    except OverflowError:  # beyond the calendar once in UTC
+        instant = None
+    if instant is None or not AS_OF_MIN <= instant <= AS_OF_MAX:
+        raise ValueError(f"as_of {value!r} is outside the supported range {AS_OF_RANGE}")
+    return instant

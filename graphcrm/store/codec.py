@@ -104,12 +104,17 @@ def as_of_param(as_of: datetime | None) -> str:
 
 
 def aware(value: datetime | None, name: str) -> datetime | None:
-    """A query's time argument in UTC; a naive one is refused as invalid input."""
+    """A query's time argument in UTC; a naive one, or one that is not a UTC instant
+    (before 0001-01-01 or after 9999-12-31 once converted), is refused as invalid input."""
     if value is None:
         return None
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidError([Problem("query", name, "naive datetime; give a time zone")])
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+03:00 is before the first instant in UTC
+        message = f"{value.isoformat()} is outside the calendar in UTC"
+        raise InvalidError([Problem("query", name, message)]) from None
 
 
 def minor_units(amount: Decimal) -> int:

@@ -98,3 +98,38 @@ def test_forecast_prints_the_rows_the_rates_date_and_the_trend(
     bare = CliRunner().invoke(main, ["--store", store_url, "forecast", "--quarter", "2026-Q5"])
     assert bare.exit_code == 2
     assert "expected YYYY-Qn" in bare.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("risk", "D-1"),
+        ("win", "D-1"),
+        ("orgchart", "A-1"),
+        ("score",),
+        ("forecast",),
+        ("export", "--format", "json", "out.jsonl"),
+    ],
+)
+@pytest.mark.parametrize("as_of", ["0001-01-01", "0001-01-02", "9999-12-31"])
+def test_as_of_outside_the_supported_range_is_a_usage_error(
+    store_url: str, args: tuple[str, ...], as_of: str
+) -> None:
+    result = CliRunner().invoke(main, ["--store", store_url, *args, "--as-of", as_of])
+    assert result.exit_code == 2, result.output
+    assert "--as-of" in result.output
+    assert "1900-01-01 .. 9999-12-30" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_as_of_overflow_prints_no_traceback(store_url: str) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "graphcrm", "--store", store_url, "risk", "D-1"]
+    proc = subprocess.run(
+        [*command, "--as-of", "0001-01-01"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "--as-of" in proc.stderr
