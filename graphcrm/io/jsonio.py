@@ -88,6 +88,10 @@ def _line_rows(text: str, line: int, file: str) -> Iterator[Item | Rejected]:
             origin, (Problem(str(origin), "", f"not JSON: {e.msg} at column {e.colno}"),)
         )
         return
+    except RecursionError:  # the parser recurses once per level of [ and {
+        message = "not a ChangeSet: arrays or objects nested too deeply to read"
+        yield Rejected(origin, (Problem(str(origin), "", message),))
+        return
     if not isinstance(data, dict):
         yield Rejected(origin, (Problem(str(origin), "", "expected a JSON object (a ChangeSet)"),))
         return

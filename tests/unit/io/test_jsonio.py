@@ -128,3 +128,26 @@ def test_all_or_nothing_json_writes_nothing_on_error(
     clean = _jsonl({"accounts": [GOOD_ACCOUNT]}, {"contacts": [GOOD_CONTACT]})
     assert import_json(store, clean, all_or_nothing=True, actor="test").ok
     assert store.stats().counts["contact"] == 1
+
+
+@pytest.mark.parametrize("opening", ["[", '{"accounts":'])
+def test_a_line_nested_too_deep_is_a_rejected_line_not_a_crash(
+    store: GraphStore, opening: str
+) -> None:
+    data = _jsonl({"accounts": [GOOD_ACCOUNT]}, opening * 100_000, {"contacts": [GOOD_CONTACT]})
+    report = import_json(store, data, actor="test")
+    (problem,) = report.problems
+    assert (problem.where, problem.field) == ("upload.jsonl line 2", "")
+    assert "nested too deeply" in problem.message
+    assert report.committed == {"accounts": 1, "contacts": 1}
+    assert report.rejected_rows == 1
+
+
+def test_a_line_nested_too_deep_stops_an_all_or_nothing_import(
+    store: GraphStore, store_state: Callable[[GraphStore], State]
+) -> None:
+    before = store_state(store)
+    data = _jsonl({"accounts": [GOOD_ACCOUNT]}, "[" * 100_000)
+    report = import_json(store, data, all_or_nothing=True, actor="test")
+    assert [p.where for p in report.problems] == ["upload.jsonl line 2"]
+    assert store_state(store) == before
