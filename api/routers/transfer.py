@@ -96,10 +96,12 @@ def post_import(
     if fmt is ImportFormat.JSON:
         if len(uploads) != 1:
             raise InvalidError([Problem("body", "files", "a json import takes exactly one file")])
+        ((name, upload),) = uploads.items()
         report = import_data(
             scoped,
             fmt,
-            next(iter(uploads.values())),
+            upload,
+            name=name,
             all_or_nothing=all_or_nothing,
             actor=actor,
             territory=territory,

@@ -36,6 +36,7 @@ def import_data(
     progress: ProgressFn | None = None,
     territory: str | None = None,
     mapping: CrmMapping | None = None,
+    name: str | None = None,
 ) -> ImportReport:
     """Import ``source`` in format ``fmt``.
 
@@ -44,7 +45,9 @@ def import_data(
     the uploaded content. See :func:`~graphcrm.io.salesforce.import_salesforce`,
     :func:`~graphcrm.io.hubspot.import_hubspot` and
     :func:`~graphcrm.io.jsonio.import_json`. ``mapping`` (custom roles, stages and
-    pipelines, :mod:`graphcrm.io.mapping`) applies to ``salesforce`` and ``hubspot``.
+    pipelines, :mod:`graphcrm.io.mapping`) applies to ``salesforce`` and ``hubspot``;
+    ``name`` is the file name a ``json`` upload's problems give (uploaded CSV files
+    carry theirs in the mapping).
 
     Raises
     ------
@@ -65,7 +68,7 @@ def import_data(
             raise InvalidError(
                 [Problem("mapping", "", "a mapping file applies to salesforce and hubspot imports")]
             )
-        run = partial(import_json, store, source)
+        run = partial(import_json, store, source, name=name)
     else:
         from graphcrm.io.hubspot import import_hubspot
         from graphcrm.io.salesforce import import_salesforce

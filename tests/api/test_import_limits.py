@@ -26,6 +26,6 @@ def test_a_json_line_nested_too_deep_is_reported_and_the_other_lines_commit(env:
     assert status == 200, report
     assert report["committed"] == {"accounts": 1}
     (problem,) = report["problems"]
-    assert problem["where"].endswith(".jsonl line 2"), problem
+    assert (problem["where"], problem["field"]) == ("derin.jsonl line 2", "")
     assert "nested too deeply" in problem["message"]
     assert env.client.get("/v1/accounts/J-1", headers=env.h("admin")).status_code == 200
