@@ -627,15 +627,18 @@ def open_tables(
 ) -> dict[str, OpenTable]:
     """The source's files that are present, with checked headers and line counts.
 
-    Every file is scanned (UTF-8, line count) and its header checked before
-    anything is written; files the format does not name are ignored with a
-    warning.
+    Every file is scanned (UTF-8, line count), its header checked and its
+    records read through once (:meth:`~graphcrm.io.sources.Table.check`)
+    before anything is written; files the format does not name are ignored
+    with a warning.
 
     Raises
     ------
     InvalidError
-        No file of the format is present, a file is not UTF-8, or a header
-        lacks a required column: every such problem, naming file and column.
+        No file of the format is present, a file is not UTF-8, a header
+        lacks a required column, or a record cannot be read (a field over
+        :data:`~graphcrm.io.sources.MAX_FIELD_CHARS` characters): every such
+        problem, naming file, line and column.
     """
     found = source_files(files)
     wanted = {spec.name.lower(): key for key, spec in specs.items()}
@@ -657,6 +660,10 @@ def open_tables(
             )
         except InvalidError as e:
             problems += e.problems
+            continue
+        problem = table.check()
+        if problem is not None:
+            problems.append(problem)
             continue
         tables[key] = OpenTable(table, max(lines - 1, 0))
     if not tables and not problems:

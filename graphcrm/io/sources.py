@@ -10,6 +10,11 @@ runs of white space collapsed; columns the importer does not know are
 ignored. Every data row carries its :class:`Origin`: the file and the 1-based
 line where the row starts (the header is line 1).
 
+A field holds at most :data:`MAX_FIELD_CHARS` characters, in any column, read
+or ignored. :meth:`Table.check` reads the whole file once before the import
+writes anything, so a longer field stops the import with a problem naming
+file, line and column and nothing written.
+
 >>> files = source_files({"Contact.csv": "Id,Email\\nC-1,a@b.co\\n".encode()})
 >>> table = open_table(files["contact.csv"], required=("Id",), optional=("Email", "Title"))
 >>> [(str(r.origin), r.values) for r in table.rows() if isinstance(r, CsvRow)]
@@ -18,16 +23,24 @@ line where the row starts (the header is line 1).
 
 from __future__ import annotations
 
+import _csv
 import csv
 import io
-from collections.abc import Iterator, Mapping, Sequence
+import itertools
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, Final, TextIO
 
 from graphcrm.domain import EntityKind
 from graphcrm.errors import InvalidError, Problem
+
+MAX_FIELD_CHARS: Final = 1_048_576
+"""The longest CSV field read, in characters (1 MiB of ASCII text). The csv module's own
+limit, 131,072, is below what a CRM's long text (an email body, a note) can hold."""
 
 Upload = bytes | BinaryIO
 """One uploaded file: its bytes, or a seekable binary file object (read twice at most)."""
@@ -145,6 +158,40 @@ def source_files(files: Files) -> dict[str, SourceFile]:
     return found
 
 
+def csv_reader(lines: Iterable[str]) -> _csv.Reader:
+    """The rows of CSV text in the exports' dialect, fields up to :data:`MAX_FIELD_CHARS`.
+
+    The csv module's field limit is one setting for the whole process; every CSV
+    source of graphcrm reads through here, so it is the same for all of them.
+    """
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    return csv.reader(lines)
+
+
+_FIELD = re.compile(r'"[^"]*(?:""[^"]*)*"?[^,\r\n]*|[^,\r\n]*')
+"""One field of a CSV record: quoted (closed or not) or plain."""
+
+
+def _long_field(record: str, longer_than: int) -> tuple[int, int]:
+    """``(column index, offset)`` of the first field of ``record`` (CSV text from the start
+    of a record) with more than ``longer_than`` characters, else of its last field.
+
+    >>> _long_field('a,"x""\\ny",dd', 3)
+    (1, 2)
+    >>> _long_field('a,"open', 100)
+    (1, 2)
+    """
+    index, at = 0, 0
+    while True:
+        m = _FIELD.match(record, at)
+        assert m is not None  # the pattern matches the empty string
+        text = m.group()
+        length = len(text) - text.count('"') + text.count('""')  # "" reads as one "
+        if length > longer_than or m.end() >= len(record) or record[m.end()] != ",":
+            return index, at
+        index, at = index + 1, m.end() + 1
+
+
 def _norm(header: str) -> str:
     return " ".join(header.split()).casefold()
 
@@ -168,6 +215,60 @@ class Table:
     def has(self, column: str) -> bool:
         return self.columns.get(column) is not None
 
+    def check(self) -> Problem | None:
+        """The first record the CSV reader cannot read, as a problem naming the line where
+        its bad field starts and the column; None if every record reads.
+
+        One pass at the csv module's speed; importers run it before writing anything.
+        """
+        with self.file.open_text() as f:
+            try:
+                deque(csv_reader(f), maxlen=0)
+            except csv.Error:
+                pass
+            else:
+                return None
+        return self._locate()
+
+    def _locate(self) -> Problem:
+        """Read the file again, row by row, to say where :meth:`check` failed and why."""
+        with self.file.open_text() as f:
+            reader = csv_reader(f)
+            end = 0
+            try:
+                for _ in reader:
+                    end = reader.line_num
+            except csv.Error as e:
+                failed, error = reader.line_num, str(e)
+            else:  # the file changed since it was checked
+                return Problem(f"{self.file.name} line {end + 1}", "", "the file changed")
+        with self.file.open_text() as f:
+            lines = list(itertools.islice(f, end, failed))
+        index, at = _long_field("".join(lines), MAX_FIELD_CHARS)
+        line = end + 1
+        for text in lines:
+            if at < len(text):
+                break
+            at -= len(text)
+            line += 1
+        header = self._header()
+        column = header[index] if index < len(header) else f"column {index + 1}"
+        where = f"{self.file.name} line {line}"
+        if "field larger than field limit" in error:
+            message = (
+                f"a value longer than {MAX_FIELD_CHARS:,} characters, the most a field may "
+                "hold (a quote left open makes a field run on)"
+            )
+        else:
+            message = f"not CSV: {error}"
+        return Problem(where, column, message)
+
+    def _header(self) -> list[str]:
+        names = {i: c for c, i in self.columns.items() if i is not None}
+        with self.file.open_text() as f:
+            header = next(csv_reader(f), [])
+        return [names.get(i, " ".join(h.split())) for i, h in enumerate(header)]
+
     def rows(self) -> Iterator[CsvRow | Rejected]:
         """Data rows in file order; blank lines are skipped.
 
@@ -176,7 +277,7 @@ class Table:
         name = self.file.name
         picks = list(self.columns.items())
         with self.file.open_text() as f:
-            reader = csv.reader(f)
+            reader = csv_reader(f)
             next(reader, None)
             end = reader.line_num
             for row in reader:
@@ -216,12 +317,16 @@ def open_table(
     Raises
     ------
     InvalidError
-        A required column is missing or named twice, or the file is empty;
-        each problem names the file, line 1 and the column.
+        A required column is missing or named twice, the file is empty, or its
+        header cannot be read as CSV; each problem names the file, line 1 and the
+        column.
     """
-    with file.open_text() as f:
-        header = next(csv.reader(f), None)
     where = f"{file.name} line 1"
+    with file.open_text() as f:
+        try:
+            header = next(csv_reader(f), None)
+        except csv.Error as e:
+            raise InvalidError([Problem(where, "", f"the header is not CSV: {e}")]) from None
     if not header:
         raise InvalidError([Problem(where, "", "the file is empty: expected a header row")])
     index: dict[str, list[int]] = {}

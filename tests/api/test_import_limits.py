@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from graphcrm.io.sources import MAX_FIELD_CHARS
 from tests.api.conftest import Env
 
 
@@ -29,3 +30,20 @@ def test_a_json_line_nested_too_deep_is_reported_and_the_other_lines_commit(env:
     assert (problem["where"], problem["field"]) == ("derin.jsonl line 2", "")
     assert "nested too deeply" in problem["message"]
     assert env.client.get("/v1/accounts/J-1", headers=env.h("admin")).status_code == 200
+
+
+def test_a_csv_field_over_the_limit_is_a_422_and_no_file_is_written(env: Env) -> None:
+    accounts = b"Id,Name\r\nA-LIM,Limit Lojistik A.S.\r\n"
+    contacts = (
+        "Id,AccountId,LastName,Notes\r\n"
+        "C-LIM1,A-LIM,Kısa,ok\r\n"
+        f"C-LIM2,A-LIM,Uzun,{'x' * (MAX_FIELD_CHARS + 1)}\r\n"
+    ).encode()
+    status, problem = _import(
+        env, "salesforce", ("Account.csv", accounts), ("Contact.csv", contacts)
+    )
+    assert status == 422, problem
+    assert [(e["field"], e["message"][:30]) for e in problem["errors"]] == [
+        ("Contact.csv line 3.Notes", "a value longer than 1,048,576 ")
+    ]
+    assert env.client.get("/v1/accounts/A-LIM", headers=env.h("admin")).status_code == 404
