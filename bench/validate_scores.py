@@ -20,6 +20,9 @@ Generated data (outcomes decided by ``graphcrm.generator.outcome``):
   drivers measured over the whole deal (no score can expect to beat it);
 - what drives the score: per factor, how often it fires on lost and won
   deals and its AUC alone;
+- account health bands: the share of accounts in each band at the
+  generator's ``now``, and the win rate of the closed deals by the band of
+  their account's health 30 days before they closed (``score_account``);
 - hidden influencers found at the generator's ``now`` against the planted ones.
 """
 
@@ -36,12 +39,12 @@ from pathlib import Path
 
 from bench.generated import loaded_store
 from bench.stats import bootstrap_interval, roc_auc, stratified_auc
-from graphcrm.analytics import DealRisk, RiskCode
+from graphcrm.analytics import DealRisk, HealthBand, HealthParams, RiskCode
 from graphcrm.domain import AccountId, DealId, Seniority, Stage
 from graphcrm.generator import GeneratorConfig, closed_deals, generate_portfolio, hidden_influencers
 from graphcrm.io.krackhardt import load_krackhardt
 from graphcrm.services.deals import deal_risk
-from graphcrm.services.portfolio import score_portfolio
+from graphcrm.services.portfolio import AccountReport, score_portfolio
 from graphcrm.services.scoring import AccountScores, score_account
 from graphcrm.store import open_store
 from graphcrm.store.port import GraphStore
@@ -87,6 +90,8 @@ class Case:
     stage: Stage
     risk: DealRisk
     ceiling: float
+    account_band: HealthBand
+    """The band of the account's health as of the same instant."""
 
 
 def _close_at(store: GraphStore, deal_id: str) -> tuple[datetime, Stage | None]:
@@ -104,9 +109,19 @@ def backtest(store: GraphStore, config: GeneratorConfig) -> tuple[list[Case], Co
         if stage is None or stage.is_closed:
             skipped["younger than 30 days at close" if stage is None else "closed"] += 1
             continue
-        risk = deal_risk(store, DealId(deal.deal_id), as_of=closed - LOOKBACK)
+        at = closed - LOOKBACK
+        risk = deal_risk(store, DealId(deal.deal_id), as_of=at)
+        account = store.get_deal(DealId(deal.deal_id)).deal.account_id
+        band = score_account(store, account, as_of=at).health.band
         cases.append(
-            Case(deal.deal_id, not deal.won, stage, risk, 1.0 - deal.features.win_probability())
+            Case(
+                deal.deal_id,
+                not deal.won,
+                stage,
+                risk,
+                1.0 - deal.features.win_probability(),
+                band,
+            )
         )
     return cases, skipped
 
@@ -165,11 +180,48 @@ def report_backtest(cases: list[Case], skipped: Counter[str]) -> None:
         )
 
 
-def report_hidden(store: GraphStore, config: GeneratorConfig) -> None:
+BANDS = (HealthBand.POOR, HealthBand.FAIR, HealthBand.GOOD)
+
+
+def report_bands(cases: list[Case], reports: list[AccountReport]) -> bool:
+    """Account health bands: the portfolio's shares at ``now`` and the back-test's win
+    rates; True when the win rates rise from Poor to Fair to Good."""
+    p = HealthParams()
+    print(
+        f"account health bands (Fair from {p.account_fair_from:g}, "
+        f"Good from {p.account_good_from:g}):"
+    )
+    for label, group in (
+        ("all accounts", reports),
+        ("accounts with an open deal", [r for r in reports if r.open_deals]),
+    ):
+        counts = Counter(r.scores.health.band for r in group)
+        shares = " / ".join(f"{b.value} {counts[b] / max(1, len(group)):.0%}" for b in BANDS)
+        print(f"  at now, {label} ({len(group)}): {shares}")
+    rates = []
+    parts = []
+    for b in BANDS:
+        in_band = [c for c in cases if c.account_band is b]
+        won = sum(1 for c in in_band if not c.lost)
+        rate = won / len(in_band) if in_band else float("nan")
+        rates.append(rate)
+        parts.append(f"{b.value} {rate:.2f} ({won}/{len(in_band)})")
+    ordered = rates[0] < rates[1] < rates[2]
+    print(
+        "  closed deals by their account's band 30 days before close, win rate: "
+        + " / ".join(parts)
+        + ("  (ordered)" if ordered else "  (NOT ordered Poor < Fair < Good)")
+    )
+    return ordered
+
+
+def report_hidden(
+    store: GraphStore, config: GeneratorConfig, portfolio: list[AccountReport]
+) -> None:
     planted = hidden_influencers(generate_portfolio(config))
     found: set[str] = set()
     contacts = 0
-    reports: list[AccountScores] = [r.scores for r in score_portfolio(store, as_of=config.now)]
+    reports: list[AccountScores] = [r.scores for r in portfolio]
     for s in reports:
         contacts += len(s.contacts)
         found |= {h.contact_id for h in s.hidden_influencers}
@@ -194,5 +246,7 @@ def main(argv: list[str] | None = None) -> None:
     with loaded_store(config) as store:
         cases, skipped = backtest(store, config)
         report_backtest(cases, skipped)
-        report_hidden(store, config)
+        portfolio = list(score_portfolio(store, as_of=config.now))
+        report_bands(cases, portfolio)
+        report_hidden(store, config, portfolio)
     print(f"(validation took {time.perf_counter() - wall:.0f} s)")

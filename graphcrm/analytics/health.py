@@ -12,7 +12,9 @@ Contact::
 
 Account (``HealthParams``)::
 
-    coverage       = sum of PageRank over Fair-or-better contacts / total PageRank
+    scope          = the active members of the account's open buying committees
+                     (every active contact when it has no open deal)
+    coverage       = sum over scope of PageRank * health / 100 / sum over scope of PageRank
     multithreading = number of Fair-or-better contacts with a path (any direction,
                      contact ties only) to one of the top-k decision makers
     executive      = 1 if a rep has a tie >= executive_tie_min to a Fair-or-better
@@ -20,6 +22,8 @@ Account (``HealthParams``)::
     score          = 100 * (coverage_weight * coverage
                      + multithreading_weight * min(1, multithreading / target)
                      + executive_weight * executive)
+    band           = Good if score >= account_good_from (75), Fair if >= account_fair_from
+                     (40), else Poor
 """
 
 from __future__ import annotations
@@ -85,6 +89,18 @@ def band_of(score: float, params: HealthParams | None = None) -> HealthBand:
     if score >= p.good_from:
         return HealthBand.GOOD
     return HealthBand.FAIR if score >= p.fair_from else HealthBand.POOR
+
+
+def account_band_of(score: float, params: HealthParams | None = None) -> HealthBand:
+    """The band of a 0-100 *account* health score (its own thresholds).
+
+    >>> account_band_of(75.0), account_band_of(74.9), account_band_of(39.9)
+    (<HealthBand.GOOD: 'good'>, <HealthBand.FAIR: 'fair'>, <HealthBand.POOR: 'poor'>)
+    """
+    p = params or HealthParams()
+    if score >= p.account_good_from:
+        return HealthBand.GOOD
+    return HealthBand.FAIR if score >= p.account_fair_from else HealthBand.POOR
 
 
 def trend_of(now: float, before: float | None, params: HealthParams | None = None) -> Trend | None:
@@ -243,7 +259,10 @@ def account_health(
 ) -> AccountHealth:
     """Influence-weighted coverage, multithreading and executive access of an account.
 
-    Only the active contacts of ``account_id`` count. ``influence`` is
+    Only the active contacts of ``account_id`` count. Coverage is the
+    influence-weighted health of the account's open buying committees (of every
+    active contact when it has no open deal): the people the open deals turn on.
+    ``influence`` is
     PageRank (:func:`.centrality.influence_rank`), ``decision_maker`` the
     account-wide score (:func:`.decision.decision_maker_score`
     without a deal).
@@ -264,8 +283,23 @@ def account_health(
         if missing:
             raise InvalidError([Problem(name, "", f"no score for {', '.join(missing[:5])}")])
     healthy = {c for c in members if health[c].band.healthy}
-    total = sum(influence[c] for c in members)
-    coverage = sum(influence[c] for c in healthy) / total if total > 0 else 0.0
+    in_account = set(members)
+    committee = sorted(
+        {
+            c
+            for d, seats in net.roles.items()
+            if (deal := net.deals.get(d)) is not None
+            and deal.account_id == account_id
+            and not deal.stage.is_closed
+            for c in seats
+            if c in in_account
+        }
+    )
+    scope = committee or members
+    total = sum(influence[c] for c in scope)
+    coverage = (
+        sum(influence[c] * health[c].score / 100.0 for c in scope) / total if total > 0 else 0.0
+    )
 
     top = top_by({c: decision_maker[c] for c in members}, p.top_decision_makers)
     # Connected components of the reach ties among the members (union-find over
@@ -316,7 +350,7 @@ def account_health(
         account_id=account_id,
         contacts=len(members),
         score=score,
-        band=band_of(score, p),
+        band=account_band_of(score, p),
         coverage=coverage,
         multithreading=len(threads),
         threads=threads,
@@ -398,7 +432,7 @@ def rollup_account_health(
             accounts=len(rs),
             contacts=weight,
             score=score,
-            band=band_of(score, p),
+            band=account_band_of(score, p),
             coverage=mean([r.coverage for r in rs]),
             multithreading=sum(r.multithreading for r in rs),
             executive_access=any(r.executive_access for r in rs),
@@ -414,6 +448,7 @@ __all__ = [
     "ExecutiveTie",
     "HealthBand",
     "Trend",
+    "account_band_of",
     "account_health",
     "band_of",
     "health_score",

@@ -90,6 +90,10 @@ class HealthParams(Model):
     """Health = 100 x (engagement_weight x engagement + tie_weight x best rep tie)."""
     good_from: Annotated[float, Field(ge=0.0, le=100.0)] = 60.0
     fair_from: Annotated[float, Field(ge=0.0, le=100.0)] = 40.0
+    """A contact's bands (Fair or better is "healthy")."""
+    account_good_from: Annotated[float, Field(ge=0.0, le=100.0)] = 75.0
+    account_fair_from: Annotated[float, Field(ge=0.0, le=100.0)] = 40.0
+    """An account's bands, chosen on seed 101's back-test (docs/scoring.md §3)."""
     trend_days: Annotated[int, Field(ge=1, le=365)] = 30
     """A contact's trend compares its health now with its health this many days earlier."""
     trend_points: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
@@ -110,6 +114,8 @@ class HealthParams(Model):
     def _consistent(self) -> HealthParams:
         if self.fair_from > self.good_from:
             raise ValueError("fair_from must not exceed good_from")
+        if self.account_fair_from > self.account_good_from:
+            raise ValueError("account_fair_from must not exceed account_good_from")
         if abs(self.engagement_weight + self.tie_weight - 1.0) > 1e-9:
             raise ValueError("engagement_weight + tie_weight must be 1")
         total = self.coverage_weight + self.multithreading_weight + self.executive_weight

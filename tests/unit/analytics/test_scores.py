@@ -15,6 +15,7 @@ from graphcrm.analytics import (
     EngagementParams,
     HealthBand,
     Trend,
+    account_band_of,
     account_health,
     band_of,
     build_network,
@@ -30,7 +31,7 @@ from graphcrm.analytics import (
     trend_of,
     with_inferred,
 )
-from graphcrm.domain import Account, AccountId, ContactEngagement, Role, Seniority
+from graphcrm.domain import Account, AccountId, ContactEngagement, Role, Seniority, Stage
 from graphcrm.errors import InvalidError
 from tests.unit.analytics.conftest import AS_OF, GraphBuilder
 
@@ -257,12 +258,14 @@ def test_worked_example(six: GraphBuilder) -> None:
     assert round(ch["ayse"], 4) == 0.6938
     assert ch["deniz"] == pytest.approx(0.5 * s.engagement["deniz"])
     assert ch["can"] == 0.0  # stance 0
-    # account health: coverage = PageRank of Ayşe, Deniz, Mehmet, Selin
+    # account health: all six sit on D1's committee; coverage = the PageRank-weighted
+    # health of the six (PageRank sums to 1): 0.1509 * 0.8064 + ... + 0.1966 * 0 = 0.4412
     h = account_health(
         net, "ACC-1", influence=s.influence, health=s.health, decision_maker=s.decision_maker
     )
-    cov = sum(s.influence[c] for c in ("ayse", "deniz", "mehmet", "selin"))
+    cov = sum(s.influence[c] * s.health[c].score / 100 for c in s.influence)
     assert h.coverage == pytest.approx(cov)
+    assert round(h.coverage, 4) == 0.4412
     assert h.threads == ("ayse", "deniz", "mehmet", "selin")
     assert h.executive_access
     assert [(t.rep_id, t.contact_id) for t in h.executive_ties] == [
@@ -270,10 +273,81 @@ def test_worked_example(six: GraphBuilder) -> None:
         ("R1", "selin"),
     ]
     assert h.score == pytest.approx(100 * (0.5 * cov + 0.25 * 1 + 0.25 * 1))
-    assert round(h.score, 2) == 84.14
+    assert round(h.score, 2) == 72.06
+    assert h.band is HealthBand.FAIR  # 40 <= 72.06 < 75: Emre, Can nobody answers
     # hidden influencers: Deniz (influence pct 1, formal pct 0), Emre (0.8 vs 0.2)
     hidden = hidden_influencers(s.influence, s.authority)
     assert [(x.contact_id, round(x.gap, 6)) for x in hidden] == [("deniz", 1.0), ("emre", 0.6)]
+
+
+def _org(b: GraphBuilder) -> GraphBuilder:
+    """A CFO (the economic buyer on D1) with three VPs and, under the first VP, a
+    champion and a technical buyer on D1; eight analysts report to the other VPs."""
+    S, R = Seniority, Role
+    b.contact("cfo", seniority=S.C_LEVEL)
+    for vp in ("vp1", "vp2", "vp3"):
+        b.contact(vp, seniority=S.VP).reports(vp, "cfo")
+    b.contact("ch", seniority=S.DIRECTOR).reports("ch", "vp1")
+    b.contact("tb", seniority=S.MANAGER).reports("tb", "vp1")
+    for i in range(8):
+        b.contact(f"an{i}").reports(f"an{i}", "vp2" if i % 2 else "vp3")
+    b.deal("D1").role("D1", "cfo", R.ECONOMIC_BUYER, stance=1)
+    b.role("D1", "ch", R.CHAMPION, stance=2).role("D1", "tb", R.TECHNICAL_BUYER, stance=1)
+    return b.rep("R1")
+
+
+def _healthy(b: GraphBuilder, *cids: str) -> GraphBuilder:
+    for c in cids:
+        b.know("R1", c, 0.9)
+        b.engage(c, days_ago=1, touchpoints=10, two_way=10, sentiment=0.6, t30=6, t90=10)
+    return b
+
+
+def _account(b: GraphBuilder) -> AccountHealth:
+    net = build_network(with_inferred(b.build(), as_of=AS_OF))
+    s = score_contacts(net)
+    return account_health(
+        net, "ACC-1", influence=s.influence, health=s.health, decision_maker=s.decision_maker
+    )
+
+
+def test_account_health_covers_the_buying_committee(builder: GraphBuilder) -> None:
+    # Each healthy contact: engagement 0.5^(1/30) * (0.4 * 1 + 0.3 + 0.3 * 0.8) = 0.918...,
+    # health h = 70 * 0.918 + 27 = 91.3 (Good).
+    eng = 0.5 ** (1 / 30) * 0.94
+    h = 100 * (0.7 * eng + 0.3 * 0.9)
+    # The committee (CFO, champion, technical buyer) is engaged; nobody else is. Coverage
+    # is the influence-weighted health of the committee, h / 100 (all three alike); it
+    # was the share of the whole account's PageRank held by healthy contacts.
+    engaged = _account(_healthy(_org(builder), "cfo", "ch", "tb"))
+    assert engaged.coverage == pytest.approx(h / 100)
+    assert engaged.multithreading == 3  # the three, each a top decision maker or tied to one
+    assert engaged.executive_access
+    assert engaged.score == pytest.approx(50 * h / 100 + 25 + 25)
+    assert engaged.band is HealthBand.GOOD  # 45.7 + 50 = 95.7 >= 75
+    # The VPs are engaged, the committee is not: three threads and executive access, but
+    # coverage 0. The account used to be Good (coverage = the VPs' share of PageRank);
+    # a committee nobody talks to is not Good.
+    bypassed = _account(_healthy(_org(GraphBuilder()), "vp1", "vp2", "vp3"))
+    assert bypassed.coverage == 0.0
+    assert (bypassed.multithreading, bypassed.executive_access) == (3, True)
+    assert bypassed.score == pytest.approx(50.0)
+    assert bypassed.band is HealthBand.FAIR  # 40 <= 50 < 75
+    # Without an open deal, coverage runs over every active contact, as before
+    no_deal = _healthy(_org(GraphBuilder()), "vp1", "vp2", "vp3")
+    no_deal.deals["D1"] = no_deal.deals["D1"].model_copy(update={"stage": Stage.CLOSED_WON})
+    assert _account(no_deal).coverage > 0.0
+
+
+def test_account_bands_have_their_own_thresholds() -> None:
+    # Good from 75, Fair from 40 (docs/scoring.md §3, chosen on seed 101's back-test)
+    assert [account_band_of(x) for x in (75.0, 74.9, 40.0, 39.9)] == [
+        HealthBand.GOOD,
+        HealthBand.FAIR,
+        HealthBand.FAIR,
+        HealthBand.POOR,
+    ]
+    assert band_of(60.0) is HealthBand.GOOD  # a contact's bands are unchanged
 
 
 def test_account_health_without_executive_access(six: GraphBuilder) -> None:
@@ -393,7 +467,7 @@ def test_rollup() -> None:
     assert r["P"].contacts == 10
     assert r["P"].accounts == 3
     assert r["P"].score == pytest.approx(60.0)
-    assert r["P"].band is HealthBand.GOOD
+    assert r["P"].band is HealthBand.FAIR  # an account's bands: Fair from 40, Good from 75
     assert r["P"].coverage == pytest.approx(0.59)
     assert (r["P"].multithreading, r["P"].executive_access) == (3, True)
     assert r["P"].weakest_account_id == "C2"
