@@ -18,8 +18,9 @@ def _to_utc(value: datetime) -> datetime:
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 """A time-zone-aware instant, normalised to UTC. Naive datetimes are rejected."""
 
-Strength = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-"""A tie strength, 0 (none) to 1 (strongest)."""
+Strength = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False, strict=True)]
+"""A tie strength, 0 (none) to 1 (strongest). Strict: a number (a whole one too), never a
+boolean or a string, so ``false`` is refused rather than stored as 0.0."""
 
 Text = Annotated[str, Field(max_length=500)]
 Name = Annotated[str, Field(min_length=1, max_length=300)]

@@ -80,14 +80,15 @@ class DealRole(Temporal):
     """A contact's roles on a deal. Keyed by (deal, contact).
 
     ``stance`` runs from -2 (opposes) to +2 (champions). At most one role per
-    deal is primary at any time.
+    deal is primary at any time. Both are read strictly: a stance is a whole
+    number (``true`` or ``"1"`` is refused), ``is_primary`` a boolean.
     """
 
     deal_id: DealKey
     contact_id: ContactKey
     roles: Annotated[frozenset[Role], Field(min_length=1)]
-    is_primary: bool = False
-    stance: Annotated[int, Field(ge=-2, le=2)] = 0
+    is_primary: Annotated[bool, Field(strict=True)] = False
+    stance: Annotated[int, Field(ge=-2, le=2, strict=True)] = 0
 
 
 class Touchpoint(Model):
@@ -101,7 +102,7 @@ class Touchpoint(Model):
     contact_ids: Annotated[tuple[ContactKey, ...], Field(min_length=1)]
     rep_ids: tuple[RepKey, ...] = ()
     deal_id: DealKey | None = None
-    sentiment: Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False)] = 0.0
+    sentiment: Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False, strict=True)] = 0.0
     summary: Text = ""
 
     @model_validator(mode="after")

@@ -47,3 +47,15 @@ def test_a_csv_field_over_the_limit_is_a_422_and_no_file_is_written(env: Env) ->
         ("Contact.csv line 3.Notes", "a value longer than 1,048,576 ")
     ]
     assert env.client.get("/v1/accounts/A-LIM", headers=env.h("admin")).status_code == 404
+
+
+def test_a_boolean_is_no_stance_or_strength_in_a_batch(env: Env) -> None:
+    role = {"deal_id": "M1-D1", "contact_id": "M1-C1", "roles": ["champion"], "stance": True}
+    tie = {"influencer_id": "M1-C1", "influenced_id": "M1-C2", "kind": "advises"}
+    body = {"deal_roles": [role], "influences": [{**tie, "strength": False}]}
+    r = env.client.post("/v1/batch", json=body, headers=env.h("admin"))
+    assert r.status_code == 422, r.text
+    assert sorted(e["field"] for e in r.json()["errors"]) == [
+        "body.deal_roles[0].stance",
+        "body.influences[0].strength",
+    ]

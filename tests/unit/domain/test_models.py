@@ -2,6 +2,7 @@
 # mypy: disable-error-code="arg-type"
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -15,6 +16,8 @@ from graphcrm.domain import (
     DealRole,
     DealView,
     Influence,
+    Model,
+    RepKnows,
     ReportsTo,
     Role,
     Stage,
@@ -26,6 +29,26 @@ from graphcrm.domain.roles import from_hubspot, from_salesforce
 from graphcrm.errors import InvalidError
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+STRICT_ROWS: dict[str, tuple[type[Model], dict[str, object]]] = {
+    "deal_role": (DealRole, {"deal_id": "D1", "contact_id": "C1", "roles": ["champion"]}),
+    "influence": (
+        Influence,
+        {"influencer_id": "C1", "influenced_id": "C2", "kind": "advises", "strength": 0.5},
+    ),
+    "rep_knows": (RepKnows, {"rep_id": "R1", "contact_id": "C1", "strength": 0.5}),
+    "touchpoint": (
+        Touchpoint,
+        {
+            "id": "T1",
+            "account_id": "A1",
+            "kind": "call",
+            "direction": "outbound",
+            "at": "2026-01-01T00:00:00Z",
+            "contact_ids": ["C1"],
+        },
+    ),
+}
 
 
 def _errors(exc: ValidationError) -> list[tuple[str, str]]:
@@ -85,6 +108,40 @@ def test_deal_role_needs_a_role_and_a_stance_in_range() -> None:
         DealRole(deal_id="D1", contact_id="C1", roles=frozenset())
     with pytest.raises(ValidationError):
         DealRole(deal_id="D1", contact_id="C1", roles=frozenset({Role.CHAMPION}), stance=3)
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "value"),
+    [
+        ("deal_role", "stance", True),
+        ("deal_role", "stance", "1"),
+        ("deal_role", "stance", 1.0),
+        ("deal_role", "is_primary", 1),
+        ("deal_role", "is_primary", "true"),
+        ("influence", "strength", False),
+        ("influence", "strength", "0.5"),
+        ("rep_knows", "strength", True),
+        ("touchpoint", "sentiment", True),
+        ("touchpoint", "sentiment", "-0.5"),
+    ],
+)
+def test_numbers_and_flags_are_read_strictly(model: str, field: str, value: object) -> None:
+    """A boolean is no number (``true`` is no stance, ``false`` no strength 0.0), nor a
+    number or a string a boolean: each is refused, in Python and in JSON."""
+    cls, row = STRICT_ROWS[model]
+    with pytest.raises(ValidationError) as info:
+        cls.model_validate({**row, field: value})
+    assert [loc for loc, _ in _errors(info.value)] == [field]
+    with pytest.raises(ValidationError):
+        cls.model_validate_json(json.dumps({**row, field: value}))
+    cls.model_validate({**row})  # the row is fine without the bad value
+
+
+def test_whole_numbers_are_strengths_and_sentiments() -> None:
+    _, row = STRICT_ROWS["influence"]
+    assert Influence.model_validate_json(json.dumps({**row, "strength": 1})).strength == 1.0
+    _, row = STRICT_ROWS["touchpoint"]
+    assert Touchpoint.model_validate({**row, "sentiment": -1}).sentiment == -1.0
 
 
 def test_touchpoint_rejects_duplicate_participants() -> None:

@@ -151,3 +151,20 @@ def test_a_line_nested_too_deep_stops_an_all_or_nothing_import(
     report = import_json(store, data, all_or_nothing=True, actor="test")
     assert [p.where for p in report.problems] == ["upload.jsonl line 2"]
     assert store_state(store) == before
+
+
+def test_a_boolean_is_no_stance_or_strength(store: GraphStore) -> None:
+    other = {"id": "C-2", "account_id": "A-1", "name": "Ümit Er"}
+    deal = {"id": "D-1", "account_id": "A-1", "name": "ERP"}
+    role = {"deal_id": "D-1", "contact_id": "C-1", "roles": ["champion"]}
+    tie = {"influencer_id": "C-1", "influenced_id": "C-2", "kind": "advises"}
+    data = _jsonl(
+        {"accounts": [GOOD_ACCOUNT], "contacts": [GOOD_CONTACT, other], "deals": [deal]},
+        {"deal_roles": [{**role, "stance": True}], "influences": [{**tie, "strength": False}]},
+    )
+    report = import_json(store, data, actor="test")
+    assert {(p.where, p.field) for p in report.problems} == {
+        ("upload.jsonl line 2 deal_roles[0]", "stance"),
+        ("upload.jsonl line 2 influences[0]", "strength"),
+    }
+    assert report.committed == {"accounts": 1, "contacts": 2, "deals": 1}
