@@ -11,9 +11,10 @@ ignored. Every data row carries its :class:`Origin`: the file and the 1-based
 line where the row starts (the header is line 1).
 
 A field holds at most :data:`MAX_FIELD_CHARS` characters, in any column, read
-or ignored. :meth:`Table.check` reads the whole file once before the import
-writes anything, so a longer field stops the import with a problem naming
-file, line and column and nothing written.
+or ignored, and quotes are read strictly (:func:`csv_reader`). :meth:`Table.check`
+reads the whole file once before the import writes anything, so a longer field,
+a quote never closed or text after a closing quote stops the import with a
+problem naming file, line and column and nothing written.
 
 >>> files = source_files({"Contact.csv": "Id,Email\\nC-1,a@b.co\\n".encode()})
 >>> table = open_table(files["contact.csv"], required=("Id",), optional=("Email", "Title"))
@@ -161,11 +162,18 @@ def source_files(files: Files) -> dict[str, SourceFile]:
 def csv_reader(lines: Iterable[str]) -> _csv.Reader:
     """The rows of CSV text in the exports' dialect, fields up to :data:`MAX_FIELD_CHARS`.
 
-    The csv module's field limit is one setting for the whole process; every CSV
-    source of graphcrm reads through here, so it is the same for all of them.
+    Strict: a quote left open at the end of the file, or text between a closing
+    quote and the next comma, is an error rather than a value that runs on over
+    the rows after it. The csv module's field limit is one setting for the whole
+    process; every CSV source of graphcrm reads through here, so it is the same
+    for all of them.
+
+    >>> list(csv_reader(['Id,Name\\r\\n', 'Q1,"never closed\\r\\n', 'Q2,x']))
+    Traceback (most recent call last):
+    _csv.Error: unexpected end of data
     """
     csv.field_size_limit(MAX_FIELD_CHARS)
-    return csv.reader(lines)
+    return csv.reader(lines, strict=True)
 
 
 _FIELD = re.compile(r'"[^"]*(?:""[^"]*)*"?[^,\r\n]*|[^,\r\n]*')
@@ -192,6 +200,26 @@ def _long_field(record: str, longer_than: int) -> tuple[int, int]:
         index, at = index + 1, m.end() + 1
 
 
+def _csv_problem(error: str) -> str:
+    """What a csv module error means, for the person who wrote the file."""
+    if "field larger than field limit" in error:
+        return (
+            f"a value longer than {MAX_FIELD_CHARS:,} characters, the most a field may hold "
+            "(or a quote left open that runs on over the rows after it)"
+        )
+    if error == "unexpected end of data":
+        return (
+            "a quoted value that opens here is never closed: the rest of the file would "
+            'be read as this one value (close it with ", and write a quote inside it as "")'
+        )
+    if "expected after" in error:
+        return (
+            "a quoted value has more text after its closing quote (quote the whole value "
+            'and write a quote inside it as "")'
+        )
+    return f"not CSV: {error}"
+
+
 def _norm(header: str) -> str:
     return " ".join(header.split()).casefold()
 
@@ -216,8 +244,10 @@ class Table:
         return self.columns.get(column) is not None
 
     def check(self) -> Problem | None:
-        """The first record the CSV reader cannot read, as a problem naming the line where
-        its bad field starts and the column; None if every record reads.
+        """The first record the CSV reader cannot read (a field over
+        :data:`MAX_FIELD_CHARS`, a quote never closed, text after a closing quote), as a
+        problem naming the line where its bad field starts and the column; None if every
+        record reads.
 
         One pass at the csv module's speed; importers run it before writing anything.
         """
@@ -253,15 +283,7 @@ class Table:
             line += 1
         header = self._header()
         column = header[index] if index < len(header) else f"column {index + 1}"
-        where = f"{self.file.name} line {line}"
-        if "field larger than field limit" in error:
-            message = (
-                f"a value longer than {MAX_FIELD_CHARS:,} characters, the most a field may "
-                "hold (a quote left open makes a field run on)"
-            )
-        else:
-            message = f"not CSV: {error}"
-        return Problem(where, column, message)
+        return Problem(f"{self.file.name} line {line}", column, _csv_problem(error))
 
     def _header(self) -> list[str]:
         names = {i: c for c, i in self.columns.items() if i is not None}

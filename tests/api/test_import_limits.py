@@ -59,3 +59,14 @@ def test_a_boolean_is_no_stance_or_strength_in_a_batch(env: Env) -> None:
         "body.deal_roles[0].stance",
         "body.influences[0].strength",
     ]
+
+
+def test_a_quote_never_closed_is_a_422_not_an_account_that_swallows_the_next_row(
+    env: Env,
+) -> None:
+    status, problem = _import(
+        env, "salesforce", ("Account.csv", b'Id,Name\r\nQ1,"never closed\r\nQ2,x')
+    )
+    assert status == 422, problem
+    assert [e["field"] for e in problem["errors"]] == ["Account.csv line 2.Name"]
+    assert env.client.get("/v1/accounts/Q1", headers=env.h("admin")).status_code == 404

@@ -79,3 +79,35 @@ def test_a_header_over_the_limit_is_a_problem_on_line_1() -> None:
     with pytest.raises(InvalidError) as e:
         open_table(SourceFile("Contact.csv", data), required=("Id",))
     assert [p.where for p in e.value.problems] == ["Contact.csv line 1"]
+
+
+def test_a_quote_never_closed_stops_the_import_naming_the_line_it_opens_on(
+    store: GraphStore, tmp_path: Path, store_state: Callable[[GraphStore], State]
+) -> None:
+    before = store_state(store)
+    (tmp_path / "Account.csv").write_bytes(b'Id,Name\r\nQ1,"never closed\r\nQ2,x')
+    with pytest.raises(InvalidError) as e:
+        import_salesforce(store, tmp_path, actor="test")
+    (p,) = e.value.problems
+    assert (p.where, p.field) == ("Account.csv line 2", "Name")
+    assert "never closed" in p.message
+    assert store_state(store) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "column", "message"),
+    [
+        # the quote opens on the second line of the record
+        ('Id,Name,Notes\nA1,"x\ny","z\n\nw', "line 3", "Notes", "never closed"),
+        ('Id,Name\nA1,"Kuzey" Ltd\nA2,x\n', "line 2", "Name", "more text after its closing"),
+        ('Id,Name\nA1,ok\n\nA2,"a""b""\n', "line 4", "Name", "never closed"),
+    ],
+)
+def test_a_record_that_does_not_read_as_csv_names_line_and_column(
+    text: str, where: str, column: str, message: str
+) -> None:
+    table = open_table(SourceFile("Account.csv", text.encode()), required=("Id", "Name"))
+    problem = table.check()
+    assert problem is not None
+    assert (problem.where, problem.field) == (f"Account.csv {where}", column)
+    assert message in problem.message
