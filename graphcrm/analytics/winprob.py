@@ -203,7 +203,7 @@ def deal_features(
         f"{len(engaged)} in the last 90 days"
     )
 
-    pct = percentiles(scores.influence) if scores.influence else {}
+    pct = percentiles(scores.influence, ties="min") if scores.influence else {}
     hostile = [c for c in members if roles[c].stance < 0 or Role.BLOCKER in roles[c].roles]
     if hostile:
         worst = max(hostile, key=lambda c: (pct.get(c, 0.0), c))

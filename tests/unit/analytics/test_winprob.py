@@ -155,3 +155,13 @@ def test_a_model_with_a_feature_this_code_does_not_know_is_refused() -> None:
     odd = MODEL.model_copy(update={"features": ("stage_negotiation", "x", "silence", "opposition")})
     with pytest.raises(InvalidError, match="unknown feature 'x'"):
         win_probability(odd, {})
+
+
+def test_without_influence_ties_an_opponent_is_no_evidence_of_influence() -> None:
+    b = committee()
+    b.influences.clear()
+    b.reports_to.clear()
+    b.role("D1", "can", Role.BLOCKER, stance=-2)
+    f = _features(b)
+    # everyone has the same influence: the opponent ranks at the bottom, not the middle
+    assert f.values["opposition"] == 0.0
