@@ -15,14 +15,14 @@ quarter up to ``as_of``, and per week the deals whose expected value moved
 most, with why.
 
 Reads
-    Accounts in scope (all, or those of ``territories``) are listed once; the
-    accounts with at least one deal are the candidates. Per instant, the
-    candidates' buying committees are read as of it (``committee_only``,
-    :data:`CHUNK` accounts per call) to find the deals open then with a close
-    in the quarter; only the accounts holding one are then read in full and
-    scored (:func:`graphcrm.services.deals.read_account`, once per account
-    and instant, shared by its deals). A deal's stage history
-    (``store.get_deal``) is read once per call.
+    Accounts in scope (all, or those of ``territories``) and their deals are
+    listed once per call, and each deal's stage and close-date history read
+    once (``store.get_deal``). Per instant, those histories tell which deals
+    are open then with a close in the quarter (:func:`deal_at`, the store's
+    own as-of rule), so only the accounts holding one are read, in full and
+    as of the instant, :data:`CHUNK` at a time, and scored
+    (:func:`graphcrm.services.deals.read_account`, once per account and
+    instant, shared by its deals); that reading decides what counts.
 
 Account group
     The farthest ancestor of the account (``store.account_ancestors``) that
@@ -329,11 +329,10 @@ class _Scope:
     store: GraphStore
     territories: frozenset[str] | None
     accounts: dict[str, Account]
-    candidates: list[AccountId]
-    """Accounts in scope with at least one deal, by id."""
+    views: dict[str, DealView]
+    """Every deal of the accounts in scope with its histories, by deal id."""
     reps: dict[str, str]
     groups: dict[str, Account] = field(default_factory=dict)
-    views: dict[str, DealView] = field(default_factory=dict)
 
     def sees(self, account: Account) -> bool:
         return self.territories is None or (
@@ -351,6 +350,7 @@ class _Scope:
         return known
 
     def view(self, deal_id: str) -> DealView:
+        """The deal's histories (read now if it was created since the call began)."""
         known = self.views.get(deal_id)
         if known is None:
             known = self.store.get_deal(DealId(deal_id))
@@ -382,17 +382,18 @@ def _deals_of(store: GraphStore, territory: str | None) -> Callable[[PageRequest
 def _read_scope(store: GraphStore, territories: Iterable[str] | None) -> _Scope:
     chosen = None if territories is None else frozenset(territories)
     accounts: dict[str, Account] = {}
-    dealing: set[str] = set()
+    listed: list[Deal] = []
     wanted: list[str | None] = [None] if chosen is None else [*sorted(chosen)]
     for t in wanted:
         accounts.update((a.id, a) for a in _all(_accounts_of(store, t)))
-        dealing.update(d.account_id for d in _all(_deals_of(store, t)))
+        listed.extend(_all(_deals_of(store, t)))
+    dealing = {d.id for d in listed if d.account_id in accounts}
     reps: dict[str, str] = {r.id: r.name for r in _all(store.list_reps)}
     return _Scope(
         store=store,
         territories=chosen,
         accounts=accounts,
-        candidates=sorted(AccountId(a) for a in dealing if a in accounts),
+        views={d: store.get_deal(DealId(d)) for d in sorted(dealing)},
         reps=reps,
     )
 
@@ -406,7 +407,7 @@ class _Win:
 @dataclass(frozen=True, slots=True)
 class _Reading:
     """The store as of one instant: the forecast's deals with their P(win), and the
-    state then of every deal of the candidate accounts."""
+    state then of every deal in scope."""
 
     at: datetime
     wins: tuple[_Win, ...]
@@ -425,6 +426,49 @@ def _closes_in(deal: Deal, quarters: frozenset[Quarter]) -> bool:
     return deal.expected_close is not None and Quarter.of(deal.expected_close) in quarters
 
 
+def expected_close_at(view: DealView, at: datetime) -> date | None:
+    """The deal's expected close at ``at``, by the store's as-of rule: the last
+    close-date change by then; before the first, the date it changed from; with no
+    change on record, the deal's own.
+
+    >>> from graphcrm.domain import CloseDateChange
+    >>> t = datetime(2026, 3, 1, tzinfo=UTC)
+    >>> moved = CloseDateChange(deal_id="D1", at=t, from_date=date(2026, 3, 31),
+    ...     to_date=date(2026, 4, 30))
+    >>> deal = Deal(id="D1", account_id="A1", name="ERP", expected_close=date(2026, 4, 30))
+    >>> view = DealView(deal=deal, stage_history=(), close_date_history=(moved,))
+    >>> [expected_close_at(view, t + timedelta(days=d)).isoformat() for d in (-1, 0)]
+    ['2026-03-31', '2026-04-30']
+    """
+    changes = view.close_date_history
+    if not changes:
+        return view.deal.expected_close
+    close, seen = changes[0].from_date, False
+    for change in changes:
+        if change.at > at:
+            break
+        close, seen = change.to_date, True
+    return close if seen else changes[0].from_date
+
+
+def deal_at(view: DealView, at: datetime) -> Deal | None:
+    """The deal as the store reads it as of ``at`` (``docs/data-model.md``): its stage
+    (:meth:`DealView.stage_at`; None before it was created) and expected close then
+    (:func:`expected_close_at`), its other fields as stored, no loss reason while open.
+
+    It tells, from histories read once, which accounts hold a deal of the forecast at
+    an instant, without reading every account at every instant of a trend; a test
+    pins it to the store's own as-of read.
+    """
+    stage = view.stage_at(at)
+    if stage is None:
+        return None
+    update: dict[str, object] = {"stage": stage, "expected_close": expected_close_at(view, at)}
+    if not stage.is_closed:
+        update["loss_reason"] = None
+    return view.deal.model_copy(update=update)
+
+
 def _chunks(ids: Sequence[AccountId]) -> Iterator[list[AccountId]]:
     for start in range(0, len(ids), CHUNK):
         yield list(ids[start : start + CHUNK])
@@ -435,14 +479,13 @@ def _read_at(
 ) -> _Reading:
     store = scope.store
     states: dict[str, Deal] = {}
-    holding: list[AccountId] = []
-    for ids in _chunks(scope.candidates):
-        graphs = store.stakeholder_graphs(ids, as_of=at, committee_only=True)
-        for aid, sg in zip(ids, graphs, strict=True):
-            own = [d for d in sg.deals if d.account_id == aid]
-            states.update((d.id, d) for d in own)
-            if any(_in_quarters(d, quarters) for d in own):
-                holding.append(aid)
+    for deal_id, view in scope.views.items():
+        deal = deal_at(view, at)
+        if deal is not None:
+            states[deal_id] = deal
+    holding = sorted(
+        {AccountId(d.account_id) for d in states.values() if _in_quarters(d, quarters)}
+    )
     card = current_card(store, as_of=at)
     since = churn_window_start(at, params)
     wins: list[_Win] = []
@@ -454,7 +497,10 @@ def _read_at(
                 store, aid, at=at, params=params, seed=seed, graph=sg, before=before
             )
             for deal in sorted(snapshot.net.deals.values(), key=lambda d: d.id):
-                if deal.account_id != aid or not _in_quarters(deal, quarters):
+                if deal.account_id != aid:
+                    continue
+                states[deal.id] = deal  # the store's reading decides
+                if not _in_quarters(deal, quarters):
                     continue
                 win = win_of(snapshot, scope.view(deal.id), card, params=params)
                 assert win.probability is not None  # open at ``at``

@@ -18,6 +18,7 @@ from graphcrm.services.forecast import (
     GROUP_BYS,
     MoveReason,
     Quarter,
+    deal_at,
     forecast,
     forecast_trend,
     trend_instants,
@@ -79,6 +80,27 @@ def test_trend_instants_are_the_quarter_start_and_mondays() -> None:
         "2026-10-19",
         "2026-10-20",
     ]
+
+
+def test_deal_at_is_the_stores_own_as_of_read(store: GraphStore) -> None:
+    """The histories read once answer what the store answers as of any instant, for
+    every deal: existence, stage and expected close (the forecast relies on it to read
+    only the accounts holding one of its deals)."""
+    accounts = store.list_accounts(PageRequest(limit=1000)).items
+    instants = [*trend_instants(Quarter(2026, 3), datetime(2026, 9, 30, tzinfo=UTC)), AT]
+    for t in instants[::3]:
+        for a in accounts:
+            read = {
+                d.id: (d.stage, d.expected_close)
+                for d in store.stakeholder_graph(a.id, as_of=t).deals
+                if d.account_id == a.id
+            }
+            derived = {}
+            for d in store.list_deals(PageRequest(limit=1000), account_id=a.id).items:
+                at = deal_at(store.get_deal(DealId(d.id)), t)
+                if at is not None:
+                    derived[d.id] = (at.stage, at.expected_close)
+            assert derived == read, (a.id, t)
 
 
 def test_counts_the_deals_open_then_with_their_close_in_the_quarter(store: GraphStore) -> None:
