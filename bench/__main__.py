@@ -12,6 +12,7 @@ BENCHMARKS = {
     "api": "bench.api",
     "sfimport": "bench.sfimport",
     "winprob": "bench.winprob",
+    "forecast": "bench.forecast",
 }
 
 
