@@ -168,3 +168,15 @@ def test_a_boolean_is_no_stance_or_strength(store: GraphStore) -> None:
         ("upload.jsonl line 2 influences[0]", "strength"),
     }
     assert report.committed == {"accounts": 1, "contacts": 2, "deals": 1}
+
+
+def test_an_id_outside_the_grammar_is_a_rejected_row_naming_the_field(store: GraphStore) -> None:
+    data = _jsonl(
+        {"accounts": [GOOD_ACCOUNT, {"id": "A/2", "name": "Eğik"}, {"id": ".", "name": "Nokta"}]}
+    )
+    report = import_json(store, data, actor="test")
+    assert [(p.where, p.field) for p in report.problems] == [
+        ("upload.jsonl line 1 accounts[1]", "id"),
+        ("upload.jsonl line 1 accounts[2]", "id"),
+    ]
+    assert report.committed == {"accounts": 1}

@@ -412,3 +412,16 @@ def test_territory_goes_to_new_accounts_only(store: GraphStore) -> None:
     assert store.get_account(HOLDING).territory == "TR-Ege"  # stored: kept
     assert store.get_account(MAKINA).territory == "TR-Marmara"  # new: given
     assert store.get_account(BOGAZICI).territory == "TR-Marmara"
+
+
+def test_an_id_outside_the_grammar_is_a_rejected_row_naming_the_column(
+    store: GraphStore, variant: Callable[..., Path]
+) -> None:
+    accounts = ACCOUNTS + "001/Bölüm,Eğik Çizgi A.Ş.,,,,,\n" + "..,Üst Klasör A.Ş.,,,,,\n"
+    report = _import(store, variant(DATA, {"Account.csv": accounts}))
+    (slash,) = _at(report, "Account.csv line 6")
+    (dots,) = _at(report, "Account.csv line 7")
+    assert (slash.field, dots.field) == ("Id", "Id")
+    assert slash.message.startswith("an id may not contain '/'"), slash.message
+    assert dots.message.startswith("an id may not be '.' or '..'"), dots.message
+    assert report.committed["accounts"] == 4  # the fixture's accounts all stand
