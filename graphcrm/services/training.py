@@ -12,8 +12,8 @@ Model
     A logistic regression with an L2 penalty over
     :data:`graphcrm.analytics.winprob.FEATURES`, standardised, whose
     coefficients keep the signs of :data:`SIGNS` (a strong champion never
-    lowers the probability, a backward stage move never raises it); each deal
-    weighs one in total, however many snapshots it has. The penalty is chosen
+    lowers the probability, a backward stage move never raises it); every
+    snapshot weighs the same, as the open deals of a date do. The penalty is chosen
     by cross-validation that respects time and accounts: deals are cut into
     :data:`FOLDS` blocks by close date, and each block is predicted by a model
     fitted on the older blocks' deals of *other* accounts. The out-of-fold
@@ -203,12 +203,12 @@ def _matrix(rows: Sequence[Snapshot], features: Sequence[str]) -> np.ndarray:
 
 
 def _weights(rows: Sequence[Snapshot]) -> np.ndarray:
-    """Each deal weighs one in total, however many snapshots it has: a deal's snapshots
-    share one outcome, and a long deal would otherwise count many times over."""
-    per_deal: dict[str, int] = defaultdict(int)
-    for s in rows:
-        per_deal[s.features.deal_id] += 1
-    return np.array([1.0 / per_deal[s.features.deal_id] for s in rows])
+    """Every snapshot weighs the same: the model answers for the deals open at a date,
+    among which a deal that stays open longer is met more often (length-biased, as the
+    calendar snapshots are). Weighing each deal one in total made it a model of deals
+    rather than of open deals, and its probabilities too low for a pipeline, where the
+    long deals (more often won, on generated data) are over-represented."""
+    return np.ones(len(rows))
 
 
 @dataclass(frozen=True, slots=True)
