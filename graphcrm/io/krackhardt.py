@@ -31,7 +31,6 @@ line 17``).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -55,6 +54,7 @@ from graphcrm.domain import (
 )
 from graphcrm.domain.ids import AccountId
 from graphcrm.errors import InvalidError, Problem
+from graphcrm.io.sources import SourceFile, Table, csv_reader
 
 ADVICE_STRENGTH: Final = 1.0
 FRIENDSHIP_STRENGTH: Final = 0.5
@@ -99,13 +99,25 @@ class _Problems:
 
 
 def _rows(path: Path, columns: tuple[str, ...], problems: _Problems) -> Iterator[_Row]:
-    """The data rows of a CSV file whose header must be exactly ``columns``."""
+    """The data rows of a CSV file whose header must be exactly ``columns``.
+
+    The file is first checked whole, as the CRM imports check theirs: UTF-8, and
+    every record readable as CSV (:meth:`~graphcrm.io.sources.Table.check`).
+    """
     name = path.name
     if not path.is_file():
         problems.add(name, "", f"missing file {path}")
         return
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.reader(f)
+    file = SourceFile(name, path)
+    _, unreadable = file.scan()
+    if unreadable is None:
+        table = Table(file, {c: i for i, c in enumerate(columns)}, len(columns))
+        unreadable = table.check()
+    if unreadable is not None:
+        problems.add(unreadable.where, unreadable.field, unreadable.message)
+        return
+    with file.open_text() as f:
+        reader = csv_reader(f)
         header = next(reader, None)
         if header is None or tuple(h.strip() for h in header) != columns:
             problems.add(

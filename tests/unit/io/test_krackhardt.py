@@ -150,3 +150,16 @@ def test_a_wrong_header_or_missing_file_is_reported(data_dir: Path, tmp_path: Pa
     where = {p.where for p in info.value.problems}
     assert "reports_to.csv line 1" in where
     assert "friendship.csv" in where
+
+
+def test_unreadable_csv_is_a_problem_not_a_crash(data_dir: Path, tmp_path: Path) -> None:
+    d = _copy(data_dir, tmp_path)
+    _corrupt(d / "advice.csv", 4, "1," + "9" * 1_048_577)  # a field over the limit
+    _corrupt(d / "friendship.csv", 6, '1,"8')  # a quote never closed
+    (d / "reports_to.csv").write_bytes(b"from,to\n1,\xfe\n")  # not UTF-8
+    with pytest.raises(InvalidError) as info:
+        load_krackhardt(d)
+    where = {(p.where, p.field) for p in info.value.problems}
+    assert ("advice.csv line 4", "to") in where
+    assert ("friendship.csv line 6", "to") in where
+    assert ("reports_to.csv line 2", "") in where
