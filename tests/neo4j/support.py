@@ -65,8 +65,8 @@ def scenario(payload: str = "") -> list[tuple[ChangeSet, datetime, str]]:
     """
     p = payload
 
-    def i(kind: str, n: int) -> str:
-        return f"{kind}-{n}{p}"
+    def i(kind: str, n: int) -> str:  # ids keep to their grammar: no slash, no backslash
+        return f"{kind}-{n}{p.replace('/', '').replace(chr(92), '')}"
 
     first = ChangeSet.model_validate(
         {
