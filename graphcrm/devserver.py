@@ -14,6 +14,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -31,8 +32,10 @@ class Neo4jDevServer:
     """A running development Neo4j; a context manager that stops it on exit.
 
     ``uri`` is ``bolt://127.0.0.1:<port>``. With ``password`` set, auth is on
-    for user ``neo4j``. ``pagecache`` (e.g. ``"1g"``) and ``java_opts`` tune
-    the server for benchmarks; the defaults favour a fast start.
+    for user ``neo4j``. ``pagecache`` (e.g. ``"1g"``), ``java_opts`` and
+    ``config`` (``neo4j.conf`` settings by name, e.g.
+    ``{"db.tx_state.memory_allocation": "OFF_HEAP"}``) tune the server for
+    benchmarks; the defaults favour a fast start.
     """
 
     def __init__(
@@ -43,6 +46,7 @@ class Neo4jDevServer:
         data_dir: Path | None = None,
         pagecache: str | None = None,
         java_opts: str | None = None,
+        config: Mapping[str, str] | None = None,
         start_timeout: float = 600.0,
     ) -> None:
         self.port = port
@@ -50,6 +54,7 @@ class Neo4jDevServer:
         self.data_dir = data_dir
         self.pagecache = pagecache
         self.java_opts = java_opts
+        self.config = dict(config or {})
         self.start_timeout = start_timeout
         self.uri = ""
         self._proc: subprocess.Popen[str] | None = None
@@ -68,6 +73,8 @@ class Neo4jDevServer:
             args += ["--data", str(self.data_dir)]
         if self.pagecache is not None:
             args += ["--pagecache", self.pagecache]
+        for key, value in self.config.items():
+            args += ["--config", f"{key}={value}"]
         env = os.environ.copy()
         if self.java_opts is not None:
             env["NEO4J_DEV_JAVA_OPTS"] = self.java_opts

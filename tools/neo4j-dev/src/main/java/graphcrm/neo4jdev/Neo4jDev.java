@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.neo4j.configuration.Config;
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
@@ -25,6 +26,7 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.config.Setting;
 import org.neo4j.internal.helpers.HostnamePort;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
 
@@ -50,6 +52,8 @@ public final class Neo4jDev {
         String pageCache = "64m";
         boolean exitOnStdinEof;
         boolean warmup;
+        final java.util.Map<String, String> config = new java.util.LinkedHashMap<>();
+        final java.util.Map<Setting<?>, Object> settings = new java.util.LinkedHashMap<>();
     }
 
     public static void main(String[] args) {
@@ -198,6 +202,8 @@ public final class Neo4jDev {
                     // group (boss + worker), which made SIGTERM take ~10s. Make it immediate.
                     .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                     .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(2));
+            // --config KEY=VALUE settings (neo4j.conf names) come last, so they win.
+            builder.setConfig(opts.settings);
             dbms = builder.build();
             GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
 
@@ -329,6 +335,15 @@ public final class Neo4jDev {
                     o.pageCache = val != null ? val : next(args, ++i, a);
                     parseBytes(o.pageCache);
                     break;
+                case "--config": {
+                    String kv = val != null ? val : next(args, ++i, a);
+                    int sep = kv.indexOf('=');
+                    if (sep <= 0) {
+                        throw new IllegalArgumentException("--config expects KEY=VALUE, got '" + kv + "'");
+                    }
+                    o.config.put(kv.substring(0, sep).trim(), kv.substring(sep + 1).trim());
+                    break;
+                }
                 case "--warmup":
                     o.warmup = true;
                     break;
@@ -342,6 +357,23 @@ public final class Neo4jDev {
                     break;
                 default:
                     throw new IllegalArgumentException("unknown argument: " + args[i]);
+            }
+        }
+        if (!o.config.isEmpty()) {
+            // Parsed and validated by Neo4j's own Config, then kept by their typed Setting.
+            Config parsed;
+            try {
+                parsed = Config.newBuilder().setRaw(o.config).build();
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--config: " + e.getMessage());
+            }
+            java.util.Map<String, Setting<Object>> declared = parsed.getDeclaredSettings();
+            for (String name : o.config.keySet()) {
+                Setting<Object> setting = declared.get(name);
+                if (setting == null) {
+                    throw new IllegalArgumentException("--config: unknown Neo4j setting " + name);
+                }
+                o.settings.put(setting, parsed.get(setting));
             }
         }
         return o;
@@ -375,11 +407,12 @@ public final class Neo4jDev {
     }
 
     private static String usage() {
-        return "usage: Neo4jDev [--port N] [--data DIR] [--password PW] [--pagecache SIZE] [--exit-on-stdin-eof]\n"
+        return "usage: Neo4jDev [--port N] [--data DIR] [--password PW] [--pagecache SIZE] [--config KEY=VALUE]... [--exit-on-stdin-eof]\n"
                 + "  --port N             Bolt port on 127.0.0.1 (0 or absent: pick a free port)\n"
                 + "  --data DIR           Neo4j home/data dir (kept); default: fresh temp dir, deleted on exit\n"
                 + "  --password PW        enable auth; user 'neo4j' gets password PW\n"
                 + "  --pagecache SIZE     page cache size (default 64m)\n"
+                + "  --config KEY=VALUE   any neo4j.conf setting (repeatable; wins over the defaults)\n"
                 + "  --exit-on-stdin-eof  shut down cleanly when stdin is closed\n"
                 + "prints 'NEO4J_READY bolt://127.0.0.1:<port>' on stdout when ready";
     }
