@@ -10,6 +10,6 @@ CALL () { MATCH (n:StageChange) RETURN count(n) AS stage_change }
 CALL () { MATCH (n:CloseDateChange) RETURN count(n) AS close_date_change }
 CALL () { MATCH ()-[r:ROLE_ON]->() RETURN count(r) AS deal_role }
 CALL () { MATCH (n:Touchpoint) RETURN count(n) AS touchpoint }
-CALL () { MATCH (n:ChangeLog) RETURN count(n) AS change_log }
+CALL () { MATCH (n:ChangeLogPage) RETURN sum(n.n) AS change_log }
 RETURN account, contact, contact_status, reports_to, influence, rep, rep_knows, deal,
        stage_change, close_date_change, deal_role, touchpoint, change_log

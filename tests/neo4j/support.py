@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from itertools import groupby
 
 import neo4j
 from pydantic import BaseModel
@@ -11,6 +13,7 @@ from pydantic import BaseModel
 from graphcrm.config import parse_store_url
 from graphcrm.domain import (
     AccountId,
+    ChangeLogEntry,
     ChangeSet,
     ContactId,
     DealId,
@@ -20,6 +23,7 @@ from graphcrm.domain import (
     Stage,
 )
 from graphcrm.store import GraphStore
+from graphcrm.store.codec import ts
 from graphcrm.store.cypher import query
 from graphcrm.store.neo4j import Neo4jStore
 
@@ -33,6 +37,44 @@ def wipe(uri: str) -> None:
     """Delete every node and relationship (the change-log counter too); keep the schema."""
     with driver(uri) as d, d.session() as session:
         session.run(query("admin/delete_everything")).consume()
+
+
+def all_changes(store: GraphStore) -> list[ChangeLogEntry]:
+    """The whole change log, read page by page."""
+    out: list[ChangeLogEntry] = []
+    while True:
+        page = store.change_log(PageRequest(limit=7, offset=len(out)))
+        out.extend(page.items)
+        if len(out) >= page.total:
+            return out
+
+
+def rewrite_as_v1(uri: str, entries: Sequence[ChangeLogEntry]) -> None:
+    """Make the server's database one that graphcrm wrote before schema version 2:
+    empty but for ``entries``, as one ``(:ChangeLog)`` node each, under the version-1
+    constraint and index, written by the version-1 statement a batch at a time (a
+    batch: consecutive entries of one time and actor), and the version node at 1."""
+    with driver(uri) as d, d.session() as session:
+        session.run(query("admin/delete_everything")).consume()
+        session.run(query("migrations/create_v1_constraint_changelog_seq")).consume()
+        session.run(query("migrations/create_v1_index_changelog_key")).consume()
+        session.run(query("schema/await_indexes"), {"seconds": 60}).consume()
+        session.run(query("schema/write_schema_version"), {"version": 1}).consume()
+        for _, batch in groupby(entries, key=lambda e: (e.at, e.actor)):
+            rows = [
+                {
+                    "n": n,
+                    "at": ts(e.at),
+                    "actor": e.actor,
+                    "entity": e.entity.value,
+                    "key": e.key,
+                    "op": e.op.value,
+                    "before": json.dumps(e.before) if e.before is not None else None,
+                    "after": json.dumps(e.after) if e.after is not None else None,
+                }
+                for n, e in enumerate(batch, start=1)
+            ]
+            session.run(query("migrations/append_v1_changes"), {"rows": rows}).consume()
 
 
 def fresh_store(uri: str) -> Neo4jStore:

@@ -23,7 +23,8 @@ from graphcrm.store import open_store
 from graphcrm.store.cypher import query
 from graphcrm.store.neo4j import Neo4jStore
 from graphcrm.store.neo4j.queries import Runner
-from graphcrm.store.neo4j.store import READ_ATTEMPTS, SCHEMA, _translated
+from graphcrm.store.neo4j.schema import SCHEMA
+from graphcrm.store.neo4j.store import READ_ATTEMPTS, _translated
 from tests.conftest import NEO4J_TEST_PASSWORD
 from tests.neo4j.support import driver
 

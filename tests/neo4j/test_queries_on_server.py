@@ -7,6 +7,7 @@ from typing import Any, LiteralString
 
 import pytest
 
+from graphcrm.config import parse_store_url
 from graphcrm.domain import (
     AccountId,
     AccountScoreSet,
@@ -20,10 +21,20 @@ from graphcrm.domain import (
     WinModelCard,
 )
 from graphcrm.store import cypher
+from graphcrm.store.neo4j import Neo4jStore
 from graphcrm.store.neo4j import queries as neo4j_queries
-from graphcrm.store.neo4j import store as neo4j_store
+from graphcrm.store.neo4j import schema as neo4j_schema
 from tests.neo4j import support
-from tests.neo4j.support import MAR, NASTY, driver, fresh_store, read_everything, scenario
+from tests.neo4j.support import (
+    MAR,
+    NASTY,
+    all_changes,
+    driver,
+    fresh_store,
+    read_everything,
+    rewrite_as_v1,
+    scenario,
+)
 
 pytestmark = pytest.mark.neo4j
 
@@ -53,6 +64,10 @@ PARAMS: dict[str, Any] = {
     "since_seq": -1,
     "status": "active",
     "seconds": 10,
+    "count": 3,
+    "bucket": 7,
+    "now": "2025-01-01T00:00:00.000000Z",
+    "version": 2,
 }
 
 # Schema commands cannot be EXPLAINed; they run on every open (see the next test).
@@ -78,7 +93,7 @@ def test_the_adapter_runs_every_query(neo4j_uri: str, monkeypatch: pytest.Monkey
         return run
 
     load = recording(cypher.query)
-    for module in (neo4j_queries, neo4j_store, support):
+    for module in (neo4j_queries, neo4j_schema, support):
         monkeypatch.setattr(module, "query", load)
 
     store = fresh_store(neo4j_uri)
@@ -120,7 +135,15 @@ def test_the_adapter_runs_every_query(neo4j_uri: str, monkeypatch: pytest.Monkey
         assert store.list_win_models(PageRequest()).items == (card,)
         with driver(neo4j_uri) as d, d.session() as session:
             names = {r["name"] for r in session.run(load("schema/read_constraints"))}
+            indexes = {r["name"] for r in session.run(load("schema/read_indexes"))}
+        # the migration of a version-1 change log (tests/neo4j/test_schema_migrations.py)
+        entries = all_changes(store)
+        rewrite_as_v1(neo4j_uri, entries)
+        migrated = Neo4jStore.open(parse_store_url(neo4j_uri))
+        assert all_changes(migrated) == entries
+        migrated.close()
     finally:
         store.close()
-    assert {"account_id", "contact_id", "changelog_seq", "win_model_fitted_at"} <= names
+    assert {"account_id", "contact_id", "change_page_seq", "win_model_fitted_at"} <= names
+    assert "change_keys_bucket" in indexes
     assert sorted(set(cypher.names()) - ran) == []

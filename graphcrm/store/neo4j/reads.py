@@ -19,7 +19,6 @@ from graphcrm.domain import (
     Account,
     AccountId,
     AccountRollup,
-    ChangeLogEntry,
     Contact,
     ContactEngagement,
     ContactId,
@@ -49,7 +48,6 @@ from graphcrm.errors import NotFoundError
 from graphcrm.store.codec import (
     TS_WIDTH,
     as_of_param,
-    change_entry,
     decode_rollup,
     parse_ts,
     touch_windows,
@@ -76,9 +74,6 @@ STATS_KEYS: tuple[str, ...] = (
     "change_log",
 )
 """The keys of :class:`~graphcrm.domain.StoreStats`, in the SQLite store's order."""
-
-CHANGE_FIELDS = ("seq", "at", "actor", "entity", "key", "op", "before", "after")
-"""The properties of a change-log entry, in :func:`~graphcrm.store.codec.change_entry` order."""
 
 
 def _fold(text: str | None) -> str | None:
@@ -248,30 +243,6 @@ def list_touchpoints(
 
 
 # --- change log and stats ------------------------------------------------------------------
-
-
-def _decode_change(p: Any) -> ChangeLogEntry:
-    return change_entry(*(p.get(f) for f in CHANGE_FIELDS))
-
-
-def change_log(
-    tx: ManagedTransaction,
-    page: PageRequest,
-    *,
-    entity: EntityKind | None,
-    key: str | None,
-    since_seq: int | None,
-) -> Page[ChangeLogEntry]:
-    name = "changelog/list_changes" if key is None else "changelog/list_key_changes"
-    return fetch_page(
-        tx,
-        name,
-        page,
-        _decode_change,
-        entity=entity.value if entity is not None else None,
-        key=key,
-        since_seq=since_seq if since_seq is not None else -1,
-    )
 
 
 def stats(tx: ManagedTransaction) -> StoreStats:

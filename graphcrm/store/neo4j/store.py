@@ -40,8 +40,7 @@ from graphcrm.domain import (
 )
 from graphcrm.errors import ConflictError, StoreUnavailableError
 from graphcrm.store.codec import aware, encode_win_model
-from graphcrm.store.cypher import query
-from graphcrm.store.neo4j import reads
+from graphcrm.store.neo4j import changelog, reads, schema
 from graphcrm.store.neo4j import scores as _scores
 from graphcrm.store.neo4j import winmodels as _winmodels
 from graphcrm.store.neo4j.lookup import Neo4jLookup
@@ -51,30 +50,6 @@ from graphcrm.store.port import NOT_COMMITTEE
 from graphcrm.store.validation import validate
 
 R = TypeVar("R")
-
-SCHEMA: tuple[str, ...] = (
-    "schema/create_constraint_account_id",
-    "schema/create_constraint_contact_id",
-    "schema/create_constraint_rep_id",
-    "schema/create_constraint_deal_id",
-    "schema/create_constraint_touchpoint_id",
-    "schema/create_constraint_stage_change_key",
-    "schema/create_constraint_close_date_change_key",
-    "schema/create_constraint_changelog_seq",
-    "schema/create_constraint_counter_name",
-    "schema/create_index_changelog_key",
-    "schema/create_constraint_score_set_key",
-    "schema/create_constraint_win_model_fitted_at",
-)
-"""Constraints and indexes, created idempotently (``IF NOT EXISTS``) on open.
-
-Reads start from a constrained id and follow relationships (``WORKS_AT``,
-``CHILD_OF``, ``OF_ACCOUNT``, ``HAD_STAGE``, ...), so the uniqueness
-constraints' indexes serve them; the one secondary index is the change log's
-``key`` (an object's history). Paginated lists sort every match, as SQLite does.
-"""
-
-INDEX_WAIT_SECONDS = 300
 
 READ_ATTEMPTS = 3
 """Tries of an auto-commit read (:meth:`Neo4jStore._read_one`) on retryable errors."""
@@ -128,11 +103,10 @@ class Neo4jStore:
         return self._url
 
     def ensure_schema(self) -> None:
-        """Create every constraint and index that is missing, then wait for them."""
+        """Create every constraint and index that is missing, wait for them, and migrate
+        the data to the current schema version (:mod:`graphcrm.store.neo4j.schema`)."""
         with _translated(self._url), self._session() as session:
-            for name in SCHEMA:
-                session.run(query(name)).consume()
-            session.run(query("schema/await_indexes"), {"seconds": INDEX_WAIT_SECONDS}).consume()
+            schema.ensure_schema(session, where=self._url.redacted)
 
     # --- plumbing ---------------------------------------------------------------
 
@@ -370,8 +344,8 @@ class Neo4jStore:
         key: str | None = None,
         since_seq: int | None = None,
     ) -> Page[ChangeLogEntry]:
-        return self._read(
-            lambda tx: reads.change_log(tx, page, entity=entity, key=key, since_seq=since_seq)
+        return self._read_one(
+            lambda run: changelog.read(run, page, entity=entity, key=key, since_seq=since_seq)
         )
 
     def stats(self) -> StoreStats:

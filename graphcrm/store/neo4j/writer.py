@@ -23,10 +23,10 @@ from graphcrm.domain import (
     Temporal,
     Touchpoint,
 )
-from graphcrm.store.codec import LOG_FIELDS, ChangeLog, ts
+from graphcrm.store.codec import ChangeLog, ts
 from graphcrm.store.intervals import IntervalPlan, deal_history
-from graphcrm.store.neo4j import codec
-from graphcrm.store.neo4j.queries import WRITE_CHUNK, chunks, rows_by_ids, write
+from graphcrm.store.neo4j import changelog, codec
+from graphcrm.store.neo4j.queries import rows_by_ids, write
 from graphcrm.store.validation import Plan
 
 M = TypeVar("M", bound=Model)
@@ -260,13 +260,8 @@ class _Batch:
         self.upsert(CLOSE_DATE_CHANGES, closes)
 
     def flush_log(self) -> None:
-        """Append the log; ``n`` numbers the rows of each chunk from 1, in order."""
-        for part in chunks(self.log.records, WRITE_CHUNK):
-            rows = [
-                {"n": n, **dict(zip(LOG_FIELDS, r, strict=True))}
-                for n, r in enumerate(part, start=1)
-            ]
-            write(self.tx, "changelog/append_changes", rows)
+        """Append the batch's change log, last: its sequence numbers are taken then."""
+        changelog.append(self.tx, self.log.records)
 
 
 def write_batch(

@@ -1,0 +1,3 @@
+UNWIND $rows AS row
+MATCH (e:ChangeLog {seq: row.seq})
+DELETE e

@@ -1,0 +1,1 @@
+DROP CONSTRAINT changelog_seq IF EXISTS

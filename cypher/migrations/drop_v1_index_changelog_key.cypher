@@ -1,0 +1,1 @@
+DROP INDEX changelog_key IF EXISTS

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT change_page_seq IF NOT EXISTS FOR (n:ChangeLogPage) REQUIRE n.seq IS UNIQUE

@@ -1,0 +1,2 @@
+OPTIONAL MATCH (s:GraphCRMSchema {name: 'graphcrm'})
+RETURN s.version AS version

@@ -1,0 +1,2 @@
+MATCH (s:GraphCRMSchema {name: 'graphcrm'})
+SET s.version = $version
