@@ -100,6 +100,12 @@ NASTY_WORD = "'});MATCH(n)DETACH/**/DELETE/n//$rowsİıŞşĞğ\U0001f600"
 """:data:`NASTY` without spaces, for fields that forbid them (e-mail addresses)."""
 
 
+def ident(prefix: str, payload: str) -> str:
+    """An id carrying ``payload`` within the id grammar: no slash, no backslash (free
+    text carries all of it)."""
+    return prefix + payload.replace("/", "").replace("\\", "")
+
+
 def scenario(payload: str = "") -> list[tuple[ChangeSet, datetime, str]]:
     """Batches ``(changes, at, actor)`` that create, update, close and re-apply every kind.
 
@@ -107,8 +113,8 @@ def scenario(payload: str = "") -> list[tuple[ChangeSet, datetime, str]]:
     """
     p = payload
 
-    def i(kind: str, n: int) -> str:  # ids keep to their grammar: no slash, no backslash
-        return f"{kind}-{n}{p.replace('/', '').replace(chr(92), '')}"
+    def i(kind: str, n: int) -> str:
+        return ident(f"{kind}-{n}", p)
 
     first = ChangeSet.model_validate(
         {
@@ -134,8 +140,8 @@ def scenario(payload: str = "") -> list[tuple[ChangeSet, datetime, str]]:
                 },
                 {"id": i("R", 2), "name": f"Ümit {p}"},
                 # Neo4j orders strings by UTF-16 unit, SQLite by code point: these two differ.
-                {"id": f"R-\U0001f600{p}", "name": f"Ümit \ufffd{p}"},
-                {"id": f"R-\ufffd{p}", "name": f"Ümit \U0001f600{p}"},
+                {"id": ident("R-\U0001f600", p), "name": f"Ümit \ufffd{p}"},
+                {"id": ident("R-\ufffd", p), "name": f"Ümit \U0001f600{p}"},
             ],
             "contacts": [
                 {
@@ -400,7 +406,7 @@ def read_everything(store: GraphStore, payload: str = "") -> list[tuple[str, str
     p = payload
     page = PageRequest(limit=1000)
     small = PageRequest(limit=2, offset=1)
-    a1, a2, a3 = (AccountId(f"A-{n}{p}") for n in (1, 2, 3))
+    a1, a2, a3 = (AccountId(ident(f"A-{n}", p)) for n in (1, 2, 3))
     out: list[tuple[str, str]] = []
 
     def add(what: str, value: BaseModel | tuple[BaseModel, ...]) -> None:
@@ -424,14 +430,14 @@ def read_everything(store: GraphStore, payload: str = "") -> list[tuple[str, str
         add(f"rollup({as_of})", store.account_rollup(a1, as_of=as_of))
         add(f"list_contacts({as_of})", store.list_contacts(page, as_of=as_of))
         add(f"list_contacts(a1, {as_of})", store.list_contacts(page, account_id=a1, as_of=as_of))
-        add(f"get_contact({as_of})", store.get_contact(ContactId(f"C-3{p}"), as_of=as_of))
+        add(f"get_contact({as_of})", store.get_contact(ContactId(ident("C-3", p)), as_of=as_of))
     add("get_account", store.get_account(a1))
     add("list_accounts", store.list_accounts(page))
     add("list_accounts small", store.list_accounts(small))
     add(
         "list_accounts filtered",
         store.list_accounts(
-            page, territory=f"marmara{p}", sector=f"lojistik{p}", owner_id=RepId(f"R-1{p}")
+            page, territory=f"marmara{p}", sector=f"lojistik{p}", owner_id=RepId(ident("R-1", p))
         ),
     )
     add("list_accounts name", store.list_accounts(page, name_contains=f"ışık {p}".upper()))
@@ -440,24 +446,24 @@ def read_everything(store: GraphStore, payload: str = "") -> list[tuple[str, str
     add("descendants", store.account_descendants(a1))
     add("list_contacts name", store.list_contacts(page, name_contains="AYŞE"))
     add("list_contacts small", store.list_contacts(small))
-    add("get_rep", store.get_rep(RepId(f"R-1{p}")))
+    add("get_rep", store.get_rep(RepId(ident("R-1", p))))
     add("list_reps", store.list_reps(page))
     add("list_reps territory", store.list_reps(page, territory=f"marmara{p}"))
-    add("get_deal", store.get_deal(DealId(f"D-1{p}")))
-    add("get_deal 2", store.get_deal(DealId(f"D-2{p}")))
+    add("get_deal", store.get_deal(DealId(ident("D-1", p))))
+    add("get_deal 2", store.get_deal(DealId(ident("D-2", p))))
     add("list_deals", store.list_deals(page))
     add("list_deals filtered", store.list_deals(page, account_id=a1, stage=Stage.NEGOTIATION))
-    add("list_deals owner", store.list_deals(page, owner_id=RepId(f"R-2{p}")))
+    add("list_deals owner", store.list_deals(page, owner_id=RepId(ident("R-2", p))))
     add("list_deals territory", store.list_deals(page, territory=f"marmara{p}"))
     add("list_touchpoints", store.list_touchpoints(page))
     add("list_touchpoints small", store.list_touchpoints(small))
     add(
         "list_touchpoints filtered",
         store.list_touchpoints(
-            page, account_id=a1, contact_id=ContactId(f"C-2{p}"), since=JAN, until=FEB
+            page, account_id=a1, contact_id=ContactId(ident("C-2", p)), since=JAN, until=FEB
         ),
     )
-    add("list_touchpoints deal", store.list_touchpoints(page, deal_id=DealId(f"D-1{p}")))
+    add("list_touchpoints deal", store.list_touchpoints(page, deal_id=DealId(ident("D-1", p))))
     add("change_log", store.change_log(page))
     add("change_log small", store.change_log(small, since_seq=3))
     add("change_log entity", store.change_log(page, entity=EntityKind.INFLUENCE))

@@ -18,7 +18,7 @@ from graphcrm.domain import (
     StoreStats,
 )
 from graphcrm.store.neo4j import Neo4jStore
-from tests.neo4j.support import JAN, NASTY, read_everything, scenario
+from tests.neo4j.support import JAN, NASTY, ident, read_everything, scenario
 
 pytestmark = pytest.mark.neo4j
 
@@ -68,7 +68,7 @@ def test_nasty_values_round_trip_byte_for_byte(neo_store: Neo4jStore) -> None:
     assert sorted(t.model_dump_json() for t in touchpoints) == sorted(
         t.model_dump_json() for t in first.touchpoints
     )
-    graph = neo_store.stakeholder_graph(AccountId(f"A-1{NASTY}"), include_family=True)
+    graph = neo_store.stakeholder_graph(AccountId(ident("A-1", NASTY)), include_family=True)
     filled = {"valid_from": at}
     assert set(graph.reports_to) == {r.model_copy(update=filled) for r in first.reports_to}
     assert set(graph.influences) == {r.model_copy(update=filled) for r in first.influences}
