@@ -31,6 +31,7 @@ from tests.neo4j.support import (
     all_changes,
     driver,
     fresh_store,
+    ident,
     read_everything,
     rewrite_as_v1,
     scenario,
@@ -102,14 +103,14 @@ def test_the_adapter_runs_every_query(neo4j_uri: str, monkeypatch: pytest.Monkey
             store.apply(changes, actor=actor, at=at)
         read_everything(store, NASTY)
         scored = AccountScoreSet(
-            account_id=AccountId(f"A-1{NASTY}"),
+            account_id=AccountId(ident("A-1", NASTY)),
             as_of=MAR,
             scored_at=MAR,
             health=50.0,
             band="fair",
             contacts=(
                 ContactScoreRecord(
-                    contact_id=ContactId(f"C-3{NASTY}"),
+                    contact_id=ContactId(ident("C-3", NASTY)),
                     influence=0.5,
                     brokerage=0.0,
                     authority=0.5,
@@ -120,7 +121,11 @@ def test_the_adapter_runs_every_query(neo4j_uri: str, monkeypatch: pytest.Monkey
                     champion=-0.125,
                 ),
             ),
-            deals=(DealRiskRecord(deal_id=DealId(f"D-1{NASTY}"), score=25.0, factors={"x": 25.0}),),
+            deals=(
+                DealRiskRecord(
+                    deal_id=DealId(ident("D-1", NASTY)), score=25.0, factors={"x": 25.0}
+                ),
+            ),
         )
         store.put_scores([scored])
         assert store.get_scores(scored.account_id) == scored

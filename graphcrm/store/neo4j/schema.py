@@ -76,7 +76,7 @@ def ensure_schema(session: neo4j.Session, *, where: str) -> int:
     """Create what :data:`SCHEMA` lacks, then migrate to :data:`VERSION`; return the
     version found before migrating (1 for a database from before versioning)."""
     for name in SCHEMA:
-        session.run(query(name)).consume()
+        _command(session, name)
     session.run(query("schema/await_indexes"), {"seconds": INDEX_WAIT_SECONDS}).consume()
     found = read_version(session)
     if found > VERSION:
@@ -88,6 +88,17 @@ def ensure_schema(session: neo4j.Session, *, where: str) -> int:
         if step.version > found:
             step.apply(session)
     return found
+
+
+def _command(session: neo4j.Session, name: str) -> None:
+    """Run the schema command ``name`` in a transaction of its own, retried on transient
+    errors: two processes creating or dropping indexes at once can deadlock on the
+    server's schema locks, and one of them is then told to try again."""
+
+    def work(tx: ManagedTransaction) -> None:
+        tx.run(query(name)).consume()
+
+    session.execute_write(work)
 
 
 def read_version(session: neo4j.Session) -> int:
@@ -155,8 +166,8 @@ def _pages_from_entries(session: neo4j.Session) -> None:
         pass
     _set_version(session, 2)
     # Schema commands run in transactions of their own, after the data has moved.
-    session.run(query("migrations/drop_v1_index_changelog_key")).consume()
-    session.run(query("migrations/drop_v1_constraint_changelog_seq")).consume()
+    _command(session, "migrations/drop_v1_index_changelog_key")
+    _command(session, "migrations/drop_v1_constraint_changelog_seq")
 
 
 MIGRATIONS: tuple[Migration, ...] = (
