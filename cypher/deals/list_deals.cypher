@@ -4,7 +4,7 @@ WHERE ($account_id IS NULL OR d.account_id = $account_id)
   AND ($owner_id IS NULL OR d.owner_id = $owner_id)
   AND ($territory IS NULL
        OR EXISTS { MATCH (d)-[:OF_ACCOUNT]->(a:Account) WHERE a.territory = $territory })
-WITH d ORDER BY d.name_ord, d.id_ord
+WITH d ORDER BY d.name_ord, coalesce(d.id_ord, d.id)
 WITH collect(d) AS matched
 RETURN size(matched) AS total,
        [x IN matched[$offset..$offset + $limit] | properties(x)] AS items

@@ -1,5 +1,5 @@
 UNWIND $rows AS row
 MERGE (r:Rep {id: row.id})
 SET r.id_ord = row.id_ord, r.name = row.name, r.name_fold = row.name_fold,
-    r.name_key = row.name_key, r.name_ord = row.name_ord, r.email = row.email,
+    r.name_ord = row.name_ord, r.email = row.email,
     r.territory = row.territory

@@ -2,14 +2,16 @@
 
 Values are encoded by :mod:`graphcrm.store.codec`, as the SQLite store's are, so
 both order and compare alike. A missing ``valid_to`` marks an open interval;
-``name_fold``/``name_key`` hold
-:func:`~graphcrm.domain.text.tr_fold`/:func:`~graphcrm.domain.text.tr_sort_key`
-of the name.
+``name_fold`` holds :func:`~graphcrm.domain.text.tr_fold` of the name.
 
 Neo4j compares strings by UTF-16 code unit, SQLite and Python by code point;
 they disagree when a character above U+FFFF meets one in U+E000-U+FFFF. Every
-value a paginated list sorts on is therefore also stored as ``*_ord``: its UTF-8
-bytes as Latin-1 characters, whose order is the same under both rules.
+value a paginated list sorts on is therefore stored as ``*_ord``: its UTF-8
+bytes as Latin-1 characters, whose order is the same under both rules. The
+name's :func:`~graphcrm.domain.text.tr_sort_key` is stored only so
+(``name_ord``); an id only when it is not ASCII (``id_ord``, see :func:`id_ord`).
+Every stored property costs the server time on every write: nothing Python can
+recompute from the others is stored twice.
 """
 
 from __future__ import annotations
@@ -71,9 +73,24 @@ def ord_key(text: str) -> str:
     return text.encode("utf-8").decode("latin-1")
 
 
+DERIVED = frozenset({"id_ord", "name_fold", "name_ord"})
+"""Properties computed from the id and the name: equal whenever those are."""
+
+
+def id_ord(text: str) -> str | None:
+    """``ord_key(text)`` where it differs from ``text`` (non-ASCII ids), else None: lists
+    order by ``coalesce(n.id_ord, n.id)``, and an ASCII id is stored once.
+
+    >>> id_ord("C-1") is None, id_ord("C-ş")
+    (True, 'C-Å\x9f')
+    """
+    return None if text.isascii() else ord_key(text)
+
+
 def _named(name: str) -> dict[str, str]:
-    key = tr_sort_key(name)
-    return {"name": name, "name_fold": tr_fold(name), "name_key": key, "name_ord": ord_key(key)}
+    """The name, its fold (searched) and the code-point-safe form of its sort key
+    (ordered by); Python recomputes the sort key itself where it needs it."""
+    return {"name": name, "name_fold": tr_fold(name), "name_ord": ord_key(tr_sort_key(name))}
 
 
 # --- accounts, reps, contacts -------------------------------------------------------
@@ -82,7 +99,7 @@ def _named(name: str) -> dict[str, str]:
 def encode_account(a: Account) -> dict[str, Any]:
     return {
         "id": a.id,
-        "id_ord": ord_key(a.id),
+        "id_ord": id_ord(a.id),
         **_named(a.name),
         "sector": a.sector,
         "country": a.country,
@@ -110,7 +127,7 @@ def decode_account(p: Props) -> Account:
 def encode_rep(r: Rep) -> dict[str, Any]:
     return {
         "id": r.id,
-        "id_ord": ord_key(r.id),
+        "id_ord": id_ord(r.id),
         **_named(r.name),
         "email": r.email,
         "territory": r.territory,
@@ -133,7 +150,7 @@ def encode_contact(c: Contact) -> dict[str, Any]:
     """The contact's own properties; its status lives in status intervals."""
     return {
         "id": c.id,
-        "id_ord": ord_key(c.id),
+        "id_ord": id_ord(c.id),
         "account_id": c.account_id,
         **_named(c.name),
         "title": c.title,
@@ -171,7 +188,7 @@ def decode_contact(p: Props, status: str | None = None, status_from: str | None 
 def encode_deal(d: Deal) -> dict[str, Any]:
     return {
         "id": d.id,
-        "id_ord": ord_key(d.id),
+        "id_ord": id_ord(d.id),
         "account_id": d.account_id,
         **_named(d.name),
         "amount_minor": minor_units(d.amount),
@@ -274,7 +291,7 @@ def decode_rep_knows(p: Props) -> RepKnows:
 def encode_touchpoint(t: Touchpoint) -> dict[str, Any]:
     return {
         "id": t.id,
-        "id_ord": ord_key(t.id),
+        "id_ord": id_ord(t.id),
         "account_id": t.account_id,
         "kind": t.kind.value,
         "direction": t.direction.value,

@@ -43,7 +43,7 @@ from graphcrm.domain import (
     StoreStats,
     Touchpoint,
 )
-from graphcrm.domain.text import tr_fold
+from graphcrm.domain.text import tr_fold, tr_sort_key
 from graphcrm.errors import NotFoundError
 from graphcrm.store.codec import (
     TS_WIDTH,
@@ -118,7 +118,7 @@ def _ancestors(tx: Runner, account_id: str) -> list[Account]:
 
 def _descendants(tx: Runner, account_id: str) -> list[Account]:
     found = rows(tx, "accounts/read_descendants", id=account_id)
-    found.sort(key=lambda r: (r["depth"], r["props"]["name_key"], r["props"]["id"]))
+    found.sort(key=lambda r: (r["depth"], tr_sort_key(r["props"]["name"]), r["props"]["id"]))
     return [codec.decode_account(r["props"]) for r in found]
 
 

@@ -168,8 +168,10 @@ DEAL_ROLES = Intervals(
 
 
 def _same(stored: codec.Props, new: dict[str, Any]) -> bool:
-    """Whether the stored properties equal the encoded row (a missing property is null)."""
-    return all(stored.get(k) == v for k, v in new.items())
+    """Whether the stored properties equal the encoded row (a missing property is null),
+    leaving out those derived from the others (:data:`~codec.DERIVED`): stored by an
+    older graphcrm they may differ (an ``id_ord`` equal to the id) for the same row."""
+    return all(stored.get(k) == v for k, v in new.items() if k not in codec.DERIVED)
 
 
 class _Batch:
@@ -240,16 +242,12 @@ class _Batch:
         write(self.tx, "accounts/link_account_parents", rows)
 
     def participants(self, changed: list[tuple[Touchpoint, Touchpoint | None]]) -> None:
-        """Link changed touchpoints to their contacts and reps (updated ones were unlinked)."""
+        """Link changed touchpoints to their contacts (updated ones were unlinked). Their
+        reps are the ``rep_ids`` property: no read follows a touchpoint to a rep."""
         write(
             self.tx,
             "touchpoints/link_touchpoint_contacts",
             [{"touchpoint_id": t.id, "contact_id": c} for t, _ in changed for c in t.contact_ids],
-        )
-        write(
-            self.tx,
-            "touchpoints/link_touchpoint_reps",
-            [{"touchpoint_id": t.id, "rep_id": r} for t, _ in changed for r in t.rep_ids],
         )
 
     def deal_history(
