@@ -11,6 +11,7 @@ BENCHMARKS = {
     "analytics": "bench.analytics",
     "api": "bench.api",
     "sfimport": "bench.sfimport",
+    "stores": "bench.stores",
     "winprob": "bench.winprob",
     "forecast": "bench.forecast",
 }

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graphcrm.config import parse_store_url
 from graphcrm.store import open_store
 from graphcrm.store.port import GraphStore
+
+if TYPE_CHECKING:
+    from graphcrm.devserver import Neo4jDevServer
 
 
 def rss_mb() -> float:
@@ -60,19 +66,60 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
 BENCH_JAVA_OPTS = "-XX:TieredStopAtLevel=4 -Xms2g -Xmx2g -Xmn128m -XX:MetaspaceSize=128m"
 
 
+def process_peak_rss_mb(pid: int) -> float:
+    """Peak resident set size (``VmHWM``) of another process, in MiB (Linux)."""
+    with Path(f"/proc/{pid}/status").open() as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise ValueError(f"no VmHWM for process {pid}")
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages, as ``uptime`` prints them."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+@dataclass
+class DevNeo4j:
+    """A fresh development Neo4j started for a benchmark, and a store open on it."""
+
+    server: Neo4jDevServer
+    store: GraphStore
+
+    @property
+    def url(self) -> str:
+        return self.server.uri
+
+    def peak_rss_mb(self) -> float:
+        """The server process's peak RSS so far (heap, page cache, everything)."""
+        pid = self.server.pid
+        if pid is None:
+            raise RuntimeError("the Neo4j dev server is not running")
+        return process_peak_rss_mb(pid)
+
+
+@contextmanager
+def dev_neo4j() -> Iterator[DevNeo4j]:
+    """A new development Neo4j (empty, tuned for throughput: 1 GiB page cache,
+    :data:`BENCH_JAVA_OPTS`) with a store open on it; both are stopped afterwards."""
+    from graphcrm.devserver import Neo4jDevServer
+
+    with Neo4jDevServer(pagecache="1g", java_opts=BENCH_JAVA_OPTS) as server:
+        store = open_store(parse_store_url(server.uri))
+        try:
+            yield DevNeo4j(server, store)
+        finally:
+            store.close()
+
+
 @contextmanager
 def fresh_store(url: str) -> Iterator[GraphStore]:
     """Open the store at ``url``: a fresh SQLite file, or, for ``neo4j-dev``, a new
-    development Neo4j (empty, tuned for throughput) that is stopped afterwards."""
+    development Neo4j (:func:`dev_neo4j`) that is stopped afterwards."""
     if url == "neo4j-dev":
-        from graphcrm.devserver import Neo4jDevServer
-
-        with Neo4jDevServer(pagecache="1g", java_opts=BENCH_JAVA_OPTS) as server:
-            store = open_store(parse_store_url(server.uri))
-            try:
-                yield store
-            finally:
-                store.close()
+        with dev_neo4j() as dev:
+            yield dev.store
         return
     parsed = parse_store_url(url)
     if parsed.scheme == "sqlite" and parsed.path is not None:

@@ -8,7 +8,9 @@
 
 Prints rows/s (all rows and relationship rows), the time split between
 generating and storing, and the process RSS at 10 %, 50 % and 100 % of the
-run, which shows whether memory grows with the portfolio.
+run, which shows whether memory grows with the portfolio; with ``neo4j-dev``,
+also the server's peak RSS. ``./dev bench stores`` runs one portfolio through
+both stores and prints the ratios.
 
 With ``--ceiling`` (SQLite only), it then replays every stored row of the
 loaded file into a fresh database with the same schema: one ``executemany`` of
@@ -32,7 +34,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import fresh_store, peak_rss_mb, rss_mb, summarize_ms, timed
+from bench.common import (
+    dev_neo4j,
+    fresh_store,
+    load_average,
+    peak_rss_mb,
+    rss_mb,
+    summarize_ms,
+    timed,
+)
 from graphcrm.config import parse_store_url
 from graphcrm.domain import AccountId, ChangeSet
 from graphcrm.generator import GeneratorConfig, generate_portfolio
@@ -211,10 +221,20 @@ def main(argv: list[str] | None = None) -> None:
     if args.generate_only:
         report(load(None, config))
         return
-    with fresh_store(args.store) as store:
-        run = load(store, config)
-        report(run)
-        if args.reads:
-            reads(store, run.sizes, args.repeat)
+    print(f"load average {load_average()}")
+    if args.store == "neo4j-dev":
+        with dev_neo4j() as dev:
+            run = load(dev.store, config)
+            report(run)
+            print(f"Neo4j server peak RSS {dev.peak_rss_mb():.0f} MiB (JVM heap, page cache, all)")
+            if args.reads:
+                reads(dev.store, run.sizes, args.repeat)
+    else:
+        with fresh_store(args.store) as store:
+            run = load(store, config)
+            report(run)
+            if args.reads:
+                reads(store, run.sizes, args.repeat)
+    print(f"load average {load_average()}")
     if sqlite_path is not None:
         ceiling(sqlite_path, run.rows)

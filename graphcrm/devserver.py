@@ -130,6 +130,11 @@ class Neo4jDevServer:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
 
+    @property
+    def pid(self) -> int | None:
+        """The server's process id (the JVM's: the launcher execs java), while it runs."""
+        return self._proc.pid if self._proc is not None else None
+
     def wait(self) -> int:
         """Block until the server exits (used by ``graphcrm neo4j-dev``)."""
         assert self._proc is not None

@@ -1,0 +1,194 @@
+"""One generated portfolio in SQLite and in Neo4j, side by side, with ratios from one run.
+
+    ./dev bench stores --accounts 300 --size-max 6000 --repeat 20
+    ./dev bench stores --accounts 300 --size-max 6000 --skip-scoring
+
+For each store in turn, on the same generated batches (SQLite: a fresh file in a
+temporary directory; Neo4j: a fresh development server, ``bench/common.py``):
+
+1. **load**: the portfolio applied batch by batch (``GraphStore.apply``); rows/s
+   of the store alone (generation not counted);
+2. **subgraph reads**: ``stakeholder_graph`` of the accounts whose sizes are
+   nearest 50, 500 and 5,000 contacts: median and p99 of ``--repeat`` reads after
+   one warm-up read;
+3. **chunked reads**: every account read as the portfolio scoring reads them,
+   ``stakeholder_graphs`` of ``CHUNK`` accounts as of the portfolio's instant and
+   then the buying committees of those with an open deal as of the start of the
+   churn window; accounts/s;
+4. **scoring**: ``score_portfolio`` (what ``graphcrm score`` runs: every account
+   and open deal scored, scores written back) with ``--workers`` processes, each
+   with its own connection; accounts/s, median of ``--score-repeat`` runs.
+
+It prints each figure for both stores and the ratio Neo4j / SQLite, the load
+average before and after, and the Neo4j server's peak RSS (JVM heap, page cache
+and all). The Neo4j server is started cold, as a new deployment is: its JIT
+compiles during the load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import statistics
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.common import dev_neo4j, load_average, percentile, timed
+from bench.load import READ_SIZES, load
+from graphcrm.domain import AccountId, PageRequest, StakeholderGraph
+from graphcrm.generator import GeneratorConfig
+from graphcrm.services.deals import churn_window_start
+from graphcrm.services.params import AnalyticsParams
+from graphcrm.services.portfolio import CHUNK, score_portfolio
+from graphcrm.store import open_store
+from graphcrm.store.port import GraphStore
+
+STORES = ("sqlite", "neo4j")
+
+
+@dataclass
+class Figures:
+    """What one store measured, by name, and notes to print after the table."""
+
+    values: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    store: GraphStore
+    url: str
+    peak_rss_mb: Callable[[], float] | None
+
+
+@contextmanager
+def _open(kind: str, neo4j_url: str | None) -> Iterator[Opened]:
+    if kind == "neo4j" and neo4j_url is not None:
+        store = open_store(neo4j_url)
+        try:
+            yield Opened(store, neo4j_url, None)
+        finally:
+            store.close()
+        return
+    if kind == "neo4j":
+        with dev_neo4j() as dev:
+            yield Opened(dev.store, dev.url, dev.peak_rss_mb)
+        return
+    with tempfile.TemporaryDirectory(prefix="graphcrm-bench-stores-") as tmp:
+        url = f"sqlite://{Path(tmp) / 'stores.sqlite3'}"
+        store = open_store(url)
+        try:
+            yield Opened(store, url, None)
+        finally:
+            store.close()
+
+
+def _has_open_deal(account_id: str, sg: StakeholderGraph) -> bool:
+    return any(d.account_id == account_id and not d.stage.is_closed for d in sg.deals)
+
+
+def chunked_reads(store: GraphStore, config: GeneratorConfig) -> float:
+    """Seconds to read every account as ``score_portfolio`` does (see the module doc)."""
+    ids = [a.id for a in store.list_accounts(PageRequest(limit=1000)).items]
+    offset = len(ids)
+    while True:
+        page = store.list_accounts(PageRequest(limit=1000, offset=offset))
+        if not page.items:
+            break
+        ids += [a.id for a in page.items]
+        offset += len(page.items)
+    since = churn_window_start(config.now, AnalyticsParams())
+    start = time.perf_counter()
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        graphs = store.stakeholder_graphs(chunk, as_of=config.now)
+        dealing = [a for a, g in zip(chunk, graphs, strict=True) if _has_open_deal(a, g)]
+        if dealing:
+            store.stakeholder_graphs(dealing, as_of=since, committee_only=True)
+    return time.perf_counter() - start
+
+
+def measure(kind: str, config: GeneratorConfig, args: argparse.Namespace) -> Figures:
+    out = Figures()
+    with _open(kind, args.neo4j) as opened:
+        store = opened.store
+        run = load(store, config)
+        out.values["load rows/s (store alone)"] = run.rows / run.store_s
+        out.notes.append(f"{kind}: {run.rows:,} rows in {run.store_s:.1f} s (store alone)")
+        if opened.peak_rss_mb is not None:
+            peak = opened.peak_rss_mb()
+            out.notes.append(f"{kind}: server peak RSS after the load {peak:.0f} MiB")
+        for target in READ_SIZES:
+            account, size = _nearest(run.sizes, target)
+            aid = AccountId(account)
+            store.stakeholder_graph(aid)  # warm-up
+            ms = [s * 1000 for s in timed(lambda: store.stakeholder_graph(aid), args.repeat)]  # noqa: B023
+            label = f"subgraph ~{target} ({size} contacts)"
+            out.values[f"{label} median ms"] = statistics.median(ms)
+            out.values[f"{label} p99 ms"] = percentile(ms, 99)
+        accounts = len(run.sizes)
+        chunked_reads(store, config)  # warm-up
+        spent = statistics.median(chunked_reads(store, config) for _ in range(args.score_repeat))
+        out.values["chunked reads accounts/s"] = accounts / spent
+        if not args.skip_scoring:
+            reopen = functools.partial(open_store, opened.url)
+            rates = []
+            for _ in range(args.score_repeat):
+                start = time.perf_counter()
+                n = sum(
+                    1
+                    for _ in score_portfolio(
+                        store, as_of=config.now, workers=args.workers, reopen=reopen
+                    )
+                )
+                rates.append(n / (time.perf_counter() - start))
+            out.values[f"scoring accounts/s ({args.workers} processes)"] = statistics.median(rates)
+        if opened.peak_rss_mb is not None:
+            out.notes.append(f"{kind}: server peak RSS at the end {opened.peak_rss_mb():.0f} MiB")
+    return out
+
+
+def _nearest(sizes: Counter[str], target: int) -> tuple[str, int]:
+    return min(sizes.items(), key=lambda kv: (abs(kv[1] - target), kv[0]))
+
+
+def report(figures: dict[str, Figures]) -> None:
+    sqlite, neo4j = figures["sqlite"], figures["neo4j"]
+    width = max(len(k) for k in sqlite.values)
+    print(f"{'':{width}}  {'SQLite':>10}  {'Neo4j':>10}  Neo4j/SQLite")
+    for key, a in sqlite.values.items():
+        b = neo4j.values[key]
+        print(f"{key:{width}}  {a:10,.1f}  {b:10,.1f}  {b / a:8.3g}")
+    for f in (sqlite, neo4j):
+        for note in f.notes:
+            print(note)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="bench stores", description=__doc__.split("\n")[0])
+    parser.add_argument("--accounts", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--size-max", type=int, default=6000, help="largest account")
+    parser.add_argument("--repeat", type=int, default=20, help="reads per subgraph")
+    parser.add_argument("--score-repeat", type=int, default=3, help="chunked reads and scorings")
+    parser.add_argument("--workers", type=int, default=2, help="scoring processes")
+    parser.add_argument("--skip-scoring", action="store_true")
+    parser.add_argument(
+        "--neo4j",
+        metavar="URL",
+        help="an empty running Neo4j to use instead of starting a development server",
+    )
+    args = parser.parse_args(argv)
+    config = GeneratorConfig(accounts=args.accounts, seed=args.seed, size_max=args.size_max)
+    print(
+        f"accounts={args.accounts:,} seed={args.seed} size_max={args.size_max}; "
+        f"load average {load_average()}"
+    )
+    figures = {kind: measure(kind, config, args) for kind in STORES}
+    report(figures)
+    print(f"load average {load_average()}")
