@@ -427,6 +427,11 @@ def read_everything(store: GraphStore, payload: str = "") -> list[tuple[str, str
                     f"stakeholder_graph({account}, {as_of}, {family})",
                     store.stakeholder_graph(account, as_of=as_of, include_family=family),
                 )
+        for committee in (False, True):
+            add(
+                f"stakeholder_graphs({as_of}, {committee})",
+                store.stakeholder_graphs([a3, a1, a2], as_of=as_of, committee_only=committee),
+            )
         add(f"rollup({as_of})", store.account_rollup(a1, as_of=as_of))
         add(f"list_contacts({as_of})", store.list_contacts(page, as_of=as_of))
         add(f"list_contacts(a1, {as_of})", store.list_contacts(page, account_id=a1, as_of=as_of))

@@ -23,6 +23,7 @@ from graphcrm.domain import (
 from graphcrm.store import cypher
 from graphcrm.store.neo4j import Neo4jStore
 from graphcrm.store.neo4j import queries as neo4j_queries
+from graphcrm.store.neo4j import reads as neo4j_reads
 from graphcrm.store.neo4j import schema as neo4j_schema
 from tests.neo4j import support
 from tests.neo4j.support import (
@@ -94,7 +95,7 @@ def test_the_adapter_runs_every_query(neo4j_uri: str, monkeypatch: pytest.Monkey
         return run
 
     load = recording(cypher.query)
-    for module in (neo4j_queries, neo4j_schema, support):
+    for module in (neo4j_queries, neo4j_reads, neo4j_schema, support):
         monkeypatch.setattr(module, "query", load)
 
     store = fresh_store(neo4j_uri)

@@ -16,7 +16,7 @@ recompute from the others is stored twice.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graphcrm.domain import (
@@ -182,6 +182,27 @@ def decode_contact(p: Props, status: str | None = None, status_from: str | None 
     )
 
 
+def decode_contact_row(r: Sequence[Any]) -> Contact:
+    """A contact from a graph read's compact row: ``[id, account_id, name, title,
+    department, seniority, email, phone, linkedin_url, status, status_from]``."""
+    return construct(
+        Contact,
+        {
+            "id": r[0],
+            "account_id": r[1],
+            "name": r[2],
+            "title": r[3],
+            "department": r[4],
+            "seniority": SENIORITY[r[5]],
+            "email": r[6],
+            "phone": r[7],
+            "linkedin_url": r[8],
+            "status": STATUS[r[9]],
+            "status_from": parse_ts(r[10]),
+        },
+    )
+
+
 # --- deals ------------------------------------------------------------------------
 
 
@@ -288,6 +309,11 @@ def decode_rep_knows(p: Props) -> RepKnows:
     )
 
 
+def decode_rep_knows_row(r: Sequence[Any]) -> RepKnows:
+    """``[rep_id, contact_id, strength]``."""
+    return construct(RepKnows, {"rep_id": r[0], "contact_id": r[1], "strength": r[2]})
+
+
 def encode_touchpoint(t: Touchpoint) -> dict[str, Any]:
     return {
         "id": t.id,
@@ -348,6 +374,20 @@ def decode_reports_to(p: Props) -> ReportsTo:
     )
 
 
+def decode_reports_to_row(r: Sequence[Any]) -> ReportsTo:
+    """``[contact_id, manager_id, kind, valid_from, valid_to]``."""
+    return construct(
+        ReportsTo,
+        {
+            "valid_from": parse_ts(r[3]),
+            "valid_to": parse_ts_or_none(r[4]),
+            "contact_id": r[0],
+            "manager_id": r[1],
+            "kind": LINE_KIND[r[2]],
+        },
+    )
+
+
 def encode_influence(x: Influence) -> dict[str, Any]:
     return {
         "influencer_id": x.influencer_id,
@@ -375,6 +415,22 @@ def decode_influence(p: Props) -> Influence:
     )
 
 
+def decode_influence_row(r: Sequence[Any]) -> Influence:
+    """``[influencer_id, influenced_id, kind, strength, source, valid_from, valid_to]``."""
+    return construct(
+        Influence,
+        {
+            "valid_from": parse_ts(r[5]),
+            "valid_to": parse_ts_or_none(r[6]),
+            "influencer_id": r[0],
+            "influenced_id": r[1],
+            "kind": INFLUENCE_KIND[r[2]],
+            "strength": r[3],
+            "source": INFLUENCE_SOURCE[r[4]],
+        },
+    )
+
+
 def encode_deal_role(x: DealRole) -> dict[str, Any]:
     return {
         "deal_id": x.deal_id,
@@ -398,6 +454,23 @@ def decode_deal_role(p: Props) -> DealRole:
             "roles": roles_of(p["roles"]),
             "is_primary": p["is_primary"],
             "stance": p["stance"],
+        },
+    )
+
+
+def decode_deal_role_row(deal_id: str, r: Sequence[Any]) -> DealRole:
+    """A role on ``deal_id`` from ``[contact_id, roles, is_primary, stance, valid_from,
+    valid_to]``."""
+    return construct(
+        DealRole,
+        {
+            "valid_from": parse_ts(r[4]),
+            "valid_to": parse_ts_or_none(r[5]),
+            "deal_id": deal_id,
+            "contact_id": r[0],
+            "roles": roles_of(r[1]),
+            "is_primary": r[2],
+            "stance": r[3],
         },
     )
 

@@ -30,13 +30,10 @@ from graphcrm.domain import (
     DealView,
     Direction,
     EntityKind,
-    Influence,
     Page,
     PageRequest,
     Rep,
     RepId,
-    RepKnows,
-    ReportsTo,
     RepTie,
     Stage,
     StakeholderGraph,
@@ -53,6 +50,7 @@ from graphcrm.store.codec import (
     touch_windows,
     ts_or_none,
 )
+from graphcrm.store.cypher import query
 from graphcrm.store.neo4j import codec
 from graphcrm.store.neo4j.queries import Runner, fetch_one, fetch_page, rows
 
@@ -255,9 +253,12 @@ def stats(tx: ManagedTransaction) -> StoreStats:
 # --- deals as of a date ------------------------------------------------------------------
 
 
-def _deal_at(record: Any, present: bool, t: str) -> Deal | None:
+def _deal_at(
+    props: codec.Props, stages: list[Any], closes: list[Any], present: bool, t: str
+) -> Deal | None:
     """The deal with its stage and expected close at ``t``; None before it existed.
 
+    ``stages`` are ``[at, to_stage]`` and ``closes`` ``[at, from_date, to_date]``.
     Mirrors the SQLite store: the present is the stored deal; otherwise the
     stage is that of the latest change at or before ``t``, the expected
     close that of the latest close-date change at or before ``t``, else the
@@ -265,12 +266,11 @@ def _deal_at(record: Any, present: bool, t: str) -> Deal | None:
     closing are None while the deal was open (:func:`graphcrm.store.codec.deal_at`).
     """
     if present:
-        return codec.decode_deal(record["props"])
-    stages = [s for s in record["stages"] if s[0] <= t]
-    if not stages:
+        return codec.decode_deal(props)
+    past_stages = [s for s in stages if s[0] <= t]
+    if not past_stages:
         return None
-    stage_at: str = max(stages, key=lambda s: s[0])[1]
-    closes = record["closes"]
+    stage_at: str = max(past_stages, key=lambda s: s[0])[1]
     past = [c for c in closes if c[0] <= t]
     close_at: str | None
     if past:
@@ -278,21 +278,8 @@ def _deal_at(record: Any, present: bool, t: str) -> Deal | None:
     elif closes:
         close_at = min(closes, key=lambda c: c[0])[1]
     else:
-        close_at = record["props"].get("expected_close")
-    return codec.decode_deal_at(record["props"], stage_at, close_at)
-
-
-def _deals_at(found: list[Any], present: bool, t: str) -> tuple[list[Deal], list[Any]]:
-    """The deals at ``t`` by id, and the encoded roles at ``t`` on them."""
-    deals: list[Deal] = []
-    roles: list[Any] = []
-    for record in found:
-        deal = _deal_at(record, present, t)
-        if deal is not None:
-            deals.append(deal)
-            roles.extend(record["roles"])
-    deals.sort(key=lambda d: d.id)
-    return deals, roles
+        close_at = props.get("expected_close")
+    return codec.decode_deal_at(props, stage_at, close_at)
 
 
 def rollup(
@@ -334,6 +321,11 @@ def rollup(
 # --- the stakeholder graph ----------------------------------------------------------
 
 
+def _graph_specs(account_ids: Collection[AccountId]) -> list[dict[str, Any]]:
+    """The ``$graphs`` of one graph per account, each of that account alone."""
+    return [{"id": a, "account_ids": [a]} for a in account_ids]
+
+
 def stakeholder_graph(
     tx: Runner,
     account_id: AccountId,
@@ -341,63 +333,93 @@ def stakeholder_graph(
     as_of: datetime | None,
     include_family: bool,
 ) -> StakeholderGraph:
-    """See :meth:`graphcrm.store.port.GraphStore.stakeholder_graph`.
-
-    Reporting lines, influence edges and deal roles are included when both
-    ends are in the graph; reps are those who know or touched its contacts or
-    own its deals. One statement (``graph/read_stakeholder_graph``) reads the
-    account, its contacts, deals, touchpoints and the reps they name (a
-    superset, filtered here): one round trip, or four with the family (which
-    ``tx`` must then be a transaction for).
-    """
-    family_ids = [account_id]
+    """See :meth:`graphcrm.store.port.GraphStore.stakeholder_graph`: one round trip
+    (``graph/read_stakeholder_graphs``), or three with the family (which ``tx``
+    must then be a transaction for)."""
     relatives: list[Account] = []
+    spec: dict[str, Any] = {"id": account_id, "account_ids": [account_id]}
     if include_family:
         get_account(tx, account_id)
         relatives = _ancestors(tx, account_id) + _descendants(tx, account_id)
-        family_ids += [a.id for a in relatives]
+        spec["account_ids"] = sorted([account_id, *(a.id for a in relatives)])
+    [graph] = stakeholder_graphs(tx, [spec], as_of=as_of, relatives=[relatives])
+    return graph
+
+
+def stakeholder_graphs(
+    tx: Runner,
+    specs: list[dict[str, Any]],
+    *,
+    as_of: datetime | None,
+    committee_only: bool = False,
+    relatives: list[list[Account]] | None = None,
+) -> tuple[StakeholderGraph, ...]:
+    """The graphs of ``specs`` (``{id, account_ids}``: the account and the accounts
+    whose people and deals it holds), in order, read by one statement.
+
+    The statement returns compact rows (lists, not maps) and leaves to this
+    function what it does in the SQLite store's way: reporting lines, influence
+    edges and deal roles kept when both ends are in the graph; reps kept when
+    they know or touched its contacts or own its deals; the touchpoint
+    aggregates. ``committee_only`` reads ``graph/read_committees`` (contacts,
+    reporting lines, deals and roles) and leaves the other parts empty.
+    """
     t = as_of_param(as_of)
-    record = fetch_one(
-        tx, "graph/read_stakeholder_graph", id=account_id, account_ids=sorted(family_ids), t=t
-    )
-    if record is None or record["account"] is None:
-        raise NotFoundError("account", account_id)
-    family = [codec.decode_account(record["account"]), *relatives]
+    name = "graph/read_committees" if committee_only else "graph/read_stakeholder_graphs"
+    out: list[StakeholderGraph] = []
+    for i, record in enumerate(tx.run(query(name), {"graphs": specs, "t": t})):
+        account = record["account"]
+        if account is None:
+            raise NotFoundError("account", specs[i]["id"])
+        family = [codec.decode_account(account), *(relatives[i] if relatives else ())]
+        out.append(_graph(record, family, as_of, t, committee_only))
+    return tuple(out)
+
+
+def _graph(
+    record: Any, family: list[Account], as_of: datetime | None, t: str, committee_only: bool
+) -> StakeholderGraph:
+    """One graph from a row of ``graph/read_stakeholder_graphs`` (or ``read_committees``)."""
     family.sort(key=lambda a: a.id)
-
-    records: list[Any] = record["contacts"]
-    records.sort(key=lambda r: r["props"]["id"])
-    contacts = [_contact_with_status(r) for r in records]
+    rows_: list[Any] = record["contacts"]
+    rows_.sort(key=lambda r: r[0])
+    contacts = [codec.decode_contact_row(r) for r in rows_]
     members = {c.id for c in contacts}
-
-    lines: list[ReportsTo] = []
-    influences: list[Influence] = []
-    knows: list[RepKnows] = []
-    for r in records:
-        cid = r["props"]["id"]
-        lines.extend(
-            codec.decode_reports_to({"contact_id": cid, **x})
-            for x in r["lines"]
-            if x["manager_id"] in members
-        )
-        influences.extend(
-            codec.decode_influence({"influencer_id": cid, **x})
-            for x in r["influences"]
-            if x["influenced_id"] in members
-        )
-        knows.extend(codec.decode_rep_knows({"contact_id": cid, **x}) for x in r["knows"])
+    lines = [codec.decode_reports_to_row(r) for r in record["lines"] if r[1] in members]
     lines.sort(key=lambda x: (x.contact_id, x.manager_id, x.kind.value))
-    influences.sort(key=lambda x: (x.influencer_id, x.influenced_id, x.kind.value))
-    knows.sort(key=lambda x: (x.rep_id, x.contact_id))
 
-    deals, encoded_roles = _deals_at(record["deals"], as_of is None, t)
-    roles: list[DealRole] = [
-        codec.decode_deal_role(r) for r in encoded_roles if r["contact_id"] in members
-    ]
+    deals: list[Deal] = []
+    roles: list[DealRole] = []
+    for props, stages, closes, deal_roles in record["deals"]:
+        deal = _deal_at(props, stages, closes, as_of is None, t)
+        if deal is not None:
+            deals.append(deal)
+            roles.extend(
+                codec.decode_deal_role_row(deal.id, r) for r in deal_roles if r[0] in members
+            )
+    deals.sort(key=lambda d: d.id)
     roles.sort(key=lambda x: (x.deal_id, x.contact_id))
+    if committee_only:
+        return StakeholderGraph(  # the parts of NOT_COMMITTEE (graphcrm.store.port) empty
+            as_of=as_of,
+            accounts=tuple(family),
+            contacts=tuple(contacts),
+            reports_to=tuple(lines),
+            influences=(),
+            deals=tuple(deals),
+            deal_roles=tuple(roles),
+            reps=(),
+            rep_knows=(),
+            engagement=(),
+            contact_ties=(),
+            rep_ties=(),
+        )
 
+    influences = [codec.decode_influence_row(r) for r in record["influences"] if r[1] in members]
+    influences.sort(key=lambda x: (x.influencer_id, x.influenced_id, x.kind.value))
+    knows = [codec.decode_rep_knows_row(r) for r in record["knows"]]
+    knows.sort(key=lambda x: (x.rep_id, x.contact_id))
     engagement, contact_ties, rep_ties = _touch_aggregates(record["touchpoints"], members, as_of)
-
     rep_ids = (
         {k.rep_id for k in knows}
         | {r.rep_id for r in rep_ties}

@@ -46,7 +46,6 @@ from graphcrm.store.neo4j import winmodels as _winmodels
 from graphcrm.store.neo4j.lookup import Neo4jLookup
 from graphcrm.store.neo4j.queries import Runner
 from graphcrm.store.neo4j.writer import write_batch
-from graphcrm.store.port import NOT_COMMITTEE
 from graphcrm.store.validation import validate
 
 R = TypeVar("R")
@@ -254,22 +253,17 @@ class Neo4jStore:
         as_of: datetime | None = None,
         committee_only: bool = False,
     ) -> tuple[StakeholderGraph, ...]:
-        """See :meth:`graphcrm.store.port.GraphStore.stakeholder_graphs`.
-
-        Neo4j reads every part of each graph, ``committee_only`` or not; with
-        ``committee_only`` the parts the port leaves out are emptied after the read.
-        """
+        """See :meth:`graphcrm.store.port.GraphStore.stakeholder_graphs`: every graph
+        by one statement; ``committee_only`` by a lighter one that reads no more than
+        the committees need."""
         when = aware(as_of, "as_of")
-        # One read transaction (one snapshot); the graphs are read one by one.
-        graphs = self._read(
-            lambda tx: tuple(
-                reads.stakeholder_graph(tx, a, as_of=when, include_family=False)
-                for a in account_ids
+        specs = reads._graph_specs(account_ids)
+        # One statement (one snapshot), an auto-commit read.
+        return self._read_one(
+            lambda run: reads.stakeholder_graphs(
+                run, specs, as_of=when, committee_only=committee_only
             )
         )
-        if not committee_only:
-            return graphs
-        return tuple(g.model_copy(update=dict.fromkeys(NOT_COMMITTEE, ())) for g in graphs)
 
     # --- deals and touchpoints ---------------------------------------------------------
 
