@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from graphcrm.config import parse_store_url
 from graphcrm.domain import (
     AccountId,
+    AccountScoreSet,
     ChangeLogEntry,
     ChangeSet,
     ContactId,
@@ -75,6 +76,27 @@ def rewrite_as_v1(uri: str, entries: Sequence[ChangeLogEntry]) -> None:
                 for n, e in enumerate(batch, start=1)
             ]
             session.run(query("migrations/append_v1_changes"), {"rows": rows}).consume()
+
+
+def rewrite_scores_as_v2(uri: str, sets: Sequence[AccountScoreSet]) -> None:
+    """Store the score sets ``sets`` (stored already) as schema version 2 did, a
+    ``SCORED`` relationship per contact and a ``RISK`` one per deal, and set the
+    version node to 2."""
+    rows = [
+        {
+            "account_id": s.account_id,
+            "as_of": ts(s.as_of),
+            "contacts": [c.model_dump(mode="json") for c in s.contacts],
+            "deals": [
+                {"deal_id": d.deal_id, "score": d.score, "factors": json.dumps(d.factors)}
+                for d in s.deals
+            ],
+        }
+        for s in sets
+    ]
+    with driver(uri) as d, d.session() as session:
+        session.run(query("migrations/write_v2_score_relationships"), {"rows": rows}).consume()
+        session.run(query("schema/write_schema_version"), {"version": 2}).consume()
 
 
 def fresh_store(uri: str) -> Neo4jStore:

@@ -35,6 +35,7 @@ from tests.neo4j.support import (
     ident,
     read_everything,
     rewrite_as_v1,
+    rewrite_scores_as_v2,
     scenario,
 )
 
@@ -142,7 +143,11 @@ def test_the_adapter_runs_every_query(neo4j_uri: str, monkeypatch: pytest.Monkey
         with driver(neo4j_uri) as d, d.session() as session:
             names = {r["name"] for r in session.run(load("schema/read_constraints"))}
             indexes = {r["name"] for r in session.run(load("schema/read_indexes"))}
-        # the migration of a version-1 change log (tests/neo4j/test_schema_migrations.py)
+        # the migrations (tests/neo4j/test_schema_migrations.py): score sets as version 2
+        # stored them, then a version-1 change log
+        rewrite_scores_as_v2(neo4j_uri, [scored])
+        Neo4jStore.open(parse_store_url(neo4j_uri)).close()
+        assert store.get_scores(scored.account_id) == scored
         entries = all_changes(store)
         rewrite_as_v1(neo4j_uri, entries)
         migrated = Neo4jStore.open(parse_store_url(neo4j_uri))

@@ -3,23 +3,37 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from graphcrm.config import parse_store_url
-from graphcrm.domain import ChangeLogEntry, ChangeSet, EntityKind, PageRequest
+from graphcrm.domain import (
+    AccountId,
+    AccountScoreSet,
+    ChangeLogEntry,
+    ChangeSet,
+    ContactId,
+    ContactScoreRecord,
+    DealId,
+    DealRiskRecord,
+    EntityKind,
+    PageRequest,
+)
 from graphcrm.errors import StoreUnavailableError
 from graphcrm.store.cypher import query
 from graphcrm.store.neo4j import Neo4jStore, schema
 from graphcrm.store.neo4j.queries import rows
 from tests.neo4j.support import (
+    FEB,
     MAR,
     NASTY,
     all_changes,
     driver,
     fresh_store,
+    ident,
     rewrite_as_v1,
+    rewrite_scores_as_v2,
     scenario,
 )
 
@@ -82,7 +96,7 @@ def test_a_v1_change_log_migrates_to_pages_with_the_same_entries(
     monkeypatch.setattr(schema, "MIGRATION_BATCH", 7)  # many transactions, runs split
     store = Neo4jStore.open(parse_store_url(neo4j_uri))
     try:
-        assert _version(neo4j_uri) == schema.VERSION == 2
+        assert _version(neo4j_uri) == schema.VERSION
         assert _v1_entries_left(neo4j_uri) == 0
         assert not {"changelog_seq", "changelog_key"} & _index_names(neo4j_uri)
         assert all_changes(store) == entries
@@ -132,7 +146,7 @@ def test_two_stores_opening_a_v1_database_at_once_migrate_it_once(
         t.join()
     try:
         assert errors == []
-        assert _version(neo4j_uri) == 2
+        assert _version(neo4j_uri) == schema.VERSION
         for store in opened:
             assert all_changes(store) == entries
     finally:
@@ -148,7 +162,71 @@ def test_opening_a_migrated_database_again_changes_nothing(neo4j_uri: str) -> No
             assert all_changes(store) == entries
         finally:
             store.close()
+    assert _version(neo4j_uri) == schema.VERSION
+
+
+def _score_sets() -> list[AccountScoreSet]:
+    """Sets over the scenario's objects: two instants of one account, one without deals,
+    one with nothing scored."""
+    a1, a2 = AccountId(ident("A-1", NASTY)), AccountId(ident("A-2", NASTY))
+
+    def contact(n: int, x: float) -> ContactScoreRecord:
+        return ContactScoreRecord(
+            contact_id=ContactId(ident(f"C-{n}", NASTY)),
+            influence=x,
+            brokerage=0.0,
+            authority=1.0 - x,
+            engagement=x / 3,
+            health=100 * x,
+            band="good" if x > 0.5 else "poor",
+            decision_maker=x,
+            champion=-x,
+        )
+
+    def risk(n: int) -> DealRiskRecord:
+        return DealRiskRecord(
+            deal_id=DealId(ident(f"D-{n}", NASTY)), score=12.5 * n, factors={NASTY: 2.5, "b": 1.0}
+        )
+
+    def scored(a: AccountId, at: datetime, **parts: object) -> AccountScoreSet:
+        return AccountScoreSet.model_validate(
+            {"account_id": a, "as_of": at, "scored_at": at, "health": 61.25, "band": "fair"} | parts
+        )
+
+    return [
+        scored(a1, FEB, contacts=(contact(1, 0.1), contact(2, 0.7)), deals=(risk(1), risk(2))),
+        scored(a1, MAR, contacts=(contact(3, 1 / 3),), deals=(risk(1),)),
+        scored(a2, MAR, contacts=(contact(6, 0.0),)),
+        scored(AccountId(ident("A-3", NASTY)), MAR),
+    ]
+
+
+def test_v2_score_relationships_move_into_lists(
+    neo4j_uri: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sets = _score_sets()
+    store = fresh_store(neo4j_uri)
+    try:
+        for changes, at, actor in scenario(NASTY):
+            store.apply(changes, actor=actor, at=at)
+        store.put_scores(sets)
+        before = [store.get_scores(s.account_id, as_of=s.as_of) for s in sets]
+        assert before == sets
+        rewrite_scores_as_v2(neo4j_uri, sets)
+    finally:
+        store.close()
     assert _version(neo4j_uri) == 2
+    monkeypatch.setattr(schema, "SCORE_SET_BATCH", 3)  # several transactions
+    migrated = Neo4jStore.open(parse_store_url(neo4j_uri))
+    try:
+        assert _version(neo4j_uri) == schema.VERSION
+        assert [migrated.get_scores(s.account_id, as_of=s.as_of) for s in sets] == sets
+        assert migrated.get_scores(sets[0].account_id) == sets[1]  # the latest
+        rescored = sets[1].model_copy(update={"health": 5.0, "deals": ()})
+        migrated.put_scores([rescored])
+        assert migrated.get_scores(sets[1].account_id) == rescored
+    finally:
+        migrated.close()
 
 
 def test_a_database_of_a_newer_version_is_refused(neo4j_uri: str) -> None:
@@ -156,8 +234,9 @@ def test_a_database_of_a_newer_version_is_refused(neo4j_uri: str) -> None:
     with driver(neo4j_uri) as d, d.session() as session:
         session.run(query("schema/write_schema_version"), {"version": 99}).consume()
     try:
-        with pytest.raises(StoreUnavailableError, match="schema version 99, newer than the 2"):
+        newer = f"schema version 99, newer than the {schema.VERSION}"
+        with pytest.raises(StoreUnavailableError, match=newer):
             Neo4jStore.open(parse_store_url(neo4j_uri))
     finally:
         with driver(neo4j_uri) as d, d.session() as session:
-            session.run(query("schema/write_schema_version"), {"version": 2}).consume()
+            session.run(query("schema/write_schema_version"), {"version": schema.VERSION}).consume()

@@ -54,13 +54,16 @@ constraints' indexes serve them; the change log is read by page ``seq``
 Paginated lists sort every match, as SQLite does.
 """
 
-VERSION = 2
+VERSION = 3
 """The shape of the stored data this graphcrm reads and writes."""
 
 INDEX_WAIT_SECONDS = 300
 
 MIGRATION_BATCH = 20_000
-"""Change-log entries moved per transaction by :func:`_pages_from_entries`."""
+"""Change-log entries moved per transaction (version 2)."""
+
+SCORE_SET_BATCH = 1_000
+"""Score sets moved per transaction (version 3); a set holds up to thousands of contacts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +173,26 @@ def _pages_from_entries(session: neo4j.Session) -> None:
     _command(session, "migrations/drop_v1_constraint_changelog_seq")
 
 
+# --- 3: score sets as lists on their node ------------------------------------------------
+
+
+def _score_lists(session: neo4j.Session) -> None:
+    """Version 3: a score set's contacts and deals move from ``SCORED`` and ``RISK``
+    relationships into aligned lists on the ``(:ScoreSet)`` node, by id
+    (:mod:`graphcrm.store.neo4j.scores`)."""
+
+    def move(tx: ManagedTransaction) -> bool:
+        if _lock(tx) >= 3:
+            return False
+        record = fetch_one(tx, "migrations/move_v2_score_relationships", limit=SCORE_SET_BATCH)
+        return record is not None and int(record["moved"]) > 0
+
+    while session.execute_write(move):
+        pass
+    _set_version(session, 3)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "the change log in pages, with a hashed key index", _pages_from_entries),
+    Migration(3, "score sets as lists on their node", _score_lists),
 )

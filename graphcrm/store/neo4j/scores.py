@@ -1,10 +1,18 @@
 """Score sets in Neo4j: ``(:ScoreSet {account_id, as_of})-[:SCORES]->(:Account)``.
 
-Each set holds its account health; per contact a ``SCORED`` relationship to the
-contact and per open deal a ``RISK`` relationship to the deal (the factors as a
-JSON object, code -> points). Upserting a set deletes its old ``SCORED`` and
-``RISK`` relationships first, so a re-score replaces it whole. Nothing here
-touches the change log.
+Each set holds its account health and band, its contacts' scores as aligned
+lists ordered by contact id (``contact_id``, ``influence``, ``brokerage``,
+``authority``, ``engagement``, ``contact_health``, ``contact_band``,
+``decision_maker``, ``champion``) and its open deals' risks likewise
+(``deal_id``, ``risk``, ``factors``: each deal's factors as a JSON object,
+code -> points). Upserting a set sets every list, so a re-score replaces it
+whole. Nothing here touches the change log.
+
+Why lists and not a relationship per contact and deal: a portfolio run stores
+a set per account after every chunk, and a relationship (with its eight
+properties and both endpoints looked up) per scored contact made storing the
+scores about as costly as reading the graphs they came from
+(``docs/benchmarks.md``). The ids were checked on the way in.
 """
 
 from __future__ import annotations
@@ -40,21 +48,39 @@ def put_scores(tx: ManagedTransaction, sets: Sequence[AccountScoreSet]) -> int:
     problems = score_set_problems(sets, existing)
     if problems:
         raise InvalidError(problems)
-    heads: list[dict[str, Any]] = []
-    contacts: list[dict[str, Any]] = []
-    deals: list[dict[str, Any]] = []
-    for s in sets:
-        key = {"account_id": s.account_id, "as_of": ts(s.as_of)}
-        heads.append({**key, "scored_at": ts(s.scored_at), "health": s.health, "band": s.band})
-        contacts.extend({**key, **c.model_dump(mode="json")} for c in s.contacts)
-        deals.extend(
-            {**key, "deal_id": d.deal_id, "score": d.score, "factors": json.dumps(d.factors)}
-            for d in s.deals
-        )
-    write(tx, "scores/upsert_score_sets", heads)
-    write(tx, "scores/create_contact_scores", contacts)
-    write(tx, "scores/create_deal_risks", deals)
+    write(tx, "scores/upsert_score_sets", [encode_score_set(s) for s in sets])
     return len(sets)
+
+
+def encode_score_set(s: AccountScoreSet) -> dict[str, Any]:
+    """A set as its node's properties (see the module docstring)."""
+    contacts = sorted(s.contacts, key=lambda c: c.contact_id)
+    deals = sorted(s.deals, key=lambda d: d.deal_id)
+    return {
+        "account_id": s.account_id,
+        "as_of": ts(s.as_of),
+        "scored_at": ts(s.scored_at),
+        "health": float(s.health),
+        "band": s.band,
+        "contact_id": [c.contact_id for c in contacts],
+        # float(): a list property holds one type, and an int would make it mixed
+        **{f: [float(getattr(c, f)) for c in contacts] for f in _CONTACT_FLOATS},
+        "contact_health": [float(c.health) for c in contacts],
+        "contact_band": [c.band for c in contacts],
+        "deal_id": [d.deal_id for d in deals],
+        "risk": [float(d.score) for d in deals],
+        "factors": [json.dumps(d.factors) for d in deals],
+    }
+
+
+_CONTACT_FLOATS = (
+    "influence",
+    "brokerage",
+    "authority",
+    "engagement",
+    "decision_maker",
+    "champion",
+)
 
 
 def get_scores(
@@ -65,28 +91,29 @@ def get_scores(
     record = fetch_one(tx, "scores/read_score_set", account_id=account_id, t=bound)
     if record is None:
         raise NotFoundError("scores", account_id)
-    head = record["head"]
+    p = record["set"]
+    n = len(p["contact_id"])
+    contacts = (
+        ContactScoreRecord.model_validate(
+            {
+                "contact_id": p["contact_id"][i],
+                **{f: p[f][i] for f in _CONTACT_FLOATS},
+                "health": p["contact_health"][i],
+                "band": p["contact_band"][i],
+            }
+        )
+        for i in range(n)
+    )
+    deals = (
+        DealRiskRecord(deal_id=d, score=score, factors=json.loads(factors))
+        for d, score, factors in zip(p["deal_id"], p["risk"], p["factors"], strict=True)
+    )
     return AccountScoreSet(
         account_id=account_id,
-        as_of=parse_ts(head["as_of"]),
-        scored_at=parse_ts(head["scored_at"]),
-        health=head["health"],
-        band=head["band"],
-        contacts=tuple(
-            sorted(
-                (ContactScoreRecord.model_validate(dict(c)) for c in record["contacts"]),
-                key=lambda c: c.contact_id,
-            )
-        ),
-        deals=tuple(
-            sorted(
-                (
-                    DealRiskRecord(
-                        deal_id=d["deal_id"], score=d["score"], factors=json.loads(d["factors"])
-                    )
-                    for d in record["deals"]
-                ),
-                key=lambda d: d.deal_id,
-            )
-        ),
+        as_of=parse_ts(p["as_of"]),
+        scored_at=parse_ts(p["scored_at"]),
+        health=p["health"],
+        band=p["band"],
+        contacts=tuple(sorted(contacts, key=lambda c: c.contact_id)),
+        deals=tuple(sorted(deals, key=lambda d: d.deal_id)),
     )
