@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import resource
 import statistics
@@ -45,6 +46,20 @@ def summarize_ms(samples: list[float]) -> str:
         f"median {statistics.median(ms):.1f} ms, p99 {percentile(ms, 99):.1f} ms, "
         f"min {min(ms):.1f} ms (n={len(ms)})"
     )
+
+
+READ_WARMUP = 20
+"""Reads of an account before its timed reads: a fresh server (a new JVM) compiles the
+read path over its first reads, as a running one has long done."""
+
+
+def settle() -> None:
+    """Collect, then move every object alive out of the cyclic collector's sight, as the
+    API server does after start-up (``api.app.freeze_imports``): otherwise a full
+    collection walks everything graphcrm imported (20-50 ms in a bench process) every
+    few dozen reads, and that, not the store, is the p99."""
+    gc.collect()
+    gc.freeze()
 
 
 def timed(fn: Callable[[], object], repeat: int) -> list[float]:

@@ -21,7 +21,9 @@ through this schema.
 
 With ``--reads``, it then times ``stakeholder_graph`` on the loaded store for
 the accounts whose sizes are nearest 50, 500 and 5,000 contacts (median and
-p99 over ``--repeat`` reads each, after one warm-up read).
+p99 over ``--repeat`` reads each, after ``READ_WARMUP`` reads and with the
+process's objects frozen out of the garbage collector's sight,
+``bench.common.settle``).
 """
 
 from __future__ import annotations
@@ -35,11 +37,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.common import (
+    READ_WARMUP,
     dev_neo4j,
     fresh_store,
     load_average,
     peak_rss_mb,
     rss_mb,
+    settle,
     summarize_ms,
     timed,
 )
@@ -119,10 +123,11 @@ def report(run: LoadRun) -> None:
 
 
 def reads(store: GraphStore, sizes: Counter[str], repeat: int) -> None:
+    settle()
     for target in READ_SIZES:
         account, size = min(sizes.items(), key=lambda kv: (abs(kv[1] - target), kv[0]))
         aid = AccountId(account)
-        store.stakeholder_graph(aid)  # warm-up
+        timed(lambda: store.stakeholder_graph(aid), READ_WARMUP)  # noqa: B023
         samples = timed(lambda: store.stakeholder_graph(aid), repeat)  # noqa: B023
         print(f"stakeholder_graph {account} ({size} contacts): {summarize_ms(samples)}")
 

@@ -10,7 +10,8 @@ temporary directory; Neo4j: a fresh development server, ``bench/common.py``):
    of the store alone (generation not counted);
 2. **subgraph reads**: ``stakeholder_graph`` of the accounts whose sizes are
    nearest 50, 500 and 5,000 contacts: median and p99 of ``--repeat`` reads after
-   one warm-up read;
+   ``READ_WARMUP`` reads, the process's objects frozen out of the garbage
+   collector's sight first (``bench.common.settle``);
 3. **chunked reads**: every account read as the portfolio scoring reads them,
    ``stakeholder_graphs`` of ``CHUNK`` accounts as of the portfolio's instant and
    then the buying committees of those with an open deal as of the start of the
@@ -38,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import dev_neo4j, load_average, percentile, timed
+from bench.common import READ_WARMUP, dev_neo4j, load_average, percentile, settle, timed
 from bench.load import READ_SIZES, load
 from graphcrm.domain import AccountId, PageRequest, StakeholderGraph
 from graphcrm.generator import GeneratorConfig
@@ -123,10 +124,11 @@ def measure(kind: str, config: GeneratorConfig, args: argparse.Namespace) -> Fig
         if opened.peak_rss_mb is not None:
             peak = opened.peak_rss_mb()
             out.notes.append(f"{kind}: server peak RSS after the load {peak:.0f} MiB")
+        settle()
         for target in READ_SIZES:
             account, size = _nearest(run.sizes, target)
             aid = AccountId(account)
-            store.stakeholder_graph(aid)  # warm-up
+            timed(lambda: store.stakeholder_graph(aid), READ_WARMUP)  # noqa: B023
             ms = [s * 1000 for s in timed(lambda: store.stakeholder_graph(aid), args.repeat)]  # noqa: B023
             label = f"subgraph ~{target} ({size} contacts)"
             out.values[f"{label} median ms"] = statistics.median(ms)
