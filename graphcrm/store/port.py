@@ -44,6 +44,23 @@ Win models
     newest first. Cards are derived data: not in the change log and not in
     :meth:`GraphStore.stats`.
 
+API keys and coordination
+    :meth:`GraphStore.put_key` stores a new :class:`~graphcrm.domain.keys.KeyRecord`
+    (the hash of its secret, never the secret; a taken id raises
+    :class:`~graphcrm.errors.ConflictError`); :meth:`GraphStore.revoke_key`
+    stamps ``revoked_at`` once (revoking again changes nothing). Keys are not
+    in the change log. :meth:`GraphStore.watermark` returns the latest
+    change-log sequence and a count of key writes, both only growing, in one
+    cheap read (an adapter may answer from memory when it can tell that
+    nothing committed since). The change log's sequence numbers are given in
+    commit order: an entry with a lower ``seq`` than one already read never
+    appears later, so a reader that remembers the last ``seq`` it saw misses
+    nothing. :meth:`GraphStore.exclusive` holds the store's write lock across
+    processes and hosts for a block (committed when it ends, rolled back when
+    it raises): the calling thread's writes in it are part of the block, and
+    no other holder gets the lock meanwhile, so a read, a check and a write
+    inside one block are not interleaved with another's.
+
 Reads
     Return domain objects only. ``as_of=None`` reads the present. Lists are
     paginated and ordered: accounts, contacts and reps by Turkish collation of
@@ -57,6 +74,7 @@ Reads
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -84,6 +102,7 @@ from graphcrm.domain import (
     Touchpoint,
     WinModelCard,
 )
+from graphcrm.domain.keys import KeyRecord, Watermark
 
 NOT_COMMITTEE = ("influences", "reps", "rep_knows", "engagement", "contact_ties", "rep_ties")
 """The parts of a :class:`StakeholderGraph` a ``committee_only`` read leaves empty."""
@@ -252,6 +271,31 @@ class GraphStore(Protocol):
 
     def stats(self) -> StoreStats:
         """Row counts per kind."""
+        ...
+
+    # --- API keys and coordination ------------------------------------------
+    def put_key(self, key: KeyRecord) -> None:
+        """Store a new API key; raises ConflictError when its id is taken."""
+        ...
+
+    def get_key(self, key_id: str) -> KeyRecord:
+        """One key; raises NotFoundError."""
+        ...
+
+    def list_keys(self) -> tuple[KeyRecord, ...]:
+        """Every key, revoked ones too, oldest ``created_at`` first, then id."""
+        ...
+
+    def revoke_key(self, key_id: str, *, at: datetime) -> KeyRecord:
+        """Revoke a key at ``at`` (a revoked key stays as it is); raises NotFoundError."""
+        ...
+
+    def watermark(self) -> Watermark:
+        """The latest change-log sequence and the count of key writes."""
+        ...
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        """The store's write lock across processes and hosts, for one block."""
         ...
 
     def close(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -38,9 +38,11 @@ from graphcrm.domain import (
     Touchpoint,
     WinModelCard,
 )
+from graphcrm.domain.keys import KeyRecord, Watermark
 from graphcrm.errors import ConflictError, StoreUnavailableError
 from graphcrm.store.codec import aware, encode_win_model
 from graphcrm.store.neo4j import changelog, reads, schema
+from graphcrm.store.neo4j import keys as _keys
 from graphcrm.store.neo4j import scores as _scores
 from graphcrm.store.neo4j import winmodels as _winmodels
 from graphcrm.store.neo4j.lookup import Neo4jLookup
@@ -71,6 +73,7 @@ class Neo4jStore:
         self._driver: Driver | None = driver
         self._url = url
         self._lock = threading.Lock()
+        self._holder = threading.local()
 
     @classmethod
     def open(cls, url: StoreURL) -> Neo4jStore:
@@ -141,6 +144,10 @@ class Neo4jStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _write(self, work: Callable[[ManagedTransaction], R]) -> R:
+        held = _keys.held(self._holder)
+        if held is not None:  # inside exclusive(): part of the lock's transaction
+            with _translated(self._url):
+                return work(held)
         with _translated(self._url), self._session() as session:
             return session.execute_write(work)
 
@@ -150,8 +157,9 @@ class Neo4jStore:
         when = aware(at, "at") or datetime.now(UTC)
 
         def work(tx: ManagedTransaction) -> ApplyResult:
-            plan = validate(changes, Neo4jLookup(tx), at=when)
-            return write_batch(tx, changes, plan, actor=actor, at=when)
+            lookup = Neo4jLookup(tx, changes)
+            plan = validate(changes, lookup, at=when)
+            return write_batch(tx, changes, plan, actor=actor, at=when, new=lookup.new)
 
         return self._write(work)
 
@@ -344,6 +352,36 @@ class Neo4jStore:
 
     def stats(self) -> StoreStats:
         return self._read(reads.stats)
+
+    # --- API keys and coordination (graphcrm/store/neo4j/keys.py) ----------------------
+
+    def put_key(self, key: KeyRecord) -> None:
+        self._write(lambda tx: _keys.put_key(tx, key))
+
+    def get_key(self, key_id: str) -> KeyRecord:
+        return self._read_one(lambda run: _keys.get_key(run, key_id))
+
+    def list_keys(self) -> tuple[KeyRecord, ...]:
+        return self._read_one(_keys.list_keys)
+
+    def revoke_key(self, key_id: str, *, at: datetime) -> KeyRecord:
+        when = aware(at, "at") or datetime.now(UTC)
+        return self._write(lambda tx: _keys.revoke_key(tx, key_id, when))
+
+    def watermark(self) -> Watermark:
+        return self._read_one(_keys.watermark)
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        with (
+            _translated(self._url),
+            self._session() as session,
+            _keys.exclusive(session, self._holder),
+        ):
+            yield
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        return self._exclusive()
 
     def close(self) -> None:
         with self._lock:

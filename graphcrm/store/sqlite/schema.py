@@ -216,12 +216,29 @@ V5_WIN_MODELS: tuple[str, ...] = (
     )""",
 )
 
+V6_API_KEYS: tuple[str, ...] = (
+    # API keys (graphcrm/store/sqlite/keys.py): the SHA-256 of each secret, never the
+    # secret; scopes and territories as newline-joined sorted text. Not in the change
+    # log. ``counters`` holds ``api_keys``, the number of key writes (the watermark).
+    """CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL, secret_hash TEXT NOT NULL,
+        scopes TEXT NOT NULL, territories TEXT NOT NULL,
+        created_at TEXT NOT NULL, revoked_at TEXT
+    ) WITHOUT ROWID""",
+    """CREATE TABLE counters (
+        name TEXT PRIMARY KEY NOT NULL,
+        value INTEGER NOT NULL
+    ) WITHOUT ROWID""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "tables", _run(V1_TABLES)),
     Migration(2, "read indexes", _run(V2_READ_INDEXES)),
     Migration(3, "score sets", _run(V3_SCORES)),
     Migration(4, "covering indexes for the stakeholder graph", _run(V4_COVERING_INDEXES)),
     Migration(5, "win models", _run(V5_WIN_MODELS)),
+    Migration(6, "API keys", _run(V6_API_KEYS)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

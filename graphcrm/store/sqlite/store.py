@@ -6,7 +6,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,9 +34,11 @@ from graphcrm.domain import (
     Touchpoint,
     WinModelCard,
 )
+from graphcrm.domain.keys import KeyRecord, Watermark
 from graphcrm.errors import ConflictError, StoreUnavailableError
 from graphcrm.store.codec import aware, encode_win_model
 from graphcrm.store.sqlite import graph, reads
+from graphcrm.store.sqlite import keys as _keys
 from graphcrm.store.sqlite import scores as _scores
 from graphcrm.store.sqlite import winmodels as _winmodels
 from graphcrm.store.sqlite.lookup import SqliteLookup
@@ -97,6 +99,7 @@ class SqliteStore:
         self._conn: sqlite3.Connection | None = conn
         self._path = path
         self._lock = threading.RLock()
+        self._coord = _keys.SqliteCoordination(path)
 
     @classmethod
     def open(cls, path: str | Path) -> SqliteStore:
@@ -145,27 +148,39 @@ class SqliteStore:
             except sqlite3.Error as e:
                 raise StoreUnavailableError(f"sqlite store {self._path}: {e}") from e
 
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One all-or-nothing write: a savepoint of :meth:`exclusive`'s transaction when
+        this thread holds it, else ``BEGIN IMMEDIATE ... COMMIT`` on the store's connection."""
+        held = self._coord.held()
+        try:
+            if held is not None:
+                with self._coord.savepoint(held):
+                    yield held
+                return
+            with self._lock:
+                conn = self._connection()
+                committed = False
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    yield conn
+                    conn.execute("COMMIT")
+                    committed = True
+                finally:
+                    if not committed and conn.in_transaction:
+                        conn.execute("ROLLBACK")
+        except sqlite3.IntegrityError as e:
+            raise ConflictError(f"sqlite store {self._path}: {e}") from e
+        except sqlite3.Error as e:
+            raise StoreUnavailableError(f"sqlite store {self._path}: {e}") from e
+
     # --- writes ---------------------------------------------------------------
 
     def apply(self, changes: ChangeSet, *, actor: str, at: datetime | None = None) -> ApplyResult:
         when = aware(at, "at") or datetime.now(UTC)
-        with self._lock:
-            conn = self._connection()
-            committed = False
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                plan = validate(changes, SqliteLookup(conn), at=when)
-                result = write_batch(conn, changes, plan, actor=actor, at=when)
-                conn.execute("COMMIT")
-                committed = True
-            except sqlite3.IntegrityError as e:
-                raise ConflictError(f"sqlite store {self._path}: {e}") from e
-            except sqlite3.Error as e:
-                raise StoreUnavailableError(f"sqlite store {self._path}: {e}") from e
-            finally:
-                if not committed and conn.in_transaction:
-                    conn.execute("ROLLBACK")
-        return result
+        with self._write() as conn:
+            plan = validate(changes, SqliteLookup(conn), at=when)
+            return write_batch(conn, changes, plan, actor=actor, at=when)
 
     def put_scores(self, scores: Sequence[AccountScoreSet]) -> int:
         with self._lock:
@@ -355,7 +370,33 @@ class SqliteStore:
         with self._read() as conn:
             return reads.stats(conn)
 
+    # --- API keys and coordination (graphcrm/store/sqlite/keys.py) ---------------------
+
+    def put_key(self, key: KeyRecord) -> None:
+        with self._write() as conn:
+            _keys.put_key(conn, key)
+
+    def get_key(self, key_id: str) -> KeyRecord:
+        with self._read() as conn:
+            return _keys.get_key(conn, key_id)
+
+    def list_keys(self) -> tuple[KeyRecord, ...]:
+        with self._read() as conn:
+            return _keys.list_keys(conn)
+
+    def revoke_key(self, key_id: str, *, at: datetime) -> KeyRecord:
+        when = aware(at, "at") or datetime.now(UTC)
+        with self._write() as conn:
+            return _keys.revoke_key(conn, key_id, when)
+
+    def watermark(self) -> Watermark:
+        return self._coord.watermark()
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        return self._coord.exclusive()
+
     def close(self) -> None:
+        self._coord.close()
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
