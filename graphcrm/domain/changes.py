@@ -80,6 +80,9 @@ class ChangeOp(StrEnum):
     CREATE = "create"
     UPDATE = "update"
     CLOSE = "close"
+    ERASE = "erase"
+    """A person's personal data erased (``graphcrm forget``); the entry names what
+    went, never the values."""
 
 
 class ChangeLogEntry(Model):
