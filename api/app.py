@@ -13,7 +13,7 @@ from fastapi.openapi.utils import get_openapi
 from api import docs, errors
 from api.cache import AnalyticsCache
 from api.deps import AppState
-from api.journal import InvalidationJournal, journal_path
+from api.freshness import Freshness
 from api.keycache import KeyCache
 from api.middleware import BodyLimit, RequestLog, log_requests_to_stderr
 from api.routers import (
@@ -31,8 +31,8 @@ from api.routers import (
     touchpoints,
     transfer,
 )
-from graphcrm.auth import KeyStore, keys_path
-from graphcrm.config import Settings, get_settings
+from graphcrm.auth import KeyStore
+from graphcrm.config import Settings, get_settings, parse_store_url
 from graphcrm.store import open_store
 
 ROUTERS: list[APIRouter] = [
@@ -71,25 +71,25 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            store = open_store(cfg.store.get_secret_value())
+            url = cfg.store.get_secret_value()
+            store = open_store(url)
             stack.callback(store.close)
-            key_store = KeyStore.open(keys_path(cfg))
-            stack.callback(key_store.close)
+            key_store = KeyStore(store)
             known_keys = KeyCache(key_store)
             stack.callback(known_keys.close)
-            journal = InvalidationJournal.open(journal_path(key_store.path))
-            stack.callback(journal.close)
+            cache = AnalyticsCache(
+                ttl=cfg.api_cache_ttl_seconds, max_entries=cfg.api_cache_max_entries
+            )
+            freshness = Freshness(
+                store, cache, known_keys, blocking=parse_store_url(url).scheme != "sqlite"
+            )
             app.state.graphcrm = AppState(
                 settings=cfg,
                 store=store,
                 keys=key_store,
                 known_keys=known_keys,
-                journal=journal,
-                cache=AnalyticsCache(
-                    ttl=cfg.api_cache_ttl_seconds,
-                    max_entries=cfg.api_cache_max_entries,
-                    journal=journal,
-                ),
+                cache=cache,
+                freshness=freshness,
             )
             yield
 

@@ -5,13 +5,12 @@ accounts they were computed from (``account:<id>``) and, for portfolio-wide
 lists, ``portfolio``. A write invalidates the tags of every account it touches
 and of that account's ancestors and descendants, and ``portfolio``.
 
-With a :class:`~api.journal.InvalidationJournal`, the invalidations of the
-other workers of the server are applied before every read, and this worker's
-are published to them (:meth:`AnalyticsCache.invalidate` inside the journal's
-write transaction). Results about the present (no ``as_of``) also expire after
-``ttl`` seconds, because "now" moves on (days since the last touchpoint grow)
-and because writes made outside the API (the CLI) are not in the journal.
-A computation that overlapped an invalidation is returned but not stored.
+Writes made elsewhere (other workers, other hosts, the CLI) are learnt from
+the store's change log once per request (:mod:`api.freshness`), which calls
+:meth:`AnalyticsCache.invalidate` with their tags. Results about the present
+(no ``as_of``) also expire after ``ttl`` seconds, because "now" moves on (days
+since the last touchpoint grow). A computation that overlapped an invalidation
+is returned but not stored.
 """
 
 from __future__ import annotations
@@ -22,8 +21,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
-
-from api.journal import EVERYTHING, InvalidationJournal
 
 T = TypeVar("T")
 
@@ -46,10 +43,8 @@ class AnalyticsCache:
         ttl: float,
         max_entries: int,
         clock: Callable[[], float] = time.monotonic,
-        journal: InvalidationJournal | None = None,
     ) -> None:
         self._ttl = ttl
-        self._journal = journal
         self._max = max_entries
         self._clock = clock
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
@@ -81,7 +76,6 @@ class AnalyticsCache:
         """
         if not self.enabled:
             return compute()
-        self.sync()
         for _ in range(2):
             found, leader, event, generation = self._lookup(key, kind)
             if found is not None:
@@ -110,12 +104,11 @@ class AnalyticsCache:
     def peek(self, key: Hashable, kind: type[T]) -> T | None:
         """The cached value for ``key``, or None; never computes nor waits.
 
-        Memory only (and the journal's change check), so it may run on the
-        event loop: the cache-warm path of an endpoint needs no thread.
+        Memory only, so it may run on the event loop: the cache-warm path of an
+        endpoint needs no thread.
         """
         if not self.enabled:
             return None
-        self.sync()
         now = self._clock()
         with self._lock:
             entry = self._entries.get(key)
@@ -149,29 +142,12 @@ class AnalyticsCache:
             event = self._inflight[key] = threading.Event()
             return None, True, event, self._generation
 
-    def sync(self) -> None:
-        """Apply the invalidations the other workers published since the last call."""
-        if self._journal is None:
-            return
-        tags = self._journal.pull()
-        if EVERYTHING in tags:
-            self._drop_all()
-        elif tags:
-            self._drop(tags)
-
     def invalidate(self, tags: Iterable[str]) -> int:
-        """Drop every entry carrying one of ``tags`` and publish them to the other
-        workers (inside the journal's :meth:`~api.journal.InvalidationJournal.exclusive`);
-        returns how many entries went."""
-        wanted = frozenset(tags)
-        if self._journal is not None:
-            self._journal.publish(wanted)
-        return self._drop(wanted)
+        """Drop every entry carrying one of ``tags``; returns how many went."""
+        return self._drop(frozenset(tags))
 
     def clear(self) -> None:
-        """Drop every entry, here and (through the journal) in the other workers."""
-        if self._journal is not None:
-            self._journal.publish([EVERYTHING])
+        """Drop every entry."""
         self._drop_all()
 
     def _drop(self, wanted: frozenset[str]) -> int:

@@ -3,7 +3,9 @@
 The dependencies themselves are ``async def``: they only read the request and
 do no blocking work (a known key is found in memory, :mod:`api.keycache`; an
 unknown one is checked in the thread pool), so a request costs one hop to the
-thread pool (its endpoint's), not one per dependency.
+thread pool (its endpoint's), not one per dependency. The store's watermark
+(:mod:`api.freshness`) is read first: on SQLite from memory unless another
+connection committed; on Neo4j, a round trip, in the thread pool.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.cache import AnalyticsCache
 from api.errors import forbidden, unauthorized
-from api.journal import InvalidationJournal
+from api.freshness import Freshness
 from api.keycache import KeyCache
 from graphcrm.auth import KeyStore, Principal, Scope
 from graphcrm.config import Settings
@@ -33,22 +35,22 @@ from graphcrm.store.port import GraphStore
 
 @dataclass(slots=True)
 class AppState:
-    """What the lifespan opens: the store, the keys, the cache and its journal; and the
-    write lock."""
+    """What the lifespan opens: the store, its keys, the cache and what keeps it fresh;
+    and the write lock."""
 
     settings: Settings
     store: GraphStore
     keys: KeyStore
     known_keys: KeyCache
-    journal: InvalidationJournal
     cache: AnalyticsCache
+    freshness: Freshness
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        """The write lock: of this process's threads, then across the workers (the
-        journal's write transaction, :mod:`api.journal`)."""
-        with self.write_lock, self.journal.exclusive():
+        """The write lock: of this process's threads, then the store's, across workers
+        and hosts (:meth:`~graphcrm.store.port.GraphStore.exclusive`)."""
+        with self.write_lock, self.store.exclusive():
             yield
 
 
@@ -83,6 +85,9 @@ async def get_principal(
     presented = api_key or (bearer.credentials if bearer is not None else None)
     if not presented:
         raise unauthorized()
+    fresh = state.freshness
+    if fresh.blocking or not fresh.quick():
+        await run_in_threadpool(fresh.sync)
     principal, version, digest = state.known_keys.cached(presented)
     if principal is None:
         principal = await run_in_threadpool(state.known_keys.check, presented, version, digest)

@@ -12,6 +12,7 @@ invalidate the analytics cache, like every other API write.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 
 from api.deps import AppState
@@ -25,7 +26,7 @@ from api.territory import (
     visible_contact,
     visible_deal,
 )
-from api.writes import invalidate
+from api.writes import drop, write_tags
 from graphcrm.auth import ALL_TERRITORIES, Principal, Scope
 from graphcrm.domain import (
     Account,
@@ -51,6 +52,7 @@ from graphcrm.domain import (
     Touchpoint,
     WinModelCard,
 )
+from graphcrm.domain.keys import KeyRecord, Watermark
 from graphcrm.errors import NotFoundError
 
 
@@ -67,9 +69,10 @@ class ScopedStore:
         with self._state.writing():
             check_batch(self._s, self._who, changes)
             touched = touched_accounts(self._s, changes)
+            tags = write_tags(self._state, touched, everything=bool(changes.reps))
             result = self._s.apply(changes, actor=actor, at=at)
-            if result.changed:
-                invalidate(self._state, touched, everything=bool(changes.reps))
+        if result.changed:
+            drop(self._state, tags)
         return result
 
     def put_scores(self, scores: Sequence[AccountScoreSet]) -> int:
@@ -300,6 +303,26 @@ class ScopedStore:
 
     def stats(self) -> StoreStats:
         return self._s.stats()
+
+    # --- keys and coordination: not through an import or export ------------------------
+    def put_key(self, key: KeyRecord) -> None:
+        raise forbidden("keys are managed through /v1/keys")
+
+    def get_key(self, key_id: str) -> KeyRecord:
+        raise forbidden("keys are managed through /v1/keys")
+
+    def list_keys(self) -> tuple[KeyRecord, ...]:
+        raise forbidden("keys are managed through /v1/keys")
+
+    def revoke_key(self, key_id: str, *, at: datetime) -> KeyRecord:
+        raise forbidden("keys are managed through /v1/keys")
+
+    def watermark(self) -> Watermark:
+        return self._s.watermark()
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        """Each :meth:`apply` takes the write lock itself; a block of several is refused."""
+        raise forbidden("an import takes the write lock per batch")
 
     def close(self) -> None:
         """The app's store stays open: closing a view does nothing."""

@@ -1,8 +1,9 @@
 """``graphcrm serve``: uvicorn with one worker or several.
 
 Several workers are processes that share the listening socket; each builds its
-app with :func:`api.app.serve_app` (settings from the environment), and they
-share cache invalidations and the write lock through :mod:`api.journal`.
+app with :func:`api.app.serve_app` (settings from the environment). They share
+nothing but the store: its write lock (:meth:`~graphcrm.store.port.GraphStore.exclusive`)
+and its change log, from which each learns of the others' writes (:mod:`api.freshness`).
 """
 
 from __future__ import annotations

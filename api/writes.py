@@ -1,23 +1,26 @@
 """The one write path of the API: limits, the territory rule, apply, cache invalidation.
 
 Every write (single objects, batches, imports) goes through :func:`apply_changes`
-under the app's write lock (across the workers: :meth:`api.deps.AppState.writing`),
-so the territory check, the If-Match check and the write see the same stored
-state, and the analytics cache of every worker is invalidated before the lock
-is released.
+under the app's write lock (across workers and hosts: the store's,
+:meth:`api.deps.AppState.writing`), so the territory check, the If-Match check,
+the merge of a partial update and the write see the same stored state: two
+clients changing different fields of one object both keep their change. This
+worker's cache is invalidated once the write committed; the other workers and
+hosts learn of it from the change log (:mod:`api.freshness`).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from fastapi import Response
 from pydantic import BaseModel, ValidationError
 
 from api.deps import AppState
 from api.errors import precondition_failed, precondition_required, too_large
+from api.freshness import PORTFOLIO_TAG as PORTFOLIO
 from api.schemas import WriteResult
 from api.territory import check_batch, family, touched_accounts
 from graphcrm.auth import Principal
@@ -26,7 +29,7 @@ from graphcrm.errors import InvalidError, Problem
 
 D = TypeVar("D", bound=Model)
 
-PORTFOLIO_TAG = "portfolio"
+PORTFOLIO_TAG = PORTFOLIO
 
 
 def etag(model: BaseModel) -> str:
@@ -75,40 +78,87 @@ def write_result(result: ApplyResult, rows: int) -> WriteResult:
     return WriteResult(rows=rows, changed=result.changed, counts=dict(result.counts))
 
 
+def _check_size(state: AppState, rows: int) -> None:
+    limit = state.settings.api_max_batch_rows
+    if rows > limit:
+        raise too_large(f"the batch has {rows:,} rows; the limit is {limit:,} rows per request")
+
+
 def apply_changes(
     state: AppState,
     who: Principal,
-    changes: ChangeSet,
+    changes: ChangeSet | Callable[[], ChangeSet],
     *,
     precheck: Callable[[], None] | None = None,
 ) -> WriteResult:
     """Check the limits and the territory rule, then apply ``changes`` atomically.
 
-    ``precheck`` runs under the write lock before anything else (If-Match,
-    "already exists" checks), so it sees the state the write will change.
+    ``precheck`` runs under the write lock before anything else ("already
+    exists" checks), so it sees the state the write will change. ``changes``
+    may be a function, called under the write lock: a partial update reads the
+    object, checks ``If-Match`` and merges there (:func:`merged`).
     """
-    rows = changes.size()
-    limit = state.settings.api_max_batch_rows
-    if rows > limit:
-        raise too_large(f"the batch has {rows:,} rows; the limit is {limit:,} rows per request")
+    if isinstance(changes, ChangeSet):
+        _check_size(state, changes.size())
     store = state.store
     with state.writing():
         if precheck is not None:
             precheck()
-        check_batch(store, who, changes)
-        touched = touched_accounts(store, changes)
-        result = store.apply(changes, actor=f"api:{who.name}")
-        if result.changed:
-            invalidate(state, touched, everything=bool(changes.reps))
+        batch = changes if isinstance(changes, ChangeSet) else changes()
+        rows = batch.size()
+        _check_size(state, rows)
+        check_batch(store, who, batch)
+        touched = touched_accounts(store, batch)
+        tags = write_tags(state, touched, everything=bool(batch.reps))
+        result = store.apply(batch, actor=f"api:{who.name}")
+    if result.changed:
+        drop(state, tags)
     return write_result(result, rows)
 
 
-def invalidate(state: AppState, accounts: set[str], *, everything: bool = False) -> None:
-    """Drop the cached results of ``accounts``, their families and the portfolio lists,
-    in every worker; inside :meth:`AppState.writing`."""
-    if everything:
+class PartialUpdate(Generic[D]):
+    """The partial update of one object, for :func:`apply_changes`: called under the
+    write lock, it reads the object, checks ``If-Match`` against what it read and
+    applies ``changes`` to it; :attr:`result` is then the object as written."""
+
+    def __init__(
+        self,
+        cls: type[D],
+        part: str,
+        read: Callable[[], D],
+        changes: dict[str, object],
+        if_match: str | None,
+    ) -> None:
+        self._cls, self._part, self._read = cls, part, read
+        self._changes, self._if_match = changes, if_match
+        self._result: D | None = None
+
+    def __call__(self) -> ChangeSet:
+        current = self._read()
+        check_if_match(self._if_match, current)
+        self._result = revalidate(self._cls, current, self._changes)
+        return ChangeSet.model_validate({self._part: (self._result,)})
+
+    @property
+    def result(self) -> D:
+        if self._result is None:
+            raise RuntimeError("the update has not run")
+        return self._result
+
+
+def drop(state: AppState, tags: set[str] | None) -> None:
+    """After the write committed: drop this worker's results of ``tags`` (None: all)."""
+    if tags is None:
         state.cache.clear()
-        return
+    else:
+        state.cache.invalidate(tags)
+
+
+def write_tags(state: AppState, accounts: set[str], *, everything: bool) -> set[str] | None:
+    """The cache tags of ``accounts``, their families and the portfolio lists (None
+    for everything), read under the write lock before the write."""
+    if everything:
+        return None
     tags = {f"account:{a}" for a in family(state.store, accounts)}
     tags.add(PORTFOLIO_TAG)
-    state.cache.invalidate(tags)
+    return tags

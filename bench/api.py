@@ -17,7 +17,7 @@ p50/p99 latency and requests/s:
   every client at once (the first reads recompute), after one unmeasured
   round (a fresh server's first write plans and compiles its queries). With
   several workers the write goes to one of them and the reads to all: the
-  other workers see it through the shared invalidation journal (``api.journal``).
+  other workers see it in the store's change log (``api.freshness``).
 
 Before the server starts, the store serves ``--store-warmup`` rounds of the
 reads a recompute makes, so that a fresh Neo4j JVM has compiled them (JIT) as
@@ -47,7 +47,7 @@ from graphcrm.auth import ALL_TERRITORIES, KeyStore, Scope
 from graphcrm.config import parse_store_url
 from graphcrm.domain import AccountId, DealId, PageRequest
 from graphcrm.generator import GeneratorConfig, generate_portfolio
-from graphcrm.services.deals import assess_deal
+from graphcrm.services.risk import assess_deal
 from graphcrm.services.scoring import score_account
 from graphcrm.store import open_store
 from graphcrm.store.port import GraphStore
@@ -257,11 +257,9 @@ def main(argv: list[str] | None = None) -> None:
             contact = contacts.items[0].id
             rep = store.list_reps(PageRequest(limit=1)).items[0].id
             _warm_store(store, account.id, deal.id, args.store_warmup)
+            key = KeyStore(store).create("bench", [Scope.READ, Scope.WRITE], [ALL_TERRITORIES])
         finally:
             store.close()
-        keys = KeyStore.open(tmp / "keys.sqlite3")
-        key = keys.create("bench", [Scope.READ, Scope.WRITE], [ALL_TERRITORIES]).secret
-        keys.close()
         print(
             f"== API on {args.store}: account {account.id} ({contacts.total} contacts), "
             f"deal {deal.id}; {args.clients} clients, graphcrm serve --workers {args.workers} "
@@ -271,7 +269,7 @@ def main(argv: list[str] | None = None) -> None:
             asyncio.run(
                 _drive(
                     port,
-                    key,
+                    key.secret,
                     [
                         ("GET deal risk", f"/v1/deals/{deal.id}/risk"),
                         ("GET account health", f"/v1/accounts/{account.id}/health"),

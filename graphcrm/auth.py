@@ -12,9 +12,11 @@ guessed whatever the hash costs, so a slow hash would only add tens of
 milliseconds to every request. (GitHub, Stripe and PyPI tokens are checked the
 same way.)
 
-Keys live in a small SQLite file of their own (``GRAPHCRM_KEYS_PATH``,
-:func:`keys_path`), independent of the graph store, so they work the same when
-the graph is in Neo4j.
+Keys live in the graph store, behind its port (``put_key``, ``revoke_key``,
+...): SQLite or Neo4j, nothing on the API host's disk, so every worker and
+host of one store shares them. Earlier versions kept them in a SQLite file of
+their own (``GRAPHCRM_KEYS_PATH``, :func:`keys_path`); :func:`import_key_file`
+(``graphcrm keys import-file``) moves such a file's keys into the store once.
 
 Territories: a principal sees the accounts whose territory is in its set, and
 everything under them. ``*`` means every territory, accounts without one
@@ -25,24 +27,29 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import sqlite3
-import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Final
+from typing import TYPE_CHECKING, Annotated, Final
 
 from pydantic import Field
 
 from graphcrm.config import Settings, StoreURL, default_sqlite_path, parse_store_url
 from graphcrm.domain import Model, UtcDatetime
+from graphcrm.domain.keys import KeyRecord
 from graphcrm.errors import InvalidError, NotFoundError, Problem, StoreUnavailableError
+
+if TYPE_CHECKING:
+    from graphcrm.store.port import GraphStore
 
 ALL_TERRITORIES: Final = "*"
 PREFIX: Final = "gcrm_"
 _KEY_ID_HEX: Final = 12
+_HEX_ID: Final = re.compile(r"[0-9a-f]{12}")
 
 
 class Scope(StrEnum):
@@ -99,8 +106,9 @@ class CreatedKey(Model):
 
 
 def keys_path(settings: Settings) -> Path:
-    """Where the keys live: ``GRAPHCRM_KEYS_PATH``, else beside the SQLite store
-    (``<store>.keys.sqlite3``), else beside the default store (for Neo4j).
+    """Where earlier versions kept the keys file, which :func:`import_key_file` reads:
+    ``GRAPHCRM_KEYS_PATH``, else beside the SQLite store (``<store>.keys.sqlite3``),
+    else beside the default store (for Neo4j).
 
     >>> from graphcrm.config import Settings
     >>> from pydantic import SecretStr
@@ -124,19 +132,6 @@ def _hash(secret: str) -> bytes:
     return hashlib.sha256(secret.encode("utf-8")).digest()
 
 
-_SCHEMA: Final = """
-CREATE TABLE IF NOT EXISTS api_keys (
-    id          TEXT PRIMARY KEY,
-    name        TEXT NOT NULL,
-    secret_hash BLOB NOT NULL,
-    scopes      TEXT NOT NULL,
-    territories TEXT NOT NULL,
-    created_at  TEXT NOT NULL,
-    revoked_at  TEXT
-)
-"""
-
-
 def _validate(name: str, scopes: Iterable[Scope], territories: Iterable[str]) -> None:
     problems: list[Problem] = []
     if not name.strip() or len(name) > 200:
@@ -156,34 +151,11 @@ def _validate(name: str, scopes: Iterable[Scope], territories: Iterable[str]) ->
 
 
 class KeyStore:
-    """API keys in one SQLite file. Thread-safe (one connection behind a lock)."""
+    """API keys in the graph store (:meth:`~graphcrm.store.port.GraphStore.put_key` and
+    the rest): nothing on local disk, shared by every worker and host of the store."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self._conn: sqlite3.Connection | None = conn
-        self._path = path
-        self._lock = threading.Lock()
-
-    @classmethod
-    def open(cls, path: str | Path) -> KeyStore:
-        path = Path(path)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA busy_timeout = 5000")
-            conn.execute(_SCHEMA)
-        except (OSError, sqlite3.Error) as e:
-            raise StoreUnavailableError(f"cannot open keys store {path}: {e}") from e
-        return cls(conn, path)
-
-    @property
-    def path(self) -> Path:
-        return self._path
-
-    def _c(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise StoreUnavailableError(f"keys store {self._path} is closed")
-        return self._conn
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
 
     def create(
         self,
@@ -200,48 +172,22 @@ class KeyStore:
         secret = secrets.token_urlsafe(32)
         at = (now or datetime.now(UTC)).astimezone(UTC)
         key = ApiKey(id=key_id, name=name, scopes=scopes, territories=territories, created_at=at)
-        try:
-            with self._lock:
-                self._c().execute(
-                    "INSERT INTO api_keys (id, name, secret_hash, scopes, territories, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        key_id,
-                        name,
-                        _hash(secret),
-                        ",".join(sorted(scopes)),
-                        "\n".join(sorted(territories)),
-                        at.isoformat(),
-                    ),
-                )
-        except sqlite3.Error as e:
-            raise StoreUnavailableError(f"keys store {self._path}: {e}") from e
+        self._store.put_key(_record(key, _hash(secret)))
         return CreatedKey(key=key, secret=f"{PREFIX}{key_id}_{secret}")
 
     def _row(self, key_id: str) -> tuple[ApiKey, bytes] | None:
         try:
-            with self._lock:
-                row = (
-                    self._c()
-                    .execute(
-                        "SELECT id, name, secret_hash, scopes, territories, created_at, revoked_at"
-                        " FROM api_keys WHERE id = ?",
-                        (key_id,),
-                    )
-                    .fetchone()
-                )
-        except sqlite3.Error as e:
-            raise StoreUnavailableError(f"keys store {self._path}: {e}") from e
-        if row is None:
+            record = self._store.get_key(key_id)
+        except NotFoundError:
             return None
-        return _decode(row), bytes(row[2])
+        return _from_record(record), bytes.fromhex(record.secret_hash)
 
     def authenticate(self, presented: str) -> Principal | None:
         """The principal of a valid, unrevoked key; None otherwise (never says why)."""
         if not presented.startswith(PREFIX):
             return None
         key_id, sep, secret = presented[len(PREFIX) :].partition("_")
-        if not sep or len(key_id) != _KEY_ID_HEX or not secret:
+        if not sep or len(key_id) != _KEY_ID_HEX or not _HEX_ID.fullmatch(key_id) or not secret:
             return None
         found = self._row(key_id)
         # Hash even when the id is unknown, so timing does not tell ids apart.
@@ -253,19 +199,7 @@ class KeyStore:
 
     def list(self) -> tuple[ApiKey, ...]:
         """Every key, oldest first (revoked ones too)."""
-        try:
-            with self._lock:
-                rows = (
-                    self._c()
-                    .execute(
-                        "SELECT id, name, secret_hash, scopes, territories, created_at, revoked_at"
-                        " FROM api_keys ORDER BY created_at, id"
-                    )
-                    .fetchall()
-                )
-        except sqlite3.Error as e:
-            raise StoreUnavailableError(f"keys store {self._path}: {e}") from e
-        return tuple(_decode(r) for r in rows)
+        return tuple(_from_record(r) for r in self._store.list_keys())
 
     def get(self, key_id: str) -> ApiKey:
         found = self._row(key_id)
@@ -275,24 +209,86 @@ class KeyStore:
 
     def revoke(self, key_id: str, *, now: datetime | None = None) -> ApiKey:
         """Revoke a key (idempotent); raises NotFoundError for an unknown id."""
-        key = self.get(key_id)
-        if key.revoked_at is not None:
-            return key
         at = (now or datetime.now(UTC)).astimezone(UTC)
-        try:
-            with self._lock:
-                self._c().execute(
-                    "UPDATE api_keys SET revoked_at = ? WHERE id = ?", (at.isoformat(), key_id)
-                )
-        except sqlite3.Error as e:
-            raise StoreUnavailableError(f"keys store {self._path}: {e}") from e
-        return key.model_copy(update={"revoked_at": at})
+        return _from_record(self._store.revoke_key(key_id, at=at))
 
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+
+def _record(key: ApiKey, secret_hash: bytes) -> KeyRecord:
+    return KeyRecord(
+        id=key.id,
+        name=key.name,
+        secret_hash=secret_hash.hex(),
+        scopes=tuple(sorted(key.scopes)),
+        territories=tuple(sorted(key.territories)),
+        created_at=key.created_at,
+        revoked_at=key.revoked_at,
+    )
+
+
+def _from_record(record: KeyRecord) -> ApiKey:
+    return ApiKey(
+        id=record.id,
+        name=record.name,
+        scopes=frozenset(Scope(s) for s in record.scopes),
+        territories=frozenset(record.territories),
+        created_at=record.created_at,
+        revoked_at=record.revoked_at,
+    )
+
+
+# --- the keys file of earlier versions --------------------------------------------
+
+
+class KeyFileImport(Model):
+    """What :func:`import_key_file` did."""
+
+    path: str
+    imported: int
+    """Keys put into the store."""
+    present: int
+    """Keys the store held already (an earlier import), left as they are."""
+    moved_to: str
+    """Where the file went, so that it is read once."""
+
+
+def import_key_file(store: GraphStore, path: Path) -> KeyFileImport:
+    """Move the keys of an earlier version's keys file (``GRAPHCRM_KEYS_PATH``, by
+    default ``<store>.keys.sqlite3``) into the store, hashes and revocations as they
+    are, then rename the file to ``<name>.imported`` so that it is read once.
+
+    Keys the store holds already are left alone (a second run after an interrupted
+    one imports the rest). Raises NotFoundError when there is no file at ``path``.
+    """
+    if not path.is_file():
+        raise NotFoundError("keys file", str(path))
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(
+                "SELECT id, name, secret_hash, scopes, territories, created_at, revoked_at"
+                " FROM api_keys ORDER BY created_at, id"
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as e:
+        raise StoreUnavailableError(f"cannot read keys file {path}: {e}") from e
+    imported = present = 0
+    for row in rows:
+        key = _decode(row)
+        try:
+            store.get_key(key.id)
+        except NotFoundError:
+            store.put_key(_record(key, bytes(row[2])))
+            imported += 1
+        else:
+            present += 1
+    target = path.with_name(f"{path.name}.imported")
+    path.replace(target)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.replace(target.with_name(target.name + suffix))
+    return KeyFileImport(path=str(path), imported=imported, present=present, moved_to=str(target))
 
 
 def _decode(row: tuple[object, ...]) -> ApiKey:

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.tree import Tree
 
-from graphcrm.auth import ALL_TERRITORIES, KeyStore, Scope, keys_path
+from graphcrm.auth import ALL_TERRITORIES, KeyStore, Scope, import_key_file, keys_path
 from graphcrm.config import Settings, get_settings, parse_store_url
 from graphcrm.domain import AccountId, ChangeSet, PageRequest
 from graphcrm.domain.base import as_of_instant
@@ -905,16 +905,31 @@ def _api_settings(ctx: click.Context) -> Settings:
 
 @contextlib.contextmanager
 def _keys(ctx: click.Context) -> Iterator[KeyStore]:
-    keys = KeyStore.open(keys_path(_api_settings(ctx)))
-    try:
-        yield keys
-    finally:
-        keys.close()
+    with _store(ctx) as store:
+        yield KeyStore(store)
 
 
 @main.group()
 def keys() -> None:
-    """Manage API keys (stored hashed in GRAPHCRM_KEYS_PATH)."""
+    """Manage API keys (stored hashed in the store, SQLite or Neo4j)."""
+
+
+@keys.command(name="import-file")
+@click.argument("path", type=click.Path(path_type=Path), required=False)
+@click.pass_context
+def keys_import_file(ctx: click.Context, path: Path | None) -> None:
+    """Move the keys of an earlier version's keys file into the store, once.
+
+    PATH defaults to GRAPHCRM_KEYS_PATH, else <store>.keys.sqlite3 beside a SQLite
+    store. The file is renamed to <name>.imported afterwards.
+    """
+    source = path if path is not None else keys_path(_api_settings(ctx))
+    with _store(ctx) as store:
+        done = import_key_file(store, source)
+    console.print(
+        f"Imported {done.imported} key(s) from {done.path} ({done.present} already in the "
+        f"store); the file is now {done.moved_to}."
+    )
 
 
 @keys.command(name="create")
@@ -990,7 +1005,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     type=click.IntRange(1, 64),
     default=1,
     show_default=True,
-    help="Worker processes; they share cache invalidations and the write lock.",
+    help="Worker processes; they learn of each other's writes from the store.",
 )
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) -> None:

@@ -20,7 +20,7 @@ from api.schemas import (
     ReportingLinesPublic,
 )
 from api.territory import merged_page, name_key, visible_account
-from api.writes import apply_changes, check_if_match, revalidate, set_etag
+from api.writes import PartialUpdate, apply_changes, set_etag
 from graphcrm.domain import Account, AccountId, ChangeSet, Page, PageRequest, RepId
 from graphcrm.errors import ConflictError, NotFoundError
 
@@ -120,16 +120,17 @@ def update_account(
     if_match: IfMatch = None,
 ) -> Account:
     """Change some fields. Needs ``If-Match`` (412 when stale, 428 when missing)."""
-    current = visible_account(state.store, who, account_id)
     changes = body.model_dump(exclude_unset=True)
-    updated = revalidate(Account, current, changes)
-
-    def fresh() -> None:
-        check_if_match(if_match, visible_account(state.store, who, account_id))
-
-    apply_changes(state, who, ChangeSet(accounts=(updated,)), precheck=fresh)
-    set_etag(response, updated)
-    return updated
+    update = PartialUpdate(
+        Account,
+        "accounts",
+        lambda: visible_account(state.store, who, account_id),
+        changes,
+        if_match,
+    )
+    apply_changes(state, who, update)
+    set_etag(response, update.result)
+    return update.result
 
 
 @router.get(

@@ -11,7 +11,7 @@ from api.deps import AsOfDep, PageDep, ReaderDep, StateDep, StoreDep, WriterDep
 from api.errors import NOT_FOUND, UPDATE, WRITE, responses
 from api.schemas import ContactCreate, ContactsPublic, ContactUpdate
 from api.territory import visible_account, visible_contact
-from api.writes import apply_changes, check_if_match, revalidate, set_etag
+from api.writes import PartialUpdate, apply_changes, set_etag
 from graphcrm.domain import AccountId, ChangeSet, Contact, ContactId
 from graphcrm.errors import ConflictError, NotFoundError
 
@@ -90,16 +90,17 @@ def update_contact(
 
     A changed ``status`` opens a new status interval at ``status_from`` (default: now).
     """
-    current = visible_contact(state.store, who, contact_id)
     changes = body.model_dump(exclude_unset=True)
     if "status" in changes and "status_from" not in changes:
         changes["status_from"] = None
-    updated = revalidate(Contact, current, changes)
-
-    def fresh() -> None:
-        check_if_match(if_match, visible_contact(state.store, who, contact_id))
-
-    apply_changes(state, who, ChangeSet(contacts=(updated,)), precheck=fresh)
+    update = PartialUpdate(
+        Contact,
+        "contacts",
+        lambda: visible_contact(state.store, who, contact_id),
+        changes,
+        if_match,
+    )
+    apply_changes(state, who, update)
     stored = state.store.get_contact(ContactId(contact_id))
     set_etag(response, stored)
     return stored

@@ -11,7 +11,7 @@ from api.deps import AsOfDep, PageDep, ReaderDep, StateDep, StoreDep, WriterDep
 from api.errors import NOT_FOUND, UPDATE, WRITE, responses
 from api.schemas import DealCreate, DealRolesPublic, DealsPublic, DealUpdate
 from api.territory import merged_page, name_key, visible_account, visible_deal
-from api.writes import apply_changes, check_if_match, revalidate, set_etag
+from api.writes import PartialUpdate, apply_changes, set_etag
 from graphcrm.domain import (
     AccountId,
     ChangeSet,
@@ -117,14 +117,11 @@ def update_deal(
 ) -> DealView:
     """Change some fields; a new stage or close date is recorded in the history.
     Needs ``If-Match`` (412 when stale, 428 when missing)."""
-    current = visible_deal(state.store, who, deal_id).deal
     changes = body.model_dump(exclude_unset=True)
-    updated = revalidate(Deal, current, changes)
-
-    def fresh() -> None:
-        check_if_match(if_match, visible_deal(state.store, who, deal_id).deal)
-
-    apply_changes(state, who, ChangeSet(deals=(updated,)), precheck=fresh)
+    update = PartialUpdate(
+        Deal, "deals", lambda: visible_deal(state.store, who, deal_id).deal, changes, if_match
+    )
+    apply_changes(state, who, update)
     view = state.store.get_deal(DealId(deal_id))
     set_etag(response, view.deal)
     return view

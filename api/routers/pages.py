@@ -241,6 +241,7 @@ def page_principal(request: Request, state: StateDep) -> Principal:
     )
     if not presented:
         raise ApiError(401, "unauthorized", "Unauthorized", "a valid API key is required")
+    state.freshness.sync()
     principal = state.known_keys.authenticate(presented)
     if principal is None:
         raise ApiError(401, "unauthorized", "Unauthorized", "the API key is invalid or revoked")

@@ -52,10 +52,7 @@ def seed(settings: Settings) -> dict[str, str]:
     try:
         for batch in seed_batches(datetime.now(UTC)):
             store.apply(batch, actor="seed", at=START)
-    finally:
-        store.close()
-    keys = KeyStore.open(settings.keys_path)
-    try:
+        keys = KeyStore(store)
         made = {
             "marmara": keys.create("marmara", [R, W], ["Marmara"]),
             "ege": keys.create("ege", [R, W], ["Ege"]),
@@ -64,7 +61,7 @@ def seed(settings: Settings) -> dict[str, str]:
             "admin": keys.create("admin", [R, W, A], ["*"]),
         }
     finally:
-        keys.close()
+        store.close()
     return {name: k.secret for name, k in made.items()}
 
 

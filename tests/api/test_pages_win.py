@@ -76,11 +76,9 @@ def pages(tmp_path: Path) -> Iterator[Pages]:
             )
         )
         store.apply(closed, actor="tests", at=CLOSED_AT)
+        key = KeyStore(store).create("reader", [Scope.READ], ["*"]).secret
     finally:
         store.close()
-    keys = KeyStore.open(tmp_path / "keys.sqlite3")
-    key = keys.create("reader", [Scope.READ], ["*"]).secret
-    keys.close()
     settings = Settings(store=SecretStr(url), keys_path=str(tmp_path / "keys.sqlite3"))
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         yield Pages(client, key, url)

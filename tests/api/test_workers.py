@@ -1,17 +1,14 @@
-"""Several workers: cache invalidations and key revocations shared between processes,
+"""Several workers: cache invalidations and key revocations learnt from the store,
 the cache-warm path's territory check, and the bytes the cache serves.
 
-Two apps on one store and one keys file stand for two workers (each has its
-own connections, as two processes do); one test runs `graphcrm serve
---workers 2` for real.
+Two apps on one store stand for two workers (each has its own connections, as
+two processes do); one test runs `graphcrm serve --workers 2` for real.
 """
 
 from __future__ import annotations
 
 import asyncio
 import socket
-import sqlite3
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -22,15 +19,16 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api import freshness
 from api.app import create_app
 from api.deps import AppState
-from api.journal import EVERYTHING, InvalidationJournal
 from api.serve import _tcp
+from graphcrm.auth import KeyStore, Scope
 from graphcrm.config import Settings
-from graphcrm.domain import AccountId, DealId
+from graphcrm.domain import AccountId, ChangeSet, ContactId, ContactStatus, DealId
 from graphcrm.domain.base import as_of_instant
-from graphcrm.services.deals import assess_deal
 from graphcrm.services.orgchart import org_chart
+from graphcrm.services.risk import assess_deal
 from graphcrm.store import open_store
 from tests.api.conftest import make_settings, seed, served
 
@@ -154,76 +152,53 @@ def test_without_a_cache_every_request_checks_the_store(tmp_path: Path) -> None:
         assert len(state_of(client).cache) == 0
 
 
-# --- the journal ------------------------------------------------------------------
+# --- the change log as the workers' invalidation feed ------------------------------
 
 
-def test_the_journal_hands_each_worker_the_others_tags(tmp_path: Path) -> None:
-    one = InvalidationJournal.open(tmp_path / "j.sqlite3")
-    two = InvalidationJournal.open(tmp_path / "j.sqlite3")
-    try:
-        assert one.pull() == frozenset()
-        assert two.pull() == frozenset()
-        with one.exclusive():
-            one.publish({"account:A", "portfolio"})
-        assert two.pull() == {"account:A", "portfolio"}
-        assert two.pull() == frozenset()
-        assert one.pull() == frozenset()  # its own row: applied already
-
-        def failed_write() -> None:
-            with one.exclusive():
-                one.publish({"account:B"})
-                raise RuntimeError("the store write failed")
-
-        with pytest.raises(RuntimeError):
-            failed_write()
-        assert two.pull() == frozenset()  # rolled back with the write
-        with pytest.raises(RuntimeError):
-            one.publish({"account:C"})  # only inside exclusive()
+def test_a_write_outside_the_api_drops_the_cached_answer_from_the_next_request(
+    two: tuple[TestClient, TestClient, dict[str, str]],
+) -> None:
+    a, _, keys = two
+    h = {"X-API-Key": keys["marmara"]}
+    first = a.get(RISK, headers=h).json()
+    other = a.get("/v1/accounts/M2/health", headers=h)
+    store = open_store(state_of(a).settings.store.get_secret_value())
+    try:  # as the CLI would: another connection, no API involved
+        contact = store.get_contact(ContactId("M1-C3"))
+        left = contact.model_copy(update={"status": ContactStatus.LEFT_COMPANY})
+        store.apply(ChangeSet(contacts=(left,)), actor="cli")
     finally:
-        one.close()
-        two.close()
+        store.close()
+    after = a.get(RISK, headers=h).json()
+    assert after["risk"]["score"] > first["risk"]["score"]
+    hits = state_of(a).cache.hits
+    assert a.get("/v1/accounts/M2/health", headers=h).content == other.content
+    assert state_of(a).cache.hits > hits  # M2 was not M1's family: still cached
 
 
-def test_a_worker_that_missed_pruned_rows_drops_everything(tmp_path: Path) -> None:
-    one = InvalidationJournal.open(tmp_path / "j.sqlite3")
-    two = InvalidationJournal.open(tmp_path / "j.sqlite3")
+def test_more_new_entries_than_read_at_once_drop_every_cached_answer(
+    two: tuple[TestClient, TestClient, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b, keys = two
+    h = {"X-API-Key": keys["marmara"]}
+    assert b.get("/v1/accounts/M2/health", headers=h).status_code == 200
+    assert len(state_of(b).cache) > 0
+    monkeypatch.setattr(freshness, "MAX_ENTRIES", 1)
+    _champion_leaves(a, keys["marmara"])  # two entries: the contact and its status
+    assert b.get("/v1/reps", headers=h).status_code == 200
+    assert len(state_of(b).cache) == 0
+
+
+def test_a_key_created_elsewhere_works_at_once(
+    two: tuple[TestClient, TestClient, dict[str, str]],
+) -> None:
+    a, _, _ = two
+    store = open_store(state_of(a).settings.store.get_secret_value())
     try:
-        with one.exclusive():
-            one.publish({"account:A"})
-            one.publish({"account:B"})
-        raw = sqlite3.connect(tmp_path / "j.sqlite3")
-        raw.execute("DELETE FROM invalidations WHERE tags = 'account:A'")
-        raw.commit()
-        raw.close()
-        assert EVERYTHING in two.pull()
+        made = KeyStore(store).create("late", [Scope.READ], ["Marmara"])
     finally:
-        one.close()
-        two.close()
-
-
-def test_the_journal_is_one_write_lock_across_workers(tmp_path: Path) -> None:
-    one = InvalidationJournal.open(tmp_path / "j.sqlite3")
-    two = InvalidationJournal.open(tmp_path / "j.sqlite3")
-    order: list[str] = []
-    inside = threading.Event()
-
-    def second() -> None:
-        inside.wait(5)
-        with two.exclusive():
-            order.append("two")
-
-    t = threading.Thread(target=second)
-    t.start()
-    try:
-        with one.exclusive():
-            inside.set()
-            time.sleep(0.3)
-            order.append("one")
-        t.join(10)
-        assert order == ["one", "two"]
-    finally:
-        one.close()
-        two.close()
+        store.close()
+    assert a.get(RISK, headers={"X-API-Key": made.secret}).status_code == 200
 
 
 def test_served_connections_answer_without_waiting_for_delayed_acks() -> None:

@@ -107,13 +107,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         data = ROOT / "tests" / "data" / "krackhardt-hightech"
         store.apply(load_krackhardt(data, valid_from=KRACKHARDT_FROM), actor="e2e")
         store.apply(big_account(), actor="e2e", at=KRACKHARDT_FROM)
+        keys = KeyStore(store)
+        key = keys.create("e2e", [Scope.READ], ["*"]).secret
+        ege_key = keys.create("e2e-ege", [Scope.READ], ["Ege"]).secret
     finally:
         store.close()
     keys_path = root / "keys.sqlite3"
-    keys = KeyStore.open(keys_path)
-    key = keys.create("e2e", [Scope.READ], ["*"]).secret
-    ege_key = keys.create("e2e-ege", [Scope.READ], ["Ege"]).secret
-    keys.close()
 
     settings = Settings(
         store=SecretStr(store_url), keys_path=str(keys_path), fx_rates=FX_RATES, fx_as_of=FX_AS_OF

@@ -1,0 +1,121 @@
+"""What each change-log entry is about: the accounts and rep territories it concerns.
+
+Both the API's change feed (``GET /v1/changes``) and the workers' cache
+invalidation read the change log and need, for each entry, the accounts whose
+data it changed. An entry names them directly (an account's id, the
+``account_id`` of a contact, deal or touchpoint) or through a contact or deal
+(a status, reporting line, influence, rep tie, stage or close-date change,
+deal role), resolved to the account it belongs to *now*. Both sides of a change
+count: a contact moved from one account to another concerns both, and an
+account's parent, before and after, concerns the account's entry too (the
+payload names it).
+
+A rep's own entry concerns no account but the rep's territory (before and
+after). An id that no longer resolves (the store keeps every object, so this
+is only a defence) makes the entry *unplaced*: :attr:`Concern.known` is False.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from graphcrm.domain import AccountId, ChangeLogEntry, ContactId, DealId, EntityKind
+from graphcrm.errors import NotFoundError
+from graphcrm.store.port import GraphStore
+
+_ACCOUNT_FIELDS = ("account_id", "parent_id")
+_CONTACT_FIELDS = ("contact_id", "manager_id", "influencer_id", "influenced_id")
+_DEAL_FIELDS = ("deal_id",)
+
+
+@dataclass(frozen=True, slots=True)
+class Concern:
+    """The accounts and rep territories one entry concerns (module docs)."""
+
+    accounts: frozenset[str] = frozenset()
+    rep_territories: frozenset[str | None] = frozenset()
+    known: bool = True
+    """False when an id of the entry could not be resolved."""
+
+    @property
+    def is_rep(self) -> bool:
+        return bool(self.rep_territories)
+
+
+@dataclass(slots=True)
+class _Resolver:
+    store: GraphStore
+    contacts: dict[str, str | None] = field(default_factory=dict)
+    deals: dict[str, str | None] = field(default_factory=dict)
+
+    def contact(self, cid: str) -> str | None:
+        if cid not in self.contacts:
+            try:
+                self.contacts[cid] = self.store.get_contact(ContactId(cid)).account_id
+            except NotFoundError:
+                self.contacts[cid] = None
+        return self.contacts[cid]
+
+    def deal(self, did: str) -> str | None:
+        if did not in self.deals:
+            try:
+                self.deals[did] = self.store.get_deal(DealId(did)).deal.account_id
+            except NotFoundError:
+                self.deals[did] = None
+        return self.deals[did]
+
+
+def _values(payloads: Iterable[Mapping[str, object] | None], names: Sequence[str]) -> set[str]:
+    out: set[str] = set()
+    for p in payloads:
+        if p is None:
+            continue
+        for name in names:
+            v = p.get(name)
+            if isinstance(v, str) and v:
+                out.add(v)
+    return out
+
+
+def concerns(store: GraphStore, entries: Sequence[ChangeLogEntry]) -> list[Concern]:
+    """The :class:`Concern` of each entry, in order (reads each contact and deal once)."""
+    r = _Resolver(store)
+    out: list[Concern] = []
+    for e in entries:
+        payloads = (e.before, e.after)
+        if e.entity is EntityKind.REP:
+            terr: set[str | None] = set()
+            for p in payloads:
+                if p is not None:
+                    t = p.get("territory")
+                    terr.add(t if isinstance(t, str) else None)
+            out.append(Concern(rep_territories=frozenset(terr or {None})))
+            continue
+        accounts = _values(payloads, _ACCOUNT_FIELDS)
+        if e.entity is EntityKind.ACCOUNT:
+            accounts.add(e.key)
+        known = True
+        for cid in _values(payloads, _CONTACT_FIELDS):
+            owner = r.contact(cid)
+            known = known and owner is not None
+            if owner is not None:
+                accounts.add(owner)
+        for did in _values(payloads, _DEAL_FIELDS):
+            owner = r.deal(did)
+            known = known and owner is not None
+            if owner is not None:
+                accounts.add(owner)
+        out.append(Concern(accounts=frozenset(accounts), known=known and bool(accounts)))
+    return out
+
+
+def account_territories(store: GraphStore, accounts: Iterable[str]) -> dict[str, str | None]:
+    """The territory of each account id that exists (unknown ids are left out)."""
+    out: dict[str, str | None] = {}
+    for aid in accounts:
+        try:
+            out[aid] = store.get_account(AccountId(aid)).territory
+        except NotFoundError:
+            continue
+    return out
