@@ -27,10 +27,12 @@ from graphcrm.store import open_store
 from graphcrm.store.port import GraphStore
 
 if TYPE_CHECKING:
+    from graphcrm.analytics.signals import Evidence
+    from graphcrm.domain import Deal, Stage
     from graphcrm.io.importing import ImportReport
-    from graphcrm.services.deals import DealAssessment
     from graphcrm.services.forecast import Forecast, ForecastRow, ForecastTrend
-    from graphcrm.services.winprob import DealWin
+    from graphcrm.services.risk import DealAssessment
+    from graphcrm.services.winprob import DealWin, ModelSummary
 
 console = Console()
 err_console = Console(stderr=True)
@@ -429,7 +431,7 @@ def _largest_account(store: GraphStore) -> AccountId:
 
 
 def _print_riskiest_open_deal(store: GraphStore, account_id: AccountId) -> None:
-    from graphcrm.services.deals import open_deal_risks
+    from graphcrm.services.risk import open_deal_risks
 
     deals = open_deal_risks(store, account_id)
     if not deals:
@@ -458,27 +460,59 @@ def _largest_account_with_open_deal(store: GraphStore) -> AccountId | None:
     return None
 
 
+def _evidence_text(names: dict[str, str], ev: Evidence) -> str:
+    people = [names.get(c, c) for c in ev.contact_ids]
+    extra = len(ev.edges) + len(ev.touchpoint_ids)
+    return ", ".join(people) + (f" (+{extra} ties/touchpoints)" if extra else "") or "-"
+
+
+def _model_text(model: ModelSummary) -> str:
+    return (
+        f"fitted on this store's {model.deals:,} closed deals"
+        if model.source.value == "store"
+        else "the shipped prior (too few closed deals of its own: run graphcrm train)"
+    )
+
+
+def _print_closed(deal: Deal, when: str, outcome: Stage | None, loss_reason: str | None) -> None:
+    reason = f", loss reason: {loss_reason}" if loss_reason else ""
+    shown = outcome.value if outcome else deal.stage.value
+    console.print(f"[bold]{deal.name}[/bold] ({deal.id}) closed as of {when}: {shown}{reason}")
+
+
 def _print_deal_risk(assessment: DealAssessment, *, title: str = "Deal risk") -> None:
     deal, risk = assessment.deal, assessment.risk
-    when = risk.as_of.isoformat(timespec="minutes")
+    when = assessment.as_of.isoformat(timespec="minutes")
+    if risk is None:
+        _print_closed(deal, when, assessment.outcome, assessment.loss_reason)
+        return
     console.print(
         f"[bold]{title}:[/bold] {deal.name} ({deal.id}), {deal.stage.value}, "
-        f"account {deal.account_id} — risk [bold]{risk.score:.0f}[/bold]/100 as of {when}"
+        f"account {deal.account_id} — risk [bold]{risk.score:.0f}[/bold]/100 as of {when} "
+        f"= 100 × (1 − P(win) {risk.probability:.0%}); the stage alone: {risk.baseline:.0f} "
+        f"(model {_model_text(assessment.model)})"
     )
-    if not risk.factors:
-        console.print("[green]No risk factor fires.[/green]")
+    if risk.factors:
+        table = Table(title="risk = the stage's risk + these points")
+        table.add_column("points", justify="right")
+        table.add_column("factor")
+        table.add_column("what the graph says")
+        table.add_column("evidence")
+        for f in risk.factors:
+            table.add_row(
+                f"{f.points:+.1f}", f.group, f.facts, _evidence_text(assessment.names, f.evidence)
+            )
+        console.print(table)
+    if not risk.signals:
+        console.print("[green]No warning signal.[/green]")
         return
-    table = Table()
-    table.add_column("points", justify="right")
-    table.add_column("factor")
-    table.add_column("why")
-    table.add_column("evidence")
-    for f in risk.factors:
-        people = [assessment.names.get(c, c) for c in f.evidence.contact_ids]
-        extra = len(f.evidence.edges) + len(f.evidence.touchpoint_ids)
-        evidence = ", ".join(people) + (f" (+{extra} ties/touchpoints)" if extra else "")
-        table.add_row(f"{f.points:.0f}", f.code.value, f.message, evidence or "-")
-    console.print(table)
+    signals = Table(title="what was seen (signals explain; they add no points)")
+    signals.add_column("signal")
+    signals.add_column("why")
+    signals.add_column("evidence")
+    for sg in risk.signals:
+        signals.add_row(sg.code.value, sg.message, _evidence_text(assessment.names, sg.evidence))
+    console.print(signals)
 
 
 @main.command()
@@ -486,9 +520,11 @@ def _print_deal_risk(assessment: DealAssessment, *, title: str = "Deal risk") ->
 @click.option("--as-of", type=AsOf(), default=None, help="Date (YYYY-MM-DD) or ISO datetime.")
 @click.pass_context
 def risk(ctx: click.Context, deal: str, as_of: datetime | None) -> None:
-    """Print the risk of DEAL (its external id) with every factor and its evidence."""
+    """Print the risk of DEAL (its external id): 100 × (1 − its win probability), the
+    stage's share and every factor's points with its evidence, and the signals seen; a
+    closed deal prints its outcome and loss reason."""
     from graphcrm.domain import DealId
-    from graphcrm.services.deals import assess_deal
+    from graphcrm.services.risk import assess_deal
 
     with _store(ctx) as store:
         assessment = assess_deal(store, DealId(deal), as_of=as_of)
@@ -498,17 +534,9 @@ def risk(ctx: click.Context, deal: str, as_of: datetime | None) -> None:
 def _print_deal_win(win: DealWin) -> None:
     deal, model = win.deal, win.model
     when = win.as_of.isoformat(timespec="minutes")
-    fitted = (
-        f"fitted on this store's {model.deals:,} closed deals"
-        if model.source.value == "store"
-        else "the shipped prior (too few closed deals of its own: run graphcrm train)"
-    )
+    fitted = _model_text(model)
     if win.probability is None or win.stage_probability is None:
-        reason = f", loss reason: {win.loss_reason}" if win.loss_reason else ""
-        outcome = win.outcome.value if win.outcome else deal.stage.value
-        console.print(
-            f"[bold]{deal.name}[/bold] ({deal.id}) closed as of {when}: {outcome}{reason}"
-        )
+        _print_closed(deal, when, win.outcome, win.loss_reason)
         return
     console.print(
         f"[bold]Win probability:[/bold] {deal.name} ({deal.id}), {deal.stage.value} — "
@@ -523,10 +551,8 @@ def _print_deal_win(win: DealWin) -> None:
     table.add_column("what the graph says")
     table.add_column("evidence")
     for c in win.contributions:
-        people = [win.names.get(x, x) for x in c.evidence.contact_ids]
-        extra = len(c.evidence.edges) + len(c.evidence.touchpoint_ids)
-        evidence = ", ".join(people) + (f" (+{extra} ties/touchpoints)" if extra else "")
-        table.add_row(f"{100 * c.points:+.1f}", c.group, c.facts, evidence or "-")
+        evidence = _evidence_text(win.names, c.evidence)
+        table.add_row(f"{100 * c.points:+.1f}", c.group, c.facts, evidence)
     console.print(table)
 
 
@@ -617,7 +643,8 @@ def score(ctx: click.Context, as_of: datetime | None, top: int) -> None:
             contacts += len(report.scores.contacts)
             bands[report.scores.health.band.value] += 1
             for a in report.open_deals:
-                riskiest.append((a.risk.score, a.deal.id, a))
+                if a.risk is not None:
+                    riskiest.append((a.risk.score, a.deal.id, a))
             riskiest = sorted(riskiest, key=lambda r: (-r[0], r[1]))[:top]
     elapsed = time.perf_counter() - start
     rate = accounts / elapsed if elapsed > 0 else 0.0
@@ -634,15 +661,15 @@ def score(ctx: click.Context, as_of: datetime | None, top: int) -> None:
     for name, justify in (("risk", "right"), ("deal", "left"), ("account", "left")):
         deals.add_column(name, justify=justify)  # type: ignore[arg-type]
     deals.add_column("stage")
-    deals.add_column("biggest factor")
+    deals.add_column("what raises it most")
     for score_, _, a in riskiest:
-        first = a.risk.factors[0] if a.risk.factors else None
+        up = [f for f in a.risk.factors if f.points > 0] if a.risk is not None else []
         deals.add_row(
             f"{score_:.0f}",
             f"{a.deal.name} ({a.deal.id})",
             a.deal.account_id,
             a.deal.stage.value,
-            f"{first.code.value} ({first.points:.0f})" if first else "-",
+            f"{up[0].group} ({up[0].points:+.0f})" if up else "-",
         )
     console.print(deals)
 

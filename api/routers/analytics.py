@@ -52,9 +52,9 @@ from graphcrm.auth import Principal
 from graphcrm.domain import AccountId, ContactId, DealId, PageRequest, RepId
 from graphcrm.errors import InvalidError, NotFoundError, Problem
 from graphcrm.services.clock import instant
-from graphcrm.services.deals import DealAssessment, assess_deal, what_if_deal
 from graphcrm.services.orgchart import OrgChart, org_chart
 from graphcrm.services.paths import WarmPaths, warm_paths_to
+from graphcrm.services.risk import DealAssessment, assess_deal, what_if_deal
 from graphcrm.services.scoring import AccountScores, score_account
 from graphcrm.services.winprob import DealWin, deal_win
 
@@ -248,7 +248,7 @@ def get_hidden_influencers(
 
 @router.get(
     "/deals/{deal_id}/risk",
-    summary="Deal risk with its factors and their evidence",
+    summary="Deal risk: 100 × (1 − P(win)) with the stage's share, each factor and signal",
     responses=responses(NOT_FOUND),
     response_model=DealAssessment,
 )
@@ -258,8 +258,12 @@ async def get_deal_risk(
     deal_id: Annotated[str, Path(max_length=128)],
     as_of: AsOfDep,
 ) -> Response:
-    """Risk 0-100; each factor has its points, a message and the contacts, ties and
-    touchpoints that made it fire (``names`` gives their display names)."""
+    """Risk 0-100 as a display of the win model: ``score = 100 × (1 − P(win))``, the
+    stage's ``baseline = 100 × (1 − P0)`` and per group of factors ``points = −100 ×``
+    its contribution, so that ``baseline + Σ points = score`` (in hundredths); each
+    factor carries its facts and the contacts and touchpoints behind it. ``signals``
+    say what the rules saw (no points). ``model`` names the model. A closed deal
+    answers its ``outcome`` and ``loss_reason`` with ``risk`` null."""
     return await _json(
         state,
         who,
@@ -301,7 +305,7 @@ async def get_deal_win(
 
 @router.post(
     "/deals/{deal_id}/what-if",
-    summary="What-if: the deal's risk after some edits (nothing is written)",
+    summary="What-if: the deal's win probability and risk after some edits (nothing is written)",
     responses=responses(NOT_FOUND),
 )
 def post_what_if(
@@ -311,8 +315,9 @@ def post_what_if(
     body: WhatIfCreate,
     as_of: AsOfDep,
 ) -> WhatIf:
-    """The risk before and after the edits, and the change of every factor that moved.
-    Edits may only name contacts and reps on the deal's account graph."""
+    """The risk (and win probability) under the same model before and after the edits,
+    and the change of every group of factors that moved. Edits may only name contacts
+    and reps on the deal's account graph; a closed deal is a 422 (it has an outcome)."""
     visible_deal(state.store, who, deal_id)
     edits = [to_edit(e) for e in body.edits]
     return what_if_deal(state.store, DealId(deal_id), edits, as_of=as_of)

@@ -43,15 +43,7 @@ from graphcrm.domain import Account, AccountId, ContactStatus, DealId, DealView,
 from graphcrm.domain.base import as_of_instant
 from graphcrm.errors import InvalidError, NotFoundError, Problem
 from graphcrm.services.clock import instant
-from graphcrm.services.deals import (
-    AccountSnapshot,
-    DealAssessment,
-    assess,
-    assess_open_deals,
-    history_until,
-    read_account,
-    what_if_deal,
-)
+from graphcrm.services.deals import AccountSnapshot, history_until, read_account
 from graphcrm.services.evidence import named_touchpoints
 from graphcrm.services.forecast import (
     GROUP_BYS,
@@ -64,9 +56,10 @@ from graphcrm.services.forecast import (
 )
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.services.portfolio import AccountReport, score_one
+from graphcrm.services.risk import DealAssessment, assess, assess_open_deals, what_if_deal
 from graphcrm.services.scoring import AccountScores, account_scores
 from graphcrm.services.training import current_card
-from graphcrm.services.winprob import open_deal_wins, win_of
+from graphcrm.services.winprob import win_of
 from graphcrm.viz import (
     ASSETS,
     Messages,
@@ -300,12 +293,13 @@ def _report(
     )
 
 
-def _open_wins(state: StateDep, snap: AccountSnapshot, deal_ids: Sequence[str]) -> dict[str, float]:
-    """P(win) of each of the snapshot's open deals ``deal_ids``, under the store's model."""
-    card = current_card(state.store, as_of=snap.at)
-    views = [state.store.get_deal(DealId(d)) for d in deal_ids]
-    wins = open_deal_wins(state.store, snap, views, card, params=PARAMS)
-    return {w.deal.id: w.probability for w in wins if w.probability is not None}
+def _wins(open_deals: Sequence[DealAssessment]) -> dict[str, float]:
+    """P(win) of each open deal: the model its risk was read from gives both."""
+    return {a.deal.id: a.risk.probability for a in open_deals if a.risk is not None}
+
+
+def _riskiest(report: AccountReport) -> float:
+    return max((a.risk.score for a in report.open_deals if a.risk is not None), default=-1.0)
 
 
 def _win_html(
@@ -377,14 +371,10 @@ def accounts_page(
     ]
     at = instant(as_of)
     reports = [_report(state, a, at, as_of) for a in chosen[:ACCOUNTS_PER_PAGE]]
-    reports.sort(
-        key=lambda r: (-max((d.risk.score for d in r.open_deals), default=-1.0), r.account.id)
-    )
+    reports.sort(key=lambda r: (-_riskiest(r), r.account.id))
     wins: dict[str, float] = {}
     for r in reports:
-        if r.open_deals:
-            snap = _snapshot(state, r.account.id, as_of)
-            wins.update(_open_wins(state, snap, [d.deal.id for d in r.open_deals]))
+        wins.update(_wins(r.open_deals))
     return _render(
         request,
         "accounts.html.j2",
@@ -452,7 +442,7 @@ def account_page(
             "names": names,
             "deal_names": {d: snap.net.deals[d].name for d in snap.net.deals},
             "at": snap.at,
-            "wins": _open_wins(state, snap, deal_ids),
+            "wins": _wins(open_deals),
         },
     )
 
@@ -482,7 +472,7 @@ def _deal_context(
         "history": history,
         "deal_html": render_fragment(graph, name="deal"),
         "win_html": _win_html(state, snap, view, graph, lang),
-        "closed": assessment.deal.stage.is_closed,
+        "closed": assessment.risk is None,
         "removable": removable,
         "what_if": None,
         "removed": None,
@@ -495,7 +485,8 @@ def _deal_context(
 def deal_page(
     request: Request, state: StateDep, who: ViewerDep, deal_id: IdPath, as_of: PageAsOfDep
 ) -> HTMLResponse:
-    """The risk with its evidence, the stage history and a what-if form."""
+    """The win probability and its risk with their evidence, the stage history and a
+    what-if form."""
     return _render(request, "deal.html.j2", _deal_context(request, state, who, deal_id, as_of))
 
 
@@ -508,7 +499,8 @@ def deal_what_if(
     as_of: PageAsOfDep,
     contact_id: Annotated[str, Form(max_length=128)],
 ) -> HTMLResponse:
-    """The deal page with the risk after removing one contact (nothing is written)."""
+    """The deal page with the win probability and risk after removing one contact
+    (nothing is written)."""
     context = _deal_context(request, state, who, deal_id, as_of)
     if contact_id not in {cid for cid, _ in context["removable"]}:
         raise InvalidError([Problem("form", "contact_id", "not an active member of the committee")])

@@ -5,7 +5,7 @@ store, a driver or web code. Typical use::
 
     net = build_network(store.stakeholder_graph(account_id, as_of=t), as_of=t)
     scores = score_contacts(net)
-    risk = deal_risk(net, deal_id, scores=scores, history=store.get_deal_view(deal_id))
+    risk = deal_risk(net, deal_id, model=card.model, scores=scores, history=store.get_deal(deal_id))
 
 Formulas, weights and thresholds: ``docs/scoring.md``.
 """
@@ -64,21 +64,21 @@ from graphcrm.analytics.paths import (
     single_points_of_failure,
     warm_paths,
 )
-from graphcrm.analytics.risk import (
-    ChangeKind,
-    DealRisk,
-    EdgeRef,
-    Evidence,
-    RiskCode,
-    RiskFactor,
-    StakeholderChange,
-    deal_risk,
-)
+from graphcrm.analytics.risk import DealRisk, RiskFactor, deal_risk, risk_of
 from graphcrm.analytics.scoring import (
     ContactScores,
     brokerage_graph,
     health_scores,
     score_contacts,
+)
+from graphcrm.analytics.signals import (
+    ChangeKind,
+    EdgeRef,
+    Evidence,
+    RiskSignal,
+    SignalCode,
+    StakeholderChange,
+    deal_signals,
 )
 from graphcrm.analytics.whatif import (
     AddInfluence,
@@ -125,10 +125,11 @@ __all__ = [
     "RemoveContact",
     "RemoveInfluence",
     "RemoveRepKnows",
-    "RiskCode",
     "RiskFactor",
     "RiskParams",
+    "RiskSignal",
     "ScoringParams",
+    "SignalCode",
     "SinglePointsOfFailure",
     "StakeholderChange",
     "StakeholderNetwork",
@@ -147,6 +148,7 @@ __all__ = [
     "champion_strength",
     "co_attendance_strength",
     "deal_risk",
+    "deal_signals",
     "decision_maker_score",
     "engagement_parts",
     "engagement_scores",
@@ -162,6 +164,7 @@ __all__ = [
     "relative_influence",
     "release",
     "reporting_levels",
+    "risk_of",
     "rollup_account_health",
     "score_contacts",
     "score_trend",

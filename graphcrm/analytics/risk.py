@@ -1,561 +1,190 @@
-"""Deal risk 0-100: a sum of explained factors, capped at 100.
+"""Deal risk: a display of the win-probability model, not a second number.
 
-Each :class:`RiskFactor` carries a code, its points, a message naming people
-and the evidence (contact ids, edges, touchpoint ids). Every weight and
-threshold lives in :class:`~graphcrm.analytics.params.RiskParams`; the
-formulas are in ``docs/scoring.md``.
+A deal's risk is what its win probability leaves (``docs/scoring.md`` §4):
 
-Departures and role changes are not in the as-of graph (it holds only the
-current state), so they come in as :class:`StakeholderChange` rows; a contact
-whose status is ``left_company`` with ``status_from`` inside the window counts
-as a departure even without a row.
+- ``score = 100 × (1 - P)``, with ``P`` the model's win probability
+  (:func:`.winprob.win_probability`) of the deal's features;
+- ``baseline = 100 × (1 - P0)``, the stage's risk, with ``P0`` what the stage
+  alone gives under the model (:func:`.winprob.stage_probability`);
+- one factor per group of features, ``points = -100 × c_g`` with ``c_g`` the
+  group's contribution (:func:`.winprob.contributions`): positive points raise
+  the risk, negative lower it, and ``baseline + Σ points = score``.
+
+Rounding: ``score`` and ``baseline`` are rounded to hundredths; the points are
+whole hundredths apportioned (:func:`.winprob.apportion`) so that they add up
+to ``score - baseline`` exactly, each within 0.01 of its exact value.
+
+The hand-weighted rules stay as :class:`~.signals.RiskSignal`: they say what
+was seen, with the people behind it, and add nothing to the score.
+
+>>> from graphcrm.domain.winmodel import WinModel
+>>> from graphcrm.analytics.winprob import DealFeatures
+>>> from graphcrm.domain import Stage
+>>> m = WinModel(features=("stage_negotiation", "champion_strength"),
+...              coefficients=(1.0, 2.0), intercept=-0.5, means=(0.5, 0.2), scales=(0.5, 0.1))
+>>> x = DealFeatures("D1", Stage.NEGOTIATION,
+...                  {"stage_negotiation": 1.0, "champion_strength": 0.4})
+
+``P = σ(4.5) = 0.98901`` and ``P0 = σ(0.5) = 0.62246``: the risk is 1.10, the
+stage's 37.75, and the champion takes 36.65 points off.
+
+>>> from datetime import UTC, datetime
+>>> r = risk_of(m, x, as_of=datetime(2025, 1, 1, tzinfo=UTC))
+>>> r.score, r.baseline, [(f.group, f.points) for f in r.factors]
+(1.1, 37.75, [('champion', -36.65)])
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
-from enum import StrEnum
+from typing import Annotated
 
-from graphcrm.analytics.decision import (
-    champion_strength,
-    decision_maker_score,
-    relative_influence,
-)
-from graphcrm.analytics.engagement import days_between
+from pydantic import Field
+
 from graphcrm.analytics.graph import StakeholderNetwork
-from graphcrm.analytics.health import top_by
-from graphcrm.analytics.hidden import percentiles
 from graphcrm.analytics.params import RiskParams
 from graphcrm.analytics.scoring import ContactScores, score_contacts
-from graphcrm.domain import (
-    ContactStatus,
-    Deal,
-    DealView,
-    Model,
-    Role,
-    UtcDatetime,
+from graphcrm.analytics.signals import (
+    Evidence,
+    RiskSignal,
+    StakeholderChange,
+    deal_signals,
 )
-from graphcrm.errors import InvalidError, NotFoundError, Problem
+from graphcrm.analytics.winprob import (
+    DealFeatures,
+    apportion,
+    contributions,
+    deal_features,
+    stage_probability,
+    win_probability,
+)
+from graphcrm.domain import DealView, Model, UtcDatetime
+from graphcrm.domain.winmodel import WinModel
 
-
-class ChangeKind(StrEnum):
-    DEPARTED = "departed"
-    ROLE_CHANGED = "role_changed"
-    MANAGER_CHANGED = "manager_changed"
-    JOINED = "joined"
-
-
-class StakeholderChange(Model):
-    """A recent change to a stakeholder, for the churn and champion-left factors."""
-
-    contact_id: str
-    at: UtcDatetime
-    kind: ChangeKind
-    detail: str = ""
-
-
-class RiskCode(StrEnum):
-    NO_CHAMPION = "no_champion"
-    CHAMPION_LEFT = "champion_left"
-    WEAK_CHAMPION = "weak_champion"
-    ECONOMIC_BUYER_UNKNOWN = "economic_buyer_unknown"
-    ECONOMIC_BUYER_NOT_ENGAGED = "economic_buyer_not_engaged"
-    ECONOMIC_BUYER_HOSTILE = "economic_buyer_hostile"
-    CHAMPION_NO_PATH_TO_ECONOMIC_BUYER = "champion_no_path_to_economic_buyer"
-    SINGLE_THREADED = "single_threaded"
-    OPPONENT = "opponent"
-    DECISION_MAKERS_UNCOVERED = "decision_makers_uncovered"
-    STALE_ENGAGEMENT = "stale_engagement"
-    STAKEHOLDER_CHURN = "stakeholder_churn"
-    STAGE_REGRESSION = "stage_regression"
-    CLOSE_DATE_SLIPPED = "close_date_slipped"
-    GRIDLOCK = "gridlock"
-
-
-class EdgeRef(Model):
-    source: str
-    target: str
-    kind: str
-
-
-class Evidence(Model):
-    contact_ids: tuple[str, ...] = ()
-    edges: tuple[EdgeRef, ...] = ()
-    touchpoint_ids: tuple[str, ...] = ()
+RiskPoints = Annotated[float, Field(ge=-100.0, le=100.0, allow_inf_nan=False)]
+Percent = Annotated[float, Field(ge=0.0, le=100.0, allow_inf_nan=False)]
+Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 
 
 class RiskFactor(Model):
-    code: RiskCode
-    points: float
-    message: str
+    """One group of features in risk terms: ``points = -100 ×`` its contribution."""
+
+    group: str
+    """``champion``, ``economic_buyer``, ``threading``, ``opposition``, ``silence``,
+    ``pace``, ``history`` or ``churn`` (the groups of ``docs/scoring.md`` §4a)."""
+    points: RiskPoints
+    """Points of risk: positive raise it, negative lower it."""
+    facts: str
+    """What the features say, in plain words."""
     evidence: Evidence = Evidence()
 
 
 class DealRisk(Model):
-    """A deal's risk: ``score = min(100, sum of factor points)``, factors by points."""
+    """A deal's risk under the win model: ``score = baseline + Σ factors' points``."""
 
     deal_id: str
     as_of: UtcDatetime
-    score: float
-    factors: tuple[RiskFactor, ...]
+    score: Percent
+    """``100 × (1 - P(win))``, in hundredths."""
+    baseline: Percent
+    """The stage's risk: ``100 × (1 - P0)``, in hundredths."""
+    probability: Probability
+    """``P(win)`` under the model."""
+    stage_probability: Probability
+    """``P0``: what the stage alone gives under the model."""
+    factors: tuple[RiskFactor, ...] = ()
+    """Largest first by size (ties by group)."""
+    signals: tuple[RiskSignal, ...] = ()
+    """What the rules saw (no points: they explain, the model scores)."""
 
-    def points(self, code: RiskCode) -> float:
-        """Points of one factor (0 when it did not fire)."""
-        return sum(f.points for f in self.factors if f.code is code)
-
-
-@dataclass(frozen=True, slots=True)
-class _Ctx:
-    net: StakeholderNetwork
-    deal: Deal
-    scores: ContactScores
-    p: RiskParams
-    committee: tuple[str, ...]  # every contact with a role, departed too
-    active: tuple[str, ...]  # committee members still at the company
-    scope: tuple[str, ...]  # active committee, or the account's contacts if none
-    departed: frozenset[str]  # left (status or a DEPARTED change in the window)
-    changes: tuple[StakeholderChange, ...]  # in the churn window, for the scope
-
-    def name(self, c: str) -> str:
-        return self.net.name(c)
+    def points(self, group: str) -> float:
+        """Points of one group (0 when it does not move the risk)."""
+        return sum(f.points for f in self.factors if f.group == group)
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.2f}"
+def _hundredths(x: float) -> float:
+    return round(x, 2)
 
 
-def _days(ctx: _Ctx, at: datetime) -> float:
-    return days_between(at, ctx.net.as_of)
+def risk_of(
+    model: WinModel,
+    features: DealFeatures,
+    *,
+    as_of: datetime,
+    signals: Sequence[RiskSignal] = (),
+) -> DealRisk:
+    """The risk of a deal with ``features`` under ``model`` (see the module docstring).
 
-
-def _is_champion(ctx: _Ctx, c: str) -> bool:
-    """The champion role with stance >= ``champion_min_stance``, or a high stance without it."""
-    r = ctx.net.roles.get(ctx.deal.id, {})[c]
-    without = ctx.p.champion_stance_without_role
-    return (Role.CHAMPION in r.roles and r.stance >= ctx.p.champion_min_stance) or (
-        without is not None and r.stance >= without
+    Parameters
+    ----------
+    model : WinModel
+        The model :func:`.winprob.win_probability` uses.
+    features : DealFeatures
+        From :func:`.winprob.deal_features`.
+    as_of : datetime
+        The instant the features describe.
+    signals : sequence of RiskSignal
+        What the rules saw, carried along (:func:`.signals.deal_signals`).
+    """
+    values = features.values
+    p = win_probability(model, values)
+    p0 = stage_probability(model, values)
+    parts = sorted(contributions(model, values).items(), key=lambda kv: (-abs(kv[1]), kv[0]))
+    score = _hundredths(100.0 * (1.0 - p))
+    baseline = _hundredths(100.0 * (1.0 - p0)) if parts else score
+    total = round(100 * (score - baseline))
+    shown = apportion(total, [-10_000.0 * c for _, c in parts])
+    factors = tuple(
+        RiskFactor(
+            group=g,
+            points=h / 100,
+            facts=features.facts.get(g, g),
+            evidence=features.evidence.get(g, Evidence()),
+        )
+        for (g, _), h in zip(parts, shown, strict=True)
     )
-
-
-def _champion(ctx: _Ctx, strength: dict[str, float]) -> list[RiskFactor]:
-    p = ctx.p
-    roles = ctx.net.roles.get(ctx.deal.id, {})
-    cands = [c for c in ctx.committee if _is_champion(ctx, c)]
-    present = [c for c in cands if c not in ctx.departed]
-    gone = [c for c in cands if c in ctx.departed]
-    if not present:
-        if gone:
-            names = ", ".join(ctx.name(c) for c in gone)
-            return [
-                RiskFactor(
-                    code=RiskCode.CHAMPION_LEFT,
-                    points=p.champion_left,
-                    message=f"the champion ({names}) left the company",
-                    evidence=Evidence(contact_ids=tuple(gone)),
-                )
-            ]
-        return [
-            RiskFactor(
-                code=RiskCode.NO_CHAMPION,
-                points=p.no_champion,
-                message=f"no champion on {ctx.deal.name}",
-            )
-        ]
-    best = max(present, key=lambda c: (strength[c], c))
-    if strength[best] < p.weak_champion_below:
-        s = ctx.scores
-        rel = relative_influence(s.influence, s.influence)[best]
-        return [
-            RiskFactor(
-                code=RiskCode.WEAK_CHAMPION,
-                points=p.weak_champion,
-                message=(
-                    f"the champion ({ctx.name(best)}) is weak: strength {_fmt(strength[best])} "
-                    f"(stance {roles[best].stance:+d}, relative influence {_fmt(rel)}, "
-                    f"engagement {_fmt(s.engagement[best])})"
-                ),
-                evidence=Evidence(contact_ids=(best,)),
-            )
-        ]
-    return []
-
-
-def champion_of(ctx: _Ctx, strength: dict[str, float]) -> str | None:
-    present = [c for c in ctx.active if c not in ctx.departed and _is_champion(ctx, c)]
-    return max(present, key=lambda c: (strength[c], c)) if present else None
-
-
-def _economic_buyer(ctx: _Ctx, dm: dict[str, float], champion: str | None) -> list[RiskFactor]:
-    p = ctx.p
-    roles = ctx.net.roles.get(ctx.deal.id, {})
-    ebs = [c for c in ctx.active if c not in ctx.departed and Role.ECONOMIC_BUYER in roles[c].roles]
-    if not ebs:
-        gone = [
-            c for c in ctx.committee if c in ctx.departed and Role.ECONOMIC_BUYER in roles[c].roles
-        ]
-        msg = (
-            f"the economic buyer ({', '.join(ctx.name(c) for c in gone)}) left the company"
-            if gone
-            else f"no economic buyer is known on {ctx.deal.name}"
-        )
-        return [
-            RiskFactor(
-                code=RiskCode.ECONOMIC_BUYER_UNKNOWN,
-                points=p.economic_buyer_unknown,
-                message=msg,
-                evidence=Evidence(contact_ids=tuple(gone)),
-            )
-        ]
-    hostile = [c for c in ebs if roles[c].stance <= -1]
-    eb = max(hostile or ebs, key=lambda c: (dm[c], c))
-    out: list[RiskFactor] = []
-    h = ctx.scores.health[eb]
-    if hostile:
-        out.append(
-            RiskFactor(
-                code=RiskCode.ECONOMIC_BUYER_HOSTILE,
-                points=p.economic_buyer_hostile,
-                message=(
-                    f"the economic buyer ({ctx.name(eb)}) is against us: "
-                    f"stance {roles[eb].stance:+d}"
-                ),
-                evidence=Evidence(contact_ids=(eb,)),
-            )
-        )
-    elif not h.band.healthy:
-        e = ctx.net.engagement.get(eb)
-        last = (
-            f"last touch {_days(ctx, e.last_at):.0f} days ago" if e else "no touchpoint on record"
-        )
-        out.append(
-            RiskFactor(
-                code=RiskCode.ECONOMIC_BUYER_NOT_ENGAGED,
-                points=p.economic_buyer_not_engaged,
-                message=(
-                    f"the economic buyer ({ctx.name(eb)}) is not engaged: health "
-                    f"{h.score:.0f} ({h.band.value}), {last}"
-                ),
-                evidence=Evidence(
-                    contact_ids=(eb,), touchpoint_ids=(e.last_touchpoint_id,) if e else ()
-                ),
-            )
-        )
-    if champion is not None and not _champion_reaches(ctx.net, champion, eb):
-        lined = ctx.net.contact_reaches(champion, eb)
-        out.append(
-            RiskFactor(
-                code=RiskCode.CHAMPION_NO_PATH_TO_ECONOMIC_BUYER,
-                points=p.champion_no_path_to_economic_buyer,
-                message=(
-                    f"no path from the champion ({ctx.name(champion)}) to the economic "
-                    f"buyer ({ctx.name(eb)}) through influence or shared touchpoints"
-                    + (", only through the org chart" if lined else "")
-                ),
-                evidence=Evidence(contact_ids=(champion, eb)),
-            )
-        )
-    return out
-
-
-def _champion_reaches(net: StakeholderNetwork, champion: str, eb: str) -> bool:
-    """A path of working ties (influence, shared touchpoints) from the champion to the
-    economic buyer, or a reporting line between the two; a chain of reporting lines
-    is no path (the org chart joins everyone in an account)."""
-    direct = net.authority.has_edge(champion, eb) or net.authority.has_edge(eb, champion)
-    return direct or net.contact_reaches(champion, eb, lines=False)
-
-
-def _single_threaded(ctx: _Ctx) -> list[RiskFactor]:
-    touches = {c: e.touches_90d for c in ctx.scope if (e := ctx.net.engagement.get(c))}
-    total = sum(touches.values())
-    if total == 0:
-        return []
-    top = max(touches, key=lambda c: (touches[c], c))
-    share = touches[top] / total
-    if share < ctx.p.single_threaded_share:
-        return []
-    return [
-        RiskFactor(
-            code=RiskCode.SINGLE_THREADED,
-            points=ctx.p.single_threaded,
-            message=(
-                f"single-threaded: {ctx.name(top)} carries {share:.0%} of the last 90 days' "
-                f"touchpoints ({touches[top]} of {total})"
-            ),
-            evidence=Evidence(
-                contact_ids=(top,), touchpoint_ids=(ctx.net.engagement[top].last_touchpoint_id,)
-            ),
-        )
-    ]
-
-
-def _opponents(ctx: _Ctx) -> list[RiskFactor]:
-    net, p, s = ctx.net, ctx.p, ctx.scores
-    roles = net.roles.get(ctx.deal.id, {})
-    pct = percentiles(s.influence, ties="min")
-    members = set(ctx.active) - ctx.departed
-    near = set(members)
-    ties = net.ties
-    for c in members:
-        near |= set(ties[c]) if c in ties else set()
-    found: list[tuple[str, list[EdgeRef]]] = []
-    for c in sorted(near):
-        if pct.get(c, 0.0) < p.opponent_influence_percentile:
-            continue
-        against = [
-            EdgeRef(source=c, target=v, kind="opposes")
-            for v in sorted(net.opposition.successors(c))
-            if v in members
-        ]
-        hostile = c in roles and (roles[c].stance < 0 or Role.BLOCKER in roles[c].roles)
-        if hostile or against:
-            found.append((c, against))
-    if not found:
-        return []
-    parts = []
-    for c, against in found:
-        stance = f", stance {roles[c].stance:+d}" if c in roles else ""
-        targets = (" opposes " + ", ".join(ctx.name(e.target) for e in against)) if against else ""
-        parts.append(f"{ctx.name(c)} (influence percentile {_fmt(pct[c])}{stance}){targets}")
-    return [
-        RiskFactor(
-            code=RiskCode.OPPONENT,
-            points=p.opponent,
-            message="high-influence opponent: " + "; ".join(parts),
-            evidence=Evidence(
-                contact_ids=tuple(c for c, _ in found), edges=tuple(e for _, a in found for e in a)
-            ),
-        )
-    ]
-
-
-def _uncovered(ctx: _Ctx, dm: dict[str, float]) -> list[RiskFactor]:
-    p = ctx.p
-    account = [
-        c for c in sorted(ctx.net.active) if ctx.net.contacts[c].account_id == ctx.deal.account_id
-    ]
-    k = p.scoring.health.top_decision_makers
-    top = top_by({c: dm[c] for c in account}, k)
-    if not top:
-        return []
-    bad = [c for c in top if not ctx.scores.health[c].band.healthy]
-    if not bad:
-        return []
-    who = ", ".join(f"{ctx.name(c)} (health {ctx.scores.health[c].score:.0f})" for c in bad)
-    return [
-        RiskFactor(
-            code=RiskCode.DECISION_MAKERS_UNCOVERED,
-            points=p.decision_makers_uncovered * len(bad) / len(top),
-            message=f"{len(bad)} of the top {len(top)} decision makers are not covered: {who}",
-            evidence=Evidence(contact_ids=tuple(bad)),
-        )
-    ]
-
-
-def _stale(ctx: _Ctx) -> list[RiskFactor]:
-    if ctx.deal.stage.is_closed:
-        return []
-    norm = ctx.p.stale_after_days
-    aggs = [e for c in ctx.scope if (e := ctx.net.engagement.get(c))]
-    if not aggs:
-        return [
-            RiskFactor(
-                code=RiskCode.STALE_ENGAGEMENT,
-                points=ctx.p.stale_engagement,
-                message=f"no touchpoint on record for {ctx.deal.name}",
-            )
-        ]
-    last = max(aggs, key=lambda e: (e.last_at, e.contact_id))
-    days = _days(ctx, last.last_at)
-    if days <= norm:
-        return []
-    return [
-        RiskFactor(
-            code=RiskCode.STALE_ENGAGEMENT,
-            points=ctx.p.stale_engagement * min(1.0, days / norm - 1.0),
-            message=(
-                f"engagement is stale: {days:.0f} days since the last touchpoint "
-                f"(with {ctx.name(last.contact_id)}), stale after {norm:.0f}"
-            ),
-            evidence=Evidence(
-                contact_ids=(last.contact_id,), touchpoint_ids=(last.last_touchpoint_id,)
-            ),
-        )
-    ]
-
-
-def _churn(ctx: _Ctx) -> list[RiskFactor]:
-    if not ctx.changes:
-        return []
-    n = len(ctx.changes)
-    what = {
-        ChangeKind.DEPARTED: "left the company",
-        ChangeKind.ROLE_CHANGED: "changed role",
-        ChangeKind.MANAGER_CHANGED: "changed manager",
-        ChangeKind.JOINED: "joined",
-    }
-    listed = "; ".join(
-        f"{ctx.name(c.contact_id)} {what[c.kind]} ({c.at.date().isoformat()})" for c in ctx.changes
+    return DealRisk(
+        deal_id=features.deal_id,
+        as_of=as_of,
+        score=score,
+        baseline=baseline,
+        probability=p,
+        stage_probability=p0,
+        factors=tuple(sorted(factors, key=lambda f: (-abs(f.points), f.group))),
+        signals=tuple(signals),
     )
-    return [
-        RiskFactor(
-            code=RiskCode.STAKEHOLDER_CHURN,
-            points=min(ctx.p.stakeholder_churn, ctx.p.churn_points_each * n),
-            message=(
-                f"{n} stakeholder change{'s' if n > 1 else ''} in the last "
-                f"{ctx.p.churn_window_days:.0f} days: {listed}"
-            ),
-            evidence=Evidence(contact_ids=tuple(dict.fromkeys(c.contact_id for c in ctx.changes))),
-        )
-    ]
-
-
-def _history(ctx: _Ctx, history: DealView | None) -> list[RiskFactor]:
-    if history is None:
-        return []
-    p, out = ctx.p, []
-    now = ctx.deal.stage.order
-    window = [
-        c
-        for c in history.stage_history
-        if 0 <= _days(ctx, c.at) <= p.history_window_days
-        and c.is_backwards
-        and c.from_stage is not None
-        and now < c.from_stage.order  # not recovered: still behind where it was
-    ]
-    if window:
-        listed = "; ".join(
-            f"{c.from_stage.value if c.from_stage else '?'} -> {c.to_stage.value} "
-            f"({c.at.date().isoformat()})"
-            for c in window
-        )
-        out.append(
-            RiskFactor(
-                code=RiskCode.STAGE_REGRESSION,
-                points=p.stage_regression,
-                message=f"stage moved backwards: {listed}",
-            )
-        )
-    slips = [
-        c
-        for c in history.close_date_history
-        if 0 <= _days(ctx, c.at) <= p.history_window_days
-        and c.from_date is not None
-        and c.to_date is not None
-        and c.to_date > c.from_date
-    ]
-    if slips:
-        listed = "; ".join(f"{c.from_date} -> {c.to_date}" for c in slips)
-        out.append(
-            RiskFactor(
-                code=RiskCode.CLOSE_DATE_SLIPPED,
-                points=min(p.close_date_slipped, p.close_slip_points_each * len(slips)),
-                message=f"expected close slipped {len(slips)} time(s): {listed}",
-            )
-        )
-    return out
-
-
-def _gridlock(ctx: _Ctx) -> list[RiskFactor]:
-    members = set(ctx.active) - ctx.departed
-    if len(members) < ctx.p.gridlock_min_committee:
-        return []
-    edges = [
-        EdgeRef(source=u, target=v, kind="opposes")
-        for u, v in sorted(ctx.net.opposition.edges())
-        if u in members and v in members
-    ]
-    if len(edges) < ctx.p.gridlock_min_opposing:
-        return []
-    listed = ", ".join(f"{ctx.name(e.source)} -> {ctx.name(e.target)}" for e in edges)
-    return [
-        RiskFactor(
-            code=RiskCode.GRIDLOCK,
-            points=ctx.p.gridlock,
-            message=(
-                f"gridlock: {len(members)} on the committee with {len(edges)} opposing "
-                f"tie{'s' if len(edges) > 1 else ''} ({listed})"
-            ),
-            evidence=Evidence(contact_ids=tuple(sorted(members)), edges=tuple(edges)),
-        )
-    ]
-
-
-def _context(
-    net: StakeholderNetwork,
-    deal_id: str,
-    scores: ContactScores,
-    p: RiskParams,
-    changes: Iterable[StakeholderChange],
-) -> _Ctx:
-    deal = net.deals.get(deal_id)
-    if deal is None:
-        raise NotFoundError("deal", deal_id)
-    committee = tuple(sorted(net.roles.get(deal_id, {})))
-    active = tuple(c for c in committee if c in net.active)
-    scope = active or tuple(
-        c for c in sorted(net.active) if net.contacts[c].account_id == deal.account_id
-    )
-    scope_all = set(committee) | set(scope)
-    in_window: list[StakeholderChange] = []
-    for ch in changes:
-        if ch.contact_id not in net.contacts:
-            raise InvalidError(
-                [Problem(f"changes[{ch.contact_id}]", "contact_id", "unknown contact")]
-            )
-        if ch.contact_id in scope_all and 0 <= _days_at(ch.at, net.as_of) <= p.churn_window_days:
-            in_window.append(ch)
-    seen = {(c.contact_id, c.kind) for c in in_window}
-    for c in committee:
-        contact = net.contacts[c]
-        if (
-            contact.status is ContactStatus.LEFT_COMPANY
-            and contact.status_from is not None
-            and (c, ChangeKind.DEPARTED) not in seen
-            and 0 <= _days_at(contact.status_from, net.as_of) <= p.churn_window_days
-        ):
-            in_window.append(
-                StakeholderChange(contact_id=c, at=contact.status_from, kind=ChangeKind.DEPARTED)
-            )
-    in_window.sort(key=lambda c: (c.at, c.contact_id, c.kind.value))
-    departed = frozenset(
-        [c for c in committee if c not in net.active]
-        + [c.contact_id for c in in_window if c.kind is ChangeKind.DEPARTED]
-    )
-    return _Ctx(net, deal, scores, p, committee, active, scope, departed, tuple(in_window))
-
-
-def _days_at(at: datetime, as_of: datetime) -> float:
-    return days_between(at, as_of)
 
 
 def deal_risk(
     net: StakeholderNetwork,
     deal_id: str,
     *,
+    model: WinModel,
+    history: DealView,
     scores: ContactScores | None = None,
-    history: DealView | None = None,
     changes: Sequence[StakeholderChange] = (),
     params: RiskParams | None = None,
     seed: int = 0,
 ) -> DealRisk:
-    """Score one deal's risk, 0 (safe) to 100, with every factor explained.
+    """The risk of an open deal as of ``net.as_of`` under ``model``, with its signals.
 
     Parameters
     ----------
     net : StakeholderNetwork
         From :func:`.graph.build_network`.
     deal_id : str
-        A deal in ``net``.
+        An open deal in ``net``.
+    model : WinModel
+        The win-probability model (the store's, or the shipped prior).
+    history : DealView
+        The deal's stage and close-date history cut at ``net.as_of``.
     scores : ContactScores, optional
         Pre-computed :func:`.scoring.score_contacts` (computed when omitted).
-    history : DealView, optional
-        Stage and close-date history, for regression and slip factors.
     changes : sequence of StakeholderChange
-        Recent departures and role changes (see the module docstring).
+        The committee's changes in the churn window.
     params : RiskParams, optional
+        Who counts as a champion, and the signals' thresholds.
     seed : int
         Passed to :func:`.scoring.score_contacts` when it runs.
 
@@ -564,38 +193,11 @@ def deal_risk(
     NotFoundError
         ``deal_id`` is not in the network.
     InvalidError
-        ``history`` is for another deal, or a change names an unknown contact.
+        The deal is closed at ``net.as_of`` (it has an outcome, not a risk),
+        ``history`` is another deal's, or a change names an unknown contact.
     """
     p = params or RiskParams()
     s = scores if scores is not None else score_contacts(net, params=p.scoring, seed=seed)
-    if history is not None and history.deal.id != deal_id:
-        raise InvalidError([Problem("history", "deal", f"history is for {history.deal.id!r}")])
-    ctx = _context(net, deal_id, s, p, changes)
-    dm = decision_maker_score(
-        net,
-        authority=dict(s.authority),
-        influence_norm=dict(s.influence_norm),
-        deal_id=deal_id,
-        params=p.scoring.decision,
-    )
-    strength = champion_strength(
-        net, deal_id, influence_norm=dict(s.influence_norm), engagement=dict(s.engagement)
-    )
-    factors = [
-        *_champion(ctx, strength),
-        *_economic_buyer(ctx, dm, champion_of(ctx, strength)),
-        *_single_threaded(ctx),
-        *_opponents(ctx),
-        *_uncovered(ctx, dm),
-        *_stale(ctx),
-        *_churn(ctx),
-        *_history(ctx, history),
-        *_gridlock(ctx),
-    ]
-    factors.sort(key=lambda f: (-f.points, f.code.value))
-    return DealRisk(
-        deal_id=deal_id,
-        as_of=net.as_of,
-        score=min(100.0, sum(f.points for f in factors)),
-        factors=tuple(factors),
-    )
+    features = deal_features(net, deal_id, scores=s, history=history, changes=changes, params=p)
+    seen = deal_signals(net, deal_id, scores=s, history=history, changes=changes, params=p)
+    return risk_of(model, features, as_of=net.as_of, signals=seen)

@@ -1,11 +1,12 @@
-"""What-if: edit the stakeholder graph, score the deal again, explain the delta.
+"""What-if: edit the stakeholder graph, score the deal again under the same win model,
+explain the delta (probability and risk, ``docs/scoring.md`` §5).
 
 Edits apply to the :class:`~graphcrm.domain.StakeholderGraph`, not to the
 networkx graphs, so every derived view and score is rebuilt consistently:
 
 - :class:`RemoveContact` -- the contact leaves: status ``left_company`` from
-  ``as_of`` (their deal roles stay, so a departed champion fires
-  ``champion_left``) and a ``departed`` :class:`~.risk.StakeholderChange`;
+  ``as_of`` (their deal roles stay, so a departed champion counts as one who
+  left) and a ``departed`` :class:`~.signals.StakeholderChange`;
 - :class:`AddInfluence` / :class:`RemoveInfluence` -- an influence tie;
 - :class:`AddRepKnows` / :class:`RemoveRepKnows` -- one of our reps' ties.
 """
@@ -18,13 +19,8 @@ from datetime import datetime
 from graphcrm.analytics.graph import build_network
 from graphcrm.analytics.inferred import with_inferred
 from graphcrm.analytics.params import RiskParams
-from graphcrm.analytics.risk import (
-    ChangeKind,
-    DealRisk,
-    RiskCode,
-    StakeholderChange,
-    deal_risk,
-)
+from graphcrm.analytics.risk import DealRisk, deal_risk
+from graphcrm.analytics.signals import ChangeKind, StakeholderChange
 from graphcrm.domain import (
     Contact,
     ContactStatus,
@@ -35,6 +31,7 @@ from graphcrm.domain import (
     RepKnows,
     StakeholderGraph,
 )
+from graphcrm.domain.winmodel import WinModel
 from graphcrm.errors import InvalidError, NotFoundError, Problem
 
 
@@ -65,18 +62,27 @@ Edit = RemoveContact | AddInfluence | RemoveInfluence | AddRepKnows | RemoveRepK
 
 
 class FactorDelta(Model):
-    code: RiskCode
+    """One group's points of risk before and after the edits."""
+
+    group: str
     before: float
     after: float
     delta: float
 
 
 class WhatIf(Model):
-    """Risk before and after the edits, with the change of every factor that moved."""
+    """The deal under the same model before and after the edits: the risk, the win
+    probability, and the change of every group of factors that moved.
+
+    The stage is not an edit, so the baseline stays and ``delta`` (points of risk,
+    ``after.score - before.score``) is the sum of the factors' deltas.
+    """
 
     before: DealRisk
     after: DealRisk
     delta: float
+    probability_delta: float
+    """``after.probability - before.probability``."""
     factors: tuple[FactorDelta, ...]
 
 
@@ -147,13 +153,15 @@ def what_if(
     deal_id: str,
     edits: Sequence[Edit],
     *,
+    model: WinModel,
+    history: DealView,
     as_of: datetime | None = None,
-    history: DealView | None = None,
     changes: Sequence[StakeholderChange] = (),
     params: RiskParams | None = None,
     seed: int = 0,
 ) -> WhatIf:
-    """Deal risk before and after ``edits``, with per-factor deltas.
+    """The deal's risk and win probability under ``model`` before and after ``edits``,
+    with per-group deltas (:func:`.risk.deal_risk` on both graphs).
 
     ``sg`` is the graph as read, without inferred ties: they are inferred
     (``params.scoring.inference``) before and again after the edits, as a read
@@ -163,7 +171,7 @@ def what_if(
     Raises
     ------
     InvalidError
-        No edits.
+        No edits, or the deal is closed (it has an outcome, not a risk).
     NotFoundError
         The deal, or something an edit names, is not there.
     """
@@ -174,29 +182,39 @@ def what_if(
     before_net = build_network(
         with_inferred(sg, as_of=as_of, params=infer), as_of=as_of, params=p.scoring.graph
     )
-    before = deal_risk(before_net, deal_id, history=history, changes=changes, params=p, seed=seed)
+    before = deal_risk(
+        before_net, deal_id, model=model, history=history, changes=changes, params=p, seed=seed
+    )
     at = before_net.as_of
     edited, implied = apply_edits(sg, edits, as_of=at)
     after_net = build_network(
         with_inferred(edited, as_of=at, params=infer), as_of=at, params=p.scoring.graph
     )
     after = deal_risk(
-        after_net, deal_id, history=history, changes=[*changes, *implied], params=p, seed=seed
+        after_net,
+        deal_id,
+        model=model,
+        history=history,
+        changes=[*changes, *implied],
+        params=p,
+        seed=seed,
     )
-    codes = sorted(
-        {f.code for f in before.factors} | {f.code for f in after.factors}, key=lambda c: c.value
-    )
+    groups = sorted({f.group for f in before.factors} | {f.group for f in after.factors})
     deltas = [
         FactorDelta(
-            code=c,
-            before=before.points(c),
-            after=after.points(c),
-            delta=after.points(c) - before.points(c),
+            group=g,
+            before=before.points(g),
+            after=after.points(g),
+            delta=round(after.points(g) - before.points(g), 2),
         )
-        for c in codes
-        if after.points(c) != before.points(c)
+        for g in groups
+        if after.points(g) != before.points(g)
     ]
-    deltas.sort(key=lambda d: (-abs(d.delta), d.code.value))
+    deltas.sort(key=lambda d: (-abs(d.delta), d.group))
     return WhatIf(
-        before=before, after=after, delta=after.score - before.score, factors=tuple(deltas)
+        before=before,
+        after=after,
+        delta=round(after.score - before.score, 2),
+        probability_delta=after.probability - before.probability,
+        factors=tuple(deltas),
     )

@@ -42,8 +42,8 @@ from graphcrm.analytics.engagement import days_between
 from graphcrm.analytics.graph import StakeholderNetwork
 from graphcrm.analytics.hidden import percentiles
 from graphcrm.analytics.params import RiskParams
-from graphcrm.analytics.risk import ChangeKind, Evidence, StakeholderChange
 from graphcrm.analytics.scoring import ContactScores
+from graphcrm.analytics.signals import ChangeKind, Evidence, StakeholderChange
 from graphcrm.domain import ContactStatus, DealView, Role, Stage
 from graphcrm.domain.enums import OPEN_STAGES
 from graphcrm.domain.winmodel import WinModel
@@ -322,3 +322,25 @@ def contributions(model: WinModel, values: Mapping[str, float]) -> dict[str, flo
         group = GRAPH_FEATURES.get(f, f)
         out[group] = out.get(group, 0.0) + t
     return {g: dp * t / dz for g, t in out.items() if abs(t) > 1e-12}
+
+
+def apportion(total: int, values: Sequence[float]) -> list[int]:
+    """Whole numbers adding up to ``total``, each within 1 of its value in ``values``.
+
+    Each value is rounded; the difference to ``total`` is then given one unit at
+    a time to the values whose rounding moved them furthest the other way.
+
+    >>> apportion(12, [5.4, 4.4, 1.4])
+    [6, 5, 1]
+    >>> apportion(-3, [-1.7, -1.6, 0.3])
+    [-2, -1, 0]
+    """
+    shown = [round(v) for v in values]
+    diff = total - sum(shown)
+    if not values or diff == 0:
+        return shown
+    step = 1 if diff > 0 else -1
+    order = sorted(range(len(values)), key=lambda i: (-(values[i] - shown[i]) * step, i))
+    for i in order[: abs(diff)]:
+        shown[i] += step
+    return shown

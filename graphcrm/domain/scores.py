@@ -24,6 +24,7 @@ from graphcrm.errors import Problem
 Score = Annotated[float, Field(allow_inf_nan=False)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 Points = Annotated[float, Field(ge=0.0, le=100.0, allow_inf_nan=False)]
+SignedPoints = Annotated[float, Field(ge=-100.0, le=100.0, allow_inf_nan=False)]
 Band = Literal["good", "fair", "poor"]
 """A relationship-health band (``graphcrm.analytics.HealthBand`` values)."""
 
@@ -46,12 +47,19 @@ class ContactScoreRecord(Model):
 
 
 class DealRiskRecord(Model):
-    """One open deal's risk: the total and the points of every factor that fired."""
+    """One open deal's risk under the win model (``docs/scoring.md`` §4): ``score =
+    100 × (1 - P(win))`` and each group of factors' points of risk.
+
+    ``score - Σ factors`` is the stage's baseline risk ``100 × (1 - P0)`` (all in
+    hundredths). Sets scored before risk became a display of the win model hold the
+    old hand-weighted points by rule code instead (0-100 each); the shape is the same.
+    """
 
     deal_id: DealId
     score: Points
-    factors: dict[str, Points] = Field(default_factory=dict)
-    """Risk factor code -> points."""
+    factors: dict[str, SignedPoints] = Field(default_factory=dict)
+    """Group (``champion``, ``economic_buyer``, ...) -> points of risk: positive raise
+    it, negative lower it."""
 
 
 class AccountScoreSet(Model):

@@ -75,6 +75,7 @@ from graphcrm.domain import (
 from graphcrm.domain.roles import SALESFORCE_ROLES
 from graphcrm.errors import InvalidError, Problem
 from graphcrm.io.export import cell
+from graphcrm.io.values import seniority_from_title
 
 # --- the vocabulary written -------------------------------------------------------
 
@@ -566,12 +567,18 @@ def carried_by_salesforce(cs: ChangeSet) -> ChangeSet:
     What :func:`write_salesforce_export` leaves out (:attr:`ExportSummary.dropped`)
     is left out here: influence and rep-knows ties, dotted reporting lines,
     deal roles that had ended, the contacts and reps of a task after the first,
-    and competitors. Loading this batch and importing the batch's export give
+    and competitors; a contact's seniority is what its title says
+    (:func:`~graphcrm.io.values.seniority_from_title`, as the import guesses it:
+    Salesforce has no seniority field). Loading this batch and importing the batch's export give
     the same scores as of the portfolio's ``now`` (``tests/unit/io/test_sf_roundtrip.py``):
     what differs is history before that (past reporting lines, earlier stances).
     """
     return cs.model_copy(
         update={
+            "contacts": tuple(
+                c.model_copy(update={"seniority": seniority_from_title(c.title)})
+                for c in cs.contacts
+            ),
             "influences": (),
             "rep_knows": (),
             "reports_to": tuple(r for r in cs.reports_to if r.kind is LineKind.SOLID),

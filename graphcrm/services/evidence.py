@@ -1,6 +1,6 @@
 """The touchpoints a piece of evidence names, read whole from the store.
 
-Evidence (:class:`graphcrm.analytics.risk.Evidence`) names touchpoints by id;
+Evidence (:class:`graphcrm.analytics.signals.Evidence`) names touchpoints by id;
 a page that shows them wants their kind, date and people. Every touchpoint
 the risk factors and the win probability name is some contact's last
 touchpoint as of the instant (``ContactEngagement.last_touchpoint_id``), so

@@ -32,17 +32,15 @@ from graphcrm.domain import (
 )
 from graphcrm.domain.construct import construct
 from graphcrm.domain.views import MAX_PAGE_SIZE
+from graphcrm.domain.winmodel import WinModelCard
 from graphcrm.errors import InvalidError, Problem, StoreUnavailableError
 from graphcrm.services.clock import instant, utc_now
-from graphcrm.services.deals import (
-    DealAssessment,
-    assess_open_deals,
-    churn_window_start,
-    read_account,
-)
+from graphcrm.services.deals import churn_window_start, read_account
 from graphcrm.services.network import account_network
 from graphcrm.services.params import AnalyticsParams
+from graphcrm.services.risk import DealAssessment, assess_open_deals
 from graphcrm.services.scoring import AccountScores, account_scores
+from graphcrm.services.training import current_card
 from graphcrm.store.port import GraphStore
 
 Progress = Callable[[int, int], None]
@@ -111,12 +109,14 @@ def score_portfolio(
     """
     if workers < 1 or (workers > 1 and reopen is None):
         raise InvalidError([Problem("workers", "", "needs workers >= 1, and reopen when > 1")])
+    at = instant(as_of)
     run = _Run(
-        at=instant(as_of),
+        at=at,
         params=params or AnalyticsParams(),
         seed=seed,
         write=write,
         stamp=utc_now(),
+        card=current_card(store, as_of=at),
     )
     done = 0
     for total, chunk_reports in _chunks_scored(
@@ -156,6 +156,8 @@ class _Run:
     write: bool
     stamp: datetime
     """The wall-clock time of the run: the stored sets' ``scored_at``."""
+    card: WinModelCard
+    """The win model every deal's risk is read from (the store's as of ``at``)."""
 
 
 def _chunks_scored(
@@ -320,7 +322,14 @@ def _score_chunk_now(
     )
     for account, sg in zip(accounts, graphs, strict=True):
         report, net, s = _score(
-            store, account, sg, befores.get(account.id), at=at, params=params, seed=run.seed
+            store,
+            account,
+            sg,
+            befores.get(account.id),
+            at=at,
+            params=params,
+            seed=run.seed,
+            card=run.card,
         )
         reports.append(report)
         sets.append(score_set(report, net, s, scored_at=run.stamp))
@@ -353,17 +362,23 @@ def _has_open_deal(account: Account, sg: StakeholderGraph) -> bool:
 
 
 def score_one(
-    store: GraphStore, account: Account, *, at: datetime, params: AnalyticsParams, seed: int = 0
+    store: GraphStore,
+    account: Account,
+    *,
+    at: datetime,
+    params: AnalyticsParams,
+    seed: int = 0,
+    card: WinModelCard | None = None,
 ) -> AccountReport:
     """Score one account and its open deals as of ``at`` (nothing is written).
 
     The account scores are computed on the graph with the departed seats put
     back (:func:`graphcrm.services.changes.with_departed_seats`); that changes
     no active contact's score, since seats of departed contacts count nowhere
-    but in deal risk.
+    but in deal risk. ``card``: the win model (the store's as of ``at`` when omitted).
     """
     sg = store.stakeholder_graph(account.id, as_of=at)
-    return _score(store, account, sg, None, at=at, params=params, seed=seed)[0]
+    return _score(store, account, sg, None, at=at, params=params, seed=seed, card=card)[0]
 
 
 def _score(
@@ -375,6 +390,7 @@ def _score(
     at: datetime,
     params: AnalyticsParams,
     seed: int = 0,
+    card: WinModelCard | None = None,
 ) -> tuple[AccountReport, StakeholderNetwork, ContactScores]:
     """Score ``account`` from its graph ``sg`` as of ``at`` (``before``: its committee
     graph as of the start of the churn window, read here when the account has an
@@ -385,7 +401,7 @@ def _score(
         )
         net, s = snapshot.net, snapshot.scores
         scores = account_scores(net, account.id, scores=s, params=params, seed=seed)
-        deals = assess_open_deals(store, snapshot, params=params, seed=seed)
+        deals = assess_open_deals(store, snapshot, params=params, card=card, seed=seed)
     else:
         net = account_network(sg, at=at, params=params)
         s = score_contacts(net, params=params.risk.scoring, seed=seed)
@@ -430,12 +446,15 @@ def score_set(
         )
         for c in sorted(report.scores.contacts, key=lambda c: c.contact_id)
     )
-    deals = []
-    for a in sorted(report.open_deals, key=lambda a: a.deal.id):
-        factors: dict[str, float] = {}
-        for f in a.risk.factors:
-            factors[f.code.value] = factors.get(f.code.value, 0.0) + f.points
-        deals.append(DealRiskRecord(deal_id=a.deal.id, score=a.risk.score, factors=factors))
+    deals = [
+        DealRiskRecord(
+            deal_id=a.deal.id,
+            score=a.risk.score,
+            factors={f.group: f.points for f in a.risk.factors},
+        )
+        for a in sorted(report.open_deals, key=lambda a: a.deal.id)
+        if a.risk is not None
+    ]
     health = report.scores.health
     return AccountScoreSet(
         account_id=account_id,

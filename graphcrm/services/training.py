@@ -48,7 +48,7 @@ import numpy as np
 from scipy.optimize import minimize
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
-from graphcrm.analytics import deal_risk as analytics_deal_risk
+from graphcrm.analytics.signals import hand_weighted_risk
 from graphcrm.analytics.winprob import FEATURES, STAGE_FEATURES, DealFeatures, deal_features
 from graphcrm.domain import AccountId, DealView, PageRequest, Stage
 from graphcrm.domain.winmodel import ModelSource, ReliabilityBin, WinModel, WinModelCard
@@ -79,7 +79,7 @@ class Snapshot:
     won: bool
     features: DealFeatures
     risk: float | None = None
-    """The hand-weighted risk score at the same instant (when asked for: validation)."""
+    """The old hand-weighted score at the same instant (asked for by the benchmarks only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +141,8 @@ def snapshots(
     with_risk: bool = False,
 ) -> list[Snapshot]:
     """Each deal read at each of its ``instants(deal)``; one store read per account and
-    instant. ``with_risk`` also scores the hand-weighted risk (for validation)."""
+    instant. ``with_risk`` also scores the old hand-weighted risk (the benchmarks'
+    reference point, :func:`graphcrm.analytics.signals.hand_weighted_risk`)."""
     p = params or AnalyticsParams()
     wanted: dict[tuple[AccountId, datetime], list[ClosedDeal]] = defaultdict(list)
     for d in deals:
@@ -167,7 +168,7 @@ def snapshots(
             )
             risk = None
             if with_risk:
-                risk = analytics_deal_risk(
+                risk = hand_weighted_risk(
                     snap.net,
                     deal_id,
                     scores=snap.scores,

@@ -22,7 +22,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from graphcrm.analytics.risk import Evidence
+from graphcrm.analytics.signals import Evidence
 from graphcrm.analytics.winprob import (
     DealFeatures,
     contributions,
@@ -109,6 +109,36 @@ def explain(
     return win_probability(card.model, values), stage_probability(card.model, values), rows, names
 
 
+def snapshot_deal(snapshot: AccountSnapshot, deal_id: str) -> Deal:
+    """The deal as it stood at the snapshot's instant.
+
+    Raises
+    ------
+    InvalidError
+        The deal did not exist yet then.
+    """
+    deal = snapshot.net.deals.get(deal_id)
+    if deal is None:
+        when = snapshot.at.isoformat()
+        raise InvalidError([Problem("as_of", "", f"deal {deal_id!r} did not exist yet at {when}")])
+    return deal
+
+
+def features_of(
+    snapshot: AccountSnapshot, view: DealView, deal: Deal, *, params: AnalyticsParams
+) -> DealFeatures:
+    """The features of an open deal of an account already read, as of its instant: what
+    both the win probability and the risk (:mod:`graphcrm.services.risk`) score."""
+    return deal_features(
+        snapshot.net,
+        deal.id,
+        scores=snapshot.scores,
+        history=history_until(view, snapshot.at, deal),
+        changes=snapshot.changes.for_deal(deal.id),
+        params=params.risk,
+    )
+
+
 def win_of(
     snapshot: AccountSnapshot,
     view: DealView,
@@ -117,12 +147,7 @@ def win_of(
     params: AnalyticsParams,
 ) -> DealWin:
     """The win probability of one deal of an account already read."""
-    deal = snapshot.net.deals.get(view.deal.id)
-    if deal is None:
-        when = snapshot.at.isoformat()
-        raise InvalidError(
-            [Problem("as_of", "", f"deal {view.deal.id!r} did not exist yet at {when}")]
-        )
+    deal = snapshot_deal(snapshot, view.deal.id)
     if deal.stage.is_closed:
         return DealWin(
             deal=deal,
@@ -133,14 +158,7 @@ def win_of(
             loss_reason=deal.loss_reason,
             model=summary(card),
         )
-    features = deal_features(
-        snapshot.net,
-        deal.id,
-        scores=snapshot.scores,
-        history=history_until(view, snapshot.at, deal),
-        changes=snapshot.changes.for_deal(deal.id),
-        params=params.risk,
-    )
+    features = features_of(snapshot, view, deal, params=params)
     p, p0, rows, names = explain(snapshot, features, card)
     return DealWin(
         deal=deal,

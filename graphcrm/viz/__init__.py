@@ -20,7 +20,7 @@ from graphcrm.viz.influence import influence_map_view
 from graphcrm.viz.notebook import show
 from graphcrm.viz.orgchart import AUTO_DEPTH, COLLAPSE_ABOVE, org_chart_view
 from graphcrm.viz.render import ASSETS, asset, render_fragment, render_html, write_html
-from graphcrm.viz.view import FactorItem, GraphView, LegendItem, script_json
+from graphcrm.viz.view import GraphView, LegendItem, SignalItem, script_json
 from graphcrm.viz.win import WinPanel, render_win, win_panel
 
 __all__ = [
@@ -28,11 +28,11 @@ __all__ = [
     "AUTO_DEPTH",
     "COLLAPSE_ABOVE",
     "LANGS",
-    "FactorItem",
     "GraphView",
     "Lang",
     "LegendItem",
     "Messages",
+    "SignalItem",
     "WinPanel",
     "asset",
     "deal_view",

@@ -1,4 +1,5 @@
-"""The deal view: the buying committee with our reps, the strongest warm path, the risk."""
+"""The deal view: the buying committee with our reps, the strongest warm path, the risk
+signals."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from graphcrm.analytics import (
 )
 from graphcrm.domain import ContactStatus, InfluenceKind, LineKind, Role
 from graphcrm.errors import NotFoundError
-from graphcrm.services.deals import DealAssessment
+from graphcrm.services.risk import DealAssessment
 from graphcrm.viz.builder import Builder
 from graphcrm.viz.i18n import DEFAULT_LANG, Lang, Messages
 from graphcrm.viz.influence import inferred_legend, influence_edge
@@ -28,7 +29,7 @@ from graphcrm.viz.style import (
     rep_node,
     view_labels,
 )
-from graphcrm.viz.view import FactorItem, GraphView, JsonObject, LegendItem
+from graphcrm.viz.view import GraphView, JsonObject, LegendItem, SignalItem
 
 
 def path_target(net: StakeholderNetwork, deal_id: str, scores: ContactScores | None) -> str | None:
@@ -73,13 +74,14 @@ def deal_view(
     lang: Lang = DEFAULT_LANG,
 ) -> GraphView:
     """The deal's buying committee as of ``net.as_of`` with the reps tied to it,
-    and everyone the risk factors name (so each factor can point at them).
+    and everyone the risk's factors and signals name (so each can point at them).
 
     Nodes are coloured by stance and labelled with their roles; the
     strongest warm path from our reps to the economic buyer
-    (:func:`path_target`) is drawn thick and orange; the risk factors go
-    beside the graph, each with the people its evidence names (not for a
-    deal closed at ``net.as_of``: it has an outcome, not a risk).
+    (:func:`path_target`) is drawn thick and orange; the risk signals (what
+    was seen, no points: the risk is the win model's, shown beside) go beside
+    the graph, each with the people its evidence names (not for a deal closed
+    at ``net.as_of``: it has an outcome, not a risk).
     """
     m = Messages(lang)
     deal = assessment.deal
@@ -88,13 +90,15 @@ def deal_view(
     on_path = set(path.nodes) if path is not None else set()
 
     b = Builder()
+    risk = assessment.risk
+    evidence = [
+        *(f.evidence for f in (risk.factors if risk is not None else ())),
+        *(s.evidence for s in (risk.signals if risk is not None else ())),
+    ]
     named = {
         x
-        for f in assessment.risk.factors
-        for x in (
-            *f.evidence.contact_ids,
-            *(y for e in f.evidence.edges for y in (e.source, e.target)),
-        )
+        for ev in evidence
+        for x in (*ev.contact_ids, *(y for e in ev.edges for y in (e.source, e.target)))
     }
     members = set(seats) | {v for v in (on_path | named) if v in net.contacts}
     for c in net.source.contacts:
@@ -150,12 +154,11 @@ def deal_view(
                 }
             )
 
-    factors = tuple(
-        FactorItem(
+    signals = tuple(
+        SignalItem(
             code=f.code.value,
-            label=m.risk(f.code),
+            label=m.signal(f.code),
             message=f.message,
-            points=f.points,
             people=tuple(
                 (c, assessment.names.get(c, net.name(c)))
                 for c in dict.fromkeys(
@@ -166,7 +169,7 @@ def deal_view(
                 )
             ),
         )
-        for f in assessment.risk.factors
+        for f in (risk.signals if risk is not None else ())
     )
     departed = sum(
         1
@@ -198,8 +201,8 @@ def deal_view(
         labels=view_labels(m),
         lang=lang,
         legend=tuple(legend),
-        factors=factors,
-        show_risk=not deal.stage.is_closed,
+        signals=signals,
+        show_risk=risk is not None,
         notes=tuple(notes),
     )
 

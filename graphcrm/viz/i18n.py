@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Final, Literal, get_args
 
-from graphcrm.analytics import HealthBand, RiskCode
+from graphcrm.analytics import HealthBand, SignalCode
 from graphcrm.domain import Role, Stage, TouchpointKind
 
 Lang = Literal["en", "tr"]
@@ -48,7 +48,8 @@ _M: Final[dict[str, tuple[str, str]]] = {
     "warm_path": ("Strongest warm path", "En güçlü sıcak yol"),
     "no_warm_path": ("No warm path found", "Sıcak yol bulunamadı"),
     "risk_factors": ("Risk factors", "Risk etkenleri"),
-    "no_risk_factors": ("No risk factors", "Risk etkeni yok"),
+    "risk_signals": ("What was seen", "Görülenler"),
+    "no_signals": ("No warning signal.", "Uyarı işareti yok."),
     "points": ("points", "puan"),
     # win probability (graphcrm.viz.win)
     "win_probability": ("Win probability", "Kazanma olasılığı"),
@@ -80,10 +81,11 @@ _M: Final[dict[str, tuple[str, str]]] = {
     "outcome": ("Outcome", "Sonuç"),
     "loss_reason": ("Loss reason", "Kayıp nedeni"),
     "no_loss_reason": ("No loss reason recorded.", "Kayıp nedeni kaydedilmemiş."),
-    "risk_hand_weighted": (
-        "Risk factors (hand-weighted)",
-        "Risk etkenleri (elle ağırlıklandırılmış)",
+    "risk_is": (
+        "Risk = 100 − win probability ({p}), from the same model.",
+        "Risk = 100 − kazanma olasılığı ({p}), aynı modelden.",
     ),
+    "risk_baseline": ("The {stage} stage alone: risk {n}", "Yalnızca {stage} aşaması: risk {n}"),
     "fact_champion": ("champion {name}, strength {strength}", "savunucu {name}, güç {strength}"),
     "fact_no_champion": ("no champion", "savunucu yok"),
     "fact_champion_left": ("left: {names}", "ayrılan: {names}"),
@@ -180,8 +182,8 @@ _M: Final[dict[str, tuple[str, str]]] = {
     "evidence": ("Evidence", "Kanıt"),
     "what_if": ("What if", "Ya olursa"),
     "what_if_help": (
-        "Remove a person from the committee and see the new risk.",
-        "Bir kişiyi komiteden çıkarın ve yeni riski görün.",
+        "Remove a person from the committee and see the new win probability and risk.",
+        "Bir kişiyi komiteden çıkarın ve yeni kazanma olasılığını ve riski görün.",
     ),
     "remove_contact": ("Remove", "Çıkar"),
     "new_risk": ("New risk", "Yeni risk"),
@@ -316,34 +318,34 @@ _STAGE: Final[dict[Stage, tuple[str, str]]] = {
     Stage.CLOSED_LOST: ("Lost", "Kaybedildi"),
 }
 
-_RISK: Final[dict[RiskCode, tuple[str, str]]] = {
-    RiskCode.NO_CHAMPION: ("No champion", "Savunucu yok"),
-    RiskCode.CHAMPION_LEFT: ("Champion left", "Savunucu ayrıldı"),
-    RiskCode.WEAK_CHAMPION: ("Weak champion", "Zayıf savunucu"),
-    RiskCode.ECONOMIC_BUYER_UNKNOWN: ("Economic buyer unknown", "Bütçe sahibi bilinmiyor"),
-    RiskCode.ECONOMIC_BUYER_NOT_ENGAGED: (
+_SIGNAL: Final[dict[SignalCode, tuple[str, str]]] = {
+    SignalCode.NO_CHAMPION: ("No champion", "Savunucu yok"),
+    SignalCode.CHAMPION_LEFT: ("Champion left", "Savunucu ayrıldı"),
+    SignalCode.WEAK_CHAMPION: ("Weak champion", "Zayıf savunucu"),
+    SignalCode.ECONOMIC_BUYER_UNKNOWN: ("Economic buyer unknown", "Bütçe sahibi bilinmiyor"),
+    SignalCode.ECONOMIC_BUYER_NOT_ENGAGED: (
         "Economic buyer not engaged",
         "Bütçe sahibiyle etkileşim yok",
     ),
-    RiskCode.ECONOMIC_BUYER_HOSTILE: (
+    SignalCode.ECONOMIC_BUYER_HOSTILE: (
         "Economic buyer opposes the deal",
         "Bütçe sahibi anlaşmaya karşı",
     ),
-    RiskCode.CHAMPION_NO_PATH_TO_ECONOMIC_BUYER: (
+    SignalCode.CHAMPION_NO_PATH_TO_ECONOMIC_BUYER: (
         "Champion has no path to the economic buyer",
         "Savunucunun bütçe sahibine yolu yok",
     ),
-    RiskCode.SINGLE_THREADED: ("Single-threaded", "Tek bağlantılı"),
-    RiskCode.OPPONENT: ("Opponent", "Karşı çıkan var"),
-    RiskCode.DECISION_MAKERS_UNCOVERED: (
+    SignalCode.SINGLE_THREADED: ("Single-threaded", "Tek bağlantılı"),
+    SignalCode.OPPONENT: ("Opponent", "Karşı çıkan var"),
+    SignalCode.DECISION_MAKERS_UNCOVERED: (
         "Decision makers not covered",
         "Karar vericilere ulaşılmamış",
     ),
-    RiskCode.STALE_ENGAGEMENT: ("Stale engagement", "Etkileşim bayatladı"),
-    RiskCode.STAKEHOLDER_CHURN: ("Stakeholder churn", "Paydaş değişimi"),
-    RiskCode.STAGE_REGRESSION: ("Stage went backwards", "Aşama geriledi"),
-    RiskCode.CLOSE_DATE_SLIPPED: ("Close date slipped", "Kapanış tarihi kaydı"),
-    RiskCode.GRIDLOCK: ("Gridlock", "Tıkanıklık"),
+    SignalCode.STALE_ENGAGEMENT: ("Stale engagement", "Etkileşim bayatladı"),
+    SignalCode.STAKEHOLDER_CHURN: ("Stakeholder churn", "Paydaş değişimi"),
+    SignalCode.STAGE_REGRESSION: ("Stage went backwards", "Aşama geriledi"),
+    SignalCode.CLOSE_DATE_SLIPPED: ("Close date slipped", "Kapanış tarihi kaydı"),
+    SignalCode.GRIDLOCK: ("Gridlock", "Tıkanıklık"),
 }
 
 
@@ -394,8 +396,8 @@ class Messages:
     def stage(self, stage: Stage) -> str:
         return _STAGE[stage][_index(self.lang)]
 
-    def risk(self, code: RiskCode) -> str:
-        return _RISK[code][_index(self.lang)]
+    def signal(self, code: SignalCode) -> str:
+        return _SIGNAL[code][_index(self.lang)]
 
     def stance(self, stance: int | None) -> str:
         return self("stance_none" if stance is None else f"stance_{stance}")

@@ -34,13 +34,13 @@ class LegendItem:
 
 
 @dataclass(frozen=True, slots=True)
-class FactorItem:
-    """One risk factor beside the deal view, with the people it names."""
+class SignalItem:
+    """One risk signal beside the deal view (what was seen, no points), with the people
+    it names."""
 
     code: str
     label: str
     message: str
-    points: float
     people: tuple[tuple[str, str], ...]
     """``(contact id, display name)`` of every person the evidence names."""
 
@@ -61,9 +61,9 @@ class GraphView:
     collapse_depth: int | None = None
     """Org charts only: nodes deeper than this start hidden; a click shows a node's reports."""
     legend: tuple[LegendItem, ...] = ()
-    factors: tuple[FactorItem, ...] = ()
+    signals: tuple[SignalItem, ...] = ()
     show_risk: bool = True
-    """Deal views only: list the risk factors beside the graph (not for a closed deal,
+    """Deal views only: list the risk signals beside the graph (not for a closed deal,
     which has an outcome instead)."""
     notes: tuple[str, ...] = field(default=())
     """Short lines shown under the title (the warm path, counts)."""

@@ -32,8 +32,8 @@ from typing import Final
 
 from graphcrm.analytics.engagement import days_between
 from graphcrm.analytics.hidden import percentiles
-from graphcrm.analytics.risk import ChangeKind, Evidence
-from graphcrm.analytics.winprob import DealFeatures, deal_features
+from graphcrm.analytics.signals import ChangeKind, Evidence
+from graphcrm.analytics.winprob import DealFeatures, apportion, deal_features
 from graphcrm.domain import ContactStatus, DealView, Stage, Touchpoint
 from graphcrm.domain.winmodel import ModelSource
 from graphcrm.services.deals import AccountSnapshot, history_until
@@ -130,28 +130,6 @@ class WinPanel:
 def whole_points(p: float) -> int:
     """A probability in whole points, as :meth:`Messages.percent` shows it."""
     return round(100 * p)
-
-
-def apportion(total: int, values: Sequence[float]) -> list[int]:
-    """Whole numbers adding up to ``total``, each within 1 of its value in ``values``.
-
-    Each value is rounded; the difference to ``total`` is then given one unit at
-    a time to the values whose rounding moved them furthest the other way.
-
-    >>> apportion(12, [5.4, 4.4, 1.4])
-    [6, 5, 1]
-    >>> apportion(-3, [-1.7, -1.6, 0.3])
-    [-2, -1, 0]
-    """
-    shown = [round(v) for v in values]
-    diff = total - sum(shown)
-    if not values or diff == 0:
-        return shown
-    step = 1 if diff > 0 else -1
-    order = sorted(range(len(values)), key=lambda i: (-(values[i] - shown[i]) * step, i))
-    for i in order[: abs(diff)]:
-        shown[i] += step
-    return shown
 
 
 def axis(totals: Sequence[float], *, step: float = 5.0, span: float = 20.0) -> tuple[float, float]:

@@ -29,6 +29,7 @@ from graphcrm.errors import InvalidError, NotFoundError
 from graphcrm.generator import GeneratorConfig, generate_portfolio
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.services.portfolio import CHUNK, score_one, score_portfolio
+from graphcrm.services.risk import assess_deal
 from graphcrm.store import GraphStore
 from graphcrm.store.sqlite import SqliteStore
 from tests.contract.conftest import Snapshot
@@ -82,7 +83,7 @@ def _set(
         DealRiskRecord(
             deal_id=DealId("d1"),
             score=45.0,
-            factors={"no_champion": 25.0, "stale_engagement": 20.0},
+            factors={"champion": -12.5, "silence": 20.25, "öncü_temas": 0.0},
         ),
     ),
     health: float = 61.25,
@@ -188,10 +189,15 @@ def test_score_portfolio_writes_every_account_back(store: GraphStore) -> None:
             assert by_id[c.contact_id].influence == pytest.approx(c.influence)
             assert by_id[c.contact_id].health == pytest.approx(c.health.score)
         assert [d.deal_id for d in got.deals] == sorted(a.deal.id for a in report.open_deals)
+    # the stored risk is the win model's: its score and each group's points, which add up
+    # to the score from the stage's baseline
     risk = {d.deal_id: d for d in store.get_scores(A).deals}[D1]
     assessed = reports[A].open_deals[0].risk
-    assert risk.score == pytest.approx(assessed.score)
-    assert risk.factors == pytest.approx({f.code.value: f.points for f in assessed.factors})
+    assert assessed is not None
+    assert assessed == assess_deal(store, D1, as_of=T).risk
+    assert risk.score == assessed.score == round(100 * (1 - assessed.probability), 2)
+    assert risk.factors == {f.group: f.points for f in assessed.factors}
+    assert round(100 * (risk.score - sum(risk.factors.values()))) == round(100 * assessed.baseline)
     # the champion (stance +2, the only positive seat) has the largest champion strength
     top = max(store.get_scores(A).contacts, key=lambda c: c.champion)
     assert top.contact_id == "ayse"

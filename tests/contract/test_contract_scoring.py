@@ -1,5 +1,6 @@
 """The scoring use cases on every store: a small account written through the store,
-read back by the services, with risk factors worked out by hand.
+read back by the services, with risk signals and, under hand-written win models stored
+in the store, risks worked out by hand.
 
 The account (as of ``T``)::
 
@@ -11,18 +12,19 @@ The account (as of ``T``)::
 
 Deal D1 "ERP Renewal" was created 120 days before ``T`` and is in negotiation
 (norm 7 days) since ``T - 60d``. Rep Burak touched everyone two days before
-``T``. Each test changes one thing through the store and checks the factor
-it should fire, with its points.
+``T``. Each test changes one thing through the store and checks the signal it
+should fire, or the risk a hand-written model gives.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from graphcrm.analytics import RemoveContact, RiskCode, Trend
+from graphcrm.analytics import RemoveContact, RiskSignal, SignalCode, Trend
 from graphcrm.domain import (
     Account,
     AccountId,
@@ -49,11 +51,13 @@ from graphcrm.domain import (
     TouchpointId,
     TouchpointKind,
 )
+from graphcrm.domain.winmodel import ModelSource, WinModel, WinModelCard
 from graphcrm.errors import InvalidError, NotFoundError
-from graphcrm.services.deals import assess_deal, deal_risk, open_deal_risks, what_if_deal
 from graphcrm.services.paths import warm_paths_to
 from graphcrm.services.portfolio import score_portfolio
+from graphcrm.services.risk import DealAssessment, assess_deal, open_deal_risks, what_if_deal
 from graphcrm.services.scoring import score_account
+from graphcrm.services.winprob import deal_win
 from graphcrm.store import GraphStore
 
 T = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -61,7 +65,7 @@ START = T - timedelta(days=500)
 CREATED = T - timedelta(days=120)
 A = AccountId("A1")
 D1 = DealId("D1")
-R = RiskCode
+R = SignalCode
 
 
 def ago(days: float) -> datetime:
@@ -125,6 +129,7 @@ def account(
     champion_leaves: datetime | None = None,
     stages: Sequence[tuple[float, Stage | None, Stage]] = STAGES,
     close_dates: Sequence[tuple[float, date | None, date]] = ((120, None, date(2026, 4, 30)),),
+    loss_reason: str | None = None,
 ) -> ChangeSet:
     """The account of the module docstring; the champion's seat closes when she leaves."""
     S, K = Seniority, InfluenceKind
@@ -181,6 +186,7 @@ def account(
                 name="ERP Renewal",
                 stage=last_stage,
                 expected_close=close_dates[-1][2],
+                loss_reason=loss_reason,
             ),
         ),
         stage_changes=_stages(*stages),
@@ -211,14 +217,45 @@ def leaves(cid: str, name: str, seniority: Seniority, at: datetime) -> ChangeSet
     return ChangeSet(contacts=(gone,))
 
 
-def codes(store: GraphStore, as_of: datetime = T) -> dict[RiskCode, float]:
-    return {f.code: f.points for f in deal_risk(store, D1, as_of=as_of).factors}
+def risk_at(store: GraphStore, as_of: datetime = T) -> DealAssessment:
+    a = assess_deal(store, D1, as_of=as_of)
+    assert a.risk is not None
+    return a
 
 
-# --- deal risk --------------------------------------------------------------------------
+def codes(store: GraphStore, as_of: datetime = T) -> dict[SignalCode, RiskSignal]:
+    risk = risk_at(store, as_of).risk
+    assert risk is not None
+    return {s.code: s for s in risk.signals}
 
 
-def test_the_baseline_fires_none_of_the_history_and_churn_factors(store: GraphStore) -> None:
+def sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
+def store_model(store: GraphStore, *weights: tuple[str, float]) -> WinModelCard:
+    """A hand-written model, stored as fitted before everything: logit = Σ weight × feature
+    (intercept 0, means 0, scales 1)."""
+    names = tuple(f for f, _ in weights)
+    n = len(weights)
+    model = WinModel(
+        features=names,
+        coefficients=tuple(w for _, w in weights),
+        intercept=0.0,
+        means=(0.0,) * n,
+        scales=(1.0,) * n,
+    )
+    card = WinModelCard(
+        fitted_at=START, source=ModelSource.STORE, model=model, stage_model=model, deals=40
+    )
+    store.put_win_model(card)
+    return card
+
+
+# --- deal risk: signals -----------------------------------------------------------------
+
+
+def test_the_baseline_fires_none_of_the_history_and_churn_signals(store: GraphStore) -> None:
     load(store, account())
     got = codes(store)
     for code in (
@@ -240,83 +277,139 @@ def test_a_departed_champion_whose_seat_closed_fires_champion_left(store: GraphS
         account(champion_leaves=left),
         leaves("ayse", "Ayşe Yılmaz", Seniority.DIRECTOR, left),
     )
-    a = assess_deal(store, D1, as_of=T)
-    got = {f.code: f for f in a.risk.factors}
-    assert got[R.CHAMPION_LEFT].points == 30
+    a = risk_at(store)
+    got = codes(store)
     assert got[R.CHAMPION_LEFT].message == "the champion (Ayşe Yılmaz) left the company"
+    assert got[R.CHAMPION_LEFT].evidence.contact_ids == ("ayse",)
     assert R.NO_CHAMPION not in got
-    # one change in the 90-day window: 5 points
-    assert got[R.STAKEHOLDER_CHURN].points == 5
+    assert got[R.STAKEHOLDER_CHURN].message.startswith("1 stakeholder change in the last 90")
     assert "Ayşe Yılmaz left the company" in got[R.STAKEHOLDER_CHURN].message
     assert a.names["ayse"] == "Ayşe Yılmaz"
     assert a.deal.stage is Stage.NEGOTIATION
     # 100 days after she left, the departure is out of the window: no champion at all
     later = codes(store, as_of=left + timedelta(days=100))
-    assert later.get(R.NO_CHAMPION) == 25
+    assert R.NO_CHAMPION in later
     assert R.CHAMPION_LEFT not in later
     assert R.STAKEHOLDER_CHURN not in later
 
 
 def test_a_manager_change_of_a_committee_member_is_churn(store: GraphStore) -> None:
     load(store, account(), ChangeSet(reports_to=(_line("deniz", "selin", ago(15)),)))
-    a = assess_deal(store, D1, as_of=T)
-    churn = next(f for f in a.risk.factors if f.code is R.STAKEHOLDER_CHURN)
-    assert churn.points == 5
+    churn = codes(store)[R.STAKEHOLDER_CHURN]
     assert "Deniz Arslan changed manager" in churn.message
+    assert churn.evidence.contact_ids == ("deniz",)
     # Can is not on the committee: his manager change does not count
     load(store, ChangeSet(reports_to=(_line("can", "mehmet", ago(14)),)))
-    assert codes(store)[R.STAKEHOLDER_CHURN] == 5
+    assert codes(store)[R.STAKEHOLDER_CHURN].evidence.contact_ids == ("deniz",)
 
 
-def test_stage_regression_and_close_date_slips_in_the_window(store: GraphStore) -> None:
-    stages = (
-        *STAGES,
-        (30, Stage.NEGOTIATION, Stage.PROPOSAL),
-        (20, Stage.PROPOSAL, Stage.NEGOTIATION),
-    )
-    slips = (
+SLIPPING = (
+    (*STAGES, (30, Stage.NEGOTIATION, Stage.PROPOSAL), (20, Stage.PROPOSAL, Stage.NEGOTIATION)),
+    (
         (120, None, date(2026, 4, 30)),
         (40, date(2026, 4, 30), date(2026, 5, 31)),
         (10, date(2026, 5, 31), date(2026, 6, 30)),
-    )
+    ),
+)
+
+
+def test_stage_regression_and_close_date_slips_in_the_window(store: GraphStore) -> None:
+    stages, slips = SLIPPING
     load(store, account(stages=stages, close_dates=slips))
-    r = deal_risk(store, D1, as_of=T)
-    assert r.points(R.STAGE_REGRESSION) == 0  # back in negotiation 20 days ago: recovered
-    assert r.points(R.CLOSE_DATE_SLIPPED) == 10  # min(10, 5 x 2 slips)
+    now = codes(store)
+    assert R.STAGE_REGRESSION not in now  # back in negotiation 20 days ago: recovered
+    assert now[R.CLOSE_DATE_SLIPPED].message.startswith("expected close slipped 2 time(s)")
     # as of 25 days ago the deal was still in proposal, after one slip
-    mid = deal_risk(store, D1, as_of=ago(25))
-    assert mid.points(R.STAGE_REGRESSION) == 15
-    assert mid.points(R.CLOSE_DATE_SLIPPED) == 5
+    mid = codes(store, as_of=ago(25))
+    assert R.STAGE_REGRESSION in mid
+    assert mid[R.CLOSE_DATE_SLIPPED].message.startswith("expected close slipped 1 time(s)")
     # as of 35 days ago only the first slip had happened: the history is cut at the instant
-    before = deal_risk(store, D1, as_of=ago(35))
-    assert before.points(R.STAGE_REGRESSION) == 0
-    assert before.points(R.CLOSE_DATE_SLIPPED) == 5
+    before = codes(store, as_of=ago(35))
+    assert R.STAGE_REGRESSION not in before
+    assert before[R.CLOSE_DATE_SLIPPED].message.startswith("expected close slipped 1 time(s)")
 
 
-def test_stale_engagement_scales_with_days_past_stale_after(store: GraphStore) -> None:
+def test_stale_engagement_after_30_days_of_silence(store: GraphStore) -> None:
     load(store, account())
     # 10 days on, the last touchpoint is 12 days old: not stale (<= 30 days, at any stage)
-    assert deal_risk(store, D1, as_of=T + timedelta(days=10)).points(R.STALE_ENGAGEMENT) == 0
-    # 40 days on, it is 42 days old: 20 x min(1, 42 / 30 - 1) = 8
-    r = deal_risk(store, D1, as_of=T + timedelta(days=40))
-    assert r.points(R.STALE_ENGAGEMENT) == pytest.approx(20 * (42 / 30 - 1))
+    assert R.STALE_ENGAGEMENT not in codes(store, as_of=T + timedelta(days=10))
+    # 40 days on, it is 42 days old
+    stale = codes(store, as_of=T + timedelta(days=40))[R.STALE_ENGAGEMENT]
+    assert stale.message.startswith("engagement is stale: 42 days since the last touchpoint")
 
 
 def test_a_deal_not_created_yet_or_unknown_is_a_clear_error(store: GraphStore) -> None:
     load(store, account())
     with pytest.raises(InvalidError, match="did not exist yet"):
-        deal_risk(store, D1, as_of=CREATED - timedelta(days=1))
+        assess_deal(store, D1, as_of=CREATED - timedelta(days=1))
     with pytest.raises(NotFoundError):
-        deal_risk(store, DealId("NOPE"), as_of=T)
+        assess_deal(store, DealId("NOPE"), as_of=T)
+
+
+# --- deal risk: the win model's numbers ---------------------------------------------------
+
+
+def test_risk_is_100_times_one_minus_the_stored_models_probability(store: GraphStore) -> None:
+    # logit = stage_negotiation - close_slips. As of T: negotiation, two slips:
+    # z0 = 1 (P0 = 0.731059), z = -1 (P = 0.268941): risk 73.11, the stage's 26.89, and
+    # the history's 46.22 points (46.2117, the only factor, takes all of 7311 - 2689)
+    stages, slips = SLIPPING
+    load(store, account(stages=stages, close_dates=slips))
+    store_model(store, ("stage_negotiation", 1.0), ("close_slips", -1.0))
+    a = risk_at(store)
+    r = a.risk
+    assert r is not None
+    assert (r.score, r.baseline) == (73.11, 26.89)
+    assert r.probability == pytest.approx(sigmoid(-1))
+    assert r.stage_probability == pytest.approx(sigmoid(1))
+    assert [(f.group, f.points) for f in r.factors] == [("history", 46.22)]
+    assert r.factors[0].facts == "1 backward stage move(s), 2 close-date slip(s)"
+    assert (a.model.source, a.model.deals) == (ModelSource.STORE, 40)
+    # the same model and features as the win probability: its numbers in risk terms
+    win = deal_win(store, D1, as_of=T)
+    assert win.probability == r.probability
+    assert win.stage_probability == r.stage_probability
+    assert [(c.group, c.evidence) for c in win.contributions] == [
+        (f.group, f.evidence) for f in r.factors
+    ]
+    for c, f in zip(win.contributions, r.factors, strict=True):
+        assert f.points == pytest.approx(-100 * c.points, abs=0.01)
+    # as of 35 days ago: negotiation, one slip so far: z = 0, P = 0.5, risk 50, of
+    # which the history's 23.11 (23.1059)
+    mid = risk_at(store, ago(35)).risk
+    assert mid is not None
+    assert (mid.score, mid.baseline) == (50.0, 26.89)
+    assert [(f.group, f.points) for f in mid.factors] == [("history", 23.11)]
+
+
+def test_a_closed_deal_shows_its_outcome_and_loss_reason(store: GraphStore) -> None:
+    lost = (*STAGES, (5, Stage.NEGOTIATION, Stage.CLOSED_LOST))
+    load(store, account(stages=lost, loss_reason="Rakip daha ucuz: fiyat"))
+    a = assess_deal(store, D1, as_of=T)
+    assert a.risk is None
+    assert (a.outcome, a.loss_reason) == (Stage.CLOSED_LOST, "Rakip daha ucuz: fiyat")
+    win = deal_win(store, D1, as_of=T)
+    assert (win.outcome, win.loss_reason, win.probability) == (a.outcome, a.loss_reason, None)
+    # before it closed it had a risk
+    assert risk_at(store, ago(10)).risk is not None
+    with pytest.raises(InvalidError, match="closed"):
+        what_if_deal(store, D1, [RemoveContact(contact_id="ayse")], as_of=T)
 
 
 def test_what_if_the_champion_left(store: GraphStore) -> None:
+    # logit = stage_negotiation - 2 × champion_left - 0.5 × churn: before z = 1 (risk
+    # 26.89, the stage's); Ayşe leaves: z = -1.5, risk 81.76, champion 43.89 and churn
+    # 10.98 points (43.8906 and 10.9727, apportioned to add up to 54.87)
     load(store, account())
+    store_model(store, ("stage_negotiation", 1.0), ("champion_left", -2.0), ("churn", -0.5))
     w = what_if_deal(store, D1, [RemoveContact(contact_id="ayse")], as_of=T)
-    deltas = {d.code: d.delta for d in w.factors}
-    assert deltas[R.CHAMPION_LEFT] == 30
-    assert deltas[R.STAKEHOLDER_CHURN] == 5
-    assert w.delta == pytest.approx(w.after.score - w.before.score)
+    assert (w.before.score, w.before.factors) == (26.89, ())
+    assert w.after.score == 81.76
+    assert w.after.probability == pytest.approx(sigmoid(-1.5))
+    assert [(d.group, d.delta) for d in w.factors] == [("champion", 43.89), ("churn", 10.98)]
+    assert w.delta == 54.87
+    assert w.probability_delta == pytest.approx(sigmoid(-1.5) - sigmoid(1))
+    assert R.CHAMPION_LEFT in {s.code for s in w.after.signals}
 
 
 def test_open_deal_risks_lists_only_deals_open_at_the_instant(store: GraphStore) -> None:

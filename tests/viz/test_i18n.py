@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from graphcrm.analytics import HealthBand, RiskCode
+from graphcrm.analytics import HealthBand, SignalCode
 from graphcrm.domain import Role, Stage
 from graphcrm.viz.i18n import LANGS, Messages, catalogue_keys, negotiate
 
@@ -13,7 +13,7 @@ def test_every_message_exists_in_every_language_and_is_not_blank() -> None:
         assert all(m(k).strip() for k in catalogue_keys())
         assert all(m.role(r) for r in Role)
         assert all(m.stage(s) for s in Stage)
-        assert all(m.risk(c) for c in RiskCode)
+        assert all(m.signal(c) for c in SignalCode)
         assert all(m.band(b) for b in HealthBand)
         assert all(m.stance(s) for s in (-2, -1, 0, 1, 2, None))
 

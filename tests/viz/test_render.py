@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from graphcrm.services.deals import assess
+from graphcrm.services.risk import assess
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.store import GraphStore
 from graphcrm.viz import (
@@ -127,12 +127,12 @@ def test_hostile_text_appears_only_escaped(views: list[GraphView]) -> None:
     assert vp["info"]["name"] == XSS_NAME
     assert f"Title: {XSS_TITLE}" in vp["title"]
     assert f"Department: {XSS_DEPARTMENT}" in vp["title"]
-    # escaped HTML text (titles, factor buttons) reads back as the raw text
+    # escaped HTML text (titles, signal buttons) reads back as the raw text
     text = "".join(parsed.text)
     assert "Acme <b>pilot</b>" in text
 
 
-def test_factor_buttons_point_at_people_on_the_graph(views: list[GraphView]) -> None:
+def test_signal_buttons_point_at_people_on_the_graph(views: list[GraphView]) -> None:
     deal = views[2]
     html = render_fragment(deal, name="deal")
     parsed = _parse(html)

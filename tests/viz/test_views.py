@@ -8,7 +8,7 @@ import pytest
 
 from graphcrm.analytics import HiddenInfluencer, build_network, score_contacts
 from graphcrm.domain import AccountId, ChangeSet, Contact, ContactId, ReportsTo, Seniority
-from graphcrm.services.deals import assess
+from graphcrm.services.risk import assess
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.store import GraphStore
 from graphcrm.viz import (
@@ -151,7 +151,7 @@ def test_influence_map_widths_colours_and_hidden_influencers(snapshot_at: Snapsh
     assert nodes[CEO]["shape"] == "dot"
 
 
-def test_deal_view_shows_committee_reps_warm_path_and_factors(
+def test_deal_view_shows_committee_reps_warm_path_and_signals(
     store: GraphStore, snapshot_at: SnapshotAt
 ) -> None:
     snap = snapshot_at(BEFORE_LEAVING)
@@ -166,9 +166,12 @@ def test_deal_view_shows_committee_reps_warm_path_and_factors(
     assert path[-1]["to"] == CEO
     assert all(e["color"] == {"color": PATH_LINE} for e in path)
     assert any("Strongest warm path" in n for n in view.notes)
-    assert len(view.factors) == len(assessment.risk.factors)
-    named = {cid for f in view.factors for cid, _ in f.people}
-    assert named <= set(nodes), "every person a factor names is on the graph"
+    assert assessment.risk is not None
+    assert [s.code for s in view.signals] == [s.code.value for s in assessment.risk.signals]
+    assert view.signals, "the sample deal shows what was seen"
+    named = {cid for f in view.signals for cid, _ in f.people}
+    named |= {c for f in assessment.risk.factors for c in f.evidence.contact_ids}
+    assert named <= set(nodes), "every person a factor or signal names is on the graph"
 
 
 def _big_account(n: int) -> ChangeSet:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graphcrm.analytics.winprob import GRAPH_FEATURES
+from graphcrm.analytics.winprob import GRAPH_FEATURES, apportion
 from graphcrm.domain import AccountId, Deal, DealId, PageRequest, Stage, TouchpointKind
 from graphcrm.domain.base import as_of_instant
 from graphcrm.domain.winmodel import ModelSource
@@ -22,7 +22,7 @@ from graphcrm.services.winprob import DealWin, ModelSummary, win_of
 from graphcrm.store import GraphStore, open_store
 from graphcrm.viz import render_win, win_panel
 from graphcrm.viz.i18n import Lang, Messages
-from graphcrm.viz.win import GROUP_FACTS, WinPanel, apportion, model_text, whole_points
+from graphcrm.viz.win import GROUP_FACTS, WinPanel, model_text, whole_points
 from tests.viz.sample import ACCOUNT, DEAL, XSS_NAME, batches
 
 PARAMS = AnalyticsParams()

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from graphcrm.analytics import (
     InferenceParams,
     RemoveInfluence,
-    RiskCode,
     RiskParams,
+    SignalCode,
     build_network,
     deal_risk,
     infer_influences,
@@ -27,6 +27,7 @@ from graphcrm.analytics import (
 from graphcrm.domain import (
     ContactId,
     ContactTie,
+    DealView,
     InfluenceKind,
     InfluenceSource,
     LineKind,
@@ -34,6 +35,7 @@ from graphcrm.domain import (
     Role,
     StakeholderGraph,
 )
+from graphcrm.domain.winmodel import WinModel
 from graphcrm.errors import InvalidError
 from tests.unit.analytics.conftest import AS_OF, GraphBuilder
 
@@ -229,17 +231,25 @@ def test_what_if_infers_again_after_the_edits(builder: GraphBuilder) -> None:
     sg = builder.build()
     params = RiskParams(opponent_influence_percentile=0.6)
     edit = RemoveInfluence(influencer_id="eb", influenced_id="champ", kind=ADV)
-    result = what_if(sg, "D1", [edit], params=params)
+    # logit = -opposition: after the edit opp's percentile is 1, P = σ(-1)
+    model = WinModel(
+        features=("opposition",), coefficients=(-1.0,), intercept=0.0, means=(0.0,), scales=(1.0,)
+    )
+    deal = next(d for d in sg.deals if d.id == "D1")
+    history = DealView(deal=deal, stage_history=(), close_date_history=())
+    result = what_if(sg, "D1", [edit], model=model, history=history, params=params)
     assert infer_influences(sg) == ()
-    assert result.before == deal_risk(build_network(sg), "D1", params=params)
+    kw = {"model": model, "history": history, "params": params}
+    assert result.before == deal_risk(build_network(sg), "D1", **kw)  # type: ignore[arg-type]
     edited = with_inferred(sg.model_copy(update={"influences": ()}))
     assert [(i.influencer_id, i.influenced_id) for i in edited.influences] == [
         ("opp", "champ"),
         ("opp", "eb"),
     ]
-    assert result.after == deal_risk(build_network(edited), "D1", params=params)
-    assert result.after.points(RiskCode.OPPONENT) == 20
-    assert result.before.points(RiskCode.OPPONENT) == 0
+    assert result.after == deal_risk(build_network(edited), "D1", **kw)  # type: ignore[arg-type]
+    assert result.after.probability == pytest.approx(1 / (1 + math.e))
+    assert SignalCode.OPPONENT in {s.code for s in result.after.signals}
+    assert SignalCode.OPPONENT not in {s.code for s in result.before.signals}
 
 
 def test_guards(builder: GraphBuilder) -> None:

@@ -2,66 +2,125 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from graphcrm.analytics import (
     AddInfluence,
     AddRepKnows,
+    Edit,
     RemoveContact,
     RemoveInfluence,
     RemoveRepKnows,
-    RiskCode,
+    SignalCode,
+    WhatIf,
     build_network,
+    percentiles,
+    score_contacts,
     single_points_of_failure,
     warm_paths,
     what_if,
 )
-from graphcrm.domain import ContactId, Influence, InfluenceKind, RepId, RepKnows
+from graphcrm.domain import (
+    ContactId,
+    DealView,
+    Influence,
+    InfluenceKind,
+    RepId,
+    RepKnows,
+    Role,
+    StakeholderGraph,
+)
+from graphcrm.domain.winmodel import WinModel
 from graphcrm.errors import InvalidError, NotFoundError
-from tests.unit.analytics.conftest import GraphBuilder
+from tests.unit.analytics.conftest import AS_OF, GraphBuilder, committee
 
-C = RiskCode
-
-
-def test_champion_leaves(six: GraphBuilder) -> None:
-    w = what_if(six.build(), "D1", [RemoveContact(contact_id="ayse")])
-    assert w.before.score == 0
-    deltas = {d.code: d.delta for d in w.factors}
-    assert deltas[C.CHAMPION_LEFT] == 30  # she keeps her role but has left
-    assert deltas[C.STAKEHOLDER_CHURN] == 5  # the implied departure
-    assert w.delta == pytest.approx(sum(deltas.values())) == 35
-    assert w.after.score == pytest.approx(w.delta)
+C = SignalCode
 
 
-def test_add_and_remove_an_opposing_tie(six: GraphBuilder) -> None:
+def _history() -> DealView:
+    deal = next(d for d in committee().build().deals if d.id == "D1")
+    return DealView(deal=deal, stage_history=(), close_date_history=())
+
+
+# logit = stage_negotiation + champion_strength + economic_buyer_engagement - opposition
+MODEL = WinModel(
+    features=(
+        "stage_negotiation",
+        "champion_strength",
+        "economic_buyer_engagement",
+        "opposition",
+    ),
+    coefficients=(1.0, 1.0, 1.0, -1.0),
+    intercept=0.0,
+    means=(0.0, 0.0, 0.0, 0.0),
+    scales=(1.0, 1.0, 1.0, 1.0),
+)
+
+
+def _what_if(sg: StakeholderGraph, edits: list[Edit]) -> WhatIf:
+    return what_if(sg, "D1", edits, model=MODEL, history=_history())
+
+
+def test_an_opposing_tie_is_a_signal_not_points(six: GraphBuilder) -> None:
+    # Deniz (off the committee) opposes Ayşe: the opponent and gridlock rules see it, but
+    # no feature of the model moves (opposition counts hostile members), so neither
+    # does the risk: signals explain, they add nothing
     tie = Influence(
         influencer_id=ContactId("deniz"),
         influenced_id=ContactId("ayse"),
         kind=InfluenceKind.OPPOSES,
         strength=0.7,
     )
-    w = what_if(six.build(), "D1", [AddInfluence(influence=tie)])
-    assert [(d.code, d.before, d.after, d.delta) for d in w.factors] == [
-        (C.OPPONENT, 0, 20, 20),
-        (C.GRIDLOCK, 0, 10, 10),
-    ]
-    assert w.delta == 30
+    w = _what_if(six.build(), [AddInfluence(influence=tie)])
+    assert (w.delta, w.probability_delta, w.factors) == (0, 0, ())
+    assert w.after.score == w.before.score
+    new = {s.code for s in w.after.signals} - {s.code for s in w.before.signals}
+    assert new == {C.OPPONENT, C.GRIDLOCK}
     with_tie = six.influence("deniz", "ayse", 0.7, InfluenceKind.OPPOSES).build()
-    back = what_if(
+    back = _what_if(
         with_tie,
-        "D1",
         [RemoveInfluence(influencer_id="deniz", influenced_id="ayse", kind=InfluenceKind.OPPOSES)],
     )
-    assert back.delta == -30
+    assert {s.code for s in back.before.signals} - {s.code for s in back.after.signals} == new
 
 
-def test_rep_ties_edits(six: GraphBuilder) -> None:
-    # without R1's ties, Selin (health 52.7 -> 34.7) drops out of the covered top 3
-    w = what_if(six.build(), "D1", [RemoveRepKnows(rep_id="R1", contact_id="selin")])
-    assert {d.code: d.delta for d in w.factors} == {C.DECISION_MAKERS_UNCOVERED: 5}
-    again = what_if(
+def test_a_hostile_member_moves_the_model(six: GraphBuilder) -> None:
+    # logit = stage_negotiation - opposition. Can turns blocker (stance -2): opposition
+    # is his influence percentile p, so P = σ(1 - p); he leaves: no hostile member is
+    # left, P = σ(1), and the risk falls by exactly the opposition's points
+    six.role("D1", "can", Role.BLOCKER, stance=-2)
+    sg = six.build()
+    net = build_network(sg, as_of=AS_OF)
+    pct = percentiles(score_contacts(net).influence, ties="min")["can"]
+    assert pct > 0
+    model = WinModel(
+        features=("stage_negotiation", "opposition"),
+        coefficients=(1.0, -1.0),
+        intercept=0.0,
+        means=(0.0, 0.0),
+        scales=(1.0, 1.0),
+    )
+    w = what_if(sg, "D1", [RemoveContact(contact_id="can")], model=model, history=_history())
+    assert w.before.probability == pytest.approx(1 / (1 + math.exp(-(1 - pct))))
+    assert w.after.probability == pytest.approx(1 / (1 + math.exp(-1)))
+    assert w.before.points("opposition") == pytest.approx(
+        100 * (w.after.probability - w.before.probability), abs=0.01
+    )
+    assert [(d.group, d.after) for d in w.factors] == [("opposition", 0)]
+    assert w.delta == w.factors[0].delta == round(w.after.score - w.before.score, 2) < 0
+
+
+def test_rep_ties_edits_are_signals(six: GraphBuilder) -> None:
+    # without R1's ties, Selin (health 52.7 -> 34.7) drops out of the covered top 3: a
+    # signal; the model's features (touchpoints, stances, influence) do not move
+    w = _what_if(six.build(), [RemoveRepKnows(rep_id="R1", contact_id="selin")])
+    assert (w.delta, w.factors) == (0, ())
+    gone = {s.code for s in w.after.signals} - {s.code for s in w.before.signals}
+    assert gone == {C.DECISION_MAKERS_UNCOVERED}
+    again = _what_if(
         six.build(),
-        "D1",
         [
             RemoveRepKnows(rep_id="R1", contact_id="selin"),
             AddRepKnows(
@@ -71,18 +130,18 @@ def test_rep_ties_edits(six: GraphBuilder) -> None:
     )
     assert again.delta == 0
     assert again.factors == ()
+    assert again.after.signals == again.before.signals
 
 
 def test_what_if_guards(six: GraphBuilder) -> None:
     sg = six.build()
     with pytest.raises(InvalidError, match="edit"):
-        what_if(sg, "D1", [])
+        _what_if(sg, [])
     with pytest.raises(NotFoundError):
-        what_if(sg, "D1", [RemoveContact(contact_id="nobody")])
+        _what_if(sg, [RemoveContact(contact_id="nobody")])
     with pytest.raises(NotFoundError):
-        what_if(
+        _what_if(
             sg,
-            "D1",
             [
                 RemoveInfluence(
                     influencer_id="ayse", influenced_id="can", kind=InfluenceKind.ADVISES

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from graphcrm.analytics import build_network, score_contacts
-from graphcrm.analytics.risk import ChangeKind, StakeholderChange
+from graphcrm.analytics.signals import ChangeKind, StakeholderChange
 from graphcrm.analytics.winprob import (
     FEATURES,
     GRAPH_FEATURES,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from graphcrm.analytics.risk import RiskCode
+from graphcrm.analytics import SignalCode as RiskCode
 from graphcrm.domain import (
     AccountId,
     ContactId,
@@ -37,7 +37,7 @@ from graphcrm.errors import InvalidError
 from graphcrm.io.hubspot import import_hubspot
 from graphcrm.io.importing import ImportReport
 from graphcrm.io.mapping import CrmMapping
-from graphcrm.services.deals import assess_deal
+from graphcrm.services.risk import assess_deal
 from graphcrm.services.scoring import score_account
 from graphcrm.store.port import GraphStore
 
@@ -376,7 +376,9 @@ def test_the_analytics_have_something_to_work_from(store: GraphStore) -> None:
     load(store)
     at = t("2025-06-15T00:00")
     assert score_account(store, KARADENIZ, as_of=at).health.score > 0
-    factors = assess_deal(store, SANTIYE, as_of=at).risk.factors
+    risk = assess_deal(store, SANTIYE, as_of=at).risk
+    assert risk is not None
+    factors = risk.signals
     codes = [f.code for f in factors]
     assert RiskCode.STALE_ENGAGEMENT not in codes  # Tolga's note five days before
     assert RiskCode.STAGE_REGRESSION in codes  # decision -> presentation, from the columns

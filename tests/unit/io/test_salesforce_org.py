@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from graphcrm.analytics.risk import RiskCode
+from graphcrm.analytics import SignalCode as RiskCode
 from graphcrm.domain import (
     AccountId,
     ContactId,
@@ -32,7 +32,7 @@ from graphcrm.io.importing import ImportReport
 from graphcrm.io.mapping import CrmMapping
 from graphcrm.io.salesforce import import_salesforce
 from graphcrm.io.values import salesforce_id18
-from graphcrm.services.deals import assess_deal
+from graphcrm.services.risk import assess_deal
 from graphcrm.services.scoring import score_account
 from graphcrm.store.port import GraphStore
 
@@ -224,13 +224,15 @@ def test_the_analytics_have_something_to_work_from(store: GraphStore) -> None:
     scores = score_account(store, HOLDING, as_of=at)
     assert scores.health.score > 0
     risk = assess_deal(store, ERP, as_of=at).risk
-    codes = {f.code for f in risk.factors}
+    assert risk is not None
+    codes = {f.code for f in risk.signals}
     assert RiskCode.STALE_ENGAGEMENT not in codes  # touched in the last weeks
     assert RiskCode.NO_CHAMPION not in codes  # Ayşe's "Champion" role
     assert RiskCode.ECONOMIC_BUYER_NOT_ENGAGED not in codes  # Mehmet emailed and met
     # without activity, the same deal as of the same day had nothing to show
     early = assess_deal(store, ERP, as_of=t("2025-07-01T00:00:00")).risk
-    assert RiskCode.STALE_ENGAGEMENT in {f.code for f in early.factors}
+    assert early is not None
+    assert RiskCode.STALE_ENGAGEMENT in {f.code for f in early.signals}
 
 
 def test_a_second_identical_import_changes_nothing(store: GraphStore) -> None:

@@ -8,8 +8,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from graphcrm.cli import main
-from graphcrm.domain import PageRequest, Stage
+from graphcrm.domain import DealId, PageRequest, Stage
+from graphcrm.domain.base import as_of_instant
 from graphcrm.errors import InvalidError, NotFoundError
+from graphcrm.services.risk import assess_deal
 from graphcrm.store import open_store
 
 AS_OF = "2026-11-01"  # the generator's default "now"
@@ -51,14 +53,42 @@ def test_score_prints_the_summary_and_the_riskiest_deals(store_url: str) -> None
     assert "Top 3 riskiest open deals" in out
 
 
-def test_risk_prints_every_factor_with_its_evidence(store_url: str) -> None:
+def test_risk_prints_the_win_models_risk_with_its_factors_and_signals(store_url: str) -> None:
     _run(store_url, "generate", "--accounts", "6", "--seed", "5")
     deal_id, name = _open_deal(store_url)
+    store = open_store(store_url)
+    try:
+        a = assess_deal(store, DealId(deal_id), as_of=as_of_instant(AS_OF))
+    finally:
+        store.close()
+    risk = a.risk
+    assert risk is not None
     # the terminal may wrap the title of a long deal name: compare words
     out = " ".join(_run(store_url, "risk", deal_id, "--as-of", AS_OF).split())
     assert f"Deal risk: {name} ({deal_id})" in out
-    assert "/100 as of 2026-11-01T23:59+00:00" in out
-    assert "points" in out or "No risk factor fires" in out
+    assert (
+        f"risk {risk.score:.0f}/100 as of 2026-11-01T23:59+00:00 = 100 × (1 − P(win) "
+        f"{risk.probability:.0%}); the stage alone: {risk.baseline:.0f}"
+    ) in out
+    assert "the shipped prior" in out  # generated stores hold no model of their own
+    for f in risk.factors:
+        assert f"{f.points:+.1f} │ {f.group}" in out
+    assert all(s.code.value in out for s in risk.signals)
+    assert "they add no points" in out or "No warning signal." in out
+
+
+def test_risk_of_a_closed_deal_prints_its_outcome_and_loss_reason(store_url: str) -> None:
+    _run(store_url, "generate", "--accounts", "6", "--seed", "5")
+    store = open_store(store_url)
+    try:
+        deals = store.list_deals(PageRequest(limit=1000)).items
+        lost = next(d for d in deals if d.stage is Stage.CLOSED_LOST and d.loss_reason)
+    finally:
+        store.close()
+    out = " ".join(_run(store_url, "risk", lost.id).split())
+    assert f"({lost.id}) closed as of" in out
+    assert f"closed_lost, loss reason: {lost.loss_reason}" in out
+    assert "/100" not in out
 
 
 def test_risk_errors_are_graphcrm_errors(store_url: str) -> None:
