@@ -11,6 +11,7 @@ from graphcrm.config import parse_store_url
 from graphcrm.domain import (
     AccountId,
     AccountScoreSet,
+    ChangeSet,
     ContactId,
     ContactScoreRecord,
     DealId,
@@ -21,6 +22,7 @@ from graphcrm.domain import (
     WinModelCard,
 )
 from graphcrm.store import cypher
+from graphcrm.store.maintenance import maintenance
 from graphcrm.store.neo4j import Neo4jStore
 from graphcrm.store.neo4j import queries as neo4j_queries
 from graphcrm.store.neo4j import reads as neo4j_reads
@@ -71,6 +73,8 @@ PARAMS: dict[str, Any] = {
     "bucket": 7,
     "now": "2025-01-01T00:00:00.000000Z",
     "version": 2,
+    "values": ["x"],
+    "last": 3,
 }
 
 # Schema commands cannot be EXPLAINed; they run on every open (see the next test).
@@ -148,6 +152,13 @@ def test_the_adapter_runs_every_query(neo4j_uri: str, monkeypatch: pytest.Monkey
         rewrite_scores_as_v2(neo4j_uri, [scored])
         Neo4jStore.open(parse_store_url(neo4j_uri)).close()
         assert store.get_scores(scored.account_id) == scored
+        # backup, restore and erasure (tests/neo4j/test_backup.py, test_erasure.py)
+        kept = maintenance(store).dump()
+        maintenance(store).restore(kept, replace=True)
+        person = store.get_contact(kept.touchpoints[0].contact_ids[0])
+        lost = kept.deals[0].model_copy(update={"loss_reason": f"{person.name} left"})
+        store.apply(ChangeSet(deals=(lost,)), actor="t", at=MAR)
+        maintenance(store).erase_contact(person.id, actor="t")
         entries = all_changes(store)
         rewrite_as_v1(neo4j_uri, entries)
         migrated = Neo4jStore.open(parse_store_url(neo4j_uri))

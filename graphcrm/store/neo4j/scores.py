@@ -18,7 +18,7 @@ scores about as costly as reading the graphs they came from
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -91,7 +91,11 @@ def get_scores(
     record = fetch_one(tx, "scores/read_score_set", account_id=account_id, t=bound)
     if record is None:
         raise NotFoundError("scores", account_id)
-    p = record["set"]
+    return decode_score_set(record["set"])
+
+
+def decode_score_set(p: Mapping[str, Any]) -> AccountScoreSet:
+    """A set from its node's properties (:func:`encode_score_set`)."""
     n = len(p["contact_id"])
     contacts = (
         ContactScoreRecord.model_validate(
@@ -109,7 +113,7 @@ def get_scores(
         for d, score, factors in zip(p["deal_id"], p["risk"], p["factors"], strict=True)
     )
     return AccountScoreSet(
-        account_id=account_id,
+        account_id=p["account_id"],
         as_of=parse_ts(p["as_of"]),
         scored_at=parse_ts(p["scored_at"]),
         health=p["health"],

@@ -1,0 +1,2 @@
+MATCH (a:Account)
+RETURN collect(a {.*}) AS rows

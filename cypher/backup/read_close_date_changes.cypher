@@ -1,0 +1,2 @@
+MATCH (c:CloseDateChange)
+RETURN collect(c {.*}) AS rows

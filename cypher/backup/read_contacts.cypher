@@ -1,0 +1,2 @@
+MATCH (c:Contact)
+RETURN collect(c {.*}) AS rows

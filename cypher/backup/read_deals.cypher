@@ -1,0 +1,2 @@
+MATCH (d:Deal)
+RETURN collect(d {.*}) AS rows

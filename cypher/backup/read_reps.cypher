@@ -1,0 +1,2 @@
+MATCH (r:Rep)
+RETURN collect(r {.*}) AS rows

@@ -1,0 +1,2 @@
+MATCH (s:ScoreSet)
+RETURN collect(s {.*}) AS rows

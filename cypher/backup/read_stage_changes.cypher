@@ -1,0 +1,2 @@
+MATCH (s:StageChange)
+RETURN collect(s {.*}) AS rows

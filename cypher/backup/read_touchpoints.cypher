@@ -1,0 +1,2 @@
+MATCH (t:Touchpoint)
+RETURN collect(t {.*}) AS rows

@@ -1,0 +1,2 @@
+MATCH (w:WinModel)
+RETURN collect(w {.fitted_at, .card}) AS rows

@@ -1,0 +1,2 @@
+MERGE (k:Counter {name: 'change_log'})
+SET k.value = $last

@@ -1,0 +1,3 @@
+UNWIND $rows AS row
+MATCH (d:Deal {id: row.id})
+SET d.loss_reason = row.text
