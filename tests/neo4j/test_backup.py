@@ -129,7 +129,7 @@ def test_backup_to_neo4j_and_back_is_identical(neo4j_uri: str, tmp_path: Path) -
         assert reads(back) == expected_reads
 
         # every copy numbers the next batch's entries after the restored ones
-        nxt = ChangeSet(accounts=(Account(id="A-after", name="Sonraki Ağ"),))
+        nxt = ChangeSet(accounts=(Account(id=AccountId("A-after"), name="Sonraki Ağ"),))
         for s in (source, neo4j, back):
             s.apply(nxt, actor="after", at=LATER)
         assert all_changes(neo4j) == all_changes(source) == all_changes(back)
@@ -153,7 +153,7 @@ def test_migrate_both_ways_and_refuse_a_store_with_data(neo4j_uri: str, tmp_path
             backups.migrate(back, neo4j)
         # replace: the old data goes, in the same transaction as the new comes
         small = SqliteStore.open(tmp_path / "small.sqlite3")
-        small.apply(ChangeSet(accounts=(Account(id="A-only", name="Tek"),)), actor="t", at=MAR)
+        small.apply(ChangeSet(accounts=(Account(id=AccountId("A-only"), name="Tek"),)), actor="t", at=MAR)
         small_fp = backups.migrate(small, neo4j, replace=True).fingerprint
         assert fingerprint(maintenance(neo4j).dump()) == small_fp != fingerprint(before)
         small.close()
