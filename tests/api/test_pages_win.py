@@ -1,5 +1,6 @@
-"""The pages show the win probability: the deal page (English and Turkish), the account
-and accounts pages, closed deals' outcomes, and which model gave it."""
+"""The pages show the win probability and its risk (100 − P, the same model): the deal
+page (English and Turkish), the account and accounts pages, closed deals' outcomes, and
+which model gave it; the risk endpoint answers the same numbers."""
 
 from __future__ import annotations
 
@@ -84,6 +85,10 @@ def pages(tmp_path: Path) -> Iterator[Pages]:
         yield Pages(client, key, url)
 
 
+def _band(score: float) -> str:
+    return "high" if score >= 50 else "mid" if score >= 25 else "low"
+
+
 def _win_section(html: str) -> str:
     found = re.search(r'<section class="gw[^"]*" id="win".*?</section>', html, re.S)
     assert found is not None, "the page has no win section"
@@ -123,9 +128,18 @@ def test_the_deal_page_shows_the_probability_and_contributions(pages: Pages, lan
     shown_p = _percent(_text(win, "win-probability"), lang)
     shown_p0 = _percent(_text(win, "stage-probability"), lang)
     assert (shown_p, shown_p0) == (round(100 * p), round(100 * p0))
-    # the win section comes before the (hand-weighted) risk
+    # the win section comes before the risk, which is 100 - P from the same model
     assert html.index('id="win"') < html.index('id="risk"')
-    assert m("risk_hand_weighted") in html
+    risk = re.search(r'<section class="card" id="risk".*?</section>', html, re.S)
+    assert risk is not None
+    score, baseline = round(100 * (1 - p), 2), round(100 * (1 - p0), 2)
+    assert f'data-score="{score:.2f}" data-baseline="{baseline:.2f}"' in risk.group(0)
+    assert f'<span class="risk {_band(score)}">{score:.0f}</span>' in risk.group(0)
+    formula = m.format("risk_is", p=m.percent(p))
+    stage = m.format("risk_baseline", stage=m.stage(Stage.PROPOSAL), n=f"{baseline:.0f}")
+    assert f"{formula} {stage}" in risk.group(0)
+    assert m("risk_signals") in risk.group(0)
+    assert m("points") not in risk.group(0)  # signals carry no points
     # each contribution: its group's name, signed whole points that add up to P - P0
     rows = re.findall(
         r'<li class="gw-row" data-group="([a-z_]+)" data-points="([^"]+)" data-shown="(-?\d+)">'
@@ -194,7 +208,7 @@ def test_a_closed_deal_shows_its_outcome_and_loss_reason_not_a_probability(
     assert 'id="stage-probability"' not in html
     assert 'id="risk"' not in html
     assert 'id="what-if"' not in html
-    assert Messages("tr" if lang == "tr" else "en")("risk_hand_weighted") not in html
+    assert Messages("tr" if lang == "tr" else "en")("risk_signals") not in html
 
 
 def test_a_won_deal_shows_won_without_a_loss_reason(pages: Pages) -> None:
@@ -220,3 +234,30 @@ def test_account_and_accounts_pages_show_each_open_deals_probability(
     line = re.search(rf'<div data-deal="{DEAL}">.*?</div>', accounts, re.S)
     assert line is not None
     assert badge in line.group(0)
+
+
+def test_the_risk_endpoint_answers_the_win_models_risk(pages: Pages) -> None:
+    h = {"X-API-Key": pages.key}
+    p, p0 = _expected(pages, DEAL)
+    r = pages.client.get(f"/v1/deals/{DEAL}/risk", params={"as_of": AS_OF}, headers=h)
+    assert r.status_code == 200, r.text
+    a = r.json()
+    risk = a["risk"]
+    assert (risk["score"], risk["baseline"]) == (round(100 * (1 - p), 2), round(100 * (1 - p0), 2))
+    assert risk["probability"] == pytest.approx(p)
+    total = risk["baseline"] + sum(f["points"] for f in risk["factors"])
+    assert round(100 * total) == round(100 * risk["score"])
+    assert all(set(f) == {"group", "points", "facts", "evidence"} for f in risk["factors"])
+    assert all("points" not in s for s in risk["signals"])
+    assert a["model"]["source"] == "prior"
+    assert a["outcome"] is None
+
+
+def test_a_closed_deals_risk_is_its_outcome_and_loss_reason(pages: Pages) -> None:
+    h = {"X-API-Key": pages.key}
+    r = pages.client.get(f"/v1/deals/{LOST}/risk", params={"as_of": AS_OF}, headers=h)
+    assert r.status_code == 200, r.text
+    a = r.json()
+    assert (a["risk"], a["outcome"], a["loss_reason"]) == (None, "closed_lost", LOSS_REASON)
+    win = pages.client.get(f"/v1/deals/{LOST}/win", params={"as_of": AS_OF}, headers=h).json()
+    assert (win["outcome"], win["loss_reason"]) == (a["outcome"], a["loss_reason"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.api.conftest import Env
 
 
@@ -106,7 +108,7 @@ def test_a_write_invalidates_the_cached_risk(env: Env) -> None:
     assert r.status_code == 200, r.text
     after = env.client.get("/v1/deals/M1-D1/risk", headers=h).json()
     assert after["risk"]["score"] > first["risk"]["score"]
-    codes = {f["code"] for f in after["risk"]["factors"]}
+    codes = {f["code"] for f in after["risk"]["signals"]}
     assert "champion_left" in codes
 
 
@@ -115,9 +117,19 @@ def test_what_if_reports_the_delta(env: Env) -> None:
     r = env.client.post("/v1/deals/M1-D1/what-if", headers=env.h("marmara"), json=body)
     assert r.status_code == 200, r.text
     w = r.json()
+    # the champion leaves: under the same model the probability falls and the risk rises
     assert w["after"]["score"] > w["before"]["score"]
-    assert w["delta"] == w["after"]["score"] - w["before"]["score"]
-    assert any(f["code"] == "champion_left" for f in w["factors"])
+    assert w["delta"] == round(w["after"]["score"] - w["before"]["score"], 2)
+    assert w["probability_delta"] == pytest.approx(
+        w["after"]["probability"] - w["before"]["probability"]
+    )
+    assert w["probability_delta"] < 0
+    assert w["after"]["score"] == round(100 * (1 - w["after"]["probability"]), 2)
+    assert w["after"]["baseline"] == w["before"]["baseline"]  # the stage stays
+    groups = {f["group"]: f for f in w["factors"]}
+    assert groups["champion"]["delta"] > 0
+    assert w["delta"] == pytest.approx(sum(f["delta"] for f in w["factors"]), abs=0.011)
+    assert "champion_left" in {s["code"] for s in w["after"]["signals"]}
 
 
 def test_health_has_a_trend(env: Env) -> None:

@@ -72,7 +72,7 @@ def test_a_write_through_one_worker_drops_the_cached_answer_of_another(
     _champion_leaves(a, keys["marmara"])
     after = b.get(RISK, headers=h).json()
     assert after["risk"]["score"] > first["risk"]["score"]
-    assert "champion_left" in {f["code"] for f in after["risk"]["factors"]}
+    assert "champion_left" in {f["code"] for f in after["risk"]["signals"]}
     # only M1's results went: M2's is still served from b's cache
     hits = state_of(b).cache.hits
     assert b.get("/v1/accounts/M2/health", headers=h).content == other.content
@@ -258,7 +258,7 @@ def test_graphcrm_serve_with_two_workers_shares_invalidations(tmp_path: Path) ->
             for c in clients:  # both workers, at once: no stale answer anywhere
                 after = c.get(RISK).json()["risk"]
                 assert after["score"] > before[0]
-                assert "champion_left" in {f["code"] for f in after["factors"]}
+                assert "champion_left" in {f["code"] for f in after["signals"]}
         finally:
             for c in clients:
                 c.close()

@@ -88,10 +88,11 @@ def test_deal_page_counts_focus_and_what_if(watched: Watched, store: GraphStore)
     watched.open(f"/pages/deals/{DEAL}?as_of={AS_OF}")
     watched.wait_stable("deal")
     assert watched.counts("deal") == (len(view.nodes), len(view.edges))
-    assert assessment.risk.factors, "the sample deal has risk factors"
+    assert assessment.risk is not None
+    assert assessment.risk.signals, "the sample deal has risk signals"
 
-    # a risk factor's person button focuses that person and shows the details
-    button = watched.page.locator("#deal-factors button.person").first
+    # a risk signal's person button focuses that person and shows the details
+    button = watched.page.locator("#deal-signals button.person").first
     name = button.inner_text()
     button.click()
     assert watched.page.locator("#deal-details h3").inner_text() == name
@@ -102,6 +103,11 @@ def test_deal_page_counts_focus_and_what_if(watched: Watched, store: GraphStore)
     watched.page.click("#what-if-submit")
     result = watched.page.locator("#what-if-result")
     result.wait_for()
+    # the same model before and after: risk = 100 × (1 - P) on both sides
+    for side in ("before", "after"):
+        score = float(result.get_attribute(f"data-{side}") or "nan")
+        p = float(result.get_attribute(f"data-p-{side}") or "nan")
+        assert abs(score - 100 * (1 - p)) < 0.01
     assert result.get_attribute("data-before") != result.get_attribute("data-after")
     watched.screenshot("deal-acme")
     watched.assert_clean()
@@ -115,7 +121,7 @@ def test_demo_deal_page(watched: Watched, store: GraphStore) -> None:
     watched.wait_stable("deal")
     assert watched.counts("deal") == (len(view.nodes), len(view.edges))
     assert watched.page.locator("html").get_attribute("lang") == "tr"
-    assert watched.page.get_by_text("Risk etkenleri").first.is_visible()
+    assert watched.page.get_by_text("Görülenler").first.is_visible()
     watched.screenshot("deal-demo-tr")
     watched.assert_clean()
 

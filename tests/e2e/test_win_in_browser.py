@@ -50,7 +50,11 @@ def test_the_deal_page_shows_the_win_probability(
     name = button.inner_text()
     button.click()
     assert watched.page.locator("#deal-details h3").inner_text() == name
-    assert watched.page.locator("#risk h2").inner_text().startswith(m("risk_hand_weighted"))
+    risk = watched.page.locator("#risk")
+    assert risk.locator("h2").inner_text().startswith(m("risk"))
+    score = round(100 * (1 - _probability(win)), 2)
+    assert risk.get_attribute("data-score") == f"{score:.2f}"
+    assert m.format("risk_is", p=m.percent(_probability(win))) in risk.inner_text()
     watched.assert_clean()
 
 
