@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from graphcrm.analytics.signals import Evidence
     from graphcrm.domain import Deal, Stage
     from graphcrm.io.importing import ImportReport
+    from graphcrm.services.backup import BackupHeader
     from graphcrm.services.forecast import Forecast, ForecastRow, ForecastTrend
     from graphcrm.services.risk import DealAssessment
     from graphcrm.services.winprob import DealWin, ModelSummary
@@ -894,6 +895,106 @@ def forecast(
 
                 weekly = forecast_trend(store, progress=advance, **options)
             _print_trend(weekly)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, file: Path) -> None:
+    """Back the store up to FILE while it serves (see docs/operations.md#backup)."""
+    from graphcrm.services.backup import backup as back_up
+
+    with _store(ctx) as store, console.status("backing up"):
+        header = back_up(store, file)
+    _print_backup(f"Backed up to {file}", header)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Delete the store's data first (one transaction).")
+@click.pass_context
+def restore(ctx: click.Context, file: Path, replace: bool) -> None:
+    """Restore FILE into the store; an empty store unless --replace."""
+    from graphcrm.services.backup import restore as restore_into
+
+    with _store(ctx) as store, console.status("restoring"):
+        header = restore_into(store, file, replace=replace)
+    _print_backup(
+        f"Restored {file} ({header.source}, {header.created_at:%Y-%m-%d %H:%M} UTC)", header
+    )
+
+
+@main.command()
+@click.option("--from", "source", required=True, help="Store URL to copy from.")
+@click.option("--to", "target", required=True, help="Store URL to copy into.")
+@click.option("--replace", is_flag=True, help="Delete the target's data first (one transaction).")
+def migrate(source: str, target: str, replace: bool) -> None:
+    """Copy a whole store into another, of either kind, and check the copy."""
+    from graphcrm.services.backup import migrate as copy
+
+    origin = open_store(parse_store_url(source))
+    try:
+        destination = open_store(parse_store_url(target))
+        try:
+            with console.status("copying"):
+                header = copy(origin, destination, replace=replace)
+        finally:
+            destination.close()
+    finally:
+        origin.close()
+    _print_backup(
+        f"Copied {parse_store_url(source).redacted} to {parse_store_url(target).redacted}", header
+    )
+
+
+def _print_backup(title: str, header: BackupHeader) -> None:
+    rows = sum(header.counts.values())
+    console.print(f"{title}: {rows:,} rows, fingerprint {header.fingerprint[:16]}")
+    for kind, n in header.counts.items():
+        if n:
+            console.print(f"  {kind}: {n:,}")
+
+
+@main.command()
+@click.argument("contact")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--actor", default="cli", show_default=True, help="Who asked (logged).")
+@click.pass_context
+def forget(ctx: click.Context, contact: str, yes: bool, actor: str) -> None:
+    """Erase CONTACT's personal data (KVKK/GDPR); see docs/operations.md#erasure."""
+    from graphcrm.domain import ContactId
+    from graphcrm.services.personal import forget as erase
+
+    if not yes:
+        click.confirm(
+            f"Erase the personal data of contact {contact!r}? This cannot be undone", abort=True
+        )
+    with _store(ctx) as store:
+        result = erase(store, ContactId(contact), actor=actor)
+    console.print(
+        f"Erased contact {escape(contact)}: now {result.name!r}; {result.touchpoints} touchpoint "
+        f"summaries emptied, {result.texts} other texts and {result.changes} change-log "
+        f"entries cleaned (logged as entry {result.seq})"
+    )
+
+
+@main.command(name="subject-access")
+@click.argument("contact")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.pass_context
+def subject_access(ctx: click.Context, contact: str, out: Path | None) -> None:
+    """Everything stored about CONTACT, as JSON (to OUT, else standard output)."""
+    from graphcrm.domain import ContactId
+    from graphcrm.services.personal import subject_access as gather
+
+    with _store(ctx) as store:
+        report = gather(store, ContactId(contact))
+    text = report.model_dump_json(indent=2)
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        err_console.print(f"Wrote {out}")
 
 
 @main.command(name="neo4j-dev")
