@@ -20,6 +20,7 @@ from api.routers import (
     accounts,
     analytics,
     batch,
+    changes,
     contacts,
     deals,
     forecast,
@@ -47,6 +48,7 @@ ROUTERS: list[APIRouter] = [
     analytics.router,
     forecast.router,
     transfer.router,
+    changes.router,
     keys.router,
     pages.router,
 ]

@@ -17,10 +17,10 @@ is only a defence) makes the entry *unplaced*: :attr:`Concern.known` is False.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from graphcrm.domain import AccountId, ChangeLogEntry, ContactId, DealId, EntityKind
+from graphcrm.domain import AccountId, ChangeLogEntry, ContactId, DealId, EntityKind, PageRequest
 from graphcrm.errors import NotFoundError
 from graphcrm.store.port import GraphStore
 
@@ -118,4 +118,72 @@ def account_territories(store: GraphStore, accounts: Iterable[str]) -> dict[str,
             out[aid] = store.get_account(AccountId(aid)).territory
         except NotFoundError:
             continue
+    return out
+
+
+SCAN_MAX = 10_000
+"""Entries read at most by one :func:`visible_changes` call, shown or not."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    """One page of the change feed."""
+
+    entries: tuple[ChangeLogEntry, ...]
+    next_after: int
+    """The ``after`` of the next page: the last sequence number this page examined."""
+    last_seq: int
+    """The store's latest sequence number when the page was read."""
+
+
+def visible_changes(
+    store: GraphStore,
+    sees: Callable[[str | None], bool],
+    *,
+    everything: bool,
+    after: int,
+    limit: int,
+) -> FeedPage:
+    """The entries after ``after`` that a principal may see, in sequence order, at most
+    ``limit`` of them, reading at most :data:`SCAN_MAX` entries.
+
+    ``everything`` (a key of every territory) sees every entry. Otherwise an entry
+    is shown only when it is placed (:attr:`Concern.known`) and ``sees`` accepts
+    the territory of every account it concerns, before and after the change (a
+    rep's: the rep's territories); entries that cannot be placed are never shown.
+    """
+    last = store.watermark().changes
+    shown: list[ChangeLogEntry] = []
+    cursor, scanned = after, 0
+    while len(shown) < limit and scanned < SCAN_MAX:
+        batch = store.change_log(
+            PageRequest(limit=min(1000, max(limit - len(shown), 100))), since_seq=cursor
+        ).items
+        if not batch:
+            break
+        ok = [True] * len(batch) if everything else _visible(store, sees, batch)
+        for entry, visible in zip(batch, ok, strict=True):
+            if visible:
+                if len(shown) == limit:
+                    break
+                shown.append(entry)
+            cursor = entry.seq
+            scanned += 1
+        else:
+            continue
+        break
+    return FeedPage(entries=tuple(shown), next_after=cursor, last_seq=max(last, cursor))
+
+
+def _visible(
+    store: GraphStore, sees: Callable[[str | None], bool], batch: Sequence[ChangeLogEntry]
+) -> list[bool]:
+    found = concerns(store, batch)
+    territory = account_territories(store, {a for c in found for a in c.accounts})
+    out: list[bool] = []
+    for c in found:
+        if c.is_rep:
+            out.append(all(sees(t) for t in c.rep_territories))
+        else:
+            out.append(c.known and all(a in territory and sees(territory[a]) for a in c.accounts))
     return out
