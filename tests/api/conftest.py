@@ -86,14 +86,22 @@ def served(
     workers: int = 1,
     env: dict[str, str] | None = None,
     log: Path | None = None,
+    cwd: Path | None = None,
 ) -> Iterator[str]:
     """``graphcrm serve`` for real, in a process of its own on a free port, with the store and
-    keys of ``settings`` and ``env`` added to the environment; yields its base URL once
-    ``/readyz`` answers. Its stderr (the request log) goes to ``log``."""
+    keys of ``settings`` and ``env`` added to the environment, in ``cwd`` (default: the
+    tests'); yields its base URL once ``/readyz`` answers. Its stderr (the request log)
+    goes to ``log``."""
     port = _free_port()
     store = settings.store.get_secret_value()
     cmd = [sys.executable, "-m", "graphcrm", "--store", store, "serve", "--port", str(port)]
-    full_env = {**os.environ, "GRAPHCRM_KEYS_PATH": settings.keys_path, **(env or {})}
+    root = str(Path(__file__).resolve().parents[2])
+    full_env = {
+        **os.environ,
+        "GRAPHCRM_KEYS_PATH": settings.keys_path,
+        "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p),
+        **(env or {}),
+    }
     with contextlib.ExitStack() as stack:
         stderr = stack.enter_context(log.open("wb")) if log is not None else subprocess.DEVNULL
         proc = subprocess.Popen(
@@ -101,6 +109,7 @@ def served(
             env=full_env,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
+            cwd=cwd,
         )
         base = f"http://127.0.0.1:{port}"
         try:
