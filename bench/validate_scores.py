@@ -10,16 +10,20 @@ against their LEVEL; precision@5 for "CEO or VP" (5 of the 21 are).
 Generated data (outcomes decided by ``graphcrm.generator.outcome``):
 
 - back-test: every closed deal scored as of 30 days before it closed (its
-  stage then is open), through the store and the ``deal_risk`` use case;
-- ROC AUC of the risk score against the outcome (lost = positive), by the
-  Mann-Whitney U statistic with tied scores counting one half, with a seeded
-  bootstrap 95 % interval;
+  stage then is open), read through the store as of that instant;
+- ROC AUC against the outcome (lost = positive), by the Mann-Whitney U
+  statistic with tied scores counting one half, with a seeded bootstrap 95 %
+  interval, of the old hand-weighted score (the reference point:
+  ``graphcrm.analytics.signals.hand_weighted_risk``, shown nowhere in the
+  product) and of the product's risk, ``100 × (1 - P(win))`` under the
+  store's model (the shipped prior on a generated store; ``bench/winprob.py``
+  validates the model itself);
 - a naive baseline: ``P(lost | stage at the as-of date)`` estimated on the
   same sample (in-sample, so flattering to the baseline), and its AUC;
 - the ceiling: the AUC of the generator's own ``1 - P(won)`` from the true
   drivers measured over the whole deal (no score can expect to beat it);
-- what drives the score: per factor, how often it fires on lost and won
-  deals and its AUC alone;
+- what drives the old score: per signal, how often it fires on lost and won
+  deals and its hand-set points' AUC alone;
 - account health bands: the share of accounts in each band at the
   generator's ``now``, and the win rate of the closed deals by the band of
   their account's health 30 days before they closed (``score_account``);
@@ -39,16 +43,20 @@ from pathlib import Path
 
 from bench.generated import loaded_store
 from bench.stats import bootstrap_interval, roc_auc, stratified_auc
-from graphcrm.analytics import DealRisk, HealthBand, HealthParams, RiskCode
+from graphcrm.analytics import HealthBand, HealthParams, SignalCode
+from graphcrm.analytics.signals import HandWeightedRisk, hand_weighted_risk
 from graphcrm.domain import AccountId, DealId, Seniority, Stage
 from graphcrm.generator import GeneratorConfig, closed_deals, generate_portfolio, hidden_influencers
 from graphcrm.io.krackhardt import load_krackhardt
-from graphcrm.services.deals import deal_risk
+from graphcrm.services.deals import history_until, read_account
+from graphcrm.services.params import AnalyticsParams
 from graphcrm.services.portfolio import AccountReport, score_portfolio
+from graphcrm.services.risk import assess
 from graphcrm.services.scoring import AccountScores, score_account
 from graphcrm.store import open_store
 from graphcrm.store.port import GraphStore
 
+PARAMS = AnalyticsParams()
 KRACKHARDT = Path(__file__).resolve().parents[1] / "tests" / "data" / "krackhardt-hightech"
 LOOKBACK = timedelta(days=30)
 
@@ -88,7 +96,10 @@ class Case:
     deal_id: str
     lost: bool
     stage: Stage
-    risk: DealRisk
+    risk: HandWeightedRisk
+    """The old hand-weighted score (the reference point)."""
+    model_risk: float
+    """The product's risk: ``100 × (1 - P(win))`` under the store's model."""
     ceiling: float
     account_band: HealthBand
     """The band of the account's health as of the same instant."""
@@ -110,8 +121,20 @@ def backtest(store: GraphStore, config: GeneratorConfig) -> tuple[list[Case], Co
             skipped["younger than 30 days at close" if stage is None else "closed"] += 1
             continue
         at = closed - LOOKBACK
-        risk = deal_risk(store, DealId(deal.deal_id), as_of=at)
-        account = store.get_deal(DealId(deal.deal_id)).deal.account_id
+        view = store.get_deal(DealId(deal.deal_id))
+        account = view.deal.account_id
+        snap = read_account(store, account, at=at, params=PARAMS)
+        then = snap.net.deals[deal.deal_id]
+        risk = hand_weighted_risk(
+            snap.net,
+            deal.deal_id,
+            scores=snap.scores,
+            history=history_until(view, at, then),
+            changes=snap.changes.for_deal(deal.deal_id),
+            params=PARAMS.risk,
+        )
+        model = assess(store, snap, DealId(deal.deal_id), params=PARAMS, view=view).risk
+        assert model is not None  # open at the instant
         band = score_account(store, account, as_of=at).health.band
         cases.append(
             Case(
@@ -119,6 +142,7 @@ def backtest(store: GraphStore, config: GeneratorConfig) -> tuple[list[Case], Co
                 not deal.won,
                 stage,
                 risk,
+                model.score,
                 1.0 - deal.features.win_probability(),
                 band,
             )
@@ -135,7 +159,16 @@ def report_backtest(cases: list[Case], skipped: Counter[str]) -> None:
     )
     risk = [c.risk.score for c in cases]
     lo, hi = bootstrap_interval(risk, lost)
-    print(f"risk score AUC (lost = positive): {roc_auc(risk, lost):.3f} (95% CI {lo:.3f}-{hi:.3f})")
+    print(
+        f"old hand-weighted score AUC (lost = positive): {roc_auc(risk, lost):.3f} "
+        f"(95% CI {lo:.3f}-{hi:.3f})"
+    )
+    product = [c.model_risk for c in cases]
+    lo, hi = bootstrap_interval(product, lost)
+    print(
+        f"risk = 100 × (1 - P(win)), the store's model, AUC: {roc_auc(product, lost):.3f} "
+        f"(95% CI {lo:.3f}-{hi:.3f})"
+    )
     by_stage: dict[Stage, list[bool]] = defaultdict(list)
     for c in cases:
         by_stage[c.stage].append(c.lost)
@@ -145,7 +178,9 @@ def report_backtest(cases: list[Case], skipped: Counter[str]) -> None:
     print(f"baseline P(lost | stage at as-of) AUC: {roc_auc(base, lost):.3f} ", end="")
     print(f"(95% CI {lo:.3f}-{hi:.3f})")
     within = stratified_auc(risk, lost, [c.stage for c in cases])
-    print(f"risk score AUC within a stage (pairs of deals in the same stage): {within:.3f}")
+    print(f"old hand-weighted score AUC within a stage (pairs in the same stage): {within:.3f}")
+    within = stratified_auc(product, lost, [c.stage for c in cases])
+    print(f"risk = 100 × (1 - P(win)) AUC within a stage: {within:.3f}")
     rates = ", ".join(
         f"{s.value} {p_lost[s]:.2f} (n={len(by_stage[s])})" for s in Stage if s in p_lost
     )
@@ -154,9 +189,9 @@ def report_backtest(cases: list[Case], skipped: Counter[str]) -> None:
     print(f"ceiling: generator's own 1 - P(won), true drivers: AUC {roc_auc(ceiling, lost):.3f}")
     won_mean = statistics.mean(c.risk.score for c in cases if not c.lost)
     lost_mean = statistics.mean(c.risk.score for c in cases if c.lost)
-    print(f"mean risk: lost {lost_mean:.1f}, won {won_mean:.1f}")
-    print("per factor: fires on lost / won, P(lost | fires) vs P(lost | not), AUC alone")
-    for code in RiskCode:
+    print(f"mean old hand-weighted score: lost {lost_mean:.1f}, won {won_mean:.1f}")
+    print("per signal: fires on lost / won, P(lost | fires) vs P(lost | not), AUC alone")
+    for code in SignalCode:
         fired = [c.risk.points(code) > 0 for c in cases]
         n_fired = sum(fired)
         if n_fired == 0:
