@@ -27,16 +27,26 @@ def test_neo4j_service_is_the_lts_community_image_with_healthcheck_and_volume() 
     assert neo4j["environment"]["NEO4J_AUTH"].startswith("neo4j/")
 
 
-def test_graphcrm_service_points_at_neo4j_and_waits_for_health() -> None:
-    app = _compose()["services"]["graphcrm"]
-    store = app["environment"]["GRAPHCRM_STORE"]
-    assert store.startswith("neo4j://neo4j:")
-    assert store.endswith("@neo4j:7687/neo4j")
-    assert app["depends_on"]["neo4j"]["condition"] == "service_healthy"
-    assert app["command"][0] == "serve"
-    assert "8000:8000" in app["ports"]
-    assert "/readyz" in " ".join(app["healthcheck"]["test"])
-    assert app["environment"]["GRAPHCRM_KEYS_PATH"].startswith("/data/")
+def test_two_api_replicas_point_at_neo4j_with_no_volume_behind_a_proxy() -> None:
+    services = _compose()["services"]
+    for name in ("graphcrm", "graphcrm-2"):
+        app = services[name]
+        store = app["environment"]["GRAPHCRM_STORE"]
+        assert store.startswith("neo4j://neo4j:")
+        assert store.endswith("@neo4j:7687/neo4j")
+        assert app["depends_on"]["neo4j"]["condition"] == "service_healthy"
+        assert app["command"][0] == "serve"
+        assert "/readyz" in " ".join(app["healthcheck"]["test"])
+        assert "volumes" not in app  # nothing on local disk: keys and all are in Neo4j
+        assert "GRAPHCRM_KEYS_PATH" not in app["environment"]
+    proxy = services["proxy"]
+    assert "8000:8000" in proxy["ports"]
+    assert {proxy["depends_on"][n]["condition"] for n in ("graphcrm", "graphcrm-2")} == {
+        "service_healthy"
+    }
+    conf = _compose()["configs"]["nginx"]["content"]
+    assert "server graphcrm:8000" in conf
+    assert "server graphcrm-2:8000" in conf
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert "COPY api ./api" in dockerfile
     assert "COPY cypher ./cypher" in dockerfile
