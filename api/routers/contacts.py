@@ -7,13 +7,15 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
-from api.deps import AsOfDep, PageDep, ReaderDep, StateDep, StoreDep, WriterDep
+from api.deps import AdminDep, AsOfDep, PageDep, ReaderDep, StateDep, StoreDep, WriterDep
 from api.errors import NOT_FOUND, UPDATE, WRITE, responses
 from api.schemas import ContactCreate, ContactsPublic, ContactUpdate
 from api.territory import visible_account, visible_contact
 from api.writes import PartialUpdate, apply_changes, set_etag
 from graphcrm.domain import AccountId, ChangeSet, Contact, ContactId
+from graphcrm.domain.personal import Erasure, SubjectAccess
 from graphcrm.errors import ConflictError, NotFoundError
+from graphcrm.services.personal import forget, subject_access
 
 router = APIRouter(prefix="/v1/contacts", tags=["contacts"])
 
@@ -104,3 +106,34 @@ def update_contact(
     stored = state.store.get_contact(ContactId(contact_id))
     set_etag(response, stored)
     return stored
+
+
+@router.post(
+    "/{contact_id}/erase",
+    summary="Erase a person's personal data",
+    responses=responses(NOT_FOUND),
+)
+def erase_contact(state: StateDep, who: AdminDep, contact_id: ContactPath) -> Erasure:
+    """KVKK/GDPR erasure (``admin`` scope; the contact in the key's territories): the
+    name becomes anonymous, email, phone, LinkedIn URL and the person's touchpoint
+    summaries go, from the contact, other free text and every change-log payload; the
+    erasure is logged without the values (docs/operations.md, "Personal data")."""
+    visible_contact(state.store, who, contact_id)
+    with state.writing():
+        result = forget(state.store, ContactId(contact_id), actor=who.name)
+        # Rare, and its texts may sit in any account's cached results: drop them all.
+        state.cache.clear()
+    return result
+
+
+@router.get(
+    "/{contact_id}/subject-access",
+    summary="Everything stored about a person",
+    responses=responses(NOT_FOUND),
+)
+def get_subject_access(store: StoreDep, who: AdminDep, contact_id: ContactPath) -> SubjectAccess:
+    """The contact, its status intervals, the ties, roles and touchpoints naming it, its
+    stored scores and every change-log entry about them (``admin`` scope; reads the
+    whole store)."""
+    visible_contact(store, who, contact_id)
+    return subject_access(store, ContactId(contact_id))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from graphcrm.domain import ContactId
 from graphcrm.domain.personal import Erasure
@@ -46,6 +46,12 @@ class SqliteMaintenance:
     def _immediate(self, work: Callable[[sqlite3.Connection], R]) -> R:
         """``work`` in one ``BEGIN IMMEDIATE`` transaction, rolled back on any error."""
         store = self._store
+        own_write = getattr(store, "_write", None)
+        if own_write is not None:
+            # The store's own write path, where it has one: a savepoint of the
+            # transaction of its exclusive() when this thread holds it.
+            with own_write() as conn:
+                return cast(R, work(conn))
         with store._lock:
             conn = store._connection()
             committed = False
