@@ -16,7 +16,6 @@ probability.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
@@ -193,15 +192,3 @@ def deal_win(
     view = store.get_deal(deal_id)
     snapshot = read_account(store, view.deal.account_id, at=at, params=p, seed=seed)
     return win_of(snapshot, view, current_card(store, as_of=at), params=p)
-
-
-def open_deal_wins(
-    store: GraphStore,
-    snapshot: AccountSnapshot,
-    deals: Sequence[DealView],
-    card: WinModelCard,
-    *,
-    params: AnalyticsParams,
-) -> list[DealWin]:
-    """The win probabilities of several deals of one account read once."""
-    return [win_of(snapshot, view, card, params=params) for view in deals]

@@ -47,7 +47,6 @@ _M: Final[dict[str, tuple[str, str]]] = {
     "our_rep": ("Our rep", "Temsilcimiz"),
     "warm_path": ("Strongest warm path", "En güçlü sıcak yol"),
     "no_warm_path": ("No warm path found", "Sıcak yol bulunamadı"),
-    "risk_factors": ("Risk factors", "Risk etkenleri"),
     "risk_signals": ("What was seen", "Görülenler"),
     "no_signals": ("No warning signal.", "Uyarı işareti yok."),
     "points": ("points", "puan"),
