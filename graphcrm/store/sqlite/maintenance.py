@@ -7,11 +7,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from graphcrm.domain import ContactId
 from graphcrm.domain.personal import Erasure
-from graphcrm.errors import ConflictError, StoreUnavailableError
+from graphcrm.errors import StoreUnavailableError
 from graphcrm.store.codec import aware
 from graphcrm.store.dump import StoreDump
 from graphcrm.store.port import GraphStore
@@ -44,30 +44,10 @@ class SqliteMaintenance:
         return self._immediate(lambda conn: erase_contact(conn, contact_id, actor=actor, at=when))
 
     def _immediate(self, work: Callable[[sqlite3.Connection], R]) -> R:
-        """``work`` in one ``BEGIN IMMEDIATE`` transaction, rolled back on any error."""
-        store = self._store
-        own_write = getattr(store, "_write", None)
-        if own_write is not None:
-            # The store's own write path, where it has one: a savepoint of the
-            # transaction of its exclusive() when this thread holds it.
-            with own_write() as conn:
-                return cast(R, work(conn))
-        with store._lock:
-            conn = store._connection()
-            committed = False
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                result = work(conn)
-                conn.execute("COMMIT")
-                committed = True
-            except sqlite3.IntegrityError as e:
-                raise ConflictError(f"sqlite store {store.path}: {e}") from e
-            except sqlite3.Error as e:
-                raise StoreUnavailableError(f"sqlite store {store.path}: {e}") from e
-            finally:
-                if not committed and conn.in_transaction:
-                    conn.execute("ROLLBACK")
-        return result
+        """``work`` as one all-or-nothing write through the store's own write path
+        (``BEGIN IMMEDIATE``, or a savepoint of its held :meth:`~SqliteStore.exclusive`)."""
+        with self._store._write() as conn:
+            return work(conn)
 
 
 def for_store(store: GraphStore) -> SqliteMaintenance:
