@@ -163,8 +163,9 @@ def test_migrate_both_ways_and_refuse_a_store_with_data(neo4j_uri: str, tmp_path
 
 
 def test_a_failed_restore_writes_nothing(neo4j_uri: str, tmp_path: Path) -> None:
-    """A dump whose rows the server refuses midway (a touchpoint naming a contact the
-    dump lacks, so its link cannot be made... here a duplicate id) leaves the store empty."""
+    """A dump the server refuses midway (a touchpoint id twice: the second breaks the
+    uniqueness constraint after the accounts, contacts and deals were written) leaves
+    the store empty: one transaction."""
     source = SqliteStore.open(tmp_path / "source.sqlite3")
     neo4j = fresh_store(neo4j_uri)
     try:
