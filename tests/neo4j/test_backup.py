@@ -153,7 +153,9 @@ def test_migrate_both_ways_and_refuse_a_store_with_data(neo4j_uri: str, tmp_path
             backups.migrate(back, neo4j)
         # replace: the old data goes, in the same transaction as the new comes
         small = SqliteStore.open(tmp_path / "small.sqlite3")
-        small.apply(ChangeSet(accounts=(Account(id=AccountId("A-only"), name="Tek"),)), actor="t", at=MAR)
+        small.apply(
+            ChangeSet(accounts=(Account(id=AccountId("A-only"), name="Tek"),)), actor="t", at=MAR
+        )
         small_fp = backups.migrate(small, neo4j, replace=True).fingerprint
         assert fingerprint(maintenance(neo4j).dump()) == small_fp != fingerprint(before)
         small.close()
