@@ -425,3 +425,22 @@ def test_signals_carry_no_points_and_keep_the_rules_order(six: GraphBuilder) -> 
         assert type(s) is RiskSignal
         assert "points" not in s.model_dump()
         assert (s.message, s.evidence) == (by_code[s.code].message, by_code[s.code].evidence)
+
+
+def test_the_old_hand_weighted_score_stays_out_of_the_product() -> None:
+    # the benchmarks' reference point only: no page, endpoint, command or stored set
+    # may show it beside the win model's risk (docs/scoring.md §4)
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    allowed = {
+        Path("graphcrm/analytics/signals.py"),  # where it lives
+        Path("graphcrm/services/training.py"),  # snapshots(with_risk=True), for the benchmarks
+    }
+    users = sorted(
+        path.relative_to(root)
+        for folder in ("graphcrm", "api")
+        for path in (root / folder).rglob("*.py")
+        if "hand_weighted" in path.read_text(encoding="utf-8")
+    )
+    assert set(users) == allowed
