@@ -11,8 +11,8 @@ from playwright.sync_api import Browser
 from graphcrm.domain import AccountId, ContactStatus, DealId, PageRequest
 from graphcrm.domain.base import as_of_instant
 from graphcrm.services.deals import read_account
-from graphcrm.services.risk import assess
 from graphcrm.services.params import AnalyticsParams
+from graphcrm.services.risk import assess
 from graphcrm.store import GraphStore, open_store
 from graphcrm.viz import deal_view
 from tests.e2e.conftest import AS_OF, BIG, ROOT, Server, Watched

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from graphcrm.services.risk import assess
 from graphcrm.services.params import AnalyticsParams
+from graphcrm.services.risk import assess
 from graphcrm.store import GraphStore
 from graphcrm.viz import (
     GraphView,

@@ -8,8 +8,8 @@ import pytest
 
 from graphcrm.analytics import HiddenInfluencer, build_network, score_contacts
 from graphcrm.domain import AccountId, ChangeSet, Contact, ContactId, ReportsTo, Seniority
-from graphcrm.services.risk import assess
 from graphcrm.services.params import AnalyticsParams
+from graphcrm.services.risk import assess
 from graphcrm.store import GraphStore
 from graphcrm.viz import (
     AUTO_DEPTH,
