@@ -109,6 +109,7 @@ def test_a_backup_taken_while_another_process_writes_is_one_state(tmp_path: Path
     writer = SqliteStore.open(path)
     reader = SqliteStore.open(path)  # another connection: another process, as far as SQLite cares
     stop = threading.Event()
+    started = threading.Event()
 
     def write() -> None:
         i = 0
@@ -124,10 +125,13 @@ def test_a_backup_taken_while_another_process_writes_is_one_state(tmp_path: Path
                 ),
                 actor="writer",
             )
+            if i == 3:
+                started.set()
 
     thread = threading.Thread(target=write)
     thread.start()
     try:
+        assert started.wait(timeout=60)  # backups of a store being written, not of nothing
         backups = []
         for n in range(5):
             backups.append(backup(reader, tmp_path / f"live-{n}.backup"))
