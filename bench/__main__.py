@@ -12,8 +12,10 @@ BENCHMARKS = {
     "api": "bench.api",
     "sfimport": "bench.sfimport",
     "stores": "bench.stores",
+    "neo4jload": "bench.neo4jload",
     "winprob": "bench.winprob",
     "forecast": "bench.forecast",
+    "contract": "bench.contract",
 }
 
 

@@ -90,6 +90,33 @@ def process_peak_rss_mb(pid: int) -> float:
     raise ValueError(f"no VmHWM for process {pid}")
 
 
+def process_cpu_s(pid: int | None) -> float:
+    """CPU seconds (user and system) another process has used so far (Linux)."""
+    if pid is None:
+        raise ValueError("no process id")
+    with Path(f"/proc/{pid}/stat").open() as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def thread_cpu_s(pid: int | None) -> dict[str, float]:
+    """CPU seconds of another process's threads so far, summed by thread name (Linux;
+    digits dropped, so a pool's threads add up: ``C2 CompilerThread``, ``neo4j.BoltWorker``)."""
+    if pid is None:
+        raise ValueError("no process id")
+    out: dict[str, float] = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            name = (task / "comm").read_text().strip().rstrip("0123456789-").strip()
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the thread ended meanwhile
+            continue
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / os.sysconf(
+            "SC_CLK_TCK"
+        )
+    return out
+
+
 def load_average() -> str:
     """The 1-, 5- and 15-minute load averages, as ``uptime`` prints them."""
     return ", ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -115,12 +142,14 @@ class DevNeo4j:
 
 
 @contextmanager
-def dev_neo4j() -> Iterator[DevNeo4j]:
+def dev_neo4j(*, java_opts: str = "", config: dict[str, str] | None = None) -> Iterator[DevNeo4j]:
     """A new development Neo4j (empty, tuned for throughput: 1 GiB page cache,
-    :data:`BENCH_JAVA_OPTS`) with a store open on it; both are stopped afterwards."""
+    :data:`BENCH_JAVA_OPTS`, then ``java_opts``; ``config``: more ``neo4j.conf``
+    settings) with a store open on it; both are stopped afterwards."""
     from graphcrm.devserver import Neo4jDevServer
 
-    with Neo4jDevServer(pagecache="1g", java_opts=BENCH_JAVA_OPTS) as server:
+    opts = f"{BENCH_JAVA_OPTS} {java_opts}".strip()
+    with Neo4jDevServer(pagecache="1g", java_opts=opts, config=config) as server:
         store = open_store(parse_store_url(server.uri))
         try:
             yield DevNeo4j(server, store)

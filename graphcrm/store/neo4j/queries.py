@@ -71,6 +71,13 @@ def rows_by_ids(tx: ManagedTransaction, name: str, ids: Sequence[str], **params:
 
 
 def write(tx: ManagedTransaction, name: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Run the ``UNWIND $rows`` write ``name`` over ``rows``, :data:`WRITE_CHUNK` at a time."""
+    """Send the ``UNWIND $rows`` write ``name`` over ``rows``, :data:`WRITE_CHUNK` at a time,
+    without waiting for it to finish.
+
+    The statements of a transaction run in order on the server, so while it
+    runs this one the client prepares the next (a bulk load keeps both cores
+    busy). The driver reads each outcome when the next statement is answered or
+    at commit, and raises the first error there: the transaction fails whole.
+    """
     for part in chunks(rows, WRITE_CHUNK):
-        tx.run(query(name), {"rows": list(part)}).consume()
+        tx.run(query(name), {"rows": list(part)})

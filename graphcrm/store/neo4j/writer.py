@@ -26,6 +26,7 @@ from graphcrm.domain import (
 from graphcrm.store.codec import ChangeLog, ts
 from graphcrm.store.intervals import IntervalPlan, deal_history
 from graphcrm.store.neo4j import changelog, codec
+from graphcrm.store.neo4j.lookup import NOTHING_NEW, New
 from graphcrm.store.neo4j.queries import rows_by_ids, write
 from graphcrm.store.validation import Plan
 
@@ -41,7 +42,9 @@ class Upsert(Generic[M]):
     locking ``MERGE`` and no relationship check), ``write`` the updated ones.
     ``unlink``, when set, drops the outgoing structural relationships of the
     rows that are updated (by ``id``) before ``write`` runs, so the write (or a
-    later link step) can lay them anew.
+    later link step) can lay them anew. ``new_with`` names the fields whose
+    object, when the batch creates it (:class:`~graphcrm.store.neo4j.lookup.New`),
+    makes the row new too: its stored version is not read.
     """
 
     entity: EntityKind
@@ -51,6 +54,7 @@ class Upsert(Generic[M]):
     key: tuple[str, ...]
     encode: Callable[[M], dict[str, Any]]
     decode: Callable[[codec.Props], M]
+    new_with: tuple[tuple[str, EntityKind], ...]
     unlink: str | None = None
 
 
@@ -72,6 +76,7 @@ ACCOUNTS = Upsert(
     ("id",),
     codec.encode_account,
     codec.decode_account,
+    (("id", EntityKind.ACCOUNT),),
     unlink="accounts/unlink_account_parents",
 )
 REPS = Upsert(
@@ -82,6 +87,7 @@ REPS = Upsert(
     ("id",),
     codec.encode_rep,
     codec.decode_rep,
+    (("id", EntityKind.REP),),
 )
 CONTACTS = Upsert(
     EntityKind.CONTACT,
@@ -91,6 +97,7 @@ CONTACTS = Upsert(
     ("id",),
     codec.encode_contact,
     codec.decode_contact,
+    (("id", EntityKind.CONTACT),),
     unlink="contacts/unlink_contact_accounts",
 )
 DEALS = Upsert(
@@ -101,6 +108,7 @@ DEALS = Upsert(
     ("id",),
     codec.encode_deal,
     codec.decode_deal,
+    (("id", EntityKind.DEAL),),
     unlink="deals/unlink_deal_accounts",
 )
 TOUCHPOINTS = Upsert(
@@ -111,6 +119,7 @@ TOUCHPOINTS = Upsert(
     ("id",),
     codec.encode_touchpoint,
     codec.decode_touchpoint,
+    (("id", EntityKind.TOUCHPOINT),),
     unlink="touchpoints/unlink_touchpoint_participants",
 )
 REP_KNOWS = Upsert(
@@ -121,6 +130,7 @@ REP_KNOWS = Upsert(
     ("rep_id", "contact_id"),
     codec.encode_rep_knows,
     codec.decode_rep_knows,
+    (("rep_id", EntityKind.REP), ("contact_id", EntityKind.CONTACT)),
 )
 STAGE_CHANGES = Upsert(
     EntityKind.STAGE_CHANGE,
@@ -130,6 +140,7 @@ STAGE_CHANGES = Upsert(
     ("deal_id", "at"),
     codec.encode_stage_change,
     codec.decode_stage_change,
+    (("deal_id", EntityKind.DEAL),),
 )
 CLOSE_DATE_CHANGES = Upsert(
     EntityKind.CLOSE_DATE_CHANGE,
@@ -139,6 +150,7 @@ CLOSE_DATE_CHANGES = Upsert(
     ("deal_id", "at"),
     codec.encode_close_date_change,
     codec.decode_close_date_change,
+    (("deal_id", EntityKind.DEAL),),
 )
 
 CONTACT_STATUS = Intervals(
@@ -177,9 +189,10 @@ def _same(stored: codec.Props, new: dict[str, Any]) -> bool:
 class _Batch:
     """Writes the batch's rows; its :class:`ChangeLog` records and counts them."""
 
-    def __init__(self, tx: ManagedTransaction, *, actor: str, at: datetime) -> None:
+    def __init__(self, tx: ManagedTransaction, *, actor: str, at: datetime, new: New) -> None:
         self.tx = tx
         self.log = ChangeLog(actor=actor, at=at)
+        self.new = new
 
     # --- plain upserts ---------------------------------------------------------
 
@@ -189,7 +202,10 @@ class _Batch:
             return []
         first = spec.key[0]
         encoded = [spec.encode(r) for r in rows]
-        wanted = sorted({p[first] for p in encoded})
+        new = self.new
+        wanted = sorted(
+            {p[first] for p in encoded if not any((kind, p[f]) in new for f, kind in spec.new_with)}
+        )
         stored: dict[tuple[Any, ...], codec.Props] = {}
         for props in rows_by_ids(self.tx, spec.read, wanted):
             stored[tuple(props.get(k) for k in spec.key)] = props
@@ -263,10 +279,17 @@ class _Batch:
 
 
 def write_batch(
-    tx: ManagedTransaction, cs: ChangeSet, plan: Plan, *, actor: str, at: datetime
+    tx: ManagedTransaction,
+    cs: ChangeSet,
+    plan: Plan,
+    *,
+    actor: str,
+    at: datetime,
+    new: New = NOTHING_NEW,
 ) -> ApplyResult:
-    """Write a validated batch inside ``tx``; the caller owns the transaction."""
-    b = _Batch(tx, actor=actor, at=at)
+    """Write a validated batch inside ``tx``; the caller owns the transaction. ``new``:
+    the batch's objects this transaction found not stored (their stored rows are not read)."""
+    b = _Batch(tx, actor=actor, at=at, new=new)
     b.account_parents(b.upsert(ACCOUNTS, cs.accounts))
     b.upsert(REPS, cs.reps)
     b.upsert(CONTACTS, cs.contacts)
