@@ -247,7 +247,13 @@ class CadenceParams(Model):
 
 
 class RiskParams(Model):
-    """Points and thresholds of every deal-risk factor (total capped at 100)."""
+    """The risk signals' thresholds and who counts as a champion (``docs/scoring.md`` §4).
+
+    The points (``no_champion``, ``champion_left``, ...) are those of the old
+    hand-weighted score, kept as the benchmarks' reference point only
+    (:func:`graphcrm.analytics.signals.hand_weighted_risk`); the product's risk is
+    ``100 × (1 - P(win))`` of the win model and uses none of them.
+    """
 
     scoring: ScoringParams = ScoringParams()
     cadence: CadenceParams = CadenceParams()
