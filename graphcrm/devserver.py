@@ -130,6 +130,16 @@ class Neo4jDevServer:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
 
+    def kill(self) -> None:
+        """Stop the server as a crash would (``SIGKILL``: no shutdown, no checkpoint); the
+        next start on the same ``data_dir`` recovers from the transaction log. For fault
+        tests."""
+        proc, self._proc = self._proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
     @property
     def pid(self) -> int | None:
         """The server's process id (the JVM's: the launcher execs java), while it runs."""
