@@ -11,7 +11,7 @@ invalidate the analytics cache, like every other API write.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from contextlib import AbstractContextManager
 from datetime import datetime
 
@@ -19,8 +19,7 @@ from api.deps import AppState
 from api.errors import forbidden
 from api.territory import (
     check_batch,
-    merged_page,
-    name_key,
+    listed_territories,
     touched_accounts,
     visible_account,
     visible_contact,
@@ -98,23 +97,27 @@ class ScopedStore:
         self,
         page: PageRequest,
         *,
-        territory: str | None = None,
+        territories: Set[str] | None = None,
         sector: str | None = None,
         owner_id: RepId | None = None,
         name_contains: str | None = None,
     ) -> Page[Account]:
-        def fetch(p: PageRequest, t: str | None) -> Page[Account]:
-            return self._s.list_accounts(
-                p, territory=t, sector=sector, owner_id=owner_id, name_contains=name_contains
-            )
+        return self._s.list_accounts(
+            page,
+            territories=self._within(territories),
+            sector=sector,
+            owner_id=owner_id,
+            name_contains=name_contains,
+        )
 
-        if territory is not None:
-            if not self._who.sees(territory):
-                return Page[Account](items=(), total=0, limit=page.limit, offset=page.offset)
-            return fetch(page, territory)
-        if self._who.all_territories:
-            return fetch(page, None)
-        return merged_page(fetch, self._who.territories, page, name_key)
+    def _within(self, territories: Set[str] | None) -> frozenset[str] | None:
+        """``territories`` (None: every one) cut to the principal's."""
+        own = listed_territories(self._who)
+        if territories is None:
+            return own
+        if own is None:
+            return frozenset(territories)
+        return own & territories
 
     def account_ancestors(self, account_id: AccountId) -> tuple[Account, ...]:
         visible_account(self._s, self._who, account_id)
@@ -145,13 +148,16 @@ class ScopedStore:
         account_id: AccountId | None = None,
         name_contains: str | None = None,
         as_of: datetime | None = None,
+        territories: Set[str] | None = None,
     ) -> Page[Contact]:
-        if account_id is None and not self._who.all_territories:
-            raise NotFoundError("account", "(any)")
         if account_id is not None:
             visible_account(self._s, self._who, account_id)
         return self._s.list_contacts(
-            page, account_id=account_id, name_contains=name_contains, as_of=as_of
+            page,
+            account_id=account_id,
+            name_contains=name_contains,
+            as_of=as_of,
+            territories=self._within(territories),
         )
 
     def get_rep(self, rep_id: RepId) -> Rep:
@@ -213,23 +219,17 @@ class ScopedStore:
         account_id: AccountId | None = None,
         stage: Stage | None = None,
         owner_id: RepId | None = None,
-        territory: str | None = None,
+        territories: Set[str] | None = None,
     ) -> Page[Deal]:
         if account_id is not None:
             visible_account(self._s, self._who, account_id)
-
-        def fetch(p: PageRequest, t: str | None) -> Page[Deal]:
-            return self._s.list_deals(
-                p, account_id=account_id, stage=stage, owner_id=owner_id, territory=t
-            )
-
-        if territory is not None:
-            if not self._who.sees(territory):
-                return Page[Deal](items=(), total=0, limit=page.limit, offset=page.offset)
-            return fetch(page, territory)
-        if self._who.all_territories or account_id is not None:
-            return fetch(page, None)
-        return merged_page(fetch, self._who.territories, page, name_key)
+        return self._s.list_deals(
+            page,
+            account_id=account_id,
+            stage=stage,
+            owner_id=owner_id,
+            territories=self._within(territories),
+        )
 
     def list_touchpoints(
         self,

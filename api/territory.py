@@ -15,11 +15,9 @@ writing a rep needs its territory (and the stored rep's) in the key's set.
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
 
 from graphcrm.auth import Principal
 from graphcrm.domain import (
@@ -32,16 +30,12 @@ from graphcrm.domain import (
     DealId,
     DealView,
     EntityKind,
-    Page,
     PageRequest,
     RepId,
 )
-from graphcrm.domain.text import tr_sort_key
 from graphcrm.errors import InvalidError, NotFoundError, Problem
 from graphcrm.store.intervals import row_label
 from graphcrm.store.port import GraphStore
-
-T = TypeVar("T")
 
 
 def visible_account(store: GraphStore, who: Principal, account_id: str) -> Account:
@@ -136,43 +130,13 @@ def family(store: GraphStore, account_ids: Iterable[str]) -> set[str]:
     return out
 
 
-def name_key(item: object) -> tuple[str, str]:
-    """The stores' list order: Turkish collation of the name, then id."""
-    return (tr_sort_key(str(getattr(item, "name", ""))), str(getattr(item, "id", "")))
-
-
-def merged_page(
-    fetch: Callable[[PageRequest, str], Page[T]],
-    territories: Iterable[str],
-    page: PageRequest,
-    key: Callable[[T], tuple[str, str]],
-) -> Page[T]:
-    """One page over the union of per-territory lists (disjoint, each in ``key`` order).
-
-    Reads ``offset + limit`` items of each territory and merges them, so the
-    order and the total are those of one list over all the territories.
-    """
-    window = PageRequest(limit=min(page.offset + page.limit, 1000), offset=0)
-    pages = [fetch(window, t) for t in sorted(territories)]
-    if page.offset + page.limit > 1000:
-        # Deep pages: read each territory in full, page by page.
-        pages = [_all(fetch, t, page.offset + page.limit) for t in sorted(territories)]
-    merged = list(heapq.merge(*(p.items for p in pages), key=key))
-    items = tuple(merged[page.offset : page.offset + page.limit])
-    total = sum(p.total for p in pages)
-    return Page[T](items=items, total=total, limit=page.limit, offset=page.offset)
-
-
-def _all(fetch: Callable[[PageRequest, str], Page[T]], territory: str, upto: int) -> Page[T]:
-    items: list[T] = []
-    total = 0
-    while len(items) < upto:
-        p = fetch(PageRequest(limit=1000, offset=len(items)), territory)
-        total = p.total
-        items.extend(p.items)
-        if not p.items or len(items) >= p.total:
-            break
-    return Page[T](items=tuple(items), total=total, limit=len(items) or 1, offset=0)
+def listed_territories(who: Principal, territory: str | None = None) -> frozenset[str] | None:
+    """The territories a list read (accounts, contacts, deals) passes to the store for
+    ``who``: the one asked for when visible, none when not (an empty list, as for a
+    territory without accounts), else the principal's own; None means every territory."""
+    if territory is not None:
+        return frozenset({territory}) if who.sees(territory) else frozenset()
+    return territories_of(who)
 
 
 # --- batches -------------------------------------------------------------------

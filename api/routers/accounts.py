@@ -19,9 +19,9 @@ from api.schemas import (
     RepKnowsPublic,
     ReportingLinesPublic,
 )
-from api.territory import merged_page, name_key, visible_account
+from api.territory import listed_territories, visible_account
 from api.writes import PartialUpdate, apply_changes, set_etag
-from graphcrm.domain import Account, AccountId, ChangeSet, Page, PageRequest, RepId
+from graphcrm.domain import Account, AccountId, ChangeSet, RepId
 from graphcrm.errors import ConflictError, NotFoundError
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
@@ -45,19 +45,13 @@ def list_accounts(
     ] = None,
 ) -> AccountsPublic:
     """Accounts in the key's territories, ordered by name (Turkish collation), then id."""
-    owner = RepId(owner_id) if owner_id else None
-
-    def fetch(p: PageRequest, t: str | None) -> Page[Account]:
-        return store.list_accounts(p, territory=t, sector=sector, owner_id=owner, name_contains=q)
-
-    if territory is not None:
-        if not who.sees(territory):
-            return AccountsPublic(data=[], count=0)
-        result = fetch(page, territory)
-    elif who.all_territories:
-        result = fetch(page, None)
-    else:
-        result = merged_page(fetch, who.territories, page, name_key)
+    result = store.list_accounts(
+        page,
+        territories=listed_territories(who, territory),
+        sector=sector,
+        owner_id=RepId(owner_id) if owner_id else None,
+        name_contains=q,
+    )
     return AccountsPublic(data=list(result.items), count=result.total)
 
 

@@ -40,6 +40,7 @@ from api.territory import (
     place_account,
     place_deal,
     require_visible,
+    territories_of,
     visible_account,
     visible_contact,
     visible_deal,
@@ -377,15 +378,18 @@ def get_followups(
     store = state.store
     if rep_id is not None:
         store.get_rep(RepId(rep_id))
-        deals = store.list_deals(PageRequest(limit=1000), owner_id=RepId(rep_id)).items
+        deals = store.list_deals(
+            PageRequest(limit=1000), owner_id=RepId(rep_id), territories=territories_of(who)
+        ).items
         accounts = sorted({d.account_id for d in deals})
-        accounts = [a for a in accounts if who.sees(store.get_account(a).territory)]
         owned = {d.id for d in deals}
     else:
         assert territory is not None
         if not who.sees(territory):
             raise NotFoundError("territory", territory)
-        listed = store.list_accounts(PageRequest(limit=MAX_FOLLOWUP_ACCOUNTS), territory=territory)
+        listed = store.list_accounts(
+            PageRequest(limit=MAX_FOLLOWUP_ACCOUNTS), territories=frozenset({territory})
+        )
         if listed.total > MAX_FOLLOWUP_ACCOUNTS:
             raise InvalidError(
                 [

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Path, Query, Response, status
 from api.deps import AsOfDep, PageDep, ReaderDep, StateDep, StoreDep, WriterDep
 from api.errors import NOT_FOUND, UPDATE, WRITE, responses
 from api.schemas import DealCreate, DealRolesPublic, DealsPublic, DealUpdate
-from api.territory import merged_page, name_key, visible_account, visible_deal
+from api.territory import listed_territories, visible_account, visible_deal
 from api.writes import PartialUpdate, apply_changes, set_etag
 from graphcrm.domain import (
     AccountId,
@@ -18,8 +18,6 @@ from graphcrm.domain import (
     Deal,
     DealId,
     DealView,
-    Page,
-    PageRequest,
     RepId,
     Stage,
 )
@@ -44,22 +42,15 @@ def list_deals(
     territory: Annotated[str | None, Query(max_length=200)] = None,
 ) -> DealsPublic:
     """Deals (current stage) in the key's territories, by name (Turkish collation), then id."""
-    owner = RepId(owner_id) if owner_id else None
-    account = AccountId(account_id) if account_id else None
     if account_id is not None:
         visible_account(store, who, account_id)
-
-    def fetch(p: PageRequest, t: str | None) -> Page[Deal]:
-        return store.list_deals(p, account_id=account, stage=stage, owner_id=owner, territory=t)
-
-    if territory is not None:
-        if not who.sees(territory):
-            return DealsPublic(data=[], count=0)
-        result = fetch(page, territory)
-    elif who.all_territories or account_id is not None:
-        result = fetch(page, None)
-    else:
-        result = merged_page(fetch, who.territories, page, name_key)
+    result = store.list_deals(
+        page,
+        account_id=AccountId(account_id) if account_id else None,
+        stage=stage,
+        owner_id=RepId(owner_id) if owner_id else None,
+        territories=listed_territories(who, territory),
+    )
     return DealsPublic(data=list(result.items), count=result.total)
 
 

@@ -356,8 +356,10 @@ def accounts_page(
     visible: list[Account] = []
     offset = 0
     while True:
-        page = state.store.list_accounts(PageRequest(limit=1000, offset=offset))
-        visible.extend(a for a in page.items if who.sees(a.territory))
+        page = state.store.list_accounts(
+            PageRequest(limit=1000, offset=offset), territories=territories_of(who)
+        )
+        visible.extend(page.items)
         offset += len(page.items)
         if not page.items or offset >= page.total:
             break

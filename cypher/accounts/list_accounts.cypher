@@ -1,6 +1,5 @@
 MATCH (a:Account)
-WHERE ($territory IS NULL OR a.territory = $territory)
-  AND ($sector IS NULL OR a.sector = $sector)
+WHERE ($sector IS NULL OR a.sector = $sector)
   AND ($owner_id IS NULL OR a.owner_id = $owner_id)
   AND ($name_fold IS NULL OR a.name_fold CONTAINS $name_fold)
 WITH a ORDER BY a.name_ord, coalesce(a.id_ord, a.id)

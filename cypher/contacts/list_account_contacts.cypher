@@ -1,5 +1,6 @@
 MATCH (a:Account {id: $account_id})
 USING INDEX a:Account(id)
+WHERE $territories IS NULL OR a.territory IN $territories
 UNWIND [(a)<-[:WORKS_AT]-(c:Contact) WHERE $name_fold IS NULL OR c.name_fold CONTAINS $name_fold
         | c] AS c
 UNWIND [(c)-[:HAS_STATUS]->(s:ContactStatus)

@@ -1,9 +1,6 @@
 MATCH (d:Deal)
-WHERE ($account_id IS NULL OR d.account_id = $account_id)
-  AND ($stage IS NULL OR d.stage = $stage)
+WHERE ($stage IS NULL OR d.stage = $stage)
   AND ($owner_id IS NULL OR d.owner_id = $owner_id)
-  AND ($territory IS NULL
-       OR EXISTS { MATCH (d)-[:OF_ACCOUNT]->(a:Account) WHERE a.territory = $territory })
 WITH d ORDER BY d.name_ord, coalesce(d.id_ord, d.id)
 WITH collect(d) AS matched
 RETURN size(matched) AS total,

@@ -369,24 +369,12 @@ def _all(fetch: Callable[[PageRequest], Page[T]]) -> Iterator[T]:
             return
 
 
-def _accounts_of(
-    store: GraphStore, territory: str | None
-) -> Callable[[PageRequest], Page[Account]]:
-    return lambda page: store.list_accounts(page, territory=territory)
-
-
-def _deals_of(store: GraphStore, territory: str | None) -> Callable[[PageRequest], Page[Deal]]:
-    return lambda page: store.list_deals(page, territory=territory)
-
-
 def _read_scope(store: GraphStore, territories: Iterable[str] | None) -> _Scope:
     chosen = None if territories is None else frozenset(territories)
-    accounts: dict[str, Account] = {}
-    listed: list[Deal] = []
-    wanted: list[str | None] = [None] if chosen is None else [*sorted(chosen)]
-    for t in wanted:
-        accounts.update((a.id, a) for a in _all(_accounts_of(store, t)))
-        listed.extend(_all(_deals_of(store, t)))
+    accounts: dict[str, Account] = {
+        a.id: a for a in _all(lambda page: store.list_accounts(page, territories=chosen))
+    }
+    listed: list[Deal] = list(_all(lambda page: store.list_deals(page, territories=chosen)))
     dealing = {d.id for d in listed if d.account_id in accounts}
     reps: dict[str, str] = {r.id: r.name for r in _all(store.list_reps)}
     return _Scope(

@@ -62,18 +62,22 @@ API keys and coordination
     inside one block are not interleaved with another's.
 
 Reads
-    Return domain objects only. ``as_of=None`` reads the present. Lists are
-    paginated and ordered: accounts, contacts and reps by Turkish collation of
-    the name, then id; deals by Turkish collation of the name, then id; the
-    change log by sequence number. Times come back in UTC. A deal read as of
-    an instant has its stage and expected close then, and the fields set at
-    closing (:data:`~graphcrm.store.codec.SET_AT_CLOSING`) empty unless it
-    was closed then.
+    Return domain objects only. ``as_of=None`` reads the present. The lists of
+    accounts, contacts and deals take ``territories``, a set of account
+    territories the list is limited to (None: no limit; an empty set: nothing),
+    and page and count within it, so a territory-scoped caller reads its own
+    territories only. Lists are paginated and ordered: accounts, contacts and
+    reps by Turkish collation of the name, then id; deals by Turkish collation
+    of the name, then id; the change log by sequence number. Times come back
+    in UTC. A deal read as of an instant has its stage and expected close
+    then, and the fields set at closing
+    (:data:`~graphcrm.store.codec.SET_AT_CLOSING`) empty unless it was closed
+    then.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -134,13 +138,15 @@ class GraphStore(Protocol):
         self,
         page: PageRequest,
         *,
-        territory: str | None = None,
+        territories: Set[str] | None = None,
         sector: str | None = None,
         owner_id: RepId | None = None,
         name_contains: str | None = None,
     ) -> Page[Account]:
-        """Accounts filtered by exact territory/sector/owner and by a Turkish-folded
-        substring of the name; ordered by Turkish collation of the name, then id."""
+        """Accounts whose territory is one of ``territories`` (None: every account, those
+        without a territory too; an empty set: none), filtered by exact sector/owner and
+        by a Turkish-folded substring of the name; ordered by Turkish collation of the
+        name, then id."""
         ...
 
     def account_ancestors(self, account_id: AccountId) -> tuple[Account, ...]:
@@ -171,8 +177,10 @@ class GraphStore(Protocol):
         account_id: AccountId | None = None,
         name_contains: str | None = None,
         as_of: datetime | None = None,
+        territories: Set[str] | None = None,
     ) -> Page[Contact]:
-        """Contacts, ordered by Turkish collation of the name, then id."""
+        """Contacts (of accounts whose territory is one of ``territories``; None: every
+        account), ordered by Turkish collation of the name, then id."""
         ...
 
     def get_rep(self, rep_id: RepId) -> Rep: ...
@@ -221,9 +229,10 @@ class GraphStore(Protocol):
         account_id: AccountId | None = None,
         stage: Stage | None = None,
         owner_id: RepId | None = None,
-        territory: str | None = None,
+        territories: Set[str] | None = None,
     ) -> Page[Deal]:
-        """Deals (current stage), ordered by Turkish collation of the name, then id."""
+        """Deals (current stage) of accounts whose territory is one of ``territories``
+        (None: every account), ordered by Turkish collation of the name, then id."""
         ...
 
     def list_touchpoints(

@@ -333,11 +333,11 @@ def test_turkish_sort_order_and_pagination(family: GraphStore) -> None:
 
 
 def test_list_filters(family: GraphStore) -> None:
-    marmara = family.list_accounts(ALL, territory="marmara")
+    marmara = family.list_accounts(ALL, territories={"marmara"})
     assert (marmara.total, [a.id for a in marmara.items]) == (2, ["A-OTHER", "A-IST"])
     assert family.list_accounts(ALL, sector="lojistik").total == 2
     assert [a.id for a in family.list_accounts(ALL, owner_id=RepId("R-1")).items] == ["A-H"]
-    assert family.list_accounts(PageRequest(limit=1), territory="marmara").total == 2
+    assert family.list_accounts(PageRequest(limit=1), territories={"marmara"}).total == 2
     assert family.list_contacts(ALL, account_id=AccountId("A-IZM")).total == 1
     assert [r.id for r in family.list_reps(ALL, territory="marmara").items] == ["R-1", "R-3"]
     deals = family.list_deals(ALL)
@@ -358,7 +358,68 @@ def test_list_filters(family: GraphStore) -> None:
         "D-4",
         "D-3",
     ]
-    assert [d.id for d in family.list_deals(ALL, territory="marmara").items] == ["D-6", "D-2"]
+    assert [d.id for d in family.list_deals(ALL, territories={"marmara"}).items] == ["D-6", "D-2"]
+
+
+def test_lists_limited_to_a_set_of_territories(family: GraphStore) -> None:
+    """One list over several territories: Turkish order across them, exact totals and
+    pages; accounts without a territory only in the unlimited list."""
+    three = {"ic_anadolu", "marmara", "ege"}
+    # Ankara Depo (ic_anadolu), Istanbul Gıda, İSTANBUL Lojistik (marmara), İzmir Liman (ege)
+    accounts = family.list_accounts(ALL, territories=three)
+    assert (accounts.total, [a.id for a in accounts.items]) == (
+        4,
+        ["A-ANK", "A-OTHER", "A-IST", "A-IZM"],
+    )
+    middle = family.list_accounts(PageRequest(limit=2, offset=1), territories=three)
+    assert (middle.total, [a.id for a in middle.items]) == (4, ["A-OTHER", "A-IST"])
+    assert family.list_accounts(ALL, territories=frozenset()).total == 0
+    assert family.list_accounts(ALL, territories={"nowhere"}).total == 0
+    assert [
+        a.id for a in family.list_accounts(ALL, territories=three, sector="lojistik").items
+    ] == [
+        "A-ANK",
+        "A-IST",
+    ]
+    assert [
+        a.id for a in family.list_accounts(ALL, territories=three, name_contains="İstanbul").items
+    ] == ["A-IST"]
+
+    # Ayşe Yılmaz, Çağrı Öztürk, Ismail Isik, İsmail Işık (A-IST, marmara); Zeynep Kaya (ege)
+    two = {"marmara", "ege"}
+    contacts = family.list_contacts(ALL, territories=two)
+    assert (contacts.total, [c.id for c in contacts.items]) == (
+        5,
+        ["C-1", "C-4", "C-3", "C-2", "C-5"],
+    )
+    tail = family.list_contacts(PageRequest(limit=2, offset=3), territories=two)
+    assert (tail.total, [c.id for c in tail.items]) == (5, ["C-2", "C-5"])
+    assert [c.id for c in family.list_contacts(ALL, territories={"ege"}).items] == ["C-5"]
+    assert family.list_contacts(ALL, territories=frozenset()).total == 0
+    ist = AccountId("A-IST")
+    assert family.list_contacts(ALL, account_id=ist, territories={"marmara"}).total == 4
+    assert family.list_contacts(ALL, account_id=ist, territories={"ege"}).total == 0
+    assert [
+        c.id for c in family.list_contacts(ALL, territories={"marmara"}, name_contains="ışık").items
+    ] == ["C-2"]
+
+    # Başka (marmara), Depo (marmara), Kaybedilen (ic_anadolu), Kazanılan, Liman (ege)
+    deals = family.list_deals(ALL, territories=three)
+    assert (deals.total, [d.id for d in deals.items]) == (5, ["D-6", "D-2", "D-5", "D-4", "D-3"])
+    page = family.list_deals(PageRequest(limit=2, offset=2), territories=three)
+    assert (page.total, [d.id for d in page.items]) == (5, ["D-5", "D-4"])
+    assert [d.id for d in family.list_deals(ALL, territories=two, stage=Stage.PROPOSAL).items] == [
+        "D-6",
+        "D-2",
+    ]
+    izm = AccountId("A-IZM")
+    assert [d.id for d in family.list_deals(ALL, account_id=izm, territories={"ege"}).items] == [
+        "D-4",
+        "D-3",
+    ]
+    assert family.list_deals(ALL, account_id=izm, territories={"marmara"}).total == 0
+    assert family.list_deals(ALL, territories=frozenset()).total == 0
+    assert family.list_deals(ALL).total == 6
 
 
 def test_touchpoints_newest_first_within_window(family: GraphStore) -> None:

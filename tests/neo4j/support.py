@@ -457,6 +457,10 @@ def read_everything(store: GraphStore, payload: str = "") -> list[tuple[str, str
         add(f"rollup({as_of})", store.account_rollup(a1, as_of=as_of))
         add(f"list_contacts({as_of})", store.list_contacts(page, as_of=as_of))
         add(f"list_contacts(a1, {as_of})", store.list_contacts(page, account_id=a1, as_of=as_of))
+        add(
+            f"list_contacts(marmara, {as_of})",
+            store.list_contacts(page, territories={f"marmara{p}"}, as_of=as_of),
+        )
         add(f"get_contact({as_of})", store.get_contact(ContactId(ident("C-3", p)), as_of=as_of))
     add("get_account", store.get_account(a1))
     add("list_accounts", store.list_accounts(page))
@@ -464,7 +468,10 @@ def read_everything(store: GraphStore, payload: str = "") -> list[tuple[str, str
     add(
         "list_accounts filtered",
         store.list_accounts(
-            page, territory=f"marmara{p}", sector=f"lojistik{p}", owner_id=RepId(ident("R-1", p))
+            page,
+            territories={f"marmara{p}", f"ege{p}"},
+            sector=f"lojistik{p}",
+            owner_id=RepId(ident("R-1", p)),
         ),
     )
     add("list_accounts name", store.list_accounts(page, name_contains=f"ışık {p}".upper()))
@@ -481,7 +488,12 @@ def read_everything(store: GraphStore, payload: str = "") -> list[tuple[str, str
     add("list_deals", store.list_deals(page))
     add("list_deals filtered", store.list_deals(page, account_id=a1, stage=Stage.NEGOTIATION))
     add("list_deals owner", store.list_deals(page, owner_id=RepId(ident("R-2", p))))
-    add("list_deals territory", store.list_deals(page, territory=f"marmara{p}"))
+    add("list_deals territory", store.list_deals(page, territories={f"marmara{p}"}))
+    add(
+        "list_deals territories",
+        store.list_deals(page, territories={f"marmara{p}", f"ege{p}"}, stage=Stage.PROPOSAL),
+    )
+    add("list_deals account", store.list_deals(page, account_id=a1, territories=set()))
     add("list_touchpoints", store.list_touchpoints(page))
     add("list_touchpoints small", store.list_touchpoints(small))
     add(

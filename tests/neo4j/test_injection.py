@@ -89,11 +89,13 @@ def test_nasty_values_change_nothing_else(neo_store: Neo4jStore) -> None:
     # Reads with every filter set to the nasty value find nothing and delete nothing.
     assert (
         neo_store.list_accounts(
-            ALL, territory=NASTY, sector=NASTY, owner_id=RepId(NASTY), name_contains=NASTY
+            ALL, territories={NASTY}, sector=NASTY, owner_id=RepId(NASTY), name_contains=NASTY
         ).total
         == 0
     )
     assert neo_store.list_contacts(ALL, account_id=AccountId(NASTY), name_contains=NASTY).total == 0
+    assert neo_store.list_contacts(ALL, territories={NASTY}, name_contains=NASTY).total == 0
+    assert neo_store.list_deals(ALL, territories={NASTY}, owner_id=RepId(NASTY)).total == 0
     assert neo_store.list_reps(ALL, territory=NASTY).total == 0
     assert (
         neo_store.list_deals(
@@ -101,7 +103,7 @@ def test_nasty_values_change_nothing_else(neo_store: Neo4jStore) -> None:
             account_id=AccountId(NASTY),
             stage=Stage.PROPOSAL,
             owner_id=RepId(NASTY),
-            territory=NASTY,
+            territories={NASTY},
         ).total
         == 0
     )

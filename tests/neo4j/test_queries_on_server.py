@@ -55,6 +55,7 @@ PARAMS: dict[str, Any] = {
     "offset": 0,
     "limit": 10,
     "territory": None,
+    "territories": ["marmara", NASTY],
     "sector": "x",
     "owner_id": None,
     "name_fold": "ış",

@@ -9,7 +9,7 @@ aggregated here in Python, with the SQLite store's rules.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Set
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -78,6 +78,11 @@ def _fold(text: str | None) -> str | None:
     return tr_fold(text) if text else None
 
 
+def _listed(territories: Set[str] | None) -> list[str] | None:
+    """A territory set as a Cypher list parameter (sorted: one plan, stable logs)."""
+    return None if territories is None else sorted(territories)
+
+
 # --- accounts and reps ------------------------------------------------------------
 
 
@@ -92,17 +97,17 @@ def list_accounts(
     tx: ManagedTransaction,
     page: PageRequest,
     *,
-    territory: str | None,
+    territories: Set[str] | None,
     sector: str | None,
     owner_id: RepId | None,
     name_contains: str | None,
 ) -> Page[Account]:
     return fetch_page(
         tx,
-        "accounts/list_accounts",
+        "accounts/list_accounts" if territories is None else "accounts/list_territory_accounts",
         page,
         codec.decode_account,
-        territory=territory,
+        territories=_listed(territories),
         sector=sector,
         owner_id=owner_id,
         name_fold=_fold(name_contains),
@@ -164,6 +169,7 @@ def list_contacts(
     account_id: AccountId | None,
     name_contains: str | None,
     as_of: datetime | None,
+    territories: Set[str] | None,
 ) -> Page[Contact]:
     t = as_of_param(as_of)
     fold = _fold(name_contains)
@@ -176,8 +182,12 @@ def list_contacts(
             account_id=account_id,
             name_fold=fold,
             t=t,
+            territories=_listed(territories),
         )
-    return fetch_page(tx, "contacts/list_contacts", page, _contact_with_status, name_fold=fold, t=t)
+    name = "contacts/list_contacts" if territories is None else "contacts/list_territory_contacts"
+    return fetch_page(
+        tx, name, page, _contact_with_status, name_fold=fold, t=t, territories=_listed(territories)
+    )
 
 
 # --- deals and touchpoints -------------------------------------------------------------
@@ -203,17 +213,21 @@ def list_deals(
     account_id: AccountId | None,
     stage: Stage | None,
     owner_id: RepId | None,
-    territory: str | None,
+    territories: Set[str] | None,
 ) -> Page[Deal]:
+    if account_id is not None:
+        name = "deals/list_account_deals"
+    else:
+        name = "deals/list_deals" if territories is None else "deals/list_territory_deals"
     return fetch_page(
         tx,
-        "deals/list_deals",
+        name,
         page,
         codec.decode_deal,
         account_id=account_id,
         stage=stage.value if stage is not None else None,
         owner_id=owner_id,
-        territory=territory,
+        territories=_listed(territories),
     )
 
 

@@ -41,6 +41,7 @@ SCHEMA: tuple[str, ...] = (
     "schema/create_constraint_close_date_change_key",
     "schema/create_constraint_change_page_seq",
     "schema/create_index_change_keys_bucket",
+    "schema/create_index_account_territory",
     "schema/create_constraint_counter_name",
     "schema/create_constraint_score_set_key",
     "schema/create_constraint_win_model_fitted_at",
@@ -52,6 +53,8 @@ Reads start from a constrained id and follow relationships (``WORKS_AT``,
 ``CHILD_OF``, ``OF_ACCOUNT``, ``HAD_STAGE``, ...), so the uniqueness
 constraints' indexes serve them; the change log is read by page ``seq``
 (ranges, and the page holding an entry) and its key index by ``bucket``.
+A territory-scoped list (accounts, contacts, deals) starts from the accounts
+of its territories, an ``IN`` seek of the ``account_territory`` index.
 Paginated lists sort every match, as SQLite does.
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -179,7 +179,7 @@ class Neo4jStore:
         self,
         page: PageRequest,
         *,
-        territory: str | None = None,
+        territories: Set[str] | None = None,
         sector: str | None = None,
         owner_id: RepId | None = None,
         name_contains: str | None = None,
@@ -188,7 +188,7 @@ class Neo4jStore:
             lambda tx: reads.list_accounts(
                 tx,
                 page,
-                territory=territory,
+                territories=territories,
                 sector=sector,
                 owner_id=owner_id,
                 name_contains=name_contains,
@@ -220,11 +220,17 @@ class Neo4jStore:
         account_id: AccountId | None = None,
         name_contains: str | None = None,
         as_of: datetime | None = None,
+        territories: Set[str] | None = None,
     ) -> Page[Contact]:
         when = aware(as_of, "as_of")
         return self._read(
             lambda tx: reads.list_contacts(
-                tx, page, account_id=account_id, name_contains=name_contains, as_of=when
+                tx,
+                page,
+                account_id=account_id,
+                name_contains=name_contains,
+                as_of=when,
+                territories=territories,
             )
         )
 
@@ -285,7 +291,7 @@ class Neo4jStore:
         account_id: AccountId | None = None,
         stage: Stage | None = None,
         owner_id: RepId | None = None,
-        territory: str | None = None,
+        territories: Set[str] | None = None,
     ) -> Page[Deal]:
         return self._read(
             lambda tx: reads.list_deals(
@@ -294,7 +300,7 @@ class Neo4jStore:
                 account_id=account_id,
                 stage=stage,
                 owner_id=owner_id,
-                territory=territory,
+                territories=territories,
             )
         )
 

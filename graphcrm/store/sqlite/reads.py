@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -52,6 +53,13 @@ class Filters:
         self.fragments.append(fragment)
         self.params.extend(params)
 
+    def territories(self, column: str, territories: Set[str] | None) -> None:
+        """``column`` (a constant) is one of ``territories`` (None: no condition), the
+        set passed as one JSON parameter."""
+        if territories is not None:
+            fragment = f"{column} IN (SELECT value FROM json_each(?))"  # noqa: S608 - constant
+            self.add(fragment, json.dumps(sorted(territories)))
+
     @property
     def where(self) -> str:
         return " WHERE " + " AND ".join(self.fragments) if self.fragments else ""
@@ -97,14 +105,13 @@ def list_accounts(
     conn: sqlite3.Connection,
     page: PageRequest,
     *,
-    territory: str | None,
+    territories: Set[str] | None,
     sector: str | None,
     owner_id: RepId | None,
     name_contains: str | None,
 ) -> Page[Account]:
     f = Filters()
-    if territory is not None:
-        f.add("territory = ?", territory)
+    f.territories("territory", territories)
     if sector is not None:
         f.add("sector = ?", sector)
     if owner_id is not None:
@@ -174,18 +181,23 @@ def list_contacts(
     account_id: AccountId | None,
     name_contains: str | None,
     as_of: datetime | None,
+    territories: Set[str] | None,
 ) -> Page[Contact]:
     t = as_of_param(as_of)
     f = Filters()
     f.params.extend((t, t))  # the join's bounds come first
+    source = CONTACT_SOURCE
     if account_id is not None:
         f.add("c.account_id = ?", account_id)
     if name_contains:
         f.add("instr(c.name_fold, ?) > 0", tr_fold(name_contains))
+    if territories is not None:
+        source = f"{CONTACT_SOURCE} JOIN accounts a ON a.id = c.account_id"
+        f.territories("a.territory", territories)
     return paginate(
         conn,
         select=CONTACT_SELECT,
-        source=CONTACT_SOURCE,
+        source=source,
         filters=f,
         order="c.name_key, c.id",
         page=page,
@@ -222,7 +234,7 @@ def list_deals(
     account_id: AccountId | None,
     stage: Stage | None,
     owner_id: RepId | None,
-    territory: str | None,
+    territories: Set[str] | None,
 ) -> Page[Deal]:
     f = Filters()
     source = "deals d"
@@ -232,9 +244,9 @@ def list_deals(
         f.add("d.stage = ?", stage.value)
     if owner_id is not None:
         f.add("d.owner_id = ?", owner_id)
-    if territory is not None:
+    if territories is not None:
         source = "deals d JOIN accounts a ON a.id = d.account_id"
-        f.add("a.territory = ?", territory)
+        f.territories("a.territory", territories)
     return paginate(
         conn,
         select=prefixed("d", codec.DEAL_COLUMNS),

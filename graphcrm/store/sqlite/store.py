@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -201,7 +201,7 @@ class SqliteStore:
         self,
         page: PageRequest,
         *,
-        territory: str | None = None,
+        territories: Set[str] | None = None,
         sector: str | None = None,
         owner_id: RepId | None = None,
         name_contains: str | None = None,
@@ -210,7 +210,7 @@ class SqliteStore:
             return reads.list_accounts(
                 conn,
                 page,
-                territory=territory,
+                territories=territories,
                 sector=sector,
                 owner_id=owner_id,
                 name_contains=name_contains,
@@ -245,11 +245,17 @@ class SqliteStore:
         account_id: AccountId | None = None,
         name_contains: str | None = None,
         as_of: datetime | None = None,
+        territories: Set[str] | None = None,
     ) -> Page[Contact]:
         as_of = aware(as_of, "as_of")
         with self._read() as conn:
             return reads.list_contacts(
-                conn, page, account_id=account_id, name_contains=name_contains, as_of=as_of
+                conn,
+                page,
+                account_id=account_id,
+                name_contains=name_contains,
+                as_of=as_of,
+                territories=territories,
             )
 
     def get_rep(self, rep_id: RepId) -> Rep:
@@ -301,7 +307,7 @@ class SqliteStore:
         account_id: AccountId | None = None,
         stage: Stage | None = None,
         owner_id: RepId | None = None,
-        territory: str | None = None,
+        territories: Set[str] | None = None,
     ) -> Page[Deal]:
         with self._read() as conn:
             return reads.list_deals(
@@ -310,7 +316,7 @@ class SqliteStore:
                 account_id=account_id,
                 stage=stage,
                 owner_id=owner_id,
-                territory=territory,
+                territories=territories,
             )
 
     def list_touchpoints(

@@ -1,0 +1,1 @@
+CREATE INDEX account_territory IF NOT EXISTS FOR (n:Account) ON (n.territory)
