@@ -19,7 +19,9 @@ from api.deps import AppState
 from api.errors import forbidden
 from api.territory import (
     check_batch,
+    keep_hidden_parents,
     listed_territories,
+    shown,
     touched_accounts,
     visible_account,
     visible_contact,
@@ -67,6 +69,7 @@ class ScopedStore:
     def apply(self, changes: ChangeSet, *, actor: str, at: datetime | None = None) -> ApplyResult:
         with self._state.writing():
             check_batch(self._s, self._who, changes)
+            changes = keep_hidden_parents(self._s, self._who, changes)
             touched = touched_accounts(self._s, changes)
             tags = write_tags(self._state, touched, everything=bool(changes.reps))
             result = self._s.apply(changes, actor=actor, at=at)
@@ -102,13 +105,14 @@ class ScopedStore:
         owner_id: RepId | None = None,
         name_contains: str | None = None,
     ) -> Page[Account]:
-        return self._s.list_accounts(
+        listed = self._s.list_accounts(
             page,
             territories=self._within(territories),
             sector=sector,
             owner_id=owner_id,
             name_contains=name_contains,
         )
+        return listed.model_copy(update={"items": tuple(shown(self._s, self._who, listed.items))})
 
     def _within(self, territories: Set[str] | None) -> frozenset[str] | None:
         """``territories`` (None: every one) cut to the principal's."""
@@ -121,15 +125,13 @@ class ScopedStore:
 
     def account_ancestors(self, account_id: AccountId) -> tuple[Account, ...]:
         visible_account(self._s, self._who, account_id)
-        return tuple(
-            a for a in self._s.account_ancestors(account_id) if self._who.sees(a.territory)
-        )
+        above = self._s.account_ancestors(account_id)
+        return tuple(shown(self._s, self._who, (a for a in above if self._who.sees(a.territory))))
 
     def account_descendants(self, account_id: AccountId) -> tuple[Account, ...]:
         visible_account(self._s, self._who, account_id)
-        return tuple(
-            a for a in self._s.account_descendants(account_id) if self._who.sees(a.territory)
-        )
+        below = self._s.account_descendants(account_id)
+        return tuple(shown(self._s, self._who, (a for a in below if self._who.sees(a.territory))))
 
     def account_rollup(
         self, account_id: AccountId, *, as_of: datetime | None = None
@@ -176,7 +178,12 @@ class ScopedStore:
     ) -> StakeholderGraph:
         visible_account(self._s, self._who, account_id)
         graph = self._s.stakeholder_graph(account_id, as_of=as_of, include_family=include_family)
-        if not include_family or self._who.all_territories:
+        if self._who.all_territories:
+            return graph
+        graph = graph.model_copy(
+            update={"accounts": tuple(shown(self._s, self._who, graph.accounts))}
+        )
+        if not include_family:
             return graph
         hidden = {a.id for a in graph.accounts if not self._who.sees(a.territory)}
         if not hidden:
@@ -286,7 +293,13 @@ class ScopedStore:
         """Without family, each graph holds only its own account: no filtering is needed."""
         for account_id in account_ids:
             visible_account(self._s, self._who, account_id)
-        return self._s.stakeholder_graphs(account_ids, as_of=as_of, committee_only=committee_only)
+        graphs = self._s.stakeholder_graphs(account_ids, as_of=as_of, committee_only=committee_only)
+        if self._who.all_territories:
+            return graphs
+        return tuple(
+            g.model_copy(update={"accounts": tuple(shown(self._s, self._who, g.accounts))})
+            for g in graphs
+        )
 
     # --- history and housekeeping ----------------------------------------------------
     def change_log(

@@ -33,16 +33,86 @@ from graphcrm.domain import (
     PageRequest,
     RepId,
 )
-from graphcrm.errors import InvalidError, NotFoundError, Problem
+from graphcrm.errors import ConflictError, InvalidError, NotFoundError, Problem
 from graphcrm.store.intervals import row_label
 from graphcrm.store.port import GraphStore
 
 
-def visible_account(store: GraphStore, who: Principal, account_id: str) -> Account:
+def id_taken(kind: str, object_id: str) -> ConflictError:
+    """The refusal of a create whose id is stored, in the key's territories or not.
+
+    Ids are global (a CRM's external ids: one object, one id, in every territory),
+    so a create must refuse a stored id; the refusal is word for word the same
+    whether the object is the key's or another territory's, so it tells no more
+    than that the id is taken (see docs/api.md, "Ids are global").
+    """
+    return ConflictError(
+        f"{kind} id {object_id!r} is taken (ids are unique across every territory): "
+        "choose another id, or PATCH the object if it is yours"
+    )
+
+
+def _stored_visible(store: GraphStore, who: Principal, account_id: str) -> Account:
     account = store.get_account(AccountId(account_id))
     if not who.sees(account.territory):
         raise NotFoundError("account", account_id)
     return account
+
+
+def visible_account(store: GraphStore, who: Principal, account_id: str) -> Account:
+    """The account as ``who`` reads it (see :func:`shown`); NotFoundError when outside."""
+    return shown(store, who, (_stored_visible(store, who, account_id),))[0]
+
+
+def shown(store: GraphStore, who: Principal, accounts: Iterable[Account]) -> list[Account]:
+    """Accounts as ``who`` reads them: a parent outside the key's territories is hidden
+    (``parent_id`` None), so that a territory key learns no id of another territory
+    and its exports re-import into an empty store. :func:`keep_hidden_parents` keeps
+    the link when the key writes such an account back."""
+    if who.all_territories:
+        return list(accounts)
+    seen: dict[str, bool] = {}
+    out: list[Account] = []
+    for a in accounts:
+        parent = a.parent_id
+        if parent is not None:
+            if parent not in seen:
+                seen[parent] = _sees_account(store, who, parent)
+            if not seen[parent]:
+                a = a.model_copy(update={"parent_id": None})
+        out.append(a)
+    return out
+
+
+def _sees_account(store: GraphStore, who: Principal, account_id: str) -> bool:
+    try:
+        return who.sees(store.get_account(AccountId(account_id)).territory)
+    except NotFoundError:
+        return False
+
+
+def keep_hidden_parents(store: GraphStore, who: Principal, cs: ChangeSet) -> ChangeSet:
+    """``cs`` with each account row that has no parent given the stored parent ``who``
+    cannot see: reading an account (its parent hidden), editing it and writing it back,
+    or re-importing a territory's export, never cuts a link the key was not shown.
+    Runs after :func:`check_batch`, under the write lock."""
+    if who.all_territories or not any(a.parent_id is None for a in cs.accounts):
+        return cs
+    rows: list[Account] = []
+    for a in cs.accounts:
+        if a.parent_id is None:
+            try:
+                stored = store.get_account(a.id)
+            except NotFoundError:
+                stored = None
+            if (
+                stored is not None
+                and stored.parent_id is not None
+                and not _sees_account(store, who, stored.parent_id)
+            ):
+                a = a.model_copy(update={"parent_id": stored.parent_id})
+        rows.append(a)
+    return cs.model_copy(update={"accounts": tuple(rows)})
 
 
 def visible_contact(
@@ -50,7 +120,7 @@ def visible_contact(
 ) -> Contact:
     contact = store.get_contact(ContactId(contact_id), as_of=as_of)
     try:
-        visible_account(store, who, contact.account_id)
+        _stored_visible(store, who, contact.account_id)
     except NotFoundError:
         raise NotFoundError("contact", contact_id) from None
     return contact
@@ -59,7 +129,7 @@ def visible_contact(
 def visible_deal(store: GraphStore, who: Principal, deal_id: str) -> DealView:
     view = store.get_deal(DealId(deal_id))
     try:
-        visible_account(store, who, view.deal.account_id)
+        _stored_visible(store, who, view.deal.account_id)
     except NotFoundError:
         raise NotFoundError("deal", deal_id) from None
     return view

@@ -22,7 +22,7 @@ from api.deps import AppState
 from api.errors import precondition_failed, precondition_required, too_large
 from api.freshness import PORTFOLIO_TAG as PORTFOLIO
 from api.schemas import WriteResult
-from api.territory import check_batch, family, touched_accounts
+from api.territory import check_batch, family, keep_hidden_parents, touched_accounts
 from graphcrm.auth import Principal
 from graphcrm.domain import ApplyResult, ChangeSet, Model
 from graphcrm.errors import InvalidError, Problem
@@ -108,6 +108,7 @@ def apply_changes(
         rows = batch.size()
         _check_size(state, rows)
         check_batch(store, who, batch)
+        batch = keep_hidden_parents(store, who, batch)
         touched = touched_accounts(store, batch)
         tags = write_tags(state, touched, everything=bool(batch.reps))
         result = store.apply(batch, actor=f"api:{who.name}")

@@ -19,10 +19,10 @@ from api.schemas import (
     RepKnowsPublic,
     ReportingLinesPublic,
 )
-from api.territory import listed_territories, visible_account
+from api.territory import id_taken, listed_territories, shown, visible_account
 from api.writes import PartialUpdate, apply_changes, set_etag
 from graphcrm.domain import Account, AccountId, ChangeSet, RepId
-from graphcrm.errors import ConflictError, NotFoundError
+from graphcrm.errors import NotFoundError
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
 
@@ -52,7 +52,7 @@ def list_accounts(
         owner_id=RepId(owner_id) if owner_id else None,
         name_contains=q,
     )
-    return AccountsPublic(data=list(result.items), count=result.total)
+    return AccountsPublic(data=shown(store, who, result.items), count=result.total)
 
 
 @router.post(
@@ -71,7 +71,7 @@ def create_account(
             state.store.get_account(body.id)
         except NotFoundError:
             return
-        raise ConflictError(f"account {body.id!r} already exists; PATCH it to change it")
+        raise id_taken("account", body.id)
 
     apply_changes(state, who, ChangeSet(accounts=(body,)), precheck=must_be_new)
     set_etag(response, body)
@@ -94,8 +94,8 @@ def get_account(
     set_etag(response, account)
     return AccountPublic(
         account=account,
-        ancestors=[a for a in ancestors if who.sees(a.territory)],
-        descendants=[a for a in descendants if who.sees(a.territory)],
+        ancestors=shown(store, who, (a for a in ancestors if who.sees(a.territory))),
+        descendants=shown(store, who, (a for a in descendants if who.sees(a.territory))),
         rollup=rollup,
     )
 

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Header, Path, Query, Response, status
 from api.deps import AdminDep, AsOfDep, PageDep, ReaderDep, StateDep, StoreDep, WriterDep
 from api.errors import NOT_FOUND, UPDATE, WRITE, responses
 from api.schemas import ContactCreate, ContactsPublic, ContactUpdate
-from api.territory import visible_account, visible_contact
+from api.territory import id_taken, visible_account, visible_contact
 from api.writes import PartialUpdate, apply_changes, set_etag
 from graphcrm.domain import AccountId, ChangeSet, Contact, ContactId
 from graphcrm.domain.personal import Erasure, SubjectAccess
-from graphcrm.errors import ConflictError, NotFoundError
+from graphcrm.errors import NotFoundError
 from graphcrm.services.personal import forget, subject_access
 
 router = APIRouter(prefix="/v1/contacts", tags=["contacts"])
@@ -57,7 +57,7 @@ def create_contact(
             state.store.get_contact(body.id)
         except NotFoundError:
             return
-        raise ConflictError(f"contact {body.id!r} already exists; PATCH it to change it")
+        raise id_taken("contact", body.id)
 
     apply_changes(state, who, ChangeSet(contacts=(body,)), precheck=must_be_new)
     stored = state.store.get_contact(body.id)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Path, Query, Response, status
 from api.deps import AsOfDep, PageDep, ReaderDep, StateDep, StoreDep, WriterDep
 from api.errors import NOT_FOUND, UPDATE, WRITE, responses
 from api.schemas import DealCreate, DealRolesPublic, DealsPublic, DealUpdate
-from api.territory import listed_territories, visible_account, visible_deal
+from api.territory import id_taken, listed_territories, visible_account, visible_deal
 from api.writes import PartialUpdate, apply_changes, set_etag
 from graphcrm.domain import (
     AccountId,
@@ -21,7 +21,7 @@ from graphcrm.domain import (
     RepId,
     Stage,
 )
-from graphcrm.errors import ConflictError, NotFoundError
+from graphcrm.errors import NotFoundError
 
 router = APIRouter(prefix="/v1/deals", tags=["deals"])
 
@@ -65,7 +65,7 @@ def create_deal(state: StateDep, who: WriterDep, body: DealCreate, response: Res
             state.store.get_deal(body.id)
         except NotFoundError:
             return
-        raise ConflictError(f"deal {body.id!r} already exists; PATCH it to change it")
+        raise id_taken("deal", body.id)
 
     apply_changes(state, who, ChangeSet(deals=(body,)), precheck=must_be_new)
     view = state.store.get_deal(body.id)
