@@ -15,7 +15,7 @@ from api.cache import AnalyticsCache
 from api.deps import AppState
 from api.freshness import Freshness
 from api.keycache import KeyCache
-from api.middleware import BodyLimit, RequestLog, log_requests_to_stderr
+from api.middleware import BodyLimit, RequestLog, install_limits, log_requests_to_stderr
 from api.routers import (
     accounts,
     analytics,
@@ -121,6 +121,7 @@ def create_app(
     docs.install(app)
     for router in [*ROUTERS, *(extra_routers or [])]:
         app.include_router(router)
+    install_limits(app, cfg)
     app.add_middleware(BodyLimit, max_bytes=cfg.api_max_body_bytes)
     app.add_middleware(RequestLog)
     return app

@@ -1,4 +1,5 @@
-"""ASGI middleware: the body-size limit and structured request logs.
+"""ASGI middleware: the body-size limit, the per-key limits of expensive requests
+(:mod:`api.limits`) and structured request logs.
 
 The request log is one JSON object per request on the ``graphcrm.api.access``
 logger: method, path, status, duration, the principal's *name* and a request
@@ -14,11 +15,18 @@ import logging
 import secrets
 import time
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import problem_response
+from api.limits import KeyLimits, document_429, is_expensive, key_identity, retry_after
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from graphcrm.config import Settings
 
 access_log = logging.getLogger("graphcrm.api.access")
 
@@ -105,6 +113,84 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+PAGE_COOKIE = "graphcrm_key"
+"""The pages' session cookie (``api.routers.pages.COOKIE``): the key itself."""
+
+
+def _presented_key(scope: Scope) -> str | None:
+    """The API key a request presents (header, bearer token or the pages' cookie)."""
+    cookie = ""
+    for name, value in scope.get("headers", []):
+        if name == b"x-api-key" and value:
+            return str(value.decode("latin-1"))
+        if name == b"authorization" and value[:7].lower() == b"bearer ":
+            token = str(value[7:].strip().decode("latin-1"))
+            if token:
+                return token
+        if name == b"cookie":
+            cookie = value.decode("latin-1")
+    if cookie:
+        return cookie_parser(cookie).get(PAGE_COOKIE) or None
+    return None
+
+
+class ExpensiveLimit:
+    """Answer 429 (``Retry-After``, a problem document) to an expensive request
+    (:data:`api.limits.EXPENSIVE`) of a key over its concurrency or rate limit; hold
+    the key's concurrency slot while the request runs. See :mod:`api.limits`."""
+
+    def __init__(self, app: ASGIApp, *, limits: KeyLimits) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_expensive(
+            str(scope.get("method", "")), str(scope.get("path", ""))
+        ):
+            await self.app(scope, receive, send)
+            return
+        secret = _presented_key(scope)
+        if secret is None:
+            await self.app(scope, receive, send)
+            return
+        key = key_identity(secret)
+        wait = self.limits.acquire(key)
+        if wait is not None:
+            response = problem_response(
+                str(scope.get("path", "")),
+                429,
+                "too-many-requests",
+                "Too Many Requests",
+                "this key is over its limit of expensive requests "
+                "(in flight at once, or per minute); retry after the seconds of Retry-After",
+                headers={"Retry-After": retry_after(wait)},
+            )
+            await response(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.limits.release(key)
+
+
+def install_limits(app: FastAPI, cfg: Settings) -> None:
+    """Limit the app's expensive requests per key (:class:`ExpensiveLimit`, from the
+    ``GRAPHCRM_API_EXPENSIVE_*`` settings) and declare their 429 in its OpenAPI
+    document (:func:`api.limits.document_429`, on the document the app builds)."""
+    limits = KeyLimits(
+        concurrent=cfg.api_expensive_concurrent,
+        per_minute=cfg.api_expensive_per_minute,
+        burst=cfg.api_expensive_burst,
+    )
+    app.add_middleware(ExpensiveLimit, limits=limits)
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        return document_429(build())  # idempotent on the app's cached document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 class RequestLog:

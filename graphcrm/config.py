@@ -104,6 +104,26 @@ class Settings(BaseSettings):
     api_cache_max_entries: int = Field(
         default=2048, ge=0, description="Most analytics results kept in the in-process cache."
     )
+    api_expensive_concurrent: int = Field(
+        default=2,
+        ge=0,
+        description="Most expensive requests (what-if, warm paths, follow-ups, exports, "
+        "imports, forecasts) one key may have in flight at once in one worker (429 beyond); "
+        "0: no limit.",
+    )
+    api_expensive_per_minute: float = Field(
+        default=60.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="Expensive requests one key may start per minute in one worker, on "
+        "average (429 with Retry-After beyond); 0: no limit.",
+    )
+    api_expensive_burst: int = Field(
+        default=10,
+        ge=1,
+        description="Expensive requests one key may start at once before the per-minute "
+        "rate applies (the token bucket's size).",
+    )
     fx_currency: CurrencyCode = Field(
         default="TRY", description="The currency forecasts are reported in (ISO 4217)."
     )

@@ -38,9 +38,14 @@ class Env:
 
 
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    """Settings of a test app on a SQLite store in ``tmp_path``. The per-key limits of
+    expensive requests are off unless ``overrides`` set them (tests/api/test_limits.py):
+    the suites send one key's requests faster than any client should."""
     values: dict[str, object] = {
         "store": SecretStr(f"sqlite://{tmp_path / 'api.sqlite3'}"),
         "keys_path": str(tmp_path / "keys.sqlite3"),
+        "api_expensive_concurrent": 0,
+        "api_expensive_per_minute": 0,
         **overrides,
     }
     return Settings.model_validate(values)
