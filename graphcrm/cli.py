@@ -431,7 +431,9 @@ def _largest_account(store: GraphStore) -> AccountId:
     return best.id
 
 
-def _print_riskiest_open_deal(store: GraphStore, account_id: AccountId) -> None:
+def _riskiest_open_deal(store: GraphStore, account_id: AccountId) -> DealAssessment | None:
+    """The riskiest deal open now of ``account_id``, else of the largest account with an
+    open deal (saying so), else None: what the demo names and then links."""
     from graphcrm.services.risk import open_deal_risks
 
     deals = open_deal_risks(store, account_id)
@@ -439,13 +441,19 @@ def _print_riskiest_open_deal(store: GraphStore, account_id: AccountId) -> None:
         fallback = _largest_account_with_open_deal(store)
         if fallback is None:
             console.print(f"[dim]{account_id} has no open deal, nor has any other account.[/dim]")
-            return
+            return None
         console.print(
             f"[dim]{account_id} has no open deal; showing {fallback}, "
             "the largest account with one.[/dim]"
         )
         deals = open_deal_risks(store, fallback)
-    _print_deal_risk(deals[0], title="Riskiest open deal")
+    return deals[0]
+
+
+def _print_riskiest_open_deal(store: GraphStore, account_id: AccountId) -> None:
+    riskiest = _riskiest_open_deal(store, account_id)
+    if riskiest is not None:
+        _print_deal_risk(riskiest, title="Riskiest open deal")
 
 
 def _largest_account_with_open_deal(store: GraphStore) -> AccountId | None:
@@ -1153,10 +1161,11 @@ def _demo_serve(ctx: click.Context, *, host: str | None, port: int | None) -> No
     at = port if port is not None else settings.api_port
     with _store(ctx) as store:
         account = _largest_account(store)
-        deals = store.list_deals(PageRequest(limit=1), account_id=account)
-        if not deals.items:
-            deals = store.list_deals(PageRequest(limit=1))
-        deal = deals.items[0].id if deals.items else "DEAL-ID"
+        # the deal the summary named: the riskiest open one, not any first deal
+        riskiest = _riskiest_open_deal(store, account)
+        deal = riskiest.deal.id if riskiest is not None else "DEAL-ID"
+        if riskiest is not None:
+            account = AccountId(riskiest.deal.account_id)
     with _keys(ctx) as key_store:
         created = key_store.create("demo", [Scope.READ, Scope.WRITE], [ALL_TERRITORIES])
     base = f"http://{bind}:{at}"

@@ -109,3 +109,24 @@ def test_demo_shows_the_riskiest_open_deal_of_the_largest_account(store_url: str
     header = out.split("Riskiest open deal:")[1].split("\n")[0]
     assert not any(stage.value in header for stage in (Stage.CLOSED_WON, Stage.CLOSED_LOST))
     assert "/100 as of" in out
+
+
+def test_demo_links_the_deal_it_names(
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deal page the demo links is the riskiest open deal its summary named."""
+    import graphcrm.cli
+
+    served: list[int] = []
+    monkeypatch.setattr(graphcrm.cli, "_serve", lambda settings, host, port: served.append(port))
+    monkeypatch.setenv("GRAPHCRM_KEYS_PATH", str(tmp_path / "keys.json"))
+    out = _run(store_url, "demo", "--port", "8765")
+    assert served == [8765]
+    named = out.split("Riskiest open deal:")[1].split("\n")[0]
+    linked = out.split("Deal:      ")[1].split("\n")[0].rsplit("/", 1)[1]
+    assert f"({linked})" in named
+    store = open_store(store_url)
+    try:
+        assert not store.get_deal(DealId(linked)).deal.stage.is_closed
+    finally:
+        store.close()
