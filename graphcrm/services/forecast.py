@@ -80,6 +80,9 @@ SIMULATIONS: Final = 5000
 MOVES_PER_WEEK: Final = 5
 """The deals listed per week of a trend: those whose expected value moved most."""
 MAX_QUARTERS: Final = 8
+MAX_TREND_WEEKS: Final = 53
+"""The most weeks a trend covers (each week is a forecast of its own): ``weeks`` at most,
+and the Mondays from the quarter's start to ``as_of`` without it (about a year)."""
 
 T = TypeVar("T")
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -902,8 +905,8 @@ def forecast_trend(
     accounts holding a deal of the forecast then, once.
     """
     at = instant(as_of)
-    if weeks is not None and not 1 <= weeks <= 53:
-        raise InvalidError([Problem("weeks", "", f"from 1 to 53, got {weeks}")])
+    if weeks is not None and not 1 <= weeks <= MAX_TREND_WEEKS:
+        raise InvalidError([Problem("weeks", "", f"from 1 to {MAX_TREND_WEEKS}, got {weeks}")])
     setup = _setup(
         at=at,
         quarter=quarter,
@@ -917,6 +920,18 @@ def forecast_trend(
     )
     scope = _read_scope(store, territories)
     instants = trend_instants(setup.quarters[0], at, weeks)
+    if len(instants) > MAX_TREND_WEEKS + 2:  # the quarter's start, the Mondays, as_of
+        raise InvalidError(
+            [
+                Problem(
+                    "quarter",
+                    "",
+                    f"the trend from the start of {setup.quarters[0]} to as_of spans "
+                    f"{len(instants) - 2} weeks; at most {MAX_TREND_WEEKS}: give a later "
+                    "quarter, an earlier as_of, or weeks",
+                )
+            ]
+        )
     points: list[TrendPoint] = []
     problems: dict[str, ForecastProblem] = {}
     previous: tuple[_Reading, dict[str, ForecastDeal]] | None = None

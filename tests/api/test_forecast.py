@@ -139,3 +139,36 @@ def test_a_past_quarter_as_of_its_start_sees_nothing_written_later(fenv: Env) ->
     assert body["deals"] == []
     assert body["total"]["deals"] == 0
     assert body["total"]["p90"] == 0.0
+
+
+def test_a_trend_is_bounded_to_a_year_of_weeks(fenv: Env) -> None:
+    """Each week of a trend is a forecast of its own: from a quarter years before
+    ``as_of`` the trend would take minutes, so it is refused, naming the quarter."""
+    far = fenv.client.get(
+        "/v1/forecast/trend?quarter=1900-Q1&as_of=2026-01-20", headers=fenv.h("admin")
+    )
+    body = assert_problem(far, 422)
+    errors: list[dict[str, str]] = body["errors"]  # type: ignore[assignment]
+    [error] = errors
+    assert error["field"] == "quarter"
+    # 1900-01-01 was a Monday; 46,039 days later, 2026-01-19, is the 6,577th after it
+    assert "spans 6577 weeks; at most 53" in error["message"]
+    # 53 Mondays after 2025-01-01 (a Wednesday): 2025-01-06 ... 2026-01-05
+    year = fenv.client.get(
+        "/v1/forecast/trend?quarter=2025-Q1&as_of=2026-01-06", headers=fenv.h("admin")
+    )
+    assert year.status_code == 200, year.text
+    assert year.json()["count"] == 1 + 53 + 1
+    assert (
+        fenv.client.get(
+            "/v1/forecast/trend?quarter=2025-Q1&as_of=2026-01-13", headers=fenv.h("admin")
+        ).status_code
+        == 422
+    )
+    # weeks bounds it whatever the quarter; quarters × weeks at their most answers
+    most = fenv.client.get(
+        "/v1/forecast/trend?quarter=2024-Q1&quarters=8&weeks=53&as_of=2026-01-20",
+        headers=fenv.h("admin"),
+    )
+    assert most.status_code == 200, most.text
+    assert most.json()["count"] == 54
