@@ -151,6 +151,48 @@ _M: Final[dict[str, tuple[str, str]]] = {
     ),
     "people": ("people", "kişi"),
     "no_ties_omitted": ("People without ties, not drawn", "Bağı olmayan, çizilmeyen kişiler"),
+    # org chart cards and the influence map's tools (graphcrm-viz.js)
+    "find_person": ("Find a person", "Kişi ara"),
+    "find": ("Find", "Bul"),
+    "no_match": ("Nobody by that name on this chart.", "Bu şemada bu adla kimse yok."),
+    "zoom_in": ("Zoom in", "Yakınlaştır"),
+    "zoom_out": ("Zoom out", "Uzaklaştır"),
+    "fit": ("Fit", "Sığdır"),
+    "zoom_help": (
+        "Ctrl + wheel zooms, drag moves the chart.",
+        "Ctrl + tekerlek yakınlaştırır, sürükleyerek şemayı kaydırın.",
+    ),
+    "days_ago": ("last touch {n} d ago", "son temas {n} gün önce"),
+    "no_touch": ("no touch yet", "henüz temas yok"),
+    "reports_more": ("▸ {n} reports: click to open", "▸ {n} kişi: açmak için tıklayın"),
+    "hidden_star": ("★ Hidden influencer", "★ Gizli etkileyici"),
+    "tie_advises": ("{a} advises {b} ({s})", "{a}, {b} kişisine danışmanlık yapıyor ({s})"),
+    "tie_trusts": ("{b} trusts {a} ({s})", "{b}, {a} kişisine güveniyor ({s})"),
+    "tie_sponsors": ("{a} sponsors {b} ({s})", "{a}, {b} kişisini destekliyor ({s})"),
+    "tie_opposes": ("{a} opposes {b} ({s})", "{a}, {b} kişisine karşı çıkıyor ({s})"),
+    "tie_rep": ("{a} knows {b} ({s})", "{a}, {b} ile tanışıyor ({s})"),
+    "rep_tie": ("Our rep's tie", "Temsilcimizin bağı"),
+    "kinds": ("Kinds", "Türler"),
+    "min_strength": ("Strength at least", "En az güç"),
+    "all_departments": ("All departments", "Tüm departmanlar"),
+    "grow": ("Show their ties", "Bağlarını göster"),
+    "map_committee": (
+        "Opens on the committee of {deal} and the people up to {steps} ties away: {n} of"
+        " {total} people.",
+        "{deal} komitesi ve en çok {steps} bağ uzaklıktaki kişilerle açılır: {total} kişiden {n}.",
+    ),
+    "map_top": (
+        "Opens on the {n} most influential of {total} people.",
+        "{total} kişiden en etkili {n} kişiyle açılır.",
+    ),
+    "map_grow_help": (
+        "Click a person, then “Show their ties” to draw the people around them.",
+        "Bir kişiye tıklayın, sonra “Bağlarını göster” ile çevresindekileri çizin.",
+    ),
+    "chart_open": (
+        "Opens on the top levels; click a manager to open their reports.",
+        "Üst kademelerle açılır; bir yöneticinin ekibini açmak için ona tıklayın.",
+    ),
     # pages
     "accounts": ("Accounts", "Müşteriler"),
     "account": ("Account", "Müşteri"),
