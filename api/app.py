@@ -8,7 +8,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from fastapi.openapi.utils import get_openapi
 
 from api import docs, errors
 from api.cache import AnalyticsCache
@@ -16,6 +15,7 @@ from api.deps import AppState
 from api.freshness import Freshness
 from api.keycache import KeyCache
 from api.middleware import BodyLimit, RequestLog, install_limits, log_requests_to_stderr
+from api.openapi import document, operation_id
 from api.routers import (
     accounts,
     analytics,
@@ -102,19 +102,13 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     errors.install(app)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = errors.problem_openapi(
-                get_openapi(
-                    title=app.title,
-                    version=app.version,
-                    description=app.description,
-                    routes=app.routes,
-                )
-            )
+            app.openapi_schema = document(app, max_page_size=cfg.api_max_page_size)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -100,18 +100,22 @@ async def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def _needs(scope: Scope) -> object:
-    async def check(principal: PrincipalDep) -> Principal:
-        if scope not in principal.scopes:
-            raise forbidden(f"this key lacks the {scope.value!r} scope")
+class ScopeCheck:
+    """The dependency that refuses a key without ``scope`` (403); the OpenAPI document
+    names it on each operation (:mod:`api.openapi`)."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    async def __call__(self, principal: PrincipalDep) -> Principal:
+        if self.scope not in principal.scopes:
+            raise forbidden(f"this key lacks the {self.scope.value!r} scope")
         return principal
 
-    return check
 
-
-ReaderDep = Annotated[Principal, Depends(_needs(Scope.READ))]
-WriterDep = Annotated[Principal, Depends(_needs(Scope.WRITE))]
-AdminDep = Annotated[Principal, Depends(_needs(Scope.ADMIN))]
+ReaderDep = Annotated[Principal, Depends(ScopeCheck(Scope.READ))]
+WriterDep = Annotated[Principal, Depends(ScopeCheck(Scope.WRITE))]
+AdminDep = Annotated[Principal, Depends(ScopeCheck(Scope.ADMIN))]
 
 
 async def get_as_of(

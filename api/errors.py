@@ -11,6 +11,7 @@ the field path of every offending input (``body.accounts[3].name``,
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -212,11 +213,26 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _follows_from_items(error: Any, errors: Sequence[Any]) -> bool:
+    """pydantic counts a list's length after dropping its invalid items, so a list of
+    one bad id also reports "should have at least 1 item": that error says nothing the
+    item's own does not, and goes."""
+    if error.get("type") != "too_short":
+        return False
+    loc = tuple(error.get("loc", ()))
+    return any(
+        len(other.get("loc", ())) > len(loc) and tuple(other["loc"][: len(loc)]) == loc
+        for other in errors
+    )
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    raw = exc.errors()
     errors = [
         FieldError(field=_loc_path(e.get("loc", ())), message=str(e.get("msg", "invalid")))
-        for e in exc.errors()
+        for e in raw
+        if not _follows_from_items(e, raw)
     ]
     return problem_response(
         request.url.path,
@@ -228,17 +244,33 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """The methods the OpenAPI document lists for the request's path.
+
+    Starlette's 405 names only the methods of the first route whose path
+    matched; FastAPI has one route per method, so that is one method."""
+    path = request.url.path
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, path):
+            return sorted(method.upper() for method in operations)
+    return []
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
     title = {404: "Not Found", 405: "Method Not Allowed"}.get(exc.status_code, "HTTP Error")
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
     return problem_response(
         request.url.path,
         exc.status_code,
         slug,
         title,
         str(exc.detail),
-        headers=dict(exc.headers or {}),
+        headers=headers,
     )
 
 

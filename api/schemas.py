@@ -8,8 +8,7 @@ are partial (every field optional, ``id`` not changeable); lists carry one page
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -45,6 +44,10 @@ from graphcrm.domain import (
     Stage,
     Touchpoint,
 )
+from graphcrm.domain.base import Name, Text, UtcDatetime
+from graphcrm.domain.ids import AccountKey, RepKey
+from graphcrm.domain.org import Country, Email, Label, LinkedInUrl, Phone
+from graphcrm.domain.sales import Amount, Currency
 from graphcrm.services.forecast import (
     ForecastDeal,
     ForecastProblem,
@@ -56,8 +59,24 @@ from graphcrm.services.scoring import ContactScore
 from graphcrm.services.winprob import ModelSummary
 
 
+def _not_null(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+    branches = [b for b in schema.pop("anyOf", []) if b.get("type") != "null"]
+    if len(branches) == 1:
+        schema.update(branches[0])
+    elif branches:
+        schema["anyOf"] = branches
+
+
+def unset() -> Any:
+    """The default of an update field that may be absent (keep the value) but not
+    ``null`` (the object cannot be without it): the schema leaves ``null`` out, and a
+    ``null`` sent anyway is refused when the merged object is validated."""
+    return Field(default=None, json_schema_extra=_not_null)
+
+
 class _Dto(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
 
 # --- accounts --------------------------------------------------------------------
@@ -68,12 +87,12 @@ AccountCreate = Account
 class AccountUpdate(_Dto):
     """Fields to change; absent fields keep their value, ``null`` clears an optional one."""
 
-    name: str | None = None
-    sector: str | None = None
-    country: str | None = None
-    territory: str | None = None
-    owner_id: str | None = None
-    parent_id: str | None = None
+    name: Name | None = unset()
+    sector: Label | None = unset()
+    country: Country | None = None
+    territory: Label | None = None
+    owner_id: RepKey | None = None
+    parent_id: AccountKey | None = None
 
 
 class AccountPublic(_Dto):
@@ -101,16 +120,16 @@ ContactCreate = Contact
 class ContactUpdate(_Dto):
     """Fields to change; absent fields keep their value. A new ``status`` is time-stamped."""
 
-    account_id: str | None = None
-    name: str | None = None
-    title: str | None = None
-    department: str | None = None
-    seniority: Seniority | None = None
-    email: str | None = None
-    phone: str | None = None
-    linkedin_url: str | None = None
-    status: ContactStatus | None = None
-    status_from: datetime | None = None
+    account_id: AccountKey | None = unset()
+    name: Name | None = unset()
+    title: Label | None = unset()
+    department: Label | None = unset()
+    seniority: Seniority | None = unset()
+    email: Email | None = None
+    phone: Phone | None = None
+    linkedin_url: LinkedInUrl | None = None
+    status: ContactStatus | None = unset()
+    status_from: UtcDatetime | None = None
 
 
 class ContactsPublic(_Dto):
@@ -144,14 +163,14 @@ DealCreate = Deal
 class DealUpdate(_Dto):
     """Fields to change; a new ``stage`` or ``expected_close`` is recorded in the history."""
 
-    name: str | None = None
-    amount: Decimal | None = None
-    currency: str | None = None
-    stage: Stage | None = None
+    name: Name | None = unset()
+    amount: Amount | None = unset()
+    currency: Currency | None = unset()
+    stage: Stage | None = unset()
     expected_close: date | None = None
-    competitors: list[str] | None = None
-    loss_reason: str | None = None
-    owner_id: str | None = None
+    competitors: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = unset()
+    loss_reason: Text | None = None
+    owner_id: RepKey | None = None
 
 
 class DealsPublic(_Dto):
@@ -339,9 +358,12 @@ def to_edit(e: WhatIfEdit) -> Edit:
 
 
 class KeyCreate(_Dto):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
     scopes: Annotated[list[Scope], Field(min_length=1)]
-    territories: Annotated[list[Territory], Field(min_length=1)]
+    territories: Annotated[
+        list[Annotated[Territory, Field(pattern=r"^[^,]*[^,\s][^,]*$")]], Field(min_length=1)
+    ]
+    """Territory names (no comma, not blank), or ``*`` for every territory."""
 
 
 class KeyPublic(_Dto):

@@ -129,7 +129,10 @@ def post_import(
         **responses(NOT_FOUND),
         200: {
             "description": "The export file.",
-            "content": {media: {} for media, _ in MEDIA.values()},
+            "content": {
+                media: {"schema": {"type": "string", "format": "binary"}}
+                for media, _ in MEDIA.values()
+            },
         },
     },
     response_class=Response,

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final, Self, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -15,8 +24,21 @@ def _to_utc(value: datetime) -> datetime:
         raise ValueError(f"{value.isoformat()} is outside the calendar in UTC") from None
 
 
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
-"""A time-zone-aware instant, normalised to UTC. Naive datetimes are rejected."""
+_EPOCH_LIKE: Final = re.compile(r"\s*[+-]?[0-9]+(\.[0-9]*)?\s*")
+
+
+def _not_a_number(value: object) -> object:
+    """pydantic reads a number (and a string of digits) as seconds since 1970; an instant
+    is written as ISO 8601 (its schema says ``date-time``), so a number is refused."""
+    if isinstance(value, bool | int | float) or (
+        isinstance(value, str) and _EPOCH_LIKE.fullmatch(value)
+    ):
+        raise ValueError(f"expected an ISO 8601 date-time (2026-03-01T10:00:00Z), got {value!r}")
+    return value
+
+
+UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_not_a_number), AfterValidator(_to_utc)]
+"""A time-zone-aware instant, normalised to UTC. Naive datetimes and numbers are rejected."""
 
 Strength = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False, strict=True)]
 """A tie strength, 0 (none) to 1 (strongest). Strict: a number (a whole one too), never a
@@ -29,7 +51,13 @@ Name = Annotated[str, Field(min_length=1, max_length=300)]
 class Model(BaseModel):
     """Immutable, strict about unknown fields."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_enum_values=False,
+        # what is always serialised is required in the schema of what is sent
+        json_schema_serialization_defaults_required=True,
+    )
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle a model as its class and its four slots, rebuilt by :func:`filled`.

@@ -17,6 +17,16 @@ from graphcrm.domain.enums import (
 from graphcrm.domain.ids import AccountKey, ContactKey, RepKey
 
 Label = Annotated[str, Field(max_length=200)]
+Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+"""ISO 3166-1 alpha-2, upper case."""
+Email = Annotated[
+    str,
+    Field(max_length=254, pattern=r"^[^@\x00-\x20\x7f]+@[^@\x00-\x20\x7f]+\.[^@\x00-\x20\x7f]+$"),
+]
+r"""Something@something.something without spaces or control characters (the same
+characters in every regular-expression engine: no ``\s``, whose meaning differs)."""
+Phone = Annotated[str, Field(max_length=40)]
+LinkedInUrl = Annotated[str, Field(max_length=300, pattern=r"^https?://")]
 
 
 class Account(Model):
@@ -25,7 +35,7 @@ class Account(Model):
     id: AccountKey
     name: Name
     sector: Label = "other"
-    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
+    country: Country | None = None
     territory: Label | None = None
     owner_id: RepKey | None = None
     parent_id: AccountKey | None = None
@@ -51,11 +61,9 @@ class Contact(Model):
     title: Label = ""
     department: Label = ""
     seniority: Seniority = Seniority.INDIVIDUAL_CONTRIBUTOR
-    email: Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = (
-        None
-    )
-    phone: Annotated[str, Field(max_length=40)] | None = None
-    linkedin_url: Annotated[str, Field(max_length=300, pattern=r"^https?://")] | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    linkedin_url: LinkedInUrl | None = None
     status: ContactStatus = ContactStatus.ACTIVE
     status_from: UtcDatetime | None = None
 

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Self
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from graphcrm.domain.base import Model, Name, Strength, Temporal, Text, UtcDatetime
 from graphcrm.domain.enums import Direction, Stage, TouchpointKind
@@ -14,6 +14,22 @@ from graphcrm.domain.ids import AccountKey, ContactKey, DealKey, RepKey, Touchpo
 from graphcrm.domain.roles import Role
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=18, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 999999999999999, "multipleOf": 0.01},
+                {"type": "string", "pattern": r"^[0-9]{1,16}(\.[0-9]{1,2})?$"},
+            ]
+        },
+        mode="validation",
+    ),
+]
+"""A non-negative amount, at most 16 digits before the point and 2 after, sent as a
+decimal string. Accepted as a decimal string or a JSON number; the schema bounds the
+number at 15 digits, the most a binary float carries with its cents exact."""
 """An ISO 4217 code: TRY, USD, EUR, ..."""
 
 
@@ -45,7 +61,7 @@ class Deal(Model):
     id: DealKey
     account_id: AccountKey
     name: Name
-    amount: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)] = Decimal("0")
+    amount: Amount = Decimal("0")
     currency: Currency = "TRY"
     stage: Stage = Stage.PROSPECTING
     expected_close: date | None = None
@@ -76,6 +92,16 @@ class CloseDateChange(Model):
     to_date: date | None
 
 
+def _whole_number(value: object) -> object:
+    """A number that is whole (``1`` or ``1.0``, the same number in JSON); never a
+    boolean or a string, which pydantic's lax integers would take."""
+    if isinstance(value, bool | str | bytes):
+        raise ValueError(f"expected a whole number from -2 to 2, got {value!r}")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 class DealRole(Temporal):
     """A contact's roles on a deal. Keyed by (deal, contact).
 
@@ -88,7 +114,7 @@ class DealRole(Temporal):
     contact_id: ContactKey
     roles: Annotated[frozenset[Role], Field(min_length=1)]
     is_primary: Annotated[bool, Field(strict=True)] = False
-    stance: Annotated[int, Field(ge=-2, le=2, strict=True)] = 0
+    stance: Annotated[int, Field(ge=-2, le=2), BeforeValidator(_whole_number)] = 0
 
 
 class Touchpoint(Model):

@@ -293,6 +293,27 @@ def _check_references(cs: ChangeSet, lookup: StoreLookup) -> list[Problem]:
     return problems
 
 
+def _check_shared_ids(cs: ChangeSet, lookup: StoreLookup) -> list[Problem]:
+    """A rep and a contact never share an id: the stakeholder graph holds both as
+    nodes of one graph (:func:`graphcrm.analytics.graph.build`), so a store that let
+    them would answer every read of that account with an error."""
+    contacts: set[str] = {c.id for c in cs.contacts}
+    reps: set[str] = {r.id for r in cs.reps}
+    clash = contacts & reps
+    if reps:
+        clash |= lookup.existing_ids(EntityKind.CONTACT, reps)
+    if contacts:
+        clash |= lookup.existing_ids(EntityKind.REP, contacts)
+    return [
+        Problem(
+            f"reps[{i}]" if i in reps else f"contacts[{i}]",
+            "id",
+            f"{i!r} is the id of both a rep and a contact: give one another id",
+        )
+        for i in sorted(clash)
+    ]
+
+
 # --- cycles -------------------------------------------------------------------
 
 _Span = tuple[str, datetime, datetime]  # (manager, start, end)
@@ -536,6 +557,7 @@ def validate(changes: ChangeSet, lookup: StoreLookup, *, at: datetime) -> Plan:
     """
     problems = _check_duplicates(changes)
     problems += _check_references(changes, lookup)
+    problems += _check_shared_ids(changes, lookup)
 
     spans = status_spans(changes)
     statuses = plan_intervals(

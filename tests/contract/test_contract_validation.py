@@ -434,3 +434,28 @@ def test_naive_times_are_refused(seeded: GraphStore) -> None:
         seeded.apply(ChangeSet(), actor="t", at=datetime(2025, 1, 1))
     with pytest.raises(InvalidError):
         seeded.get_contact(ContactId("C-A"), as_of=datetime(2025, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        ChangeSet(reps=(Rep(id=RepId("C-A"), name="Aynı Kimlik"),)),
+        ChangeSet(
+            contacts=(Contact(id=ContactId("R-1"), account_id=AccountId("A-1"), name="Aynı"),)
+        ),
+        ChangeSet(
+            reps=(Rep(id=RepId("X-1"), name="Şule"),),
+            contacts=(Contact(id=ContactId("X-1"), account_id=AccountId("A-1"), name="Şule"),),
+        ),
+    ],
+    ids=["rep-named-like-a-stored-contact", "contact-named-like-a-stored-rep", "both-in-the-batch"],
+)
+def test_a_rep_and_a_contact_never_share_an_id(
+    seeded: GraphStore, snap: Snap, changes: ChangeSet
+) -> None:
+    """The stakeholder graph holds reps and contacts as nodes of one graph: a shared id
+    would make every later read of the account fail, so the write is refused."""
+    problems = refused(seeded, snap, changes)
+    row = f"reps[{changes.reps[0].id}]" if changes.reps else f"contacts[{changes.contacts[0].id}]"
+    assert where_fields(problems) == {(row, "id")}
+    assert "both a rep and a contact" in problems[0].message

@@ -115,7 +115,7 @@ def test_deal_role_needs_a_role_and_a_stance_in_range() -> None:
     [
         ("deal_role", "stance", True),
         ("deal_role", "stance", "1"),
-        ("deal_role", "stance", 1.0),
+        ("deal_role", "stance", 1.5),
         ("deal_role", "is_primary", 1),
         ("deal_role", "is_primary", "true"),
         ("influence", "strength", False),
@@ -135,6 +135,15 @@ def test_numbers_and_flags_are_read_strictly(model: str, field: str, value: obje
     with pytest.raises(ValidationError):
         cls.model_validate_json(json.dumps({**row, field: value}))
     cls.model_validate({**row})  # the row is fine without the bad value
+
+
+def test_a_whole_stance_written_with_a_point_is_the_same_number() -> None:
+    """JSON does not tell 1 from 1.0 (JSON Schema's ``integer`` admits both), so a
+    stance of ``-1.0`` is the stance -1; ``1.5`` is refused above."""
+    cls, row = STRICT_ROWS["deal_role"]
+    role = cls.model_validate_json(json.dumps({**row, "stance": -1.0}))
+    assert role.stance == -1
+    assert type(role.stance) is int
 
 
 def test_whole_numbers_are_strengths_and_sentiments() -> None:
