@@ -18,6 +18,7 @@ from api.middleware import BodyLimit, RequestLog, install_limits, log_requests_t
 from api.openapi import document, operation_id
 from api.routers import (
     accounts,
+    alerts,
     analytics,
     batch,
     changes,
@@ -47,6 +48,7 @@ ROUTERS: list[APIRouter] = [
     batch.router,
     analytics.router,
     forecast.router,
+    alerts.router,
     transfer.router,
     changes.router,
     keys.router,

@@ -21,6 +21,7 @@ from graphcrm.errors import InvalidError, Problem
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 """An ISO 4217 code, as a deal's ``currency``."""
 Rate = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+PositiveDays = Annotated[float, Field(gt=0, le=3660, allow_inf_nan=False)]
 
 
 class Rates(BaseModel):
@@ -135,6 +136,26 @@ class Settings(BaseSettings):
     )
     fx_as_of: date | None = Field(
         default=None, description="The date the rates were taken (YYYY-MM-DD), shown with them."
+    )
+
+    alert_win_drop: float = Field(
+        default=0.10,
+        gt=0,
+        le=1,
+        description="An alert when a deal's win probability fell by more than this "
+        "(absolute: 0.10 is ten points) over GRAPHCRM_ALERT_WINDOW_DAYS.",
+    )
+    alert_window_days: int = Field(
+        default=7, ge=1, le=366, description="The days the win-probability drop is measured over."
+    )
+    alert_eb_silent_days: dict[str, PositiveDays] = Field(
+        default_factory=dict,
+        description="Days an economic buyer may go without a touchpoint, by sector, as JSON "
+        '{"saas": 21}: these replace the shipped table\'s entries '
+        "(graphcrm.services.alerts.EB_SILENT_DAYS); other sectors keep theirs.",
+    )
+    alert_default_eb_silent_days: PositiveDays = Field(
+        default=45.0, description="The same for a sector in neither table."
     )
 
     @model_validator(mode="after")
