@@ -90,6 +90,12 @@ def process_peak_rss_mb(pid: int) -> float:
     raise ValueError(f"no VmHWM for process {pid}")
 
 
+def own_cpu_s() -> float:
+    """CPU seconds (user and system) this process has used so far."""
+    t = os.times()
+    return t.user + t.system
+
+
 def process_cpu_s(pid: int | None) -> float:
     """CPU seconds (user and system) another process has used so far (Linux)."""
     if pid is None:

@@ -28,14 +28,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bench.common import dev_neo4j, load_average, process_cpu_s, thread_cpu_s
+from bench.common import dev_neo4j, load_average, own_cpu_s, process_cpu_s, thread_cpu_s
 from graphcrm.domain import ChangeSet
 from graphcrm.generator import GeneratorConfig, generate_portfolio
 from graphcrm.store import validation
@@ -224,11 +223,6 @@ def _print_plan(plan: dict[str, Any] | None, depth: int) -> None:
         _print_plan(child, depth + 1)
 
 
-def _own_cpu_s() -> float:
-    t = os.times()
-    return t.user + t.system
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench neo4jload", description=__doc__.split("\n")[0])
     parser.add_argument("--accounts", type=int, default=300)
@@ -260,7 +254,7 @@ def main(argv: list[str] | None = None) -> None:
             rows -= batches[0].size()
             batches = batches[1:]
         applied = 0.0
-        server_cpu, client_cpu = process_cpu_s(dev.server.pid), _own_cpu_s()
+        server_cpu, client_cpu = process_cpu_s(dev.server.pid), own_cpu_s()
         threads = thread_cpu_s(dev.server.pid)
         with instrumented(clock):
             for b in batches:
@@ -268,7 +262,7 @@ def main(argv: list[str] | None = None) -> None:
                 dev.store.apply(b, actor="bench")
                 applied += time.perf_counter() - start
         server_cpu = process_cpu_s(dev.server.pid) - server_cpu
-        client_cpu = _own_cpu_s() - client_cpu
+        client_cpu = own_cpu_s() - client_cpu
         after = thread_cpu_s(dev.server.pid)
         spent = {k: v - threads.get(k, 0.0) for k, v in after.items()}
         _report(clock, rows, applied)

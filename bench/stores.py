@@ -21,8 +21,10 @@ temporary directory; Neo4j: a fresh development server, ``bench/common.py``):
    with its own connection; accounts/s, median of ``--score-repeat`` runs.
 
 It prints each figure for both stores and the ratio Neo4j / SQLite, the load
-average before and after, and the Neo4j server's peak RSS (JVM heap, page cache
-and all). The Neo4j server is started cold, as a new deployment is: its JIT
+average before and after, the CPU seconds of the load (this process's; the
+Neo4j server's, with its busiest threads: steadier than wall time on a shared
+machine) and the Neo4j server's peak RSS (JVM heap, page cache and all). The
+Neo4j server is started cold, as a new deployment is: its JIT
 compiles during the load.
 """
 
@@ -39,7 +41,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import READ_WARMUP, dev_neo4j, load_average, percentile, settle, timed
+from bench.common import (
+    READ_WARMUP,
+    dev_neo4j,
+    load_average,
+    own_cpu_s,
+    percentile,
+    process_cpu_s,
+    settle,
+    thread_cpu_s,
+    timed,
+)
 from bench.load import READ_SIZES, load
 from graphcrm.domain import AccountId, PageRequest, StakeholderGraph
 from graphcrm.generator import GeneratorConfig
@@ -65,6 +77,7 @@ class Opened:
     store: GraphStore
     url: str
     peak_rss_mb: Callable[[], float] | None
+    server_pid: int | None = None
 
 
 @contextmanager
@@ -78,7 +91,7 @@ def _open(kind: str, neo4j_url: str | None) -> Iterator[Opened]:
         return
     if kind == "neo4j":
         with dev_neo4j() as dev:
-            yield Opened(dev.store, dev.url, dev.peak_rss_mb)
+            yield Opened(dev.store, dev.url, dev.peak_rss_mb, dev.server.pid)
         return
     with tempfile.TemporaryDirectory(prefix="graphcrm-bench-stores-") as tmp:
         url = f"sqlite://{Path(tmp) / 'stores.sqlite3'}"
@@ -118,9 +131,25 @@ def measure(kind: str, config: GeneratorConfig, args: argparse.Namespace) -> Fig
     out = Figures()
     with _open(kind, args.neo4j) as opened:
         store = opened.store
+        pid = opened.server_pid
+        before = (process_cpu_s(pid), thread_cpu_s(pid)) if pid is not None else None
+        client = own_cpu_s()
         run = load(store, config)
+        client = own_cpu_s() - client
         out.values["load rows/s (store alone)"] = run.rows / run.store_s
-        out.notes.append(f"{kind}: {run.rows:,} rows in {run.store_s:.1f} s (store alone)")
+        out.notes.append(
+            f"{kind}: {run.rows:,} rows in {run.store_s:.1f} s (store alone); "
+            f"this process's CPU over the load {client:.1f} s"
+        )
+        if before is not None:
+            total = process_cpu_s(pid) - before[0]
+            threads = {k: v - before[1].get(k, 0.0) for k, v in thread_cpu_s(pid).items()}
+            busiest = sorted(threads.items(), key=lambda kv: -kv[1])[:4]
+            out.notes.append(
+                f"{kind}: server CPU over the load {total:.1f} s ("
+                + ", ".join(f"{k} {v:.1f} s" for k, v in busiest)
+                + ")"
+            )
         if opened.peak_rss_mb is not None:
             peak = opened.peak_rss_mb()
             out.notes.append(f"{kind}: server peak RSS after the load {peak:.0f} MiB")
