@@ -34,6 +34,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.deps import StateDep
 from api.errors import ApiError
+from api.routers.alerts import read_alerts
 from api.scoped import ScopedStore
 from api.territory import territories_of, visible_account, visible_deal
 from api.writes import PORTFOLIO_TAG
@@ -42,6 +43,7 @@ from graphcrm.auth import Principal, Scope
 from graphcrm.domain import Account, AccountId, ContactStatus, DealId, DealView, PageRequest
 from graphcrm.domain.base import as_of_instant
 from graphcrm.errors import InvalidError, NotFoundError, Problem
+from graphcrm.services.actions import WhatChanged, next_actions, since_default, what_changed
 from graphcrm.services.clock import instant
 from graphcrm.services.deals import AccountSnapshot, history_until, read_account
 from graphcrm.services.evidence import named_touchpoints
@@ -73,6 +75,12 @@ from graphcrm.viz import (
 from graphcrm.viz.forecast import Numbers, trend_chart
 from graphcrm.viz.i18n import LANGS, Lang
 from graphcrm.viz.render import Asset
+from graphcrm.viz.sentences import (
+    action_sentence,
+    alert_sentence,
+    follow_up_sentence,
+    signal_sentence,
+)
 from graphcrm.viz.view import GraphView
 from graphcrm.viz.win import render_win, win_panel
 
@@ -402,8 +410,10 @@ def account_page(
     account_id: IdPath,
     as_of: PageAsOfDep,
     deal: Annotated[str | None, Query(max_length=128)] = None,
+    since: Annotated[str | None, Query(max_length=64)] = None,
 ) -> HTMLResponse:
-    """The hierarchy with roll-ups, the org chart, the influence map, the follow-ups."""
+    """Next actions and what changed since ``since`` (default: a week before), the
+    hierarchy with roll-ups, the org chart, the influence map, the follow-ups."""
     account = visible_account(state.store, who, account_id)
     snap = _snapshot(state, account_id, as_of)
     lang = _lang(request)
@@ -445,8 +455,56 @@ def account_page(
             "deal_names": {d: snap.net.deals[d].name for d in snap.net.deals},
             "at": snap.at,
             "wins": _wins(open_deals),
+            **_top(request, state, snap, open_deals, scores, since, view="orgchart"),
         },
     )
+
+
+def _since(since: str | None, at: datetime) -> datetime:
+    """The start of "what changed": ``?since=`` (a date or datetime), else a week before."""
+    if not since:
+        return since_default(at)
+    try:
+        when = as_of_instant(since)
+    except ValueError as e:
+        raise InvalidError([Problem("query", "since", str(e))]) from None
+    if not when < at:
+        raise InvalidError([Problem("query", "since", "must be before as_of")])
+    return when
+
+
+def _top(
+    request: Request,
+    state: StateDep,
+    snap: AccountSnapshot,
+    open_deals: Sequence[DealAssessment],
+    scores: AccountScores,
+    since: str | None,
+    *,
+    view: str,
+    deal_id: str | None = None,
+) -> dict[str, Any]:
+    """The top of the account and deal pages: next actions and what changed."""
+    t = Messages(_lang(request))
+    start = _since(since, snap.at)
+    before = _snapshot(state, snap.account_id, start)
+    then = assess_open_deals(state.store, before, params=PARAMS)
+    changed: WhatChanged = what_changed(
+        state.store, before, snap, then, open_deals, deal_id=deal_id
+    )
+    actions = next_actions(snap, open_deals, scores.follow_ups, params=PARAMS, deal_id=deal_id)
+    net, names = snap.net, dict(before.net.names) | dict(snap.net.names)
+    deal_name = {d: x.name for d, x in {**before.net.deals, **snap.net.deals}.items()}
+    return {
+        "actions": [(a, *action_sentence(t, a, net)) for a in actions],
+        "changed": changed,
+        "since": start,
+        "focus_view": view,
+        "all_names": names,
+        "all_deal_names": deal_name,
+        "on_view": set(net.contacts),
+        "follow_up_text": [follow_up_sentence(t, f, net) for f in scores.follow_ups],
+    }
 
 
 def _deal_context(
@@ -480,6 +538,20 @@ def _deal_context(
         "removed": None,
         "names": dict(snap.net.names),
         "at": snap.at,
+        "signal_text": [
+            signal_sentence(Messages(lang), sig, snap.net, snap.scores, PARAMS.risk)
+            for sig in (assessment.risk.signals if assessment.risk is not None else ())
+        ],
+        **_top(
+            request,
+            state,
+            snap,
+            [assessment] if assessment.risk is not None else [],
+            account_scores(snap.net, view.deal.account_id, scores=snap.scores, params=PARAMS),
+            request.query_params.get("since"),
+            view="deal",
+            deal_id=deal_id,
+        ),
     }
 
 
@@ -505,7 +577,8 @@ def deal_what_if(
     (nothing is written)."""
     context = _deal_context(request, state, who, deal_id, as_of)
     if contact_id not in {cid for cid, _ in context["removable"]}:
-        raise InvalidError([Problem("form", "contact_id", "not an active member of the committee")])
+        message = Messages(_lang(request))("not_committee_member")
+        raise InvalidError([Problem("form", "contact_id", message)])
     result: WhatIf = what_if_deal(
         state.store, DealId(deal_id), [RemoveContact(contact_id=contact_id)], as_of=context["at"]
     )
@@ -570,5 +643,37 @@ def forecast_page(
             "quarter": result.quarters[0],
             "widest": widest,
             "at": result.as_of,
+        },
+    )
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts_page(
+    request: Request,
+    state: StateDep,
+    who: ViewerDep,
+    as_of: PageAsOfDep,
+    owner: Annotated[str | None, Query(max_length=128)] = None,
+    territory: Annotated[str | None, Query(max_length=200)] = None,
+) -> HTMLResponse:
+    """The alerts of the key's territories, or of one rep or territory (``GET /v1/alerts``)."""
+    owner = owner or None
+    found = read_alerts(
+        state, who, as_of=as_of, owner=owner, territory=[territory] if territory else None
+    )
+    t = Messages(_lang(request))
+    since = t.date(found.since)
+    reps = state.store.list_reps(PageRequest(limit=1000)).items
+    return _render(
+        request,
+        "alerts.html.j2",
+        {
+            "alerts": [(a, alert_sentence(t, a, since)) for a in found.data],
+            "found": found,
+            "owner": owner or "",
+            "territory": territory or "",
+            "reps": reps,
+            "territories": sorted(who.territories) if not who.all_territories else [],
+            "at": found.as_of,
         },
     )

@@ -14,10 +14,15 @@ picks the language from an explicit choice (``?lang=``) or an
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Final, Literal, get_args
 
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
 from graphcrm.analytics import HealthBand, SignalCode
-from graphcrm.domain import Role, Stage, TouchpointKind
+from graphcrm.domain import Role, Seniority, Stage, TouchpointKind
 
 Lang = Literal["en", "tr"]
 LANGS: Final[tuple[Lang, ...]] = get_args(Lang)
@@ -331,6 +336,168 @@ _M: Final[dict[str, tuple[str, str]]] = {
     "fc_reason_amount": ("amount changed", "tutar değişti"),
     "fc_reason_gone": ("no longer counted", "artık sayılmıyor"),
     "fc_show": ("Show", "Göster"),
+    # next actions, what changed, alerts (graphcrm.services.actions, .alerts)
+    "next_actions": ("Next actions", "Sıradaki adımlar"),
+    "no_actions": ("Nothing to do right now.", "Şu an yapılacak bir şey yok."),
+    "act_call": ("Call {name}", "{name} ile görüşün"),
+    "act_call_never": ("never contacted", "hiç temas kurulmadı"),
+    "act_call_days": (
+        "{days} days since the last touch, cadence {cadence} days",
+        "son temastan bu yana {days} gün, olağan aralık {cadence} gün",
+    ),
+    "act_silent": ("{name} went silent", "{name} sessizleşti"),
+    "act_uncovered": (
+        "{name}, a top decision maker, is not covered",
+        "üst karar vericilerden {name} ile bağ zayıf",
+    ),
+    "act_intro": (
+        "Ask {introducer} for an introduction to {name}",
+        "{name} ile tanışmak için {introducer} kişisinden aracılık isteyin",
+    ),
+    "act_intro_path": (
+        "warm path {path} (strength {strength})",
+        "sıcak yol {path} (güç {strength})",
+    ),
+    "act_on_deal": ("on {deal}", "{deal} fırsatında"),
+    "what_changed": ("What changed since", "Şu tarihten beri değişenler"),
+    "no_changes": ("Nothing changed in this period.", "Bu dönemde bir şey değişmedi."),
+    "show": ("Show", "Göster"),
+    "ch_joined_account": ("{name} joined the account", "{name} müşteriye katıldı"),
+    "ch_departed": ("{name} left the company", "{name} şirketten ayrıldı"),
+    "ch_manager_changed": ("{name} changed manager", "{name} yöneticisi değişti"),
+    "ch_joined": ("{name} joined the committee of {deal}", "{name}, {deal} komitesine katıldı"),
+    "ch_role_changed": (
+        "{name} changed role on {deal}",
+        "{name}, {deal} fırsatında rol değiştirdi",
+    ),
+    "ch_stance": ("{name} on {deal}: {before} → {after}", "{name}, {deal}: {before} → {after}"),
+    "ch_stage": ("{deal}: {before} → {after}", "{deal}: {before} → {after}"),
+    "ch_deal_opened": ("{deal} opened", "{deal} açıldı"),
+    "ch_deal_closed": ("{deal} closed: {outcome}", "{deal} kapandı: {outcome}"),
+    "ch_win": (
+        "{deal}: win probability {before} → {after}",
+        "{deal}: kazanma olasılığı {before} → {after}",
+    ),
+    "ch_reasons": ("why", "neden"),
+    "alerts": ("Alerts", "Uyarılar"),
+    "no_alerts": ("No alert.", "Uyarı yok."),
+    "alert_owner": ("Rep", "Satış temsilcisi"),
+    "al_champion_left": ("Champion {names} left the company", "Savunucu {names} şirketten ayrıldı"),
+    "al_economic_buyer_silent": (
+        "Economic buyer {names}: {days} days without a touchpoint (the sector's norm: {norm})",
+        "Bütçe sahibi {names}: {days} gündür temas yok (sektör normu: {norm})",
+    ),
+    "al_economic_buyer_never": (
+        "Economic buyer {names} was never contacted",
+        "Bütçe sahibi {names} ile hiç temas kurulmadı",
+    ),
+    "al_win_dropped": (
+        "Win probability fell from {before} to {after} since {since}",
+        "Kazanma olasılığı {since} tarihinden bu yana {before} değerinden {after} değerine düştü",
+    ),
+    "what_if_result": ("If {name} left the committee", "{name} komiteden çıkarsa"),
+    # risk signals in sentences (codes and values; graphcrm.analytics.signals)
+    "sig_no_champion": (
+        "Nobody on the committee champions the deal.",
+        "Komitede fırsatı savunan kimse yok.",
+    ),
+    "sig_champion_left": (
+        "Champion {names} left the company.",
+        "Savunucu {names} şirketten ayrıldı.",
+    ),
+    "sig_weak_champion": (
+        "The strongest champion, {names}, is weak.",
+        "En güçlü savunucu {names} zayıf.",
+    ),
+    "sig_economic_buyer_unknown": ("No economic buyer is known.", "Bütçe sahibi bilinmiyor."),
+    "sig_economic_buyer_left": (
+        "The economic buyer {names} left the company.",
+        "Bütçe sahibi {names} şirketten ayrıldı.",
+    ),
+    "sig_economic_buyer_not_engaged": (
+        "The economic buyer {names} is not engaged (health {health}).",
+        "Bütçe sahibi {names} ile etkileşim zayıf (sağlık {health}).",
+    ),
+    "sig_economic_buyer_hostile": (
+        "The economic buyer {names} is against us ({stance}).",
+        "Bütçe sahibi {names} bize karşı ({stance}).",
+    ),
+    "sig_champion_no_path_to_economic_buyer": (
+        "No path from the champion to the economic buyer through influence or shared"
+        " touchpoints: {names}.",
+        "Savunucudan bütçe sahibine etki ya da ortak temas üzerinden yol yok: {names}.",
+    ),
+    "sig_single_threaded": (
+        "Single-threaded: {names} carries most of the last 90 days' touchpoints.",
+        "Tek bağlantılı: son 90 günün temaslarının çoğu {names} üzerinden.",
+    ),
+    "sig_opponent": (
+        "High-influence opponents: {names}.",
+        "Etkisi yüksek karşı çıkanlar: {names}.",
+    ),
+    "sig_decision_makers_uncovered": (
+        "Top decision makers not covered: {names}.",
+        "Bağ kurulmamış üst karar vericiler: {names}.",
+    ),
+    "sig_stale_engagement": (
+        "{days} days since the last touchpoint (with {names}).",
+        "Son temastan ({names}) bu yana {days} gün.",
+    ),
+    "sig_stale_none": ("No touchpoint on record.", "Kayıtlı temas yok."),
+    "sig_stakeholder_churn": (
+        "Stakeholder changes in the last {window} days: {names}.",
+        "Son {window} günde paydaş değişiklikleri: {names}.",
+    ),
+    "sig_stage_regression": ("The stage moved backwards.", "Aşama geriye gitti."),
+    "sig_close_date_slipped": (
+        "The expected close slipped.",
+        "Beklenen kapanış tarihi ileri kaydı.",
+    ),
+    "sig_gridlock": (
+        "The committee is split, for and against: {names}.",
+        "Komite lehte ve aleyhte bölünmüş: {names}.",
+    ),
+    # follow-ups in sentences (graphcrm.analytics.followup)
+    "fu_contact_never": (
+        "{name} ({roles} on {deal}): never contacted",
+        "{name} ({deal} fırsatında {roles}): hiç temas yok",
+    ),
+    "fu_contact": (
+        "{name} ({roles} on {deal}): {days} days since the last touchpoint, cadence {cadence} days",
+        "{name} ({deal} fırsatında {roles}): son temastan bu yana {days} gün, olağan aralık"
+        " {cadence} gün",
+    ),
+    "fu_deal_never": (
+        "{deal} ({stage}): no touchpoint on record",
+        "{deal} ({stage}): kayıtlı temas yok",
+    ),
+    "fu_deal": (
+        "{deal} ({stage}): {days} days since the last touchpoint, cadence {cadence} days",
+        "{deal} ({stage}): son temastan bu yana {days} gün, olağan aralık {cadence} gün",
+    ),
+    "invalid_field": ("{field}: {message}", "{field}: {message}"),
+    "not_committee_member": (
+        "not an active member of the committee",
+        "komitenin aktif bir üyesi değil",
+    ),
+    "invalid_value": ("invalid value", "geçersiz değer"),
+}
+
+_SECTOR: Final[dict[str, tuple[str, str]]] = {
+    "manufacturing": ("Manufacturing", "İmalat"),
+    "textile_retail": ("Textile and retail", "Tekstil ve perakende"),
+    "construction": ("Construction", "İnşaat"),
+    "saas": ("Software (SaaS)", "Yazılım (SaaS)"),
+    "other": ("Other", "Diğer"),
+}
+"""The sectors of ``Account.sector`` the product knows (another shows as written)."""
+
+_SENIORITY: Final[dict[Seniority, tuple[str, str]]] = {
+    Seniority.C_LEVEL: ("C-level", "Üst yönetim (C düzeyi)"),
+    Seniority.VP: ("Vice president", "Genel müdür yardımcısı"),
+    Seniority.DIRECTOR: ("Director", "Direktör"),
+    Seniority.MANAGER: ("Manager", "Müdür"),
+    Seniority.INDIVIDUAL_CONTRIBUTOR: ("Individual contributor", "Uzman"),
 }
 
 _ROLE: Final[dict[Role, tuple[str, str]]] = {
@@ -450,6 +617,43 @@ class Messages:
         """A win-probability feature group's name (an unknown group keeps its own)."""
         pair = _GROUP.get(group)
         return pair[_index(self.lang)] if pair is not None else group
+
+    def sector(self, sector: str) -> str:
+        """A sector's name (a sector the catalogue does not know shows as written)."""
+        pair = _SECTOR.get(sector)
+        return pair[_index(self.lang)] if pair is not None else sector
+
+    def seniority(self, seniority: Seniority) -> str:
+        return _SENIORITY[seniority][_index(self.lang)]
+
+    @property
+    def locale(self) -> str:
+        """The Babel locale of the language."""
+        return "tr_TR" if self.lang == "tr" else "en_US"
+
+    def money(self, amount: Decimal | float, currency: str) -> str:
+        """An amount in its currency, whole units, the language's way (Babel).
+
+        >>> Messages("en").money(5787000, "TRY"), Messages("tr").money(5787000, "TRY")
+        ('TRY\xa05,787,000', '5.787.000\xa0₺')
+        """
+        return format_currency(
+            amount,
+            currency,
+            locale=self.locale,
+            format_type="standard",
+            currency_digits=False,
+            format="¤\xa0#,##0" if self.lang == "en" else "#,##0\xa0¤",
+        )
+
+    def integer(self, n: float) -> str:
+        """A whole number with the language's grouping: ``5,787`` / ``5.787``."""
+        return format_decimal(round(n), format="#,##0", locale=self.locale)
+
+    def date(self, d: date | datetime) -> str:
+        """A date the language's way: ``Nov 1, 2026`` / ``1 Kas 2026``."""
+        day = d.date() if isinstance(d, datetime) else d
+        return format_date(day, format="medium", locale=self.locale)
 
     def touch(self, kind: TouchpointKind) -> str:
         return _TOUCH[kind][_index(self.lang)]
