@@ -507,6 +507,19 @@ def _top(
     }
 
 
+def _in_language(assessment: DealAssessment, snap: AccountSnapshot, t: Messages) -> DealAssessment:
+    """The assessment with its signals' messages written in ``t``'s language from their
+    codes and evidence (the deal view and the risk card show them)."""
+    risk = assessment.risk
+    if risk is None:
+        return assessment
+    signals = tuple(
+        s.model_copy(update={"message": signal_sentence(t, s, snap.net, snap.scores, PARAMS.risk)})
+        for s in risk.signals
+    )
+    return assessment.model_copy(update={"risk": risk.model_copy(update={"signals": signals})})
+
+
 def _deal_context(
     request: Request, state: StateDep, who: Principal, deal_id: str, as_of: datetime | None
 ) -> dict[str, Any]:
@@ -515,6 +528,7 @@ def _deal_context(
     assessment: DealAssessment = assess(state.store, snap, DealId(deal_id), params=PARAMS)
     history = history_until(view, snap.at)
     lang = _lang(request)
+    assessment = _in_language(assessment, snap, Messages(lang))
     graph = deal_view(snap.net, assessment, scores=snap.scores, lang=lang)
     seats = snap.net.roles.get(deal_id, {})
     removable = sorted(
@@ -538,10 +552,6 @@ def _deal_context(
         "removed": None,
         "names": dict(snap.net.names),
         "at": snap.at,
-        "signal_text": [
-            signal_sentence(Messages(lang), sig, snap.net, snap.scores, PARAMS.risk)
-            for sig in (assessment.risk.signals if assessment.risk is not None else ())
-        ],
         **_top(
             request,
             state,
