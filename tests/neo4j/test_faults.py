@@ -1,4 +1,5 @@
-"""Faults: the Neo4j server killed in the middle of a load, and started again.
+"""Faults: the Neo4j server killed in the middle of a load and started again; two writers
+creating one object at once.
 
 The test runs a server of its own on a data directory of its own (the shared
 test server is never stopped), kills it (``SIGKILL``: no shutdown, as a crash
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import neo4j
 import pytest
 from fastapi.testclient import TestClient
 from neo4j import GraphDatabase
@@ -29,12 +31,13 @@ from api.app import create_app
 from graphcrm.auth import KeyStore, Scope
 from graphcrm.config import Settings, parse_store_url
 from graphcrm.devserver import Neo4jDevServer
-from graphcrm.domain import ChangeSet
-from graphcrm.errors import StoreUnavailableError
+from graphcrm.domain import AccountId, ChangeSet
+from graphcrm.errors import ConflictError, StoreUnavailableError
 from graphcrm.generator import GeneratorConfig, generate_portfolio
 from graphcrm.store.neo4j import Neo4jStore
 from graphcrm.store.port import GraphStore
 from graphcrm.store.sqlite import SqliteStore
+from tests.neo4j.support import driver, fresh_store
 
 pytestmark = pytest.mark.neo4j
 
@@ -95,23 +98,11 @@ class Server:
         the change-log counter, kill the server. Returns the thread's errors (joined
         later by :meth:`join`)."""
         errors: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                apply()
-            except BaseException as e:  # handed to the test to assert on
-                errors.append(e)
-
         with GraphDatabase.driver(self.uri) as d, d.session() as blocker:
             tx = blocker.begin_transaction()
             tx.run(LOCK_CHANGE_LOG).consume()
-            self.thread = threading.Thread(target=run)
-            self.thread.start()
-            with d.session() as watcher:
-                deadline = time.monotonic() + 60
-                while watcher.run(BLOCKED).single(strict=True)["n"] == 0:
-                    assert time.monotonic() < deadline, "the batch never reached the counter"
-                    time.sleep(0.05)
+            self.thread = _in_thread(apply, errors)
+            _wait_blocked(d, 1)
             self.dev.kill()
         return errors
 
@@ -125,6 +116,27 @@ class Server:
 
     def stop(self) -> None:
         self.dev.stop()
+
+
+def _in_thread(apply: Callable[[], object], errors: list[BaseException]) -> threading.Thread:
+    def run() -> None:
+        try:
+            apply()
+        except BaseException as e:  # handed to the test to assert on
+            errors.append(e)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def _wait_blocked(d: neo4j.Driver, n: int) -> None:
+    """Wait until ``n`` transactions wait on a lock."""
+    with d.session() as watcher:
+        deadline = time.monotonic() + 60
+        while watcher.run(BLOCKED).single(strict=True)["n"] < n:
+            assert time.monotonic() < deadline, "the batches never reached their locks"
+            time.sleep(0.05)
 
 
 @pytest.fixture
@@ -189,3 +201,40 @@ def test_a_server_killed_mid_batch_loses_the_whole_batch_and_a_reload_completes(
     finally:
         impatient.close()
         patient.close()
+
+
+def test_two_writers_creating_one_object_store_it_once_and_the_other_batch_is_a_conflict(
+    neo4j_uri: str,
+) -> None:
+    """Writes are sent without waiting for each (``queries.write``): a write that fails
+    on the server still fails its batch whole, with its own error. Both batches find
+    the account new; the first holds its uniqueness until it commits, the second's
+    ``CREATE`` waits on it and then breaks the constraint."""
+    batch = ChangeSet.model_validate(
+        {
+            "accounts": [{"id": "ikiz", "name": "İkiz Şirket"}],
+            "contacts": [{"id": "ikiz-1", "account_id": "ikiz", "name": "Ayşe Çınar"}],
+        }
+    )
+    first, second = fresh_store(neo4j_uri), Neo4jStore.open(parse_store_url(neo4j_uri))
+    errors: list[BaseException] = []
+    try:
+        with driver(neo4j_uri) as d, d.session() as blocker:
+            tx = blocker.begin_transaction()
+            tx.run(LOCK_CHANGE_LOG).consume()
+            one = _in_thread(lambda: first.apply(batch, actor="one"), errors)
+            _wait_blocked(d, 1)  # the first waits on the counter, everything written
+            two = _in_thread(lambda: second.apply(batch, actor="two"), errors)
+            _wait_blocked(d, 2)  # the second waits on the first's new account
+            tx.rollback()
+        one.join(timeout=60)
+        two.join(timeout=60)
+        assert len(errors) == 1, errors
+        assert isinstance(errors[0], ConflictError), errors
+        counts = first.stats().counts
+        assert (counts["account"], counts["contact"], counts["contact_status"]) == (1, 1, 1)
+        assert counts["change_log"] == 3
+        assert first.get_account(AccountId("ikiz")).name == "İkiz Şirket"
+    finally:
+        first.close()
+        second.close()
