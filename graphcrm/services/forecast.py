@@ -926,9 +926,9 @@ def forecast_trend(
                 Problem(
                     "quarter",
                     "",
-                    f"the trend from the start of {setup.quarters[0]} to as_of spans "
-                    f"{len(instants) - 2} weeks; at most {MAX_TREND_WEEKS}: give a later "
-                    "quarter, an earlier as_of, or weeks",
+                    f"{setup.quarters[0]} is before the start of the {MAX_TREND_WEEKS} weeks "
+                    f"a trend may cover up to as_of (it would span {len(instants) - 2}): "
+                    "give a later quarter, an earlier as_of, or weeks",
                 )
             ]
         )
