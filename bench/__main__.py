@@ -16,6 +16,7 @@ BENCHMARKS = {
     "winprob": "bench.winprob",
     "forecast": "bench.forecast",
     "contract": "bench.contract",
+    "pages": "bench.pages",
 }
 
 

@@ -74,6 +74,8 @@ from graphcrm.viz import (
 )
 from graphcrm.viz.forecast import Numbers, trend_chart
 from graphcrm.viz.i18n import LANGS, Lang
+from graphcrm.viz.influence import around
+from graphcrm.viz.orgchart import reports_of
 from graphcrm.viz.render import Asset
 from graphcrm.viz.sentences import (
     action_sentence,
@@ -426,16 +428,27 @@ def account_page(
     ancestors = [a for a in state.store.account_ancestors(account.id) if who.sees(a.territory)]
     descendants = [a for a in state.store.account_descendants(account.id) if who.sees(a.territory)]
     rollup = state.store.account_rollup(account.id, as_of=snap.at)
+    link = _link_factory(request)
+    base = f"/pages/accounts/{account.id}"
     org = org_chart_view(
         snap.net,
         account.id,
         scores=snap.scores,
         deal_id=stance_deal,
         hidden=scores.hidden_influencers,
+        embed="shown",
+        endpoint=link(f"{base}/orgchart.json", deal=stance_deal),
         lang=lang,
     )
     influence = influence_map_view(
-        snap.net, account.id, scores=snap.scores, hidden=scores.hidden_influencers, lang=lang
+        snap.net,
+        account.id,
+        scores=snap.scores,
+        hidden=scores.hidden_influencers,
+        deal_id=stance_deal,
+        embed="shown",
+        endpoint=link(f"{base}/influence.json", deal=stance_deal),
+        lang=lang,
     )
     names = dict(snap.net.names)
     return _render(
@@ -458,6 +471,79 @@ def account_page(
             **_top(request, state, snap, open_deals, scores, since, view="orgchart"),
         },
     )
+
+
+def _view_data(
+    state: StateDep, who: Principal, account_id: str, as_of: datetime | None, deal: str | None
+) -> tuple[AccountSnapshot, AccountScores]:
+    """What the views' JSON reads: the snapshot and the scores (hidden influencers)."""
+    account = visible_account(state.store, who, account_id)
+    snap = _snapshot(state, account.id, as_of)
+    if deal is not None and deal not in snap.net.deals:
+        raise NotFoundError("deal", deal)
+    scores = state.cache.get_or_compute(
+        ("pages.scores", account.id, _when(as_of)),
+        {f"account:{account.id}"},
+        lambda: account_scores(snap.net, account.id, scores=snap.scores, params=PARAMS),
+        present=as_of is None,
+        kind=AccountScores,
+    )
+    return snap, scores
+
+
+@router.get("/accounts/{account_id}/orgchart.json")
+def org_chart_reports(
+    request: Request,
+    state: StateDep,
+    who: ViewerDep,
+    account_id: IdPath,
+    as_of: PageAsOfDep,
+    managers: Annotated[str, Query(max_length=20_000)],
+    deal: Annotated[str | None, Query(max_length=128)] = None,
+) -> dict[str, Any]:
+    """The cards of the direct reports of ``managers`` (comma-separated ids), for the
+    org chart's script when a manager is opened (``docs/pages.md``)."""
+    ids = [m for m in managers.split(",") if m]
+    if len(ids) > 500:
+        raise InvalidError([Problem("query", "managers", "at most 500 managers at once")])
+    snap, scores = _view_data(state, who, account_id, as_of, deal)
+    nodes = reports_of(
+        snap.net,
+        account_id,
+        ids,
+        scores=snap.scores,
+        deal_id=deal,
+        hidden=scores.hidden_influencers,
+        lang=_lang(request),
+    )
+    return {"nodes": nodes}
+
+
+@router.get("/accounts/{account_id}/influence.json")
+def influence_around(
+    request: Request,
+    state: StateDep,
+    who: ViewerDep,
+    account_id: IdPath,
+    as_of: PageAsOfDep,
+    contact: Annotated[str, Query(max_length=128)],
+    deal: Annotated[str | None, Query(max_length=128)] = None,
+) -> dict[str, Any]:
+    """The people tied to ``contact`` with their ties, for the influence map's script
+    when the map grows from that person (``docs/pages.md``)."""
+    snap, scores = _view_data(state, who, account_id, as_of, deal)
+    if contact not in snap.net.contacts:
+        raise NotFoundError("contact", contact)
+    nodes, edges = around(
+        snap.net,
+        account_id,
+        contact,
+        scores=snap.scores,
+        hidden=scores.hidden_influencers,
+        deal_id=deal,
+        lang=_lang(request),
+    )
+    return {"nodes": nodes, "edges": edges}
 
 
 def _since(since: str | None, at: datetime) -> datetime:

@@ -137,7 +137,7 @@ def deal_view(
             b.add_edge(solid_edge(line.manager_id, line.contact_id))
     drawn = [i for i in net.source.influences if i.influencer_id in b and i.influenced_id in b]
     for i in drawn:
-        b.add_edge(influence_edge(i, m))
+        b.add_edge(influence_edge(i, m, net.name))
     if path is not None:
         for n, (u, v) in enumerate(zip(path.nodes, path.nodes[1:], strict=False)):
             b.add_edge(

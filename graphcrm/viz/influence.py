@@ -1,13 +1,22 @@
-"""The influence map: a force layout of who influences whom."""
+"""The influence map: who influences whom, coloured by stance on the chosen deal.
+
+Nodes are the account's people at either end of an influence tie (and, in
+small accounts, everyone active) and our reps tied to them; edges are the
+ties, influencer -> influenced, width by strength, colour by kind; inferred
+ties dashed and lighter. Large accounts open on the chosen deal's committee
+and the people a step or two away from it, or on the most influential people;
+the script grows the map around a person on request and filters it by kind,
+strength and department.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Final
+from collections import deque
+from collections.abc import Callable, Collection, Iterable
+from typing import Final, Literal
 
 from graphcrm.analytics import ContactScores, HiddenInfluencer, StakeholderNetwork
-from graphcrm.domain import ContactStatus, Influence, InfluenceKind, InfluenceSource
-from graphcrm.viz.builder import Builder
+from graphcrm.domain import Contact, ContactStatus, Influence, InfluenceKind, InfluenceSource
 from graphcrm.viz.i18n import DEFAULT_LANG, Lang, Messages
 from graphcrm.viz.style import (
     DEPARTED_FILL,
@@ -15,14 +24,22 @@ from graphcrm.viz.style import (
     INFERRED_DASHES,
     INFERRED_LINE,
     KIND_COLOURS,
+    KNOWS_LINE,
+    REP_FILL,
+    STANCE_COLOURS,
     contact_node,
     date_text,
+    rep_node,
     view_labels,
 )
 from graphcrm.viz.view import GraphView, JsonObject, LegendItem
 
 ISOLATED_UP_TO: Final = 300
 """Larger accounts leave people without any influence tie off the map by default."""
+MAP_LIMIT: Final = 120
+"""A map with more people than this opens on part of them (see :func:`opening_set`)."""
+STEPS: Final = 2
+"""How many ties away from the committee the first view of a large map reaches."""
 
 _ROUNDNESS = {
     InfluenceKind.ADVISES: 0.1,
@@ -41,19 +58,43 @@ def width_of(strength: float) -> float:
     return round(1.0 + 6.0 * min(max(strength, 0.0), 1.0), 2)
 
 
-def influence_edge(i: Influence, m: Messages) -> JsonObject:
+def tie_sentence(i: Influence, m: Messages, name: Callable[[str], str]) -> str:
+    """The tie in words: "Ayşe advises Mehmet (0.74)" (``trusts`` reads the other way:
+    the influenced trusts the influencer).
+
+    >>> from graphcrm.domain import ContactId
+    >>> tie = Influence(influencer_id=ContactId("a"), influenced_id=ContactId("m"),
+    ...                 kind=InfluenceKind.ADVISES, strength=0.74)
+    >>> names = {"a": "Ayşe", "m": "Mehmet"}.__getitem__
+    >>> tie_sentence(tie, Messages("en"), names), tie_sentence(tie, Messages("tr"), names)
+    ('Ayşe advises Mehmet (0.74)', 'Ayşe, Mehmet kişisine danışmanlık yapıyor (0,74)')
+    """
+    return m.format(
+        f"tie_{i.kind.value}",
+        a=name(i.influencer_id),
+        b=name(i.influenced_id),
+        s=m.number(i.strength),
+    )
+
+
+def influence_edge(
+    i: Influence, m: Messages, name: Callable[[str], str] | None = None
+) -> JsonObject:
     """One influence tie, influencer -> influenced, width by strength, colour by kind.
 
-    An inferred tie (``source = inferred``, :mod:`graphcrm.analytics.inferred`) is
-    drawn dashed and lighter, and its tooltip says "inferred".
+    Its tooltip is the tie in words (:func:`tie_sentence`; with ``name`` the people's
+    names, else their ids). An inferred tie (``source = inferred``,
+    :mod:`graphcrm.analytics.inferred`) is drawn dashed and lighter, and its tooltip
+    says "inferred".
     """
     inferred = i.source is InfluenceSource.INFERRED
-    title = f"{m('kind_' + i.kind.value)} · {m('strength')} {i.strength:.2f}"
+    title = tie_sentence(i, m, name or str)
     return {
         "id": f"{i.kind.value}:{i.influencer_id}>{i.influenced_id}",
         "from": i.influencer_id,
         "to": i.influenced_id,
         "kind": i.kind.value,
+        "strength": i.strength,
         "inferred": inferred,
         "width": width_of(i.strength),
         "color": {"color": KIND_COLOURS[i.kind], "opacity": 0.45 if inferred else 0.85},
@@ -64,11 +105,92 @@ def influence_edge(i: Influence, m: Messages) -> JsonObject:
     }
 
 
+def rep_edge(
+    rep: str, contact: str, weight: float, m: Messages, name: Callable[[str], str]
+) -> JsonObject:
+    """One of our reps' ties to a person (dashed grey, no arrow)."""
+    return {
+        "id": f"knows:{rep}>{contact}",
+        "from": rep,
+        "to": contact,
+        "kind": "knows",
+        "strength": weight,
+        "color": {"color": KNOWS_LINE},
+        "width": round(1.0 + 4.0 * weight, 2),
+        "dashes": [3, 4],
+        "arrows": "",
+        "title": m.format("tie_rep", a=name(rep), b=name(contact), s=m.number(weight)),
+    }
+
+
 def inferred_legend(ties: Iterable[Influence], m: Messages) -> list[LegendItem]:
     """The legend line for inferred ties, when ``ties`` has any."""
     if any(i.source is InfluenceSource.INFERRED for i in ties):
         return [LegendItem(m("inferred_tie"), INFERRED_LINE, dashed=True, shape="line")]
     return []
+
+
+def _ties(net: StakeholderNetwork) -> list[Influence]:
+    return [
+        i
+        for i in net.source.influences
+        if i.influencer_id in net.contacts and i.influenced_id in net.contacts
+    ]
+
+
+def _rep_ties(net: StakeholderNetwork, people: Collection[str]) -> list[tuple[str, str, float]]:
+    out: list[tuple[str, str, float]] = []
+    for u, v, w in net.rep_ties.edges(data="weight", default=0.0):
+        rep, contact = (u, v) if u in net.reps else (v, u)
+        if rep in net.reps and contact in people and w > 0.0:
+            out.append((rep, contact, float(w)))
+    return sorted(out)
+
+
+def opening_set(
+    people: list[str],
+    ties: list[Influence],
+    *,
+    committee: Collection[str],
+    influence: Callable[[str], float],
+    limit: int = MAP_LIMIT,
+    steps: int = STEPS,
+) -> tuple[list[str], str]:
+    """Whom a map opens on: everyone if at most ``limit``; else the committee and the
+    people up to ``steps`` ties from it (nearest first, then by influence) up to
+    ``limit``; without a committee on the map, the ``limit`` most influential. Returns
+    the people and which rule chose them (``all``, ``committee`` or ``top``).
+
+    >>> tie = lambda a, b: Influence(influencer_id=a, influenced_id=b,
+    ...                              kind=InfluenceKind.ADVISES, strength=0.5)
+    >>> ties = [tie("a", "b"), tie("b", "c"), tie("c", "d")]
+    >>> opening_set(list("abcde"), ties, committee={"a"}, influence=lambda c: 0, limit=3)
+    (['a', 'b', 'c'], 'committee')
+    >>> opening_set(list("abcde"), ties, committee=set(), influence="edcba".index, limit=2)
+    (['e', 'd'], 'top')
+    """
+    if len(people) <= limit:
+        return people, "all"
+    known = set(people)
+    seeds = [c for c in people if c in committee]
+    if not seeds:
+        return sorted(people, key=lambda c: (-influence(c), c))[:limit], "top"
+    around: dict[str, list[str]] = {}
+    for i in ties:
+        around.setdefault(i.influencer_id, []).append(i.influenced_id)
+        around.setdefault(i.influenced_id, []).append(i.influencer_id)
+    dist = dict.fromkeys(seeds, 0)
+    queue = deque(seeds)
+    while queue:
+        c = queue.popleft()
+        if dist[c] >= steps:
+            continue
+        for n in around.get(c, ()):
+            if n in known and n not in dist:
+                dist[n] = dist[c] + 1
+                queue.append(n)
+    chosen = sorted(dist, key=lambda c: (dist[c], -influence(c), c))
+    return chosen[: max(limit, len(seeds))], "committee"
 
 
 def influence_map_view(
@@ -78,32 +200,45 @@ def influence_map_view(
     scores: ContactScores | None = None,
     hidden: tuple[HiddenInfluencer, ...] = (),
     isolated: bool | None = None,
+    deal_id: str | None = None,
+    limit: int = MAP_LIMIT,
+    steps: int = STEPS,
+    embed: Literal["all", "shown"] = "all",
+    endpoint: str | None = None,
     lang: Lang = DEFAULT_LANG,
 ) -> GraphView:
     """The account's influence ties in force at ``net.as_of``, in a force layout.
 
     Nodes: the account's active contacts and anyone at either end of a tie
-    (people who left are grey). Edges: one per tie and kind, influencer ->
-    influenced, width by strength, colour by kind (``opposes`` red); inferred
-    ties dashed and lighter, named so in their tooltip and the legend. Hidden
-    influencers are drawn as gold-bordered stars.
+    (people who left are grey), coloured by stance on ``deal_id`` when given,
+    and our reps tied to them (blue boxes, their ties dashed grey). Edges: one
+    per tie and kind, influencer -> influenced, width by strength, colour by
+    kind (``opposes`` red), a tooltip that says it in words (:func:`tie_sentence`);
+    inferred ties dashed and lighter. Hidden influencers are gold-bordered stars.
+    The legend lists only what the first view draws.
 
     ``isolated``: whether to draw active people without any tie; by default
-    only in accounts of at most :data:`ISOLATED_UP_TO` people (a force layout
-    of thousands of unconnected dots helps nobody and takes minutes).
+    only in accounts of at most :data:`ISOLATED_UP_TO` people. A map of more
+    than ``limit`` people opens on part of them (:func:`opening_set`);
+    ``embed="all"`` puts the rest in the page for the script to grow into,
+    ``"shown"`` leaves it to the server at ``endpoint``.
+
+    Raises
+    ------
+    KeyError
+        ``deal_id`` is not a deal on the network.
     """
     m = Messages(lang)
+    if deal_id is not None and deal_id not in net.deals:
+        raise KeyError(f"deal {deal_id!r} is not on the account's graph at {net.as_of}")
+    seats = net.roles.get(deal_id, {}) if deal_id is not None else {}
     marked = {h.contact_id for h in hidden}
-    ties = [
-        i
-        for i in net.source.influences
-        if i.influencer_id in net.contacts and i.influenced_id in net.contacts
-    ]
+    ties = _ties(net)
     ends = {x for i in ties for x in (i.influencer_id, i.influenced_id)}
     members = [c for c in net.source.contacts if c.account_id == account_id]
     if isolated is None:
         isolated = len(members) <= ISOLATED_UP_TO
-    b = Builder()
+    people: list[str] = []
     omitted = 0
     for c in net.source.contacts:
         if c.id not in ends:
@@ -112,43 +247,161 @@ def influence_map_view(
             if not isolated:
                 omitted += 1
                 continue
-        b.add_node(
-            contact_node(
-                c, scores=scores, seat=None, m=m, stance_colour=False, hidden=c.id in marked
-            )
+        people.append(c.id)
+
+    def influence(c: str) -> float:
+        return scores.influence_norm.get(c, 0.0) if scores is not None else 0.0
+
+    opening, rule = opening_set(
+        people, ties, committee=set(seats), influence=influence, limit=limit, steps=steps
+    )
+    first = set(opening)
+    embedded = set(people) if embed == "all" else first
+    contacts: dict[str, Contact] = {c.id: c for c in net.source.contacts}
+    nodes = [
+        contact_node(
+            contacts[c],
+            scores=scores,
+            seat=seats.get(c),
+            m=m,
+            stance_colour=deal_id is not None,
+            hidden=c in marked,
+            extra={"department": contacts[c].department or ""},
         )
-    for i in ties:
-        b.add_edge(influence_edge(i, m))
+        for c in people
+        if c in embedded
+    ]
+    edges = [
+        influence_edge(i, m, net.name)
+        for i in ties
+        if i.influencer_id in embedded and i.influenced_id in embedded
+    ]
+    reps = _rep_ties(net, embedded)
+    rep_ids = sorted({r for r, _, _ in reps})
+    nodes += [rep_node(r, net.name(r), m) for r in rep_ids]
+    edges += [rep_edge(r, c, w, m, net.name) for r, c, w in reps]
+    first_reps = {r for r, c, _ in reps if c in first}
+
+    drawn = [i for i in ties if i.influencer_id in first and i.influenced_id in first]
+    legend: list[LegendItem] = []
+    if deal_id is not None:
+        present = {seats[c].stance if c in seats else None for c in first}
+        legend += [
+            LegendItem(m.stance(s), STANCE_COLOURS[s])
+            for s in (2, 1, 0, -1, -2, None)
+            if s in present
+        ]
+    legend += [
+        LegendItem(m("kind_" + k.value), KIND_COLOURS[k], shape="line")
+        for k in InfluenceKind
+        if any(i.kind is k for i in drawn)
+    ]
+    legend += inferred_legend(drawn, m)
+    if first_reps:
+        legend += [
+            LegendItem(m("our_rep"), REP_FILL),
+            LegendItem(m("rep_tie"), KNOWS_LINE, dashed=True, shape="line"),
+        ]
+    if marked & first:
+        legend.append(LegendItem(m("hidden_influencer"), "#ffffff", border=HIDDEN_BORDER))
+    if any(contacts[c].status is ContactStatus.LEFT_COMPANY for c in first):
+        legend.append(LegendItem(m("left_company"), DEPARTED_FILL))
 
     account = next((a.name for a in net.source.accounts if a.id == account_id), account_id)
-    legend = [
-        LegendItem(m("kind_" + k.value), KIND_COLOURS[k], shape="line") for k in InfluenceKind
-    ]
-    legend += inferred_legend(ties, m)
-    legend += [
-        LegendItem(m("hidden_influencer"), HIDDEN_BORDER),
-        LegendItem(m("left_company"), DEPARTED_FILL),
-    ]
+    notes = [f"{len(people)} {m('people')} · {len(marked)} {m('hidden_influencer')}"]
+    if omitted:
+        notes.append(f"{m('no_ties_omitted')}: {omitted}")
+    if rule == "committee" and deal_id is not None:
+        notes.append(
+            m.format(
+                "map_committee",
+                deal=net.deals[deal_id].name,
+                steps=steps,
+                n=len(opening),
+                total=len(people),
+            )
+        )
+    elif rule == "top":
+        notes.append(m.format("map_top", n=len(opening), total=len(people)))
+    if rule != "all":
+        notes.append(m("map_grow_help"))
+    departments = sorted({c.department for c in members if c.department})
     return GraphView(
         kind="influence",
         title=f"{m('influence_map')} · {account} · {m('as_of')} {date_text(net.as_of)}",
         as_of=net.as_of,
-        nodes=b.nodes,
-        edges=b.edges,
-        options=force_options(len(b.nodes)),
+        nodes=nodes,
+        edges=edges,
+        options=force_options(len(opening)),
         labels=view_labels(m),
         lang=lang,
         legend=tuple(legend),
-        notes=tuple(
-            [f"{len(b.nodes)} {m('people')} · {len(marked)} {m('hidden_influencer')}"]
-            + ([f"{m('no_ties_omitted')}: {omitted}"] if omitted else [])
-        ),
+        notes=tuple(notes),
+        initial=None if rule == "all" else (*opening, *sorted(first_reps)),
+        focus=tuple(c for c in opening if c in seats),
+        endpoint=endpoint,
+        departments=tuple(departments),
     )
+
+
+def around(
+    net: StakeholderNetwork,
+    account_id: str,
+    contact_id: str,
+    *,
+    scores: ContactScores | None = None,
+    hidden: tuple[HiddenInfluencer, ...] = (),
+    deal_id: str | None = None,
+    lang: Lang = DEFAULT_LANG,
+) -> tuple[list[JsonObject], list[JsonObject]]:
+    """The people tied to ``contact_id`` (and them), with every tie and rep tie that
+    touches any of them: what the script adds when the map grows from that person.
+
+    Raises
+    ------
+    KeyError
+        ``contact_id`` is not on the network, or ``deal_id`` is not a deal on it.
+    """
+    if contact_id not in net.contacts:
+        raise KeyError(f"contact {contact_id!r} is not on the account's graph at {net.as_of}")
+    if deal_id is not None and deal_id not in net.deals:
+        raise KeyError(f"deal {deal_id!r} is not on the account's graph at {net.as_of}")
+    m = Messages(lang)
+    seats = net.roles.get(deal_id, {}) if deal_id is not None else {}
+    marked = {h.contact_id for h in hidden}
+    ties = _ties(net)
+    group = {contact_id}
+    for i in ties:
+        if contact_id in (i.influencer_id, i.influenced_id):
+            group.update((i.influencer_id, i.influenced_id))
+    contacts: dict[str, Contact] = {c.id: c for c in net.source.contacts}
+    nodes = [
+        contact_node(
+            contacts[c],
+            scores=scores,
+            seat=seats.get(c),
+            m=m,
+            stance_colour=deal_id is not None,
+            hidden=c in marked,
+            extra={"department": contacts[c].department or ""},
+        )
+        for c in sorted(group)
+    ]
+    edges = [
+        influence_edge(i, m, net.name)
+        for i in ties
+        if i.influencer_id in group or i.influenced_id in group
+    ]
+    reps = _rep_ties(net, group)
+    nodes += [rep_node(r, net.name(r), m) for r in sorted({r for r, _, _ in reps})]
+    edges += [rep_edge(r, c, w, m, net.name) for r, c, w in reps]
+    return nodes, edges
 
 
 def force_options(n: int) -> JsonObject:
     """A Barnes-Hut force layout that stabilises before it is shown; the script then
-    turns physics off so the page stays still."""
+    turns physics off so the page stays still. The wheel scrolls the page (Ctrl +
+    wheel zooms, through the script)."""
     return {
         "layout": {"randomSeed": 7, "improvedLayout": n <= 150},
         "physics": {
@@ -163,6 +416,6 @@ def force_options(n: int) -> JsonObject:
             },
             "stabilization": {"enabled": True, "iterations": 300, "fit": True},
         },
-        "interaction": {"hover": True, "tooltipDelay": 150},
+        "interaction": {"hover": True, "tooltipDelay": 150, "zoomView": False},
         "nodes": {"font": {"face": "sans-serif", "multi": False}},
     }

@@ -21,6 +21,16 @@ STANCE_COLOURS: Final[dict[int | None, str]] = {
 }
 """Node fill by stance on the chosen deal (None: no seat on it)."""
 
+STANCE_TINTS: Final[dict[int | None, str]] = {
+    -2: "#f7c6c6",
+    -1: "#ffe1c2",
+    0: "#e3e8ed",
+    1: "#d7f0d2",
+    2: "#b9e3b5",
+    None: "#f4f8fc",
+}
+"""Org chart card fill by stance (light, for dark text), bordered by :data:`STANCE_COLOURS`."""
+
 DEPARTED_FILL: Final = "#e6e6e6"
 DEPARTED_BORDER: Final = "#b3b3b3"
 DEPARTED_FONT: Final = "#9a9a9a"
@@ -180,6 +190,9 @@ def view_labels(m: Messages) -> dict[str, str]:
         "details": m("details"),
         "click_a_node": m("click_a_node"),
         "click_to_expand": m("click_to_expand"),
+        "reports_more": m("reports_more"),
+        "no_match": m("no_match"),
+        "grow": m("grow"),
     }
 
 

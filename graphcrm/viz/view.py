@@ -31,6 +31,8 @@ class LegendItem:
     color: str
     dashed: bool = False
     shape: Literal["line", "dot"] = "dot"
+    border: str | None = None
+    """The swatch's border colour (default: dark grey)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,19 +69,41 @@ class GraphView:
     which has an outcome instead)."""
     notes: tuple[str, ...] = field(default=())
     """Short lines shown under the title (the warm path, counts)."""
+    roots: tuple[str, ...] = ()
+    """Org charts: the people without a manager in the account, left to right."""
+    open_ids: tuple[str, ...] | None = None
+    """Org charts: the managers whose reports are shown when the page opens."""
+    initial: tuple[str, ...] | None = None
+    """Influence maps: the people drawn when the page opens (None: every node)."""
+    focus: tuple[str, ...] = ()
+    """Whom the first view centres on (the chosen deal's committee), when they are many."""
+    directory: list[list[str | None]] | None = None
+    """``[id, name, manager]`` of everyone, when :attr:`nodes` holds only part of them
+    (search finds people whose cards are fetched on demand)."""
+    endpoint: str | None = None
+    """Where the script fetches more (reports of a manager, ties around a person)."""
+    departments: tuple[str, ...] = ()
+    """Influence maps: the departments to filter by."""
 
     @property
     def initial_nodes(self) -> list[JsonObject]:
-        """The nodes shown when the page opens (all unless collapsed)."""
-        if self.collapse_depth is None:
-            return self.nodes
-        return [n for n in self.nodes if int(n.get("depth", 0)) <= self.collapse_depth]
+        """The nodes shown when the page opens."""
+        if self.open_ids is not None:
+            opened = set(self.open_ids)
+            shown: set[str] = set()
+            for n in self.nodes:  # managers come before their reports
+                up = n.get("parent")
+                if up is None or (up in shown and up in opened):
+                    shown.add(n["id"])
+            return [n for n in self.nodes if n["id"] in shown]
+        if self.initial is not None:
+            keep = set(self.initial)
+            return [n for n in self.nodes if n["id"] in keep]
+        return self.nodes
 
     @property
     def initial_edges(self) -> list[JsonObject]:
         """The edges between initially shown nodes."""
-        if self.collapse_depth is None:
-            return self.edges
         shown = {n["id"] for n in self.initial_nodes}
         return [e for e in self.edges if e["from"] in shown and e["to"] in shown]
 
@@ -93,6 +117,13 @@ class GraphView:
             "options": self.options,
             "collapseDepth": self.collapse_depth,
             "labels": self.labels,
+            "roots": list(self.roots),
+            "open": None if self.open_ids is None else list(self.open_ids),
+            "initial": None if self.initial is None else list(self.initial),
+            "focus": list(self.focus),
+            "directory": self.directory,
+            "endpoint": self.endpoint,
+            "departments": list(self.departments),
         }
 
 
