@@ -130,6 +130,21 @@ def inferred_legend(ties: Iterable[Influence], m: Messages) -> list[LegendItem]:
     return []
 
 
+def _map_extra(contact: Contact, seated: bool) -> JsonObject:
+    """Map-only node options: the department (the filter reads it), larger labels, and a
+    committee member at least mid-sized so its stance colour shows."""
+    return {"department": contact.department or "", "seat": seated}
+
+
+def _on_map(nodes: list[JsonObject]) -> list[JsonObject]:
+    """Larger labels on the map, and committee members at least mid-sized."""
+    for n in nodes:
+        n["font"] = {**n["font"], "size": 16}
+        if n.get("seat"):
+            n["size"] = max(float(n["size"]), 18.0)
+    return nodes
+
+
 def _ties(net: StakeholderNetwork) -> list[Influence]:
     return [
         i
@@ -258,19 +273,21 @@ def influence_map_view(
     first = set(opening)
     embedded = set(people) if embed == "all" else first
     contacts: dict[str, Contact] = {c.id: c for c in net.source.contacts}
-    nodes = [
-        contact_node(
-            contacts[c],
-            scores=scores,
-            seat=seats.get(c),
-            m=m,
-            stance_colour=deal_id is not None,
-            hidden=c in marked,
-            extra={"department": contacts[c].department or ""},
-        )
-        for c in people
-        if c in embedded
-    ]
+    nodes = _on_map(
+        [
+            contact_node(
+                contacts[c],
+                scores=scores,
+                seat=seats.get(c),
+                m=m,
+                stance_colour=deal_id is not None,
+                hidden=c in marked,
+                extra=_map_extra(contacts[c], c in seats),
+            )
+            for c in people
+            if c in embedded
+        ]
+    )
     edges = [
         influence_edge(i, m, net.name)
         for i in ties
@@ -375,18 +392,20 @@ def around(
         if contact_id in (i.influencer_id, i.influenced_id):
             group.update((i.influencer_id, i.influenced_id))
     contacts: dict[str, Contact] = {c.id: c for c in net.source.contacts}
-    nodes = [
-        contact_node(
-            contacts[c],
-            scores=scores,
-            seat=seats.get(c),
-            m=m,
-            stance_colour=deal_id is not None,
-            hidden=c in marked,
-            extra={"department": contacts[c].department or ""},
-        )
-        for c in sorted(group)
-    ]
+    nodes = _on_map(
+        [
+            contact_node(
+                contacts[c],
+                scores=scores,
+                seat=seats.get(c),
+                m=m,
+                stance_colour=deal_id is not None,
+                hidden=c in marked,
+                extra=_map_extra(contacts[c], c in seats),
+            )
+            for c in sorted(group)
+        ]
+    )
     edges = [
         influence_edge(i, m, net.name)
         for i in ties
@@ -408,9 +427,10 @@ def force_options(n: int) -> JsonObject:
             "enabled": True,
             "solver": "barnesHut",
             "barnesHut": {
-                "gravitationalConstant": -6000,
-                "springLength": 140,
-                "springConstant": 0.03,
+                "gravitationalConstant": -3000,
+                "centralGravity": 0.5,
+                "springLength": 100,
+                "springConstant": 0.04,
                 "damping": 0.3,
                 "avoidOverlap": 0.2,
             },

@@ -42,7 +42,7 @@ COLLAPSE_ABOVE: Final = 300
 """With ``collapse_depth="auto"``, charts with more people than this open collapsed."""
 AUTO_DEPTH: Final = 2
 """The depth an automatically collapsed chart opens at (0: the roots only)."""
-LINE_CHARS: Final = 30
+LINE_CHARS: Final = 27
 """A card line longer than this is cut with an ellipsis (the tooltip has it whole)."""
 
 
@@ -133,9 +133,9 @@ def card_node(
     days = None if touch is None else max(0, (net.as_of - touch.last_at).days)
     last = m("no_touch") if days is None else m.format("days_ago", n=days)
     if scores is not None and cid in scores.health:
-        lines.append(_clip(f"{m('health')} {scores.health[cid].score:.0f} · {last}", 36))
+        lines.append(_clip(f"{m('health')} {scores.health[cid].score:.0f} · {last}"))
     else:
-        lines.append(_clip(last, 36))
+        lines.append(_clip(last))
     if days is not None:
         rows.append([m("days_since"), str(days)])
     stance_key = seat.stance if seat is not None else None
@@ -162,7 +162,7 @@ def card_node(
             "highlight": {"background": "#fff3b0", "border": "#333333"},
             "hover": {"background": fill, "border": "#1f2933"},
         },
-        "font": {"color": DEPARTED_FONT if departed else FONT, "size": 14, "align": "left"},
+        "font": {"color": DEPARTED_FONT if departed else FONT, "size": 13, "align": "left"},
         "category": "departed" if departed else "contact",
         "stance": stance_key,
         "seat": seat is not None,

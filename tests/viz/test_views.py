@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +25,9 @@ from graphcrm.viz.style import (
     PATH_LINE,
     SOLID_LINE,
     STANCE_COLOURS,
+    STANCE_TINTS,
 )
+from graphcrm.viz.layout import LEVEL
 from tests.viz.conftest import SnapshotAt
 from tests.viz.sample import (
     ACCOUNT,
@@ -49,17 +52,25 @@ def _by_id(items: list[dict[str, object]]) -> dict[object, dict[str, object]]:
     return {i["id"]: i for i in items}
 
 
-def test_org_chart_is_a_top_down_tree_with_physics_off(snapshot_at: SnapshotAt) -> None:
+def test_org_chart_is_a_tree_of_cards_laid_out_here_with_physics_off(
+    snapshot_at: SnapshotAt,
+) -> None:
     snap = snapshot_at(BEFORE_LEAVING)
     view = org_chart_view(snap.net, ACCOUNT, scores=snap.scores)
     assert view.options["physics"] == {"enabled": False}
-    assert view.options["layout"]["hierarchical"]["enabled"] is True
-    assert view.options["layout"]["hierarchical"]["direction"] == "UD"
+    assert view.options["layout"]["hierarchical"]["enabled"] is False
+    assert view.options["interaction"]["zoomView"] is False  # Ctrl + wheel, via the script
     nodes = _by_id(view.nodes)
     assert set(nodes) == set(CONTACTS)
+    assert all(n["shape"] == "box" for n in nodes.values())
     assert [nodes[c]["level"] for c in (CEO, VP, ENG, OPS, GONE)] == [0, 1, 2, 1, 1]
+    # the CEO's reports: VP has a report of their own, so they go in a row one level down
+    assert {nodes[c]["y"] for c in (VP, OPS, GONE)} == {LEVEL}
+    assert nodes[CEO]["y"] == 0.0
+    assert nodes[ENG]["attach"] == "col"  # the VP's one report hangs in a column
     assert len(view.edges) == len(SOLID_LINES) + len(DOTTED_LINES)
     assert view.collapse_depth is None  # small charts open expanded
+    assert view.initial_nodes == view.nodes
 
 
 def test_dotted_lines_are_dashed_and_coloured_apart_from_solid_ones(
@@ -74,31 +85,40 @@ def test_dotted_lines_are_dashed_and_coloured_apart_from_solid_ones(
     assert all(e["dashes"] and e["color"] == {"color": DOTTED_LINE} for e in dotted)
 
 
-def test_size_follows_influence_and_colour_follows_stance_on_the_deal(
+def test_card_fill_follows_stance_on_the_deal_and_the_legend_only_what_is_there(
     snapshot_at: SnapshotAt,
 ) -> None:
     snap = snapshot_at(BEFORE_LEAVING)
     view = org_chart_view(snap.net, ACCOUNT, scores=snap.scores, deal_id=DEAL)
     nodes = _by_id(view.nodes)
-    ranked = sorted(CONTACTS[:4], key=lambda c: snap.scores.influence_norm[c])
-    sizes = [float(str(nodes[c]["size"])) for c in ranked]
-    assert sizes == sorted(sizes)
-    assert sizes[0] < sizes[-1]
     colour = {c: nodes[c]["color"]["background"] for c in CONTACTS}  # type: ignore[index]
-    assert colour[VP] == STANCE_COLOURS[2]
-    assert colour[CEO] == STANCE_COLOURS[1]
-    assert colour[OPS] == STANCE_COLOURS[-2]
-    assert colour[ENG] == STANCE_COLOURS[None]
+    assert colour[VP] == STANCE_TINTS[2]
+    assert colour[CEO] == STANCE_TINTS[1]
+    assert colour[OPS] == STANCE_TINTS[-2]
+    assert colour[ENG] == STANCE_TINTS[None]
+    assert nodes[OPS]["color"]["border"] == STANCE_COLOURS[-2]  # type: ignore[index]
+    legend = [item.label for item in view.legend]
+    # stances 2, 1, -2 and "no seat" are on the chart; 0 and -1 are not
+    assert legend == [
+        "Solid reporting line",
+        "Dotted reporting line",
+        "Champions",
+        "Supportive",
+        "Opposes",
+        "Not on the deal",
+    ]
 
 
-def test_role_badges_are_in_the_label_in_the_chosen_language(snapshot_at: SnapshotAt) -> None:
+def test_card_lines_name_title_roles_stance_health_and_last_touch(snapshot_at: SnapshotAt) -> None:
     snap = snapshot_at(BEFORE_LEAVING)
-    en = _by_id(org_chart_view(snap.net, ACCOUNT, deal_id=DEAL).nodes)
+    en = _by_id(org_chart_view(snap.net, ACCOUNT, deal_id=DEAL, scores=snap.scores).nodes)
     tr = _by_id(org_chart_view(snap.net, ACCOUNT, deal_id=DEAL, lang="tr").nodes)
-    assert en[CEO]["label"] == "Ayşe Öztürk\n[Economic Buyer · Decision Maker]"
-    assert en[VP]["label"] == f"{XSS_NAME}\n[Champion]"
-    assert tr[OPS]["label"] == "Oya Kaya\n[Engelleyici]"
-    assert en[ENG]["label"] == "Emre Işık"
+    ceo = str(en[CEO]["label"]).split("\n")
+    assert ceo[:3] == ["Ayşe Öztürk", "CEO", "Economic Buyer · Decision…"]
+    health = snap.scores.health[CEO].score
+    assert ceo[3].startswith(f"Health {health:.0f} · ")
+    assert str(tr[OPS]["label"]).split("\n")[2] == "Engelleyici · Karşı"
+    assert str(en[ENG]["label"]).split("\n")[:3] == ["Emre Işık", "Engineer", "Not on the deal"]
 
 
 def test_every_view_is_as_of_its_date_and_people_who_left_are_grey(
@@ -139,7 +159,8 @@ def test_influence_map_widths_colours_and_hidden_influencers(snapshot_at: Snapsh
     view = influence_map_view(snap.net, ACCOUNT, scores=snap.scores, hidden=hidden)
     assert view.options["physics"]["enabled"] is True
     edges = {(e["from"], e["to"], e["kind"]): e for e in view.edges}
-    assert set(edges) == {(a, b, k.value) for a, b, k, _ in INFLUENCES}
+    assert set(edges) == {(a, b, k.value) for a, b, k, _ in INFLUENCES} | {(REP, VP, "knows")}
+    assert edges[(REP, VP, "knows")]["title"] == f"Deniz Satış knows {XSS_NAME} (0.90)"
     for a, b, k, s in INFLUENCES:
         e = edges[(a, b, k.value)]
         assert e["width"] == pytest.approx(1 + 6 * s)
@@ -149,6 +170,69 @@ def test_influence_map_widths_colours_and_hidden_influencers(snapshot_at: Snapsh
     assert nodes[ENG]["shape"] == "star"
     assert "Hidden influencer" in str(nodes[ENG]["label"])
     assert nodes[CEO]["shape"] == "dot"
+    assert nodes[REP]["category"] == "rep"
+
+
+def test_influence_map_stance_colours_tie_sentences_and_legend(snapshot_at: SnapshotAt) -> None:
+    snap = snapshot_at(BEFORE_LEAVING)
+    view = influence_map_view(snap.net, ACCOUNT, scores=snap.scores, deal_id=DEAL)
+    nodes = _by_id(view.nodes)
+    colour = {c: nodes[c]["color"]["background"] for c in (VP, CEO, OPS, ENG)}  # type: ignore[index]
+    assert colour == {
+        VP: STANCE_COLOURS[2],
+        CEO: STANCE_COLOURS[1],
+        OPS: STANCE_COLOURS[-2],
+        ENG: STANCE_COLOURS[None],
+    }
+    edges = {(e["from"], e["to"], e["kind"]): e for e in view.edges}
+    a, b, kind, strength = INFLUENCES[0]
+    names = snap.net.name
+    sentence = {
+        "advises": f"{names(a)} advises {names(b)} ({strength:.2f})",
+        "trusts": f"{names(b)} trusts {names(a)} ({strength:.2f})",
+        "sponsors": f"{names(a)} sponsors {names(b)} ({strength:.2f})",
+        "opposes": f"{names(a)} opposes {names(b)} ({strength:.2f})",
+    }[kind.value]
+    assert edges[(a, b, kind.value)]["title"] == sentence
+    legend = [item.label for item in view.legend]
+    kinds = {k.value for _, _, k, _ in INFLUENCES}
+    assert [x for x in legend if x in {"advises", "is trusted by", "sponsors", "opposes"}] == [
+        label
+        for k, label in (
+            ("advises", "advises"),
+            ("trusts", "is trusted by"),
+            ("sponsors", "sponsors"),
+            ("opposes", "opposes"),
+        )
+        if k in kinds
+    ]
+    assert "Hidden influencer" not in legend  # none passed
+    assert "Our rep" in legend
+    tr = influence_map_view(snap.net, ACCOUNT, deal_id=DEAL, lang="tr")
+    assert all("," in str(e["title"]) for e in tr.edges)
+
+
+def test_a_large_map_opens_on_the_committee_and_two_steps(tmp_path: Path) -> None:
+    from graphcrm.generator.large import LARGE_DEAL, LARGE_FROM, large_account
+    from graphcrm.store import open_store
+
+    store = open_store(f"sqlite://{tmp_path / 'large.sqlite3'}")
+    store.apply(large_account(600, ties=700), actor="tests", at=LARGE_FROM)
+    sg = store.stakeholder_graph(AccountId("BIG"), as_of=BEFORE_LEAVING)
+    store.close()
+    net = build_network(sg, as_of=BEFORE_LEAVING)
+    view = influence_map_view(net, "BIG", deal_id=LARGE_DEAL, embed="shown", endpoint="/x")
+    assert view.initial is not None
+    committee = set(net.roles[LARGE_DEAL])
+    assert committee <= set(view.initial)
+    assert len([c for c in view.initial if c in net.contacts]) <= 120
+    assert {n["id"] for n in view.nodes} == set(view.initial)
+    assert view.endpoint == "/x"
+    org = org_chart_view(net, "BIG", deal_id=LARGE_DEAL, embed="shown", endpoint="/y")
+    shown = {n["id"] for n in org.nodes}
+    assert committee <= shown  # the managers above every member are open
+    assert org.directory is not None
+    assert len(org.directory) == 600
 
 
 def test_deal_view_shows_committee_reps_warm_path_and_signals(
