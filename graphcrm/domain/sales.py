@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Self
+from typing import Annotated, Final, Self
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
@@ -14,9 +15,21 @@ from graphcrm.domain.ids import AccountKey, ContactKey, DealKey, RepKey, Touchpo
 from graphcrm.domain.roles import Role
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+_DECIMAL_TEXT: Final = re.compile(r"[0-9]{1,16}(\.[0-9]{1,2})?")
+
+
+def _decimal_text(value: object) -> object:
+    """A decimal string is digits with at most two decimals, as the schema says; an
+    exponent (``1e9``), a sign or a space is refused rather than read."""
+    if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
+        raise ValueError(f"expected an amount such as 1250000.50, got {value!r}")
+    return value
+
+
 Amount = Annotated[
     Decimal,
     Field(ge=0, max_digits=18, decimal_places=2),
+    BeforeValidator(_decimal_text),
     WithJsonSchema(
         {
             "anyOf": [

@@ -140,8 +140,8 @@ def test_numbers_and_flags_are_read_strictly(model: str, field: str, value: obje
 def test_a_whole_stance_written_with_a_point_is_the_same_number() -> None:
     """JSON does not tell 1 from 1.0 (JSON Schema's ``integer`` admits both), so a
     stance of ``-1.0`` is the stance -1; ``1.5`` is refused above."""
-    cls, row = STRICT_ROWS["deal_role"]
-    role = cls.model_validate_json(json.dumps({**row, "stance": -1.0}))
+    _, row = STRICT_ROWS["deal_role"]
+    role = DealRole.model_validate_json(json.dumps({**row, "stance": -1.0}))
     assert role.stance == -1
     assert type(role.stance) is int
 
