@@ -7,6 +7,7 @@ from typing import Any, LiteralString
 
 import pytest
 
+from graphcrm.auth import KeyStore, Scope
 from graphcrm.config import parse_store_url
 from graphcrm.domain import (
     AccountId,
@@ -26,6 +27,7 @@ from graphcrm.store.maintenance import maintenance
 from graphcrm.store.neo4j import Neo4jStore
 from graphcrm.store.neo4j import queries as neo4j_queries
 from graphcrm.store.neo4j import reads as neo4j_reads
+from graphcrm.store.neo4j import keys as neo4j_keys
 from graphcrm.store.neo4j import schema as neo4j_schema
 from tests.neo4j import support
 from tests.neo4j.support import (
@@ -101,7 +103,7 @@ def test_the_adapter_runs_every_query(neo4j_uri: str, monkeypatch: pytest.Monkey
         return run
 
     load = recording(cypher.query)
-    for module in (neo4j_queries, neo4j_reads, neo4j_schema, support):
+    for module in (neo4j_queries, neo4j_reads, neo4j_schema, neo4j_keys, support):
         monkeypatch.setattr(module, "query", load)
 
     store = fresh_store(neo4j_uri)
@@ -142,6 +144,16 @@ def test_the_adapter_runs_every_query(neo4j_uri: str, monkeypatch: pytest.Monkey
         card = WinModelCard(
             fitted_at=MAR, source=ModelSource.STORE, model=model, stage_model=model, notes=(NASTY,)
         )
+        # API keys in the store (tests/contract/test_contract_keys.py), the write lock
+        keys = KeyStore(store)
+        made = keys.create(NASTY[:200], [Scope.READ], [NASTY[:100]])
+        assert keys.authenticate(made.secret) is not None
+        assert [k.id for k in keys.list()] == [made.key.id]
+        keys.revoke(made.key.id, now=MAR)
+        assert keys.authenticate(made.secret) is None
+        assert store.watermark() is not None
+        with store.exclusive():
+            pass
         store.put_win_model(card)
         assert store.get_win_model(as_of=MAR) == card
         assert store.list_win_models(PageRequest()).items == (card,)
