@@ -25,9 +25,9 @@ from graphcrm.domain import (
 from graphcrm.store import cypher
 from graphcrm.store.maintenance import maintenance
 from graphcrm.store.neo4j import Neo4jStore
+from graphcrm.store.neo4j import keys as neo4j_keys
 from graphcrm.store.neo4j import queries as neo4j_queries
 from graphcrm.store.neo4j import reads as neo4j_reads
-from graphcrm.store.neo4j import keys as neo4j_keys
 from graphcrm.store.neo4j import schema as neo4j_schema
 from tests.neo4j import support
 from tests.neo4j.support import (
