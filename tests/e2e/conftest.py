@@ -28,8 +28,9 @@ from pydantic import SecretStr
 from api.app import create_app
 from graphcrm.auth import KeyStore, Scope
 from graphcrm.config import Settings
-from graphcrm.domain import Account, AccountId, ChangeSet, Contact, ContactId, ReportsTo, Seniority
+from graphcrm.domain import AccountId, ChangeSet
 from graphcrm.generator import demo_portfolio
+from graphcrm.generator.large import large_account
 from graphcrm.io.krackhardt import load_krackhardt
 from graphcrm.store import open_store
 from tests.viz.sample import batches
@@ -52,31 +53,15 @@ FX_AS_OF = date(2026, 10, 30)
 KRACKHARDT_FROM = datetime(2026, 1, 1, tzinfo=UTC)
 BIG = AccountId("BIG")
 BIG_SIZE = 5000
+BIG_TIES = 6000
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
 
 def big_account(n: int = BIG_SIZE) -> ChangeSet:
-    """A 5,000-person account: a tree where everyone manages six people."""
-    contacts = tuple(
-        Contact(
-            id=ContactId(f"BIG-{i:04d}"),
-            account_id=BIG,
-            name=f"Kişi {i:04d}",
-            seniority=Seniority.C_LEVEL if i == 0 else Seniority.MANAGER,
-        )
-        for i in range(n)
-    )
-    lines = tuple(
-        ReportsTo(
-            contact_id=ContactId(f"BIG-{i:04d}"),
-            manager_id=ContactId(f"BIG-{(i - 1) // 6:04d}"),
-            valid_from=KRACKHARDT_FROM,
-        )
-        for i in range(1, n)
-    )
-    account = Account(id=BIG, name="Büyük Holding", sector="manufacturing", territory="Marmara")
-    return ChangeSet(accounts=(account,), contacts=contacts, reports_to=lines)
+    """A 5,000-person account with 6,000 influence ties and an open deal
+    (:func:`graphcrm.generator.large.large_account`): a tree where everyone manages six."""
+    return large_account(n, ties=BIG_TIES)
 
 
 def _free_port() -> int:

@@ -27,7 +27,7 @@ def test_sub_teams_go_in_a_row_with_the_manager_centred_above() -> None:
     # m manages a (who manages a1) and b: a row; a's team is a column
     pos = tree_layout(["m"], {"m": ["a", "b"], "a": ["a1"]}, {"m", "a"})
     a_width = INDENT + CARD_W
-    assert pos["a"].x == CARD_W / 2 and pos["a"].y == LEVEL and pos["a"].attach == "row"
+    assert (pos["a"].x, pos["a"].y, pos["a"].attach) == (CARD_W / 2, LEVEL, "row")
     assert pos["b"].x == a_width + GAP + CARD_W / 2
     assert pos["m"].x == (pos["a"].x + pos["b"].x) / 2
     assert pos["a1"].y == LEVEL + COL_DROP

@@ -18,6 +18,7 @@ from graphcrm.viz import (
     influence_map_view,
     org_chart_view,
 )
+from graphcrm.viz.layout import LEVEL
 from graphcrm.viz.style import (
     DEPARTED_FILL,
     DOTTED_LINE,
@@ -27,7 +28,6 @@ from graphcrm.viz.style import (
     STANCE_COLOURS,
     STANCE_TINTS,
 )
-from graphcrm.viz.layout import LEVEL
 from tests.viz.conftest import SnapshotAt
 from tests.viz.sample import (
     ACCOUNT,
