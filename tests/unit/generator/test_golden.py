@@ -7,7 +7,9 @@ on purpose, and says so in its commit.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from typing import Any
 
 import pytest
 
@@ -23,24 +25,37 @@ OPTIONS = OutcomeOptions(
 )
 
 
+def _canonical(value: Any) -> str:
+    """``repr`` with sets sorted: a set's order varies with the process's string hashing."""
+    if isinstance(value, set | frozenset):
+        return "{" + ", ".join(sorted(_canonical(v) for v in value)) + "}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_canonical(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_canonical(v) for v in value) + "]"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _canonical(dataclasses.asdict(value))
+    return repr(value)
+
+
 def _digest(config: GeneratorConfig) -> str:
-    """SHA-256 of every batch's JSON, in stream order, then of the oracle's truths."""
+    """SHA-256 of every batch's rows, in stream order, then of the oracle's truths."""
     h = hashlib.sha256()
     for batch in generate_portfolio(config):
-        h.update(batch.model_dump_json().encode())
+        h.update(_canonical(batch.model_dump()).encode())
     index = truth_index(config)
-    h.update(repr(index.coefficients).encode())
+    h.update(_canonical(index.coefficients).encode())
     for deal_id in sorted(index.deals):
-        h.update(repr(index.deals[deal_id]).encode())
+        h.update(_canonical(index.deals[deal_id]).encode())
     return h.hexdigest()[:16]
 
 
 @pytest.mark.parametrize(
     ("seed", "options", "expected"),
     [
-        (7, None, "64b9aafffdd63f70"),
-        (2024, None, "cc21410ec8d8ebfa"),
-        (7, OPTIONS, "7a3ca16443101d0f"),
+        (7, None, "6849c250a07bf461"),
+        (2024, None, "4ad87c2aa03254e9"),
+        (7, OPTIONS, "e8930d0bca89bc16"),
     ],
 )
 def test_portfolio_digest_is_pinned(
