@@ -168,6 +168,7 @@ class Watched:
         """Click where vis-network draws the node (a real mouse click on the canvas)."""
         self.page.evaluate(
             "([name, id]) => { const v = window.graphcrm.views[name];"
+            " document.getElementById(name).scrollIntoView({block: 'center'});"
             " v.network.moveTo({position: v.network.getPositions([id])[id], scale: 1.0,"
             " animation: false}); }",
             [view, node_id],

@@ -45,7 +45,9 @@ def _expected_influence(store: GraphStore, account: str) -> tuple[int, int]:
         for c in sg.contacts
         if (c.account_id == account and c.status is ContactStatus.ACTIVE) or c.id in ends
     }
-    return len(shown), len(ties)
+    knows = [k for k in sg.rep_knows if k.contact_id in shown and k.strength > 0]
+    reps = {k.rep_id for k in knows}
+    return len(shown) + len(reps), len(ties) + len(knows)
 
 
 def test_accounts_page_lists_and_filters(watched: Watched, store: GraphStore) -> None:

@@ -165,10 +165,12 @@
         return Object.assign({}, n, { x: pos[id].x, y: pos[id].y, attach: pos[id].attach,
                                       label: chartLabel(view, n) });
       }));
-      var edges = view.data.edges.concat(view.extraEdges).filter(function (e) {
-        return keep.has(e.from) && keep.has(e.to);
-      }).map(function (e) {
-        return e.kind === "solid" ? Object.assign({}, e, { hidden: true }) : e;
+      var edges = view.data.edges.filter(function (e) {
+        return e.kind !== "solid" && keep.has(e.from) && keep.has(e.to);
+      });
+      ids.forEach(function (id) {
+        var up = view.byId.get(id).parent;
+        if (up !== null && up !== undefined && keep.has(up)) edges.push(solidEdge(up, id));
       });
       var want = new Set(edges.map(function (e) { return e.id; }));
       var old = view.edges.getIds().filter(function (id) { return !want.has(id); });
@@ -176,6 +178,12 @@
       view.edges.update(edges);
       return ids.length;
     });
+  }
+
+  /* A reporting line in the DataSet (hidden: drawConnectors draws it as an elbow). */
+  function solidEdge(manager, report) {
+    return { id: "solid:" + manager + ">" + report, from: manager, to: report, kind: "solid",
+             hidden: true, color: { color: CONNECTOR } };
   }
 
   function drawConnectors(view, ctx) {
@@ -409,7 +417,6 @@
     view.open = new Set(data.open || []);
     view.kids = new Map();
     view.dir = new Map();
-    view.extraEdges = [];
     var entries = data.directory || data.nodes.map(function (n) { return [n.id, n.search || n.info.name, n.parent]; });
     entries.forEach(function (d) {
       view.dir.set(d[0], { name: d[1], parent: d[2] });
