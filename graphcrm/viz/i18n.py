@@ -167,7 +167,7 @@ _M: Final[dict[str, tuple[str, str]]] = {
         "Ctrl + wheel zooms, drag moves the chart.",
         "Ctrl + tekerlek yakınlaştırır, sürükleyerek şemayı kaydırın.",
     ),
-    "days_ago": ("touched {n} d ago", "{n} gün önce temas"),
+    "days_ago": ("{n} d ago", "{n} gün önce"),
     "no_touch": ("never touched", "temas yok"),
     "reports_more": ("▸ {n} reports: click to open", "▸ {n} kişi: açmak için tıklayın"),
     "hidden_star": ("★ Hidden influencer", "★ Gizli etkileyici"),

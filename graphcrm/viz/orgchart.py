@@ -42,7 +42,7 @@ COLLAPSE_ABOVE: Final = 300
 """With ``collapse_depth="auto"``, charts with more people than this open collapsed."""
 AUTO_DEPTH: Final = 2
 """The depth an automatically collapsed chart opens at (0: the roots only)."""
-LINE_CHARS: Final = 27
+LINE_CHARS: Final = 26
 """A card line longer than this is cut with an ellipsis (the tooltip has it whole)."""
 
 
