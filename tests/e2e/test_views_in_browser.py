@@ -179,3 +179,16 @@ def test_a_5000_person_account_with_6000_ties_is_fast(watched: Watched) -> None:
     assert figures.longest_task_ms < LONG_TASK_MS, figures
     assert figures.html_bytes < PAGE_BYTES, figures
     watched.assert_clean()
+
+
+def test_the_script_lays_the_chart_out_as_the_server_does(watched: Watched) -> None:
+    watched.open(f"/pages/accounts/{BIG}?as_of={AS_OF}")
+    mismatches: list[str] = watched.page.evaluate(
+        "() => { const v = window.graphcrm.views.orgchart;"
+        " const pos = window.graphcrm.treeLayout(v.data.roots, v.kids, new Set(v.data.open));"
+        " return v.data.nodes.filter(n => !pos[n.id] || pos[n.id].x !== n.x"
+        " || pos[n.id].y !== n.y || pos[n.id].attach !== n.attach).map(n => n.id); }"
+    )
+    assert mismatches == []
+    assert watched.counts("orgchart")[0] == 55
+    watched.assert_clean()
