@@ -37,22 +37,27 @@ from graphcrm.domain import (
 )
 from graphcrm.errors import NotFoundError
 from graphcrm.io.importing import (
-    FirstSeen,
     ImportLog,
     ImportReport,
     Item,
-    OpenTable,
     Phase,
     ProgressFn,
     RepMaker,
-    RowReader,
-    TableSpec,
-    open_tables,
     parents_first,
     run_import,
 )
 from graphcrm.io.mapping import NO_MAPPING, CrmMapping
-from graphcrm.io.sources import CsvRow, Files, Origin, Rejected
+from graphcrm.io.sources import (
+    CsvRow,
+    Files,
+    FirstSeen,
+    OpenTable,
+    Origin,
+    Rejected,
+    RowReader,
+    TableSpec,
+    open_tables,
+)
 from graphcrm.io.values import (
     country_code,
     parse_amount,
@@ -703,7 +708,7 @@ class CrmSource(ABC):
         mapping: CrmMapping = NO_MAPPING,
     ) -> list[Phase]:
         """The phases over the files present (headers checked now)."""
-        tables = open_tables(files, cls.FILES, fmt=cls.NAME, log=log)
+        tables = open_tables(files, cls.FILES, fmt=cls.NAME, warn=log.warn)
         src = cls(tables, RepMaker(store), log, currency, store, mapping)
         return [
             Phase(f"{tables[kind].name}: {what}", rows, tables[kind].total)

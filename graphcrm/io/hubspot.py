@@ -154,27 +154,23 @@ from graphcrm.io.crm import (
     import_crm,
 )
 from graphcrm.io.importing import (
-    FirstSeen,
     ImportReport,
     Item,
     ProgressFn,
-    RowReader,
-    TableSpec,
 )
 from graphcrm.io.mapping import NO_MAPPING, CrmMapping
-from graphcrm.io.sources import Files, Origin, Rejected
+from graphcrm.io.sources import Files, FirstSeen, Origin, Rejected, RowReader, TableSpec
 from graphcrm.io.values import parse_time, split_ids, stage_key, stage_table
 from graphcrm.store.port import GraphStore
 
-S = Stage
 HUBSPOT_STAGES: Final[dict[str, Stage]] = {
-    "appointmentscheduled": S.PROSPECTING,
-    "qualifiedtobuy": S.NEEDS_ANALYSIS,
-    "presentationscheduled": S.PRESENTATION,
-    "decisionmakerboughtin": S.DECISION,
-    "contractsent": S.CLOSING,
-    "closedwon": S.CLOSED_WON,
-    "closedlost": S.CLOSED_LOST,
+    "appointmentscheduled": Stage.PROSPECTING,
+    "qualifiedtobuy": Stage.NEEDS_ANALYSIS,
+    "presentationscheduled": Stage.PRESENTATION,
+    "decisionmakerboughtin": Stage.DECISION,
+    "contractsent": Stage.CLOSING,
+    "closedwon": Stage.CLOSED_WON,
+    "closedlost": Stage.CLOSED_LOST,
 }
 """The stages of HubSpot's default sales pipeline -> graphcrm stages.
 

@@ -37,8 +37,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
-from typing import Final, TypeVar
+from typing import Final
 
 from pydantic import Field, ValidationError
 
@@ -57,13 +56,8 @@ from graphcrm.domain import (
 )
 from graphcrm.errors import InvalidError, NotFoundError, Problem
 from graphcrm.io.sources import (
-    CsvRow,
-    Files,
     Origin,
     Rejected,
-    Table,
-    open_table,
-    source_files,
 )
 from graphcrm.store.intervals import row_label
 from graphcrm.store.port import GraphStore
@@ -595,160 +589,6 @@ def run_import(
     if all_or_nothing:
         driver.flush()
     return driver.report(fmt, log)
-
-
-# --- helpers for CSV sources ---------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class TableSpec:
-    """A CSV file a source accepts: its documented name and its columns."""
-
-    name: str
-    required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-    prefixes: tuple[str, ...] = ()
-    """Further columns, named after the data: every header that starts with one of
-    these is kept (see :func:`~graphcrm.io.sources.open_table`)."""
-
-
-@dataclass(frozen=True, slots=True)
-class OpenTable:
-    table: Table
-    total: int
-
-    @property
-    def name(self) -> str:
-        return self.table.file.name
-
-
-def open_tables(
-    files: Files, specs: Mapping[str, TableSpec], *, fmt: str, log: ImportLog
-) -> dict[str, OpenTable]:
-    """The source's files that are present, with checked headers and line counts.
-
-    Every file is scanned (UTF-8, line count), its header checked and its
-    records read through once (:meth:`~graphcrm.io.sources.Table.check`)
-    before anything is written; files the format does not name are ignored
-    with a warning.
-
-    Raises
-    ------
-    InvalidError
-        No file of the format is present, a file is not UTF-8, a header
-        lacks a required column, or a record cannot be read (a field over
-        :data:`~graphcrm.io.sources.MAX_FIELD_CHARS` characters): every such
-        problem, naming file, line and column.
-    """
-    found = source_files(files)
-    wanted = {spec.name.lower(): key for key, spec in specs.items()}
-    problems: list[Problem] = []
-    tables: dict[str, OpenTable] = {}
-    for lower, file in found.items():
-        key = wanted.get(lower)
-        if key is None:
-            log.warn(file.name, "", f"ignored: not a {fmt} file name")
-            continue
-        lines, problem = file.scan()
-        if problem is not None:
-            problems.append(problem)
-            continue
-        spec = specs[key]
-        try:
-            table = open_table(
-                file, required=spec.required, optional=spec.optional, prefixes=spec.prefixes
-            )
-        except InvalidError as e:
-            problems += e.problems
-            continue
-        problem = table.check()
-        if problem is not None:
-            problems.append(problem)
-            continue
-        tables[key] = OpenTable(table, max(lines - 1, 0))
-    if not tables and not problems:
-        names = ", ".join(spec.name for spec in specs.values())
-        problems.append(
-            Problem(
-                str(files) if isinstance(files, Path) else "upload",
-                "",
-                f"no {fmt} file found; expected one or more of: {names}",
-            )
-        )
-    if problems:
-        raise InvalidError(problems)
-    return {key: tables[key] for key in specs if key in tables}
-
-
-T = TypeVar("T")
-M = TypeVar("M", bound=Model)
-
-
-class RowReader:
-    """Reads the cells of one CSV row into domain rows, collecting its problems."""
-
-    def __init__(self, row: CsvRow) -> None:
-        self.row = row
-        self.origin = row.origin
-        self.problems: list[Problem] = []
-
-    def problem(self, column: str, message: str) -> None:
-        self.problems.append(Problem(str(self.origin), column, message))
-
-    def text(self, column: str) -> str:
-        return self.row.values.get(column, "")
-
-    def required(self, column: str) -> str:
-        value = self.text(column)
-        if not value:
-            self.problem(column, "required")
-        return value
-
-    def optional(self, column: str) -> str | None:
-        return self.text(column) or None
-
-    def parse(self, column: str, parse: Callable[[str], T]) -> T | None:
-        try:
-            return parse(self.text(column))
-        except ValueError as e:
-            self.problem(column, str(e))
-            return None
-
-    def build(self, cls: type[M], columns: Mapping[str, str], **values: object) -> M | None:
-        """``cls(**values)`` through the model's validation; its errors name ``columns``."""
-        try:
-            return cls.model_validate(values)
-        except ValidationError as e:
-            failed = {p.field for p in self.problems}
-            for err in e.errors(include_url=False):
-                loc = err["loc"]
-                name = str(loc[0]) if loc else ""
-                if columns.get(name, name) in failed:
-                    continue  # the cell's own problem is already reported
-                message = err["msg"]
-                value = err.get("input")
-                if isinstance(value, str) and loc and len(value) <= 80:
-                    message = f"{message}: {value!r}"
-                self.problem(columns.get(name, name), message)
-            return None
-
-    def rejected(self, entity: tuple[EntityKind, str] | None) -> Rejected:
-        return Rejected(self.origin, tuple(self.problems), entity)
-
-
-class FirstSeen:
-    """Ids already read from one file, to reject a second row with the same id."""
-
-    def __init__(self) -> None:
-        self._lines: dict[str, int] = {}
-
-    def check(self, reader: RowReader, column: str, key: str) -> bool:
-        """True if ``key`` is new; else a problem on ``reader`` naming the first line."""
-        first = self._lines.setdefault(key, reader.origin.line)
-        if first != reader.origin.line:
-            reader.problem(column, f"duplicate id {key!r} (first at line {first})")
-            return False
-        return True
 
 
 class RepMaker:

@@ -75,15 +75,12 @@ from graphcrm.io.crm import (
     import_crm,
 )
 from graphcrm.io.importing import (
-    FirstSeen,
     ImportReport,
     Item,
     ProgressFn,
-    RowReader,
-    TableSpec,
 )
 from graphcrm.io.mapping import NO_MAPPING, CrmMapping
-from graphcrm.io.sources import CsvRow, Files, Origin, Rejected
+from graphcrm.io.sources import CsvRow, Files, FirstSeen, Origin, Rejected, RowReader, TableSpec
 from graphcrm.io.values import (
     parse_bool,
     parse_date,
@@ -93,18 +90,17 @@ from graphcrm.io.values import (
 )
 from graphcrm.store.port import GraphStore
 
-S = Stage
 SALESFORCE_STAGES: Final[dict[str, Stage]] = {
-    "Prospecting": S.PROSPECTING,
-    "Qualification": S.PROSPECTING,
-    "Needs Analysis": S.NEEDS_ANALYSIS,
-    "Value Proposition": S.PROPOSAL,
-    "Id. Decision Makers": S.PROPOSAL,
-    "Perception Analysis": S.PRESENTATION,
-    "Proposal/Price Quote": S.NEGOTIATION,
-    "Negotiation/Review": S.NEGOTIATION,
-    "Closed Won": S.CLOSED_WON,
-    "Closed Lost": S.CLOSED_LOST,
+    "Prospecting": Stage.PROSPECTING,
+    "Qualification": Stage.PROSPECTING,
+    "Needs Analysis": Stage.NEEDS_ANALYSIS,
+    "Value Proposition": Stage.PROPOSAL,
+    "Id. Decision Makers": Stage.PROPOSAL,
+    "Perception Analysis": Stage.PRESENTATION,
+    "Proposal/Price Quote": Stage.NEGOTIATION,
+    "Negotiation/Review": Stage.NEGOTIATION,
+    "Closed Won": Stage.CLOSED_WON,
+    "Closed Lost": Stage.CLOSED_LOST,
 }
 """Salesforce's default opportunity stages -> graphcrm stages.
 
@@ -423,13 +419,13 @@ class _Source(CrmSource):
         stage = self.stage_value(text, pipeline=pipeline)
         if stage is None:
             if closed:
-                return S.CLOSED_WON if won else S.CLOSED_LOST
+                return Stage.CLOSED_WON if won else Stage.CLOSED_LOST
             if text:
                 self.unknown_stage(r, "StageName", text, pipeline)
             return None
         if closed is not None and closed != stage.is_closed:
             r.problem("IsClosed", f"{closed} disagrees with stage {text!r}")
-        if won is not None and stage.is_closed and won != (stage is S.CLOSED_WON):
+        if won is not None and stage.is_closed and won != (stage is Stage.CLOSED_WON):
             r.problem("IsWon", f"{won} disagrees with stage {text!r}")
         return stage
 
