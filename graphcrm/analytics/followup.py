@@ -45,6 +45,29 @@ def _key(f: FollowUp) -> tuple[int, float, str, str]:
     return (0 if ratio is None else 1, -(ratio or 0.0), f.kind.value, f.contact_id or f.deal_id)
 
 
+def _due(
+    kind: FollowUpKind,
+    deal_id: str,
+    contact_id: str | None,
+    *,
+    days: float | None,
+    threshold: float,
+    reason: str,
+    last_touchpoint_id: str | None,
+) -> FollowUp:
+    """One due item; its overdue ratio is ``days / threshold`` (None when never touched)."""
+    return FollowUp(
+        kind=kind,
+        deal_id=deal_id,
+        contact_id=contact_id,
+        days_since=days,
+        threshold_days=threshold,
+        overdue_ratio=None if days is None else days / threshold,
+        reason=reason,
+        last_touchpoint_id=last_touchpoint_id,
+    )
+
+
 def follow_ups(net: StakeholderNetwork, *, params: CadenceParams | None = None) -> list[FollowUp]:
     """The due-list of contacts and deals, most urgent first (module docs).
 
@@ -76,72 +99,72 @@ def follow_ups(net: StakeholderNetwork, *, params: CadenceParams | None = None) 
         scope = members or [
             c for c in sorted(net.active) if net.contacts[c].account_id == deal.account_id
         ]
-        aggs = [e for c in scope if (e := net.engagement.get(c))]
-        if aggs:
-            last = max(aggs, key=lambda e: (e.last_at, e.contact_id))
-            days = days_between(last.last_at, net.as_of)
-            if days > norm:
-                out.append(
-                    FollowUp(
-                        kind=FollowUpKind.DEAL,
-                        deal_id=deal_id,
-                        contact_id=None,
-                        days_since=days,
-                        threshold_days=norm,
-                        overdue_ratio=days / norm,
-                        reason=(
-                            f"{deal.name} ({deal.stage.value}): {days:.0f} days since the last "
-                            f"touchpoint, cadence {norm:.0f} days"
-                        ),
-                        last_touchpoint_id=last.last_touchpoint_id,
-                    )
-                )
-        elif scope:
-            out.append(
-                FollowUp(
-                    kind=FollowUpKind.DEAL,
-                    deal_id=deal_id,
-                    contact_id=None,
-                    days_since=None,
-                    threshold_days=norm,
-                    overdue_ratio=None,
-                    reason=f"{deal.name} ({deal.stage.value}): no touchpoint on record",
-                    last_touchpoint_id=None,
-                )
-            )
+        due = _deal_due(net, deal_id, scope, norm)
+        if due is not None:
+            out.append(due)
     for c, (threshold, deal_id, role_names) in sorted(best.items()):
-        deal = net.deals[deal_id]
-        who = f"{net.name(c)} ({role_names} on {deal.name}, {deal.stage.value})"
-        e = net.engagement.get(c)
-        if e is None:
-            out.append(
-                FollowUp(
-                    kind=FollowUpKind.CONTACT,
-                    deal_id=deal_id,
-                    contact_id=c,
-                    days_since=None,
-                    threshold_days=threshold,
-                    overdue_ratio=None,
-                    reason=f"{who}: never contacted",
-                    last_touchpoint_id=None,
-                )
-            )
-            continue
-        days = days_between(e.last_at, net.as_of)
-        if days > threshold:
-            out.append(
-                FollowUp(
-                    kind=FollowUpKind.CONTACT,
-                    deal_id=deal_id,
-                    contact_id=c,
-                    days_since=days,
-                    threshold_days=threshold,
-                    overdue_ratio=days / threshold,
-                    reason=(
-                        f"{who}: {days:.0f} days since the last touchpoint, "
-                        f"cadence {threshold:.1f} days"
-                    ),
-                    last_touchpoint_id=e.last_touchpoint_id,
-                )
-            )
+        due = _contact_due(net, c, deal_id, role_names, threshold)
+        if due is not None:
+            out.append(due)
     return sorted(out, key=_key)
+
+
+def _deal_due(
+    net: StakeholderNetwork, deal_id: str, scope: list[str], norm: float
+) -> FollowUp | None:
+    """The deal, if the last touch with anyone in ``scope`` is older than ``norm`` days."""
+    deal = net.deals[deal_id]
+    head = f"{deal.name} ({deal.stage.value})"
+    aggs = [e for c in scope if (e := net.engagement.get(c))]
+    if aggs:
+        last = max(aggs, key=lambda e: (e.last_at, e.contact_id))
+        days = days_between(last.last_at, net.as_of)
+        if days <= norm:
+            return None
+        reason = f"{head}: {days:.0f} days since the last touchpoint, cadence {norm:.0f} days"
+        return _due(
+            FollowUpKind.DEAL,
+            deal_id,
+            None,
+            days=days,
+            threshold=norm,
+            reason=reason,
+            last_touchpoint_id=last.last_touchpoint_id,
+        )
+    if not scope:
+        return None
+    return _due(
+        FollowUpKind.DEAL,
+        deal_id,
+        None,
+        days=None,
+        threshold=norm,
+        reason=f"{head}: no touchpoint on record",
+        last_touchpoint_id=None,
+    )
+
+
+def _contact_due(
+    net: StakeholderNetwork, c: str, deal_id: str, role_names: str, threshold: float
+) -> FollowUp | None:
+    """Contact ``c``, if never touched or last touched more than ``threshold`` days ago."""
+    deal = net.deals[deal_id]
+    who = f"{net.name(c)} ({role_names} on {deal.name}, {deal.stage.value})"
+    e = net.engagement.get(c)
+    days = None if e is None else days_between(e.last_at, net.as_of)
+    if days is not None and days <= threshold:
+        return None
+    reason = (
+        f"{who}: never contacted"
+        if days is None
+        else f"{who}: {days:.0f} days since the last touchpoint, cadence {threshold:.1f} days"
+    )
+    return _due(
+        FollowUpKind.CONTACT,
+        deal_id,
+        c,
+        days=days,
+        threshold=threshold,
+        reason=reason,
+        last_touchpoint_id=None if e is None else e.last_touchpoint_id,
+    )

@@ -72,3 +72,25 @@ def test_stale_deals_are_due(builder: GraphBuilder) -> None:
 def test_cadence_needs_every_open_stage() -> None:
     with pytest.raises(ValueError, match="closing"):
         CadenceParams(stage_norm_days={Stage.PROSPECTING: 1.0})
+
+
+def test_deal_reasons_and_a_deal_never_touched(builder: GraphBuilder) -> None:
+    builder.contact("a", "Ali").contact("b", "Banu")
+    builder.deal("D", Stage.CLOSING, "Deal D")  # norm 5 days
+    builder.deal("N", Stage.PROSPECTING, "Deal N")  # norm 21 days
+    builder.role("D", "a", Role.DECISION_MAKER)
+    builder.role("N", "b", Role.EVALUATOR)  # Banu never touched: N has no touchpoint
+    builder.engage("a", days_ago=20, touchpoints=1, two_way=1)
+    deals = {
+        f.deal_id: f
+        for f in follow_ups(build_network(builder.build()))
+        if f.kind is FollowUpKind.DEAL
+    }
+    assert deals["D"].reason == (
+        "Deal D (closing): 20 days since the last touchpoint, cadence 5 days"
+    )
+    assert (deals["D"].days_since, deals["D"].threshold_days) == pytest.approx((20.0, 5.0))
+    assert deals["D"].last_touchpoint_id == "tp-a"
+    assert deals["N"].reason == "Deal N (prospecting): no touchpoint on record"
+    assert (deals["N"].days_since, deals["N"].overdue_ratio) == (None, None)
+    assert deals["N"].last_touchpoint_id is None
