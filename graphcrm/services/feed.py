@@ -10,6 +10,11 @@ count: a contact moved from one account to another concerns both, and an
 account's parent, before and after, concerns the account's entry too (the
 payload names it).
 
+A creation's entry carries no copy of the row (docs/data-model.md, "The change
+log"): it is placed by its key (:func:`~graphcrm.store.codec.key_refs`) and the
+stored row, which is its own after-image (an account's parent, a contact's,
+deal's or rep's present account or territory).
+
 A rep's own entry concerns no account but the rep's territory (before and
 after). An id that no longer resolves (the store keeps every object, so this
 is only a defence) makes the entry *unplaced*: :attr:`Concern.known` is False.
@@ -20,8 +25,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from graphcrm.domain import AccountId, ChangeLogEntry, ContactId, DealId, EntityKind, PageRequest
+from graphcrm.domain import (
+    AccountId,
+    ChangeLogEntry,
+    ChangeOp,
+    ContactId,
+    DealId,
+    EntityKind,
+    PageRequest,
+    RepId,
+)
 from graphcrm.errors import NotFoundError
+from graphcrm.store.codec import key_refs
 from graphcrm.store.port import GraphStore
 
 _ACCOUNT_FIELDS = ("account_id", "parent_id")
@@ -78,11 +93,54 @@ def _values(payloads: Iterable[Mapping[str, object] | None], names: Sequence[str
     return out
 
 
+def _owners(r: _Resolver, payloads: Iterable[Mapping[str, object] | None]) -> set[str] | None:
+    """The accounts of the contacts and deals the payloads name; None if one is unknown."""
+    accounts: set[str] = set()
+    known = True
+    for cid in _values(payloads, _CONTACT_FIELDS):
+        owner = r.contact(cid)
+        known = known and owner is not None
+        if owner is not None:
+            accounts.add(owner)
+    for did in _values(payloads, _DEAL_FIELDS):
+        owner = r.deal(did)
+        known = known and owner is not None
+        if owner is not None:
+            accounts.add(owner)
+    return accounts if known else None
+
+
+def _created(r: _Resolver, e: ChangeLogEntry) -> Concern:
+    """The concern of a creation logged without its row: from the key and the stored row."""
+    if e.entity is EntityKind.REP:
+        try:
+            return Concern(rep_territories=frozenset({r.store.get_rep(RepId(e.key)).territory}))
+        except NotFoundError:
+            return Concern(rep_territories=frozenset({None}), known=False)
+    if e.entity is EntityKind.ACCOUNT:
+        try:
+            parent = r.store.get_account(AccountId(e.key)).parent_id
+        except NotFoundError:
+            return Concern(accounts=frozenset({e.key}), known=False)
+        return Concern(accounts=frozenset({e.key} | ({parent} if parent else set())))
+    accounts: set[str] = set()
+    placed = False
+    for reading in key_refs(e.entity, e.key):
+        owners = _owners(r, (reading,))
+        if owners:
+            accounts |= owners
+            placed = True
+    return Concern(accounts=frozenset(accounts), known=placed)
+
+
 def concerns(store: GraphStore, entries: Sequence[ChangeLogEntry]) -> list[Concern]:
     """The :class:`Concern` of each entry, in order (reads each contact and deal once)."""
     r = _Resolver(store)
     out: list[Concern] = []
     for e in entries:
+        if e.op is ChangeOp.CREATE and e.after is None:
+            out.append(_created(r, e))
+            continue
         payloads = (e.before, e.after)
         if e.entity is EntityKind.REP:
             terr: set[str | None] = set()
@@ -95,18 +153,11 @@ def concerns(store: GraphStore, entries: Sequence[ChangeLogEntry]) -> list[Conce
         accounts = _values(payloads, _ACCOUNT_FIELDS)
         if e.entity is EntityKind.ACCOUNT:
             accounts.add(e.key)
-        known = True
-        for cid in _values(payloads, _CONTACT_FIELDS):
-            owner = r.contact(cid)
-            known = known and owner is not None
-            if owner is not None:
-                accounts.add(owner)
-        for did in _values(payloads, _DEAL_FIELDS):
-            owner = r.deal(did)
-            known = known and owner is not None
-            if owner is not None:
-                accounts.add(owner)
-        out.append(Concern(accounts=frozenset(accounts), known=known and bool(accounts)))
+        owners = _owners(r, payloads)
+        accounts |= owners or set()
+        out.append(
+            Concern(accounts=frozenset(accounts), known=owners is not None and bool(accounts))
+        )
     return out
 
 

@@ -42,10 +42,10 @@ def test_each_territory_sees_its_own_entries_and_a_move_needs_both(store: GraphS
     full = visible_changes(store, lambda t: False, everything=True, after=0, limit=100)
     assert [e.seq for e in full.entries] == list(range(1, 7))
     assert full.last_seq == 6
-    # The contact's creation names account A in its payload; its status names the
+    # The contact's creation carries no row: like its status, it is placed by the
     # contact, whose account is B *now*; the move names A and B: only a key of both.
-    assert _keys(store, {"İç Anadolu"}) == ["account:A", "contact:C"]
-    assert _keys(store, {"Marmara"}) == ["account:B", "rep:R", "contact_status:C"]
+    assert _keys(store, {"İç Anadolu"}) == ["account:A"]
+    assert _keys(store, {"Marmara"}) == ["account:B", "rep:R", "contact:C", "contact_status:C"]
     both = _keys(store, {"İç Anadolu", "Marmara"})
     assert both == [f"{e.entity.value}:{e.key}" for e in full.entries]
 
