@@ -9,14 +9,18 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
-from api import docs, errors
-from api.cache import AnalyticsCache
-from api.deps import AppState
-from api.freshness import Freshness
-from api.keycache import KeyCache
-from api.middleware import BodyLimit, RequestLog, install_limits, log_requests_to_stderr
-from api.openapi import document, operation_id
-from api.routers import (
+from graphcrm.auth import KeyStore
+from graphcrm.config import Settings, get_settings, parse_store_url
+from graphcrm.store import open_store
+
+from . import docs, errors
+from .cache import AnalyticsCache
+from .deps import AppState
+from .freshness import Freshness
+from .keycache import KeyCache
+from .middleware import BodyLimit, RequestLog, install_limits, log_requests_to_stderr
+from .openapi import document, operation_id
+from .routers import (
     accounts,
     alerts,
     analytics,
@@ -33,9 +37,6 @@ from api.routers import (
     touchpoints,
     transfer,
 )
-from graphcrm.auth import KeyStore
-from graphcrm.config import Settings, get_settings, parse_store_url
-from graphcrm.store import open_store
 
 ROUTERS: list[APIRouter] = [
     health.router,

@@ -21,16 +21,17 @@ from fastapi import Depends, Query, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from api.cache import AnalyticsCache
-from api.errors import forbidden, unauthorized
-from api.freshness import Freshness
-from api.keycache import KeyCache
 from graphcrm.auth import KeyStore, Principal, Scope
 from graphcrm.config import Settings
 from graphcrm.domain import PageRequest
 from graphcrm.domain.base import as_of_instant
 from graphcrm.errors import InvalidError, Problem
 from graphcrm.store.port import GraphStore
+
+from .cache import AnalyticsCache
+from .errors import forbidden, unauthorized
+from .freshness import Freshness
+from .keycache import KeyCache
 
 
 @dataclass(slots=True)

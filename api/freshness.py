@@ -26,13 +26,14 @@ from __future__ import annotations
 import threading
 from typing import Final
 
-from api.cache import AnalyticsCache
-from api.keycache import KeyCache
-from api.territory import family
 from graphcrm.domain import PageRequest
 from graphcrm.domain.keys import Watermark
 from graphcrm.services.feed import concerns
 from graphcrm.store.port import GraphStore
+
+from .cache import AnalyticsCache
+from .keycache import KeyCache
+from .territory import family
 
 MAX_ENTRIES: Final = 1000
 """New entries read at most; beyond that the whole cache goes."""

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import problem_response
-from api.limits import KeyLimits, document_429, is_expensive, key_identity, retry_after
+from .errors import problem_response
+from .limits import KeyLimits, document_429, is_expensive, key_identity, retry_after
 
 if TYPE_CHECKING:
     from fastapi import FastAPI

@@ -35,8 +35,8 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from api.deps import ScopeCheck
-from api.errors import PROBLEM_JSON, problem_openapi
+from .deps import ScopeCheck
+from .errors import PROBLEM_JSON, problem_openapi
 
 AS_OF_PATTERN: Final = (
     r"^(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"

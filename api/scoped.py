@@ -15,19 +15,6 @@ from collections.abc import Sequence, Set
 from contextlib import AbstractContextManager
 from datetime import datetime
 
-from api.deps import AppState
-from api.errors import forbidden
-from api.territory import (
-    check_batch,
-    keep_hidden_parents,
-    listed_territories,
-    shown,
-    touched_accounts,
-    visible_account,
-    visible_contact,
-    visible_deal,
-)
-from api.writes import drop, write_tags
 from graphcrm.auth import ALL_TERRITORIES, Principal, Scope
 from graphcrm.domain import (
     Account,
@@ -55,6 +42,20 @@ from graphcrm.domain import (
 )
 from graphcrm.domain.keys import KeyRecord, Watermark
 from graphcrm.errors import NotFoundError
+
+from .deps import AppState
+from .errors import forbidden
+from .territory import (
+    check_batch,
+    keep_hidden_parents,
+    listed_territories,
+    shown,
+    touched_accounts,
+    visible_account,
+    visible_contact,
+    visible_deal,
+)
+from .writes import drop, write_tags
 
 
 class ScopedStore:

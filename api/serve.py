@@ -21,8 +21,8 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from api.app import create_app, freeze_imports
-    from api.middleware import log_requests_to_stderr
+    from .app import create_app, freeze_imports
+    from .middleware import log_requests_to_stderr
 
     if workers == 1:
         log_requests_to_stderr()
@@ -34,7 +34,7 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     os.environ["GRAPHCRM_STORE"] = settings.store.get_secret_value()
     os.environ["GRAPHCRM_KEYS_PATH"] = str(keys_path(settings))
     config = uvicorn.Config(
-        "api.app:serve_app",
+        f"{__package__}.app:serve_app",
         factory=True,
         workers=workers,
         host=host,

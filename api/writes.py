@@ -18,14 +18,15 @@ from typing import Generic, TypeVar
 from fastapi import Response
 from pydantic import BaseModel, ValidationError
 
-from api.deps import AppState
-from api.errors import precondition_failed, precondition_required, too_large
-from api.freshness import PORTFOLIO_TAG as PORTFOLIO
-from api.schemas import WriteResult
-from api.territory import check_batch, family, keep_hidden_parents, touched_accounts
 from graphcrm.auth import Principal
 from graphcrm.domain import ApplyResult, ChangeSet, Model
 from graphcrm.errors import InvalidError, Problem
+
+from .deps import AppState
+from .errors import precondition_failed, precondition_required, too_large
+from .freshness import PORTFOLIO_TAG as PORTFOLIO
+from .schemas import WriteResult
+from .territory import check_batch, family, keep_hidden_parents, touched_accounts
 
 D = TypeVar("D", bound=Model)
 

@@ -7,9 +7,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
-from api.deps import AsOfDep, PageDep, ReaderDep, StateDep, StoreDep, WriterDep
-from api.errors import NOT_FOUND, UPDATE, WRITE, responses
-from api.schemas import (
+from graphcrm.domain import Account, AccountId, ChangeSet, RepId
+from graphcrm.errors import NotFoundError
+
+from ..deps import AsOfDep, PageDep, ReaderDep, StateDep, StoreDep, WriterDep
+from ..errors import NOT_FOUND, UPDATE, WRITE, responses
+from ..schemas import (
     AccountCreate,
     AccountPublic,
     AccountsPublic,
@@ -19,10 +22,8 @@ from api.schemas import (
     RepKnowsPublic,
     ReportingLinesPublic,
 )
-from api.territory import id_taken, listed_territories, shown, visible_account
-from api.writes import PartialUpdate, apply_changes, set_etag
-from graphcrm.domain import Account, AccountId, ChangeSet, RepId
-from graphcrm.errors import NotFoundError
+from ..territory import id_taken, listed_territories, shown, visible_account
+from ..writes import PartialUpdate, apply_changes, set_etag
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
 

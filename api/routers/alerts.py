@@ -16,15 +16,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import AppState, AsOfDep, ReaderDep, StateDep
-from api.errors import NOT_FOUND, responses
-from api.scoped import ScopedStore
-from api.territory import territories_of
-from api.writes import PORTFOLIO_TAG
 from graphcrm.auth import Principal
 from graphcrm.domain import RepId
 from graphcrm.services.alerts import EB_SILENT_DAYS, AlertParams, Alerts, alerts
 from graphcrm.services.clock import instant
+
+from ..deps import AppState, AsOfDep, ReaderDep, StateDep
+from ..errors import NOT_FOUND, responses
+from ..scoped import ScopedStore
+from ..territory import territories_of
+from ..writes import PORTFOLIO_TAG
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
 

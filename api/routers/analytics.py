@@ -24,28 +24,6 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import AppState, AsOfDep, PageDep, ReaderDep, StateDep
-from api.errors import NOT_FOUND, responses
-from api.schemas import (
-    AccountHealthPublic,
-    ContactScoresPublic,
-    FollowUpItem,
-    FollowUpsPublic,
-    HiddenInfluencersPublic,
-    WhatIfCreate,
-    to_edit,
-)
-from api.territory import (
-    Placement,
-    place_account,
-    place_deal,
-    require_visible,
-    territories_of,
-    visible_account,
-    visible_contact,
-    visible_deal,
-)
-from api.writes import PORTFOLIO_TAG
 from graphcrm.analytics import Trend, WhatIf
 from graphcrm.analytics.health import score_trend
 from graphcrm.analytics.params import HealthParams
@@ -58,6 +36,29 @@ from graphcrm.services.paths import WarmPaths, warm_paths_to
 from graphcrm.services.risk import DealAssessment, assess_deal, what_if_deal
 from graphcrm.services.scoring import AccountScores, score_account
 from graphcrm.services.winprob import DealWin, deal_win
+
+from ..deps import AppState, AsOfDep, PageDep, ReaderDep, StateDep
+from ..errors import NOT_FOUND, responses
+from ..schemas import (
+    AccountHealthPublic,
+    ContactScoresPublic,
+    FollowUpItem,
+    FollowUpsPublic,
+    HiddenInfluencersPublic,
+    WhatIfCreate,
+    to_edit,
+)
+from ..territory import (
+    Placement,
+    place_account,
+    place_deal,
+    require_visible,
+    territories_of,
+    visible_account,
+    visible_contact,
+    visible_deal,
+)
+from ..writes import PORTFOLIO_TAG
 
 router = APIRouter(prefix="/v1", tags=["analytics"])
 

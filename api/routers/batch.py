@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import StateDep, WriterDep
-from api.errors import WRITE, responses
-from api.schemas import BatchCreate, WriteResult
-from api.writes import apply_changes
+from ..deps import StateDep, WriterDep
+from ..errors import WRITE, responses
+from ..schemas import BatchCreate, WriteResult
+from ..writes import apply_changes
 
 router = APIRouter(prefix="/v1/batch", tags=["batch"])
 

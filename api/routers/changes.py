@@ -15,10 +15,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import ReaderDep, StoreDep
-from api.errors import responses
 from graphcrm.domain import ChangeLogEntry
 from graphcrm.services.feed import visible_changes
+
+from ..deps import ReaderDep, StoreDep
+from ..errors import responses
 
 router = APIRouter(prefix="/v1/changes", tags=["changes"])
 

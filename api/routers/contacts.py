@@ -7,15 +7,16 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
-from api.deps import AdminDep, AsOfDep, PageDep, ReaderDep, StateDep, StoreDep, WriterDep
-from api.errors import NOT_FOUND, UPDATE, WRITE, responses
-from api.schemas import ContactCreate, ContactsPublic, ContactUpdate
-from api.territory import id_taken, visible_account, visible_contact
-from api.writes import PartialUpdate, apply_changes, set_etag
 from graphcrm.domain import AccountId, ChangeSet, Contact, ContactId
 from graphcrm.domain.personal import Erasure, SubjectAccess
 from graphcrm.errors import NotFoundError
 from graphcrm.services.personal import forget, subject_access
+
+from ..deps import AdminDep, AsOfDep, PageDep, ReaderDep, StateDep, StoreDep, WriterDep
+from ..errors import NOT_FOUND, UPDATE, WRITE, responses
+from ..schemas import ContactCreate, ContactsPublic, ContactUpdate
+from ..territory import id_taken, visible_account, visible_contact
+from ..writes import PartialUpdate, apply_changes, set_etag
 
 router = APIRouter(prefix="/v1/contacts", tags=["contacts"])
 

@@ -7,11 +7,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
-from api.deps import AsOfDep, PageDep, ReaderDep, StateDep, StoreDep, WriterDep
-from api.errors import NOT_FOUND, UPDATE, WRITE, responses
-from api.schemas import DealCreate, DealRolesPublic, DealsPublic, DealUpdate
-from api.territory import id_taken, listed_territories, visible_account, visible_deal
-from api.writes import PartialUpdate, apply_changes, set_etag
 from graphcrm.domain import (
     AccountId,
     ChangeSet,
@@ -22,6 +17,12 @@ from graphcrm.domain import (
     Stage,
 )
 from graphcrm.errors import NotFoundError
+
+from ..deps import AsOfDep, PageDep, ReaderDep, StateDep, StoreDep, WriterDep
+from ..errors import NOT_FOUND, UPDATE, WRITE, responses
+from ..schemas import DealCreate, DealRolesPublic, DealsPublic, DealUpdate
+from ..territory import id_taken, listed_territories, visible_account, visible_deal
+from ..writes import PartialUpdate, apply_changes, set_etag
 
 router = APIRouter(prefix="/v1/deals", tags=["deals"])
 

@@ -15,15 +15,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from api.deps import AppState, AsOfDep, ReaderDep, StateDep
-from api.errors import NOT_FOUND, responses
-from api.schemas import ForecastPublic, ForecastTrendPublic
-from api.scoped import ScopedStore
-from api.territory import territories_of
-from api.writes import PORTFOLIO_TAG
 from graphcrm.auth import Principal
 from graphcrm.services.clock import instant
 from graphcrm.services.forecast import MAX_QUARTERS, GroupBy, Quarter, forecast, forecast_trend
+
+from ..deps import AppState, AsOfDep, ReaderDep, StateDep
+from ..errors import NOT_FOUND, responses
+from ..schemas import ForecastPublic, ForecastTrendPublic
+from ..scoped import ScopedStore
+from ..territory import territories_of
+from ..writes import PORTFOLIO_TAG
 
 router = APIRouter(prefix="/v1/forecast", tags=["forecast"])
 

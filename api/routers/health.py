@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import StateDep
-from api.errors import ProblemModel
-from api.schemas import HealthPublic, ReadyPublic
 from graphcrm.domain import PageRequest
+
+from ..deps import StateDep
+from ..errors import ProblemModel
+from ..schemas import HealthPublic, ReadyPublic
 
 router = APIRouter(tags=["health"])
 

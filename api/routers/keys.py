@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
-from api.deps import AdminDep, StateDep
-from api.errors import NOT_FOUND, responses
-from api.schemas import KeyCreate, KeyCreatedPublic, KeyPublic, KeysPublic
 from graphcrm.errors import InvalidError, NotFoundError, Problem
+
+from ..deps import AdminDep, StateDep
+from ..errors import NOT_FOUND, responses
+from ..schemas import KeyCreate, KeyCreatedPublic, KeyPublic, KeysPublic
 
 router = APIRouter(prefix="/v1/keys", tags=["keys"])
 

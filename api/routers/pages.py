@@ -32,12 +32,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.deps import StateDep
-from api.errors import ApiError
-from api.routers.alerts import read_alerts
-from api.scoped import ScopedStore
-from api.territory import territories_of, visible_account, visible_deal
-from api.writes import PORTFOLIO_TAG
 from graphcrm.analytics import RemoveContact, WhatIf
 from graphcrm.auth import Principal, Scope
 from graphcrm.domain import Account, AccountId, ContactStatus, DealId, DealView, PageRequest
@@ -85,6 +79,13 @@ from graphcrm.viz.sentences import (
 )
 from graphcrm.viz.view import GraphView
 from graphcrm.viz.win import render_win, win_panel
+
+from ..deps import StateDep
+from ..errors import ApiError
+from ..scoped import ScopedStore
+from ..territory import territories_of, visible_account, visible_deal
+from ..writes import PORTFOLIO_TAG
+from .alerts import read_alerts
 
 COOKIE: Final = "graphcrm_key"
 """The cookie that keeps a page session signed in (the API key itself, HttpOnly)."""

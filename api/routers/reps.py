@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import PageDep, ReaderDep, StateDep, StoreDep, WriterDep
-from api.errors import NOT_FOUND, WRITE, responses
-from api.schemas import RepsPublic, WriteResult
-from api.writes import apply_changes
 from graphcrm.domain import ChangeSet, Rep, RepId
+
+from ..deps import PageDep, ReaderDep, StateDep, StoreDep, WriterDep
+from ..errors import NOT_FOUND, WRITE, responses
+from ..schemas import RepsPublic, WriteResult
+from ..writes import apply_changes
 
 router = APIRouter(prefix="/v1/reps", tags=["reps"])
 

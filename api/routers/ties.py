@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import StateDep, WriterDep
-from api.errors import WRITE, responses
-from api.schemas import WriteResult
-from api.writes import apply_changes
 from graphcrm.domain import ChangeSet, DealRole, Influence, RepKnows, ReportsTo
+
+from ..deps import StateDep, WriterDep
+from ..errors import WRITE, responses
+from ..schemas import WriteResult
+from ..writes import apply_changes
 
 router = APIRouter(prefix="/v1", tags=["ties"])
 

@@ -7,13 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api.deps import PageDep, ReaderDep, StateDep, StoreDep, WriterDep
-from api.errors import NOT_FOUND, WRITE, responses
-from api.schemas import TouchpointsPublic, WriteResult
-from api.territory import visible_account, visible_contact, visible_deal
-from api.writes import apply_changes
 from graphcrm.domain import AccountId, ChangeSet, ContactId, DealId, Touchpoint
 from graphcrm.errors import InvalidError, Problem
+
+from ..deps import PageDep, ReaderDep, StateDep, StoreDep, WriterDep
+from ..errors import NOT_FOUND, WRITE, responses
+from ..schemas import TouchpointsPublic, WriteResult
+from ..territory import visible_account, visible_contact, visible_deal
+from ..writes import apply_changes
 
 router = APIRouter(prefix="/v1/touchpoints", tags=["touchpoints"])
 

@@ -9,15 +9,16 @@ from typing import Annotated, Final
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 
-from api.deps import AsOfDep, ReaderDep, StateDep, WriterDep
-from api.errors import NOT_FOUND, WRITE, responses
-from api.scoped import ScopedStore
 from graphcrm.domain import AccountId, PageRequest
 from graphcrm.errors import InvalidError, Problem
 from graphcrm.io.export import ExportFormat, export
 from graphcrm.io.formats import ImportFormat, import_data
 from graphcrm.io.importing import ImportReport
 from graphcrm.io.mapping import CrmMapping
+
+from ..deps import AsOfDep, ReaderDep, StateDep, WriterDep
+from ..errors import NOT_FOUND, WRITE, responses
+from ..scoped import ScopedStore
 
 router = APIRouter(prefix="/v1", tags=["import-export"])
 
