@@ -1128,9 +1128,33 @@ def keys_revoke(ctx: click.Context, key_id: str) -> None:
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
-    from api.serve import serve
+    import importlib
 
-    serve(settings, host, port, workers)
+    web = importlib.import_module(f"{_web_package()}.serve")
+    web.serve(settings, host, port, workers)
+
+
+def _web_package() -> str:
+    """The web app's package: ``graphcrm_api`` from a wheel, else the checkout's ``api/``.
+
+    The core package never imports the web app at module level; ``serve`` and
+    ``demo`` load it here.
+    """
+    from importlib.util import find_spec
+
+    if find_spec("graphcrm_api") is not None:
+        return "graphcrm_api"
+    checkout = Path(__file__).resolve().parents[1] / "api"
+    spec = find_spec("api")
+    if (
+        spec is not None
+        and spec.origin is not None
+        and Path(spec.origin).resolve().parent == checkout
+    ):
+        return "api"
+    raise GraphCRMError(
+        "the web app is not installed: install graphcrm from its wheel, or run from a checkout"
+    )
 
 
 @main.command()
