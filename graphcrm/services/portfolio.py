@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from multiprocessing.sharedctypes import Synchronized
 from typing import Any
 
 from graphcrm.analytics import (
@@ -213,11 +214,7 @@ def _chunks_scored(
         _stop(taken, len(chunks), results, procs)
 
 
-_Taken = Any
-"""The shared counter of taken chunks (``multiprocessing.Value("i")``)."""
-
-
-def _take(taken: _Taken, n: int) -> int | None:
+def _take(taken: Synchronized[int], n: int) -> int | None:
     """The next chunk nobody has taken (None when all are), marked taken."""
     with taken.get_lock():
         i = int(taken.value)
@@ -231,7 +228,7 @@ def _worker(
     reopen: StoreOpener,
     chunks: list[list[Account]],
     run: _Run,
-    taken: _Taken,
+    taken: Synchronized[int],
     results: Any,
 ) -> None:
     """A worker process: take chunks until none is left and send back each one's
@@ -277,7 +274,7 @@ def _wait(
         return
 
 
-def _stop(taken: _Taken, n: int, results: Any, procs: list[Any]) -> None:
+def _stop(taken: Synchronized[int], n: int, results: Any, procs: list[Any]) -> None:
     """Let the workers finish (no chunk is left to take), reading what they still
     send so that none blocks on a full pipe; end any still running after 5 s."""
     with taken.get_lock():
@@ -309,7 +306,7 @@ def _score_chunk_now(
     graphs = store.stakeholder_graphs([a.id for a in accounts], as_of=at)
     dealing = [a.id for a, sg in zip(accounts, graphs, strict=True) if _has_open_deal(a, sg)]
     since = churn_window_start(at, params)
-    befores = (
+    committees_then = (
         dict(
             zip(
                 dealing,
@@ -325,7 +322,7 @@ def _score_chunk_now(
             store,
             account,
             sg,
-            befores.get(account.id),
+            committees_then.get(account.id),
             at=at,
             params=params,
             seed=run.seed,
