@@ -17,6 +17,7 @@ BENCHMARKS = {
     "forecast": "bench.forecast",
     "contract": "bench.contract",
     "pages": "bench.pages",
+    "whole": "bench.whole",
 }
 
 
