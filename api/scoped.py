@@ -11,7 +11,7 @@ invalidate the analytics cache, like every other API write.
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Collection, Sequence, Set
 from contextlib import AbstractContextManager
 from datetime import datetime
 
@@ -37,6 +37,7 @@ from graphcrm.domain import (
     Stage,
     StakeholderGraph,
     StoreStats,
+    TerritorySpan,
     Touchpoint,
     WinModelCard,
 )
@@ -137,8 +138,19 @@ class ScopedStore:
     def account_rollup(
         self, account_id: AccountId, *, as_of: datetime | None = None
     ) -> AccountRollup:
-        visible_account(self._s, self._who, account_id)
+        visible_account(self._s, self._who, account_id, as_of=as_of)
         return self._s.account_rollup(account_id, as_of=as_of)
+
+    def territory_history(
+        self, account_ids: Collection[AccountId] | None = None
+    ) -> tuple[TerritorySpan, ...]:
+        """The intervals of the accounts the principal sees now, by the territory of
+        each account's latest interval (others answer none)."""
+        spans = self._s.territory_history(account_ids)
+        if self._who.all_territories:
+            return spans
+        latest = {s.account_id: s.territory for s in spans}  # ordered by start
+        return tuple(s for s in spans if self._who.sees(latest[s.account_id]))
 
     # --- contacts and reps --------------------------------------------------------
     def get_contact(self, contact_id: ContactId, *, as_of: datetime | None = None) -> Contact:
@@ -154,7 +166,7 @@ class ScopedStore:
         territories: Set[str] | None = None,
     ) -> Page[Contact]:
         if account_id is not None:
-            visible_account(self._s, self._who, account_id)
+            visible_account(self._s, self._who, account_id, as_of=as_of)
         return self._s.list_contacts(
             page,
             account_id=account_id,
@@ -177,7 +189,7 @@ class ScopedStore:
         as_of: datetime | None = None,
         include_family: bool = False,
     ) -> StakeholderGraph:
-        visible_account(self._s, self._who, account_id)
+        visible_account(self._s, self._who, account_id, as_of=as_of)
         graph = self._s.stakeholder_graph(account_id, as_of=as_of, include_family=include_family)
         if self._who.all_territories:
             return graph
@@ -293,7 +305,7 @@ class ScopedStore:
     ) -> tuple[StakeholderGraph, ...]:
         """Without family, each graph holds only its own account: no filtering is needed."""
         for account_id in account_ids:
-            visible_account(self._s, self._who, account_id)
+            visible_account(self._s, self._who, account_id, as_of=as_of)
         graphs = self._s.stakeholder_graphs(account_ids, as_of=as_of, committee_only=committee_only)
         if self._who.all_territories:
             return graphs

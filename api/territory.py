@@ -34,7 +34,7 @@ from graphcrm.domain import (
     RepId,
 )
 from graphcrm.errors import ConflictError, InvalidError, NotFoundError, Problem
-from graphcrm.store.intervals import row_label
+from graphcrm.store.intervals import row_label, territories_at
 from graphcrm.store.port import GraphStore
 
 
@@ -52,16 +52,33 @@ def id_taken(kind: str, object_id: str) -> ConflictError:
     )
 
 
-def _stored_visible(store: GraphStore, who: Principal, account_id: str) -> Account:
+def territory_then(store: GraphStore, account: Account, as_of: datetime | None) -> str | None:
+    """The account's territory in force at ``as_of`` (None: the present one); the
+    stored one when no interval covers the instant (before the account existed)."""
+    if as_of is None:
+        return account.territory
+    then = territories_at(store.territory_history([account.id]), as_of)
+    return then.get(account.id, account.territory)
+
+
+def _stored_visible(
+    store: GraphStore, who: Principal, account_id: str, as_of: datetime | None = None
+) -> Account:
     account = store.get_account(AccountId(account_id))
-    if not who.sees(account.territory):
+    territory = account.territory if who.all_territories else territory_then(store, account, as_of)
+    if not who.sees(territory):
         raise NotFoundError("account", account_id)
     return account
 
 
-def visible_account(store: GraphStore, who: Principal, account_id: str) -> Account:
-    """The account as ``who`` reads it (see :func:`shown`); NotFoundError when outside."""
-    return shown(store, who, (_stored_visible(store, who, account_id),))[0]
+def visible_account(
+    store: GraphStore, who: Principal, account_id: str, *, as_of: datetime | None = None
+) -> Account:
+    """The account as ``who`` reads it (see :func:`shown`); NotFoundError when outside.
+    A read as of an instant is allowed by the account's territory then: a key keeps
+    the history of the accounts its territories held, and sees no earlier state of an
+    account moved in since."""
+    return shown(store, who, (_stored_visible(store, who, account_id, as_of),))[0]
 
 
 def shown(store: GraphStore, who: Principal, accounts: Iterable[Account]) -> list[Account]:
@@ -120,7 +137,7 @@ def visible_contact(
 ) -> Contact:
     contact = store.get_contact(ContactId(contact_id), as_of=as_of)
     try:
-        _stored_visible(store, who, contact.account_id)
+        _stored_visible(store, who, contact.account_id, as_of)
     except NotFoundError:
         raise NotFoundError("contact", contact_id) from None
     return contact

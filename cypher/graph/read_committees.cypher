@@ -32,5 +32,11 @@ CALL (spec) {
      | [c.id, r.roles, r.is_primary, r.stance, r.valid_from, r.valid_to]]
   ]) AS deals
 }
-RETURN g, properties(root) AS account, contacts, lines, deals
+WITH g, root, contacts, lines, deals,
+     [(root)-[:HAD_TERRITORY]->(x:AccountTerritory)
+       WHERE x.valid_from <= $t AND (x.valid_to IS NULL OR x.valid_to > $t) | [x.territory]] AS then
+RETURN g,
+       CASE WHEN size(then) = 0 THEN properties(root) ELSE root {.*, territory: then[0][0]} END
+         AS account,
+       contacts, lines, deals
 ORDER BY g

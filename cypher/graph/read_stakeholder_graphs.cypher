@@ -59,5 +59,11 @@ CALL (knows, deals, touchpoints) {
   USING INDEX n:Rep(id)
   RETURN collect(properties(n)) AS reps
 }
-RETURN g, properties(root) AS account, contacts, lines, influences, knows, deals, touchpoints, reps
+WITH g, root, contacts, lines, influences, knows, deals, touchpoints, reps,
+     [(root)-[:HAD_TERRITORY]->(x:AccountTerritory)
+       WHERE x.valid_from <= $t AND (x.valid_to IS NULL OR x.valid_to > $t) | [x.territory]] AS then
+RETURN g,
+       CASE WHEN size(then) = 0 THEN properties(root) ELSE root {.*, territory: then[0][0]} END
+         AS account,
+       contacts, lines, influences, knows, deals, touchpoints, reps
 ORDER BY g

@@ -21,7 +21,7 @@ from graphcrm.domain.enums import (
     TouchpointKind,
 )
 from graphcrm.domain.ids import AccountId, ContactId, DealId, RepId, TouchpointId
-from graphcrm.domain.org import Account, Contact, Influence, ReportsTo
+from graphcrm.domain.org import Account, Contact, Influence, ReportsTo, TerritorySpan
 from graphcrm.domain.roles import Role
 from graphcrm.domain.sales import (
     CloseDateChange,
@@ -94,6 +94,7 @@ __all__ = [
     "StakeholderGraph",
     "StoreStats",
     "Temporal",
+    "TerritorySpan",
     "Touchpoint",
     "TouchpointId",
     "TouchpointKind",

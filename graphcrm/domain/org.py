@@ -68,6 +68,15 @@ class Contact(Model):
     status_from: UtcDatetime | None = None
 
 
+class TerritorySpan(Temporal):
+    """An account's territory over ``[valid_from, valid_to)`` (None: no territory
+    then). ``Account.territory`` is the present one; a write that changes it closes
+    the open interval at the time of the write and opens one for the new territory."""
+
+    account_id: AccountKey
+    territory: Label | None = None
+
+
 class ReportsTo(Temporal):
     """``contact_id`` reports to ``manager_id``.
 

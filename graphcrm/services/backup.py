@@ -42,6 +42,7 @@ from graphcrm.store.dump import (
     fingerprint,
     parse_row,
     row_json,
+    with_territory_spans,
 )
 from graphcrm.store.maintenance import maintenance
 from graphcrm.store.port import GraphStore
@@ -212,7 +213,7 @@ def read_dump(path: Path) -> tuple[BackupHeader, StoreDump]:
                 )
             ]
         )
-    return header, dump
+    return header, with_territory_spans(dump)
 
 
 def restore(store: GraphStore, path: Path, *, replace: bool = False) -> BackupHeader:

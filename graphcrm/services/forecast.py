@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 from typing import Annotated, Final, Literal, TypeVar, get_args
 
 import numpy as np
@@ -62,6 +63,7 @@ from graphcrm.domain import (
     Page,
     PageRequest,
     Stage,
+    TerritorySpan,
     UtcDatetime,
 )
 from graphcrm.errors import InvalidError, Problem
@@ -70,6 +72,7 @@ from graphcrm.services.deals import churn_window_start, read_account
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.services.training import current_card
 from graphcrm.services.winprob import ModelSummary, summary, win_of
+from graphcrm.store.intervals import territories_at
 from graphcrm.store.port import GraphStore
 
 GroupBy = Literal["rep", "territory", "group", "quarter"]
@@ -336,11 +339,26 @@ class _Scope:
     """Every deal of the accounts in scope with its histories, by deal id."""
     reps: dict[str, str]
     groups: dict[str, Account] = field(default_factory=dict)
+    spans: dict[str, list[TerritorySpan]] = field(default_factory=dict)
+    """Each account's territory intervals (:meth:`at`)."""
 
     def sees(self, account: Account) -> bool:
         return self.territories is None or (
             account.territory is not None and account.territory in self.territories
         )
+
+    def at(self, account_id: str, when: datetime) -> Account:
+        """The account with the territory in force at ``when`` (the stored one when no
+        interval covers it)."""
+        account = self.accounts[account_id]
+        then = territories_at(self.spans.get(account_id, ()), when)
+        if account_id not in then or then[account_id] == account.territory:
+            return account
+        return account.model_copy(update={"territory": then[account_id]})
+
+    def held(self, account_id: str, when: datetime) -> bool:
+        """Whether the account was in the chosen territories at ``when``."""
+        return account_id in self.accounts and self.sees(self.at(account_id, when))
 
     def group(self, account: Account) -> Account:
         """The farthest ancestor in scope (the account itself when none is)."""
@@ -373,11 +391,23 @@ def _all(fetch: Callable[[PageRequest], Page[T]]) -> Iterator[T]:
 
 
 def _read_scope(store: GraphStore, territories: Iterable[str] | None) -> _Scope:
+    """Accounts in ``territories`` now or at any time before (a forecast as of an
+    instant counts the accounts of the territories then), their deals and histories."""
     chosen = None if territories is None else frozenset(territories)
     accounts: dict[str, Account] = {
         a.id: a for a in _all(lambda page: store.list_accounts(page, territories=chosen))
     }
     listed: list[Deal] = list(_all(lambda page: store.list_deals(page, territories=chosen)))
+    history = store.territory_history()
+    spans: dict[str, list[TerritorySpan]] = {}
+    for s in history:
+        spans.setdefault(s.account_id, []).append(s)
+    if chosen is not None:
+        for aid in sorted(
+            {s.account_id for s in history if s.territory in chosen} - accounts.keys()
+        ):
+            account = accounts[aid] = store.get_account(AccountId(aid))
+            listed += _all(partial(store.list_deals, account_id=AccountId(account.id)))
     dealing = {d.id for d in listed if d.account_id in accounts}
     reps: dict[str, str] = {r.id: r.name for r in _all(store.list_reps)}
     return _Scope(
@@ -386,6 +416,7 @@ def _read_scope(store: GraphStore, territories: Iterable[str] | None) -> _Scope:
         accounts=accounts,
         views={d: store.get_deal(DealId(d)) for d in sorted(dealing)},
         reps=reps,
+        spans=spans,
     )
 
 
@@ -474,6 +505,8 @@ def _read_at(
         deal = deal_at(view, at)
         if deal is not None:
             states[deal_id] = deal
+    if scope.territories is not None:  # the accounts of the territories then
+        states = {k: d for k, d in states.items() if scope.held(d.account_id, at)}
     holding = sorted(
         {AccountId(d.account_id) for d in states.values() if _in_quarters(d, quarters)}
     )
@@ -536,8 +569,8 @@ class _Placed:
     label: str
 
 
-def _place(setup: _Setup, scope: _Scope, deal: Deal) -> _Placed:
-    account = scope.accounts[deal.account_id]
+def _place(setup: _Setup, scope: _Scope, deal: Deal, when: datetime) -> _Placed:
+    account = scope.at(deal.account_id, when)
     group = scope.group(account)
     assert deal.expected_close is not None
     quarter = str(Quarter.of(deal.expected_close))
@@ -574,7 +607,7 @@ def _deals(
         if converted is None:
             problems.append(_no_rate(setup, d))
             continue
-        at = _place(setup, scope, d)
+        at = _place(setup, scope, d, reading.at)
         rows.setdefault(at.row, _Row(at.label))
         assert d.expected_close is not None
         deals.append(
@@ -605,7 +638,7 @@ def _deals(
         if converted is None:
             problems.append(_no_rate(setup, d))
             continue
-        at = _place(setup, scope, d)
+        at = _place(setup, scope, d, reading.at)
         row = rows.setdefault(at.row, _Row(at.label))
         row.won.append(converted)
     deals.sort(key=lambda x: (-x.expected, x.deal_id))

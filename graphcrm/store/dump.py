@@ -21,7 +21,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
@@ -41,6 +42,7 @@ from graphcrm.domain import (
     RepKnows,
     ReportsTo,
     StageChange,
+    TerritorySpan,
     Touchpoint,
 )
 from graphcrm.domain.construct import construct
@@ -140,6 +142,7 @@ class StoreDump:
     reps: tuple[Rep, ...] = ()
     contacts: tuple[Contact, ...] = ()
     contact_statuses: tuple[ContactStatusSpan, ...] = ()
+    account_territories: tuple[TerritorySpan, ...] = ()
     reports_to: tuple[ReportsTo, ...] = ()
     influences: tuple[Influence, ...] = ()
     rep_knows: tuple[RepKnows, ...] = ()
@@ -171,6 +174,7 @@ ROW_TYPES: dict[str, type[Model]] = {
     "reps": Rep,
     "contacts": Contact,
     "contact_statuses": ContactStatusSpan,
+    "account_territories": TerritorySpan,
     "reports_to": ReportsTo,
     "influences": Influence,
     "rep_knows": RepKnows,
@@ -191,6 +195,26 @@ if set(KINDS) != {f.name for f in fields(StoreDump)} - {"source", "schema_versio
     raise RuntimeError("ROW_TYPES must name every row field of StoreDump")  # pragma: no cover
 
 _CONTACT_STATUS = {"status", "status_from"}
+
+EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
+"""The start given to a territory whose account's creation is not known."""
+
+
+def with_territory_spans(dump: StoreDump) -> StoreDump:
+    """``dump`` with an open territory interval for each account when it holds none (a
+    backup from before territories were intervals): from the account's first change-log
+    entry, or :data:`EARLIEST`; as the stores' migrations do."""
+    if dump.account_territories or not dump.accounts:
+        return dump
+    first: dict[str, datetime] = {}
+    for c in dump.changes:
+        if c.entity is EntityKind.ACCOUNT and c.key not in first:
+            first[c.key] = parse_ts(c.at)
+    spans = tuple(
+        TerritorySpan(account_id=a.id, territory=a.territory, valid_from=first.get(a.id, EARLIEST))
+        for a in dump.accounts
+    )
+    return replace(dump, account_territories=spans)
 
 
 def row_json(kind: str, row: Model) -> dict[str, Any]:

@@ -31,6 +31,7 @@ Keys
     influence                 ``(influencer_id, influenced_id, kind)``
     deal role                 ``(deal_id, contact_id)``
     contact status            ``(contact_id,)``
+    account territory         ``("territory", account_id)``
     ========================  ====================================
 
 >>> from datetime import UTC, datetime
@@ -60,6 +61,7 @@ from graphcrm.domain import (
     ReportsTo,
     StageChange,
     Temporal,
+    TerritorySpan,
 )
 from graphcrm.domain.ids import ContactKey
 from graphcrm.errors import Problem
@@ -79,6 +81,19 @@ class ContactStatusSpan(Temporal):
     status: ContactStatus
 
 
+def territories_at(spans: Iterable[TerritorySpan], at: datetime) -> dict[str, str | None]:
+    """The territory in force at ``at`` of each account with a span covering it
+    (``valid_from <= at < valid_to``); accounts with none then are left out.
+
+    >>> jan, feb = datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 2, 1, tzinfo=UTC)
+    >>> spans = [TerritorySpan(account_id="A-1", territory="Ege", valid_from=jan, valid_to=feb),
+    ...          TerritorySpan(account_id="A-1", territory="Marmara", valid_from=feb)]
+    >>> territories_at(spans, jan), territories_at(spans, feb)
+    ({'A-1': 'Ege'}, {'A-1': 'Marmara'})
+    """
+    return {s.account_id: s.territory for s in spans if start_of(s) <= at < end_of(s)}
+
+
 # --- keys and labels ---------------------------------------------------------
 
 
@@ -94,6 +109,8 @@ def interval_key(row: Temporal) -> Key:
         return (row.deal_id, row.contact_id)
     if isinstance(row, ContactStatusSpan):
         return (row.contact_id,)
+    if isinstance(row, TerritorySpan):
+        return ("territory", row.account_id)
     raise TypeError(f"not a time-stamped row: {type(row).__name__}")
 
 
@@ -114,6 +131,8 @@ def collection_of(row: Temporal) -> str:
         return "influences"
     if isinstance(row, DealRole):
         return "deal_roles"
+    if isinstance(row, TerritorySpan):
+        return "accounts"
     return "contacts"
 
 
@@ -133,6 +152,8 @@ def change_key(row: Temporal) -> str:
         return f"{row.deal_id} / {row.contact_id}"
     if isinstance(row, ContactStatusSpan):
         return row.contact_id
+    if isinstance(row, TerritorySpan):
+        return row.account_id
     raise TypeError(f"not a time-stamped row: {type(row).__name__}")
 
 

@@ -30,6 +30,16 @@ Scores
     the batch raise :class:`~graphcrm.errors.InvalidError`. Scores are not in
     the change log and not in :meth:`GraphStore.stats`.
 
+Territories
+    An account's territory is time-stamped membership: a write that changes
+    ``Account.territory`` closes the open :class:`~graphcrm.domain.TerritorySpan`
+    at the write's ``at`` and opens one for the new territory (None is "no
+    territory"); an earlier ``at`` than the open interval's start is back-dated.
+    ``Account.territory`` and the ``territories`` of present list reads are the
+    present one. Reads as of an instant (the stakeholder graph's accounts,
+    contacts listed by ``territories``) use the territory in force then. The
+    intervals are not in the change log: the account's own entry shows the move.
+
 Win models
     :meth:`GraphStore.put_win_model` stores a fitted
     :class:`~graphcrm.domain.WinModelCard` whole, keyed by its ``fitted_at``;
@@ -77,7 +87,7 @@ Reads
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Collection, Sequence, Set
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -103,6 +113,7 @@ from graphcrm.domain import (
     Stage,
     StakeholderGraph,
     StoreStats,
+    TerritorySpan,
     Touchpoint,
     WinModelCard,
 )
@@ -163,6 +174,13 @@ class GraphStore(Protocol):
     ) -> AccountRollup:
         """Totals over the account's subtree: accounts, active contacts, and open
         pipeline by stage and currency (stage as of the date)."""
+        ...
+
+    def territory_history(
+        self, account_ids: Collection[AccountId] | None = None
+    ) -> tuple[TerritorySpan, ...]:
+        """Every territory interval of the accounts (None: of every account), ordered
+        by account id, then start; unknown ids have none."""
         ...
 
     # --- contacts and reps --------------------------------------------------

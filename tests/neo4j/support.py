@@ -463,6 +463,8 @@ def read_everything(store: GraphStore, payload: str = "") -> list[tuple[str, str
         )
         add(f"get_contact({as_of})", store.get_contact(ContactId(ident("C-3", p)), as_of=as_of))
     add("get_account", store.get_account(a1))
+    add("territory_history", store.territory_history())
+    add("territory_history(a1, a2)", store.territory_history([a1, a2]))
     add("list_accounts", store.list_accounts(page))
     add("list_accounts small", store.list_accounts(small))
     add(
@@ -509,3 +511,11 @@ def read_everything(store: GraphStore, payload: str = "") -> list[tuple[str, str
     add("change_log key", store.change_log(page, key=f"D-1{p}", entity=EntityKind.DEAL))
     add("stats", store.stats())
     return out
+
+
+def rewrite_territories_as_v3(uri: str) -> None:
+    """Take the account territory intervals away and mark the database version 3: what
+    a graphcrm from before territories were intervals left."""
+    with driver(uri) as d, d.session() as session:
+        session.run(query("migrations/delete_v4_account_territories")).consume()
+        session.run(query("schema/write_schema_version"), {"version": 3}).consume()

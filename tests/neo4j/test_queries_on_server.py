@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, LiteralString
 
 import pytest
@@ -40,6 +41,7 @@ from tests.neo4j.support import (
     read_everything,
     rewrite_as_v1,
     rewrite_scores_as_v2,
+    rewrite_territories_as_v3,
     scenario,
 )
 
@@ -110,6 +112,9 @@ def test_the_adapter_runs_every_query(neo4j_uri: str, monkeypatch: pytest.Monkey
     try:
         for changes, at, actor in scenario(NASTY):
             store.apply(changes, actor=actor, at=at)
+        a1 = store.get_account(AccountId(ident("A-1", NASTY)))  # a move closes an interval
+        moved = a1.model_copy(update={"territory": f"ege{NASTY}"[:200]})
+        store.apply(ChangeSet(accounts=(moved,)), actor="t", at=MAR + timedelta(days=1))
         read_everything(store, NASTY)
         scored = AccountScoreSet(
             account_id=AccountId(ident("A-1", NASTY)),
@@ -163,6 +168,8 @@ def test_the_adapter_runs_every_query(neo4j_uri: str, monkeypatch: pytest.Monkey
         # the migrations (tests/neo4j/test_schema_migrations.py): score sets as version 2
         # stored them, then a version-1 change log
         rewrite_scores_as_v2(neo4j_uri, [scored])
+        Neo4jStore.open(parse_store_url(neo4j_uri)).close()
+        rewrite_territories_as_v3(neo4j_uri)  # tests/neo4j/test_territory_migration.py
         Neo4jStore.open(parse_store_url(neo4j_uri)).close()
         assert store.get_scores(scored.account_id) == scored
         # backup, restore and erasure (tests/neo4j/test_backup.py, test_erasure.py)

@@ -97,7 +97,7 @@ def test_the_backup_file_is_documented_gzip_json_lines(tmp_path: Path) -> None:
     assert first["counts"]["accounts"] == 1
     assert first["fingerprint"] == header.fingerprint
     kinds = [json.loads(line)["kind"] for line in lines[1:]]
-    assert kinds == ["accounts", "changes"]
+    assert kinds == ["accounts", "account_territories", "changes"]
     assert json.loads(lines[1])["row"]["name"] == "Işık Ağ"
 
 

@@ -39,6 +39,7 @@ _READS: tuple[tuple[str, str, Callable[[codec.Props], Model]], ...] = (
     ("reps", "backup/read_reps", codec.decode_rep),
     ("contacts", "backup/read_contacts", codec.decode_contact),
     ("contact_statuses", "backup/read_contact_statuses", codec.decode_status),
+    ("account_territories", "backup/read_account_territories", codec.decode_territory),
     ("reports_to", "backup/read_reporting_lines", codec.decode_reports_to),
     ("influences", "backup/read_influences", codec.decode_influence),
     ("rep_knows", "backup/read_rep_knows", codec.decode_rep_knows),
@@ -130,6 +131,7 @@ def restore(tx: ManagedTransaction, d: StoreDump, *, replace: bool, where: str) 
     )
     _create(tx, writer.REPS.create, d.reps, codec.encode_rep)
     _create(tx, writer.CONTACTS.create, d.contacts, codec.encode_contact)
+    _create(tx, writer.ACCOUNT_TERRITORY.create, d.account_territories, codec.encode_territory)
     _create(tx, writer.CONTACT_STATUS.create, d.contact_statuses, codec.encode_status)
     _create(tx, writer.DEALS.create, d.deals, codec.encode_deal)
     _create(tx, writer.STAGE_CHANGES.create, d.stage_changes, codec.encode_stage_change)

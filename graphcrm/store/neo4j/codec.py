@@ -31,6 +31,7 @@ from graphcrm.domain import (
     RepKnows,
     ReportsTo,
     StageChange,
+    TerritorySpan,
     Touchpoint,
 )
 from graphcrm.domain.construct import construct
@@ -482,6 +483,27 @@ def encode_status(x: ContactStatusSpan) -> dict[str, Any]:
         "valid_from": ts_or_none(x.valid_from),
         "valid_to": ts_or_none(x.valid_to),
     }
+
+
+def encode_territory(x: TerritorySpan) -> dict[str, Any]:
+    return {
+        "account_id": x.account_id,
+        "territory": x.territory,
+        "valid_from": ts_or_none(x.valid_from),
+        "valid_to": ts_or_none(x.valid_to),
+    }
+
+
+def decode_territory(p: Props) -> TerritorySpan:
+    return construct(
+        TerritorySpan,
+        {
+            "valid_from": parse_ts(p["valid_from"]),
+            "valid_to": parse_ts_or_none(p.get("valid_to")),
+            "account_id": p["account_id"],
+            "territory": p.get("territory"),
+        },
+    )
 
 
 def decode_status(p: Props) -> ContactStatusSpan:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from neo4j import ManagedTransaction
 
-from graphcrm.domain import ChangeSet, DealRole, EntityKind, Influence, ReportsTo
+from graphcrm.domain import ChangeSet, DealRole, EntityKind, Influence, ReportsTo, TerritorySpan
 from graphcrm.store.intervals import ContactStatusSpan, Stored, T
 from graphcrm.store.neo4j import codec
 from graphcrm.store.neo4j.queries import rows_by_ids
@@ -130,4 +130,12 @@ class Neo4jLookup:
     def contact_statuses(self, contact_ids: Collection[str]) -> list[Stored[ContactStatusSpan]]:
         return self._intervals(
             "lookup/read_contact_statuses", EntityKind.CONTACT, contact_ids, codec.decode_status
+        )
+
+    def account_territories(self, account_ids: Collection[str]) -> list[Stored[TerritorySpan]]:
+        return self._intervals(
+            "lookup/read_account_territories",
+            EntityKind.ACCOUNT,
+            account_ids,
+            codec.decode_territory,
         )

@@ -53,6 +53,7 @@ from graphcrm.store.codec import (
 from graphcrm.store.cypher import query
 from graphcrm.store.neo4j import codec
 from graphcrm.store.neo4j.queries import Runner, fetch_one, fetch_page, rows
+from graphcrm.store.neo4j.territories import territories_at
 
 X = TypeVar("X")
 
@@ -173,6 +174,11 @@ def list_contacts(
 ) -> Page[Contact]:
     t = as_of_param(as_of)
     fold = _fold(name_contains)
+    if account_id is not None and territories is not None and as_of is not None:
+        then = territories_at(tx, [get_account(tx, account_id)], as_of)[0].territory
+        if then not in territories:
+            return Page(items=(), total=0, offset=page.offset, limit=page.limit)
+        territories = None
     if account_id is not None:
         return fetch_page(
             tx,
@@ -184,7 +190,12 @@ def list_contacts(
             t=t,
             territories=_listed(territories),
         )
-    name = "contacts/list_contacts" if territories is None else "contacts/list_territory_contacts"
+    if territories is not None and as_of is not None:  # the territory then
+        name = "contacts/list_territory_contacts_at"
+    else:
+        name = (
+            "contacts/list_contacts" if territories is None else "contacts/list_territory_contacts"
+        )
     return fetch_page(
         tx, name, page, _contact_with_status, name_fold=fold, t=t, territories=_listed(territories)
     )
@@ -354,7 +365,9 @@ def stakeholder_graph(
     spec: dict[str, Any] = {"id": account_id, "account_ids": [account_id]}
     if include_family:
         get_account(tx, account_id)
-        relatives = _ancestors(tx, account_id) + _descendants(tx, account_id)
+        relatives = territories_at(
+            tx, _ancestors(tx, account_id) + _descendants(tx, account_id), as_of
+        )
         spec["account_ids"] = sorted([account_id, *(a.id for a in relatives)])
     [graph] = stakeholder_graphs(tx, [spec], as_of=as_of, relatives=[relatives])
     return graph

@@ -27,6 +27,7 @@ from neo4j import ManagedTransaction
 from graphcrm.errors import StoreUnavailableError
 from graphcrm.store.codec import LOG_FIELDS, LogRecord, ts
 from graphcrm.store.cypher import query
+from graphcrm.store.dump import EARLIEST
 from graphcrm.store.neo4j import changelog
 from graphcrm.store.neo4j.queries import fetch_one, rows, write
 
@@ -42,6 +43,7 @@ SCHEMA: tuple[str, ...] = (
     "schema/create_constraint_change_page_seq",
     "schema/create_index_change_keys_bucket",
     "schema/create_index_account_territory",
+    "schema/create_index_account_territory_span",
     "schema/create_constraint_counter_name",
     "schema/create_constraint_score_set_key",
     "schema/create_constraint_win_model_fitted_at",
@@ -58,7 +60,7 @@ of its territories, an ``IN`` seek of the ``account_territory`` index.
 Paginated lists sort every match, as SQLite does.
 """
 
-VERSION = 3
+VERSION = 4
 """The shape of the stored data this graphcrm reads and writes."""
 
 INDEX_WAIT_SECONDS = 300
@@ -68,6 +70,9 @@ MIGRATION_BATCH = 20_000
 
 SCORE_SET_BATCH = 1_000
 """Score sets moved per transaction (version 3); a set holds up to thousands of contacts."""
+
+TERRITORY_BATCH = 5_000
+"""Accounts given their territory interval per transaction (version 4)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +201,37 @@ def _score_lists(session: neo4j.Session) -> None:
     _set_version(session, 3)
 
 
+# --- 4: account territories as intervals ----------------------------------------------
+
+
+def _territory_spans(session: neo4j.Session) -> None:
+    """Version 4: each account gets one open ``(:AccountTerritory)`` interval of its
+    territory (``HAD_TERRITORY``), from its first change-log entry (its creation), or
+    from :data:`~graphcrm.store.dump.EARLIEST` when the log holds none; as the SQLite
+    store's version 7 does."""
+
+    def move(tx: ManagedTransaction) -> bool:
+        if _lock(tx) >= 4:
+            return False
+        ids = rows(tx, "migrations/read_v3_accounts_without_territory", limit=TERRITORY_BATCH)
+        if not ids:
+            return False
+        tx.run(
+            query("migrations/create_v4_account_territories"),
+            {
+                "rows": [{"id": i, "bucket": changelog.bucket(i)} for i in ids],
+                "earliest": ts(EARLIEST),
+            },
+        ).consume()
+        return True
+
+    while session.execute_write(move):
+        pass
+    _set_version(session, 4)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "the change log in pages, with a hashed key index", _pages_from_entries),
     Migration(3, "score sets as lists on their node", _score_lists),
+    Migration(4, "account territories as intervals", _territory_spans),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence, Set
+from collections.abc import Callable, Collection, Iterator, Sequence, Set
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -35,13 +35,14 @@ from graphcrm.domain import (
     Stage,
     StakeholderGraph,
     StoreStats,
+    TerritorySpan,
     Touchpoint,
     WinModelCard,
 )
 from graphcrm.domain.keys import KeyRecord, Watermark
 from graphcrm.errors import ConflictError, StoreUnavailableError
 from graphcrm.store.codec import aware, encode_win_model
-from graphcrm.store.neo4j import changelog, reads, schema
+from graphcrm.store.neo4j import changelog, reads, schema, territories
 from graphcrm.store.neo4j import keys as _keys
 from graphcrm.store.neo4j import scores as _scores
 from graphcrm.store.neo4j import winmodels as _winmodels
@@ -206,6 +207,11 @@ class Neo4jStore:
     ) -> AccountRollup:
         when = aware(as_of, "as_of")
         return self._read(lambda tx: reads.rollup(tx, account_id, as_of=when))
+
+    def territory_history(
+        self, account_ids: Collection[AccountId] | None = None
+    ) -> tuple[TerritorySpan, ...]:
+        return tuple(self._read(lambda tx: territories.territory_history(tx, account_ids)))
 
     # --- contacts and reps --------------------------------------------------------
 

@@ -159,6 +159,13 @@ CONTACT_STATUS = Intervals(
     "contacts/close_contact_statuses",
     codec.encode_status,
 )
+ACCOUNT_TERRITORY = Intervals(
+    EntityKind.ACCOUNT,
+    "accounts/create_account_territories",
+    "accounts/close_account_territories",
+    codec.encode_territory,
+)
+"""Not in the change log: the account's own entry shows a move (its ``territory``)."""
 REPORTS_TO = Intervals(
     EntityKind.REPORTS_TO,
     "edges/create_reporting_lines",
@@ -229,8 +236,9 @@ class _Batch:
 
     # --- intervals ---------------------------------------------------------------
 
-    def intervals(self, spec: Intervals[T], plan: IntervalPlan[T]) -> None:
-        """Close and insert intervals; rows without ``valid_from`` start at ``plan.at``."""
+    def intervals(self, spec: Intervals[T], plan: IntervalPlan[T], *, log: bool = True) -> None:
+        """Close and insert intervals; rows without ``valid_from`` start at ``plan.at``;
+        ``log``: record them in the change log."""
         if plan.closes:
             write(
                 self.tx,
@@ -248,7 +256,8 @@ class _Batch:
                 if p["valid_from"] is None:
                     p["valid_from"] = start
             write(self.tx, spec.create, params)
-        self.log.planned(spec.entity, plan)
+        if log:
+            self.log.planned(spec.entity, plan)
 
     # --- derived rows ------------------------------------------------------------------
 
@@ -291,6 +300,7 @@ def write_batch(
     the batch's objects this transaction found not stored (their stored rows are not read)."""
     b = _Batch(tx, actor=actor, at=at, new=new)
     b.account_parents(b.upsert(ACCOUNTS, cs.accounts))
+    b.intervals(ACCOUNT_TERRITORY, plan.territories, log=False)
     b.upsert(REPS, cs.reps)
     b.upsert(CONTACTS, cs.contacts)
     b.intervals(CONTACT_STATUS, plan.statuses)

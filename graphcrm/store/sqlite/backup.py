@@ -41,6 +41,7 @@ _PLAIN: tuple[tuple[str, Table[Any]], ...] = (
 )
 _INTERVALS: tuple[tuple[str, IntervalTable[Any]], ...] = (
     ("contact_statuses", tables.CONTACT_STATUS),
+    ("account_territories", tables.ACCOUNT_TERRITORY),
     ("reports_to", tables.REPORTS_TO),
     ("influences", tables.INFLUENCES),
     ("deal_roles", tables.DEAL_ROLES),
@@ -51,6 +52,7 @@ BACKED_UP_TABLES: tuple[str, ...] = (
     "reps",
     "contacts",
     "contact_status",
+    "account_territory",
     "reports_to",
     "influences",
     "rep_knows",

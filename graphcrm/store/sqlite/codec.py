@@ -26,6 +26,7 @@ from graphcrm.domain import (
     ReportsTo,
     Role,
     StageChange,
+    TerritorySpan,
     Touchpoint,
 )
 from graphcrm.domain.construct import construct
@@ -479,6 +480,25 @@ def decode_status(r: Row) -> ContactStatusSpan:
             "valid_to": parse_ts_or_none(r[3]),
             "contact_id": r[0],
             "status": STATUS[r[1]],
+        },
+    )
+
+
+TERRITORY_COLUMNS = ("account_id", "territory", "valid_from", "valid_to")
+
+
+def encode_territory(x: TerritorySpan) -> tuple[Any, ...]:
+    return (x.account_id, x.territory, ts_or_none(x.valid_from), ts_or_none(x.valid_to))
+
+
+def decode_territory(r: Row) -> TerritorySpan:
+    return construct(
+        TerritorySpan,
+        {
+            "valid_from": parse_ts(r[2]),
+            "valid_to": parse_ts_or_none(r[3]),
+            "account_id": r[0],
+            "territory": r[1],
         },
     )
 

@@ -29,7 +29,7 @@ from graphcrm.domain.construct import construct
 from graphcrm.errors import NotFoundError
 from graphcrm.store.codec import TS_WIDTH, as_of_param, decode_rollup, parse_ts, touch_windows
 from graphcrm.store.intervals import T as Fact
-from graphcrm.store.sqlite import codec, tables
+from graphcrm.store.sqlite import codec, tables, territories
 from graphcrm.store.sqlite.codec import ids_param
 from graphcrm.store.sqlite.lookup import IN_IDS
 from graphcrm.store.sqlite.reads import (
@@ -182,7 +182,7 @@ def stakeholder_graph(
     ]
     if include_family:
         family += ancestors(conn, account_id) + descendants(conn, account_id)
-    return _graphs(conn, [family], as_of=as_of)[0]
+    return _graphs(conn, [territories.as_of(conn, family, as_of)], as_of=as_of)[0]
 
 
 def stakeholder_graphs(
@@ -213,7 +213,8 @@ def stakeholder_graphs(
     for account_id in wanted:
         if account_id not in found:
             raise NotFoundError("account", account_id)
-    graphs = _graphs(conn, [[found[a]] for a in wanted], as_of=as_of, committee_only=committee_only)
+    then = {a.id: a for a in territories.as_of(conn, list(found.values()), as_of)}
+    graphs = _graphs(conn, [[then[a]] for a in wanted], as_of=as_of, committee_only=committee_only)
     by_id = dict(zip(wanted, graphs, strict=True))
     return tuple(by_id[a] for a in account_ids)
 

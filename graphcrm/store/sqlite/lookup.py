@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection
 
-from graphcrm.domain import DealRole, EntityKind, Influence, ReportsTo
+from graphcrm.domain import DealRole, EntityKind, Influence, ReportsTo, TerritorySpan
 from graphcrm.store.intervals import ContactStatusSpan, Stored, T
 from graphcrm.store.sqlite import tables
 from graphcrm.store.sqlite.codec import ids_param
@@ -50,3 +50,6 @@ class SqliteLookup:
 
     def contact_statuses(self, contact_ids: Collection[str]) -> list[Stored[ContactStatusSpan]]:
         return self._intervals(tables.CONTACT_STATUS, contact_ids)
+
+    def account_territories(self, account_ids: Collection[str]) -> list[Stored[TerritorySpan]]:
+        return self._intervals(tables.ACCOUNT_TERRITORY, account_ids)

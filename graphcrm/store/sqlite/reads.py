@@ -30,6 +30,7 @@ from graphcrm.domain.text import tr_fold
 from graphcrm.errors import NotFoundError
 from graphcrm.store.codec import as_of_param, ts
 from graphcrm.store.sqlite import codec, tables
+from graphcrm.store.sqlite.territories import IN_FORCE
 
 M = TypeVar("M")
 
@@ -191,7 +192,9 @@ def list_contacts(
         f.add("c.account_id = ?", account_id)
     if name_contains:
         f.add("instr(c.name_fold, ?) > 0", tr_fold(name_contains))
-    if territories is not None:
+    if territories is not None and as_of is not None:  # the territory then
+        f.add(f"c.account_id IN ({IN_FORCE})", json.dumps(sorted(territories)), t, t)
+    elif territories is not None:
         source = f"{CONTACT_SOURCE} JOIN accounts a ON a.id = c.account_id"
         f.territories("a.territory", territories)
     return paginate(

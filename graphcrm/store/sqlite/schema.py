@@ -232,6 +232,31 @@ V6_API_KEYS: tuple[str, ...] = (
     ) WITHOUT ROWID""",
 )
 
+V7_TERRITORY_SPANS: tuple[str, ...] = (
+    # An account's territory as time-stamped membership (graphcrm.store.intervals.
+    # TerritorySpan): accounts.territory stays the present one, this table holds every
+    # interval, NULL territory meaning none then. Existing accounts get one open
+    # interval from their first change-log entry (their creation), or from the
+    # earliest instant when the log holds none.
+    f"""CREATE TABLE account_territory (
+        id INTEGER PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) {_FK},
+        territory TEXT,
+        valid_from TEXT NOT NULL, valid_to TEXT
+    )""",
+    "CREATE INDEX account_territory_by_account "
+    "ON account_territory (account_id, valid_from, valid_to, territory)",
+    "CREATE INDEX account_territory_by_territory "
+    "ON account_territory (territory, valid_from, valid_to, account_id)",
+    """INSERT INTO account_territory (account_id, territory, valid_from, valid_to)
+       SELECT a.id, a.territory,
+              coalesce((SELECT min(l.at) FROM change_log l
+                        WHERE l.key = a.id AND l.entity = 'account'),
+                       '0001-01-01T00:00:00.000000Z'),
+              NULL
+       FROM accounts a""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "tables", _run(V1_TABLES)),
     Migration(2, "read indexes", _run(V2_READ_INDEXES)),
@@ -239,6 +264,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "covering indexes for the stakeholder graph", _run(V4_COVERING_INDEXES)),
     Migration(5, "win models", _run(V5_WIN_MODELS)),
     Migration(6, "API keys", _run(V6_API_KEYS)),
+    Migration(7, "account territories as intervals", _run(V7_TERRITORY_SPANS)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

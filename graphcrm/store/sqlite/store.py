@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence, Set
+from collections.abc import Collection, Iterator, Sequence, Set
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,13 +31,14 @@ from graphcrm.domain import (
     Stage,
     StakeholderGraph,
     StoreStats,
+    TerritorySpan,
     Touchpoint,
     WinModelCard,
 )
 from graphcrm.domain.keys import KeyRecord, Watermark
 from graphcrm.errors import ConflictError, StoreUnavailableError
 from graphcrm.store.codec import aware, encode_win_model
-from graphcrm.store.sqlite import graph, reads
+from graphcrm.store.sqlite import graph, reads, territories
 from graphcrm.store.sqlite import keys as _keys
 from graphcrm.store.sqlite import scores as _scores
 from graphcrm.store.sqlite import winmodels as _winmodels
@@ -230,6 +231,12 @@ class SqliteStore:
         as_of = aware(as_of, "as_of")
         with self._read() as conn:
             return graph.rollup(conn, account_id, as_of=as_of)
+
+    def territory_history(
+        self, account_ids: Collection[AccountId] | None = None
+    ) -> tuple[TerritorySpan, ...]:
+        with self._read() as conn:
+            return tuple(territories.history(conn, account_ids))
 
     # --- contacts and reps --------------------------------------------------------
 

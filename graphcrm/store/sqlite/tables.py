@@ -152,6 +152,15 @@ CONTACT_STATUS = IntervalTable(
     codec.encode_status,
     codec.decode_status,
 )
+ACCOUNT_TERRITORY = IntervalTable(
+    "account_territory",
+    EntityKind.ACCOUNT,
+    codec.TERRITORY_COLUMNS,
+    "account_id",
+    codec.encode_territory,
+    codec.decode_territory,
+)
+"""Not in the change log: the account's own entry shows a move (its ``territory``)."""
 
 STATS_TABLES: tuple[tuple[str, str], ...] = (
     (EntityKind.ACCOUNT.value, "accounts"),

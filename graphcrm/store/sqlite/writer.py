@@ -73,8 +73,11 @@ class _Batch:
 
     # --- intervals ---------------------------------------------------------------
 
-    def intervals(self, table: IntervalTable[T], plan: IntervalPlan[T]) -> None:
-        """Close and insert intervals; rows without ``valid_from`` start at ``plan.at``."""
+    def intervals(
+        self, table: IntervalTable[T], plan: IntervalPlan[T], *, log: bool = True
+    ) -> None:
+        """Close and insert intervals; rows without ``valid_from`` start at ``plan.at``;
+        ``log``: record them in the change log."""
         if plan.closes:
             self.conn.executemany(
                 table.close_sql,
@@ -88,7 +91,8 @@ class _Batch:
                 table.insert_sql,
                 [p if p[i] is not None else (*p[:i], start, *p[i + 1 :]) for p in params],
             )
-        self.log.planned(table.entity, plan)
+        if log:
+            self.log.planned(table.entity, plan)
 
     # --- derived rows ------------------------------------------------------------------
 
@@ -133,6 +137,7 @@ def write_batch(
     """Write a validated batch; the caller owns the transaction."""
     b = _Batch(conn, actor=actor, at=at)
     b.upsert(tables.ACCOUNTS, cs.accounts)
+    b.intervals(tables.ACCOUNT_TERRITORY, plan.territories, log=False)
     b.upsert(tables.REPS, cs.reps)
     b.upsert(tables.CONTACTS, cs.contacts)
     b.intervals(tables.CONTACT_STATUS, plan.statuses)

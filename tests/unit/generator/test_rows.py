@@ -19,6 +19,7 @@ from graphcrm.domain import (
     Model,
     ReportsTo,
     Temporal,
+    TerritorySpan,
 )
 from graphcrm.domain.construct import check_constructible, construct
 from graphcrm.generator import GeneratorConfig, demo_portfolio, generate_portfolio
@@ -125,6 +126,9 @@ class MemoryLookup:
     def contact_statuses(self, contact_ids: Collection[str]) -> list[Stored[ContactStatusSpan]]:
         wanted = set(contact_ids)
         return [Stored(k, r) for k, r in self.statuses.items() if r.contact_id in wanted]
+
+    def account_territories(self, account_ids: Collection[str]) -> list[Stored[TerritorySpan]]:
+        return []  # the generator never moves an account: nothing to close
 
     def _store(self, table: dict[Hashable, T], plan: IntervalPlan[T]) -> None:
         for close in plan.closes:

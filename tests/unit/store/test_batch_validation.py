@@ -20,6 +20,7 @@ from graphcrm.domain import (
     Influence,
     ReportsTo,
     Role,
+    TerritorySpan,
 )
 from graphcrm.errors import InvalidError
 from graphcrm.store.intervals import ContactStatusSpan, Stored
@@ -64,6 +65,9 @@ class FakeLookup:
         return [s for s in self.roles if s.row.deal_id in deal_ids]
 
     def contact_statuses(self, contact_ids: Collection[str]) -> list[Stored[ContactStatusSpan]]:
+        return []
+
+    def account_territories(self, account_ids: Collection[str]) -> list[Stored[TerritorySpan]]:
         return []
 
 

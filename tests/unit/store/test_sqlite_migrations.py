@@ -110,24 +110,38 @@ def test_a_v3_database_gains_the_covering_indexes_and_reads_the_same_graphs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from datetime import timedelta
-    from functools import partial
 
     from graphcrm.generator import GeneratorConfig, generate_portfolio
-    from graphcrm.store.sqlite import store as sqlite_store
 
     path = tmp_path / "v3.sqlite3"
     config = GeneratorConfig(accounts=3, seed=7, size_min=8, size_max=30)
     instants = (config.now, config.now - timedelta(days=90), config.now - timedelta(days=400))
-    with monkeypatch.context() as m:  # a graphcrm that knew version 3 only
-        m.setattr(sqlite_store, "migrate", partial(migrate, target=3))
-        old = SqliteStore.open(path)
-        try:
-            for batch in generate_portfolio(config):
-                old.apply(batch, actor="gen")
-            ids = [a.id for a in old.list_accounts(PageRequest(limit=100)).items]
-            before = [old.stakeholder_graphs(ids, as_of=t) for t in instants]
-        finally:
-            old.close()
+    old = SqliteStore.open(path)
+    try:
+        for batch in generate_portfolio(config):
+            old.apply(batch, actor="gen")
+        ids = [a.id for a in old.list_accounts(PageRequest(limit=100)).items]
+        before = [old.stakeholder_graphs(ids, as_of=t) for t in instants]
+    finally:
+        old.close()
+    # Back to what a graphcrm that knew version 3 only wrote (its writes cannot be
+    # replayed: today's write the tables of later versions too).
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in (
+        "DROP INDEX contact_status_covering",
+        "DROP INDEX reports_to_covering",
+        "DROP INDEX influences_covering",
+        "CREATE INDEX contact_status_by_contact ON contact_status (contact_id, valid_from)",
+        "CREATE INDEX reports_to_by_contact ON reports_to (contact_id, valid_from)",
+        "CREATE INDEX influences_by_influencer ON influences (influencer_id, valid_from)",
+        "DROP TABLE win_models",
+        "DROP TABLE api_keys",
+        "DROP TABLE counters",
+        "DROP TABLE account_territory",
+        "PRAGMA user_version = 3",
+    ):
+        conn.execute(statement)
+    conn.close()
     conn = sqlite3.connect(path)
     assert schema_version(conn) == 3
     assert "reports_to_by_contact" in _indexes(conn)
@@ -152,26 +166,27 @@ def test_a_v4_database_gains_the_win_model_table_on_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from datetime import UTC, datetime
-    from functools import partial
 
     from graphcrm.domain import AccountScoreSet, ModelSource, WinModel, WinModelCard
     from graphcrm.errors import NotFoundError
-    from graphcrm.store.sqlite import store as sqlite_store
 
     path = tmp_path / "v4.sqlite3"
     at = datetime(2026, 1, 1, tzinfo=UTC)
     scored = AccountScoreSet(
         account_id=AccountId("A-1"), as_of=at, scored_at=at, health=12.5, band="poor"
     )
-    with monkeypatch.context() as m:  # a graphcrm that knew version 4 only
-        m.setattr(sqlite_store, "migrate", partial(migrate, target=4))
-        old = SqliteStore.open(path)
-        try:
-            accounts = (Account(id=AccountId("A-1"), name="Eski Hesap"),)
-            old.apply(ChangeSet(accounts=accounts), actor="old", at=at)
-            old.put_scores([scored])
-        finally:
-            old.close()
+    old = SqliteStore.open(path)
+    try:
+        accounts = (Account(id=AccountId("A-1"), name="Eski Hesap"),)
+        old.apply(ChangeSet(accounts=accounts), actor="old", at=at)
+        old.put_scores([scored])
+    finally:
+        old.close()
+    conn = sqlite3.connect(path, isolation_level=None)  # back to version 4's tables
+    for table in ("win_models", "api_keys", "counters", "account_territory"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("PRAGMA user_version = 4")
+    conn.close()
     conn = sqlite3.connect(path)
     assert schema_version(conn) == 4
     assert "win_models" not in _tables(conn)

@@ -1,0 +1,2 @@
+MATCH (s:AccountTerritory)
+DETACH DELETE s

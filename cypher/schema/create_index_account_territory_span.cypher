@@ -1,0 +1,1 @@
+CREATE INDEX account_territory_span IF NOT EXISTS FOR (n:AccountTerritory) ON (n.territory)
