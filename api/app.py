@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from graphcrm.auth import KeyStore
 from graphcrm.config import Settings, get_settings, parse_store_url
@@ -15,7 +15,7 @@ from graphcrm.store import open_store
 
 from . import docs, errors
 from .cache import AnalyticsCache
-from .deps import AppState
+from .deps import AppState, single_query_values
 from .freshness import Freshness
 from .keycache import KeyCache
 from .middleware import BodyLimit, RequestLog, install_limits, log_requests_to_stderr
@@ -106,6 +106,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         generate_unique_id_function=operation_id,
+        dependencies=[Depends(single_query_values)],
     )
     errors.install(app)
 

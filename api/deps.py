@@ -10,6 +10,7 @@ connection committed; on Neo4j, a round trip, in the thread pool.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -154,3 +155,31 @@ async def get_page(
 
 
 PageDep = Annotated[PageRequest, Depends(get_page)]
+
+
+async def single_query_values(request: Request) -> None:
+    """Refuse a query parameter given twice where the operation takes one value (422
+    naming it): the framework would silently keep the last one. The parameters that
+    take several values are the ones the OpenAPI document declares as arrays."""
+    route = request.scope.get("route")
+    path = getattr(route, "path_format", None)
+    if path is None:
+        return
+    counts: dict[str, int] = {}
+    for name, _ in request.query_params.multi_items():
+        counts[name] = counts.get(name, 0) + 1
+    repeated = {name for name, n in counts.items() if n > 1}
+    if not repeated:
+        return
+    operation = request.app.openapi().get("paths", {}).get(path, {})
+    operation = operation.get(request.method.lower(), {})
+    several = {
+        p["name"]
+        for p in operation.get("parameters", [])
+        if p.get("in") == "query" and "array" in json.dumps(p.get("schema", {}))
+    }
+    bad = sorted(repeated - several)
+    if bad:
+        raise InvalidError(
+            [Problem("query", name, "given more than once; it takes one value") for name in bad]
+        )

@@ -23,7 +23,7 @@ between the document and the behaviour (``./dev bench contract``):
   documents ``400`` (a body that is not JSON);
 - **parameters as the server checks them**: ``as_of`` with the pattern of
   the dates and datetimes it accepts, ``limit`` at most the configured page
-  size.
+  size (on the lists paged by ``api.deps.get_page``).
 """
 
 from __future__ import annotations
@@ -32,10 +32,11 @@ import re
 from typing import Any, Final
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from .deps import ScopeCheck
+from .deps import ScopeCheck, get_page
 from .errors import PROBLEM_JSON, problem_openapi
 
 AS_OF_PATTERN: Final = (
@@ -103,24 +104,34 @@ def document(app: FastAPI, *, max_page_size: int) -> dict[str, Any]:
         if isinstance(route := context.original_route, APIRoute)
         for check in _scope_checks(route)
     }
+    paged = {
+        operation_id(route)
+        for context in iter_route_contexts(app.routes)
+        if isinstance(route := context.original_route, APIRoute)
+        and any(dep.call is get_page for dep in _dependencies(route))
+    }
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            _refine(operation, scopes.get(operation["operationId"]), max_page_size)
+            op_id = operation["operationId"]
+            _refine(operation, scopes.get(op_id), max_page_size if op_id in paged else None)
     return schema
 
 
-def _scope_checks(route: APIRoute) -> list[ScopeCheck]:
-    found: list[ScopeCheck] = []
+def _dependencies(route: APIRoute) -> list[Dependant]:
+    found: list[Dependant] = []
     pending = list(route.dependant.dependencies)
     while pending:
         dep = pending.pop()
-        if isinstance(dep.call, ScopeCheck):
-            found.append(dep.call)
+        found.append(dep)
         pending.extend(dep.dependencies)
     return found
 
 
-def _refine(operation: dict[str, Any], scope: str | None, max_page_size: int) -> None:
+def _scope_checks(route: APIRoute) -> list[ScopeCheck]:
+    return [dep.call for dep in _dependencies(route) if isinstance(dep.call, ScopeCheck)]
+
+
+def _refine(operation: dict[str, Any], scope: str | None, max_page_size: int | None) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     op_id = operation["operationId"]
     for code, response in responses.items():
@@ -153,7 +164,7 @@ def _refine(operation: dict[str, Any], scope: str | None, max_page_size: int) ->
             }
         elif name == "quarter":
             parameter["schema"] = {"type": "string", "pattern": QUARTER_PATTERN, "title": "Quarter"}
-        elif name == "limit" and parameter["in"] == "query":
+        elif name == "limit" and parameter["in"] == "query" and max_page_size is not None:
             parameter["schema"]["maximum"] = max_page_size
     if scope is not None:
         operation["x-required-scope"] = scope

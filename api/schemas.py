@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from graphcrm.analytics import (
     AccountHealth,
@@ -77,6 +77,17 @@ def unset() -> Any:
 
 class _Dto(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+    @field_validator("*")
+    @classmethod
+    def _null_only_where_allowed(cls, value: Any, info: ValidationInfo) -> Any:
+        """``null`` for a field declared with :func:`unset` is refused here, by name, before
+        the update's precondition is checked: what the schema forbids is a 422 first."""
+        if value is None and info.field_name is not None:
+            extra = cls.model_fields[info.field_name].json_schema_extra
+            if extra is _not_null:
+                raise ValueError("may not be null (leave the field out to keep its value)")
+        return value
 
 
 # --- accounts --------------------------------------------------------------------

@@ -46,7 +46,8 @@ def post_import(
             "OpportunityHistory.csv, OpportunityFieldHistory.csv, OpportunityContactRole.csv, "
             "Task.csv, Event.csv, EventRelation.csv; HubSpot: companies.csv, contacts.csv, "
             "deals.csv, buying_roles.csv and the activity files (docs/import-export.md); "
-            "json: one .jsonl file."
+            "json: one .jsonl file.",
+            json_schema_extra={"maxItems": MAX_FILES},
         ),
     ],
     format: Annotated[ImportFormat, Form(description="The files' format.")],

@@ -138,8 +138,10 @@ class Touchpoint(Model):
     kind: TouchpointKind
     direction: Direction
     at: UtcDatetime
-    contact_ids: Annotated[tuple[ContactKey, ...], Field(min_length=1)]
-    rep_ids: tuple[RepKey, ...] = ()
+    contact_ids: Annotated[
+        tuple[ContactKey, ...], Field(min_length=1, json_schema_extra={"uniqueItems": True})
+    ]
+    rep_ids: Annotated[tuple[RepKey, ...], Field(json_schema_extra={"uniqueItems": True})] = ()
     deal_id: DealKey | None = None
     sentiment: Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False, strict=True)] = 0.0
     summary: Text = ""

@@ -149,3 +149,29 @@ def test_patch_with_null_for_a_field_that_cannot_be_empty_is_refused(env: Env) -
     )
     assert r.status_code == 422
     assert [e["field"] for e in r.json()["errors"]] == ["body.name"]
+    # refused as such before the precondition: a stale If-Match does not hide it
+    r = env.client.patch(
+        "/v1/accounts/M1", json={"name": None}, headers={**env.h("admin"), "If-Match": '"x"'}
+    )
+    assert r.status_code == 422
+
+
+def test_a_single_value_parameter_given_twice_is_refused(env: Env) -> None:
+    r = env.client.get("/v1/alerts?owner=R-M&owner=R-E", headers=env.h("admin"))
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["query.owner"]
+    # a parameter that takes several values still does
+    many = env.client.get(
+        "/v1/exports?format=json&account_id=M1&account_id=E1", headers=env.h("admin")
+    )
+    assert many.status_code == 200
+
+
+def test_only_paged_lists_are_capped_at_the_page_size(env: Env) -> None:
+    spec = env.client.get("/openapi.json").json()
+    (limit,) = [
+        p for p in spec["paths"]["/v1/changes"]["get"]["parameters"] if p["name"] == "limit"
+    ]
+    assert limit["schema"]["maximum"] == 1000
+    r = env.client.get("/v1/changes?limit=1000", headers=env.h("admin"))
+    assert r.status_code == 200
