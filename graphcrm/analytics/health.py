@@ -396,7 +396,7 @@ def rollup_account_health(
 
     Examples
     --------
-    See ``tests/unit/analytics/test_health.py::test_rollup``.
+    See ``tests/unit/analytics/test_scores.py::test_rollup``.
     """
     p = params or HealthParams()
     accs = {a.id: a for a in accounts}

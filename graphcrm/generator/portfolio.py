@@ -376,9 +376,10 @@ def _flush(sink: Sink) -> Iterator[ChangeSet]:
 
 
 def demo_config(seed: int = 7, *, now: datetime | None = None) -> GeneratorConfig:
-    """The small portfolio of ``graphcrm demo``: 16 accounts (one holding group),
-    about 400 contacts, about 30 deals, 6 reps. ``now`` anchors its history
-    (default: the generator's fixed ``DEFAULT_NOW``)."""
+    """The small portfolio of ``graphcrm demo``: 16 accounts in four sectors, about
+    600 contacts, about 30 deals, 11 reps (``reps=6`` spread over the territories,
+    at least one each). ``now`` anchors its history (default: the generator's
+    fixed ``DEFAULT_NOW``); ``tests/unit/generator/test_golden.py`` checks the counts."""
     return GeneratorConfig(
         accounts=16,
         seed=seed,

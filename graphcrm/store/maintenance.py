@@ -5,7 +5,8 @@ request uses: these are operator tasks (``graphcrm backup``, ``restore``,
 ``migrate``, ``forget``, ``subject-access`` and the admin endpoints), and each
 adapter implements them in its own ``maintenance`` module.
 
-Contract (``tests/contract/test_contract_maintenance.py`` pins it on both stores):
+Contract (pinned on SQLite by ``tests/unit/test_cli_backup.py``, on Neo4j and across
+both by ``tests/neo4j/test_backup.py``; erasure by ``tests/contract/test_contract_erasure.py``):
 
 :meth:`Maintenance.dump`
     Every row (:class:`~graphcrm.store.dump.StoreDump`) as of one instant, while

@@ -54,9 +54,9 @@ _PRAGMAS = (
     # The schema declares its foreign keys, but SQLite does not enforce them here:
     # :func:`~graphcrm.store.validation.validate` rejects every reference to an id
     # neither in the batch nor stored, and nothing is ever deleted, so enforcement
-    # only repeated that check with one index probe per reference (~15-20% of a
-    # bulk load). tests/unit/store/test_sqlite_integrity.py runs
-    # ``PRAGMA foreign_key_check`` after loads and updates to keep that true.
+    # only repeated that check with one index probe per reference (its cost on a
+    # bulk load: docs/benchmarks.md). tests/unit/store/test_sqlite_trusted_reads.py
+    # runs ``PRAGMA foreign_key_check`` after loads and updates to keep that true.
     "PRAGMA foreign_keys = OFF",
     "PRAGMA synchronous = NORMAL",
     "PRAGMA cache_size = -65536",

@@ -13,7 +13,13 @@ from typing import Any
 
 import pytest
 
-from graphcrm.generator import GeneratorConfig, OutcomeOptions, generate_portfolio, truth_index
+from graphcrm.generator import (
+    GeneratorConfig,
+    OutcomeOptions,
+    demo_portfolio,
+    generate_portfolio,
+    truth_index,
+)
 
 BASE = GeneratorConfig(accounts=14, seed=0, size_max=150, holding_rate=0.3)
 OPTIONS = OutcomeOptions(
@@ -65,3 +71,19 @@ def test_portfolio_digest_is_pinned(
     if options is not None:
         update["outcome"] = options
     assert _digest(BASE.model_copy(update=update)) == expected
+
+
+def test_the_demo_is_the_size_the_readme_says() -> None:
+    """README and ``demo_config``: 16 accounts in four sectors, about 600 people,
+    about 30 deals, 11 reps."""
+    accounts, people, deals, reps = set(), set(), set(), set()
+    sectors = set()
+    for batch in demo_portfolio():
+        accounts |= {a.id for a in batch.accounts}
+        sectors |= {a.sector for a in batch.accounts}
+        people |= {c.id for c in batch.contacts}
+        deals |= {d.id for d in batch.deals}
+        reps |= {r.id for r in batch.reps}
+    assert (len(accounts), len(sectors), len(reps)) == (16, 4, 11)
+    assert 550 <= len(people) <= 650
+    assert 25 <= len(deals) <= 35
