@@ -452,6 +452,11 @@ def account_page(
         lang=lang,
     )
     names = dict(snap.net.names)
+    seats = snap.net.roles.get(stance_deal, {}) if stance_deal else {}
+    committee = sorted(
+        ((cid, names.get(cid, cid), seat) for cid, seat in seats.items()),
+        key=lambda c: (not c[2].is_primary, -c[2].stance, c[1], c[0]),
+    )
     return _render(
         request,
         "account.html.j2",
@@ -466,6 +471,7 @@ def account_page(
             "org_html": render_fragment(org, name="orgchart"),
             "influence_html": render_fragment(influence, name="influence"),
             "names": names,
+            "committee": committee,
             "deal_names": {d: snap.net.deals[d].name for d in snap.net.deals},
             "at": snap.at,
             "wins": _wins(open_deals),

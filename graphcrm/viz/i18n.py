@@ -163,6 +163,14 @@ _M: Final[dict[str, tuple[str, str]]] = {
     "zoom_in": ("Zoom in", "Yakınlaştır"),
     "zoom_out": ("Zoom out", "Uzaklaştır"),
     "fit": ("Fit", "Sığdır"),
+    "save_png": ("Save as PNG", "PNG olarak kaydet"),
+    "save_png_help": (
+        "Saves what the chart shows now; Fit first for all of it.",
+        "Şemada şu an görüneni kaydeder; tamamı için önce Sığdır.",
+    ),
+    "print_plan": ("Print / save as PDF", "Yazdır / PDF olarak kaydet"),
+    "primary_role": ("Primary contact", "Birincil kişi"),
+    "no_committee": ("Nobody holds a role on this deal.", "Bu fırsatta rolü olan kimse yok."),
     "zoom_help": (
         "Ctrl + wheel zooms, drag moves the chart.",
         "Ctrl + tekerlek yakınlaştırır, sürükleyerek şemayı kaydırın.",

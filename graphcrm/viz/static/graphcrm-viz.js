@@ -3,7 +3,7 @@
  * Data is parsed as JSON, never evaluated. Every text that reaches the page goes through
  * textContent (the details panel) or vis-network, which draws labels on a canvas and shows
  * string tooltips with innerText. window.graphcrm.views[name] exposes {network, nodes, edges,
- * data, expand, focus, find, grow, layout} to tests and notebooks.
+ * data, expand, focus, find, grow, layout, png} to tests and notebooks.
  *
  * The org chart is laid out by treeLayout (the same function as graphcrm.viz.layout.tree_layout,
  * which computes the first view on the server) with fixed positions and no physics; its
@@ -368,6 +368,38 @@
     return focus(view, best).then(function () { return best; });
   }
 
+  // --- export ---------------------------------------------------------------------
+
+  /* What the view's canvas shows now, as a PNG data URL on white (vis-network leaves the
+     canvas transparent where nothing is drawn). */
+  function toPng(view) {
+    var src = document.getElementById(view.data.container).querySelector("canvas");
+    var out = document.createElement("canvas");
+    out.width = src.width;
+    out.height = src.height;
+    var ctx = out.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(src, 0, 0);
+    return out.toDataURL("image/png");
+  }
+
+  /* A file name from a view's title: no path separators or characters Windows refuses. */
+  function fileName(title, ext) {
+    var base = String(title || "graphcrm").replace(/[\\/:*?"<>|\u0000-\u001f]+/g, " ")
+      .replace(/\s+/g, " ").trim().slice(0, 120);
+    return (base || "graphcrm") + ext;
+  }
+
+  function savePng(view, title) {
+    var a = document.createElement("a");
+    a.href = toPng(view);
+    a.download = fileName(title || view.data.container, ".png");
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
   // --- mounting -----------------------------------------------------------------
 
   /* The view is laid out: say so (data-stable), and mark the first frame drawn after it
@@ -390,6 +422,7 @@
         if (what === "in") zoomBy(view, 1.25);
         else if (what === "out") zoomBy(view, 0.8);
         else if (what === "fit") fitView(view);
+        else if (what === "png") savePng(view, b.getAttribute("data-filename"));
       });
     });
     var search = document.getElementById(name + "-search");
@@ -490,6 +523,7 @@
     view.find = function (q) { return find(view, q); };
     view.zoom = function (f) { zoomBy(view, f); };
     view.fit = function () { fitView(view); };
+    view.png = function () { return toPng(view); };
     wireTools(view, container);
     views[name] = view;
     showDetails(view, null);
@@ -505,6 +539,12 @@
           var box = document.getElementById(view.data.container);
           if (box && box.scrollIntoView) box.scrollIntoView({ block: "nearest" });
         });
+      });
+    });
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function (ev) {
+        ev.preventDefault();
+        window.print(); // the page's print stylesheet lays out the account plan
       });
     });
     document.querySelectorAll("[data-expand-all]").forEach(function (button) {
