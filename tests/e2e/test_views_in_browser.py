@@ -111,6 +111,7 @@ def test_the_wheel_scrolls_the_page_and_ctrl_wheel_zooms(watched: Watched) -> No
     watched.page.mouse.wheel(0, 300)
     watched.page.wait_for_function("() => window.scrollY > 0")
     assert _scale(watched, "orgchart") == before
+    watched.page.locator("#orgchart").scroll_into_view_if_needed()  # the page moved
     box = watched.page.locator("#orgchart").bounding_box()
     assert box is not None
     watched.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 200)
