@@ -84,6 +84,20 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_ready(base: str, proc: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
+    """Return once ``base``/readyz answers 200; fail if ``proc`` stops or 60 s pass."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert proc.poll() is None, "serve stopped"
+        assert time.monotonic() < deadline, "serve did not start"
+        time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def served(
     settings: Settings,
@@ -118,16 +132,7 @@ def served(
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert proc.poll() is None, "serve stopped"
-                assert time.monotonic() < deadline, "serve did not start"
-                time.sleep(0.2)
+            wait_ready(base, proc)
             yield base
         finally:
             proc.terminate()

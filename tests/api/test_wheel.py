@@ -12,14 +12,13 @@ import os
 import re
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.api.conftest import _free_port, make_settings, seed
+from tests.api.conftest import _free_port, make_settings, seed, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,16 +90,7 @@ def test_graphcrm_serve_runs_from_the_wheel_alone(
         where = proc.stdout.readline().split()
         assert where == [str(unpacked), str(unpacked)]
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None, "serve stopped"
-            assert time.monotonic() < deadline, "serve did not become ready"
-            time.sleep(0.1)
+        wait_ready(base, proc)
         r = httpx.get(f"{base}/v1/accounts/M1", headers={"X-API-Key": keys["marmara"]})
         assert r.status_code == 200, r.text
         assert r.json()["account"]["name"] == "Marmara Holding A.Ş."
