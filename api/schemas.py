@@ -44,7 +44,7 @@ from graphcrm.domain import (
     Stage,
     Touchpoint,
 )
-from graphcrm.domain.base import Name, Text, UtcDatetime
+from graphcrm.domain.base import Day, Name, Text, UtcDatetime
 from graphcrm.domain.ids import AccountKey, RepKey
 from graphcrm.domain.org import Country, Email, Label, LinkedInUrl, Phone
 from graphcrm.domain.sales import Amount, Currency
@@ -178,7 +178,7 @@ class DealUpdate(_Dto):
     amount: Amount | None = unset()
     currency: Currency | None = unset()
     stage: Stage | None = unset()
-    expected_close: date | None = None
+    expected_close: Day | None = None
     competitors: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = unset()
     loss_reason: Text | None = None
     owner_id: RepKey | None = None

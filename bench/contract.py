@@ -59,6 +59,7 @@ SEMANTIC: Final = re.compile(
     r"| is before (the start|valid_from) "
     r"|is the id of both a rep and a contact"
     r"|^back-dated: |^a mapping file applies to |^the deal is closed"
+    r"|^duplicate key in the batch: |^reporting cycle "
     r"|^an id may not contain U\+[0-9A-F]{4,6} \("
 )
 r"""Refusals the schema cannot state: what is stored (an unknown id, a deal read before

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Final, Self, TypeVar
 
 from pydantic import (
@@ -33,11 +33,13 @@ def _not_a_number(value: object) -> object:
     if isinstance(value, bool | int | float) or (
         isinstance(value, str) and _EPOCH_LIKE.fullmatch(value)
     ):
-        raise ValueError(f"expected an ISO 8601 date-time (2026-03-01T10:00:00Z), got {value!r}")
+        raise ValueError(f"expected an ISO 8601 date or date-time (2026-03-01), got {value!r}")
     return value
 
 
 UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_not_a_number), AfterValidator(_to_utc)]
+Day = Annotated[date, BeforeValidator(_not_a_number)]
+"""A calendar day, written ``YYYY-MM-DD``; a number (seconds since 1970) is refused."""
 """A time-zone-aware instant, normalised to UTC. Naive datetimes and numbers are rejected."""
 
 Strength = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False, strict=True)]

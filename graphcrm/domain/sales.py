@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Final, Self
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
-from graphcrm.domain.base import Model, Name, Strength, Temporal, Text, UtcDatetime
+from graphcrm.domain.base import Day, Model, Name, Strength, Temporal, Text, UtcDatetime
 from graphcrm.domain.enums import Direction, Stage, TouchpointKind
 from graphcrm.domain.ids import AccountKey, ContactKey, DealKey, RepKey, TouchpointKey
 from graphcrm.domain.roles import Role
@@ -77,7 +76,7 @@ class Deal(Model):
     amount: Amount = Decimal("0")
     currency: Currency = "TRY"
     stage: Stage = Stage.PROSPECTING
-    expected_close: date | None = None
+    expected_close: Day | None = None
     competitors: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] = ()
     loss_reason: Text | None = None
     owner_id: RepKey | None = None
@@ -101,8 +100,8 @@ class CloseDateChange(Model):
 
     deal_id: DealKey
     at: UtcDatetime
-    from_date: date | None
-    to_date: date | None
+    from_date: Day | None
+    to_date: Day | None
 
 
 def _whole_number(value: object) -> object:

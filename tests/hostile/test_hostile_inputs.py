@@ -257,6 +257,11 @@ def test_ids_outside_the_grammar_are_refused_everywhere(api: Api, bad_id: str) -
             "body.valid_from",
         ),
         ("/v1/deals", {"id": "H-D", "account_id": "M1", "name": "x", "amount": "1e9"}, None),
+        (
+            "/v1/deals",
+            {"id": "H-D", "account_id": "M1", "name": "x", "expected_close": 0},
+            "body.expected_close",
+        ),
     ],
 )
 def test_wrong_types_are_refused_not_coerced(
