@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from graphcrm.services.backup import BackupHeader
     from graphcrm.services.forecast import Forecast, ForecastRow, ForecastTrend
     from graphcrm.services.risk import DealAssessment
+    from graphcrm.services.territories import Move
     from graphcrm.services.winprob import DealWin, ModelSummary
 
 console = Console()
@@ -1125,6 +1126,100 @@ def keys_revoke(ctx: click.Context, key_id: str) -> None:
     with _keys(ctx) as store:
         key = store.revoke(key_id)
     console.print(f"Revoked key {key.id} ({key.name}).")
+
+
+class MoveAt(click.ParamType[datetime, Any]):
+    """A date (the start of that day, UTC) or an ISO 8601 datetime (UTC when no zone)."""
+
+    name = "DATE"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            if len(text) == 10:
+                return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+            parsed = as_of_instant(text)
+        except ValueError as e:
+            self.fail(str(e).replace("as_of", "date"), param, ctx)
+        return parsed
+
+
+_AT_HELP = "When the move takes effect: a date (its start, UTC) or datetime; default now."
+
+
+def _print_moves(moves: list[Move], title: str) -> None:
+    table = Table(title=title)
+    for column in ("account", "name", "from", "to", "why"):
+        table.add_column(column)
+    for m in moves:
+        table.add_row(m.account_id, m.name, m.before or "-", m.after or "-", m.rule)
+    console.print(table)
+
+
+@main.group()
+def territories() -> None:
+    """Territory management: moves by hand or by rules (docs/territories.md)."""
+
+
+@territories.command(name="move")
+@click.argument("account", nargs=-1, required=True)
+@click.argument("territory")
+@click.option("--at", "at", type=MoveAt(), default=None, help=_AT_HELP)
+@click.option("--actor", default="cli", show_default=True, help="Who asked (logged).")
+@click.pass_context
+def territories_move(
+    ctx: click.Context,
+    account: tuple[str, ...],
+    territory: str,
+    at: datetime | None,
+    actor: str,
+) -> None:
+    """Move ACCOUNT ... into TERRITORY, as one batch in the change log; the old
+    territory's keys lose the accounts and the new one's gain them at once."""
+    from graphcrm.services.territories import apply_moves, hand_moves
+
+    with _store(ctx) as store:
+        moves = hand_moves(store, account, territory)
+        if moves:
+            apply_moves(store, moves, actor=actor, at=at)
+    if not moves:
+        console.print("Nothing to move: every account is there already.")
+        return
+    _print_moves(moves, f"Moved {len(moves)} account(s)")
+
+
+@territories.command(name="assign")
+@click.option(
+    "--rules",
+    "rules_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="The ordered rules file (TOML); the first matching rule wins.",
+)
+@click.option("--dry-run", is_flag=True, help="List what would move and why; write nothing.")
+@click.option("--at", "at", type=MoveAt(), default=None, help=_AT_HELP)
+@click.option("--actor", default="cli", show_default=True, help="Who asked (logged).")
+@click.pass_context
+def territories_assign(
+    ctx: click.Context, rules_file: Path, dry_run: bool, at: datetime | None, actor: str
+) -> None:
+    """Assign every account the territory of the first rule it matches."""
+    from graphcrm.services.territories import TerritoryRules, apply_moves, assignment
+
+    rules = TerritoryRules.load(rules_file)
+    with _store(ctx) as store:
+        moves = assignment(store, rules)
+        if moves and not dry_run:
+            apply_moves(store, moves, actor=actor, at=at)
+    if not moves:
+        console.print("Nothing to move: every account is where the rules put it.")
+        return
+    verb = "Would move" if dry_run else "Moved"
+    _print_moves(moves, f"{verb} {len(moves)} account(s)")
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:

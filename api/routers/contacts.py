@@ -37,8 +37,9 @@ def list_contacts(
         str | None, Query(max_length=200, description="Name contains (Turkish case folding).")
     ] = None,
 ) -> ContactsPublic:
-    """Contacts of one account, by name (Turkish collation) then id, status as of ``as_of``."""
-    visible_account(store, who, account_id)
+    """Contacts of one account, by name (Turkish collation) then id, status as of ``as_of``;
+    visible by the account's territory then (as :func:`~api.territory.visible_account`)."""
+    visible_account(store, who, account_id, as_of=as_of)
     result = store.list_contacts(
         page, account_id=AccountId(account_id), name_contains=q, as_of=as_of
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
@@ -39,6 +40,17 @@ class Page(Model, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+def every_item(fetch: Callable[[PageRequest], Page[T]]) -> Iterator[T]:
+    """Every item of a paged list, :data:`MAX_PAGE_SIZE` at a time."""
+    offset = 0
+    while True:
+        page = fetch(PageRequest(limit=MAX_PAGE_SIZE, offset=offset))
+        yield from page.items
+        offset += len(page.items)
+        if not page.items or offset >= page.total:
+            return
 
 
 class PipelineBucket(Model):

@@ -60,12 +60,11 @@ from graphcrm.domain import (
     DealId,
     DealView,
     Model,
-    Page,
-    PageRequest,
     Stage,
     TerritorySpan,
     UtcDatetime,
 )
+from graphcrm.domain.views import every_item
 from graphcrm.errors import InvalidError, Problem
 from graphcrm.services.clock import instant
 from graphcrm.services.deals import churn_window_start, read_account
@@ -379,25 +378,14 @@ class _Scope:
         return known
 
 
-def _all(fetch: Callable[[PageRequest], Page[T]]) -> Iterator[T]:
-    """Every item of a paged list."""
-    offset = 0
-    while True:
-        page = fetch(PageRequest(limit=1000, offset=offset))
-        yield from page.items
-        offset += len(page.items)
-        if not page.items or offset >= page.total:
-            return
-
-
 def _read_scope(store: GraphStore, territories: Iterable[str] | None) -> _Scope:
     """Accounts in ``territories`` now or at any time before (a forecast as of an
     instant counts the accounts of the territories then), their deals and histories."""
     chosen = None if territories is None else frozenset(territories)
     accounts: dict[str, Account] = {
-        a.id: a for a in _all(lambda page: store.list_accounts(page, territories=chosen))
+        a.id: a for a in every_item(lambda page: store.list_accounts(page, territories=chosen))
     }
-    listed: list[Deal] = list(_all(lambda page: store.list_deals(page, territories=chosen)))
+    listed: list[Deal] = list(every_item(lambda page: store.list_deals(page, territories=chosen)))
     history = store.territory_history()
     spans: dict[str, list[TerritorySpan]] = {}
     for s in history:
@@ -407,9 +395,9 @@ def _read_scope(store: GraphStore, territories: Iterable[str] | None) -> _Scope:
             {s.account_id for s in history if s.territory in chosen} - accounts.keys()
         ):
             account = accounts[aid] = store.get_account(AccountId(aid))
-            listed += _all(partial(store.list_deals, account_id=AccountId(account.id)))
+            listed += every_item(partial(store.list_deals, account_id=AccountId(account.id)))
     dealing = {d.id for d in listed if d.account_id in accounts}
-    reps: dict[str, str] = {r.id: r.name for r in _all(store.list_reps)}
+    reps: dict[str, str] = {r.id: r.name for r in every_item(store.list_reps)}
     return _Scope(
         store=store,
         territories=chosen,

@@ -1,0 +1,258 @@
+"""Territory management: moving accounts by hand or by an ordered rules file.
+
+A move rewrites the account with its new territory in one change-log batch;
+the store closes the old :class:`~graphcrm.domain.TerritorySpan` at the
+batch's instant and opens the new one, so as-of reads and the forecast by
+territory keep the history (docs/territories.md).
+
+A rules file (TOML) is an ordered list of ``[[rule]]`` tables; the first rule
+whose conditions all hold gives the account its territory::
+
+    [[rule]]
+    name = "Koç group"            # shown as the reason of a move (default: rule 1, 2, ...)
+    territory = "Marmara"
+    parent = ["A-KOC"]            # the account or any account under it
+
+    [[rule]]
+    name = "Public sector"
+    territory = "Kamu"
+    country = "TR"
+    sector = ["public", "government"]
+
+A condition left out matches every account; a list matches any of its values;
+sectors compare folded (:func:`match_key`). An account no rule matches keeps
+its territory.
+
+>>> rules = TerritoryRules.from_toml('[[rule]]\\nterritory = "Ege"\\ncountry = "TR"')
+>>> acc = Account(id=AccountId("A-1"), name="İzmir Liman", country="TR", territory="Marmara")
+>>> [(m.account_id, m.before, m.after, m.rule) for m in plan_assignment(rules, [acc])]
+[('A-1', 'Marmara', 'Ege', 'rule 1')]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Final, TypeVar
+
+from pydantic import BeforeValidator, Field, ValidationError
+
+from graphcrm.domain import Account, AccountId, ApplyResult, ChangeSet, Model
+from graphcrm.domain.org import Country, Label
+from graphcrm.domain.text import tr_fold
+from graphcrm.domain.views import every_item
+from graphcrm.errors import InvalidError, Problem
+from graphcrm.services.clock import instant, utc_now
+from graphcrm.store.port import GraphStore
+
+T = TypeVar("T")
+
+MAX_RULES_BYTES: Final = 1_000_000
+
+
+def match_key(text: str) -> str:
+    """``text`` folded for matching labels and names typed by hand: Turkish lower case
+    (``İ`` -> ``i``, ``I`` -> ``ı``), then dotless ``ı`` as ``i`` (so ``PUBLIC``, typed
+    on an English keyboard, matches ``Public``, and ``ISTANBUL`` ``İstanbul``), spaces
+    collapsed.
+
+    >>> match_key("  ISTANBUL  Işık ") == match_key("İstanbul ışık")
+    True
+    """
+    return " ".join(tr_fold(text).replace("ı", "i").split())
+
+
+def _as_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+Territory = Annotated[str, Field(min_length=1, max_length=200)]
+AccountRef = Annotated[str, Field(min_length=1, max_length=128)]
+OneOrMore = Annotated[tuple[T, ...], BeforeValidator(_as_list), Field(min_length=1)]
+
+
+class Rule(Model):
+    """One rule: the territory, and the conditions an account must meet (all of them)."""
+
+    name: Annotated[str, Field(max_length=200)] = ""
+    territory: Territory
+    country: (
+        Annotated[tuple[Country, ...], BeforeValidator(_as_list), Field(min_length=1)] | None
+    ) = None
+    sector: Annotated[tuple[Label, ...], BeforeValidator(_as_list), Field(min_length=1)] | None = (
+        None
+    )
+    parent: (
+        Annotated[tuple[AccountRef, ...], BeforeValidator(_as_list), Field(min_length=1)] | None
+    ) = None
+
+    def matches(self, account: Account, ancestors: Sequence[str]) -> bool:
+        """Whether every condition holds for ``account`` (``ancestors``: its parent,
+        grandparent, ... ids)."""
+        if self.country is not None and account.country not in self.country:
+            return False
+        if self.sector is not None and match_key(account.sector) not in {
+            match_key(s) for s in self.sector
+        }:
+            return False
+        if self.parent is not None:
+            group = {account.id, *ancestors}
+            if not group.intersection(self.parent):
+                return False
+        return True
+
+
+class TerritoryRules(Model):
+    """An ordered rules file (see the module docstring)."""
+
+    rule: tuple[Rule, ...] = Field(min_length=1)
+
+    def label(self, index: int) -> str:
+        """The name a move shows for the rule at ``index`` (0-based)."""
+        return self.rule[index].name or f"rule {index + 1}"
+
+    @classmethod
+    def from_toml(cls, text: str | bytes, *, source: str = "rules") -> TerritoryRules:
+        """Parse a rules file.
+
+        Raises
+        ------
+        InvalidError
+            Not TOML, no rule, an unknown key, or a value of the wrong shape; each
+            problem names the file and the key (``rule.2.country``, 1-based).
+        """
+        if isinstance(text, bytes):
+            if len(text) > MAX_RULES_BYTES:
+                raise InvalidError([Problem(source, "", "larger than 1 MB")])
+            try:
+                text = text.decode("utf-8-sig")
+            except UnicodeDecodeError as e:
+                raise InvalidError([Problem(source, "", f"not UTF-8 ({e.reason})")]) from None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise InvalidError([Problem(source, "", f"not valid TOML: {e}")]) from None
+        try:
+            return cls.model_validate(data)
+        except ValidationError as e:
+            problems = []
+            for err in e.errors(include_url=False):
+                parts = [
+                    p + 1 if isinstance(p, int) and i == 1 else p for i, p in enumerate(err["loc"])
+                ]
+                key = ".".join(str(p) for p in parts)
+                message = err["msg"]
+                if err["type"] == "extra_forbidden":
+                    message = "unknown key; a [[rule]] has name, territory, country, sector, parent"
+                problems.append(Problem(source, key, message))
+            raise InvalidError(problems) from None
+
+    @classmethod
+    def load(cls, path: Path) -> TerritoryRules:
+        """:meth:`from_toml` of a file on disk."""
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise InvalidError([Problem(str(path), "", f"cannot read: {e.strerror}")]) from None
+        return cls.from_toml(data, source=path.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One account changing territory, and why (the rule's name; ``by hand``)."""
+
+    account_id: AccountId
+    name: str
+    before: str | None
+    after: str | None
+    rule: str
+
+
+def _ancestors(accounts: Mapping[str, Account], account: Account) -> list[str]:
+    chain: list[str] = []
+    parent = account.parent_id
+    while parent is not None and parent not in chain:
+        chain.append(parent)
+        above = accounts.get(parent)
+        parent = above.parent_id if above is not None else None
+    return chain
+
+
+def plan_assignment(rules: TerritoryRules, accounts: Iterable[Account]) -> list[Move]:
+    """The moves the rules make among ``accounts`` (those whose territory changes), in
+    the order given. An account's ancestors are looked up among ``accounts``."""
+    by_id: dict[str, Account] = {a.id: a for a in accounts}
+    moves = []
+    for account in by_id.values():
+        ancestors = _ancestors(by_id, account)
+        for i, rule in enumerate(rules.rule):
+            if rule.matches(account, ancestors):
+                if rule.territory != account.territory:
+                    moves.append(
+                        Move(
+                            account.id,
+                            account.name,
+                            account.territory,
+                            rule.territory,
+                            rules.label(i),
+                        )
+                    )
+                break
+    return moves
+
+
+def assignment(store: GraphStore, rules: TerritoryRules) -> list[Move]:
+    """What :func:`plan_assignment` would move among every stored account (by name)."""
+    return plan_assignment(rules, every_item(store.list_accounts))
+
+
+def hand_moves(store: GraphStore, account_ids: Iterable[str], territory: str | None) -> list[Move]:
+    """Moves of the named accounts into ``territory`` (None: no territory); accounts
+    already there are left out. Raises NotFoundError for an unknown account."""
+    if territory is not None and not 0 < len(territory) <= 200:
+        raise InvalidError([Problem("territory", "", "must be 1 to 200 characters")])
+    moves = []
+    for account_id in dict.fromkeys(account_ids):
+        account = store.get_account(AccountId(account_id))
+        if account.territory != territory:
+            moves.append(Move(account.id, account.name, account.territory, territory, "by hand"))
+    return moves
+
+
+def apply_moves(
+    store: GraphStore, moves: Sequence[Move], *, actor: str, at: datetime | None = None
+) -> ApplyResult:
+    """Write ``moves`` as one batch at ``at`` (default: now) under the store's write lock.
+
+    Raises
+    ------
+    InvalidError
+        ``at`` lies in the future, or before an account's current territory began
+        (a back-dated move); nothing is written.
+        An account changed territory since the moves were planned.
+    NotFoundError
+        An account is gone.
+    """
+    when = instant(at)
+    if when > utc_now():
+        raise InvalidError([Problem("at", "", "a move cannot be dated in the future")])
+    with store.exclusive():
+        rows = []
+        for move in moves:
+            account = store.get_account(move.account_id)
+            if account.territory != move.before:
+                raise InvalidError(
+                    [
+                        Problem(
+                            f"accounts[{move.account_id}]",
+                            "territory",
+                            f"is now {account.territory!r}, not {move.before!r} as planned; "
+                            "plan the moves again",
+                        )
+                    ]
+                )
+            rows.append(account.model_copy(update={"territory": move.after}))
+        return store.apply(ChangeSet(accounts=tuple(rows)), actor=actor, at=when)
