@@ -38,6 +38,7 @@ from graphcrm.domain import (
     LineKind,
     Model,
     ReportsTo,
+    TerritorySpan,
 )
 from graphcrm.domain.construct import construct
 from graphcrm.errors import InvalidError, Problem
@@ -89,6 +90,10 @@ class StoreLookup(Protocol):
         """Every status interval of the given contacts."""
         ...
 
+    def account_territories(self, account_ids: Collection[str]) -> list[Stored[TerritorySpan]]:
+        """Every territory interval of the given accounts."""
+        ...
+
 
 @dataclass(slots=True)
 class Plan:
@@ -99,6 +104,7 @@ class Plan:
     reports_to: IntervalPlan[ReportsTo]
     influences: IntervalPlan[Influence]
     deal_roles: IntervalPlan[DealRole]
+    territories: IntervalPlan[TerritorySpan]
 
 
 # --- helpers for importers and the API --------------------------------------
@@ -138,6 +144,11 @@ def status_spans(changes: ChangeSet) -> list[ContactStatusSpan]:
         )
         for c in changes.contacts
     ]
+
+
+def territory_spans(changes: ChangeSet) -> list[TerritorySpan]:
+    """The territory interval each account row asks for, from the time of the write."""
+    return [TerritorySpan(account_id=a.id, territory=a.territory) for a in changes.accounts]
 
 
 # --- duplicates ---------------------------------------------------------------
@@ -583,7 +594,13 @@ def validate(changes: ChangeSet, lookup: StoreLookup, *, at: datetime) -> Plan:
     roles = changes.deal_roles
     stored_roles = lookup.deal_roles({r.deal_id for r in roles}) if roles else []
     deal_roles = plan_intervals(stored_roles, roles, at=at)
-    for p in (statuses, reports_to, influences, deal_roles):
+    tspans = territory_spans(changes)
+    territories = plan_intervals(
+        lookup.account_territories([t.account_id for t in tspans]) if tspans else [],
+        tspans,
+        at=at,
+    )
+    for p in (statuses, reports_to, influences, deal_roles, territories):
         problems += p.problems
 
     problems += _check_reporting_cycles(reports_to, lookup)
@@ -598,4 +615,5 @@ def validate(changes: ChangeSet, lookup: StoreLookup, *, at: datetime) -> Plan:
         reports_to=reports_to,
         influences=influences,
         deal_roles=deal_roles,
+        territories=territories,
     )
