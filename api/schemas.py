@@ -56,6 +56,7 @@ from graphcrm.services.forecast import (
     TrendPoint,
 )
 from graphcrm.services.scoring import ContactScore
+from graphcrm.services.territories import TerritoryConflict
 from graphcrm.services.winprob import ModelSummary
 
 
@@ -201,6 +202,11 @@ class TouchpointsPublic(_Dto):
 
 class RepsPublic(_Dto):
     data: list[Rep]
+    count: int
+
+
+class TerritoryConflictsPublic(_Dto):
+    data: list[TerritoryConflict]
     count: int
 
 

@@ -1222,6 +1222,31 @@ def territories_assign(
     _print_moves(moves, f"{verb} {len(moves)} account(s)")
 
 
+@territories.command(name="conflicts")
+@click.pass_context
+def territories_conflicts(ctx: click.Context) -> None:
+    """List split account groups, likely duplicates and rival deals across territories."""
+    from graphcrm.services.territories import conflicts
+
+    with _store(ctx) as store:
+        found = conflicts(store)
+    if not found:
+        console.print("No conflicts between territories.")
+        return
+    table = Table(title=f"Territory conflicts ({len(found)})")
+    for column in ("kind", "territories", "accounts", "reps", "what"):
+        table.add_column(column)
+    for c in found:
+        table.add_row(
+            c.kind.value,
+            ", ".join(c.territories),
+            ", ".join(c.accounts),
+            ", ".join(c.reps) or "-",
+            escape(c.detail),
+        )
+    console.print(table)
+
+
 def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     import importlib
 

@@ -32,15 +32,16 @@ its territory.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Final, TypeVar
 
 from pydantic import BeforeValidator, Field, ValidationError
 
-from graphcrm.domain import Account, AccountId, ApplyResult, ChangeSet, Model
+from graphcrm.domain import Account, AccountId, ApplyResult, ChangeSet, Deal, Model, Rep, RepId
 from graphcrm.domain.org import Country, Label
 from graphcrm.domain.text import tr_fold
 from graphcrm.domain.views import every_item
@@ -256,3 +257,129 @@ def apply_moves(
                 )
             rows.append(account.model_copy(update={"territory": move.after}))
         return store.apply(ChangeSet(accounts=tuple(rows)), actor=actor, at=when)
+
+
+# --- conflicts ----------------------------------------------------------------------
+
+
+class ConflictKind(StrEnum):
+    """What a conflict is (docs/territories.md#conflicts)."""
+
+    SPLIT_GROUP = "split_group"
+    """An account group (a root account and everything under it) spans territories."""
+    DUPLICATE = "duplicate"
+    """Accounts of one country whose names fold alike sit in different territories."""
+    RIVAL_DEALS = "rival_deals"
+    """Open deals on one account group are owned by reps of different territories."""
+
+
+class TerritoryConflict(Model):
+    """One conflict: the accounts and reps involved and the territories they span.
+
+    ``accounts`` lists only what the reader may see; ``hidden_accounts`` counts the
+    rest (accounts of territories outside a key's set).
+    """
+
+    kind: ConflictKind
+    territories: tuple[str, ...]
+    accounts: tuple[AccountId, ...]
+    hidden_accounts: int = 0
+    reps: tuple[RepId, ...] = ()
+    detail: str
+
+
+def _name_key(name: str) -> str:
+    """A name folded for likely duplicates: :func:`match_key`, letters, digits and
+    single spaces only (``KOÇ HOLDİNG A.Ş.`` and ``Koç Holding A.Ş`` fold alike)."""
+    kept = "".join(ch if ch.isalnum() else " " for ch in match_key(name))
+    return " ".join(kept.split())
+
+
+def find_conflicts(
+    accounts: Iterable[Account], deals: Iterable[Deal], reps: Iterable[Rep]
+) -> list[TerritoryConflict]:
+    """Every conflict among ``accounts``, their open ``deals`` and the ``reps`` owning
+    them: split groups, likely duplicates, rival deals (in that order, each by its
+    first account's id)."""
+    by_id: dict[str, Account] = {a.id: a for a in accounts}
+    groups: dict[str, list[Account]] = {}
+    for account in by_id.values():
+        root: str = account.id
+        for above in _ancestors(by_id, account):
+            if above in by_id:
+                root = above
+        groups.setdefault(root, []).append(account)
+    found: list[TerritoryConflict] = []
+    for top, members in sorted(groups.items()):
+        spanned = sorted({a.territory for a in members if a.territory is not None})
+        if len(spanned) > 1:
+            found.append(
+                TerritoryConflict(
+                    kind=ConflictKind.SPLIT_GROUP,
+                    territories=tuple(spanned),
+                    accounts=tuple(sorted(a.id for a in members)),
+                    detail=f"the group of {by_id[top].name} spans {', '.join(spanned)}",
+                )
+            )
+    alike: dict[tuple[str, str | None], list[Account]] = {}
+    for account in by_id.values():
+        alike.setdefault((_name_key(account.name), account.country), []).append(account)
+    for (_, country), same in sorted(alike.items(), key=lambda kv: min(a.id for a in kv[1])):
+        spanned = sorted({a.territory for a in same if a.territory is not None})
+        if len(spanned) > 1:
+            found.append(
+                TerritoryConflict(
+                    kind=ConflictKind.DUPLICATE,
+                    territories=tuple(spanned),
+                    accounts=tuple(sorted(a.id for a in same)),
+                    detail=f"{len(same)} accounts named like {same[0].name!r}"
+                    + (f" in {country}" if country else "")
+                    + f" in {', '.join(spanned)}",
+                )
+            )
+    territory_of: dict[str, str | None] = {r.id: r.territory for r in reps}
+    root_of = {a.id: top for top, members in groups.items() for a in members}
+    owners: dict[str, set[str]] = {}
+    for deal in deals:
+        if deal.stage.is_closed or deal.owner_id is None or deal.account_id not in root_of:
+            continue
+        owners.setdefault(root_of[deal.account_id], set()).add(deal.owner_id)
+    for top, rep_ids in sorted(owners.items()):
+        spanned = sorted({t for r in rep_ids if (t := territory_of.get(r)) is not None})
+        if len(spanned) > 1:
+            found.append(
+                TerritoryConflict(
+                    kind=ConflictKind.RIVAL_DEALS,
+                    territories=tuple(spanned),
+                    accounts=tuple(sorted(a.id for a in groups[top])),
+                    reps=tuple(sorted(RepId(r) for r in rep_ids)),
+                    detail=f"open deals on the group of {by_id[top].name} by reps of "
+                    f"{', '.join(spanned)}",
+                )
+            )
+    return found
+
+
+def conflicts(store: GraphStore, *, seen: Set[str] | None = None) -> list[TerritoryConflict]:
+    """The store's conflicts (:func:`find_conflicts`). ``seen``: the territories a reader
+    may see (None: every one); then only conflicts touching them are listed, and of
+    their accounts only those in ``seen`` are named."""
+    found = find_conflicts(
+        list(every_item(store.list_accounts)),
+        every_item(store.list_deals),
+        every_item(store.list_reps),
+    )
+    if seen is None:
+        return found
+    territory = {a.id: a.territory for a in every_item(store.list_accounts)}
+    shown = []
+    for c in found:
+        if not any(t in seen for t in c.territories):
+            continue
+        named = tuple(a for a in c.accounts if territory.get(a) in seen)
+        shown.append(
+            c.model_copy(
+                update={"accounts": named, "hidden_accounts": len(c.accounts) - len(named)}
+            )
+        )
+    return shown

@@ -1,0 +1,82 @@
+"""GET /v1/territories/conflicts and `graphcrm territories conflicts`: a key sees the
+conflicts touching its territories, naming only its own accounts.
+
+On the seed (M1, M2 "Marmara Holding A.Ş." in Marmara; E1 in Ege), E2 "MARMARA
+HOLDİNG A.Ş." (TR) is added in Ege, and K1 "Karadeniz Çay" / K2 "KARADENİZ ÇAY" (TR)
+in Karadeniz and Akdeniz: two likely-duplicate conflicts.
+"""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from graphcrm.cli import main
+from graphcrm.domain import Account, AccountId, ChangeSet
+from graphcrm.store import open_store
+from tests.api.conftest import Env
+
+
+def _add_duplicates(env: Env) -> str:
+    url = env.settings.store.get_secret_value()
+    store = open_store(url)
+    try:
+        store.apply(
+            ChangeSet(
+                accounts=(
+                    Account(
+                        id=AccountId("E2"),
+                        name="MARMARA HOLDİNG A.Ş.",
+                        country="TR",
+                        territory="Ege",
+                    ),
+                    Account(
+                        id=AccountId("K1"),
+                        name="Karadeniz Çay",
+                        country="TR",
+                        territory="Karadeniz",
+                    ),
+                    Account(
+                        id=AccountId("K2"), name="KARADENİZ ÇAY", country="TR", territory="Akdeniz"
+                    ),
+                )
+            ),
+            actor="t",
+        )
+    finally:
+        store.close()
+    return url
+
+
+def _seen(env: Env, who: str) -> list[tuple[str, list[str], list[str], int]]:
+    r = env.client.get("/v1/territories/conflicts", headers=env.h(who))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["count"] == len(body["data"])
+    return [
+        (c["kind"], c["territories"], c["accounts"], c["hidden_accounts"]) for c in body["data"]
+    ]
+
+
+def test_conflicts_are_scoped_to_the_keys_territories(env: Env) -> None:
+    assert _seen(env, "admin") == []
+    url = _add_duplicates(env)
+    assert _seen(env, "admin") == [
+        ("duplicate", ["Ege", "Marmara"], ["E2", "M1", "M2"], 0),
+        ("duplicate", ["Akdeniz", "Karadeniz"], ["K1", "K2"], 0),
+    ]
+    assert _seen(env, "marmara") == [("duplicate", ["Ege", "Marmara"], ["M1", "M2"], 1)]
+    assert _seen(env, "ege") == [("duplicate", ["Ege", "Marmara"], ["E2"], 2)]
+    assert env.client.get("/v1/territories/conflicts").status_code == 401
+    assert (
+        env.client.get("/v1/territories/conflicts", headers=env.h("writer_only")).status_code == 403
+    )
+    out = CliRunner().invoke(
+        main,
+        ["--store", url, "territories", "conflicts"],
+        catch_exceptions=False,
+        env={"COLUMNS": "200"},
+    )
+    assert out.exit_code == 0, out.output
+    assert "Territory conflicts (2)" in out.output
+    assert "E2, M1, M2" in out.output
+    assert "K1, K2" in out.output
