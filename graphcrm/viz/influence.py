@@ -181,7 +181,7 @@ def opening_set(
     >>> ties = [tie("a", "b"), tie("b", "c"), tie("c", "d")]
     >>> opening_set(list("abcde"), ties, committee={"a"}, influence=lambda c: 0, limit=3)
     (['a', 'b', 'c'], 'committee')
-    >>> opening_set(list("abcde"), ties, committee=set(), influence="edcba".index, limit=2)
+    >>> opening_set(list("abcde"), ties, committee=set(), influence="abcde".index, limit=2)
     (['e', 'd'], 'top')
     """
     if len(people) <= limit:
