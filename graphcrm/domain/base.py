@@ -67,7 +67,7 @@ class Model(BaseModel):
         The same state pydantic's ``__getstate__``/``__setstate__`` carry, on a
         shorter path: the portfolio's worker processes send their reports to the
         parent pickled, and unpickling them through ``__setstate__`` cost the
-        parent about 1 ms a report (``docs/scoring.md`` §8).
+        parent about 1 ms a report (``docs/benchmarks.md``, Scoring).
         """
         return (
             filled,

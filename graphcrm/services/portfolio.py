@@ -342,7 +342,7 @@ def _gc_paused() -> Iterator[None]:
 
     Scoring allocates many short-lived objects that reference counting frees;
     the collector's full passes over the long-lived ones cost 15-25 % of the
-    run for nothing (``docs/scoring.md`` §8). A chunk is :data:`CHUNK` accounts,
+    run for nothing (``docs/benchmarks.md``, Scoring). A chunk is :data:`CHUNK` accounts,
     so what it could leave behind for the collector is bounded.
     """
     enabled = gc.isenabled()
