@@ -143,10 +143,12 @@ def visible_contact(
     return contact
 
 
-def visible_deal(store: GraphStore, who: Principal, deal_id: str) -> DealView:
+def visible_deal(
+    store: GraphStore, who: Principal, deal_id: str, *, as_of: datetime | None = None
+) -> DealView:
     view = store.get_deal(DealId(deal_id))
     try:
-        _stored_visible(store, who, view.deal.account_id)
+        _stored_visible(store, who, view.deal.account_id, as_of)
     except NotFoundError:
         raise NotFoundError("deal", deal_id) from None
     return view
@@ -171,18 +173,22 @@ class Placement:
         return {f"account:{self.account_id}"}
 
 
-def place_account(store: GraphStore, account_id: str) -> Placement:
+def place_account(
+    store: GraphStore, account_id: str, *, as_of: datetime | None = None
+) -> Placement:
+    """The account and its territory at ``as_of`` (None: now; :func:`territory_then`)."""
     account = store.get_account(AccountId(account_id))
-    return Placement("account", account_id, account.id, account.territory)
+    return Placement("account", account_id, account.id, territory_then(store, account, as_of))
 
 
-def place_deal(store: GraphStore, deal_id: str) -> Placement:
+def place_deal(store: GraphStore, deal_id: str, *, as_of: datetime | None = None) -> Placement:
+    """The deal's account and that account's territory at ``as_of`` (None: now)."""
     view = store.get_deal(DealId(deal_id))
     try:
         account = store.get_account(view.deal.account_id)
     except NotFoundError:
         raise NotFoundError("deal", deal_id) from None
-    return Placement("deal", deal_id, account.id, account.territory)
+    return Placement("deal", deal_id, account.id, territory_then(store, account, as_of))
 
 
 def require_visible(who: Principal, placement: Placement) -> None:

@@ -86,7 +86,7 @@ def get_account(
 ) -> AccountPublic:
     """The account, its visible ancestors (nearest first) and descendants, and the roll-up
     of its subtree as of ``as_of``. The ``ETag`` header is that of ``account``."""
-    account = visible_account(store, who, account_id)
+    account = visible_account(store, who, account_id, as_of=as_of)
     aid = AccountId(account_id)
     ancestors = store.account_ancestors(aid)
     descendants = store.account_descendants(aid)
@@ -139,7 +139,7 @@ def account_contacts(
     as_of: AsOfDep,
 ) -> ContactsPublic:
     """Contacts of the account with their status as of ``as_of``, by name then id."""
-    visible_account(store, who, account_id)
+    visible_account(store, who, account_id, as_of=as_of)
     result = store.list_contacts(page, account_id=AccountId(account_id), as_of=as_of)
     return ContactsPublic(data=list(result.items), count=result.total)
 
@@ -153,7 +153,7 @@ def reporting_lines(
     store: StoreDep, who: ReaderDep, account_id: AccountPath, page: PageDep, as_of: AsOfDep
 ) -> ReportingLinesPublic:
     """Solid and dotted reporting lines among the account's contacts, as of ``as_of``."""
-    visible_account(store, who, account_id)
+    visible_account(store, who, account_id, as_of=as_of)
     rows = store.stakeholder_graph(AccountId(account_id), as_of=as_of).reports_to
     return ReportingLinesPublic(
         data=list(rows[page.offset : page.offset + page.limit]), count=len(rows)
@@ -167,7 +167,7 @@ def influences(
     store: StoreDep, who: ReaderDep, account_id: AccountPath, page: PageDep, as_of: AsOfDep
 ) -> InfluencesPublic:
     """Typed, weighted influence ties among the account's contacts, as of ``as_of``."""
-    visible_account(store, who, account_id)
+    visible_account(store, who, account_id, as_of=as_of)
     rows = store.stakeholder_graph(AccountId(account_id), as_of=as_of).influences
     return InfluencesPublic(
         data=list(rows[page.offset : page.offset + page.limit]), count=len(rows)
@@ -182,6 +182,6 @@ def influences(
 def rep_knows(
     store: StoreDep, who: ReaderDep, account_id: AccountPath, page: PageDep, as_of: AsOfDep
 ) -> RepKnowsPublic:
-    visible_account(store, who, account_id)
+    visible_account(store, who, account_id, as_of=as_of)
     rows = store.stakeholder_graph(AccountId(account_id), as_of=as_of).rep_knows
     return RepKnowsPublic(data=list(rows[page.offset : page.offset + page.limit]), count=len(rows))

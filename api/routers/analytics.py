@@ -73,7 +73,7 @@ def _when(as_of: datetime | None) -> str | None:
 async def _json(
     state: AppState,
     who: Principal,
-    place: tuple[str, str],
+    place: tuple[str, str, str | None],
     locate: Callable[[], Placement],
     key: tuple[object, ...],
     compute: Callable[[], BaseModel],
@@ -98,7 +98,7 @@ async def _json(
 def _json_sync(
     state: AppState,
     who: Principal,
-    place: tuple[str, str],
+    place: tuple[str, str, str | None],
     locate: Callable[[], Placement],
     key: tuple[object, ...],
     compute: Callable[[], BaseModel],
@@ -150,8 +150,8 @@ async def get_org_chart(
     return await _json(
         state,
         who,
-        ("account", account_id),
-        lambda: place_account(state.store, account_id),
+        ("account", account_id, _when(as_of)),
+        lambda: place_account(state.store, account_id, as_of=as_of),
         ("orgchart", account_id, _when(as_of)),
         lambda: org_chart(state.store, AccountId(account_id), as_of=as_of),
         present=as_of is None,
@@ -169,7 +169,7 @@ def get_influence(
     """Influence (PageRank), brokerage, authority, engagement and decision-maker score (a
     ranking in [0, 1], not a probability) of every active contact, highest decision-maker
     score first (``docs/scoring.md``)."""
-    visible_account(state.store, who, account_id)
+    visible_account(state.store, who, account_id, as_of=as_of)
     s = _scores(state, account_id, as_of)
     rows = list(s.contacts)
     return ContactScoresPublic(
@@ -222,8 +222,8 @@ async def get_health(
     return await _json(
         state,
         who,
-        ("account", account_id),
-        lambda: place_account(state.store, account_id),
+        ("account", account_id, _when(as_of)),
+        lambda: place_account(state.store, account_id, as_of=as_of),
         ("health", account_id, key_at, trend_days),
         compute,
         present=as_of is None,
@@ -238,7 +238,7 @@ async def get_health(
 def get_hidden_influencers(
     state: StateDep, who: ReaderDep, account_id: AccountPath, as_of: AsOfDep
 ) -> HiddenInfluencersPublic:
-    visible_account(state.store, who, account_id)
+    visible_account(state.store, who, account_id, as_of=as_of)
     s = _scores(state, account_id, as_of)
     return HiddenInfluencersPublic(
         account_id=account_id,
@@ -269,8 +269,8 @@ async def get_deal_risk(
     return await _json(
         state,
         who,
-        ("deal", deal_id),
-        lambda: place_deal(state.store, deal_id),
+        ("deal", deal_id, _when(as_of)),
+        lambda: place_deal(state.store, deal_id, as_of=as_of),
         ("risk", deal_id, _when(as_of)),
         lambda: assess_deal(state.store, DealId(deal_id), as_of=as_of),
         present=as_of is None,
@@ -297,8 +297,8 @@ async def get_deal_win(
     return await _json(
         state,
         who,
-        ("deal", deal_id),
-        lambda: place_deal(state.store, deal_id),
+        ("deal", deal_id, _when(as_of)),
+        lambda: place_deal(state.store, deal_id, as_of=as_of),
         ("win", deal_id, _when(as_of)),
         lambda: deal_win(state.store, DealId(deal_id), as_of=as_of),
         present=as_of is None,
@@ -320,7 +320,7 @@ def post_what_if(
     """The risk (and win probability) under the same model before and after the edits,
     and the change of every group of factors that moved. Edits may only name contacts
     and reps on the deal's account graph; a closed deal is a 422 (it has an outcome)."""
-    visible_deal(state.store, who, deal_id)
+    visible_deal(state.store, who, deal_id, as_of=as_of)
     edits = [to_edit(e) for e in body.edits]
     return what_if_deal(state.store, DealId(deal_id), edits, as_of=as_of)
 

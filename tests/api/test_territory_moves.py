@@ -70,3 +70,46 @@ def test_a_move_by_the_cli_moves_access_at_once_in_every_worker(
         assert _codes(client, ege, as_of=before, paths=THEN) == [404, 404]
         assert _codes(client, marmara, paths=THEN) == [404, 404]
         assert _codes(client, ege, paths=THEN) == [200, 200]
+
+
+AS_OF_READS = (
+    "/v1/accounts/M1",
+    "/v1/accounts/M1/health",
+    "/v1/deals/M1-D1/risk",
+    "/v1/accounts/M1/orgchart",
+    "/v1/deals/M1-D1/win",
+    "/v1/accounts/M1/influence",
+    "/v1/accounts/M1/hidden-influencers",
+    "/v1/accounts/M1/contacts",
+    "/v1/accounts/M1/reporting-lines",
+)
+"""Reads of one account (or its deal) that take ``as_of``."""
+
+
+def test_as_of_reads_follow_the_territory_in_force_then(
+    workers: tuple[TestClient, TestClient, dict[str, str], str],
+) -> None:
+    a, b, keys, store_url = workers
+    marmara, ege = keys["marmara"], keys["ege"]
+    before = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+    # Cached as of before the move, in both workers, while M1 is Marmara's.
+    for client in (a, b):
+        assert set(_codes(client, marmara, as_of=before, paths=AS_OF_READS)) == {200}
+        assert set(_codes(client, ege, as_of=before, paths=AS_OF_READS)) == {404}
+    moved = CliRunner().invoke(
+        main, ["--store", store_url, "territories", "move", "M1", "Ege"], catch_exceptions=False
+    )
+    assert moved.exit_code == 0, moved.output
+    after = (datetime.now(UTC) + timedelta(minutes=5)).isoformat().replace("+00:00", "Z")
+    for client in (a, b):
+        # As of before the move: Marmara's history, hidden from Ege.
+        assert set(_codes(client, marmara, as_of=before, paths=AS_OF_READS)) == {200}
+        assert set(_codes(client, ege, as_of=before, paths=AS_OF_READS)) == {404}
+        # As of after the move (and now): the reverse.
+        assert set(_codes(client, marmara, as_of=after, paths=AS_OF_READS)) == {404}
+        assert set(_codes(client, ege, as_of=after, paths=AS_OF_READS)) == {200}
+        assert set(_codes(client, marmara, paths=AS_OF_READS)) == {404}
+        assert set(_codes(client, ege, paths=AS_OF_READS)) == {200}
+    # The body as of before names the account, read by the Marmara key.
+    body = a.get(f"/v1/accounts/M1?as_of={before}", headers={"X-API-Key": marmara}).json()
+    assert body["account"]["id"] == "M1"
