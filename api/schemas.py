@@ -40,6 +40,7 @@ from graphcrm.domain import (
     Rep,
     RepKnows,
     ReportsTo,
+    Role,
     Seniority,
     Stage,
     Touchpoint,
@@ -150,6 +151,15 @@ class ContactsPublic(_Dto):
 
 
 # --- ties -----------------------------------------------------------------------------
+
+
+class DealRoleUpdate(_Dto):
+    """Fields of a deal role to change; absent fields keep their value. The changed role
+    holds from the time of the write (the one it replaces is closed then)."""
+
+    stance: Annotated[int, Field(strict=True, ge=-2, le=2)] | None = unset()
+    roles: Annotated[frozenset[Role], Field(min_length=1)] | None = unset()
+    is_primary: Annotated[bool, Field(strict=True)] | None = unset()
 
 
 class ReportingLinesPublic(_Dto):
