@@ -1,9 +1,16 @@
-"""docker-compose.yml cannot run here (no Docker engine), so its shape is checked."""
+"""docker-compose.yml and the Dockerfile cannot run here (no Docker engine). What is
+checked is what would make them fail, not their values: every name they refer to
+exists (services, volumes, the store URL's host, the proxy's upstreams), the image
+holds every path the wheel is built from, and the API replicas keep nothing on disk
+(docs/operations.md: "hosts need no shared volume")."""
 
 from __future__ import annotations
 
+import re
+import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -16,37 +23,44 @@ def _compose() -> dict[str, Any]:
     return data
 
 
-def test_neo4j_service_is_the_lts_community_image_with_healthcheck_and_volume() -> None:
-    neo4j = _compose()["services"]["neo4j"]
-    assert neo4j["image"] == "neo4j:5.26-community"
-    check = neo4j["healthcheck"]
-    assert "cypher-shell" in " ".join(check["test"])
-    assert {"interval", "timeout", "retries"} <= set(check)
-    assert any(v.endswith(":/data") for v in neo4j["volumes"])
-    assert "neo4j-data" in _compose()["volumes"]
-    assert neo4j["environment"]["NEO4J_AUTH"].startswith("neo4j/")
+def test_every_name_the_compose_file_refers_to_exists() -> None:
+    compose = _compose()
+    services = compose["services"]
+    for name, service in services.items():
+        for other, how in service.get("depends_on", {}).items():
+            assert other in services, (name, other)
+            if how["condition"] == "service_healthy":
+                assert "healthcheck" in services[other], (name, other)
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if not source.startswith((".", "/")):
+                assert source in compose["volumes"], (name, source)
+        store = service.get("environment", {}).get("GRAPHCRM_STORE")
+        if store:
+            assert urlsplit(store).hostname in services, (name, store)
+    upstreams = re.findall(r"server ([\w-]+):\d+", compose["configs"]["nginx"]["content"])
+    assert upstreams
+    assert set(upstreams) <= set(services)
 
 
-def test_two_api_replicas_point_at_neo4j_with_no_volume_behind_a_proxy() -> None:
+def test_the_api_replicas_keep_nothing_on_disk() -> None:
     services = _compose()["services"]
-    for name in ("graphcrm", "graphcrm-2"):
-        app = services[name]
-        store = app["environment"]["GRAPHCRM_STORE"]
-        assert store.startswith("neo4j://neo4j:")
-        assert store.endswith("@neo4j:7687/neo4j")
-        assert app["depends_on"]["neo4j"]["condition"] == "service_healthy"
-        assert app["command"][0] == "serve"
-        assert "/readyz" in " ".join(app["healthcheck"]["test"])
-        assert "volumes" not in app  # nothing on local disk: keys and all are in Neo4j
+    replicas = [s for s in services.values() if s.get("command", [""])[0] == "serve"]
+    assert len(replicas) >= 2
+    for app in replicas:
+        assert urlsplit(app["environment"]["GRAPHCRM_STORE"]).scheme.startswith("neo4j")
+        assert "volumes" not in app
         assert "GRAPHCRM_KEYS_PATH" not in app["environment"]
-    proxy = services["proxy"]
-    assert "8000:8000" in proxy["ports"]
-    assert {proxy["depends_on"][n]["condition"] for n in ("graphcrm", "graphcrm-2")} == {
-        "service_healthy"
-    }
-    conf = _compose()["configs"]["nginx"]["content"]
-    assert "server graphcrm:8000" in conf
-    assert "server graphcrm-2:8000" in conf
+
+
+def test_the_image_holds_every_path_the_wheel_is_built_from() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
-    assert "COPY api ./api" in dockerfile
-    assert "COPY cypher ./cypher" in dockerfile
+    copied: set[str] = set()
+    for sources in re.findall(r"^COPY (.+) \S+$", dockerfile, flags=re.M):
+        copied.update(sources.split())
+    wheel = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"][
+        "build"
+    ]["targets"]["wheel"]
+    needed = {"pyproject.toml", "README.md", *wheel["packages"], *wheel["force-include"]}
+    assert needed <= copied, needed - copied
+    assert all((ROOT / path).exists() for path in copied)
