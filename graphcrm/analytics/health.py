@@ -33,6 +33,7 @@ from enum import StrEnum
 from typing import Any
 
 import networkx as nx
+from networkx.utils import UnionFind
 
 from graphcrm.analytics.graph import REP, StakeholderNetwork
 from graphcrm.analytics.params import HealthParams
@@ -302,23 +303,14 @@ def account_health(
     )
 
     top = top_by({c: decision_maker[c] for c in members}, p.top_decision_makers)
-    # Connected components of the reach ties among the members (union-find over
-    # ``reach_weights``: the same edges as ``net.reach``, without building it).
-    parent = {c: c for c in members}
-
-    def root(c: str) -> str:
-        while parent[c] != c:
-            parent[c] = parent[parent[c]]
-            c = parent[c]
-        return c
-
+    # Connected components of the reach ties among the members (networkx's union-find
+    # over ``reach_weights``: the same edges as ``net.reach``, without building it).
+    components = UnionFind(members)
     for u, v in net.reach_weights:
-        if u in parent and v in parent:
-            ru, rv = root(u), root(v)
-            if ru != rv:
-                parent[ru] = rv
-    top_roots = {root(c) for c in top}
-    reach_top = {c for c in members if root(c) in top_roots}
+        if u in in_account and v in in_account:
+            components.union(u, v)
+    top_roots = {components[c] for c in top}
+    reach_top = {c for c in members if components[c] in top_roots}
     threads = tuple(sorted(healthy & reach_top))
 
     economic_buyers = {
