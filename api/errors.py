@@ -28,6 +28,7 @@ from graphcrm.errors import (
     NotFoundError,
     Problem,
     StoreUnavailableError,
+    TerritoryConflictError,
 )
 
 PROBLEM_JSON: Final = "application/problem+json"
@@ -110,6 +111,7 @@ def too_large(detail: str) -> ApiError:
 # The one table: error class -> (status, slug, title). Looked up along the MRO.
 PROBLEMS: Final[dict[type[GraphCRMError], tuple[int, str, str]]] = {
     NotFoundError: (404, "not-found", "Not Found"),
+    TerritoryConflictError: (409, "territory-conflict", "Territory Conflict"),
     ConflictError: (409, "conflict", "Conflict"),
     InvalidError: (422, "invalid", "Invalid Input"),
     StoreUnavailableError: (503, "store-unavailable", "Store Unavailable"),

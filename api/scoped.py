@@ -56,7 +56,7 @@ from .territory import (
     visible_contact,
     visible_deal,
 )
-from .writes import drop, write_tags
+from .writes import drop, refuse_blocked, write_tags
 
 
 class ScopedStore:
@@ -72,6 +72,7 @@ class ScopedStore:
         with self._state.writing():
             check_batch(self._s, self._who, changes)
             changes = keep_hidden_parents(self._s, self._who, changes)
+            refuse_blocked(self._state, self._who, changes)
             touched = touched_accounts(self._s, changes)
             tags = write_tags(self._state, touched, everything=bool(changes.reps))
             result = self._s.apply(changes, actor=actor, at=at)

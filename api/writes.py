@@ -21,12 +21,19 @@ from pydantic import BaseModel, ValidationError
 from graphcrm.auth import Principal
 from graphcrm.domain import ApplyResult, ChangeSet, Model
 from graphcrm.errors import InvalidError, Problem
+from graphcrm.services.territories import created_conflicts, refuse_conflicts
 
 from .deps import AppState
 from .errors import precondition_failed, precondition_required, too_large
 from .freshness import PORTFOLIO_TAG as PORTFOLIO
 from .schemas import WriteResult
-from .territory import check_batch, family, keep_hidden_parents, touched_accounts
+from .territory import (
+    check_batch,
+    family,
+    keep_hidden_parents,
+    listed_territories,
+    touched_accounts,
+)
 
 D = TypeVar("D", bound=Model)
 
@@ -110,12 +117,23 @@ def apply_changes(
         _check_size(state, rows)
         check_batch(store, who, batch)
         batch = keep_hidden_parents(store, who, batch)
+        refuse_blocked(state, who, batch)
         touched = touched_accounts(store, batch)
         tags = write_tags(state, touched, everything=bool(batch.reps))
         result = store.apply(batch, actor=f"api:{who.name}")
     if result.changed:
         drop(state, tags)
     return write_result(result, rows)
+
+
+def refuse_blocked(state: AppState, who: Principal, batch: ChangeSet) -> None:
+    """Refuse ``batch`` with a 409 problem when it would create a territory conflict
+    of a kind ``GRAPHCRM_TERRITORY_BLOCK_CONFLICTS`` blocks (under the write lock);
+    accounts outside the key's territories are counted, not named."""
+    kinds = state.settings.territory_block_conflicts
+    if kinds:
+        seen = listed_territories(who)
+        refuse_conflicts(created_conflicts(state.store, batch, kinds, seen=seen))
 
 
 class PartialUpdate(Generic[D]):

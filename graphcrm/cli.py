@@ -1185,7 +1185,8 @@ def territories_move(
     with _store(ctx) as store:
         moves = hand_moves(store, account, territory)
         if moves:
-            apply_moves(store, moves, actor=actor, at=at)
+            block = get_settings().territory_block_conflicts
+            apply_moves(store, moves, actor=actor, at=at, block=block)
     if not moves:
         console.print("Nothing to move: every account is there already.")
         return
@@ -1214,7 +1215,8 @@ def territories_assign(
     with _store(ctx) as store:
         moves = assignment(store, rules)
         if moves and not dry_run:
-            apply_moves(store, moves, actor=actor, at=at)
+            block = get_settings().territory_block_conflicts
+            apply_moves(store, moves, actor=actor, at=at, block=block)
     if not moves:
         console.print("Nothing to move: every account is where the rules put it.")
         return

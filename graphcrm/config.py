@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
@@ -156,6 +156,15 @@ class Settings(BaseSettings):
     )
     alert_default_eb_silent_days: PositiveDays = Field(
         default=45.0, description="The same for a sector in neither table."
+    )
+
+    territory_block_conflicts: frozenset[Literal["split_group", "duplicate", "rival_deals"]] = (
+        Field(
+            default=frozenset(),
+            description="Territory conflicts that block the write creating them (a 409 "
+            'problem naming the conflict), as JSON ["split_group", "rival_deals"]; '
+            "empty: conflicts are only reported (docs/territories.md#prevention).",
+        )
     )
 
     @model_validator(mode="after")

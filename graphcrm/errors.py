@@ -45,6 +45,11 @@ class ConflictError(GraphCRMError):
     """The write conflicts with the stored state (e.g. a uniqueness constraint)."""
 
 
+class TerritoryConflictError(ConflictError):
+    """The write would create a territory conflict that the settings block
+    (``GRAPHCRM_TERRITORY_BLOCK_CONFLICTS``); nothing was written."""
+
+
 class InvalidError(GraphCRMError):
     """The input is wrong. ``problems`` names every offending row and field."""
 

@@ -32,10 +32,12 @@ its territory.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Final, TypeVar
 
@@ -45,7 +47,7 @@ from graphcrm.domain import Account, AccountId, ApplyResult, ChangeSet, Deal, Mo
 from graphcrm.domain.org import Country, Label
 from graphcrm.domain.text import tr_fold
 from graphcrm.domain.views import every_item
-from graphcrm.errors import InvalidError, Problem
+from graphcrm.errors import InvalidError, NotFoundError, Problem, TerritoryConflictError
 from graphcrm.services.clock import instant, utc_now
 from graphcrm.store.port import GraphStore
 
@@ -224,9 +226,15 @@ def hand_moves(store: GraphStore, account_ids: Iterable[str], territory: str | N
 
 
 def apply_moves(
-    store: GraphStore, moves: Sequence[Move], *, actor: str, at: datetime | None = None
+    store: GraphStore,
+    moves: Sequence[Move],
+    *,
+    actor: str,
+    at: datetime | None = None,
+    block: Set[str] = frozenset(),
 ) -> ApplyResult:
     """Write ``moves`` as one batch at ``at`` (default: now) under the store's write lock.
+    ``block``: conflict kinds the moves may not create (:func:`created_conflicts`).
 
     Raises
     ------
@@ -236,6 +244,8 @@ def apply_moves(
         An account changed territory since the moves were planned.
     NotFoundError
         An account is gone.
+    TerritoryConflictError
+        The moves would create a conflict of a kind in ``block``; nothing is written.
     """
     when = instant(at)
     if when > utc_now():
@@ -256,7 +266,9 @@ def apply_moves(
                     ]
                 )
             rows.append(account.model_copy(update={"territory": move.after}))
-        return store.apply(ChangeSet(accounts=tuple(rows)), actor=actor, at=when)
+        changes = ChangeSet(accounts=tuple(rows))
+        refuse_conflicts(created_conflicts(store, changes, block))
+        return store.apply(changes, actor=actor, at=when)
 
 
 # --- conflicts ----------------------------------------------------------------------
@@ -383,3 +395,132 @@ def conflicts(store: GraphStore, *, seen: Set[str] | None = None) -> list[Territ
             )
         )
     return shown
+
+
+# --- prevention -----------------------------------------------------------------------
+
+
+def _top(account_id: str, parent_of: Callable[[str], str | None]) -> str:
+    """The root of ``account_id``'s group, walking ``parent_of`` (a cycle stops it)."""
+    seen = {account_id}
+    current = account_id
+    while (parent := parent_of(current)) is not None and parent not in seen:
+        seen.add(parent)
+        current = parent
+    return current
+
+
+def _stored(store: GraphStore, account_id: str) -> Account | None:
+    try:
+        return store.get_account(AccountId(account_id))
+    except NotFoundError:
+        return None
+
+
+def _conflict_keys(found: Iterable[TerritoryConflict]) -> set[tuple[object, ...]]:
+    return {(c.kind, c.territories, c.reps, a) for c in found for a in c.accounts}
+
+
+def created_conflicts(
+    store: GraphStore, changes: ChangeSet, kinds: Set[str], *, seen: Set[str] | None = None
+) -> list[TerritoryConflict]:
+    """The conflicts of ``kinds`` that applying ``changes`` would create: found after
+    and not before (a conflict already there, with the same territories and reps, is
+    not new; one a write widens is). Only the account groups the batch touches are
+    read (accounts in the batch, the accounts of its deals, those with open deals of
+    its reps), and for likely duplicates the accounts whose name holds the longest
+    word of a batch account's name. Call it under the write lock.
+
+    ``seen``: the territories of the writer (None: every one); the accounts of
+    others are counted in ``hidden_accounts``, not named, and then the detail
+    names no account."""
+    if not kinds or not (changes.accounts or changes.deals or changes.reps):
+        return []
+    batch: dict[str, Account] = {a.id: a for a in changes.accounts}
+    touched: set[str] = set(batch)
+    for deal in changes.deals:
+        touched.add(deal.account_id)
+        with suppress(NotFoundError):
+            touched.add(store.get_deal(deal.id).deal.account_id)
+    for rep in changes.reps:
+        for deal in every_item(partial(store.list_deals, owner_id=rep.id)):
+            if not deal.stage.is_closed:
+                touched.add(deal.account_id)
+    stored: dict[str, Account | None] = {}
+
+    def stored_account(account_id: str) -> Account | None:
+        if account_id not in stored:
+            stored[account_id] = _stored(store, account_id)
+        return stored[account_id]
+
+    def parent_before(account_id: str) -> str | None:
+        a = stored_account(account_id)
+        return a.parent_id if a is not None else None
+
+    def parent_after(account_id: str) -> str | None:
+        a = batch.get(account_id) or stored_account(account_id)
+        return a.parent_id if a is not None else None
+
+    roots = {_top(a, parent_before) for a in touched} | {_top(a, parent_after) for a in touched}
+    before: dict[str, Account] = {}
+    for root in sorted(roots):
+        top = stored_account(root)
+        if top is None:
+            continue
+        before[top.id] = top
+        for below in store.account_descendants(top.id):
+            before[below.id] = below
+    if ConflictKind.DUPLICATE in kinds:
+        for account in batch.values():
+            words = _name_key(account.name).split()
+            if words:
+                longest = max(words, key=len)
+                for alike in every_item(partial(store.list_accounts, name_contains=longest)):
+                    before.setdefault(alike.id, alike)
+    after: dict[str, Account] = {**before, **batch}
+    deals_before: dict[str, Deal] = {}
+    for account_id in sorted(set(after)):
+        for deal in every_item(partial(store.list_deals, account_id=AccountId(account_id))):
+            deals_before[deal.id] = deal
+    deals_after: dict[str, Deal] = {**deals_before, **{d.id: d for d in changes.deals}}
+    reps_before: dict[str, Rep] = {r.id: r for r in every_item(store.list_reps)}
+    reps_after: dict[str, Rep] = {**reps_before, **{r.id: r for r in changes.reps}}
+    old = _conflict_keys(
+        find_conflicts(before.values(), deals_before.values(), reps_before.values())
+    )
+    new = [
+        c
+        for c in find_conflicts(after.values(), deals_after.values(), reps_after.values())
+        if c.kind in kinds and not _conflict_keys([c]) & old
+    ]
+    if seen is None:
+        return new
+    shown = []
+    for c in new:
+        named = tuple(a for a in c.accounts if after[a].territory in seen)
+        hidden = len(c.accounts) - len(named)
+        update: dict[str, object] = {"accounts": named, "hidden_accounts": hidden}
+        if hidden:  # the detail names an account of another territory
+            update["detail"] = f"{c.kind.value} across {', '.join(c.territories)}"
+        shown.append(c.model_copy(update=update))
+    return shown
+
+
+def refuse_conflicts(found: Sequence[TerritoryConflict]) -> None:
+    """Raise :class:`TerritoryConflictError` naming ``found`` (none: return)."""
+    if not found:
+        return
+    parts = []
+    for c in found:
+        who = ", ".join(c.accounts)
+        if c.hidden_accounts:
+            who += f"{' and ' if who else ''}{c.hidden_accounts} of other territories"
+        reps = f"; reps {', '.join(c.reps)}" if c.reps else ""
+        parts.append(
+            f"{c.kind.value}: {c.detail} (accounts {who}{reps}; territories "
+            f"{', '.join(c.territories)})"
+        )
+    raise TerritoryConflictError(
+        "the write would create a territory conflict that GRAPHCRM_TERRITORY_BLOCK_CONFLICTS "
+        "blocks; nothing was written: " + "; ".join(parts)
+    )
