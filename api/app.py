@@ -31,6 +31,7 @@ from .routers import (
     forecast,
     health,
     keys,
+    page_edits,
     pages,
     reps,
     territories,
@@ -56,6 +57,7 @@ ROUTERS: list[APIRouter] = [
     changes.router,
     keys.router,
     pages.router,
+    page_edits.router,
 ]
 """Every router, in the order the docs show them. Add a module's ``router`` here
 (HTML pages: ``api.routers.pages.router``), or pass ``extra_routers``."""

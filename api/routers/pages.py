@@ -20,6 +20,7 @@ the thread pool.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from pathlib import Path as FsPath
@@ -34,7 +35,16 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from graphcrm.analytics import RemoveContact, WhatIf
 from graphcrm.auth import Principal, Scope
-from graphcrm.domain import Account, AccountId, ContactStatus, DealId, DealView, PageRequest
+from graphcrm.domain import (
+    Account,
+    AccountId,
+    ContactStatus,
+    DealId,
+    DealView,
+    InfluenceKind,
+    PageRequest,
+    Role,
+)
 from graphcrm.domain.base import as_of_instant
 from graphcrm.errors import InvalidError, NotFoundError, Problem
 from graphcrm.services.actions import WhatChanged, next_actions, since_default, what_changed
@@ -451,6 +461,8 @@ def account_page(
         endpoint=link(f"{base}/influence.json", deal=stance_deal),
         lang=lang,
     )
+    if stance_deal is not None and as_of is None and Scope.WRITE in who.scopes:
+        influence = replace(influence, edit=_edit_data(snap, stance_deal, lang))
     names = dict(snap.net.names)
     seats = snap.net.roles.get(stance_deal, {}) if stance_deal else {}
     committee = sorted(
@@ -478,6 +490,35 @@ def account_page(
             **_top(request, state, snap, open_deals, scores, since, view="orgchart"),
         },
     )
+
+
+def _edit_data(snap: AccountSnapshot, deal_id: str, lang: Lang) -> dict[str, Any]:
+    """What the influence map's script needs to change stances, roles and ties on the
+    present graph (``/pages/edit``, :mod:`api.routers.page_edits`)."""
+    m = Messages(lang)
+    return {
+        "base": "/pages/edit",
+        "deal": deal_id,
+        "deal_label": m.format("edit_on_deal", deal=snap.net.deals[deal_id].name),
+        "stances": [[s, m.stance(s)] for s in range(-2, 3)],
+        "roles": [[r.value, m.role(r)] for r in Role],
+        "kinds": [[k.value, m(f"kind_{k.value}")] for k in InfluenceKind],
+        "labels": {
+            k: m(k)
+            for k in (
+                "stance",
+                "edit_save",
+                "edit_saved",
+                "edit_stale",
+                "edit_failed",
+                "edit_add_tie",
+                "edit_tie_kind",
+                "edit_tie_strength",
+                "edit_remove_tie",
+                "edit_ties",
+            )
+        },
+    }
 
 
 def _view_data(

@@ -84,6 +84,9 @@ class GraphView:
     """Where the script fetches more (reports of a manager, ties around a person)."""
     departments: tuple[str, ...] = ()
     """Influence maps: the departments to filter by."""
+    edit: JsonObject | None = None
+    """Influence maps on a server's page, for a key with ``write`` scope: where the
+    script sends changes of stance, roles and ties (``docs/pages.md``); None: read only."""
 
     @property
     def initial_nodes(self) -> list[JsonObject]:
@@ -124,6 +127,7 @@ class GraphView:
             "directory": self.directory,
             "endpoint": self.endpoint,
             "departments": list(self.departments),
+            "edit": self.edit,
         }
 
 

@@ -92,8 +92,195 @@
       grow.setAttribute("data-grow", String(id));
       grow.addEventListener("click", function () { view.grow(id); });
       panel.appendChild(grow);
+      if (view.data.edit) editPanel(view, id, panel);
     }
     panel.setAttribute("data-node", String(id));
+  }
+
+  // --- editing (influence maps on a page, keys with write scope) -----------------
+  /* Stance and roles on the page's deal, and influence ties, sent to /pages/edit with the
+   * ETag read just before (If-Match); a 412 reloads the person and says so; a success
+   * refreshes the person's node and ties in place (from the view's endpoint). */
+
+  function send(method, url, body, etag) {
+    var headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (etag) headers["If-Match"] = etag;
+    return fetch(url, {
+      method: method, credentials: "same-origin", headers: headers,
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (r) {
+      return r.text().then(function (text) {
+        var json = null;
+        try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
+        return { status: r.status, etag: r.headers.get("ETag"), json: json };
+      });
+    });
+  }
+
+  function path() {
+    return Array.prototype.map.call(arguments, encodeURIComponent).join("/");
+  }
+
+  function problemText(res) {
+    var j = res.json || {};
+    var more = (j.errors || []).map(function (e) { return e.field || e.detail || ""; }).join(", ");
+    return (j.detail || ("HTTP " + res.status)) + (more ? " (" + more + ")" : "");
+  }
+
+  function refreshPerson(view, id) {
+    if (!view.data.endpoint) return Promise.resolve();
+    return getJson(withParam(view.data.endpoint, "contact", id)).then(function (got) {
+      got.nodes.forEach(function (n) {
+        view.byId.set(n.id, n);
+        if (view.nodes.get(n.id)) view.nodes.update([n]);
+      });
+      var fresh = new Set(got.edges.map(function (e) { return e.id; }));
+      var gone = view.pool.edges.filter(function (e) {
+        return (e.from === id || e.to === id) && e.kind !== "knows" && !fresh.has(e.id);
+      }).map(function (e) { return e.id; });
+      view.pool.edges = view.pool.edges.filter(function (e) { return gone.indexOf(e.id) < 0; });
+      view.edges.remove(gone);
+      got.edges.forEach(function (e) {
+        var at = view.pool.edges.findIndex(function (x) { return x.id === e.id; });
+        if (at < 0) view.pool.edges.push(e); else view.pool.edges[at] = e;
+        if (view.edges.get(e.id)) view.edges.update([e]);
+      });
+      var people = [id];
+      got.edges.forEach(function (e) {
+        if (e.from === id && view.byId.has(e.to)) people.push(e.to);
+        if (e.to === id && view.byId.has(e.from)) people.push(e.from);
+      });
+      addAround(view, id, people); // a new tie's other end joins the map beside the person
+    });
+  }
+
+  function editPanel(view, id, panel) {
+    var edit = view.data.edit, L = Object.assign({}, view.data.labels, edit.labels);
+    var box = el("div", null, "gv-edit");
+    box.setAttribute("data-edit", String(id));
+    var note = el("p", "", "gv-edit-status");
+    note.setAttribute("aria-live", "polite");
+    function say(text) { note.textContent = text || ""; }
+    function after(text) {
+      return refreshPerson(view, id).then(function () {
+        showDetails(view, id);
+        var again = document.querySelector("#" + view.data.container + "-details .gv-edit-status");
+        if (again) again.textContent = text;
+      });
+    }
+
+    // stance and roles on the deal
+    var role = el("fieldset");
+    role.appendChild(el("legend", edit.deal_label));
+    var stance = el("select");
+    stance.setAttribute("data-edit-stance", "");
+    stance.setAttribute("aria-label", L.stance);
+    edit.stances.forEach(function (s) {
+      var o = el("option", s[1]); o.value = String(s[0]); stance.appendChild(o);
+    });
+    var stanceLabel = el("label", L.stance + " ");
+    stanceLabel.appendChild(stance);
+    role.appendChild(stanceLabel);
+    var boxes = {};
+    edit.roles.forEach(function (r) {
+      var lab = el("label"), cb = el("input");
+      cb.type = "checkbox"; cb.value = r[0]; cb.setAttribute("data-edit-role", r[0]);
+      boxes[r[0]] = cb;
+      lab.appendChild(cb); lab.appendChild(document.createTextNode(" " + r[1]));
+      role.appendChild(lab);
+    });
+    var save = el("button", L.edit_save, "tool");
+    save.type = "button"; save.setAttribute("data-edit-save", ""); save.disabled = true;
+    role.appendChild(save);
+    box.appendChild(role);
+    var roleUrl = edit.base + "/deals/" + encodeURIComponent(edit.deal) + "/roles/" + encodeURIComponent(id);
+    var current = { etag: null };
+    function load() {
+      return send("GET", roleUrl).then(function (res) {
+        current.etag = res.status === 200 ? res.etag : null;
+        var r = res.status === 200 ? res.json : { stance: 0, roles: [] };
+        stance.value = String(r.stance);
+        Object.keys(boxes).forEach(function (k) { boxes[k].checked = r.roles.indexOf(k) >= 0; });
+        save.disabled = false;
+        return res;
+      });
+    }
+    save.addEventListener("click", function () {
+      var roles = Object.keys(boxes).filter(function (k) { return boxes[k].checked; });
+      var body = { stance: Number(stance.value), roles: roles };
+      save.disabled = true;
+      var sent = current.etag
+        ? send("PATCH", roleUrl, body, current.etag)
+        : send("POST", edit.base + "/deal-roles",
+               Object.assign({ deal_id: edit.deal, contact_id: id }, body));
+      sent.then(function (res) {
+        if (res.status === 412) return load().then(function () { say(L.edit_stale); });
+        save.disabled = false;
+        if (res.status >= 300) { say(fmt(L.edit_failed, { error: problemText(res) })); return; }
+        return after(L.edit_saved);
+      });
+    });
+    load();
+
+    // influence ties of the person
+    var ties = el("fieldset");
+    ties.appendChild(el("legend", L.edit_ties));
+    var list = el("ul");
+    view.pool.edges.filter(function (e) {
+      return (e.from === id || e.to === id) && e.kind !== "knows";
+    }).forEach(function (e) {
+      var li = el("li", e.title + " ");
+      var rm = el("button", L.edit_remove_tie, "tool");
+      rm.type = "button"; rm.setAttribute("data-edit-remove", e.id);
+      rm.addEventListener("click", function () {
+        var url = edit.base + "/influences/" + path(e.from, e.to, e.kind);
+        rm.disabled = true;
+        send("GET", url).then(function (got) {
+          if (got.status !== 200) return after(fmt(L.edit_failed, { error: problemText(got) }));
+          return send("DELETE", url, undefined, got.etag).then(function (res) {
+            if (res.status === 412) return after(L.edit_stale);
+            if (res.status >= 300) return after(fmt(L.edit_failed, { error: problemText(res) }));
+            return after(L.edit_saved);
+          });
+        });
+      });
+      li.appendChild(rm);
+      list.appendChild(li);
+    });
+    ties.appendChild(list);
+    var who = el("select");
+    who.setAttribute("data-edit-tie-to", ""); who.setAttribute("aria-label", L.edit_add_tie);
+    var people = [];
+    view.byId.forEach(function (n) {
+      if (n.id !== id && n.info && n.info.kind === "contact") people.push([n.id, n.info.name]);
+    });
+    people.sort(function (a, b) { return a[1].localeCompare(b[1], view.data.lang || undefined); });
+    people.forEach(function (p) { var o = el("option", p[1]); o.value = p[0]; who.appendChild(o); });
+    var kind = el("select");
+    kind.setAttribute("data-edit-tie-kind", ""); kind.setAttribute("aria-label", L.edit_tie_kind);
+    edit.kinds.forEach(function (k) { var o = el("option", k[1]); o.value = k[0]; kind.appendChild(o); });
+    var strength = el("input");
+    strength.type = "number"; strength.min = "0"; strength.max = "1"; strength.step = "0.05";
+    strength.value = "0.5"; strength.setAttribute("data-edit-tie-strength", "");
+    strength.setAttribute("aria-label", L.edit_tie_strength);
+    var add = el("button", L.edit_add_tie, "tool");
+    add.type = "button"; add.setAttribute("data-edit-add", "");
+    add.addEventListener("click", function () {
+      if (!who.value) return;
+      add.disabled = true;
+      send("POST", edit.base + "/influences", {
+        influencer_id: id, influenced_id: who.value, kind: kind.value, strength: Number(strength.value)
+      }).then(function (res) {
+        add.disabled = false;
+        if (res.status >= 300) { say(fmt(L.edit_failed, { error: problemText(res) })); return; }
+        return after(L.edit_saved);
+      });
+    });
+    [who, kind, strength, add].forEach(function (c) { ties.appendChild(c); });
+    box.appendChild(ties);
+    box.appendChild(note);
+    panel.appendChild(box);
   }
 
   function status(view, text) {
