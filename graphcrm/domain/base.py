@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Final, Self, TypeVar
+from typing import Annotated, Final, Self
 
 from pydantic import (
     AfterValidator,
@@ -60,49 +60,6 @@ class Model(BaseModel):
         # what is always serialised is required in the schema of what is sent
         json_schema_serialization_defaults_required=True,
     )
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle a model as its class and its four slots, rebuilt by :func:`filled`.
-
-        The same state pydantic's ``__getstate__``/``__setstate__`` carry, on a
-        shorter path: the portfolio's worker processes send their reports to the
-        parent pickled, and unpickling them through ``__setstate__`` cost the
-        parent about 1 ms a report (``docs/benchmarks.md``, Scoring).
-        """
-        return (
-            filled,
-            (
-                type(self),
-                self.__dict__,
-                self.__pydantic_fields_set__,
-                self.__pydantic_extra__,
-                self.__pydantic_private__,
-            ),
-        )
-
-
-_new = object.__new__
-_set = object.__setattr__
-
-M = TypeVar("M", bound=Model)
-
-
-def filled(
-    cls: type[M],
-    values: dict[str, Any],
-    fields_set: set[str],
-    extra: dict[str, Any] | None = None,
-    private: dict[str, Any] | None = None,
-) -> M:
-    """An instance of ``cls`` with its four slots set as given, unvalidated: how
-    pickled models come back (:meth:`Model.__reduce__`) and how
-    :func:`graphcrm.domain.construct.construct` builds trusted rows."""
-    m = _new(cls)
-    _set(m, "__dict__", values)
-    _set(m, "__pydantic_fields_set__", fields_set)
-    _set(m, "__pydantic_extra__", extra)
-    _set(m, "__pydantic_private__", private)
-    return m
 
 
 class Temporal(Model):

@@ -25,9 +25,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from graphcrm.domain.base import Model, filled
+from graphcrm.domain.base import Model
 
 M = TypeVar("M", bound=Model)
+
+_new = object.__new__
+_set = object.__setattr__
 
 _FIELDS_SET: dict[type[Model], set[str]] = {}
 
@@ -53,4 +56,9 @@ def construct(cls: type[M], values: dict[str, Any]) -> M:
     if fields is None:
         check_constructible(cls)
         fields = _FIELDS_SET[cls] = set(cls.model_fields)
-    return filled(cls, values, fields)
+    row = _new(cls)
+    _set(row, "__dict__", values)
+    _set(row, "__pydantic_fields_set__", fields)
+    _set(row, "__pydantic_extra__", None)
+    _set(row, "__pydantic_private__", None)
+    return row

@@ -219,8 +219,7 @@ def test_as_of_instant() -> None:
 
 
 def test_models_pickle_to_equal_frozen_models_with_their_fields_set() -> None:
-    # Model.__reduce__ takes a shorter path than pydantic's __setstate__ (the
-    # portfolio's workers send their reports pickled): same values, same
+    # The portfolio's workers send their reports pickled: same values, same
     # fields-set (exclude_unset), still frozen, nested models and enums intact.
     import pickle
 
