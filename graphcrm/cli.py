@@ -1227,7 +1227,8 @@ def territories_assign(
 @territories.command(name="conflicts")
 @click.pass_context
 def territories_conflicts(ctx: click.Context) -> None:
-    """List split account groups, likely duplicates and rival deals across territories."""
+    """List split account groups, likely duplicates, rival deals and touchpoints outside
+    the rep's territory."""
     from graphcrm.services.territories import conflicts
 
     with _store(ctx) as store:

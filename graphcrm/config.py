@@ -158,13 +158,13 @@ class Settings(BaseSettings):
         default=45.0, description="The same for a sector in neither table."
     )
 
-    territory_block_conflicts: frozenset[Literal["split_group", "duplicate", "rival_deals"]] = (
-        Field(
-            default=frozenset(),
-            description="Territory conflicts that block the write creating them (a 409 "
-            'problem naming the conflict), as JSON ["split_group", "rival_deals"]; '
-            "empty: conflicts are only reported (docs/territories.md#prevention).",
-        )
+    territory_block_conflicts: frozenset[
+        Literal["split_group", "duplicate", "rival_deals", "touchpoint"]
+    ] = Field(
+        default=frozenset(),
+        description="Territory conflicts that block the write creating them (a 409 "
+        'problem naming the conflict), as JSON ["split_group", "rival_deals"]; '
+        "empty: conflicts are only reported (docs/territories.md#prevention).",
     )
 
     @model_validator(mode="after")

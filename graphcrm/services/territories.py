@@ -43,12 +43,24 @@ from typing import Annotated, Final, TypeVar
 
 from pydantic import BeforeValidator, Field, ValidationError
 
-from graphcrm.domain import Account, AccountId, ApplyResult, ChangeSet, Deal, Model, Rep, RepId
+from graphcrm.domain import (
+    Account,
+    AccountId,
+    ApplyResult,
+    ChangeSet,
+    Deal,
+    Model,
+    Rep,
+    RepId,
+    TerritorySpan,
+    Touchpoint,
+)
 from graphcrm.domain.org import Country, Label
 from graphcrm.domain.text import tr_fold
 from graphcrm.domain.views import every_item
 from graphcrm.errors import InvalidError, NotFoundError, Problem, TerritoryConflictError
 from graphcrm.services.clock import instant, utc_now
+from graphcrm.store.intervals import territories_at
 from graphcrm.store.port import GraphStore
 
 T = TypeVar("T")
@@ -283,6 +295,8 @@ class ConflictKind(StrEnum):
     """Accounts of one country whose names fold alike sit in different territories."""
     RIVAL_DEALS = "rival_deals"
     """Open deals on one account group are owned by reps of different territories."""
+    TOUCHPOINT = "touchpoint"
+    """A rep touched contacts of an account that was then in another territory."""
 
 
 class TerritoryConflict(Model):
@@ -308,11 +322,17 @@ def _name_key(name: str) -> str:
 
 
 def find_conflicts(
-    accounts: Iterable[Account], deals: Iterable[Deal], reps: Iterable[Rep]
+    accounts: Iterable[Account],
+    deals: Iterable[Deal],
+    reps: Iterable[Rep],
+    touchpoints: Iterable[Touchpoint] = (),
+    history: Iterable[TerritorySpan] = (),
 ) -> list[TerritoryConflict]:
-    """Every conflict among ``accounts``, their open ``deals`` and the ``reps`` owning
-    them: split groups, likely duplicates, rival deals (in that order, each by its
-    first account's id)."""
+    """Every conflict among ``accounts``, their open ``deals``, their ``touchpoints``
+    and the ``reps`` owning or making them: split groups, likely duplicates, rival
+    deals, touchpoints outside the rep's territory (in that order, each by its first
+    account's id, then rep). A touchpoint counts under its account's territory at
+    its instant (``history``; the present one when no interval covers it)."""
     by_id: dict[str, Account] = {a.id: a for a in accounts}
     groups: dict[str, list[Account]] = {}
     for account in by_id.values():
@@ -349,7 +369,8 @@ def find_conflicts(
                     + f" in {', '.join(spanned)}",
                 )
             )
-    territory_of: dict[str, str | None] = {r.id: r.territory for r in reps}
+    rep_by_id: dict[str, Rep] = {r.id: r for r in reps}
+    territory_of: dict[str, str | None] = {r: rep.territory for r, rep in rep_by_id.items()}
     root_of = {a.id: top for top, members in groups.items() for a in members}
     owners: dict[str, set[str]] = {}
     for deal in deals:
@@ -369,6 +390,48 @@ def find_conflicts(
                     f"{', '.join(spanned)}",
                 )
             )
+    found.extend(_touchpoint_conflicts(by_id, rep_by_id, touchpoints, history))
+    return found
+
+
+def _touchpoint_conflicts(
+    by_id: Mapping[str, Account],
+    reps: Mapping[str, Rep],
+    touchpoints: Iterable[Touchpoint],
+    history: Iterable[TerritorySpan],
+) -> list[TerritoryConflict]:
+    spans: dict[str, list[TerritorySpan]] = {}
+    for span in history:
+        spans.setdefault(span.account_id, []).append(span)
+    outside: dict[tuple[str, str], tuple[int, datetime, frozenset[str]]] = {}
+    for tp in touchpoints:
+        account = by_id.get(tp.account_id)
+        if account is None or not tp.rep_ids:
+            continue
+        then = territories_at(spans.get(account.id, ()), tp.at).get(account.id, account.territory)
+        if then is None:
+            continue
+        for rep_id in tp.rep_ids:
+            rep = reps.get(rep_id)
+            if rep is None or rep.territory is None or rep.territory == then:
+                continue
+            count, last, where = outside.get((account.id, rep_id), (0, tp.at, frozenset()))
+            outside[account.id, rep_id] = (count + 1, max(last, tp.at), where | {then})
+    found = []
+    for (account_id, rep_key), (count, last, where) in sorted(outside.items()):
+        rep = reps[rep_key]
+        assert rep.territory is not None
+        found.append(
+            TerritoryConflict(
+                kind=ConflictKind.TOUCHPOINT,
+                territories=tuple(sorted(where | {rep.territory})),
+                accounts=(AccountId(account_id),),
+                reps=(rep.id,),
+                detail=f"{count} touchpoint(s) by {rep.name} ({rep.territory}) on contacts of "
+                f"{by_id[account_id].name} ({', '.join(sorted(where))}), the last on "
+                f"{last.date().isoformat()}",
+            )
+        )
     return found
 
 
@@ -380,6 +443,8 @@ def conflicts(store: GraphStore, *, seen: Set[str] | None = None) -> list[Territ
         list(every_item(store.list_accounts)),
         every_item(store.list_deals),
         every_item(store.list_reps),
+        every_item(store.list_touchpoints),
+        store.territory_history(),
     )
     if seen is None:
         return found
@@ -434,7 +499,7 @@ def created_conflicts(
     ``seen``: the territories of the writer (None: every one); the accounts of
     others are counted in ``hidden_accounts``, not named, and then the detail
     names no account."""
-    if not kinds or not (changes.accounts or changes.deals or changes.reps):
+    if not kinds or not (changes.accounts or changes.deals or changes.reps or changes.touchpoints):
         return []
     batch: dict[str, Account] = {a.id: a for a in changes.accounts}
     touched: set[str] = set(batch)
@@ -442,6 +507,7 @@ def created_conflicts(
         touched.add(deal.account_id)
         with suppress(NotFoundError):
             touched.add(store.get_deal(deal.id).deal.account_id)
+    touched.update(tp.account_id for tp in changes.touchpoints)
     for rep in changes.reps:
         for deal in every_item(partial(store.list_deals, owner_id=rep.id)):
             if not deal.stage.is_closed:
@@ -485,12 +551,28 @@ def created_conflicts(
     deals_after: dict[str, Deal] = {**deals_before, **{d.id: d for d in changes.deals}}
     reps_before: dict[str, Rep] = {r.id: r for r in every_item(store.list_reps)}
     reps_after: dict[str, Rep] = {**reps_before, **{r.id: r for r in changes.reps}}
+    tps_before: dict[str, Touchpoint] = {}
+    history: tuple[TerritorySpan, ...] = ()
+    if ConflictKind.TOUCHPOINT in kinds:
+        for account_id in sorted(set(after)):
+            for tp in every_item(partial(store.list_touchpoints, account_id=AccountId(account_id))):
+                tps_before[tp.id] = tp
+        history = store.territory_history([AccountId(a) for a in after])
+    tps_after: dict[str, Touchpoint] = {**tps_before, **{t.id: t for t in changes.touchpoints}}
     old = _conflict_keys(
-        find_conflicts(before.values(), deals_before.values(), reps_before.values())
+        find_conflicts(
+            before.values(),
+            deals_before.values(),
+            reps_before.values(),
+            tps_before.values(),
+            history,
+        )
     )
     new = [
         c
-        for c in find_conflicts(after.values(), deals_after.values(), reps_after.values())
+        for c in find_conflicts(
+            after.values(), deals_after.values(), reps_after.values(), tps_after.values(), history
+        )
         if c.kind in kinds and not _conflict_keys([c]) & old
     ]
     if seen is None:

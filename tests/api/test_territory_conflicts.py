@@ -80,3 +80,36 @@ def test_conflicts_are_scoped_to_the_keys_territories(env: Env) -> None:
     assert "Territory conflicts (2)" in out.output
     assert "E2, M1, M2" in out.output
     assert "K1, K2" in out.output
+
+
+TOUCH = {
+    "id": "E1-TX",
+    "account_id": "E1",
+    "kind": "meeting",
+    "direction": "two_way",
+    "at": "2026-01-10T09:00:00Z",
+    "contact_ids": ["E1-C1"],
+    "rep_ids": ["R-M"],
+}
+"""A Marmara rep's meeting with a contact of E1 (Ege's since the seed's START)."""
+
+
+def test_a_touchpoint_by_a_rep_outside_the_accounts_territory(env: Env) -> None:
+    r = env.client.post("/v1/touchpoints", json=TOUCH, headers=env.h("admin"))
+    assert r.status_code == 200, r.text
+    touch = ("touchpoint", ["Ege", "Marmara"])
+    assert _seen(env, "admin") == [(*touch, ["E1"], 0)]
+    assert _seen(env, "ege") == [(*touch, ["E1"], 0)]
+    assert _seen(env, "marmara") == [(*touch, [], 1)]
+    body = env.client.get("/v1/territories/conflicts", headers=env.h("admin")).json()
+    assert body["data"][0]["reps"] == ["R-M"]
+    assert body["data"][0]["detail"].startswith("1 touchpoint(s) by Marmara Rep (Marmara)")
+    out = CliRunner().invoke(
+        main,
+        ["--store", env.settings.store.get_secret_value(), "territories", "conflicts"],
+        catch_exceptions=False,
+        env={"COLUMNS": "200"},
+    )
+    assert out.exit_code == 0, out.output
+    assert "touchpoint" in out.output
+    assert "R-M" in out.output

@@ -22,7 +22,7 @@ from graphcrm.errors import TerritoryConflictError
 from graphcrm.store import open_store
 from tests.api.conftest import Env, make_settings, seed
 
-KINDS = frozenset({"split_group", "rival_deals", "duplicate"})
+KINDS = frozenset({"split_group", "rival_deals", "duplicate", "touchpoint"})
 CONFLICT = "/problems/territory-conflict"
 
 
@@ -143,3 +143,23 @@ def test_the_cli_move_is_refused_and_writes_nothing(blocking: Env) -> None:
         env={"GRAPHCRM_TERRITORY_BLOCK_CONFLICTS": '["split_group"]', "COLUMNS": "200"},
     )
     assert out.exit_code == 0, out.output
+
+
+def test_a_touchpoint_by_a_rep_of_another_territory_is_refused(blocking: Env) -> None:
+    env = blocking
+    touch = {
+        "id": "E1-TX",
+        "account_id": "E1",
+        "kind": "call",
+        "direction": "outbound",
+        "at": "2026-01-10T09:00:00Z",
+        "contact_ids": ["E1-C1"],
+        "rep_ids": ["R-M"],
+    }
+    r = env.client.post("/v1/touchpoints", json=touch, headers=env.h("admin"))
+    assert r.status_code == 409, r.text
+    assert "touchpoint: 1 touchpoint(s) by Marmara Rep (Marmara)" in r.json()["detail"]
+    listed = env.client.get("/v1/touchpoints?account_id=E1", headers=env.h("admin")).json()
+    assert "E1-TX" not in {t["id"] for t in listed["data"]}
+    touch["rep_ids"] = ["R-E"]
+    assert env.client.post("/v1/touchpoints", json=touch, headers=env.h("admin")).status_code == 200

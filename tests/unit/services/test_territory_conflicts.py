@@ -15,13 +15,31 @@ R-1       Ege Liman               TR       -         Ege
 
 Open deals: on K-2 by rep M (Marmara) and on K-3 by rep E (Ege): rival deals on the
 Koç group; on R-1 by E and a closed one by M (closed: no rivalry).
+
+Touchpoints (the last test) by rep M on R-1 (Ege) and on I-1 after it moved from
+Marmara to Ege are outside M's territory; M's on I-1 while it was Marmara's is not.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
-from graphcrm.domain import Account, AccountId, Deal, DealId, Rep, RepId, Stage
+from graphcrm.domain import (
+    Account,
+    AccountId,
+    ContactId,
+    Deal,
+    DealId,
+    Direction,
+    Rep,
+    RepId,
+    Stage,
+    TerritorySpan,
+    Touchpoint,
+    TouchpointId,
+    TouchpointKind,
+)
 from graphcrm.services.territories import ConflictKind, find_conflicts
 
 
@@ -89,3 +107,59 @@ def test_a_group_in_one_territory_has_no_conflict() -> None:
     kinds = [c.kind for c in find_conflicts(whole, deals, REPS)]
     assert kinds == [ConflictKind.DUPLICATE]
     assert find_conflicts([], [], []) == []
+
+
+JAN, FEB = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)
+HISTORY = [  # I-1 was Marmara's in January, Ege's since February
+    TerritorySpan(account_id=AccountId("I-1"), territory="Marmara", valid_from=JAN, valid_to=FEB),
+    TerritorySpan(account_id=AccountId("I-1"), territory="Ege", valid_from=FEB),
+]
+
+
+def _tp(i: str, account: str, reps: tuple[str, ...], at: datetime) -> Touchpoint:
+    return Touchpoint(
+        id=TouchpointId(i),
+        account_id=AccountId(account),
+        kind=TouchpointKind.MEETING,
+        direction=Direction.TWO_WAY,
+        at=at,
+        contact_ids=(ContactId(f"{account}-C1"),),
+        rep_ids=tuple(RepId(r) for r in reps),
+    )
+
+
+TOUCHPOINTS = [
+    _tp("T-1", "R-1", ("M",), datetime(2026, 3, 1, 9, tzinfo=UTC)),  # Marmara rep, Ege account
+    _tp("T-2", "R-1", ("M", "E"), datetime(2026, 3, 10, 9, tzinfo=UTC)),  # M again; E is home
+    _tp("T-3", "R-1", ("E",), datetime(2026, 3, 11, 9, tzinfo=UTC)),  # home
+    _tp("T-4", "I-1", ("M",), datetime(2026, 1, 15, 9, tzinfo=UTC)),  # I-1 was Marmara's then
+    _tp("T-5", "I-1", ("M",), datetime(2026, 2, 15, 9, tzinfo=UTC)),  # Ege's by then
+    _tp("T-6", "D-2", (), datetime(2026, 2, 15, 9, tzinfo=UTC)),  # no rep
+]
+
+
+def test_touchpoints_outside_the_reps_territory_by_the_territory_then() -> None:
+    found = [
+        c
+        for c in find_conflicts(ACCOUNTS, [], REPS, TOUCHPOINTS, HISTORY)
+        if c.kind is ConflictKind.TOUCHPOINT
+    ]
+    assert [(c.territories, c.accounts, c.reps, c.detail) for c in found] == [
+        (
+            ("Ege", "Marmara"),
+            ("I-1",),
+            ("M",),
+            "1 touchpoint(s) by Marmara Rep (Marmara) on contacts of Işık Tekstil (Ege), "
+            "the last on 2026-02-15",
+        ),
+        (
+            ("Ege", "Marmara"),
+            ("R-1",),
+            ("M",),
+            "2 touchpoint(s) by Marmara Rep (Marmara) on contacts of Ege Liman (Ege), "
+            "the last on 2026-03-10",
+        ),
+    ]
+    # Without the history, T-4 counts under I-1's present territory too.
+    plain = find_conflicts(ACCOUNTS, [], REPS, TOUCHPOINTS)
+    assert [c.detail[:2] for c in plain if c.accounts == ("I-1",)] == ["2 "]
