@@ -17,11 +17,19 @@ Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 _DECIMAL_TEXT: Final = re.compile(r"[0-9]{1,16}(\.[0-9]{1,2})?")
 
 
+_LARGEST_NUMBER: Final = 999_999_999_999_999
+"""The largest amount taken as a JSON number: beyond it a binary float loses its cents
+(larger amounts are written as decimal strings)."""
+
+
 def _decimal_text(value: object) -> object:
     """A decimal string is digits with at most two decimals, as the schema says; an
-    exponent (``1e9``), a sign or a space is refused rather than read."""
+    exponent (``1e9``), a sign or a space is refused rather than read. A JSON number is
+    at most :data:`_LARGEST_NUMBER`."""
     if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
         raise ValueError(f"expected an amount such as 1250000.50, got {value!r}")
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > _LARGEST_NUMBER:
+        raise ValueError(f"a number above {_LARGEST_NUMBER}: write it as a decimal string")
     return value
 
 
@@ -32,7 +40,7 @@ Amount = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "number", "minimum": 0, "maximum": 999999999999999, "multipleOf": 0.01},
+                {"type": "number", "minimum": 0, "maximum": _LARGEST_NUMBER, "multipleOf": 0.01},
                 {"type": "string", "pattern": r"^[0-9]{1,16}(\.[0-9]{1,2})?$"},
             ]
         },
