@@ -48,7 +48,7 @@ from graphcrm.domain import (
 from graphcrm.domain.base import Day, Name, Text, UtcDatetime
 from graphcrm.domain.ids import AccountKey, RepKey
 from graphcrm.domain.org import Country, Email, Label, LinkedInUrl, Phone
-from graphcrm.domain.sales import Amount, Currency
+from graphcrm.domain.sales import Amount, Currency, Stance
 from graphcrm.services.forecast import (
     ForecastDeal,
     ForecastProblem,
@@ -157,7 +157,7 @@ class DealRoleUpdate(_Dto):
     """Fields of a deal role to change; absent fields keep their value. The changed role
     holds from the time of the write (the one it replaces is closed then)."""
 
-    stance: Annotated[int, Field(strict=True, ge=-2, le=2)] | None = unset()
+    stance: Stance | None = unset()
     roles: Annotated[frozenset[Role], Field(min_length=1)] | None = unset()
     is_primary: Annotated[bool, Field(strict=True)] | None = unset()
 

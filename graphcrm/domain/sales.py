@@ -122,6 +122,10 @@ def _whole_number(value: object) -> object:
     return value
 
 
+Stance = Annotated[int, Field(ge=-2, le=2), BeforeValidator(_whole_number)]
+"""A stance on a deal, -2 (opposes) to +2 (champions): a whole number (``1.0`` too)."""
+
+
 class DealRole(Temporal):
     """A contact's roles on a deal. Keyed by (deal, contact).
 
@@ -134,7 +138,7 @@ class DealRole(Temporal):
     contact_id: ContactKey
     roles: Annotated[frozenset[Role], Field(min_length=1)]
     is_primary: Annotated[bool, Field(strict=True)] = False
-    stance: Annotated[int, Field(ge=-2, le=2), BeforeValidator(_whole_number)] = 0
+    stance: Stance = 0
 
 
 class Touchpoint(Model):
