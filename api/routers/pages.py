@@ -46,6 +46,7 @@ from graphcrm.domain import (
     Role,
 )
 from graphcrm.domain.base import as_of_instant
+from graphcrm.domain.views import every_item
 from graphcrm.errors import InvalidError, NotFoundError, Problem
 from graphcrm.services.actions import WhatChanged, next_actions, since_default, what_changed
 from graphcrm.services.clock import instant
@@ -64,6 +65,7 @@ from graphcrm.services.params import AnalyticsParams
 from graphcrm.services.portfolio import AccountReport, score_one
 from graphcrm.services.risk import DealAssessment, assess, assess_open_deals, what_if_deal
 from graphcrm.services.scoring import AccountScores, account_scores
+from graphcrm.services.territories import conflicts as territory_conflicts
 from graphcrm.services.training import current_card
 from graphcrm.services.winprob import win_of
 from graphcrm.viz import (
@@ -789,6 +791,31 @@ def forecast_page(
             "at": result.as_of,
         },
     )
+
+
+@router.get("/territories/conflicts", response_class=HTMLResponse)
+def conflicts_page(request: Request, state: StateDep, who: ViewerDep) -> HTMLResponse:
+    """The territory conflicts the key sees (``GET /v1/territories/conflicts``): of
+    their accounts only the key's are named, the others counted."""
+    found = territory_conflicts(state.store, seen=None if who.all_territories else who.territories)
+    t = Messages(_lang(request))
+    names: dict[str, str] = {}
+    for c in found:
+        for account_id in c.accounts:
+            if account_id not in names:
+                names[account_id] = state.store.get_account(account_id).name
+    reps = {r.id: r.name for r in every_item(state.store.list_reps)}
+    rows = [
+        (
+            c,
+            t(f"tc_{c.kind.value}").format(territories=", ".join(c.territories)),
+            [(a, names[a]) for a in c.accounts],
+            t("tc_hidden").format(n=c.hidden_accounts) if c.hidden_accounts else "",
+            [reps.get(r, r) for r in c.reps],
+        )
+        for c in found
+    ]
+    return _render(request, "conflicts.html.j2", {"rows": rows})
 
 
 @router.get("/alerts", response_class=HTMLResponse)

@@ -402,6 +402,28 @@ _M: Final[dict[str, tuple[str, str]]] = {
     ),
     "ch_reasons": ("why", "neden"),
     "alerts": ("Alerts", "Uyarılar"),
+    # territory conflicts (graphcrm.services.territories, /pages/territories/conflicts)
+    "tc_conflicts": ("Territory conflicts", "Bölge çakışmaları"),
+    "tc_none": ("No conflict between territories.", "Bölgeler arasında çakışma yok."),
+    "tc_what": ("Conflict", "Çakışma"),
+    "tc_reps": ("Reps", "Temsilciler"),
+    "tc_hidden": ("and {n} of other territories", "ve diğer bölgelerden {n} hesap"),
+    "tc_split_group": (
+        "An account group spans {territories}",
+        "Bir hesap grubu birden çok bölgeye yayılıyor: {territories}",
+    ),
+    "tc_duplicate": (
+        "Likely duplicate accounts in {territories}",
+        "Olası mükerrer hesaplar, bölgeler: {territories}",
+    ),
+    "tc_rival_deals": (
+        "Open deals on one account group by reps of {territories}",
+        "Bir hesap grubunda farklı bölgelerin temsilcilerine ait açık fırsatlar: {territories}",
+    ),
+    "tc_touchpoint": (
+        "Touchpoints by a rep on contacts of an account of another territory ({territories})",
+        "Bir temsilcinin başka bölgedeki bir hesabın kişileriyle temasları ({territories})",
+    ),
     "no_alerts": ("No alert.", "Uyarı yok."),
     "alert_owner": ("Rep", "Satış temsilcisi"),
     "al_champion_left": ("Champion {names} left the company", "Savunucu {names} şirketten ayrıldı"),

@@ -14,6 +14,7 @@ PAGES = (
     "/pages/accounts/M1",
     "/pages/deals/M1-D1",
     "/pages/alerts",
+    "/pages/territories/conflicts",
     "/pages/forecast",
 )
 

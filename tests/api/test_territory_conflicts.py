@@ -8,6 +8,8 @@ in Karadeniz and Akdeniz: two likely-duplicate conflicts.
 
 from __future__ import annotations
 
+import re
+
 from click.testing import CliRunner
 
 from graphcrm.cli import main
@@ -113,3 +115,29 @@ def test_a_touchpoint_by_a_rep_outside_the_accounts_territory(env: Env) -> None:
     assert out.exit_code == 0, out.output
     assert "touchpoint" in out.output
     assert "R-M" in out.output
+
+
+def test_the_conflicts_page_in_english_and_turkish(env: Env) -> None:
+    empty = env.client.get("/pages/territories/conflicts", headers=env.h("marmara"))
+    assert empty.status_code == 200
+    assert "No conflict between territories." in empty.text
+    _add_duplicates(env)
+    page = env.client.get("/pages/territories/conflicts", headers=env.h("marmara"))
+    assert page.status_code == 200
+    assert re.findall(r'<tr data-kind="([a-z_]+)"', page.text) == ["duplicate"]
+    assert "Likely duplicate accounts in Ege, Marmara" in page.text
+    assert 'href="/pages/accounts/M1' in page.text
+    assert "and 1 of other territories" in page.text
+    assert "/pages/accounts/E2" not in page.text
+    assert "HOLDİNG" not in page.text  # E2's name is Ege's
+    tr = env.client.get(
+        "/pages/territories/conflicts", params={"lang": "tr"}, headers=env.h("marmara")
+    )
+    assert "Bölge çakışmaları" in tr.text
+    assert "Olası mükerrer hesaplar, bölgeler: Ege, Marmara" in tr.text
+    assert "ve diğer bölgelerden 1 hesap" in tr.text
+    admin = env.client.get("/pages/territories/conflicts", headers=env.h("admin")).text
+    assert re.findall(r'<tr data-kind="([a-z_]+)"', admin) == ["duplicate", "duplicate"]
+    accounts = env.client.get("/pages/accounts", headers=env.h("marmara")).text
+    assert 'id="conflicts-link"' in accounts
+    assert env.client.get("/pages/territories/conflicts").status_code in {401, 303}
