@@ -25,7 +25,7 @@ from graphcrm.analytics.decision import (
 )
 from graphcrm.analytics.engagement import EngagementParts, engagement_parts, engagement_scores
 from graphcrm.analytics.followup import FollowUp, FollowUpKind, follow_ups
-from graphcrm.analytics.graph import StakeholderNetwork, build_network, release
+from graphcrm.analytics.graph import StakeholderNetwork, build_network
 from graphcrm.analytics.health import (
     AccountHealth,
     AccountHealthRollup,
@@ -162,7 +162,6 @@ __all__ = [
     "percentiles",
     "relationship_health",
     "relative_influence",
-    "release",
     "reporting_levels",
     "risk_of",
     "rollup_account_health",

@@ -89,7 +89,7 @@ class StakeholderNetwork:
     """The typed graphs of one stakeholder graph at one instant (see module docs).
 
     ``graph`` (the full ``MultiDiGraph``), ``opposition``, ``reach`` and ``ties`` are
-    built on first use (:data:`_LAZY_VIEWS`).
+    built on first use.
     """
 
     as_of: datetime
@@ -179,37 +179,6 @@ class StakeholderNetwork:
         for view in (self.support, self.authority, self.interaction):
             G.add_edges_from(view.edges())
         return nx.freeze(G)
-
-
-_CACHED_VIEWS = frozenset(
-    name
-    for cls in (nx.Graph, nx.DiGraph, nx.MultiDiGraph)
-    for klass in cls.__mro__
-    for name, value in vars(klass).items()
-    if isinstance(value, cached_property)
-)
-"""The views networkx caches on a graph (``edges``, ``degree``, ``succ`` ...)."""
-
-
-_LAZY_VIEWS = ("graph", "opposition", "reach", "ties")
-"""The :class:`StakeholderNetwork` graphs built on first use."""
-
-
-def release(net: StakeholderNetwork) -> None:
-    """Let reference counting free ``net``'s graphs as soon as they are dropped.
-
-    networkx caches a graph's views on the graph (``G.edges``, ``G.degree``
-    ...), and a view refers back to its graph: a reference cycle, so a scored
-    network, once dropped, waited for the cyclic garbage collector, which had
-    to walk every adjacency dict of it first (in the portfolio, ~0.1 s a run
-    of 300 accounts). Forgetting the cached views breaks the cycles; they are
-    built again on next use, so ``net`` stays usable.
-    """
-    graphs = [net.authority, net.support, net.interaction, net.rep_ties]
-    graphs += [g for name in _LAZY_VIEWS if (g := net.__dict__.get(name))]
-    for G in graphs:
-        for name in _CACHED_VIEWS & G.__dict__.keys():
-            del G.__dict__[name]
 
 
 def _in_force(fact: Temporal, at: datetime) -> bool:

@@ -18,7 +18,6 @@ from graphcrm.analytics import (
     ContactScores,
     StakeholderNetwork,
     account_champion_strength,
-    release,
     score_contacts,
 )
 from graphcrm.domain import (
@@ -84,7 +83,7 @@ def score_portfolio(
     the buying committees of its accounts with an open deal again, as of the
     start of the churn window (:mod:`graphcrm.services.deals`), with a second
     (``committee_only``). The cyclic garbage collector is paused while a chunk
-    is scored, and each scored network is released (:func:`release`).
+    is scored (:func:`_gc_paused`).
 
     With ``write`` (the default) every account's :class:`AccountScoreSet`
     (:func:`score_set`) is stored with :meth:`GraphStore.put_scores`, stamped
@@ -299,8 +298,9 @@ def _score_chunk_now(
     store: GraphStore, accounts: Sequence[Account], run: _Run
 ) -> list[AccountReport]:
     """:func:`_score_chunk`'s work, in a frame of its own: the graphs, networks and
-    score sets are freed (by reference counting) when it returns, before the
-    collector is back on, so its first pass has only the reports to look at."""
+    score sets are dropped when it returns, before the collector is back on.
+    Reference counting frees most of them; the networks (networkx caches views
+    that refer back to their graph) wait for the collector's next pass."""
     reports, sets = [], []
     at, params = run.at, run.params
     graphs = store.stakeholder_graphs([a.id for a in accounts], as_of=at)
@@ -330,7 +330,6 @@ def _score_chunk_now(
         )
         reports.append(report)
         sets.append(score_set(report, net, s, scored_at=run.stamp))
-        release(net)  # freed now by reference counting, not by the collector
     if run.write:
         store.put_scores(sets)
     return reports

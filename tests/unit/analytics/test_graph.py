@@ -94,39 +94,6 @@ def test_views_are_frozen(builder: GraphBuilder) -> None:
         net.support.add_edge("x", "y")
 
 
-def test_release_frees_a_scored_network_without_the_collector(builder: GraphBuilder) -> None:
-    # Scoring caches networkx views (G.edges ...) that point back at their graph;
-    # release() forgets them, so dropping the network frees it at once, and the
-    # network stays usable until then.
-    import gc
-    import weakref
-
-    from graphcrm.analytics import release, score_contacts
-
-    sg = small(builder).build()
-    before = score_contacts(build_network(sg))
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        kept = build_network(sg)
-        score_contacts(kept)
-        cyclic = weakref.ref(kept.interaction)
-        del kept
-        assert cyclic() is not None  # a cycle: only the collector could free it
-        net = build_network(sg)
-        score_contacts(net)
-        release(net)
-        assert score_contacts(net) == before  # views rebuilt on use
-        release(net)
-        graph = weakref.ref(net.interaction)
-        del net
-        assert graph() is None
-    finally:
-        if enabled:
-            gc.enable()
-        gc.collect()
-
-
 def test_guards(builder: GraphBuilder) -> None:
     sg = small(builder).build()
     with pytest.raises(InvalidError, match="as_of"):
