@@ -19,12 +19,10 @@ Model
     fitted on the older blocks' deals of *other* accounts. The out-of-fold
     predictions give the card's AUC, Brier score and reliability. The
     probabilities are the regression's own: calibration is measured, not
-    adjusted. On held-out deals of development portfolios (1,600 accounts) the
-    regression is within noise of calibrated on the pipeline it answers for,
-    and a Platt scaling fitted on these time-ordered out-of-fold predictions
-    made it no better (0.057 and 0.037 against 0.033 and 0.036;
-    ``docs/scoring.md`` §4a). The stage-only model is fitted the same way on
-    the stage indicators alone.
+    adjusted. A Platt scaling fitted on these time-ordered out-of-fold
+    predictions calibrated held-out pipelines of development portfolios worse
+    than the regression's own probabilities (``docs/scoring.md`` §4a). The
+    stage-only model is fitted the same way on the stage indicators alone.
 
 Too little data
     With fewer than :data:`MIN_CLOSED_DEALS` closed deals, or fewer than
