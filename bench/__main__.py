@@ -18,6 +18,7 @@ BENCHMARKS = {
     "contract": "bench.contract",
     "pages": "bench.pages",
     "whole": "bench.whole",
+    "speedups": "bench.speedups",
 }
 
 
