@@ -4,10 +4,13 @@ The generator (values it guarantees) and the store adapters (rows read back
 from their own database, which passed validation on the way in) use this.
 
 ``Model.model_construct`` skips validation but still walks every field looking
-for aliases and defaults (about 5 µs a row). The generator always passes every
-field, so :func:`construct` does only what ``model_construct`` ends up doing
-in that case: set ``__dict__`` and the fields-set (every field), and leave
-extra and private state empty.
+for aliases and defaults. The generator always passes every field, so
+:func:`construct` does only what ``model_construct`` ends up doing in that
+case: set ``__dict__`` and the fields-set (every field), and leave extra and
+private state empty. It is kept because the portfolio's reads are a fifth
+faster for it (``./dev bench speedups``; docs/benchmarks.md, "Speed-ups
+against the 10 % rule"); ``tests/unit/generator/test_rows.py`` compares it
+with ``model_construct``.
 
 All rows of one model share one fields-set object. That is safe because the
 models are frozen: pydantic adds to a fields-set in place only on attribute

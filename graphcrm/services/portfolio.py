@@ -340,9 +340,10 @@ def _gc_paused() -> Iterator[None]:
     """The cyclic garbage collector off while one chunk is scored (as it was, after).
 
     Scoring allocates many short-lived objects that reference counting frees;
-    the collector's full passes over the long-lived ones cost 15-25 % of the
-    run for nothing (``docs/benchmarks.md``, Scoring). A chunk is :data:`CHUNK` accounts,
-    so what it could leave behind for the collector is bounded.
+    the collector's passes over them find nothing to free and cost more than
+    the 10 % that keeps a speed-up (``./dev bench speedups``; docs/benchmarks.md,
+    "Speed-ups against the 10 % rule"). A chunk is :data:`CHUNK` accounts, so
+    what it leaves behind for the collector's next pass is bounded.
     """
     enabled = gc.isenabled()
     gc.disable()
