@@ -158,28 +158,36 @@ PageDep = Annotated[PageRequest, Depends(get_page)]
 
 
 async def single_query_values(request: Request) -> None:
-    """Refuse a query parameter given twice where the operation takes one value (422
-    naming it): the framework would silently keep the last one. The parameters that
-    take several values are the ones the OpenAPI document declares as arrays."""
+    """Refuse, with a 422 naming it, a query parameter of the API (``/v1``) given twice
+    where the operation takes one value (the framework would silently keep the last),
+    or given empty (a filter of nothing; leave it out). Which parameters take several
+    values, the OpenAPI document says (arrays); it declares the others non-empty."""
     route = request.scope.get("route")
     path = getattr(route, "path_format", None)
-    if path is None:
+    if path is None or not path.startswith("/v1/"):
         return
     counts: dict[str, int] = {}
-    for name, _ in request.query_params.multi_items():
+    empty: set[str] = set()
+    for name, value in request.query_params.multi_items():
         counts[name] = counts.get(name, 0) + 1
+        if value == "":
+            empty.add(name)
     repeated = {name for name, n in counts.items() if n > 1}
-    if not repeated:
+    if not repeated and not empty:
         return
     operation = request.app.openapi().get("paths", {}).get(path, {})
     operation = operation.get(request.method.lower(), {})
-    several = {
-        p["name"]
-        for p in operation.get("parameters", [])
-        if p.get("in") == "query" and "array" in json.dumps(p.get("schema", {}))
-    }
-    bad = sorted(repeated - several)
-    if bad:
-        raise InvalidError(
-            [Problem("query", name, "given more than once; it takes one value") for name in bad]
-        )
+    declared = {p["name"]: p for p in operation.get("parameters", []) if p.get("in") == "query"}
+    several = {n for n, p in declared.items() if "array" in json.dumps(p.get("schema", {}))}
+    problems = [
+        Problem("query", name, "given more than once; it takes one value")
+        for name in sorted(repeated - several)
+        if name in declared
+    ]
+    problems += [
+        Problem("query", name, "empty; leave the parameter out instead")
+        for name in sorted(empty)
+        if name in declared
+    ]
+    if problems:
+        raise InvalidError(problems)

@@ -164,7 +164,9 @@ def _refine(operation: dict[str, Any], scope: str | None, max_page_size: int | N
             }
         elif name == "quarter":
             parameter["schema"] = {"type": "string", "pattern": QUARTER_PATTERN, "title": "Quarter"}
-        elif name == "limit" and parameter["in"] == "query" and max_page_size is not None:
+        elif parameter["in"] == "query":
+            _non_empty(parameter["schema"])
+        if name == "limit" and parameter["in"] == "query" and max_page_size is not None:
             parameter["schema"]["maximum"] = max_page_size
     if scope is not None:
         operation["x-required-scope"] = scope
@@ -234,3 +236,15 @@ def _multipart_as_sent(schema: dict[str, Any]) -> None:
                         del prop["default"]
                 if name in required and prop.get("type") == "array":
                     prop.setdefault("minItems", 1)
+
+
+def _non_empty(schema: dict[str, Any]) -> None:
+    """A query string value of the API is never empty (``api.deps.single_query_values``
+    refuses ``?x=``): every string in the parameter's schema has at least one character."""
+    if schema.get("type") == "string":
+        schema.setdefault("minLength", 1)
+    for key in ("anyOf", "oneOf"):
+        for branch in schema.get(key, []):
+            _non_empty(branch)
+    if isinstance(schema.get("items"), dict):
+        _non_empty(schema["items"])

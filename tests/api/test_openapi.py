@@ -175,3 +175,12 @@ def test_only_paged_lists_are_capped_at_the_page_size(env: Env) -> None:
     assert limit["schema"]["maximum"] == 1000
     r = env.client.get("/v1/changes?limit=1000", headers=env.h("admin"))
     assert r.status_code == 200
+
+
+def test_an_empty_query_value_is_refused_and_declared_non_empty(env: Env) -> None:
+    r = env.client.get("/v1/alerts?owner=", headers=env.h("admin"))
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["query.owner"]
+    spec = env.client.get("/openapi.json").json()
+    (owner,) = [p for p in spec["paths"]["/v1/alerts"]["get"]["parameters"] if p["name"] == "owner"]
+    assert {"type": "string", "maxLength": 128, "minLength": 1} in owner["schema"]["anyOf"]
