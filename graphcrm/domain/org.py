@@ -15,6 +15,7 @@ from graphcrm.domain.enums import (
     Seniority,
 )
 from graphcrm.domain.ids import AccountKey, ContactKey, RepKey
+from graphcrm.domain.sales import Amount
 
 Label = Annotated[str, Field(max_length=200)]
 Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
@@ -27,10 +28,18 @@ r"""Something@something.something without spaces or control characters (the same
 characters in every regular-expression engine: no ``\s``, whose meaning differs)."""
 Phone = Annotated[str, Field(max_length=40)]
 LinkedInUrl = Annotated[str, Field(max_length=300, pattern=r"^https?://")]
+City = Annotated[str, Field(min_length=1, max_length=200)]
+Employees = Annotated[int, Field(ge=0, le=100_000_000, strict=True)]
+"""A whole number of employees (never a boolean, a float or a string)."""
 
 
 class Account(Model):
-    """A customer organisation. ``parent_id`` builds the account hierarchy."""
+    """A customer organisation. ``parent_id`` builds the account hierarchy.
+
+    ``city``, ``employees`` and ``annual_revenue`` (the figure as imported, in no
+    particular currency) are optional; territory rules match on them
+    (docs/territories.md).
+    """
 
     id: AccountKey
     name: Name
@@ -39,6 +48,9 @@ class Account(Model):
     territory: Label | None = None
     owner_id: RepKey | None = None
     parent_id: AccountKey | None = None
+    city: City | None = None
+    employees: Employees | None = None
+    annual_revenue: Amount | None = None
 
     @model_validator(mode="after")
     def _not_own_parent(self) -> Self:

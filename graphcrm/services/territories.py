@@ -36,12 +36,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Annotated, Final, TypeVar
+from typing import Annotated, Final, Self, TypeVar
 
-from pydantic import BeforeValidator, Field, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
 from graphcrm.domain import (
     Account,
@@ -55,7 +56,8 @@ from graphcrm.domain import (
     TerritorySpan,
     Touchpoint,
 )
-from graphcrm.domain.org import Country, Label
+from graphcrm.domain.org import City, Country, Employees, Label
+from graphcrm.domain.sales import Amount
 from graphcrm.domain.text import tr_fold
 from graphcrm.domain.views import every_item
 from graphcrm.errors import InvalidError, NotFoundError, Problem, TerritoryConflictError
@@ -86,11 +88,17 @@ def _as_list(value: object) -> object:
 
 Territory = Annotated[str, Field(min_length=1, max_length=200)]
 AccountRef = Annotated[str, Field(min_length=1, max_length=128)]
+RegionName = Annotated[str, Field(min_length=1, max_length=200)]
 OneOrMore = Annotated[tuple[T, ...], BeforeValidator(_as_list), Field(min_length=1)]
 
 
 class Rule(Model):
-    """One rule: the territory, and the conditions an account must meet (all of them)."""
+    """One rule: the territory, and the conditions an account must meet (all of them).
+
+    A size band (``employees_min`` ... ``revenue_max``, bounds included) matches only
+    accounts whose figure is known; so does ``city`` or ``region`` (``region`` names
+    a list of cities in the file's ``[regions]`` table).
+    """
 
     name: Annotated[str, Field(max_length=200)] = ""
     territory: Territory
@@ -103,10 +111,32 @@ class Rule(Model):
     parent: (
         Annotated[tuple[AccountRef, ...], BeforeValidator(_as_list), Field(min_length=1)] | None
     ) = None
+    city: Annotated[tuple[City, ...], BeforeValidator(_as_list), Field(min_length=1)] | None = None
+    region: (
+        Annotated[tuple[RegionName, ...], BeforeValidator(_as_list), Field(min_length=1)] | None
+    ) = None
+    employees_min: Employees | None = None
+    employees_max: Employees | None = None
+    revenue_min: Amount | None = None
+    revenue_max: Amount | None = None
 
-    def matches(self, account: Account, ancestors: Sequence[str]) -> bool:
+    @model_validator(mode="after")
+    def _bands_in_order(self) -> Self:
+        for low, high in (("employees_min", "employees_max"), ("revenue_min", "revenue_max")):
+            lo, hi = getattr(self, low), getattr(self, high)
+            if lo is not None and hi is not None and lo > hi:
+                raise ValueError(f"{low} ({lo}) is above {high} ({hi})")
+        return self
+
+    def matches(
+        self,
+        account: Account,
+        ancestors: Sequence[str],
+        regions: Mapping[str, frozenset[str]] | None = None,
+    ) -> bool:
         """Whether every condition holds for ``account`` (``ancestors``: its parent,
-        grandparent, ... ids)."""
+        grandparent, ... ids; ``regions``: each region's cities, folded by
+        :func:`match_key`)."""
         if self.country is not None and account.country not in self.country:
             return False
         if self.sector is not None and match_key(account.sector) not in {
@@ -117,13 +147,54 @@ class Rule(Model):
             group = {account.id, *ancestors}
             if not group.intersection(self.parent):
                 return False
+        city = None if account.city is None else match_key(account.city)
+        if self.city is not None and city not in {match_key(c) for c in self.city}:
+            return False
+        if self.region is not None:
+            known = regions or {}
+            if city is None or not any(city in known.get(r, frozenset()) for r in self.region):
+                return False
+        return _within(account.employees, self.employees_min, self.employees_max) and _within(
+            account.annual_revenue, self.revenue_min, self.revenue_max
+        )
+
+
+N = TypeVar("N", int, Decimal)
+
+
+def _within(value: N | None, low: N | None, high: N | None) -> bool:
+    """Whether ``value`` lies in ``[low, high]`` (no bound: always; unknown value: only
+    when there is no bound)."""
+    if low is None and high is None:
         return True
+    if value is None:
+        return False
+    return (low is None or value >= low) and (high is None or value <= high)
 
 
 class TerritoryRules(Model):
     """An ordered rules file (see the module docstring)."""
 
     rule: tuple[Rule, ...] = Field(min_length=1)
+    regions: dict[RegionName, Annotated[tuple[City, ...], Field(min_length=1)]] = Field(
+        default_factory=dict
+    )
+
+    @cached_property
+    def folded_regions(self) -> dict[str, frozenset[str]]:
+        """Each region's cities folded by :func:`match_key`."""
+        return {
+            name: frozenset(match_key(c) for c in cities) for name, cities in self.regions.items()
+        }
+
+    def unknown_regions(self) -> list[tuple[int, str]]:
+        """``(rule index, region)`` for each region a rule names and ``[regions]`` lacks."""
+        return [
+            (i, r)
+            for i, rule in enumerate(self.rule)
+            for r in rule.region or ()
+            if r not in self.regions
+        ]
 
     def label(self, index: int) -> str:
         """The name a move shows for the rule at ``index`` (0-based)."""
@@ -151,7 +222,7 @@ class TerritoryRules(Model):
         except tomllib.TOMLDecodeError as e:
             raise InvalidError([Problem(source, "", f"not valid TOML: {e}")]) from None
         try:
-            return cls.model_validate(data)
+            rules = cls.model_validate(data)
         except ValidationError as e:
             problems = []
             for err in e.errors(include_url=False):
@@ -161,9 +232,24 @@ class TerritoryRules(Model):
                 key = ".".join(str(p) for p in parts)
                 message = err["msg"]
                 if err["type"] == "extra_forbidden":
-                    message = "unknown key; a [[rule]] has name, territory, country, sector, parent"
+                    message = (
+                        "unknown key; a [[rule]] has name, territory, country, sector, "
+                        "parent, city, region, employees_min, employees_max, revenue_min, "
+                        "revenue_max"
+                        if parts[:1] == ["rule"]
+                        else "unknown key; a rules file has [[rule]] tables and [regions]"
+                    )
                 problems.append(Problem(source, key, message))
             raise InvalidError(problems) from None
+        unknown = rules.unknown_regions()
+        if unknown:
+            raise InvalidError(
+                [
+                    Problem(source, f"rule.{i + 1}.region", f"{r!r} is not in [regions]")
+                    for i, r in unknown
+                ]
+            )
+        return rules
 
     @classmethod
     def load(cls, path: Path) -> TerritoryRules:
@@ -204,7 +290,7 @@ def plan_assignment(rules: TerritoryRules, accounts: Iterable[Account]) -> list[
     for account in by_id.values():
         ancestors = _ancestors(by_id, account)
         for i, rule in enumerate(rules.rule):
-            if rule.matches(account, ancestors):
+            if rule.matches(account, ancestors, rules.folded_regions):
                 if rule.territory != account.territory:
                     moves.append(
                         Move(

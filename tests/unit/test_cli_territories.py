@@ -161,10 +161,10 @@ def test_bad_input_is_one_clear_error(store_url: str, tmp_path: Path) -> None:
         )
 
     rules = tmp_path / "bad.toml"
-    rules.write_text('[[rule]]\nterritory = "Ege"\ncity = "İzmir"\n', encoding="utf-8")
+    rules.write_text('[[rule]]\nterritory = "Ege"\ntown = "İzmir"\n', encoding="utf-8")
     bad = cli("assign", "--rules", str(rules), "--dry-run")
     assert bad.returncode == 2
-    assert "bad.toml.rule.1.city: unknown key" in bad.stderr
+    assert "bad.toml.rule.1.town: unknown key" in bad.stderr
     missing = cli("move", "A-404", "Ege")
     assert missing.returncode == 1
     assert "account 'A-404' not found" in missing.stderr
@@ -184,20 +184,35 @@ def test_the_documented_example_parses_and_assigns() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "territories.md").read_text("utf-8")
     [example] = [b.split("\n", 1)[1] for b in doc.split("```")[1::2] if b.startswith("toml")]
     rules = TerritoryRules.from_toml(example)
-    assert len(rules.rule) == 9
+    assert len(rules.rule) == 12
+    assert len(rules.regions) == 7
+
+    def tr(id_: str, **fields: object) -> Account:
+        return Account.model_validate({"id": id_, "name": id_, "country": "TR", **fields})
+
     accounts = [
-        Account(id=AccountId("A-KOC"), name="Koç Holding", country="TR"),
-        Account(id=AccountId("A-1"), name="Arçelik", country="TR", parent_id=AccountId("A-KOC")),
-        Account(id=AccountId("A-2"), name="Ankara Belediyesi", country="TR", sector="PUBLIC"),
+        tr("A-KOC", city="İstanbul", employees=30_000),
+        tr("A-1", city="Ankara", parent_id="A-KOC"),
+        tr("A-2", sector="PUBLIC", city="Ankara"),
         Account(id=AccountId("A-3"), name="Acme", country="DE"),
-        Account(id=AccountId("A-4"), name="Kuzey Fındık", country="TR", sector="agriculture"),
-        Account(id=AccountId("A-5"), name="Acme SA", country="FR", territory="Ege"),
+        tr("A-4", city="İZMİR", employees=200),
+        tr("A-5", city="İzmir", employees=5000),
+        tr("A-6", city="GAZİANTEP"),
+        tr("A-7", employees=20),
+        tr("A-8", city="Trabzon", annual_revenue="2500000000"),
+        tr("A-9", city="IĞDIR", employees=1000),
+        Account(id=AccountId("A-10"), name="Acme SA", country="FR", territory="Ege", employees=20),
     ]
     moved = {m.account_id: (m.after, m.rule) for m in plan_assignment(rules, accounts)}
     assert moved == {
-        "A-KOC": ("Marmara", "Koç grubu (İstanbul)"),
-        "A-1": ("Marmara", "Koç grubu (İstanbul)"),
-        "A-2": ("İç Anadolu", "Kamu (Ankara)"),
+        "A-KOC": ("Marmara", "Koç grubu"),
+        "A-1": ("Marmara", "Koç grubu"),
+        "A-2": ("İç Anadolu", "Kamu"),
         "A-3": ("Yurt dışı", "Yurt dışı"),
-        "A-4": ("Karadeniz", "Fındık ve çay (Trabzon, Samsun)"),
-    }  # A-5 (FR) matches no rule and stays in Ege
+        "A-4": ("Ege", "Ege"),
+        "A-5": ("Kurumsal", "Kurumsal (1000+ çalışan)"),
+        "A-6": ("Doğu ve Güneydoğu", "Doğu ve Güneydoğu"),
+        "A-7": ("KOBİ", "KOBİ (50 çalışana kadar)"),
+        "A-8": ("Kurumsal", "Kurumsal (1 milyar+ ciro)"),
+        "A-9": ("Kurumsal", "Kurumsal (1000+ çalışan)"),
+    }  # A-10 (FR) matches no rule and stays in Ege

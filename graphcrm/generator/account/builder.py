@@ -89,6 +89,9 @@ class AccountBuilder(DealBuilder):
                     "territory": self.territory,
                     "owner_id": self.owner,
                     "parent_id": plan.parent_id,
+                    "city": None,
+                    "employees": None,
+                    "annual_revenue": None,
                 },
             )
         )

@@ -107,6 +107,9 @@ def encode_account(a: Account) -> dict[str, Any]:
         "territory": a.territory,
         "owner_id": a.owner_id,
         "parent_id": a.parent_id,
+        "city": a.city,
+        "employees": a.employees,
+        "revenue_minor": None if a.annual_revenue is None else minor_units(a.annual_revenue),
     }
 
 
@@ -121,6 +124,11 @@ def decode_account(p: Props) -> Account:
             "territory": p.get("territory"),
             "owner_id": p.get("owner_id"),
             "parent_id": p.get("parent_id"),
+            "city": p.get("city"),
+            "employees": p.get("employees"),
+            "annual_revenue": (
+                None if p.get("revenue_minor") is None else from_minor_units(p["revenue_minor"])
+            ),
         },
     )
 

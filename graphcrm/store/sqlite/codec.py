@@ -98,6 +98,9 @@ ACCOUNT_COLUMNS = (
     "territory",
     "owner_id",
     "parent_id",
+    "city",
+    "employees",
+    "revenue_minor",
 )
 
 
@@ -112,6 +115,9 @@ def encode_account(a: Account) -> tuple[Any, ...]:
         a.territory,
         a.owner_id,
         a.parent_id,
+        a.city,
+        a.employees,
+        None if a.annual_revenue is None else minor_units(a.annual_revenue),
     )
 
 
@@ -126,6 +132,9 @@ def decode_account(r: Row) -> Account:
             "territory": r[6],
             "owner_id": r[7],
             "parent_id": r[8],
+            "city": r[9],
+            "employees": r[10],
+            "annual_revenue": None if r[11] is None else from_minor_units(r[11]),
         },
     )
 

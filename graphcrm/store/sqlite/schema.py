@@ -257,6 +257,15 @@ V7_TERRITORY_SPANS: tuple[str, ...] = (
        FROM accounts a""",
 )
 
+V8_ACCOUNT_SIZE: tuple[str, ...] = (
+    # An account's city, employee count and annual revenue (integer minor units, as
+    # deal amounts), which territory rules match on; NULL where not known, as for
+    # every account before this version.
+    "ALTER TABLE accounts ADD COLUMN city TEXT",
+    "ALTER TABLE accounts ADD COLUMN employees INTEGER",
+    "ALTER TABLE accounts ADD COLUMN revenue_minor INTEGER",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "tables", _run(V1_TABLES)),
     Migration(2, "read indexes", _run(V2_READ_INDEXES)),
@@ -265,6 +274,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "win models", _run(V5_WIN_MODELS)),
     Migration(6, "API keys", _run(V6_API_KEYS)),
     Migration(7, "account territories as intervals", _run(V7_TERRITORY_SPANS)),
+    Migration(8, "account city, employees and annual revenue", _run(V8_ACCOUNT_SIZE)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -2,7 +2,9 @@
 
 A refactoring of the generator must leave these digests as they are. A change
 that means to move the data (a new draw, another distribution) updates them
-on purpose, and says so in its commit.
+on purpose, and says so in its commit. (Accounts' ``city``, ``employees`` and
+``annual_revenue``, None from the generator, changed the rows' dump and so the
+digests, not the data: without those three keys the digests were the earlier ones.)
 """
 
 from __future__ import annotations
@@ -59,9 +61,9 @@ def _digest(config: GeneratorConfig) -> str:
 @pytest.mark.parametrize(
     ("seed", "options", "expected"),
     [
-        (7, None, "6849c250a07bf461"),
-        (2024, None, "4ad87c2aa03254e9"),
-        (7, OPTIONS, "e8930d0bca89bc16"),
+        (7, None, "7caa265d2a94af94"),
+        (2024, None, "4a607fee8c600963"),
+        (7, OPTIONS, "b2b0a5b516639584"),
     ],
 )
 def test_portfolio_digest_is_pinned(

@@ -21,6 +21,9 @@ def test_a_version_5_file_gains_the_key_tables_and_keeps_its_data(tmp_path: Path
     conn.execute("DROP TABLE api_keys")
     conn.execute("DROP TABLE counters")
     conn.execute("DROP TABLE account_territory")  # version 7's, made again on open
+    conn.execute("ALTER TABLE accounts DROP COLUMN city")  # version 8's
+    conn.execute("ALTER TABLE accounts DROP COLUMN employees")  # version 8's
+    conn.execute("ALTER TABLE accounts DROP COLUMN revenue_minor")  # version 8's
     conn.execute("PRAGMA user_version = 5")
     conn.close()
 

@@ -138,6 +138,9 @@ def test_a_v3_database_gains_the_covering_indexes_and_reads_the_same_graphs(
         "DROP TABLE api_keys",
         "DROP TABLE counters",
         "DROP TABLE account_territory",
+        "ALTER TABLE accounts DROP COLUMN city",
+        "ALTER TABLE accounts DROP COLUMN employees",
+        "ALTER TABLE accounts DROP COLUMN revenue_minor",
         "PRAGMA user_version = 3",
     ):
         conn.execute(statement)
@@ -185,6 +188,9 @@ def test_a_v4_database_gains_the_win_model_table_on_open(
     conn = sqlite3.connect(path, isolation_level=None)  # back to version 4's tables
     for table in ("win_models", "api_keys", "counters", "account_territory"):
         conn.execute(f"DROP TABLE {table}")
+    conn.execute("ALTER TABLE accounts DROP COLUMN city")  # version 8's
+    conn.execute("ALTER TABLE accounts DROP COLUMN employees")  # version 8's
+    conn.execute("ALTER TABLE accounts DROP COLUMN revenue_minor")  # version 8's
     conn.execute("PRAGMA user_version = 4")
     conn.close()
     conn = sqlite3.connect(path)
@@ -267,3 +273,47 @@ def test_stores_opened_at_once_on_a_new_file_all_work(tmp_path: Path) -> None:
         conn = sqlite3.connect(path)
         assert schema_version(conn) == LATEST_VERSION
         conn.close()
+
+
+def test_a_v7_database_gains_account_city_and_size_on_open(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    path = tmp_path / "v7.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=7)
+    conn.execute(
+        "INSERT INTO accounts (id, name, name_fold, name_key, sector) VALUES (?, ?, ?, ?, ?)",
+        ("A-1", "Eski Hesap", "eski hesap", "eski hesap", "other"),
+    )
+    conn.close()
+
+    store = SqliteStore.open(path)
+    try:
+        old = store.get_account(AccountId("A-1"))
+        assert (old.city, old.employees, old.annual_revenue) == (None, None, None)
+        store.apply(
+            ChangeSet(
+                accounts=(
+                    old.model_copy(
+                        update={
+                            "city": "İzmir",
+                            "employees": 120,
+                            "annual_revenue": Decimal("2500000.50"),
+                        }
+                    ),
+                )
+            ),
+            actor="t",
+        )
+        new = store.get_account(AccountId("A-1"))
+        assert (new.city, new.employees, new.annual_revenue) == (
+            "İzmir",
+            120,
+            Decimal("2500000.50"),
+        )
+    finally:
+        store.close()
+    conn = sqlite3.connect(path)
+    assert schema_version(conn) == LATEST_VERSION
+    assert conn.execute("SELECT revenue_minor FROM accounts").fetchone() == (250000050,)
+    conn.close()
