@@ -62,7 +62,9 @@ from graphcrm.io.values import (
     country_code,
     parse_amount,
     parse_bool,
+    parse_count,
     parse_date,
+    parse_optional_amount,
     parse_time,
     sector_from_industry,
     seniority_from_title,
@@ -510,6 +512,9 @@ class CrmSource(ABC):
                 sector=sector_from_industry(r.text(c["sector"])),
                 country=country,
                 owner_id=r.optional(c["owner_id"]),
+                city=r.optional(c["city"]),
+                employees=r.parse(c["employees"], parse_count),
+                annual_revenue=r.parse(c["annual_revenue"], parse_optional_amount),
             )
 
         items: list[Item] = []

@@ -7,7 +7,8 @@ ignored. Where HubSpot has labelled a property in more than one way, every
 label listed is accepted (``Activity assigned to`` or ``HubSpot owner``).
 
 - ``companies.csv``: ``Record ID, Company name``; ``Parent Company ID,
-  Industry, Country/Region, Company owner``
+  Industry, Country/Region, City, Number of Employees, Annual Revenue,
+  Company owner``
 - ``contacts.csv``: ``Record ID, First Name, Last Name, Associated Company IDs``;
   ``Job Title, Email, Phone Number, Department, Create Date, Last Modified Date``
 - ``deals.csv``: ``Record ID, Deal Name, Deal Stage, Associated Company IDs``;
@@ -41,6 +42,8 @@ The mapping onto graphcrm (see also ``docs/import-export.md``):
   owner's *name* in exports; it becomes the ``owner_id`` (or the
   touchpoint's rep) and a :class:`~graphcrm.domain.Rep` with that id and
   name when no such rep is stored;
+- ``City``, ``Number of Employees`` (a whole number), ``Annual Revenue`` (a
+  decimal) -> ``city``, ``employees``, ``annual_revenue``;
 - ``Industry`` -> ``sector``, ``Country/Region`` -> ISO alpha-2 ``country``
   as for Salesforce; ``Job Title`` -> ``title`` and a guessed ``seniority``;
 - ``Deal Stage`` through a mapping file's stages (of the deal's
@@ -194,7 +197,15 @@ FILES: Final[dict[str, TableSpec]] = {
     "companies": TableSpec(
         "companies.csv",
         ("Record ID", "Company name"),
-        ("Parent Company ID", "Industry", "Country/Region", "Company owner"),
+        (
+            "Parent Company ID",
+            "Industry",
+            "Country/Region",
+            "City",
+            "Number of Employees",
+            "Annual Revenue",
+            "Company owner",
+        ),
     ),
     "contacts": TableSpec(
         "contacts.csv",
@@ -267,6 +278,9 @@ _COMPANY_COLUMNS: Final = {
     "parent_id": "Parent Company ID",
     "sector": "Industry",
     "country": "Country/Region",
+    "city": "City",
+    "employees": "Number of Employees",
+    "annual_revenue": "Annual Revenue",
     "owner_id": "Company owner",
 }
 _CONTACT_COLUMNS: Final = {

@@ -6,7 +6,9 @@ optional, so accounts can be loaded first and activity later. Required
 columns, then optional ones (other columns are ignored):
 
 - ``User.csv``: ``Id, Name``; ``Email``
-- ``Account.csv``: ``Id, Name``; ``ParentId, Industry, BillingCountry, OwnerId, IsDeleted``
+- ``Account.csv``: ``Id, Name``; ``ParentId, Industry, BillingCountry, BillingCity,
+  NumberOfEmployees, AnnualRevenue, OwnerId, IsDeleted`` (``BillingCity``,
+  ``NumberOfEmployees``, ``AnnualRevenue`` -> ``city``, ``employees``, ``annual_revenue``)
 - ``Contact.csv``: ``Id, AccountId, LastName``; ``FirstName, Title,
   Department, Email, Phone, ReportsToId, CreatedDate, LastModifiedDate,
   Left_Company__c, IsDeleted``
@@ -122,7 +124,16 @@ FILES: Final[dict[str, TableSpec]] = {
     "account": TableSpec(
         "Account.csv",
         ("Id", "Name"),
-        ("ParentId", "Industry", "BillingCountry", "OwnerId", *_DELETED),
+        (
+            "ParentId",
+            "Industry",
+            "BillingCountry",
+            "BillingCity",
+            "NumberOfEmployees",
+            "AnnualRevenue",
+            "OwnerId",
+            *_DELETED,
+        ),
     ),
     "contact": TableSpec(
         "Contact.csv",
@@ -244,6 +255,9 @@ _ACCOUNT_COLUMNS: Final = {
     "parent_id": "ParentId",
     "sector": "Industry",
     "country": "BillingCountry",
+    "city": "BillingCity",
+    "employees": "NumberOfEmployees",
+    "annual_revenue": "AnnualRevenue",
     "owner_id": "OwnerId",
     "deleted": "IsDeleted",
 }

@@ -41,6 +41,22 @@ def parse_amount(text: str) -> Decimal:
     return value
 
 
+def parse_optional_amount(text: str) -> Decimal | None:
+    """:func:`parse_amount`, but empty is None (a figure not known)."""
+    return parse_amount(text) if text else None
+
+
+def parse_count(text: str) -> int | None:
+    """A whole number of digits (``1200``; ``1200.0`` as some exports write it); empty
+    is None."""
+    if not text:
+        return None
+    whole = text[:-2] if text.endswith(".0") else text
+    if not whole.isascii() or not whole.isdigit():
+        raise ValueError(f"{text!r} is not a whole number")
+    return int(whole)
+
+
 def parse_date(text: str) -> date | None:
     """An ISO date (``2026-03-31``) or datetime (its date); empty is None."""
     if not text:
