@@ -190,6 +190,14 @@ def _export_generated(batches: Iterator[ChangeSet], directory: Path, *, total: i
     "exports carry none); stored accounts keep theirs.",
 )
 @click.option(
+    "--territory-rules",
+    "rules_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A territory rules file (docs/territories.md): each new account gets the "
+    "territory of the first rule it matches; stored accounts keep theirs.",
+)
+@click.option(
     "--mapping",
     "mapping_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -204,6 +212,7 @@ def import_(
     fmt: str,
     all_or_nothing: bool,
     territory: str | None,
+    rules_file: Path | None,
     mapping_file: Path | None,
     path: Path,
 ) -> None:
@@ -223,9 +232,16 @@ def import_(
         )
         return
     from graphcrm.io.formats import import_data
+    from graphcrm.io.importing import NewTerritory
     from graphcrm.io.mapping import CrmMapping
+    from graphcrm.services.territories import TerritoryRules, rules_assigner
 
+    if territory is not None and rules_file is not None:
+        raise click.UsageError("give --territory or --territory-rules, not both")
     mapping = CrmMapping.load(mapping_file) if mapping_file is not None else None
+    new_territory: NewTerritory = territory
+    if rules_file is not None:
+        new_territory = rules_assigner(TerritoryRules.load(rules_file))
     with _store(ctx) as store, _progress() as bar:
         tasks: dict[str, Any] = {}
 
@@ -241,7 +257,7 @@ def import_(
             all_or_nothing=all_or_nothing,
             actor=get_settings().actor,
             progress=advance,
-            territory=territory,
+            territory=new_territory,
             mapping=mapping,
         )
     _print_import_report(report, path)
@@ -265,6 +281,8 @@ def _print_import_report(report: ImportReport, path: Path) -> None:
         table.add_row(f"skipped in {name} (deleted)", f"{n:,}")
     for name, n in report.committed.items():
         table.add_row(f"committed {name}", f"{n:,}")
+    for t in report.territories:
+        table.add_row(f"new accounts to {t.territory} ({t.rule})", f"{t.accounts:,}")
     table.add_row("rejected rows", f"{report.rejected_rows:,}")
     console.print(table)
     for warning in report.warnings[:20]:

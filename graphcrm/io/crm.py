@@ -40,6 +40,7 @@ from graphcrm.io.importing import (
     ImportLog,
     ImportReport,
     Item,
+    NewTerritory,
     Phase,
     ProgressFn,
     RepMaker,
@@ -732,7 +733,7 @@ def import_crm(
     at: datetime | None,
     currency: str,
     progress: ProgressFn | None,
-    territory: str | None = None,
+    territory: NewTerritory = None,
     mapping: CrmMapping = NO_MAPPING,
 ) -> ImportReport:
     """Import ``files`` of format ``source`` into ``store`` (see :func:`run_import`)."""

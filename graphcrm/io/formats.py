@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from graphcrm.errors import InvalidError, Problem
-from graphcrm.io.importing import ImportReport, ProgressFn
+from graphcrm.io.importing import ImportReport, NewTerritory, ProgressFn
 from graphcrm.io.mapping import NO_MAPPING, CrmMapping
 from graphcrm.io.sources import Files, Upload
 from graphcrm.store.port import GraphStore
@@ -34,7 +34,7 @@ def import_data(
     actor: str,
     at: datetime | None = None,
     progress: ProgressFn | None = None,
-    territory: str | None = None,
+    territory: NewTerritory = None,
     mapping: CrmMapping | None = None,
     name: str | None = None,
 ) -> ImportReport:

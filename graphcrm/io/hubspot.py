@@ -159,6 +159,7 @@ from graphcrm.io.crm import (
 from graphcrm.io.importing import (
     ImportReport,
     Item,
+    NewTerritory,
     ProgressFn,
 )
 from graphcrm.io.mapping import NO_MAPPING, CrmMapping
@@ -703,7 +704,7 @@ def import_hubspot(
     at: datetime | None = None,
     currency: str = "TRY",
     progress: ProgressFn | None = None,
-    territory: str | None = None,
+    territory: NewTerritory = None,
     mapping: CrmMapping = NO_MAPPING,
 ) -> ImportReport:
     """Import HubSpot CSV exports into ``store``.

@@ -37,7 +37,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Final
+from typing import Final, Protocol
 
 from pydantic import Field, ValidationError
 
@@ -220,6 +220,14 @@ class ImportLog:
         return (*self.warnings, *tallied)
 
 
+class TerritoryCount(Model):
+    """New accounts an import's territory rules gave ``territory`` by ``rule``."""
+
+    territory: str
+    rule: str
+    accounts: int
+
+
 class ImportReport(Model):
     """The outcome of one import.
 
@@ -244,6 +252,7 @@ class ImportReport(Model):
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
     changed: bool = False
+    territories: tuple[TerritoryCount, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -303,6 +312,35 @@ def parents_first(items: Sequence[Item]) -> list[Item]:
     return ordered + tail
 
 
+class TerritoryAssigner(Protocol):
+    """Gives a new account its territory: ``(territory, reason)``, or None to leave it
+    (``ancestors``: its parent's id, the grandparent's, ...). See
+    :func:`graphcrm.services.territories.rules_assigner`."""
+
+    def __call__(self, account: Account, ancestors: Sequence[str], /) -> tuple[str, str] | None: ...
+
+
+NewTerritory = str | TerritoryAssigner | None
+"""What new accounts of an import get: one territory for those whose rows carry none,
+or an assigner (territory rules) for every new account, or nothing."""
+
+
+def _ancestors(store: GraphStore, batch: Mapping[str, Account], account: Account) -> list[str]:
+    """The ids above ``account``, looked up in ``batch`` first, then in the store."""
+    chain: list[str] = []
+    parent = account.parent_id
+    while parent is not None and parent not in chain and parent != account.id:
+        chain.append(parent)
+        above = batch.get(parent)
+        if above is None:
+            try:
+                above = store.get_account(AccountId(parent))
+            except NotFoundError:
+                above = None
+        parent = above.parent_id if above is not None else None
+    return chain
+
+
 _STORED: Final[dict[str, Callable[[GraphStore, str], Model]]] = {
     "accounts": lambda store, key: store.get_account(AccountId(key)),
     "contacts": lambda store, key: store.get_contact(ContactId(key)),
@@ -311,33 +349,53 @@ _STORED: Final[dict[str, Callable[[GraphStore, str], Model]]] = {
 """How to read the stored version of a row that creates an object, by collection."""
 
 
-def with_stored(store: GraphStore, items: list[Item], *, territory: str | None) -> list[Item]:
+def with_stored(
+    store: GraphStore,
+    items: list[Item],
+    *,
+    territory: NewTerritory,
+    assigned: Counter[tuple[str, str]] | None = None,
+) -> list[Item]:
     """``items`` with what the source cannot say taken from the store.
 
     A row of an object already stored keeps the stored values of the fields
     its source has no column for (:attr:`Item.keep`): re-importing a
     Salesforce export leaves an account's territory, a contact's status
     (a departure recorded in graphcrm) and a deal's competitors as they
-    were. A new account without a territory gets ``territory``.
+    were. A new account without a territory gets ``territory`` when it is a
+    name; when it is an assigner, every new account gets the territory it gives
+    (counted in ``assigned`` by territory and reason), and keeps its row's when it
+    gives none.
     """
     out: list[Item] = []
+    batch: dict[str, Account] = {}
     for item in items:
         read = _STORED.get(item.collection)
         if read is None or (not item.keep and territory is None):
             out.append(item)
             continue
         row = item.row
+        assigning = isinstance(row, Account) and callable(territory)
         try:
-            stored = read(store, str(row.__dict__["id"])) if item.keep else None
+            stored = read(store, str(row.__dict__["id"])) if item.keep or assigning else None
         except NotFoundError:
             stored = None
+        update: dict[str, object] = {}
         if stored is not None:
             update = {f: stored.__dict__[f] for f in item.keep}
-        elif isinstance(row, Account) and row.territory is None and territory is not None:
-            update = {"territory": territory}
-        else:
-            update = {}
-        out.append(replace(item, row=row.model_copy(update=update)) if update else item)
+        elif isinstance(row, Account) and isinstance(territory, str):
+            if row.territory is None:
+                update = {"territory": territory}
+        elif isinstance(row, Account) and callable(territory):
+            given = territory(row, _ancestors(store, batch, row))
+            if given is not None:
+                update = {"territory": given[0]}
+                if assigned is not None:
+                    assigned[given] += 1
+        new_row = row.model_copy(update=update) if update else row
+        if isinstance(new_row, Account):
+            batch[new_row.id] = new_row
+        out.append(replace(item, row=new_row) if update else item)
     return out
 
 
@@ -349,13 +407,14 @@ class _Driver:
         actor: str,
         at: datetime | None,
         all_or_nothing: bool,
-        territory: str | None = None,
+        territory: NewTerritory = None,
     ) -> None:
         self.store = store
         self.actor = actor
         self.at = at
         self.all_or_nothing = all_or_nothing
         self.territory = territory
+        self.assigned: Counter[tuple[str, str]] = Counter()
         self.rejected: dict[tuple[EntityKind, str], Origin] = {}
         self.rejected_lines: set[Origin] = set()
         self.problems: list[Problem] = []
@@ -423,7 +482,10 @@ class _Driver:
             self.pending.append(item)
 
     def flush(self) -> None:
-        items, self.pending = with_stored(self.store, self.pending, territory=self.territory), []
+        items, self.pending = (
+            with_stored(self.store, self.pending, territory=self.territory, assigned=self.assigned),
+            [],
+        )
         if self.all_or_nothing:
             if items and not self.problem_count:
                 self._apply_once(items)
@@ -515,6 +577,10 @@ class _Driver:
             problems=tuple(self.problems),
             warnings=log.all_warnings(),
             changed=self.changed,
+            territories=tuple(
+                TerritoryCount(territory=t, rule=r, accounts=n)
+                for (t, r), n in sorted(self.assigned.items())
+            ),
         )
 
 
@@ -528,7 +594,7 @@ def run_import(
     actor: str,
     at: datetime | None = None,
     progress: ProgressFn | None = None,
-    territory: str | None = None,
+    territory: NewTerritory = None,
 ) -> ImportReport:
     """Write the rows of ``phases`` to ``store``; see the module docstring for the modes.
 
@@ -547,7 +613,8 @@ def run_import(
     progress
         Called every few hundred rows with ``(phase label, rows done, rows total)``.
     territory
-        The territory of new accounts whose rows carry none (see :func:`with_stored`).
+        The territory of new accounts whose rows carry none, or an assigner giving
+        every new account its territory (see :func:`with_stored`).
 
     Raises
     ------

@@ -36,6 +36,7 @@ from graphcrm.io.importing import (
     ImportLog,
     ImportReport,
     Item,
+    NewTerritory,
     Phase,
     ProgressFn,
     run_import,
@@ -160,7 +161,7 @@ def import_json(
     actor: str,
     at: datetime | None = None,
     progress: ProgressFn | None = None,
-    territory: str | None = None,
+    territory: NewTerritory = None,
 ) -> ImportReport:
     """Import a JSON-lines file of ChangeSets (as :func:`write_json` writes).
 

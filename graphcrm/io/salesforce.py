@@ -79,6 +79,7 @@ from graphcrm.io.crm import (
 from graphcrm.io.importing import (
     ImportReport,
     Item,
+    NewTerritory,
     ProgressFn,
 )
 from graphcrm.io.mapping import NO_MAPPING, CrmMapping
@@ -740,7 +741,7 @@ def import_salesforce(
     at: datetime | None = None,
     currency: str = "TRY",
     progress: ProgressFn | None = None,
-    territory: str | None = None,
+    territory: NewTerritory = None,
     mapping: CrmMapping = NO_MAPPING,
 ) -> ImportReport:
     """Import Salesforce CSV exports into ``store``.

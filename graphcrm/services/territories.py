@@ -286,23 +286,35 @@ def plan_assignment(rules: TerritoryRules, accounts: Iterable[Account]) -> list[
     """The moves the rules make among ``accounts`` (those whose territory changes), in
     the order given. An account's ancestors are looked up among ``accounts``."""
     by_id: dict[str, Account] = {a.id: a for a in accounts}
+    give = rules_assigner(rules)
     moves = []
     for account in by_id.values():
-        ancestors = _ancestors(by_id, account)
+        given = give(account, _ancestors(by_id, account))
+        if given is not None and given[0] != account.territory:
+            moves.append(Move(account.id, account.name, account.territory, *given))
+    return moves
+
+
+def rules_assigner(
+    rules: TerritoryRules,
+) -> Callable[[Account, Sequence[str]], tuple[str, str] | None]:
+    """The territory and rule name the first matching rule gives an account (None when
+    no rule matches): what an import gives its new accounts
+    (:class:`graphcrm.io.importing.TerritoryAssigner`).
+
+    >>> rules = TerritoryRules.from_toml('[[rule]]\\nterritory = "Ege"\\ncity = "İzmir"')
+    >>> give = rules_assigner(rules)
+    >>> give(Account(id=AccountId("A-1"), name="Liman", city="IZMIR"), [])
+    ('Ege', 'rule 1')
+    """
+
+    def give(account: Account, ancestors: Sequence[str]) -> tuple[str, str] | None:
         for i, rule in enumerate(rules.rule):
             if rule.matches(account, ancestors, rules.folded_regions):
-                if rule.territory != account.territory:
-                    moves.append(
-                        Move(
-                            account.id,
-                            account.name,
-                            account.territory,
-                            rule.territory,
-                            rules.label(i),
-                        )
-                    )
-                break
-    return moves
+                return rule.territory, rules.label(i)
+        return None
+
+    return give
 
 
 def assignment(store: GraphStore, rules: TerritoryRules) -> list[Move]:

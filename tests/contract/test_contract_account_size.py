@@ -71,3 +71,76 @@ def test_rules_on_size_and_region_assign_stored_accounts(store: GraphStore) -> N
     )
     moves = {m.account_id: (m.after, m.rule) for m in assignment(store, rules)}
     assert moves == {"S-1": ("Kurumsal", "Büyük"), "S-2": ("Marmara", "rule 2")}
+
+
+# --- rules applied on import ---------------------------------------------------------
+
+IMPORT_RULES = """
+[regions]
+Ege = ["İzmir", "Manisa"]
+
+[[rule]]
+name = "Grup"
+territory = "Grup"
+parent = "001000000000001AAA"
+
+[[rule]]
+name = "Büyük"
+territory = "Kurumsal"
+employees_min = 1000
+
+[[rule]]
+territory = "Ege"
+region = "Ege"
+"""
+
+ACCOUNT_CSV = (
+    "Id,Name,ParentId,BillingCity,NumberOfEmployees\n"
+    "001000000000001AAA,Ana Holding,,İzmir,\n"  # stored in Eski: keeps it
+    "001000000000002AAA,Liman,,İZMİR,40\n"  # Ege (rule 3)
+    "001000000000003AAA,Büyük Fabrika,,İzmir,5000\n"  # Kurumsal (rule 2 first)
+    "001000000000004AAA,Ana Holding Ege,001000000000001AAA,İzmir,\n"  # Grup (stored parent)
+    "001000000000005AAA,Torun,001000000000004AAA,,\n"  # Grup (parent new in the import)
+    "001000000000006AAA,Bilinmeyen,,,\n"  # no rule: no territory
+)
+
+
+def test_an_import_gives_new_accounts_the_rules_territory(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    from graphcrm.io.importing import TerritoryCount
+    from graphcrm.io.salesforce import import_salesforce
+    from graphcrm.services.territories import rules_assigner
+
+    stored = Account(
+        id=AccountId("001000000000001AAA"), name="Ana Holding", territory="Eski", city="İzmir"
+    )
+    store.apply(ChangeSet(accounts=(stored,)), actor="t")
+    (tmp_path / "Account.csv").write_text(ACCOUNT_CSV, encoding="utf-8")
+    give = rules_assigner(TerritoryRules.from_toml(IMPORT_RULES))
+    report = import_salesforce(store, tmp_path, actor="t", territory=give)
+    assert report.ok
+    territories = {
+        a.id[-4:-3]: a.territory
+        for a in (store.get_account(AccountId(f"00100000000000{i}AAA")) for i in range(1, 7))
+    }
+    assert territories == {
+        "1": "Eski",
+        "2": "Ege",
+        "3": "Kurumsal",
+        "4": "Grup",
+        "5": "Grup",
+        "6": None,
+    }
+    assert report.territories == (
+        TerritoryCount(territory="Ege", rule="rule 3", accounts=1),
+        TerritoryCount(territory="Grup", rule="Grup", accounts=2),
+        TerritoryCount(territory="Kurumsal", rule="Büyük", accounts=1),
+    )
+    # Created in their territory: one interval each, none before.
+    [span] = store.territory_history([AccountId("001000000000002AAA")])
+    assert (span.territory, span.valid_to) == ("Ege", None)
+    # A second import of the same file moves nothing and assigns nothing.
+    again = import_salesforce(store, tmp_path, actor="t", territory=give)
+    assert again.territories == ()
+    assert store.get_account(AccountId("001000000000006AAA")).territory is None

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from graphcrm.cli import main
 from graphcrm.domain import Account, AccountId, ChangeSet, Deal, DealId, PageRequest
+from graphcrm.errors import InvalidError
 from graphcrm.store.sqlite import SqliteStore
 
 JAN = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -216,3 +217,66 @@ def test_the_documented_example_parses_and_assigns() -> None:
         "A-8": ("Kurumsal", "Kurumsal (1 milyar+ ciro)"),
         "A-9": ("Kurumsal", "Kurumsal (1000+ çalışan)"),
     }  # A-10 (FR) matches no rule and stays in Ege
+
+
+def test_import_with_territory_rules(store_url: str, tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[regions]\nEge = ["İzmir"]\n[[rule]]\nname = "Ege"\nterritory = "Ege"\nregion = "Ege"\n',
+        encoding="utf-8",
+    )
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "Account.csv").write_text(
+        "Id,Name,BillingCity\n001000000000009AAA,Liman,IZMIR\n", encoding="utf-8"
+    )
+    out = _run(
+        "--store",
+        store_url,
+        "import",
+        "--format",
+        "salesforce",
+        "--territory-rules",
+        str(rules),
+        str(export),
+    )
+    assert "new accounts to Ege (Ege)" in out
+    store = SqliteStore.open(Path(store_url.removeprefix("sqlite://")))
+    try:
+        assert store.get_account(AccountId("001000000000009AAA")).territory == "Ege"
+    finally:
+        store.close()
+    both = CliRunner().invoke(
+        main,
+        [
+            "--store",
+            store_url,
+            "import",
+            "--format",
+            "salesforce",
+            "--territory",
+            "Ege",
+            "--territory-rules",
+            str(rules),
+            str(export),
+        ],
+    )
+    assert both.exit_code == 2
+    assert "not both" in both.output
+    rules.write_text('[[rule]]\nterritory = "X"\nregion = "Trakya"\n', encoding="utf-8")
+    bad = CliRunner().invoke(
+        main,
+        [
+            "--store",
+            store_url,
+            "import",
+            "--format",
+            "salesforce",
+            "--territory-rules",
+            str(rules),
+            str(export),
+        ],
+    )
+    # graphcrm.cli.run prints an InvalidError as one line and exits 2 (as for assign)
+    assert isinstance(bad.exception, InvalidError)
+    assert "rules.toml.rule.1.region: 'Trakya' is not in [regions]" in str(bad.exception)
