@@ -24,6 +24,7 @@ versions (a SQLite file beside the keys): nothing is on local disk.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Final
 
 from graphcrm.domain import PageRequest
@@ -55,6 +56,10 @@ class Freshness:
         self._cache = cache
         self._keys = keys
         self._lock = threading.Lock()
+        self._flight = threading.Condition()
+        self._reading = False
+        self._answered_since = float("-inf")
+        """When the last finished read of the watermark started (time.monotonic)."""
         self._seen = store.watermark()
         self.blocking = blocking
         """Whether reading the watermark is I/O (Neo4j): then :meth:`sync` runs in a thread."""
@@ -68,8 +73,33 @@ class Freshness:
         return self._store.watermark() == self._seen
 
     def sync(self) -> None:
-        """Apply what moved on since the last call (module docs)."""
-        mark = self._store.watermark()
+        """Apply what moved on since the request arrived (module docs).
+
+        Requests share reads of the watermark: one that arrives while another read is
+        in flight waits for it and then for the next one, and a read that *started*
+        after a request arrived answers for that request too. So a read after a
+        write's response still sees the write, and under load a worker reads the
+        watermark once per burst of requests rather than once per request.
+        """
+        arrived = time.monotonic()
+        with self._flight:
+            while self._answered_since < arrived:
+                if not self._reading:
+                    self._reading = True
+                    break
+                self._flight.wait()
+            else:
+                return
+        started = time.monotonic()
+        try:
+            self._apply(self._store.watermark())
+        finally:
+            with self._flight:
+                self._reading = False
+                self._answered_since = max(self._answered_since, started)
+                self._flight.notify_all()
+
+    def _apply(self, mark: Watermark) -> None:
         if mark == self._seen:
             return
         with self._lock:
