@@ -37,6 +37,17 @@ def _not_a_number(value: object) -> object:
     return value
 
 
+def whole_number(value: object) -> object:
+    """A number that is whole (``1`` or ``1.0``: the same number in JSON, which JSON
+    Schema's ``integer`` admits); never a boolean or a string, which pydantic's lax
+    integers would take. Use as ``BeforeValidator(whole_number)`` on an ``int``."""
+    if isinstance(value, bool | str | bytes):
+        raise ValueError(f"expected a whole number, got {value!r}")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_not_a_number), AfterValidator(_to_utc)]
 Day = Annotated[date, BeforeValidator(_not_a_number)]
 """A calendar day, written ``YYYY-MM-DD``; a number (seconds since 1970) is refused."""

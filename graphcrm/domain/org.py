@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Self
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
-from graphcrm.domain.base import Model, Name, Strength, Temporal, UtcDatetime
+from graphcrm.domain.base import Model, Name, Strength, Temporal, UtcDatetime, whole_number
 from graphcrm.domain.enums import (
     ContactStatus,
     InfluenceKind,
@@ -29,8 +29,8 @@ characters in every regular-expression engine: no ``\s``, whose meaning differs)
 Phone = Annotated[str, Field(max_length=40)]
 LinkedInUrl = Annotated[str, Field(max_length=300, pattern=r"^https?://")]
 City = Annotated[str, Field(min_length=1, max_length=200)]
-Employees = Annotated[int, Field(ge=0, le=100_000_000, strict=True)]
-"""A whole number of employees (never a boolean, a float or a string)."""
+Employees = Annotated[int, Field(ge=0, le=100_000_000), BeforeValidator(whole_number)]
+"""A whole number of employees (``250`` or ``250.0``; never a boolean or a string)."""
 
 
 class Account(Model):

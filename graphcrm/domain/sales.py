@@ -8,7 +8,16 @@ from typing import Annotated, Final, Self
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
-from graphcrm.domain.base import Day, Model, Name, Strength, Temporal, Text, UtcDatetime
+from graphcrm.domain.base import (
+    Day,
+    Model,
+    Name,
+    Strength,
+    Temporal,
+    Text,
+    UtcDatetime,
+    whole_number,
+)
 from graphcrm.domain.enums import Direction, Stage, TouchpointKind
 from graphcrm.domain.ids import AccountKey, ContactKey, DealKey, RepKey, TouchpointKey
 from graphcrm.domain.roles import Role
@@ -112,17 +121,7 @@ class CloseDateChange(Model):
     to_date: Day | None
 
 
-def _whole_number(value: object) -> object:
-    """A number that is whole (``1`` or ``1.0``, the same number in JSON); never a
-    boolean or a string, which pydantic's lax integers would take."""
-    if isinstance(value, bool | str | bytes):
-        raise ValueError(f"expected a whole number from -2 to 2, got {value!r}")
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-Stance = Annotated[int, Field(ge=-2, le=2), BeforeValidator(_whole_number)]
+Stance = Annotated[int, Field(ge=-2, le=2), BeforeValidator(whole_number)]
 """A stance on a deal, -2 (opposes) to +2 (champions): a whole number (``1.0`` too)."""
 
 

@@ -64,6 +64,22 @@ def _select(w: Watched, person: str) -> None:
     w.page.wait_for_selector(f'{DETAILS} [data-edit="{person}"] [data-edit-save]:not([disabled])')
 
 
+def _value(w: Watched, selector: str, value: str) -> None:
+    """Wait until the panel's field shows ``value`` (the panel fills in after a fetch)."""
+    w.page.wait_for_function(
+        "([sel, value]) => document.querySelector(sel)?.value === value",
+        arg=[selector, value],
+    )
+
+
+def _edge(w: Watched, edge: str, *, present: bool) -> None:
+    """Wait until the map has (or no longer has) ``edge`` (it redraws after the write)."""
+    w.page.wait_for_function(
+        "([id, present]) => !!window.graphcrm.views.influence.edges.get(id) === present",
+        arg=[edge, present],
+    )
+
+
 def _said(w: Watched, text: str) -> None:
     w.page.wait_for_function(
         "([sel, text]) => document.querySelector(sel)?.textContent === text",
@@ -79,7 +95,7 @@ def test_set_a_stance_and_change_ties_from_the_map(
     for w in _open(browser, base, key):
         w.page.evaluate("window.__same_page = true")
         _select(w, "M1-C3")
-        assert w.page.input_value(f"{DETAILS} [data-edit-stance]") == "2"
+        _value(w, f"{DETAILS} [data-edit-stance]", "2")
         w.page.select_option(f"{DETAILS} [data-edit-stance]", "-1")
         w.page.click(f"{DETAILS} [data-edit-save]")
         _said(w, "Saved.")
@@ -96,17 +112,17 @@ def test_set_a_stance_and_change_ties_from_the_map(
         w.page.select_option(f"{DETAILS} [data-edit-stance]", "-2")
         w.page.click(f"{DETAILS} [data-edit-save]")
         _said(w, "Someone changed this since the page loaded: reloaded, check and save again.")
-        assert w.page.input_value(f"{DETAILS} [data-edit-stance]") == "1"
+        _value(w, f"{DETAILS} [data-edit-stance]", "1")
         assert _api(base, key, "/v1/deals/M1-D1/roles/M1-C3").json()["stance"] == 1
 
         # Remove a tie, then add one: the map changes in place.
         tie = "advises:M1-C6>M1-C1"
         _select(w, "M1-C6")
-        assert w.page.evaluate(f"!!window.graphcrm.views.influence.edges.get('{tie}')")
+        _edge(w, tie, present=True)
         w.page.click(f'{DETAILS} [data-edit-remove="{tie}"]')
         _said(w, "Saved.")
         assert _api(base, key, "/v1/influences/M1-C6/M1-C1/advises").status_code == 404
-        assert w.page.evaluate(f"!window.graphcrm.views.influence.edges.get('{tie}')")
+        _edge(w, tie, present=False)
         w.page.select_option(f"{DETAILS} [data-edit-tie-to]", "M1-C2")
         w.page.select_option(f"{DETAILS} [data-edit-tie-kind]", "trusts")
         w.page.fill(f"{DETAILS} [data-edit-tie-strength]", "0.7")
@@ -115,7 +131,7 @@ def test_set_a_stance_and_change_ties_from_the_map(
         added = _api(base, key, "/v1/influences/M1-C6/M1-C2/trusts")
         assert added.status_code == 200
         assert added.json()["strength"] == 0.7
-        assert w.page.evaluate("!!window.graphcrm.views.influence.edges.get('trusts:M1-C6>M1-C2')")
+        _edge(w, "trusts:M1-C6>M1-C2", present=True)
         assert w.page.evaluate("window.__same_page === true")  # no reload
         assert w.blocked == []
         assert w.page_errors == []
