@@ -42,7 +42,7 @@ def whole_number(value: object) -> object:
     Schema's ``integer`` admits); never a boolean or a string, which pydantic's lax
     integers would take. Use as ``BeforeValidator(whole_number)`` on an ``int``."""
     if isinstance(value, bool | str | bytes):
-        raise ValueError(f"expected a whole number, got {value!r}")
+        raise ValueError(f"expected an integer (a whole number), got {value!r}")
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
