@@ -47,7 +47,7 @@ from graphcrm.domain import (
 )
 from graphcrm.domain.base import Day, Name, Text, UtcDatetime
 from graphcrm.domain.ids import AccountKey, RepKey
-from graphcrm.domain.org import Country, Email, Label, LinkedInUrl, Phone
+from graphcrm.domain.org import City, Country, Email, Employees, Label, LinkedInUrl, Phone
 from graphcrm.domain.sales import Amount, Currency, Stance
 from graphcrm.services.forecast import (
     ForecastDeal,
@@ -106,6 +106,9 @@ class AccountUpdate(_Dto):
     territory: Label | None = None
     owner_id: RepKey | None = None
     parent_id: AccountKey | None = None
+    city: City | None = None
+    employees: Employees | None = None
+    annual_revenue: Amount | None = None
 
 
 class AccountPublic(_Dto):

@@ -184,3 +184,28 @@ def test_an_empty_query_value_is_refused_and_declared_non_empty(env: Env) -> Non
     spec = env.client.get("/openapi.json").json()
     (owner,) = [p for p in spec["paths"]["/v1/alerts"]["get"]["parameters"] if p["name"] == "owner"]
     assert {"type": "string", "maxLength": 128, "minLength": 1} in owner["schema"]["anyOf"]
+
+
+def test_patch_sets_and_clears_an_accounts_city_and_size(env: Env) -> None:
+    h = env.h("admin")
+    etag = env.client.get("/v1/accounts/M1", headers=h).headers["ETag"]
+    body = {"city": "İzmir", "employees": 250.0, "annual_revenue": "1250000.50"}
+    r = env.client.patch("/v1/accounts/M1", json=body, headers={**h, "If-Match": etag})
+    assert r.status_code == 200, r.text
+    got = env.client.get("/v1/accounts/M1", headers=h)
+    account = got.json()["account"]
+    assert (account["city"], account["employees"], account["annual_revenue"]) == (
+        "İzmir",
+        250,
+        "1250000.50",
+    )
+    r = env.client.patch(
+        "/v1/accounts/M1", json={"city": None}, headers={**h, "If-Match": got.headers["ETag"]}
+    )
+    assert r.status_code == 200
+    assert env.client.get("/v1/accounts/M1", headers=h).json()["account"]["city"] is None
+    bad = env.client.patch(
+        "/v1/accounts/M1", json={"employees": -1}, headers={**h, "If-Match": r.headers["ETag"]}
+    )
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.json()["errors"]] == ["body.employees"]
