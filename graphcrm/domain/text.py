@@ -1,4 +1,4 @@
-"""Turkish-aware text folding and collation.
+"""Text: Turkish-aware folding and collation, and reading a TOML settings file.
 
 Python's ``str.lower`` maps ``I`` to ``i`` and ``İ`` to ``i̇`` (with a combining
 dot); Turkish maps ``I`` to ``ı`` and ``İ`` to ``i``. Search and sort in
@@ -14,7 +14,10 @@ names identically.
 
 from __future__ import annotations
 
+import tomllib
 import unicodedata
+
+from graphcrm.errors import InvalidError, Problem
 
 TURKISH_ALPHABET = "abcçdefgğhıijklmnoöprsştuüvyz"
 # Latin letters that Turkish lacks sort after the nearest Turkish letter.
@@ -66,3 +69,24 @@ def tr_sort_key(text: str) -> str:
             _TABLE[ord(ch)] = _slow_rank(ch)
             _KNOWN.add(ch)
     return folded.translate(_TABLE)
+
+
+def read_toml(text: str | bytes, *, source: str, max_bytes: int) -> dict[str, object]:
+    """A settings file's TOML (bytes: UTF-8, a BOM allowed, at most ``max_bytes``).
+
+    Raises
+    ------
+    InvalidError
+        Too large, not UTF-8 or not TOML, naming ``source``.
+    """
+    if isinstance(text, bytes):
+        if len(text) > max_bytes:
+            raise InvalidError([Problem(source, "", f"larger than {max_bytes:,} bytes")])
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise InvalidError([Problem(source, "", f"not UTF-8 ({e.reason})")]) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise InvalidError([Problem(source, "", f"not valid TOML: {e}")]) from None

@@ -28,7 +28,6 @@ table, its ``[stages]``, then the format's defaults; roles: the file's
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Annotated, Final
 
@@ -36,6 +35,7 @@ from pydantic import BeforeValidator, Field, PrivateAttr, ValidationError
 
 from graphcrm.domain import Model, Stage
 from graphcrm.domain.roles import Role
+from graphcrm.domain.text import read_toml
 from graphcrm.errors import InvalidError, Problem
 from graphcrm.io.values import stage_key
 
@@ -98,17 +98,7 @@ class CrmMapping(Model):
             Not TOML, an unknown section, or a value that is not a graphcrm
             role or stage; each problem names the file and the key.
         """
-        if isinstance(text, bytes):
-            if len(text) > MAX_MAPPING_BYTES:
-                raise InvalidError([Problem(source, "", "larger than 1 MB")])
-            try:
-                text = text.decode("utf-8-sig")
-            except UnicodeDecodeError as e:
-                raise InvalidError([Problem(source, "", f"not UTF-8 ({e.reason})")]) from None
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise InvalidError([Problem(source, "", f"not valid TOML: {e}")]) from None
+        data = read_toml(text, source=source, max_bytes=MAX_MAPPING_BYTES)
         try:
             return cls.model_validate(data)
         except ValidationError as e:

@@ -31,7 +31,6 @@ its territory.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from contextlib import suppress
 from dataclasses import dataclass
@@ -58,7 +57,7 @@ from graphcrm.domain import (
 )
 from graphcrm.domain.org import City, Country, Employees, Label
 from graphcrm.domain.sales import Amount
-from graphcrm.domain.text import tr_fold
+from graphcrm.domain.text import read_toml, tr_fold
 from graphcrm.domain.views import every_item
 from graphcrm.errors import InvalidError, NotFoundError, Problem, TerritoryConflictError
 from graphcrm.services.clock import instant, utc_now
@@ -210,17 +209,7 @@ class TerritoryRules(Model):
             Not TOML, no rule, an unknown key, or a value of the wrong shape; each
             problem names the file and the key (``rule.2.country``, 1-based).
         """
-        if isinstance(text, bytes):
-            if len(text) > MAX_RULES_BYTES:
-                raise InvalidError([Problem(source, "", "larger than 1 MB")])
-            try:
-                text = text.decode("utf-8-sig")
-            except UnicodeDecodeError as e:
-                raise InvalidError([Problem(source, "", f"not UTF-8 ({e.reason})")]) from None
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise InvalidError([Problem(source, "", f"not valid TOML: {e}")]) from None
+        data = read_toml(text, source=source, max_bytes=MAX_RULES_BYTES)
         try:
             rules = cls.model_validate(data)
         except ValidationError as e:
