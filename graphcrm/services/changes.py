@@ -10,9 +10,11 @@ kind               when, and the instant reported
 =================  ===================================================================
 ``departed``       active at ``since`` (or hired later), ``left_company`` at ``until``
                    with ``status_from`` in the window; at ``status_from``
-``manager_changed`` in the company at ``since``; the solid manager differs at the two
-                   instants; at the new line's ``valid_from`` (or the old line's
-                   ``valid_to`` when no new line is in force)
+``manager_changed`` in the company at ``since`` and not departed in the window; the solid
+                   manager differs at the two instants; at the new line's
+                   ``valid_from`` (or the old line's ``valid_to`` when no new line is
+                   in force). A departure ends the leaver's own line: it counts once,
+                   as ``departed``; their reports' moves are their own changes
 ``role_changed``   a seat on the deal at both instants with different roles; at the
                    new seat's ``valid_from``
 ``joined``         a seat at ``until`` but none at ``since``, on a deal that already
@@ -136,7 +138,9 @@ def account_changes(before: StakeholderGraph, after: StakeholderGraph) -> Accoun
 
     old_lines, new_lines = _solid_managers(before), _solid_managers(after)
     for cid in sorted(new_contacts):
-        if cid not in old_contacts:
+        if cid not in old_contacts or cid in left:
+            # a departure ends the person's own reporting line: that is the departure,
+            # counted once above, not a manager change too
             continue
         old, new = old_lines.get(cid), new_lines.get(cid)
         if (old.manager_id if old else None) == (new.manager_id if new else None):

@@ -150,6 +150,35 @@ def test_manager_change_reports_the_new_line_start() -> None:
     assert change.detail == "ayse -> ece"
 
 
+def test_a_departure_counts_once_not_also_as_a_manager_change() -> None:
+    # Can (the champion of D1) reports to Ayşe and Ece reports to Can. Can leaves
+    # 10 days ago: his own line ends then, and Ece moves to Ayşe then. Two people
+    # changed, so two changes: Can left, Ece changed manager. Can's ended line is his
+    # departure, not a third change (it was counted as "ayse -> -" too: churn 3).
+    left = days_ago(10)
+    before = graph(
+        SINCE,
+        [contact("ayse"), contact("can"), contact("ece")],
+        [line("can", "ayse", OLD, left), line("ece", "can", OLD, left)],
+        [seat("D1", "can", Role.CHAMPION, end=left)],
+        [deal("D1")],
+    )
+    after = graph(
+        UNTIL,
+        [contact("ayse"), contact("can", left=left), contact("ece")],
+        [line("ece", "ayse", left)],
+        deals=[deal("D1")],
+    )
+    changes = account_changes(before, after)
+    got = [(c.contact_id, c.kind, c.at, c.detail) for c in changes.for_deal("D1")]
+    assert got == [
+        ("can", ChangeKind.DEPARTED, left, ""),
+        ("ece", ChangeKind.MANAGER_CHANGED, left, "can -> ayse"),
+    ]
+    # the win model's churn feature is the number of these changes: 2, not 3
+    assert len(changes.for_deal("D1")) == 2
+
+
 def test_a_new_hire_with_a_manager_is_not_a_manager_change() -> None:
     before = graph(SINCE, [contact("ayse")])
     after = graph(UNTIL, [contact("ayse"), contact("can")], [line("can", "ayse", days_ago(5))])
