@@ -90,7 +90,11 @@ def create_app(
                 ttl=cfg.api_cache_ttl_seconds, max_entries=cfg.api_cache_max_entries
             )
             freshness = Freshness(
-                store, cache, known_keys, blocking=parse_store_url(url).scheme != "sqlite"
+                store,
+                cache,
+                known_keys,
+                blocking=parse_store_url(url).scheme != "sqlite",
+                staleness=cfg.api_freshness_seconds,
             )
             app.state.graphcrm = AppState(
                 settings=cfg,

@@ -88,7 +88,7 @@ async def get_principal(
     if not presented:
         raise unauthorized()
     fresh = state.freshness
-    if fresh.blocking or not fresh.quick():
+    if not fresh.recent() and (fresh.blocking or not fresh.quick()):
         await run_in_threadpool(fresh.sync)
     principal, version, digest = state.known_keys.cached(presented)
     if principal is None:

@@ -50,7 +50,13 @@ class Freshness:
     """
 
     def __init__(
-        self, store: GraphStore, cache: AnalyticsCache, keys: KeyCache, *, blocking: bool
+        self,
+        store: GraphStore,
+        cache: AnalyticsCache,
+        keys: KeyCache,
+        *,
+        blocking: bool,
+        staleness: float = 0.0,
     ) -> None:
         self._store = store
         self._cache = cache
@@ -63,6 +69,9 @@ class Freshness:
         self._seen = store.watermark()
         self.blocking = blocking
         """Whether reading the watermark is I/O (Neo4j): then :meth:`sync` runs in a thread."""
+        self.staleness = staleness
+        """Seconds a read of the watermark answers for after it started
+        (``GRAPHCRM_API_FRESHNESS_SECONDS``; 0: only requests that arrived before it)."""
 
     @property
     def seen(self) -> Watermark:
@@ -72,6 +81,11 @@ class Freshness:
         """Whether nothing moved on (for a store whose watermark is cheap to read)."""
         return self._store.watermark() == self._seen
 
+    def recent(self) -> bool:
+        """Whether the last read of the watermark started less than :attr:`staleness`
+        seconds ago, so a request may skip :meth:`sync` (never with staleness 0)."""
+        return self._answered_since > time.monotonic() - self.staleness
+
     def sync(self) -> None:
         """Apply what moved on since the request arrived (module docs).
 
@@ -79,9 +93,11 @@ class Freshness:
         in flight waits for it and then for the next one, and a read that *started*
         after a request arrived answers for that request too. So a read after a
         write's response still sees the write, and under load a worker reads the
-        watermark once per burst of requests rather than once per request.
+        watermark once per burst of requests rather than once per request. With a
+        :attr:`staleness`, a read that started up to that many seconds before a
+        request arrived answers for it too.
         """
-        arrived = time.monotonic()
+        arrived = time.monotonic() - self.staleness
         with self._flight:
             while self._answered_since < arrived:
                 if not self._reading:

@@ -102,6 +102,17 @@ class Settings(BaseSettings):
         description="How long an analytics result about the present stays cached "
         "(results for a past as_of stay until a write invalidates them); 0 turns caching off.",
     )
+    api_freshness_seconds: float = Field(
+        default=0.0,
+        ge=0,
+        le=0.5,
+        allow_inf_nan=False,
+        description="How stale a worker's view of writes made by other workers and hosts may "
+        "be: 0 reads the store's watermark for every burst of requests (a read that starts "
+        "after any write's response sees it); up to 0.5 s skips that read while the last one "
+        "is younger, within the 1 s bound across hosts "
+        "(docs/operations.md#several-workers-and-hosts).",
+    )
     api_cache_max_entries: int = Field(
         default=2048, ge=0, description="Most analytics results kept in the in-process cache."
     )

@@ -58,7 +58,8 @@ def test_two_hosts_on_one_neo4j_share_keys_invalidations_and_the_write_lock(
     one_dir, two_dir = tmp_path / "host-1", tmp_path / "host-2"
     one_dir.mkdir()
     two_dir.mkdir()
-    env = {"GRAPHCRM_API_CACHE_TTL_SECONDS": "600"}
+    # the largest staleness allowed: the bound must hold with it too
+    env = {"GRAPHCRM_API_CACHE_TTL_SECONDS": "600", "GRAPHCRM_API_FRESHNESS_SECONDS": "0.5"}
     with (
         served(settings, env=env, cwd=one_dir) as one,
         served(settings, env=env, cwd=two_dir) as two,
