@@ -37,6 +37,11 @@ def _open_neo4j(url: StoreURL) -> GraphStore:
     try:
         module = importlib.import_module("graphcrm.store.neo4j")
     except ImportError as e:
+        if (e.name or "").partition(".")[0] == "neo4j":  # the driver, pyproject's neo4j extra
+            raise StoreUnavailableError(
+                f"{url.redacted} needs the Neo4j driver ({e.name} is not installed): "
+                "install graphcrm's neo4j extra, pip install 'graphcrm[neo4j]'"
+            ) from e
         raise StoreUnavailableError(
             f"the Neo4j adapter (graphcrm.store.neo4j) is not available for {url.redacted}: {e}"
         ) from e
