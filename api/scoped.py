@@ -34,6 +34,7 @@ from graphcrm.domain import (
     PageRequest,
     Rep,
     RepId,
+    ScoreRun,
     Stage,
     StakeholderGraph,
     StoreStats,
@@ -89,11 +90,21 @@ class ScopedStore:
     def put_win_model(self, card: WinModelCard) -> None:
         """The model is org-wide: storing one needs the ``admin`` scope over every
         territory (a key limited to some would fit it on their deals only)."""
-        if Scope.ADMIN not in self._who.scopes:
-            raise forbidden(f"storing a win model needs the {Scope.ADMIN.value!r} scope")
-        if not self._who.all_territories:
-            raise forbidden(f"storing a win model needs every territory ({ALL_TERRITORIES!r})")
+        self._org_wide("storing a win model")
         self._s.put_win_model(card)
+
+    def put_score_run(self, run: ScoreRun) -> None:
+        """A run's record is org-wide (it vouches for every account's scores): storing
+        one needs what storing a win model needs."""
+        self._org_wide("storing a score run")
+        self._s.put_score_run(run)
+
+    def _org_wide(self, what: str) -> None:
+        """Refuse an org-wide write to a principal without ``admin`` over every territory."""
+        if Scope.ADMIN not in self._who.scopes:
+            raise forbidden(f"{what} needs the {Scope.ADMIN.value!r} scope")
+        if not self._who.all_territories:
+            raise forbidden(f"{what} needs every territory ({ALL_TERRITORIES!r})")
 
     # --- accounts -----------------------------------------------------------------
     def get_account(self, account_id: AccountId) -> Account:
@@ -300,6 +311,9 @@ class ScopedStore:
     def stakeholder_graphs(
         self,
         account_ids: Sequence[AccountId],
+    def latest_score_run(self) -> ScoreRun | None:
+        return self._s.latest_score_run()
+
         *,
         as_of: datetime | None = None,
         committee_only: bool = False,

@@ -32,7 +32,12 @@ from graphcrm.domain.sales import (
     StageChange,
     Touchpoint,
 )
-from graphcrm.domain.scores import AccountScoreSet, ContactScoreRecord, DealRiskRecord
+from graphcrm.domain.scores import (
+    AccountScoreSet,
+    ContactScoreRecord,
+    DealRiskRecord,
+    ScoreRun,
+)
 from graphcrm.domain.views import (
     AccountRollup,
     ContactEngagement,
@@ -88,6 +93,7 @@ __all__ = [
     "RepTie",
     "ReportsTo",
     "Role",
+    "ScoreRun",
     "Seniority",
     "Stage",
     "StageChange",

@@ -85,6 +85,38 @@ class AccountScoreSet(Model):
         return self
 
 
+class ScoreRun(Model):
+    """The record of one finished scoring run of the portfolio (``docs/operations.md``,
+    "Incremental scoring"); keyed by ``scored_at``.
+
+    A full run scored every account as of ``as_of``; an incremental one only the
+    accounts that the change-log entries after its predecessor's ``changes``
+    concern, and every other account keeps its latest set, as of an earlier
+    instant no older than ``oldest_as_of`` (the as-of of the last full run).
+    """
+
+    as_of: UtcDatetime
+    scored_at: UtcDatetime
+    """The wall-clock time of the run: the ``scored_at`` of the sets it wrote."""
+    changes: Annotated[int, Field(ge=0)]
+    """The change log's latest sequence number when the run started: its reads saw
+    every entry up to it."""
+    accounts: Annotated[int, Field(ge=0)]
+    """Accounts scored by the run."""
+    full: bool
+    oldest_as_of: UtcDatetime
+    """The earliest ``as_of`` of an account's latest set after the run (``as_of`` for
+    a full run)."""
+    settings: Annotated[str, Field(min_length=1, max_length=200)]
+    """A digest of the analytics parameters and seed the run scored with."""
+
+    @model_validator(mode="after")
+    def _oldest_first(self) -> Self:
+        if self.oldest_as_of > self.as_of or (self.full and self.oldest_as_of != self.as_of):
+            raise ValueError("oldest_as_of is as_of for a full run, never later than it")
+        return self
+
+
 ExistingIds = Callable[[EntityKind, Collection[str]], set[str]]
 """``existing(kind, ids)``: the subset of ``ids`` the store holds."""
 

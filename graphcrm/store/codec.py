@@ -43,6 +43,7 @@ from graphcrm.domain import (
     Model,
     PipelineBucket,
     Role,
+    ScoreRun,
     Seniority,
     Stage,
     Temporal,
@@ -519,6 +520,17 @@ def encode_win_model(card: WinModelCard) -> tuple[str, str]:
 def decode_win_model(text: str) -> WinModelCard:
     """A card from the JSON :func:`encode_win_model` stored."""
     return WinModelCard.model_validate_json(text)
+
+
+def encode_score_run(run: ScoreRun) -> tuple[str, str, str]:
+    """``(scored_at, as_of, run)``: the key and the order as :func:`ts` text, and the
+    whole record as JSON (:func:`decode_score_run`)."""
+    return ts(run.scored_at), ts(run.as_of), run.model_dump_json()
+
+
+def decode_score_run(text: str) -> ScoreRun:
+    """A run's record from the JSON :func:`encode_score_run` stored."""
+    return ScoreRun.model_validate_json(text)
 
 
 def win_model_not_found(as_of: datetime | None) -> NotFoundError:

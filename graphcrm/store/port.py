@@ -40,6 +40,17 @@ Territories
     contacts listed by ``territories``) use the territory in force then. The
     intervals are not in the change log: the account's own entry shows the move.
 
+Score runs
+    :meth:`GraphStore.put_score_run` stores the record of a finished scoring run
+    (:class:`~graphcrm.domain.ScoreRun`) whole, keyed by its ``scored_at``: a
+    record of the same instant is replaced, others are kept.
+    :meth:`GraphStore.latest_score_run` returns the one with the latest
+    ``as_of``, then the latest ``scored_at`` (None when there is none): the run
+    incremental scoring starts from (``graphcrm/services/incremental.py``).
+    Records read back equal; they are derived data, not in the change log, not
+    in :meth:`GraphStore.stats` or backups, and a restore that replaces the
+    data deletes them.
+
 Win models
     :meth:`GraphStore.put_win_model` stores a fitted
     :class:`~graphcrm.domain.WinModelCard` whole, keyed by its ``fitted_at``;
@@ -110,6 +121,7 @@ from graphcrm.domain import (
     PageRequest,
     Rep,
     RepId,
+    ScoreRun,
     Stage,
     StakeholderGraph,
     StoreStats,
@@ -138,6 +150,10 @@ class GraphStore(Protocol):
 
     def put_win_model(self, card: WinModelCard) -> None:
         """Store a fitted model's card (upsert by ``fitted_at``)."""
+        ...
+
+    def put_score_run(self, run: ScoreRun) -> None:
+        """Store the record of a finished scoring run (upsert by ``scored_at``)."""
         ...
 
     # --- accounts -----------------------------------------------------------
@@ -278,6 +294,10 @@ class GraphStore(Protocol):
     def get_win_model(self, *, as_of: datetime | None = None) -> WinModelCard:
         """The card with the latest ``fitted_at`` at or before the date (the latest of
         all when ``as_of`` is None); raises NotFoundError when there is none."""
+        ...
+
+    def latest_score_run(self) -> ScoreRun | None:
+        """The recorded run with the latest ``as_of`` (then ``scored_at``); None when none."""
         ...
 
     def list_win_models(self, page: PageRequest) -> Page[WinModelCard]:

@@ -47,6 +47,7 @@ SCHEMA: tuple[str, ...] = (
     "schema/create_constraint_counter_name",
     "schema/create_constraint_score_set_key",
     "schema/create_constraint_win_model_fitted_at",
+    "schema/create_constraint_score_run_scored_at",
     "schema/create_constraint_api_key_id",
 )
 """Constraints and indexes, created idempotently (``IF NOT EXISTS``) on open.

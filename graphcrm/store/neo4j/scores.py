@@ -30,12 +30,13 @@ from graphcrm.domain import (
     ContactScoreRecord,
     DealRiskRecord,
     EntityKind,
+    ScoreRun,
 )
 from graphcrm.domain.scores import score_set_problems
 from graphcrm.errors import InvalidError, NotFoundError
-from graphcrm.store.codec import FAR_FUTURE, parse_ts, ts
+from graphcrm.store.codec import FAR_FUTURE, decode_score_run, parse_ts, ts
 from graphcrm.store.neo4j.lookup import Neo4jLookup
-from graphcrm.store.neo4j.queries import fetch_one, write
+from graphcrm.store.neo4j.queries import Runner, fetch_one, write
 
 
 def put_scores(tx: ManagedTransaction, sets: Sequence[AccountScoreSet]) -> int:
@@ -121,3 +122,16 @@ def decode_score_set(p: Mapping[str, Any]) -> AccountScoreSet:
         contacts=tuple(sorted(contacts, key=lambda c: c.contact_id)),
         deals=tuple(sorted(deals, key=lambda d: d.deal_id)),
     )
+
+
+def put_score_run(tx: ManagedTransaction, row: tuple[str, str, str]) -> None:
+    """Store one run's record, encoded by :func:`~graphcrm.store.codec.encode_score_run`,
+    as ``(:ScoreRun {scored_at, as_of, run})`` (replacing one of the same ``scored_at``)."""
+    scored_at, as_of, run = row
+    write(tx, "scores/upsert_score_runs", [{"scored_at": scored_at, "as_of": as_of, "run": run}])
+
+
+def latest_score_run(tx: Runner) -> ScoreRun | None:
+    """The run with the latest ``as_of``, then the latest ``scored_at``; None when none."""
+    record = fetch_one(tx, "scores/read_latest_score_run")
+    return None if record is None else decode_score_run(record["run"])

@@ -32,6 +32,7 @@ from graphcrm.domain import (
     PageRequest,
     Rep,
     RepId,
+    ScoreRun,
     Stage,
     StakeholderGraph,
     StoreStats,
@@ -41,7 +42,7 @@ from graphcrm.domain import (
 )
 from graphcrm.domain.keys import KeyRecord, Watermark
 from graphcrm.errors import ConflictError, StoreUnavailableError
-from graphcrm.store.codec import aware, encode_win_model
+from graphcrm.store.codec import aware, encode_score_run, encode_win_model
 from graphcrm.store.neo4j import changelog, reads, schema, territories
 from graphcrm.store.neo4j import keys as _keys
 from graphcrm.store.neo4j import scores as _scores
@@ -166,6 +167,10 @@ class Neo4jStore:
 
     def put_scores(self, scores: Sequence[AccountScoreSet]) -> int:
         return self._write(lambda tx: _scores.put_scores(tx, scores))
+
+    def put_score_run(self, run: ScoreRun) -> None:
+        row = encode_score_run(run)
+        self._write(lambda tx: _scores.put_score_run(tx, row))
 
     def put_win_model(self, card: WinModelCard) -> None:
         row = encode_win_model(card)  # before the transaction: a retry only writes again
@@ -344,6 +349,9 @@ class Neo4jStore:
     def get_win_model(self, *, as_of: datetime | None = None) -> WinModelCard:
         when = aware(as_of, "as_of")
         return self._read_one(lambda run: _winmodels.get_win_model(run, as_of=when))
+
+    def latest_score_run(self) -> ScoreRun | None:
+        return self._read_one(_scores.latest_score_run)
 
     def list_win_models(self, page: PageRequest) -> Page[WinModelCard]:
         return self._read_one(lambda run: _winmodels.list_win_models(run, page))

@@ -178,6 +178,7 @@ def restore(conn: sqlite3.Connection, d: StoreDump, *, replace: bool, where: str
             )
         for t in BACKED_UP_TABLES:
             conn.execute(f"DELETE FROM {t}")  # noqa: S608 - constant names
+        conn.execute("DELETE FROM score_runs")  # derived from the data replaced
     for kind, table in _PLAIN:
         conn.executemany(table.upsert_sql, [table.encode(r) for r in getattr(d, kind)])
     for kind, interval_table in _INTERVALS:

@@ -266,6 +266,19 @@ V8_ACCOUNT_SIZE: tuple[str, ...] = (
     "ALTER TABLE accounts ADD COLUMN revenue_minor INTEGER",
 )
 
+V9_SCORE_RUNS: tuple[str, ...] = (
+    # The record of each finished scoring run (graphcrm.domain.ScoreRun, as JSON),
+    # keyed by its wall-clock time; incremental scoring starts from the run with the
+    # latest as_of (graphcrm/services/incremental.py). Derived data: not in the change
+    # log, not in backups (a restore deletes them, so the next run is a full one).
+    """CREATE TABLE score_runs (
+        scored_at TEXT PRIMARY KEY NOT NULL,
+        as_of TEXT NOT NULL,
+        run TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    "CREATE INDEX score_runs_by_as_of ON score_runs (as_of, scored_at)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "tables", _run(V1_TABLES)),
     Migration(2, "read indexes", _run(V2_READ_INDEXES)),
@@ -275,6 +288,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "API keys", _run(V6_API_KEYS)),
     Migration(7, "account territories as intervals", _run(V7_TERRITORY_SPANS)),
     Migration(8, "account city, employees and annual revenue", _run(V8_ACCOUNT_SIZE)),
+    Migration(9, "score runs", _run(V9_SCORE_RUNS)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

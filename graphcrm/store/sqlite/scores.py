@@ -23,10 +23,11 @@ from graphcrm.domain import (
     DealId,
     DealRiskRecord,
     EntityKind,
+    ScoreRun,
 )
 from graphcrm.domain.scores import score_set_problems
 from graphcrm.errors import InvalidError, NotFoundError, StoreUnavailableError
-from graphcrm.store.codec import FAR_FUTURE, parse_ts, ts
+from graphcrm.store.codec import FAR_FUTURE, decode_score_run, parse_ts, ts
 from graphcrm.store.sqlite.lookup import SqliteLookup
 
 _SET = (
@@ -155,3 +156,31 @@ def get_scores(
         contacts=contacts,
         deals=deals,
     )
+
+
+def put_score_run(conn: sqlite3.Connection, row: tuple[str, str, str], *, where: Path) -> None:
+    """Store one run's record, encoded by :func:`~graphcrm.store.codec.encode_score_run`
+    (replacing a record of the same ``scored_at``), in a transaction of its own."""
+    committed = False
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            "INSERT INTO score_runs (scored_at, as_of, run) VALUES (?, ?, ?) "
+            "ON CONFLICT (scored_at) DO UPDATE SET as_of = excluded.as_of, run = excluded.run",
+            row,
+        )
+        conn.execute("COMMIT")
+        committed = True
+    except sqlite3.Error as e:
+        raise StoreUnavailableError(f"sqlite store {where}: {e}") from e
+    finally:
+        if not committed and conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
+def latest_score_run(conn: sqlite3.Connection) -> ScoreRun | None:
+    """The run with the latest ``as_of``, then the latest ``scored_at``; None when none."""
+    row = conn.execute(
+        "SELECT run FROM score_runs ORDER BY as_of DESC, scored_at DESC LIMIT 1"
+    ).fetchone()
+    return None if row is None else decode_score_run(row[0])

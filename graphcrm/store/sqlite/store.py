@@ -28,6 +28,7 @@ from graphcrm.domain import (
     PageRequest,
     Rep,
     RepId,
+    ScoreRun,
     Stage,
     StakeholderGraph,
     StoreStats,
@@ -37,7 +38,7 @@ from graphcrm.domain import (
 )
 from graphcrm.domain.keys import KeyRecord, Watermark
 from graphcrm.errors import ConflictError, StoreUnavailableError
-from graphcrm.store.codec import aware, encode_win_model
+from graphcrm.store.codec import aware, encode_score_run, encode_win_model
 from graphcrm.store.sqlite import graph, reads, territories
 from graphcrm.store.sqlite import keys as _keys
 from graphcrm.store.sqlite import scores as _scores
@@ -186,6 +187,11 @@ class SqliteStore:
     def put_scores(self, scores: Sequence[AccountScoreSet]) -> int:
         with self._lock:
             return _scores.put_scores(self._connection(), scores, where=self._path)
+
+    def put_score_run(self, run: ScoreRun) -> None:
+        row = encode_score_run(run)
+        with self._lock:
+            _scores.put_score_run(self._connection(), row, where=self._path)
 
     def put_win_model(self, card: WinModelCard) -> None:
         row = encode_win_model(card)  # before the lock: the write holds it for one upsert
@@ -360,6 +366,10 @@ class SqliteStore:
     def get_win_model(self, *, as_of: datetime | None = None) -> WinModelCard:
         as_of = aware(as_of, "as_of")
         with self._read() as conn:
+    def latest_score_run(self) -> ScoreRun | None:
+        with self._read() as conn:
+            return _scores.latest_score_run(conn)
+
             return _winmodels.get_win_model(conn, as_of=as_of)
 
     def list_win_models(self, page: PageRequest) -> Page[WinModelCard]:

@@ -141,6 +141,7 @@ def test_a_v3_database_gains_the_covering_indexes_and_reads_the_same_graphs(
         "ALTER TABLE accounts DROP COLUMN city",
         "ALTER TABLE accounts DROP COLUMN employees",
         "ALTER TABLE accounts DROP COLUMN revenue_minor",
+        "DROP TABLE score_runs",
         "PRAGMA user_version = 3",
     ):
         conn.execute(statement)
@@ -191,6 +192,7 @@ def test_a_v4_database_gains_the_win_model_table_on_open(
     conn.execute("ALTER TABLE accounts DROP COLUMN city")  # version 8's
     conn.execute("ALTER TABLE accounts DROP COLUMN employees")  # version 8's
     conn.execute("ALTER TABLE accounts DROP COLUMN revenue_minor")  # version 8's
+    conn.execute("DROP TABLE score_runs")  # version 9's
     conn.execute("PRAGMA user_version = 4")
     conn.close()
     conn = sqlite3.connect(path)

@@ -47,6 +47,7 @@ def test_a_version_6_file_gains_territory_intervals(tmp_path: Path) -> None:
     conn.execute("ALTER TABLE accounts DROP COLUMN city")  # version 8's
     conn.execute("ALTER TABLE accounts DROP COLUMN employees")  # version 8's
     conn.execute("ALTER TABLE accounts DROP COLUMN revenue_minor")  # version 8's
+    conn.execute("DROP TABLE score_runs")  # version 9's
     conn.execute("PRAGMA user_version = 6")
     conn.close()
 
