@@ -308,12 +308,12 @@ class ScopedStore:
     def list_win_models(self, page: PageRequest) -> Page[WinModelCard]:
         return self._s.list_win_models(page)
 
-    def stakeholder_graphs(
-        self,
-        account_ids: Sequence[AccountId],
     def latest_score_run(self) -> ScoreRun | None:
         return self._s.latest_score_run()
 
+    def stakeholder_graphs(
+        self,
+        account_ids: Sequence[AccountId],
         *,
         as_of: datetime | None = None,
         committee_only: bool = False,

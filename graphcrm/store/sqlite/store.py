@@ -363,13 +363,13 @@ class SqliteStore:
 
     # --- win models -----------------------------------------------------------------------
 
-    def get_win_model(self, *, as_of: datetime | None = None) -> WinModelCard:
-        as_of = aware(as_of, "as_of")
-        with self._read() as conn:
     def latest_score_run(self) -> ScoreRun | None:
         with self._read() as conn:
             return _scores.latest_score_run(conn)
 
+    def get_win_model(self, *, as_of: datetime | None = None) -> WinModelCard:
+        as_of = aware(as_of, "as_of")
+        with self._read() as conn:
             return _winmodels.get_win_model(conn, as_of=as_of)
 
     def list_win_models(self, page: PageRequest) -> Page[WinModelCard]:
