@@ -214,12 +214,62 @@ def gap_interval(
     return gaps[int(0.025 * rounds)], gaps[int(0.975 * rounds) - 1]
 
 
+def _evaluate(
+    card: WinModelCard,
+    before: Sequence[T.Snapshot],
+    calendar: Sequence[T.Snapshot],
+    oracle_30d: Sequence[float],
+    oracle_calendar: Sequence[float],
+    test: Sequence[T.ClosedDeal],
+    name: str,
+    figures: dict[str, float],
+) -> tuple[ReliabilityBin, ...]:
+    """The figures of ``card`` on the test snapshots, into ``figures`` under keys that
+    start with ``name``; the pipeline's reliability bins."""
+    figures[f"{name}penalty C"] = card.regularization
+    p: list[float] = []
+    for prefix, rows, oracle in (
+        (f"{name}30d", before, oracle_30d),
+        (f"{name}calendar", calendar, oracle_calendar),
+    ):
+        p = _figures(prefix, rows, card, figures)
+        figures[f"{prefix} AUC oracle"] = roc_auc(oracle, [s.won for s in rows])
+        gap = figures[f"{prefix} AUC model"] - figures[f"{prefix} AUC oracle"]
+        figures[f"{prefix} gap to oracle"] = gap
+        lo, hi = gap_interval(rows, p, oracle)
+        figures[f"{prefix} gap to oracle lo"], figures[f"{prefix} gap to oracle hi"] = lo, hi
+    y = np.array([float(s.won) for s in calendar])
+    figures[f"{name}calendar ECE"] = T.expected_calibration_error(T.reliability(np.array(p), y))
+    figures[f"{name}calendar ECE if calibrated"] = ece_floor(calendar, p)
+    # the pipeline of the test period: the snapshots dated on or after the split date
+    cut = min(d.closed_at for d in test)
+    after = np.array([s.at >= cut for s in calendar])
+    pipeline = [s for s, keep in zip(calendar, after, strict=True) if keep]
+    p_pipe = np.array(p)[after]
+    bins = T.reliability(p_pipe, y[after])
+    figures[f"{name}pipeline n"] = len(pipeline)
+    figures[f"{name}pipeline deals"] = len({s.features.deal_id for s in pipeline})
+    figures[f"{name}pipeline ECE"] = T.expected_calibration_error(bins)
+    figures[f"{name}pipeline ECE if calibrated"] = ece_floor(pipeline, p_pipe.tolist())
+    figures[f"{name}pipeline ECE oracle"] = T.expected_calibration_error(
+        T.reliability(np.array(oracle_calendar)[after], y[after])
+    )
+    figures[f"{name}pipeline predicted - observed"] = float(p_pipe.mean() - y[after].mean())
+    figures[f"{name}before split predicted - observed"] = float(
+        np.array(p)[~after].mean() - y[~after].mean() if (~after).any() else 0.0
+    )
+    return bins
+
+
 def run_seed(
     seed: int,
     accounts: int,
     config: Callable[[int], GeneratorConfig],
     features: Sequence[str] = FEATURES,
+    also_penalties: Sequence[float] = (),
 ) -> SeedResult:
+    """One seed's figures; ``also_penalties``: the same figures, on the same snapshots, of
+    a model fitted with each of these fixed penalties (keys ``C=<c>: ...``)."""
     start = time.perf_counter()
     with loaded_store(config(seed)) as store:
         deals = T.closed_deals(store)
@@ -251,39 +301,19 @@ def run_seed(
         "deals train": len({s.features.deal_id for s in train_rows}),
         "deals test": len(test),
         "won share": sum(d.won for d in deals) / max(1, len(deals)),
-        "seconds": time.perf_counter() - start,
     }
-    p: list[float] = []
-    for prefix, rows, oracle in (
-        ("30d", before, oracle_30d),
-        ("calendar", calendar, oracle_calendar),
-    ):
-        p = _figures(prefix, rows, card, figures)
-        figures[f"{prefix} AUC oracle"] = roc_auc(oracle, [s.won for s in rows])
-        gap = figures[f"{prefix} AUC model"] - figures[f"{prefix} AUC oracle"]
-        figures[f"{prefix} gap to oracle"] = gap
-        lo, hi = gap_interval(rows, p, oracle)
-        figures[f"{prefix} gap to oracle lo"], figures[f"{prefix} gap to oracle hi"] = lo, hi
-    y = np.array([float(s.won) for s in calendar])
-    figures["calendar ECE"] = T.expected_calibration_error(T.reliability(np.array(p), y))
-    figures["calendar ECE if calibrated"] = ece_floor(calendar, p)
-    # the pipeline of the test period: the snapshots dated on or after the split date
-    cut = min(d.closed_at for d in test)
-    after = np.array([s.at >= cut for s in calendar])
-    pipeline = [s for s, keep in zip(calendar, after, strict=True) if keep]
-    p_pipe = np.array(p)[after]
-    bins = T.reliability(p_pipe, y[after])
-    figures["pipeline n"] = len(pipeline)
-    figures["pipeline deals"] = len({s.features.deal_id for s in pipeline})
-    figures["pipeline ECE"] = T.expected_calibration_error(bins)
-    figures["pipeline ECE if calibrated"] = ece_floor(pipeline, p_pipe.tolist())
-    figures["pipeline ECE oracle"] = T.expected_calibration_error(
-        T.reliability(np.array(oracle_calendar)[after], y[after])
-    )
-    figures["pipeline predicted - observed"] = float(p_pipe.mean() - y[after].mean())
-    figures["before split predicted - observed"] = float(
-        np.array(p)[~after].mean() - y[~after].mean() if (~after).any() else 0.0
-    )
+    bins = _evaluate(card, before, calendar, oracle_30d, oracle_calendar, test, "", figures)
+    for c in also_penalties:
+        other = T.fit_card(
+            train_rows,
+            fitted_at=config(seed).now,
+            source=ModelSource.STORE,
+            every_days=14,
+            features=features,
+            penalties=(c,),
+        )
+        _evaluate(other, before, calendar, oracle_30d, oracle_calendar, test, f"C={c}: ", figures)
+    figures["seconds"] = time.perf_counter() - start
     return SeedResult(seed, figures, bins, card)
 
 
@@ -391,9 +421,19 @@ def main(argv: list[str] | None = None) -> None:
         default="default",
         help="out-of-distribution portfolios (graphcrm.generator.OutcomeOptions)",
     )
+    parser.add_argument(
+        "--also-penalty",
+        type=float,
+        nargs="+",
+        default=[],
+        metavar="C",
+        help="development run: also fit with each fixed penalty C on the same snapshots",
+    )
     args = parser.parse_args(argv)
     if args.tune and set(args.seeds) & set(REPORT_SEEDS):
         parser.error(f"--tune never runs on the report seeds {REPORT_SEEDS}")
+    if args.also_penalty and not args.tune:
+        parser.error("--also-penalty compares rules: a development run (--tune) only")
 
     options = OPTIONS[args.options]
 
@@ -405,7 +445,7 @@ def main(argv: list[str] | None = None) -> None:
     features = [f for f in FEATURES if GRAPH_FEATURES.get(f) not in set(args.without)]
     if args.without:
         print(f"without the groups {', '.join(args.without)}: {len(features)} features")
-    results = [run_seed(s, args.accounts, config, features) for s in args.seeds]
+    results = [run_seed(s, args.accounts, config, features, args.also_penalty) for s in args.seeds]
     print(f"load average {os.getloadavg()[0]:.2f}; {args.accounts} accounts per seed")
     report(results)
     if args.imported and len(args.seeds) > 1:

@@ -378,12 +378,15 @@ class _Selected:
     offset: float
 
 
-def _select(rows: Sequence[Snapshot], features: Sequence[str]) -> _Selected:
+def _select(
+    rows: Sequence[Snapshot], features: Sequence[str], penalties: Sequence[float] = PENALTIES
+) -> _Selected:
     x, y, w = _matrix(rows, features), np.array([float(s.won) for s in rows]), _weights(rows)
     folds = time_folds(rows)
-    best_c, best_loss, best_oof = 1.0, math.inf, None
+    # without folds (too few deals): 1, or the one penalty asked for
+    best_c, best_loss, best_oof = penalties[0] if len(penalties) == 1 else 1.0, math.inf, None
     if folds:
-        for c in PENALTIES:
+        for c in penalties:
             z, idx = _out_of_fold(x, y, w, features, c, folds)
             loss = _log_loss(z, y[idx], w[idx])
             if loss < best_loss:
@@ -407,10 +410,14 @@ def fit_card(
     source: ModelSource,
     every_days: int,
     features: Sequence[str] = FEATURES,
+    penalties: Sequence[float] = PENALTIES,
 ) -> WinModelCard:
-    """Fit the model (on ``features``) and the stage-only model on ``rows``; describe them."""
-    full = _select(rows, features)
-    stage = _select(rows, STAGE_FEATURES)
+    """Fit the model (on ``features``) and the stage-only model on ``rows``; describe them.
+
+    The penalty is the one of ``penalties`` with the lowest out-of-fold log-loss (one
+    value: that one; the benchmarks compare rules this way)."""
+    full = _select(rows, features, penalties)
+    stage = _select(rows, STAGE_FEATURES, penalties)
     deals = {s.features.deal_id: s for s in rows}
     won = sum(1 for s in deals.values() if s.won)
     closes = [s.closed_at for s in deals.values()]
