@@ -40,6 +40,10 @@ class NotFoundError(GraphCRMError):
         self.kind = kind
         self.key = key
 
+    def __reduce__(self) -> tuple[type[NotFoundError], tuple[str, str]]:
+        # pickled with its own arguments (a worker process sends it back)
+        return (type(self), (self.kind, self.key))
+
 
 class ConflictError(GraphCRMError):
     """The write conflicts with the stored state (e.g. a uniqueness constraint)."""
@@ -60,6 +64,10 @@ class InvalidError(GraphCRMError):
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
         super().__init__(f"{len(problems)} invalid input(s): {shown}{more}")
         self.problems = problems
+
+    def __reduce__(self) -> tuple[type[InvalidError], tuple[list[Problem]]]:
+        # pickled with its own arguments (a worker process sends it back)
+        return (type(self), (self.problems,))
 
 
 class StoreUnavailableError(GraphCRMError):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import queue
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing.sharedctypes import Synchronized
@@ -36,6 +37,7 @@ from graphcrm.domain.winmodel import WinModelCard
 from graphcrm.errors import InvalidError, Problem, StoreUnavailableError
 from graphcrm.services.clock import instant, utc_now
 from graphcrm.services.deals import churn_window_start, read_account
+from graphcrm.services.executors import Executor, StoreOpener
 from graphcrm.services.network import account_network
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.services.risk import DealAssessment, assess_open_deals
@@ -45,9 +47,6 @@ from graphcrm.store.port import GraphStore
 
 Progress = Callable[[int, int], None]
 """Called after each account with (accounts done, accounts in the store)."""
-
-StoreOpener = Callable[[], GraphStore]
-"""Opens a new connection to the same store (one per worker process)."""
 
 CHUNK = 16
 """Accounts per unit of work, and per :meth:`GraphStore.put_scores` batch."""
@@ -73,6 +72,7 @@ def score_portfolio(
     write: bool = True,
     workers: int = 1,
     reopen: StoreOpener | None = None,
+    executor: Executor | None = None,
 ) -> Iterator[AccountReport]:
     """Yield an :class:`AccountReport` for every account, in the store's account order.
 
@@ -98,6 +98,13 @@ def score_portfolio(
     One process holds one page of accounts and one chunk's graphs; with
     workers, results of chunks finished ahead of the consumer wait in memory.
 
+    ``executor`` (:mod:`graphcrm.services.executors`: a local
+    :class:`~graphcrm.services.executors.ProcessPool` or a
+    :class:`~graphcrm.services.executors.DaskCluster`) scores every chunk in
+    its workers instead, each worker on a store it opens with ``reopen``
+    (required then) and writing its own sets; this process lists the accounts
+    and yields the reports in account order.
+
     A write that adds or renames accounts while the iteration runs can shift
     the pages (an account skipped or seen twice); score a quiet store, or
     pass ``as_of`` and re-run.
@@ -105,10 +112,15 @@ def score_portfolio(
     Raises
     ------
     InvalidError
-        ``workers < 1``, or ``workers > 1`` without ``reopen``.
+        ``workers < 1``, or ``workers > 1`` or an ``executor`` without
+        ``reopen``, or both ``workers > 1`` and an ``executor``.
     """
     if workers < 1 or (workers > 1 and reopen is None):
         raise InvalidError([Problem("workers", "", "needs workers >= 1, and reopen when > 1")])
+    if executor is not None and (reopen is None or workers > 1):
+        raise InvalidError(
+            [Problem("executor", "", "needs reopen, and workers left at 1 (the executor's)")]
+        )
     at = instant(as_of)
     run = _Run(
         at=at,
@@ -120,7 +132,7 @@ def score_portfolio(
     )
     done = 0
     for total, chunk_reports in _chunks_scored(
-        store, run, page_size=page_size, workers=workers, reopen=reopen
+        store, run, page_size=page_size, workers=workers, reopen=reopen, executor=executor
     ):
         for report in chunk_reports:
             yield report
@@ -167,7 +179,15 @@ def _chunks_scored(
     page_size: int,
     workers: int,
     reopen: StoreOpener | None,
+    executor: Executor | None = None,
 ) -> Iterator[tuple[int, list[AccountReport]]]:
+    if executor is not None and reopen is not None:
+        chunks = list(_chunked(store, page_size))
+        task = functools.partial(_score_chunk, run=run)
+        with closing(executor.map(task, [accounts for _, accounts in chunks], reopen)) as scored:
+            for (total, _), reports in zip(chunks, scored, strict=True):
+                yield total, reports
+        return
     if workers == 1 or reopen is None:
         for total, accounts in _chunked(store, page_size):
             yield total, _score_chunk(store, accounts, run)
