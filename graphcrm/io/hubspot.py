@@ -134,16 +134,11 @@ children), so ``Parent Company ID`` is the only source of ``parent_id``.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Final
 
 from graphcrm.domain import Deal, DealId, Direction, EntityKind, Stage, TouchpointKind
-from graphcrm.domain.roles import HUBSPOT_ROLES
 from graphcrm.errors import NotFoundError
 from graphcrm.io.crm import (
     DIRECTION_WORDS,
@@ -156,223 +151,33 @@ from graphcrm.io.crm import (
     default_direction,
     import_crm,
 )
-from graphcrm.io.importing import (
-    ImportReport,
-    Item,
-    NewTerritory,
-    ProgressFn,
+from graphcrm.io.hubspot_files import (
+    COMPANY_COLUMNS,
+    CONTACT_COLUMNS,
+    DEAL_COLUMNS,
+    DIRECTION_COLUMNS,
+    FILES,
+    HUBSPOT_STAGES,
+    INBOUND_EMAIL,
+    NOT_HELD,
+    NOT_REACHED,
+    OUTBOUND_EMAIL,
+    OWNER_COLUMNS,
+    ROLE_COLUMNS,
+    ROLE_TABLE,
+    STAGE_TABLE,
+    TIME_COLUMNS,
+    StageColumn,
+    plain_text,
+    stage_column,
 )
+from graphcrm.io.importing import ImportReport, Item, NewTerritory, ProgressFn
 from graphcrm.io.mapping import NO_MAPPING, CrmMapping
-from graphcrm.io.sources import Files, FirstSeen, Origin, Rejected, RowReader, TableSpec
-from graphcrm.io.values import parse_time, split_ids, stage_key, stage_table
+from graphcrm.io.sources import Files, FirstSeen, Origin, Rejected, RowReader
+from graphcrm.io.values import parse_time, split_ids, stage_key
 from graphcrm.store.port import GraphStore
 
-HUBSPOT_STAGES: Final[dict[str, Stage]] = {
-    "appointmentscheduled": Stage.PROSPECTING,
-    "qualifiedtobuy": Stage.NEEDS_ANALYSIS,
-    "presentationscheduled": Stage.PRESENTATION,
-    "decisionmakerboughtin": Stage.DECISION,
-    "contractsent": Stage.CLOSING,
-    "closedwon": Stage.CLOSED_WON,
-    "closedlost": Stage.CLOSED_LOST,
-}
-"""The stages of HubSpot's default sales pipeline -> graphcrm stages.
-
-Keys are HubSpot's internal values; the labels ("Appointment Scheduled",
-"Decision Maker Bought-In", ...) fold to the same keys. graphcrm's own stage
-names are accepted too, so a custom pipeline can be exported with them.
-"""
-
-_STAGES: Final = stage_table(HUBSPOT_STAGES)
-_ROLES: Final = {stage_key(k): v for k, v in HUBSPOT_ROLES.items()}
-
-ENTERED, EXITED = "Date entered ", "Date exited "
-"""Prefixes of the deal columns that date each stage (see the module docstring)."""
-
-_TIMES: Final = ("Create Date", "Last Modified Date")
-_OWNERS: Final = ("Activity assigned to", "HubSpot owner")
-_ASSOCIATIONS: Final = ("Associated Company IDs", "Associated Deal IDs")
-_ACTIVITY: Final = ("Record ID", "Associated Contact IDs")
-
-FILES: Final[dict[str, TableSpec]] = {
-    "companies": TableSpec(
-        "companies.csv",
-        ("Record ID", "Company name"),
-        (
-            "Parent Company ID",
-            "Industry",
-            "Country/Region",
-            "City",
-            "Number of Employees",
-            "Annual Revenue",
-            "Company owner",
-        ),
-    ),
-    "contacts": TableSpec(
-        "contacts.csv",
-        ("Record ID", "First Name", "Last Name", "Associated Company IDs"),
-        ("Job Title", "Email", "Phone Number", "Department", *_TIMES),
-    ),
-    "deals": TableSpec(
-        "deals.csv",
-        ("Record ID", "Deal Name", "Deal Stage", "Associated Company IDs"),
-        ("Amount", "Close Date", "Pipeline", "Deal owner", "Currency", *_TIMES),
-        prefixes=(ENTERED, EXITED),
-    ),
-    "buying_roles": TableSpec(
-        "buying_roles.csv", ("Record ID", "Buying Role", "Associated Deal IDs"), _TIMES
-    ),
-    "calls": TableSpec(
-        "calls.csv",
-        _ACTIVITY,
-        (
-            *_ASSOCIATIONS,
-            "Activity date",
-            *_OWNERS,
-            "Call Title",
-            "Call notes",
-            "Call direction",
-            "Call outcome",
-            "Call status",
-            *_TIMES,
-        ),
-    ),
-    "meetings": TableSpec(
-        "meetings.csv",
-        _ACTIVITY,
-        (
-            *_ASSOCIATIONS,
-            "Activity date",
-            *_OWNERS,
-            "Meeting name",
-            "Meeting title",
-            "Meeting description",
-            "Meeting start time",
-            "Meeting outcome",
-            *_TIMES,
-        ),
-    ),
-    "emails": TableSpec(
-        "emails.csv",
-        _ACTIVITY,
-        (
-            *_ASSOCIATIONS,
-            "Activity date",
-            *_OWNERS,
-            "Email subject",
-            "Email direction",
-            "Email status",
-            *_TIMES,
-        ),
-    ),
-    "notes": TableSpec(
-        "notes.csv",
-        _ACTIVITY,
-        (*_ASSOCIATIONS, "Activity date", *_OWNERS, "Note body", *_TIMES),
-    ),
-}
-"""The files of a HubSpot import, by kind, in import order."""
-
-_COMPANY_COLUMNS: Final = {
-    "id": "Record ID",
-    "name": "Company name",
-    "parent_id": "Parent Company ID",
-    "sector": "Industry",
-    "country": "Country/Region",
-    "city": "City",
-    "employees": "Number of Employees",
-    "annual_revenue": "Annual Revenue",
-    "owner_id": "Company owner",
-}
-_CONTACT_COLUMNS: Final = {
-    "id": "Record ID",
-    "account_id": "Associated Company IDs",
-    "name": "Last Name",
-    "title": "Job Title",
-    "department": "Department",
-    "email": "Email",
-    "phone": "Phone Number",
-    "status_from": "Create Date",
-    "created": "Create Date",
-    "modified": "Last Modified Date",
-}
-_DEAL_COLUMNS: Final = {
-    "id": "Record ID",
-    "account_id": "Associated Company IDs",
-    "name": "Deal Name",
-    "amount": "Amount",
-    "currency": "Currency",
-    "stage": "Deal Stage",
-    "expected_close": "Close Date",
-    "owner_id": "Deal owner",
-    "created": "Create Date",
-    "modified": "Last Modified Date",
-}
-_ROLE_COLUMNS: Final = {
-    "deal_id": "Associated Deal IDs",
-    "contact_id": "Record ID",
-    "roles": "Buying Role",
-    "valid_from": "Last Modified Date",
-}
-
-_NOT_REACHED: Final = frozenset({"noanswer", "busy", "wrongnumber"})
-"""``Call outcome`` values (folded) of a call that reached nobody."""
-_NOT_HELD: Final = frozenset({"canceled", "cancelled", "noshow", "rescheduled"})
-"""``Meeting outcome`` values (folded) of a meeting that did not take place."""
-_INBOUND_EMAIL: Final = ("incoming", "forwarded", "received", "inbound", "reply")
-_OUTBOUND_EMAIL: Final = ("email", "sent", "outgoing", "outbound")
-"""Words (folded) of ``Email direction`` values, inbound ones looked for first."""
-
-_DIRECTION_COLUMNS: Final = {
-    "calls": {"direction": "Call direction"},
-    "emails": {"direction": "Email direction"},
-}
-
-_STAGE_COLUMN: Final = re.compile(
-    r"""^date\s(?P<what>entered|exited)\s+["'“”‘’]?(?P<stage>.+?)\s*"""
-    r"""\((?P<pipeline>[^()]*)\)["'“”‘’]?$""",
-    re.IGNORECASE,
-)
-_TAG: Final = re.compile(r"<[^>]*>")
-
-
-@dataclass(frozen=True, slots=True)
-class StageColumn:
-    """A deal column dating one stage of one pipeline."""
-
-    column: str
-    entered: bool
-    stage: str
-    pipeline: str
-
-
-def stage_column(column: str) -> StageColumn | None:
-    """The stage and pipeline a ``Date entered``/``Date exited`` header dates; None
-    for any other header.
-
-    >>> c = stage_column('Date entered "Decision Maker Bought-In (Sales Pipeline)"')
-    >>> c.entered, c.stage, c.pipeline
-    (True, 'Decision Maker Bought-In', 'Sales Pipeline')
-    >>> stage_column("Date exited 'Demo (remote) (Kurumsal)'").stage
-    'Demo (remote)'
-    >>> stage_column("Date entered current stage") is None
-    True
-    """
-    m = _STAGE_COLUMN.match(column)
-    if m is None:
-        return None
-    return StageColumn(
-        column, m["what"].casefold() == "entered", m["stage"].strip(), m["pipeline"].strip()
-    )
-
-
-def plain_text(text: str) -> str:
-    """A body as HubSpot exports it (HTML) as one line of text.
-
-    >>> plain_text("<p>Keşif görüşmesi:</p>\\n<ul><li>bütçe &amp; takvim</li></ul>")
-    'Keşif görüşmesi: bütçe & takvim'
-    """
-    return " ".join(html.unescape(_TAG.sub(" ", text)).split())
+__all__ = ["HUBSPOT_STAGES", "import_hubspot"]
 
 
 def _first_of(table_columns: Mapping[str, int | None], names: tuple[str, ...]) -> str:
@@ -383,8 +188,8 @@ def _first_of(table_columns: Mapping[str, int | None], names: tuple[str, ...]) -
 class _Source(CrmSource):
     NAME = "HubSpot"
     FILES = FILES
-    ROLES = _ROLES
-    STAGES = _STAGES
+    ROLES = ROLE_TABLE
+    STAGES = STAGE_TABLE
 
     def steps(self) -> tuple[Step, ...]:
         deals = self.tables.get("deals")
@@ -394,8 +199,8 @@ class _Source(CrmSource):
         self.unknown_deals: set[str] = set()
         self.activity_ids: dict[str, Origin] = {}
         return (
-            ("companies", "companies", partial(self.read_accounts, "companies", _COMPANY_COLUMNS)),
-            ("contacts", "contacts", partial(self.read_contacts, "contacts", _CONTACT_COLUMNS)),
+            ("companies", "companies", partial(self.read_accounts, "companies", COMPANY_COLUMNS)),
+            ("contacts", "contacts", partial(self.read_contacts, "contacts", CONTACT_COLUMNS)),
             ("deals", "deals", self.deals),
             ("buying_roles", "deal roles", self.buying_roles),
             ("calls", "touchpoints", partial(self.activities, "calls", TouchpointKind.CALL)),
@@ -434,7 +239,7 @@ class _Source(CrmSource):
     def deals(self) -> Iterator[Item | Rejected]:
         """Deals with their stage history; every id of the file is remembered (for the
         activities' ``Associated Deal IDs``), rejected ones too."""
-        for entry in self.read_deals("deals", _DEAL_COLUMNS):
+        for entry in self.read_deals("deals", DEAL_COLUMNS):
             if isinstance(entry, Item) and entry.collection == "deals":
                 self.deal_ids.add(entry.row.__dict__["id"])
             elif isinstance(entry, Rejected) and entry.entity is not None:
@@ -503,7 +308,7 @@ class _Source(CrmSource):
                 for c in stored.close_date_history
             ]
         elif deal.expected_close is not None:
-            created = self.time(r, _DEAL_COLUMNS["created"])
+            created = self.time(r, DEAL_COLUMNS["created"])
             first = min(min(moves), created) if created is not None else min(moves)
             out.append(Snapshot(first, r.origin, close=deal.expected_close, has_close=True))
         return sorted(out, key=lambda s: s.at)
@@ -534,7 +339,7 @@ class _Source(CrmSource):
                 continue
             for deal in deals:
                 start = self._role_start(deal, contact, created, modified)
-                entry = deal_role(r, _ROLE_COLUMNS, deal, contact, roles, valid_from=start)
+                entry = deal_role(r, ROLE_COLUMNS, deal, contact, roles, valid_from=start)
                 yield entry
                 if isinstance(entry, Rejected):
                     break
@@ -558,8 +363,8 @@ class _Source(CrmSource):
     def activities(self, kind: str, what: TouchpointKind) -> Iterator[Item | Rejected]:
         """One touchpoint per activity row that took place (see the module docstring)."""
         has = self.tables[kind].table.columns
-        owner = _first_of(has, _OWNERS)
-        times: tuple[str, ...] = ("Activity date", *_TIMES)
+        owner = _first_of(has, OWNER_COLUMNS)
+        times: tuple[str, ...] = ("Activity date", *TIME_COLUMNS)
         if kind == "meetings":
             times = ("Meeting start time", *times)
         titles = {
@@ -595,7 +400,7 @@ class _Source(CrmSource):
                 "rep_ids": owner,
                 "at": when,
                 "summary": _first_of(has, titles),
-                **_DIRECTION_COLUMNS.get(kind, {}),
+                **DIRECTION_COLUMNS.get(kind, {}),
             }
             if r.problems or direction is None or at is None:
                 yield r.rejected((EntityKind.TOUCHPOINT, ident) if fresh else None)
@@ -652,7 +457,7 @@ class _Source(CrmSource):
         if status and stage_key(status) != "completed":
             self.log.tally(r.origin, "Call status", f"call {status!r}: reached nobody, skipped")
             return None
-        if stage_key(outcome) in _NOT_REACHED:
+        if stage_key(outcome) in NOT_REACHED:
             self.log.tally(r.origin, "Call outcome", f"call {outcome!r}: reached nobody, skipped")
             return None
         word = r.text("Call direction")
@@ -667,7 +472,7 @@ class _Source(CrmSource):
 
     def _meeting(self, r: RowReader) -> Direction | None:
         outcome = r.text("Meeting outcome")
-        if stage_key(outcome) in _NOT_HELD:
+        if stage_key(outcome) in NOT_HELD:
             self.log.tally(
                 r.origin, "Meeting outcome", f"meeting {outcome!r}: did not take place, skipped"
             )
@@ -683,9 +488,9 @@ class _Source(CrmSource):
         if not word:
             return default_direction(TouchpointKind.EMAIL)
         key = stage_key(word)
-        if any(w in key for w in _INBOUND_EMAIL):
+        if any(w in key for w in INBOUND_EMAIL):
             return Direction.INBOUND
-        if any(w in key for w in _OUTBOUND_EMAIL):
+        if any(w in key for w in OUTBOUND_EMAIL):
             return Direction.OUTBOUND
         r.problem(
             "Email direction",

@@ -60,10 +60,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from functools import partial
-from typing import Final
 
 from graphcrm.domain import ContactId, Deal, EntityKind, LineKind, Rep, ReportsTo, Role, Stage
-from graphcrm.domain.roles import SALESFORCE_ROLES
 from graphcrm.errors import Problem
 from graphcrm.io.crm import (
     DIRECTION_WORDS,
@@ -76,260 +74,41 @@ from graphcrm.io.crm import (
     default_direction,
     import_crm,
 )
-from graphcrm.io.importing import (
-    ImportReport,
-    Item,
-    NewTerritory,
-    ProgressFn,
-)
+from graphcrm.io.importing import ImportReport, Item, NewTerritory, ProgressFn
 from graphcrm.io.mapping import NO_MAPPING, CrmMapping
-from graphcrm.io.sources import CsvRow, Files, FirstSeen, Origin, Rejected, RowReader, TableSpec
-from graphcrm.io.values import (
-    parse_bool,
-    parse_date,
-    salesforce_id18,
-    stage_key,
-    stage_table,
+from graphcrm.io.salesforce_files import (
+    ACCOUNT_COLUMNS,
+    CONTACT_COLUMNS,
+    DEAL_COLUMNS,
+    DONE_STATUSES,
+    EVENT_COLUMNS,
+    FILES,
+    HISTORY_COLUMNS,
+    ID_COLUMNS,
+    LEAD_PREFIX,
+    LINE_COLUMNS,
+    OPPORTUNITY_PREFIX,
+    RELATION_COLUMNS,
+    ROLE_COLUMNS,
+    ROLE_TABLE,
+    SALESFORCE_STAGES,
+    STAGE_TABLE,
+    TASK_COLUMNS,
+    USER_COLUMNS,
+    USER_PREFIX,
 )
+from graphcrm.io.sources import CsvRow, Files, FirstSeen, Origin, Rejected, RowReader
+from graphcrm.io.values import parse_bool, parse_date, salesforce_id18, stage_key
 from graphcrm.store.port import GraphStore
 
-SALESFORCE_STAGES: Final[dict[str, Stage]] = {
-    "Prospecting": Stage.PROSPECTING,
-    "Qualification": Stage.PROSPECTING,
-    "Needs Analysis": Stage.NEEDS_ANALYSIS,
-    "Value Proposition": Stage.PROPOSAL,
-    "Id. Decision Makers": Stage.PROPOSAL,
-    "Perception Analysis": Stage.PRESENTATION,
-    "Proposal/Price Quote": Stage.NEGOTIATION,
-    "Negotiation/Review": Stage.NEGOTIATION,
-    "Closed Won": Stage.CLOSED_WON,
-    "Closed Lost": Stage.CLOSED_LOST,
-}
-"""Salesforce's default opportunity stages -> graphcrm stages.
-
-The mapping keeps the order: a forward move in Salesforce is never a
-backward move in graphcrm (the risk score counts those). graphcrm's
-``proposal`` comes *before* the demo (``presentation``), so Salesforce's
-late "Proposal/Price Quote" opens the commercial ``negotiation`` rather than
-mapping to ``proposal``. Salesforce has no counterpart of ``decision`` and
-``closing``. graphcrm's own stage names (``needs_analysis``, ...) are
-accepted too.
-"""
-
-_STAGES: Final = stage_table(SALESFORCE_STAGES)
-_ROLES: Final = {stage_key(k): v for k, v in SALESFORCE_ROLES.items()}
-_DELETED: Final = ("IsDeleted",)
-
-FILES: Final[dict[str, TableSpec]] = {
-    "user": TableSpec("User.csv", ("Id", "Name"), ("Email",)),
-    "account": TableSpec(
-        "Account.csv",
-        ("Id", "Name"),
-        (
-            "ParentId",
-            "Industry",
-            "BillingCountry",
-            "BillingCity",
-            "NumberOfEmployees",
-            "AnnualRevenue",
-            "OwnerId",
-            *_DELETED,
-        ),
-    ),
-    "contact": TableSpec(
-        "Contact.csv",
-        ("Id", "AccountId", "LastName"),
-        (
-            "FirstName",
-            "Title",
-            "Department",
-            "Email",
-            "Phone",
-            "ReportsToId",
-            "CreatedDate",
-            "LastModifiedDate",
-            "Left_Company__c",
-            *_DELETED,
-        ),
-    ),
-    "history": TableSpec(
-        "OpportunityHistory.csv",
-        ("OpportunityId", "StageName", "CreatedDate"),
-        ("CloseDate", *_DELETED),
-    ),
-    "field_history": TableSpec(
-        "OpportunityFieldHistory.csv",
-        ("OpportunityId", "Field", "CreatedDate"),
-        ("OldValue", "NewValue", *_DELETED),
-    ),
-    "opportunity": TableSpec(
-        "Opportunity.csv",
-        ("Id", "AccountId", "Name", "StageName"),
-        (
-            "Amount",
-            "CloseDate",
-            "IsClosed",
-            "IsWon",
-            "CurrencyIsoCode",
-            "OwnerId",
-            "CreatedDate",
-            "LastModifiedDate",
-            "Pipeline__c",
-            "Loss_Reason__c",
-            *_DELETED,
-        ),
-    ),
-    "role": TableSpec(
-        "OpportunityContactRole.csv",
-        ("OpportunityId", "ContactId", "Role"),
-        ("IsPrimary", "CreatedDate", "LastModifiedDate", "Stance__c", *_DELETED),
-    ),
-    "task": TableSpec(
-        "Task.csv",
-        ("Id",),
-        (
-            "WhoId",
-            "WhatId",
-            "AccountId",
-            "OwnerId",
-            "ActivityDate",
-            "Subject",
-            "Type",
-            "TaskSubtype",
-            "Status",
-            "CallType",
-            "Direction__c",
-            "Sentiment__c",
-            "CreatedDate",
-            *_DELETED,
-        ),
-    ),
-    "relation": TableSpec("EventRelation.csv", ("EventId", "RelationId"), ("IsInvitee", *_DELETED)),
-    "event": TableSpec(
-        "Event.csv",
-        ("Id",),
-        (
-            "WhoId",
-            "WhatId",
-            "AccountId",
-            "OwnerId",
-            "StartDateTime",
-            "ActivityDateTime",
-            "Subject",
-            "Type",
-            "Direction__c",
-            "Sentiment__c",
-            "CreatedDate",
-            *_DELETED,
-        ),
-    ),
-}
-"""The files of a Salesforce import, by kind, in import order."""
-
-ID_COLUMNS: Final = frozenset(
-    {
-        "Id",
-        "AccountId",
-        "ParentId",
-        "OwnerId",
-        "ReportsToId",
-        "WhoId",
-        "WhatId",
-        "OpportunityId",
-        "ContactId",
-        "EventId",
-        "RelationId",
-    }
-)
-"""Columns holding record ids (15-character ids are read as their 18-character form)."""
-
-USER_PREFIX, LEAD_PREFIX, OPPORTUNITY_PREFIX = "005", "00Q", "006"
-"""Key prefixes of Salesforce ids: users, leads and opportunities."""
-
-DONE_STATUSES: Final = frozenset({"completed", "closed", "done"})
-"""Task ``Status`` values (folded) of a task that happened; other tasks are plans."""
-
-_USER_COLUMNS: Final = {"id": "Id", "name": "Name", "email": "Email"}
-_ACCOUNT_COLUMNS: Final = {
-    "id": "Id",
-    "name": "Name",
-    "parent_id": "ParentId",
-    "sector": "Industry",
-    "country": "BillingCountry",
-    "city": "BillingCity",
-    "employees": "NumberOfEmployees",
-    "annual_revenue": "AnnualRevenue",
-    "owner_id": "OwnerId",
-    "deleted": "IsDeleted",
-}
-_CONTACT_COLUMNS: Final = {
-    "id": "Id",
-    "account_id": "AccountId",
-    "name": "LastName",
-    "title": "Title",
-    "department": "Department",
-    "email": "Email",
-    "phone": "Phone",
-    "status_from": "CreatedDate",
-    "created": "CreatedDate",
-    "modified": "LastModifiedDate",
-    "left": "Left_Company__c",
-    "deleted": "IsDeleted",
-}
-_LINE_COLUMNS: Final = {
-    "contact_id": "Id",
-    "manager_id": "ReportsToId",
-    "valid_from": "CreatedDate",
-    "modified": "LastModifiedDate",
-}
-_DEAL_COLUMNS: Final = {
-    "id": "Id",
-    "account_id": "AccountId",
-    "name": "Name",
-    "amount": "Amount",
-    "currency": "CurrencyIsoCode",
-    "stage": "StageName",
-    "expected_close": "CloseDate",
-    "owner_id": "OwnerId",
-    "loss_reason": "Loss_Reason__c",
-    "created": "CreatedDate",
-    "modified": "LastModifiedDate",
-    "deleted": "IsDeleted",
-}
-_ROLE_COLUMNS: Final = {
-    "deal_id": "OpportunityId",
-    "contact_id": "ContactId",
-    "roles": "Role",
-    "is_primary": "IsPrimary",
-    "stance": "Stance__c",
-    "valid_from": "CreatedDate",
-    "created": "CreatedDate",
-    "modified": "LastModifiedDate",
-    "deleted": "IsDeleted",
-}
-_TASK_COLUMNS: Final = {
-    "id": "Id",
-    "contact_ids": "WhoId",
-    "deal_id": "WhatId",
-    "account_id": "AccountId",
-    "rep_ids": "OwnerId",
-    "at": "ActivityDate",
-    "summary": "Subject",
-    "kind": "Type",
-    "direction": "Direction__c",
-    "sentiment": "Sentiment__c",
-    "deleted": "IsDeleted",
-}
-_EVENT_COLUMNS: Final = _TASK_COLUMNS | {"at": "StartDateTime"}
-_RELATION_COLUMNS: Final = {"deleted": "IsDeleted"}
-_HISTORY_COLUMNS: Final = {"deleted": "IsDeleted"}
+__all__ = ["SALESFORCE_STAGES", "import_salesforce"]
 
 
 class _Source(CrmSource):
     NAME = "Salesforce"
     FILES = FILES
-    ROLES = _ROLES
-    STAGES = _STAGES
+    ROLES = ROLE_TABLE
+    STAGES = STAGE_TABLE
 
     def steps(self) -> tuple[Step, ...]:
         self.deal_ids: set[str] = set()
@@ -340,8 +119,8 @@ class _Source(CrmSource):
         self.attendees: dict[str, list[tuple[str, Origin]]] = {}
         return (
             ("user", "reps", self.users),
-            ("account", "accounts", partial(self.read_accounts, "account", _ACCOUNT_COLUMNS)),
-            ("contact", "contacts", partial(self.read_contacts, "contact", _CONTACT_COLUMNS)),
+            ("account", "accounts", partial(self.read_accounts, "account", ACCOUNT_COLUMNS)),
+            ("contact", "contacts", partial(self.read_contacts, "contact", CONTACT_COLUMNS)),
             ("contact", "reporting lines", self.reporting_lines),
             ("contact", "departures", self.departures),
             ("history", "stage history", partial(self.read_history, "history")),
@@ -376,14 +155,14 @@ class _Source(CrmSource):
             if ident:
                 seen.check(r, "Id", ident)
             rep = r.build(
-                Rep, _USER_COLUMNS, id=ident, name=r.required("Name"), email=r.optional("Email")
+                Rep, USER_COLUMNS, id=ident, name=r.required("Name"), email=r.optional("Email")
             )
             if rep is None:
                 yield r.rejected(None)
                 continue
             self.user_ids.add(ident)
             self.reps.known(ident)
-            yield Item("reps", rep, r.origin, _USER_COLUMNS, keep=frozenset({"territory"}))
+            yield Item("reps", rep, r.origin, USER_COLUMNS, keep=frozenset({"territory"}))
 
     # --- Contact.csv ---------------------------------------------------------
 
@@ -406,11 +185,11 @@ class _Source(CrmSource):
             r = RowReader(row)
             line = r.build(
                 ReportsTo,
-                _LINE_COLUMNS,
+                LINE_COLUMNS,
                 contact_id=ContactId(ident),
                 manager_id=ContactId(manager),
                 kind=LineKind.SOLID,
-                valid_from=self.start_of(self.new_contacts, ident, r, _LINE_COLUMNS),
+                valid_from=self.start_of(self.new_contacts, ident, r, LINE_COLUMNS),
             )
             if line is None:
                 # model-level errors (reporting to oneself) concern ReportsToId
@@ -422,7 +201,7 @@ class _Source(CrmSource):
                     ),
                 )
                 continue
-            yield Item("reports_to", line, row.origin, _LINE_COLUMNS)
+            yield Item("reports_to", line, row.origin, LINE_COLUMNS)
 
     # --- Opportunity.csv and its history -------------------------------------
 
@@ -456,7 +235,7 @@ class _Source(CrmSource):
             if isinstance(r, Rejected):
                 yield r
                 continue
-            if self.deleted(r, _HISTORY_COLUMNS):
+            if self.deleted(r, HISTORY_COLUMNS):
                 continue
             deal = r.required("OpportunityId")
             at = self.time(r, "CreatedDate") if r.required("CreatedDate") else None
@@ -515,7 +294,7 @@ class _Source(CrmSource):
         return stage
 
     def deals(self) -> Iterator[Item | Rejected]:
-        for entry in self.read_deals("opportunity", _DEAL_COLUMNS):
+        for entry in self.read_deals("opportunity", DEAL_COLUMNS):
             if isinstance(entry, Item) and entry.collection == "deals":
                 self.deal_ids.add(entry.row.__dict__["id"])
             yield entry
@@ -538,7 +317,7 @@ class _Source(CrmSource):
     def deal_roles(self) -> Iterator[Item | Rejected]:
         """Roles merged per (opportunity, contact): all their roles, primary if any
         row is, the first stance given, from the earliest start."""
-        c: Columns = _ROLE_COLUMNS
+        c: Columns = ROLE_COLUMNS
         merged: dict[
             tuple[str, str], tuple[set[Role], bool, int | None, datetime | None, Origin]
         ] = {}
@@ -639,7 +418,7 @@ class _Source(CrmSource):
         """Completed tasks -> touchpoints at their ``CreatedDate`` when it falls on the
         ``ActivityDate``, else at noon (UTC) of the ``ActivityDate``."""
         seen = FirstSeen()
-        c: Columns = _TASK_COLUMNS
+        c: Columns = TASK_COLUMNS
         for r in self.readers("task"):
             if isinstance(r, Rejected):
                 yield r
@@ -671,7 +450,7 @@ class _Source(CrmSource):
             if isinstance(r, Rejected):
                 yield r
                 continue
-            if self.deleted(r, _RELATION_COLUMNS):
+            if self.deleted(r, RELATION_COLUMNS):
                 continue
             event, who = r.required("EventId"), r.required("RelationId")
             if r.problems:
@@ -683,7 +462,7 @@ class _Source(CrmSource):
         """Events -> touchpoints at ``StartDateTime`` (else ``ActivityDateTime``, else
         ``CreatedDate``), with the attendees of their EventRelation rows."""
         seen = FirstSeen()
-        c: Columns = _EVENT_COLUMNS
+        c: Columns = EVENT_COLUMNS
         for r in self.readers("event"):
             if isinstance(r, Rejected):
                 yield r

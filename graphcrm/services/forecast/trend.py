@@ -15,6 +15,7 @@ from graphcrm.services.forecast.models import (
     MAX_TREND_WEEKS,
     MOVES_PER_WEEK,
     SIMULATIONS,
+    Forecast,
     ForecastDeal,
     ForecastProblem,
     ForecastTrend,
@@ -75,6 +76,28 @@ def _moves(
         )
     moves.sort(key=lambda m: (-abs(m.change), m.deal_id))
     return tuple(moves[:MOVES_PER_WEEK])
+
+
+def _point(t: datetime, f: Forecast, moves: tuple[TrendMove, ...]) -> TrendPoint:
+    """The trend's point at ``t`` from the forecast as of ``t``."""
+    best = next(c for c in f.total.categories if c.category is Category.BEST_CASE)
+    return TrendPoint(
+        as_of=t,
+        deals=f.total.deals,
+        pipeline=f.total.pipeline,
+        expected=f.total.expected,
+        commit=f.total.commit,
+        best_case=best.amount,
+        p10=f.total.p10,
+        p50=f.total.p50,
+        p90=f.total.p90,
+        won=f.total.won,
+        rows=tuple(
+            TrendRow(key=r.key, label=r.label, expected=r.expected, commit=r.commit, won=r.won)
+            for r in f.rows
+        ),
+        moves=moves,
+    )
 
 
 def forecast_trend(
@@ -139,28 +162,7 @@ def forecast_trend(
         problems.update((p.deal_id, p) for p in f.problems)
         current = {d.deal_id: d for d in f.deals}
         moves = _moves(setup, previous[0], reading, previous[1], current) if previous else ()
-        best = next(c for c in f.total.categories if c.category is Category.BEST_CASE)
-        points.append(
-            TrendPoint(
-                as_of=t,
-                deals=f.total.deals,
-                pipeline=f.total.pipeline,
-                expected=f.total.expected,
-                commit=f.total.commit,
-                best_case=best.amount,
-                p10=f.total.p10,
-                p50=f.total.p50,
-                p90=f.total.p90,
-                won=f.total.won,
-                rows=tuple(
-                    TrendRow(
-                        key=r.key, label=r.label, expected=r.expected, commit=r.commit, won=r.won
-                    )
-                    for r in f.rows
-                ),
-                moves=moves,
-            )
-        )
+        points.append(_point(t, f, moves))
         previous = (reading, current)
         if progress is not None:
             progress(i + 1, len(instants))
