@@ -83,7 +83,7 @@ To Buy (Sales Pipeline)"`` (older portals: single quotes, or none) and
 that time the deal was in that stage (read through the mapping file with the
 column's own pipeline, so a deal moved between pipelines keeps both). Sorted
 by time they give the deal's moves, backward ones included
-(:func:`~graphcrm.io.crm.stage_history`). HubSpot keeps no close-date
+(:func:`~graphcrm.io.crm_deals.stage_history`). HubSpot keeps no close-date
 history: a new deal's close date is taken as known from its first snapshot, a
 stored deal's changes at its ``Last Modified Date``. What HubSpot does not
 keep is lost: a stage entered twice shows only its last entry, so a deal that
@@ -140,17 +140,9 @@ from functools import partial
 
 from graphcrm.domain import Deal, DealId, Direction, EntityKind, Stage, TouchpointKind
 from graphcrm.errors import NotFoundError
-from graphcrm.io.crm import (
-    DIRECTION_WORDS,
-    Activity,
-    Columns,
-    CrmSource,
-    Snapshot,
-    Step,
-    deal_role,
-    default_direction,
-    import_crm,
-)
+from graphcrm.io.crm import CrmSource, Step, import_crm
+from graphcrm.io.crm_activity import DIRECTION_WORDS, Activity, default_direction
+from graphcrm.io.crm_deals import Snapshot, deal_role
 from graphcrm.io.hubspot_files import (
     COMPANY_COLUMNS,
     CONTACT_COLUMNS,
@@ -173,7 +165,7 @@ from graphcrm.io.hubspot_files import (
 )
 from graphcrm.io.importing import ImportReport, Item, NewTerritory, ProgressFn
 from graphcrm.io.mapping import NO_MAPPING, CrmMapping
-from graphcrm.io.sources import Files, FirstSeen, Origin, Rejected, RowReader
+from graphcrm.io.sources import Columns, Files, FirstSeen, Origin, Rejected, RowReader
 from graphcrm.io.values import parse_time, split_ids, stage_key
 from graphcrm.store.port import GraphStore
 

@@ -43,7 +43,7 @@ columns, then optional ones (other columns are ignored):
 - A deal's stage history is ``OpportunityHistory`` and/or
   ``OpportunityFieldHistory`` (``StageName`` and ``CloseDate`` rows),
   backward moves included; without them see
-  :func:`~graphcrm.io.crm.stage_history`.
+  :func:`~graphcrm.io.crm_deals.stage_history`.
 - Picklists: ``StageName`` through a mapping file's stages (of the deal's
   ``Pipeline__c``), then :data:`SALESFORCE_STAGES`; an unknown open stage is
   rejected, saying how to map it. ``Role`` through the mapping's roles, then
@@ -63,17 +63,9 @@ from functools import partial
 
 from graphcrm.domain import ContactId, Deal, EntityKind, LineKind, Rep, ReportsTo, Role, Stage
 from graphcrm.errors import Problem
-from graphcrm.io.crm import (
-    DIRECTION_WORDS,
-    Activity,
-    Columns,
-    CrmSource,
-    Snapshot,
-    Step,
-    deal_role,
-    default_direction,
-    import_crm,
-)
+from graphcrm.io.crm import CrmSource, Step, import_crm
+from graphcrm.io.crm_activity import DIRECTION_WORDS, Activity, default_direction
+from graphcrm.io.crm_deals import Snapshot, deal_role
 from graphcrm.io.importing import ImportReport, Item, NewTerritory, ProgressFn
 from graphcrm.io.mapping import NO_MAPPING, CrmMapping
 from graphcrm.io.salesforce_files import (
@@ -97,7 +89,7 @@ from graphcrm.io.salesforce_files import (
     USER_COLUMNS,
     USER_PREFIX,
 )
-from graphcrm.io.sources import CsvRow, Files, FirstSeen, Origin, Rejected, RowReader
+from graphcrm.io.sources import Columns, CsvRow, Files, FirstSeen, Origin, Rejected, RowReader
 from graphcrm.io.values import parse_bool, parse_date, salesforce_id18, stage_key
 from graphcrm.store.port import GraphStore
 

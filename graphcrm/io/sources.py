@@ -54,6 +54,9 @@ Upload = bytes | BinaryIO
 Files = Path | Mapping[str, Upload]
 """A directory, or uploaded files by name."""
 
+Columns = Mapping[str, str]
+"""Model field -> the source's column holding it."""
+
 
 @dataclass(frozen=True, slots=True)
 class Origin:
