@@ -19,6 +19,7 @@ BENCHMARKS = {
     "pages": "bench.pages",
     "whole": "bench.whole",
     "speedups": "bench.speedups",
+    "executors": "bench.executors",
 }
 
 

@@ -1,0 +1,111 @@
+"""The portfolio's executors side by side (docs/benchmarks.md, "#19 scoring across
+machines"): accounts/s of ``score_portfolio`` with its chunks scored
+
+- in ``--workers`` processes of a local :class:`ProcessPool` (what ``graphcrm score``
+  does by default);
+- on a local Dask cluster of ``--workers`` worker processes of one thread each
+  (:class:`DaskCluster`, ``LocalCluster(processes=True)``; started once, before the
+  rounds);
+- by the hand-made scheduler (``workers=``: this process and ``--workers - 1`` forked
+  workers taking chunks from a shared counter), while it is still in the code.
+
+``./dev bench executors [--accounts 300] [--workers 2] [--rounds 5]``: one generated
+portfolio in a SQLite file, every worker on a store it opens from the file's URL,
+scores written back; one warm-up run each, then the variants alternated round by round
+(wall time, the load average printed each round), medians at the end; beside each
+figure the CPU time of every process involved per account (this one, its forked
+workers, the Dask workers), which the machine's other work moves less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import resource
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from distributed import Client, LocalCluster
+
+from bench.generated import loaded_store
+from graphcrm.generator import GeneratorConfig
+from graphcrm.services.executors import DaskCluster, ProcessPool
+from graphcrm.services.portfolio import AccountReport, score_portfolio
+from graphcrm.store import open_store
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _cpu(client: Client) -> float:
+    """CPU seconds used so far by this process (the Dask scheduler's thread too), its
+    children that ended (the forked workers) and the Dask workers."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers: dict[str, float] = client.run(time.process_time)
+    return time.process_time() + children.ru_utime + children.ru_stime + sum(workers.values())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="bench executors")
+    parser.add_argument("--accounts", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    config = GeneratorConfig(accounts=args.accounts, seed=args.seed)
+    n = args.workers
+    print(
+        f"== executors: {args.accounts} generated accounts, seed {args.seed}, SQLite, "
+        f"{n} workers; load average {_load()} =="
+    )
+    with (
+        loaded_store(config) as store,
+        LocalCluster(
+            n_workers=n, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        url = f"sqlite://{store.path}"  # type: ignore[attr-defined]
+        reopen = functools.partial(open_store, url)
+
+        at = config.now
+        variants: dict[str, Callable[[], Iterator[AccountReport]]] = {
+            f"process pool ({n})": lambda: score_portfolio(
+                store, as_of=at, executor=ProcessPool(n), reopen=reopen
+            ),
+            f"Dask LocalCluster ({n})": lambda: score_portfolio(
+                store, as_of=at, executor=DaskCluster(client), reopen=reopen
+            ),
+            f"hand-made scheduler ({n})": lambda: score_portfolio(
+                store, as_of=at, workers=n, reopen=reopen
+            ),
+        }
+        rates: dict[str, list[float]] = {name: [] for name in variants}
+        cpu: dict[str, list[float]] = {name: [] for name in variants}
+        for run in variants.values():  # warm-up
+            sum(1 for _ in run())
+        for r in range(args.rounds):
+            for name, run in variants.items():
+                used = _cpu(client)
+                start = time.perf_counter()
+                done = sum(1 for _ in run())
+                rates[name].append(done / (time.perf_counter() - start))
+                cpu[name].append((_cpu(client) - used) / done * 1e3)
+            figures = ", ".join(
+                f"{name} {rates[name][-1]:.1f} ({cpu[name][-1]:.1f} ms)" for name in variants
+            )
+            print(f"round {r + 1}: {figures}; load average {_load()}")
+    base = statistics.median(rates[f"process pool ({n})"])
+    for name in variants:
+        median = statistics.median(rates[name])
+        print(
+            f"{name:28s} median {median:6.1f} accounts/s ({median / base - 1:+.0%}), "
+            f"CPU {statistics.median(cpu[name]):.1f} ms an account"
+        )
+
+
+if __name__ == "__main__":
+    main()
