@@ -73,8 +73,12 @@ def score_portfolio(
     workers: int = 1,
     reopen: StoreOpener | None = None,
     executor: Executor | None = None,
+    accounts: Sequence[Account] | None = None,
 ) -> Iterator[AccountReport]:
     """Yield an :class:`AccountReport` for every account, in the store's account order.
+
+    ``accounts``: score only these, in the order given (None: every account of
+    the store; :mod:`graphcrm.services.incremental` passes the changed ones).
 
     The instant is fixed once, when the iteration starts (default: now), and
     every account is read and scored as of it. Accounts are listed page by
@@ -132,7 +136,13 @@ def score_portfolio(
     )
     done = 0
     for total, chunk_reports in _chunks_scored(
-        store, run, page_size=page_size, workers=workers, reopen=reopen, executor=executor
+        store,
+        run,
+        page_size=page_size,
+        workers=workers,
+        reopen=reopen,
+        executor=executor,
+        accounts=accounts,
     ):
         for report in chunk_reports:
             yield report
@@ -152,8 +162,11 @@ def _pages(store: GraphStore, page_size: int) -> Iterator[tuple[int, list[Accoun
             return
 
 
-def _chunked(store: GraphStore, page_size: int) -> Iterator[tuple[int, list[Account]]]:
-    for total, accounts in _pages(store, page_size):
+def _chunked(
+    store: GraphStore, page_size: int, only: Sequence[Account] | None = None
+) -> Iterator[tuple[int, list[Account]]]:
+    pages = _pages(store, page_size) if only is None else iter([(len(only), list(only))])
+    for total, accounts in pages:
         for start in range(0, len(accounts), CHUNK):
             yield total, accounts[start : start + CHUNK]
 
@@ -180,17 +193,18 @@ def _chunks_scored(
     workers: int,
     reopen: StoreOpener | None,
     executor: Executor | None = None,
+    accounts: Sequence[Account] | None = None,
 ) -> Iterator[tuple[int, list[AccountReport]]]:
     if executor is not None and reopen is not None:
-        chunks = list(_chunked(store, page_size))
+        chunks = list(_chunked(store, page_size, accounts))
         task = functools.partial(_score_chunk, run=run)
         with closing(executor.map(task, [accounts for _, accounts in chunks], reopen)) as scored:
             for (total, _), reports in zip(chunks, scored, strict=True):
                 yield total, reports
         return
     if workers == 1 or reopen is None:
-        for total, accounts in _chunked(store, page_size):
-            yield total, _score_chunk(store, accounts, run)
+        for total, chunk in _chunked(store, page_size, accounts):
+            yield total, _score_chunk(store, chunk, run)
         return
     # fork: the workers start in milliseconds and inherit ``reopen``; the parent's
     # store connection is never used in a child (each opens its own).
@@ -201,7 +215,7 @@ def _chunks_scored(
     # process yields the reports in order: it takes a chunk itself while the
     # one it must yield next is being scored elsewhere, and waits only when
     # none is left. Its own reports are never pickled.
-    chunks = list(_chunked(store, page_size))
+    chunks = list(_chunked(store, page_size, accounts))
     taken = context.Value("i", 0)
     results = context.Queue()
     procs = [
