@@ -59,7 +59,10 @@ class Concern:
 
 
 @dataclass(slots=True)
-class _Resolver:
+class Resolver:
+    """Contact and deal ids to the account each belongs to now (None: unknown), each
+    read once."""
+
     store: GraphStore
     contacts: dict[str, str | None] = field(default_factory=dict)
     deals: dict[str, str | None] = field(default_factory=dict)
@@ -93,7 +96,7 @@ def _values(payloads: Iterable[Mapping[str, object] | None], names: Sequence[str
     return out
 
 
-def _owners(r: _Resolver, payloads: Iterable[Mapping[str, object] | None]) -> set[str] | None:
+def _owners(r: Resolver, payloads: Iterable[Mapping[str, object] | None]) -> set[str] | None:
     """The accounts of the contacts and deals the payloads name; None if one is unknown."""
     accounts: set[str] = set()
     known = True
@@ -110,7 +113,7 @@ def _owners(r: _Resolver, payloads: Iterable[Mapping[str, object] | None]) -> se
     return accounts if known else None
 
 
-def _created(r: _Resolver, e: ChangeLogEntry) -> Concern:
+def _created(r: Resolver, e: ChangeLogEntry) -> Concern:
     """The concern of a creation logged without its row: from the key and the stored row."""
     if e.entity is EntityKind.REP:
         try:
@@ -133,9 +136,12 @@ def _created(r: _Resolver, e: ChangeLogEntry) -> Concern:
     return Concern(accounts=frozenset(accounts), known=placed)
 
 
-def concerns(store: GraphStore, entries: Sequence[ChangeLogEntry]) -> list[Concern]:
-    """The :class:`Concern` of each entry, in order (reads each contact and deal once)."""
-    r = _Resolver(store)
+def concerns(
+    store: GraphStore, entries: Sequence[ChangeLogEntry], *, resolver: Resolver | None = None
+) -> list[Concern]:
+    """The :class:`Concern` of each entry, in order (reads each contact and deal once;
+    ``resolver``: one to share with the caller)."""
+    r = resolver if resolver is not None else Resolver(store)
     out: list[Concern] = []
     for e in entries:
         if e.op is ChangeOp.CREATE and e.after is None:
