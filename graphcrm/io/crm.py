@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
+from pydantic import ValidationError
+
 from graphcrm.domain import (
     Account,
     Contact,
@@ -26,6 +28,8 @@ from graphcrm.domain import (
     DealView,
     EntityKind,
     Model,
+    Rep,
+    RepId,
     Role,
     Stage,
     Touchpoint,
@@ -41,7 +45,6 @@ from graphcrm.io.importing import (
     NewTerritory,
     Phase,
     ProgressFn,
-    RepMaker,
     parents_first,
     run_import,
 )
@@ -52,6 +55,7 @@ from graphcrm.io.sources import (
     Files,
     FirstSeen,
     OpenTable,
+    Origin,
     Rejected,
     RowReader,
     TableSpec,
@@ -73,6 +77,42 @@ from graphcrm.store.port import GraphStore
 
 Step = tuple[str, str, Callable[[], Iterator[Item | Rejected]]]
 """``(file kind, what it gives, rows)``: one phase of a source."""
+
+
+class RepMaker:
+    """Rep rows for owner ids, created once each and only if not stored yet.
+
+    CRM exports name a record's owner by an id (Salesforce ``OwnerId``) or a
+    name (HubSpot ``Company owner``) and carry no table of owners. graphcrm
+    validates ``owner_id`` as a rep reference, so the importer creates a
+    :class:`~graphcrm.domain.Rep` with ``id`` and ``name`` both the owner
+    value, unless a rep with that id is already stored (whose name is then
+    left as it is).
+    """
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self._known: set[str] = set()
+
+    def known(self, rep_id: str) -> None:
+        """``rep_id`` comes with its own row (a user file): make none for it."""
+        self._known.add(rep_id)
+
+    def rep(self, owner: str, origin: Origin, column: str) -> Item | None:
+        if owner in self._known:
+            return None
+        self._known.add(owner)
+        try:
+            self._store.get_rep(RepId(owner))
+        except NotFoundError:
+            pass
+        else:
+            return None
+        try:
+            rep = Rep(id=RepId(owner), name=owner)
+        except ValidationError:
+            return None  # the owning row reports the bad owner id itself
+        return Item("reps", rep, origin, {"id": column, "name": column}, source_row=False)
 
 
 _MODELS: dict[EntityKind, type[Model]] = {
@@ -247,7 +287,7 @@ class CrmSource(ABC):
         A row whose id was seen before is rejected; a row flagged deleted is
         skipped (``build`` returns None for it with no problem); an
         ``owner_id`` column gives the owner's rep (see
-        :class:`~graphcrm.io.importing.RepMaker`) before the object, and
+        :class:`RepMaker`) before the object, and
         ``trailing(reader, object)`` the rows that follow it. ``decided``
         names fields ``build`` sets even without a column. Ids in ``new`` (once
         ``build`` and ``trailing`` ran) are objects the store does not hold:

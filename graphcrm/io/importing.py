@@ -39,8 +39,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Final, Protocol
 
-from pydantic import Field, ValidationError
-
 from graphcrm.domain import (
     Account,
     AccountId,
@@ -50,23 +48,19 @@ from graphcrm.domain import (
     EntityCounts,
     EntityKind,
     Model,
-    Rep,
-    RepId,
     Temporal,
 )
 from graphcrm.errors import InvalidError, NotFoundError, Problem
-from graphcrm.io.sources import (
-    Origin,
-    Rejected,
-)
+from graphcrm.io.report import MAX_PROBLEMS
+from graphcrm.io.report import ImportLog as ImportLog  # importers and the CLI import these here
+from graphcrm.io.report import ImportReport as ImportReport
+from graphcrm.io.report import TerritoryCount as TerritoryCount
+from graphcrm.io.sources import Origin, Rejected
 from graphcrm.store.intervals import row_label
 from graphcrm.store.port import GraphStore
 
 DEFAULT_BATCH_SIZE: Final = 5_000
 """Rows per batch (per ChangeSet) in the default mode."""
-
-MAX_PROBLEMS: Final = 10_000
-"""Problems kept in a report; ``problem_count`` counts them all."""
 
 ProgressFn = Callable[[str, int, int | None], None]
 """``progress(label, rows_done, rows_total)``: called as a phase advances; total may be None."""
@@ -175,94 +169,6 @@ class Phase:
     rows: Callable[[], Iterable[Item | Rejected | Flush]]
     total: int | None = None
     batch_size: int | None = DEFAULT_BATCH_SIZE
-
-
-@dataclass(slots=True)
-class ImportLog:
-    """What a source module reports besides rows: rows read and skipped per file, warnings.
-
-    :meth:`tally` gathers a warning that many rows share (an unknown role
-    value) into one, which :meth:`all_warnings` lists with its count.
-    """
-
-    rows_read: Counter[str] = field(default_factory=Counter)
-    skipped: Counter[str] = field(default_factory=Counter)
-    warnings: list[Problem] = field(default_factory=list)
-    tallies: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)
-
-    def warn(self, where: Origin | str, column: str, message: str) -> None:
-        if len(self.warnings) < MAX_PROBLEMS:
-            self.warnings.append(Problem(str(where), column, message))
-
-    def skip(self, origin: Origin) -> None:
-        """Count a row left out on purpose (``IsDeleted`` true) under its file."""
-        self.skipped[origin.file] += 1
-
-    def tally(self, origin: Origin, column: str, message: str) -> None:
-        """One more row of ``origin.file`` with this warning; the first line is kept."""
-        key = (origin.file, column, message)
-        seen = self.tallies.get(key)
-        if seen is None:
-            self.tallies[key] = [origin.line, 1]
-        else:
-            seen[1] += 1
-
-    def all_warnings(self) -> tuple[Problem, ...]:
-        """The warnings, then each tallied one: ``<message> (N rows, first at line L)``."""
-        tallied = (
-            Problem(
-                f"{file} line {first}",
-                column,
-                f"{message} ({n:,} row{'s' if n != 1 else ''}, first at line {first})",
-            )
-            for (file, column, message), (first, n) in self.tallies.items()
-        )
-        return (*self.warnings, *tallied)
-
-
-class TerritoryCount(Model):
-    """New accounts an import's territory rules gave ``territory`` by ``rule``."""
-
-    territory: str
-    rule: str
-    accounts: int
-
-
-class ImportReport(Model):
-    """The outcome of one import.
-
-    ``rows_read`` counts data rows per source file and ``skipped`` those left
-    out on purpose (rows the export marks deleted); ``committed`` counts
-    rows per ChangeSet collection in batches the store accepted (rows it
-    found unchanged included); ``counts`` is what the store did, per entity
-    kind. ``problems`` has one entry per bad field of every rejected row
-    (at most :data:`MAX_PROBLEMS`; ``problem_count`` counts all) and
-    ``rejected_rows`` the source rows they fall on. ``warnings`` are values
-    that were dropped or guessed without rejecting the row.
-    """
-
-    format: str
-    all_or_nothing: bool
-    rows_read: dict[str, int] = Field(default_factory=dict)
-    skipped: dict[str, int] = Field(default_factory=dict)
-    committed: dict[str, int] = Field(default_factory=dict)
-    counts: dict[EntityKind, EntityCounts] = Field(default_factory=dict)
-    rejected_rows: int = 0
-    problem_count: int = 0
-    problems: tuple[Problem, ...] = ()
-    warnings: tuple[Problem, ...] = ()
-    changed: bool = False
-    territories: tuple[TerritoryCount, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        """No row was rejected."""
-        return self.rejected_rows == 0
-
-    def raise_for_problems(self) -> None:
-        """Raise :class:`~graphcrm.errors.InvalidError` with the problems, if any."""
-        if self.problems:
-            raise InvalidError(list(self.problems))
 
 
 def changeset(items: Iterable[Item]) -> ChangeSet:
@@ -656,39 +562,3 @@ def run_import(
     if all_or_nothing:
         driver.flush()
     return driver.report(fmt, log)
-
-
-class RepMaker:
-    """Rep rows for owner ids, created once each and only if not stored yet.
-
-    CRM exports name a record's owner by an id (Salesforce ``OwnerId``) or a
-    name (HubSpot ``Company owner``) and carry no table of owners. graphcrm
-    validates ``owner_id`` as a rep reference, so the importer creates a
-    :class:`~graphcrm.domain.Rep` with ``id`` and ``name`` both the owner
-    value, unless a rep with that id is already stored (whose name is then
-    left as it is).
-    """
-
-    def __init__(self, store: GraphStore) -> None:
-        self._store = store
-        self._known: set[str] = set()
-
-    def known(self, rep_id: str) -> None:
-        """``rep_id`` comes with its own row (a user file): make none for it."""
-        self._known.add(rep_id)
-
-    def rep(self, owner: str, origin: Origin, column: str) -> Item | None:
-        if owner in self._known:
-            return None
-        self._known.add(owner)
-        try:
-            self._store.get_rep(RepId(owner))
-        except NotFoundError:
-            pass
-        else:
-            return None
-        try:
-            rep = Rep(id=RepId(owner), name=owner)
-        except ValidationError:
-            return None  # the owning row reports the bad owner id itself
-        return Item("reps", rep, origin, {"id": column, "name": column}, source_row=False)
