@@ -1,5 +1,5 @@
-"""``python -m bench pages [--screenshots] [--size N] [--ties N]``: the pages in headless
-Chromium.
+"""``python -m bench pages [--repeat N] [--screenshots] [--size N] [--ties N]``: the pages
+in headless Chromium.
 
 Seeds a SQLite store with the demo portfolio and the large account of
 :func:`graphcrm.generator.large.large_account` (5,000 people, 6,000 influence ties, one
@@ -9,12 +9,17 @@ outside the server is blocked). It prints:
 
 - **first view**: from navigation start to the moment both the org chart and the
   influence map are drawn (``performance.mark("graphcrm-drawn:<view>")``), for a cold
-  server (first read of the account) and a warm one (cached snapshot);
+  server (first read of the account) and a warm one (cached snapshot), and of it the
+  **server**'s share (navigation start to the first byte of the page);
 - **longest task**: the longest task (PerformanceObserver ``longtask``) after the first
   view, while the script opens a manager, searches for someone five levels down and
   grows the influence map from a committee member;
 - **page bytes**: the HTML document, and everything it loaded (scripts and styles);
 - the load average.
+
+Each of ``--repeat`` runs starts a server of its own (as ``graphcrm serve`` does:
+:func:`api.app.freeze_imports` once it is built), so every cold load is cold; the
+medians come last.
 
 ``--screenshots`` also writes the org chart, the influence map and the deal page of
 the demo portfolio's riskiest account, in English and Turkish, to ``docs/img/``.
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import socket
+import statistics
 import tempfile
 import threading
 import time
@@ -59,6 +65,7 @@ class PageFigures:
     """What one page load measured (milliseconds and bytes)."""
 
     first_view_ms: float
+    server_ms: float
     longest_task_ms: float
     longest_task_before_ms: float
     html_bytes: int
@@ -76,14 +83,14 @@ def serve(store_url: str, keys_path: Path) -> Iterator[str]:
     """uvicorn serving the API over ``store_url`` in a thread; yields its base URL."""
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, freeze_imports
     from graphcrm.config import Settings
 
     settings = Settings(store=SecretStr(store_url), keys_path=str(keys_path))
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
+    app = create_app(settings)
+    freeze_imports()  # as graphcrm serve does (api.app.serve_app)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="bench-pages", daemon=True)
     thread.start()
@@ -160,18 +167,19 @@ def measure_account(page: Any, url: str, *, search: str, grow_from: str) -> Page
     tasks: list[dict[str, float]] = page.evaluate("() => window.__longtasks")
     after = [t["duration"] for t in tasks if t["start"] >= first]
     before = [t["duration"] for t in tasks if t["start"] < first]
-    sizes: dict[str, int] = page.evaluate(
+    sizes: dict[str, float] = page.evaluate(
         "() => { const nav = performance.getEntriesByType('navigation')[0];"
         " const res = performance.getEntriesByType('resource');"
-        " return {html: nav.decodedBodySize,"
+        " return {html: nav.decodedBodySize, server: nav.responseStart,"
         " total: nav.decodedBodySize + res.reduce((s, r) => s + r.decodedBodySize, 0)}; }"
     )
     return PageFigures(
         first_view_ms=first,
+        server_ms=float(sizes["server"]),
         longest_task_ms=max(after, default=0.0),
         longest_task_before_ms=max(before, default=0.0),
-        html_bytes=sizes["html"],
-        total_bytes=sizes["total"],
+        html_bytes=int(sizes["html"]),
+        total_bytes=int(sizes["total"]),
     )
 
 
@@ -222,6 +230,32 @@ def screenshots(browser: Any, base: str, key: str, store_url: str, out: Path) ->
     return written
 
 
+def _line(label: str, f: PageFigures) -> str:
+    return (
+        f"{label}: first view {f.first_view_ms:.0f} ms (server {f.server_ms:.0f} ms), longest"
+        f" task after it {f.longest_task_ms:.0f} ms (before it {f.longest_task_before_ms:.0f}"
+        f" ms), page {f.html_bytes / 1024:.0f} KiB HTML, {f.total_bytes / 1024:.0f} KiB with"
+        " scripts and styles"
+    )
+
+
+def _median(label: str, runs: list[PageFigures]) -> str:
+    def med(field: str) -> float:
+        return statistics.median(float(getattr(f, field)) for f in runs)
+
+    return _line(
+        f"median of {len(runs)}, {label}",
+        PageFigures(
+            first_view_ms=med("first_view_ms"),
+            server_ms=med("server_ms"),
+            longest_task_ms=med("longest_task_ms"),
+            longest_task_before_ms=med("longest_task_before_ms"),
+            html_bytes=int(med("html_bytes")),
+            total_bytes=int(med("total_bytes")),
+        ),
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -230,41 +264,42 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench pages")
     parser.add_argument("--size", type=int, default=5000, help="people in the large account")
     parser.add_argument("--ties", type=int, default=6000, help="influence ties in it")
+    parser.add_argument("--repeat", type=int, default=5, help="runs, each on a fresh server")
     parser.add_argument("--screenshots", action="store_true", help="also write docs/img/*.png")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
+    print(f"load average before: {load_average()}")
+    runs: dict[str, list[PageFigures]] = {"cold": [], "warm": []}
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp, sync_playwright() as p:
         started = time.perf_counter()
         store_url, key = seed(Path(tmp), size=args.size, ties=args.ties)
         print(f"seeded the store in {time.perf_counter() - started:.1f} s")
-        with serve(store_url, Path(tmp) / "keys.sqlite3") as base, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                url = f"{base}/pages/accounts/{LARGE}?as_of={AS_OF}"
-                for label in ("cold", "warm"):
-                    context = browser.new_context(
-                        viewport={"width": 1440, "height": 1000},
-                        extra_http_headers={"X-API-Key": key},
-                    )
-                    blocked: list[str] = []
-                    block_outside(context, base, blocked)
-                    f = measure_account(
-                        context.new_page(), url, search="Kişi 4321", grow_from="BIG-0009"
-                    )
-                    context.close()
-                    assert not blocked, blocked
-                    print(
-                        f"{args.size} people, {args.ties} ties, {label} server: first view"
-                        f" {f.first_view_ms:.0f} ms, longest task after it"
-                        f" {f.longest_task_ms:.0f} ms (before it {f.longest_task_before_ms:.0f}"
-                        f" ms), page {f.html_bytes / 1024:.0f} KiB HTML,"
-                        f" {f.total_bytes / 1024:.0f} KiB with scripts and styles"
-                    )
-                if args.screenshots:
-                    for path in screenshots(browser, base, key, store_url, DOCS_IMG):
-                        print(f"wrote {path.relative_to(ROOT)}")
-            finally:
-                browser.close()
-    print(f"load average: {load_average()}")
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for run in range(1, args.repeat + 1):
+                with serve(store_url, Path(tmp) / "keys.sqlite3") as base:
+                    url = f"{base}/pages/accounts/{LARGE}?as_of={AS_OF}"
+                    for label, figures in runs.items():
+                        context = browser.new_context(
+                            viewport={"width": 1440, "height": 1000},
+                            extra_http_headers={"X-API-Key": key},
+                        )
+                        blocked: list[str] = []
+                        block_outside(context, base, blocked)
+                        f = measure_account(
+                            context.new_page(), url, search="Kişi 4321", grow_from="BIG-0009"
+                        )
+                        context.close()
+                        assert not blocked, blocked
+                        figures.append(f)
+                        print(_line(f"run {run}, {args.size} people, {args.ties} ties, {label}", f))
+                    if args.screenshots and run == args.repeat:
+                        for path in screenshots(browser, base, key, store_url, DOCS_IMG):
+                            print(f"wrote {path.relative_to(ROOT)}")
+        finally:
+            browser.close()
+    for label, figures in runs.items():
+        print(_median(f"{label} server", figures))
+    print(f"load average after: {load_average()}")
 
 
 if __name__ == "__main__":

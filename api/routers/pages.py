@@ -304,6 +304,17 @@ def _snapshot(state: StateDep, account_id: str, as_of: datetime | None) -> Accou
     )
 
 
+def _scores(state: StateDep, snap: AccountSnapshot, as_of: datetime | None) -> AccountScores:
+    """The account's scores on ``snap`` (hidden influencers, follow-ups), cached with it."""
+    return state.cache.get_or_compute(
+        ("pages.scores", snap.account_id, _when(as_of)),
+        {f"account:{snap.account_id}"},
+        lambda: account_scores(snap.net, snap.account_id, scores=snap.scores, params=PARAMS),
+        present=as_of is None,
+        kind=AccountScores,
+    )
+
+
 def _report(
     state: StateDep, account: Account, at: datetime, as_of: datetime | None
 ) -> AccountReport:
@@ -432,7 +443,7 @@ def account_page(
     account = visible_account(state.store, who, account_id)
     snap = _snapshot(state, account_id, as_of)
     lang = _lang(request)
-    scores: AccountScores = account_scores(snap.net, account.id, scores=snap.scores, params=PARAMS)
+    scores = _scores(state, snap, as_of)
     open_deals = assess_open_deals(state.store, snap, params=PARAMS)
     deal_ids = [d.deal.id for d in open_deals]
     if deal is not None and deal not in snap.net.deals:
@@ -531,14 +542,7 @@ def _view_data(
     snap = _snapshot(state, account.id, as_of)
     if deal is not None and deal not in snap.net.deals:
         raise NotFoundError("deal", deal)
-    scores = state.cache.get_or_compute(
-        ("pages.scores", account.id, _when(as_of)),
-        {f"account:{account.id}"},
-        lambda: account_scores(snap.net, account.id, scores=snap.scores, params=PARAMS),
-        present=as_of is None,
-        kind=AccountScores,
-    )
-    return snap, scores
+    return snap, _scores(state, snap, as_of)
 
 
 @router.get("/accounts/{account_id}/orgchart.json")
@@ -693,7 +697,7 @@ def _deal_context(
             state,
             snap,
             [assessment] if assessment.risk is not None else [],
-            account_scores(snap.net, view.deal.account_id, scores=snap.scores, params=PARAMS),
+            _scores(state, snap, as_of),
             request.query_params.get("since"),
             view="deal",
             deal_id=deal_id,

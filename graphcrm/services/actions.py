@@ -34,7 +34,7 @@ whose points moved (the reasons).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
@@ -342,5 +342,13 @@ def days_silent(snapshot: AccountSnapshot, contact_id: str) -> float | None:
 
 
 def since_default(until: datetime, days: int = 7) -> datetime:
-    """A week before ``until``: the default "what changed since"."""
-    return until - timedelta(days=days)
+    """The end of the day (UTC) a week before ``until``: the default "what changed
+    since". It is the instant a date field gives for that day, and the same all day
+    long, so the pages' cache keeps the account as it stood then (a moving instant
+    read and scored the account again on every page of the present).
+
+    >>> since_default(datetime(2026, 11, 8, 9, 30, tzinfo=UTC)).isoformat()
+    '2026-11-01T23:59:59.999999+00:00'
+    """
+    day = (until - timedelta(days=days)).astimezone(UTC)
+    return day.replace(hour=23, minute=59, second=59, microsecond=999_999)

@@ -11,9 +11,12 @@ strength and department.
 
 from __future__ import annotations
 
+import math
 from collections import deque
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Final, Literal
+
+import networkx as nx
 
 from graphcrm.analytics import ContactScores, HiddenInfluencer, StakeholderNetwork
 from graphcrm.domain import Contact, ContactStatus, Influence, InfluenceKind, InfluenceSource
@@ -40,6 +43,11 @@ MAP_LIMIT: Final = 120
 """A map with more people than this opens on part of them (see :func:`opening_set`)."""
 STEPS: Final = 2
 """How many ties away from the committee the first view of a large map reaches."""
+SPACING: Final = 150.0
+"""Chart units of width and height per person on the laid-out map (one unit is one CSS
+pixel at zoom 1): the map of ``n`` people spans about ``n × SPACING²``."""
+ASPECT: Final = 1.6
+"""Width over height of the laid-out map (the map's box on the pages is wide)."""
 
 _ROUNDNESS = {
     InfluenceKind.ADVISES: 0.1,
@@ -300,6 +308,17 @@ def influence_map_view(
     first_reps = {r for r, c, _ in reps if c in first}
 
     drawn = [i for i in ties if i.influencer_id in first and i.influenced_id in first]
+    pos = map_layout(
+        [*opening, *sorted(first_reps)],
+        [
+            *((i.influencer_id, i.influenced_id, i.strength) for i in drawn),
+            *((r, c, w) for r, c, w in reps if c in first),
+        ],
+    )
+    for n in nodes:
+        xy = pos.get(str(n["id"]))
+        if xy is not None:
+            n["x"], n["y"] = xy
     legend: list[LegendItem] = []
     if deal_id is not None:
         present = {seats[c].stance if c in seats else None for c in first}
@@ -349,7 +368,7 @@ def influence_map_view(
         as_of=net.as_of,
         nodes=nodes,
         edges=edges,
-        options=force_options(len(opening)),
+        options=still_options(),
         labels=view_labels(m),
         lang=lang,
         legend=tuple(legend),
@@ -417,25 +436,62 @@ def around(
     return nodes, edges
 
 
-def force_options(n: int) -> JsonObject:
-    """A Barnes-Hut force layout that stabilises before it is shown; the script then
-    turns physics off so the page stays still. The wheel scrolls the page (Ctrl +
-    wheel zooms, through the script)."""
+def map_layout(
+    people: Sequence[str], ties: Iterable[tuple[str, str, float]], *, seed: int = 7
+) -> dict[str, tuple[float, float]]:
+    """Positions of the map's first view, in chart units, computed here. The largest
+    group of people linked by ties: a seeded Fruchterman-Reingold force layout
+    (:func:`networkx.spring_layout`, ties pulling by strength) stretched to
+    :data:`ASPECT` over about :data:`SPACING` units a person; everyone else (smaller
+    groups, one group after the other, then people without a tie) in rows below it.
+
+    It replaces vis-network's Barnes-Hut stabilisation in the browser, which ran on the
+    page's main thread after the page arrived and was the largest share of a large
+    account's first view (``./dev bench pages``; docs/benchmarks.md, "Pages"). The
+    browser draws these positions with physics off; people the script adds later are
+    placed around the person the map grows from.
+
+    >>> pos = map_layout(["a", "b", "c"], [("a", "b", 1.0)])
+    >>> pos["c"][1] > max(pos["a"][1], pos["b"][1]), map_layout(["a"], [])
+    (True, {'a': (0.0, 0.0)})
+    """
+    g: nx.Graph[str] = nx.Graph()
+    g.add_nodes_from(people)
+    g.add_weighted_edges_from((a, b, max(w, 0.05)) for a, b, w in ties if a in g and b in g)
+    order = {p: i for i, p in enumerate(people)}
+    groups = sorted(
+        (sorted(c, key=order.__getitem__) for c in nx.connected_components(g)),
+        key=lambda c: (-len(c), order[c[0]]),
+    )
+    out: dict[str, tuple[float, float]] = {}
+    half_w = half_h = 0.0
+    rest = [p for c in groups for p in c]
+    if groups and len(groups[0]) > 1:
+        main = groups[0]
+        rest = rest[len(main) :]
+        spread = nx.spring_layout(
+            g.subgraph(main), k=2 / math.sqrt(len(main)), seed=seed, iterations=100
+        )
+        half_w = math.sqrt(len(main) * ASPECT) * SPACING / 2
+        half_h = half_w / ASPECT
+        out = {
+            p: (round(float(x) * half_w, 1), round(float(y) * half_h, 1))
+            for p, (x, y) in spread.items()
+        }
+    columns = max(int(2 * half_w // SPACING) + 1, math.ceil(math.sqrt(len(rest) * ASPECT)))
+    top = half_h + SPACING if out else 0.0
+    left = -(min(columns, len(rest)) - 1) * SPACING / 2
+    for i, p in enumerate(rest):
+        out[p] = (left + (i % columns) * SPACING, top + (i // columns) * SPACING / 2)
+    return out
+
+
+def still_options() -> JsonObject:
+    """Physics off: the nodes stand where :func:`map_layout` put them. The wheel scrolls
+    the page (Ctrl + wheel zooms, through the script)."""
     return {
-        "layout": {"randomSeed": 7, "improvedLayout": n <= 150},
-        "physics": {
-            "enabled": True,
-            "solver": "barnesHut",
-            "barnesHut": {
-                "gravitationalConstant": -3000,
-                "centralGravity": 0.5,
-                "springLength": 100,
-                "springConstant": 0.04,
-                "damping": 0.3,
-                "avoidOverlap": 0.2,
-            },
-            "stabilization": {"enabled": True, "iterations": 300, "fit": True},
-        },
+        "layout": {"improvedLayout": False},
+        "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 150, "zoomView": False},
         "nodes": {"font": {"face": "sans-serif", "multi": False}},
     }

@@ -1,7 +1,12 @@
-"""The org chart's layout, worked out by hand (graphcrm.viz.layout)."""
+"""The org chart's layout, worked out by hand (graphcrm.viz.layout), and the influence
+map's (graphcrm.viz.influence.map_layout)."""
 
 from __future__ import annotations
 
+import math
+from itertools import pairwise
+
+from graphcrm.viz.influence import ASPECT, SPACING, map_layout
 from graphcrm.viz.layout import CARD_W, COL_DROP, GAP, INDENT, LEVEL, MAX_ROWS, PITCH, tree_layout
 
 
@@ -39,3 +44,27 @@ def test_closed_managers_hide_their_teams_and_the_layout_depends_only_on_the_tre
     assert set(closed) == {"m", "a", "b"}
     assert tree_layout(["m"], children, {"m"}) == closed
     assert set(tree_layout(["m", "z"], children, set())) == {"m", "z"}
+
+
+def test_the_map_is_laid_out_here_the_same_way_each_time() -> None:
+    path = ["a", "b", "c", "d", "e"]
+    ties = [(x, y, 0.5) for x, y in pairwise(path)]
+    people = [*path, "pair1", "pair2", "alone"]
+    pos = map_layout(people, [*ties, ("pair1", "pair2", 0.9)])
+    assert pos == map_layout(people, [*ties, ("pair1", "pair2", 0.9)])
+    assert set(pos) == set(people)
+
+    def dist(p: str, q: str) -> float:
+        return math.dist(pos[p], pos[q])
+
+    # neighbours on the path stand nearer than its two ends
+    assert dist("a", "b") < dist("a", "e")
+    # the largest group is the map; the smaller group and the person alone stand below it
+    bottom = max(pos[p][1] for p in path)
+    assert all(pos[p][1] > bottom for p in ("pair1", "pair2", "alone"))
+    assert pos["pair1"][0] < pos["pair2"][0] < pos["alone"][0]  # in the given order
+    # the main group fills a box of about SPACING² a person, ASPECT times wider than high
+    half_w = math.sqrt(5 * ASPECT) * SPACING / 2
+    assert max(abs(pos[p][0]) for p in path) <= half_w + 0.1
+    assert max(abs(pos[p][1]) for p in path) <= half_w / ASPECT + 0.1
+    assert max(max(abs(pos[p][0]) / half_w, abs(pos[p][1]) * ASPECT / half_w) for p in path) > 0.99

@@ -157,7 +157,8 @@ def test_influence_map_widths_colours_and_hidden_influencers(snapshot_at: Snapsh
     snap = snapshot_at(BEFORE_LEAVING)
     hidden = (HiddenInfluencer(contact_id=ENG, influence_percentile=1, formal_percentile=0, gap=1),)
     view = influence_map_view(snap.net, ACCOUNT, scores=snap.scores, hidden=hidden)
-    assert view.options["physics"]["enabled"] is True
+    assert view.options["physics"] == {"enabled": False}
+    assert all("x" in n and "y" in n for n in view.nodes)
     edges = {(e["from"], e["to"], e["kind"]): e for e in view.edges}
     assert set(edges) == {(a, b, k.value) for a, b, k, _ in INFLUENCES} | {(REP, VP, "knows")}
     assert edges[(REP, VP, "knows")]["title"] == f"Deniz Satış knows {XSS_NAME} (0.90)"

@@ -689,6 +689,7 @@
         settled(view, container);
       });
     } else {
+      view.network.fit({ animation: false }); // positions from the server (map_layout)
       settled(view, container);
     }
     view.network.on("click", function (params) {
