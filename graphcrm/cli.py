@@ -637,8 +637,35 @@ def train(ctx: click.Context, every_days: int) -> None:
 @main.command()
 @click.option("--as-of", type=AsOf(), default=None, help="Date (YYYY-MM-DD) or ISO datetime.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes of the local executor (default: one per core, at most 4).",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where accounts are scored: processes of this machine, or the workers of a Dask "
+    "cluster (the distributed extra; each opens the store from --store).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="The Dask scheduler's address (tcp://host:8786), with --executor dask.",
+)
 @click.pass_context
-def score(ctx: click.Context, as_of: datetime | None, top: int) -> None:
+def score(
+    ctx: click.Context,
+    as_of: datetime | None,
+    top: int,
+    workers: int | None,
+    executor: str,
+    scheduler: str | None,
+) -> None:
     """Score every account and its open deals, write the scores back to the store,
     and print a summary and the riskiest deals."""
     import functools
@@ -647,25 +674,44 @@ def score(ctx: click.Context, as_of: datetime | None, top: int) -> None:
     from collections import Counter
 
     from graphcrm.services.clock import instant
+    from graphcrm.services.executors import DaskCluster
     from graphcrm.services.portfolio import score_portfolio
+
+    cluster: DaskCluster | None = None
+    if executor == "dask":
+        if scheduler is None:
+            raise click.UsageError("--executor dask needs --scheduler ADDRESS")
+        if workers is not None:
+            raise click.UsageError("--workers is for --executor local (a cluster has its own)")
+        try:
+            cluster = DaskCluster.connect(scheduler)
+        except InvalidError as e:
+            problem = e.problems[0]
+            raise click.BadParameter(problem.message, param_hint=f"--{problem.where}") from None
+    elif scheduler is not None:
+        raise click.UsageError("--scheduler is for --executor dask")
 
     at = instant(as_of)
     bands: Counter[str] = Counter()
     riskiest: list[tuple[float, str, DealAssessment]] = []
     accounts = contacts = 0
     start = time.perf_counter()
-    with _store(ctx) as store, _progress() as progress:
+    with (
+        _store(ctx) as store,
+        _progress() as progress,
+        contextlib.closing(cluster) if cluster else contextlib.nullcontext(),
+    ):
         task = progress.add_task("scoring", total=None, rows=0)
 
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total, rows=contacts)
 
-        # One worker process per core, each with its own connection to the store;
-        # every account's scores are written back (GraphStore.put_scores).
-        workers = max(1, min(os.cpu_count() or 1, 4))
+        # Worker processes (by default one per core), each with its own connection to
+        # the store; every account's scores are written back (GraphStore.put_scores).
+        local = 1 if cluster else workers or max(1, min(os.cpu_count() or 1, 4))
         reopen = functools.partial(open_store, ctx.obj["store_url"])
         for report in score_portfolio(
-            store, as_of=at, progress=advance, workers=workers, reopen=reopen
+            store, as_of=at, progress=advance, workers=local, reopen=reopen, executor=cluster
         ):
             accounts += 1
             contacts += len(report.scores.contacts)

@@ -130,12 +130,14 @@ class DaskCluster:
             from distributed import Client
         except ImportError as e:
             raise InvalidError(
-                [Problem("executor", "dask", f"needs Dask distributed: {DISTRIBUTED_EXTRA}")]
+                [Problem("executor", "", f"dask needs Dask distributed: {DISTRIBUTED_EXTRA}")]
             ) from e
         try:
             client = Client(address, timeout=timeout, set_as_default=False)
         except (ValueError, TypeError) as e:
-            raise InvalidError([Problem("scheduler", address, f"not a Dask address: {e}")]) from e
+            raise InvalidError(
+                [Problem("scheduler", "", f"{address!r} is not a Dask address: {e}")]
+            ) from e
         except OSError as e:
             raise StoreUnavailableError(f"no Dask scheduler answered at {address}: {e}") from e
         return cls(client)
