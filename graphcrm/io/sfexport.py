@@ -42,7 +42,6 @@ Streaming
 from __future__ import annotations
 
 import csv
-import json
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -50,7 +49,6 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Final
 
 from pydantic import Field
 
@@ -63,7 +61,6 @@ from graphcrm.domain import (
     ContactStatus,
     Deal,
     DealId,
-    Direction,
     LineKind,
     Model,
     Role,
@@ -72,104 +69,28 @@ from graphcrm.domain import (
     Touchpoint,
     TouchpointKind,
 )
-from graphcrm.domain.roles import SALESFORCE_ROLES
 from graphcrm.errors import InvalidError, Problem
 from graphcrm.io.export import cell
+from graphcrm.io.sfexport_values import (
+    CALL_TYPES,
+    COLUMNS,
+    DIRECTIONS,
+    EVENT_TYPES,
+    MAPPING_FILE,
+    ROLE_LABELS,
+    STAGE_LABELS,
+    TASK_TYPES,
+    industry,
+    mapping_toml,
+    sf_date,
+    sf_sentiment,
+    sf_time,
+    sf_time_or_empty,
+    split_name,
+)
 from graphcrm.io.values import seniority_from_title
 
-# --- the vocabulary written -------------------------------------------------------
-
-COLUMNS: Final[dict[str, tuple[str, ...]]] = {
-    "User.csv": ("Id", "Name", "Email", "UserRoleId", "IsActive"),
-    "Account.csv": (
-        "Id", "Name", "ParentId", "Industry", "BillingCountry", "OwnerId", "CreatedDate",
-        "IsDeleted",
-    ),
-    "Contact.csv": (
-        "Id", "AccountId", "LastName", "FirstName", "Title", "Department", "Email", "Phone",
-        "ReportsToId", "CreatedDate", "LastModifiedDate", "Left_Company__c", "IsDeleted",
-    ),
-    "Opportunity.csv": (
-        "Id", "AccountId", "Name", "StageName", "Amount", "CloseDate", "IsClosed", "IsWon",
-        "CurrencyIsoCode", "OwnerId", "CreatedDate", "LastModifiedDate", "Pipeline__c",
-        "Loss_Reason__c", "IsDeleted",
-    ),
-    "OpportunityContactRole.csv": (
-        "OpportunityId", "ContactId", "Role", "Id", "IsPrimary", "CreatedDate", "Stance__c",
-        "IsDeleted",
-    ),
-    "OpportunityHistory.csv": (
-        "OpportunityId", "StageName", "CreatedDate", "Id", "CloseDate", "Amount", "IsDeleted",
-    ),
-    "OpportunityFieldHistory.csv": (
-        "OpportunityId", "Field", "CreatedDate", "Id", "OldValue", "NewValue", "IsDeleted",
-    ),
-    "Task.csv": (
-        "Id", "WhoId", "WhatId", "AccountId", "OwnerId", "ActivityDate", "Subject", "Type",
-        "TaskSubtype", "Status", "CallType", "Direction__c", "Sentiment__c", "CreatedDate",
-        "IsDeleted",
-    ),
-    "Event.csv": (
-        "Id", "WhoId", "WhatId", "AccountId", "OwnerId", "StartDateTime", "ActivityDateTime",
-        "Subject", "Type", "Direction__c", "Sentiment__c", "CreatedDate", "IsDeleted",
-    ),
-    "EventRelation.csv": ("EventId", "RelationId", "Id", "IsInvitee", "IsDeleted"),
-}  # fmt: skip
-"""Every file written and its header: the spec's required columns, then its optional ones."""
-
-MAPPING_FILE: Final = "mapping.toml"
-
-STAGE_LABELS: Final[dict[Stage, str]] = {
-    Stage.PROSPECTING: "Prospecting",
-    Stage.NEEDS_ANALYSIS: "Needs Analysis",
-    Stage.PROPOSAL: "Proposal",
-    Stage.PRESENTATION: "Presentation",
-    Stage.NEGOTIATION: "Negotiation",
-    Stage.DECISION: "Decision",
-    Stage.CLOSING: "Closing",
-    Stage.CLOSED_WON: "Closed Won",
-    Stage.CLOSED_LOST: "Closed Lost",
-}
-"""``StageName`` of each stage; ``mapping.toml`` maps every one back."""
-
-CUSTOM_ROLE_LABELS: Final[dict[Role, str]] = {
-    Role.CHAMPION: "Champion",
-    Role.BLOCKER: "Blocker",
-    Role.LEGAL_AND_COMPLIANCE: "Legal and Compliance",
-}
-"""``OpportunityContactRole.Role`` of the roles Salesforce has no standard value for."""
-
-ROLE_LABELS: Final[dict[Role, str]] = {
-    next(iter(roles)): label for label, roles in SALESFORCE_ROLES.items() if len(roles) == 1
-} | CUSTOM_ROLE_LABELS
-"""``OpportunityContactRole.Role`` of each role: Salesforce's standard value where there is one."""
-
-INDUSTRIES: Final[dict[str, str]] = {
-    "manufacturing": "Manufacturing",
-    "textile_retail": "Apparel",
-    "construction": "Construction",
-    "saas": "Technology",
-}
-"""``Industry`` of the generator's sectors; other sectors are written as they are.
-:func:`graphcrm.io.values.sector_from_industry` reads each back as its sector."""
-
-_EVENT_TYPES: Final = {
-    TouchpointKind.MEETING: "Meeting",
-    TouchpointKind.DEMO: "Demo",
-    TouchpointKind.POC: "POC",
-}
-_TASK_TYPES: Final = {
-    TouchpointKind.CALL: "Call",
-    TouchpointKind.EMAIL: "Email",
-    TouchpointKind.LINKEDIN: "LinkedIn",
-    TouchpointKind.OTHER: "Other",
-}
-_DIRECTIONS: Final = {
-    Direction.INBOUND: "Inbound",
-    Direction.OUTBOUND: "Outbound",
-    Direction.TWO_WAY: "Two-way",
-}
-_CALL_TYPES: Final = {Direction.INBOUND: "Inbound", Direction.OUTBOUND: "Outbound"}
+# --- the writer ------------------------------------------------------------------
 
 
 class ExportSummary(Model):
@@ -187,74 +108,6 @@ class ExportSummary(Model):
     files: tuple[str, ...]
     rows: dict[str, int] = Field(default_factory=dict)
     dropped: dict[str, int] = Field(default_factory=dict)
-
-
-# --- values ----------------------------------------------------------------------
-
-
-def sf_time(value: datetime) -> str:
-    """A time as Salesforce's Data Export writes it: UTC, milliseconds, ``Z``.
-
-    >>> from datetime import timedelta, timezone
-    >>> sf_time(datetime(2026, 3, 1, 12, 30, 0, 123456, tzinfo=timezone(timedelta(hours=3))))
-    '2026-03-01T09:30:00.123Z'
-    """
-    t = value.astimezone(UTC)
-    return f"{t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}Z"
-
-
-def _time(value: datetime | None) -> str:
-    return "" if value is None else sf_time(value)
-
-
-def _date(value: date | None) -> str:
-    return "" if value is None else value.isoformat()
-
-
-def split_name(name: str) -> tuple[str, str]:
-    """``(FirstName, LastName)``: the last word, with the lower-case particles
-    before it, is the last name; ``FirstName + " " + LastName`` gives ``name``
-    back (a one-word name is all last name).
-
-    >>> split_name("Ayşe Nur Yılmaz"), split_name("Jan de Vries"), split_name("Cher")
-    (('Ayşe Nur', 'Yılmaz'), ('Jan', 'de Vries'), ('', 'Cher'))
-    """
-    words = name.split(" ")
-    cut = len(words) - 1
-    while cut > 1 and words[cut - 1][:1].islower():
-        cut -= 1
-    first, last = " ".join(words[:cut]), " ".join(words[cut:])
-    if not first.strip() or not last.strip():
-        return "", name
-    return first, last
-
-
-def industry(sector: str) -> str:
-    """The ``Industry`` of a sector (:data:`INDUSTRIES`, else the sector itself)."""
-    return INDUSTRIES.get(sector, sector)
-
-
-def _sentiment(value: float) -> str:
-    return repr(float(value) + 0.0)  # + 0.0: no "-0.0"
-
-
-def mapping_toml() -> str:
-    """``mapping.toml``: every stage label and every custom role label written."""
-    q = json.dumps  # a JSON string of these labels is a TOML basic string
-    lines = [
-        "# The labels of graphcrm's generated Salesforce export -> graphcrm's vocabularies.",
-        "# Salesforce's standard contact roles are known to the import; the custom ones are here.",
-        "",
-        "[stages]",
-        *(f"{q(label)} = {q(stage.value)}" for stage, label in STAGE_LABELS.items()),
-        "",
-        "[roles]",
-        *(f"{q(label)} = [{q(role.value)}]" for role, label in CUSTOM_ROLE_LABELS.items()),
-    ]
-    return "\n".join(lines) + "\n"
-
-
-# --- the writer ------------------------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -311,7 +164,7 @@ class _Writer:
         self._deals(cs)
         self._deal_roles(cs)
         for tp in cs.touchpoints:
-            if tp.kind in _EVENT_TYPES:
+            if tp.kind in EVENT_TYPES:
                 self._event(tp)
             else:
                 self._task(tp)
@@ -367,8 +220,8 @@ class _Writer:
             c.email,
             c.phone,
             None if left else held.manager,
-            _time(held.created),
-            _time(modified),
+            sf_time_or_empty(held.created),
+            sf_time_or_empty(modified),
             left,
             False,
         )
@@ -405,7 +258,7 @@ class _Writer:
                 industry(a.sector),
                 a.country,
                 a.owner_id,
-                _time(first.get(a.id)),
+                sf_time_or_empty(first.get(a.id)),
                 False,
             )
 
@@ -439,13 +292,13 @@ class _Writer:
             deal.name,
             STAGE_LABELS[deal.stage],
             deal.amount,
-            _date(deal.expected_close),
+            sf_date(deal.expected_close),
             deal.stage.is_closed,
             deal.stage is Stage.CLOSED_WON,
             deal.currency,
             deal.owner_id,
-            _time(created),
-            _time(modified),
+            sf_time_or_empty(created),
+            sf_time_or_empty(modified),
             None,
             deal.loss_reason,
             False,
@@ -458,7 +311,7 @@ class _Writer:
                 STAGE_LABELS[change.to_stage],
                 sf_time(change.at),
                 None,
-                _date(_close_date_at(change.at, slips, slip_times, deal.expected_close)),
+                sf_date(_close_date_at(change.at, slips, slip_times, deal.expected_close)),
                 deal.amount,
                 False,
             )
@@ -469,8 +322,8 @@ class _Writer:
                 "CloseDate",
                 sf_time(slip.at),
                 None,
-                _date(slip.from_date),
-                _date(slip.to_date),
+                sf_date(slip.from_date),
+                sf_date(slip.to_date),
                 False,
             )
 
@@ -487,7 +340,7 @@ class _Writer:
                     ROLE_LABELS[role],
                     None,
                     r.is_primary,
-                    _time(r.valid_from),
+                    sf_time_or_empty(r.valid_from),
                     r.stance,
                     False,
                 )
@@ -506,9 +359,9 @@ class _Writer:
             at,
             at,
             tp.summary,
-            _EVENT_TYPES[tp.kind],
-            _DIRECTIONS[tp.direction],
-            _sentiment(tp.sentiment),
+            EVENT_TYPES[tp.kind],
+            DIRECTIONS[tp.direction],
+            sf_sentiment(tp.sentiment),
             at,
             False,
         )
@@ -516,7 +369,7 @@ class _Writer:
             self.write("EventRelation.csv", tp.id, other, None, True, False)
 
     def _task(self, tp: Touchpoint) -> None:
-        kind = _TASK_TYPES[tp.kind]
+        kind = TASK_TYPES[tp.kind]
         self.write(
             "Task.csv",
             tp.id,
@@ -524,14 +377,14 @@ class _Writer:
             tp.deal_id,
             tp.account_id,
             tp.rep_ids[0] if tp.rep_ids else None,
-            _date(tp.at.astimezone(UTC).date()),
+            sf_date(tp.at.astimezone(UTC).date()),
             tp.summary,
             kind,
             kind,
             "Completed",
-            _CALL_TYPES.get(tp.direction) if tp.kind is TouchpointKind.CALL else None,
-            _DIRECTIONS[tp.direction],
-            _sentiment(tp.sentiment),
+            CALL_TYPES.get(tp.direction) if tp.kind is TouchpointKind.CALL else None,
+            DIRECTIONS[tp.direction],
+            sf_sentiment(tp.sentiment),
             sf_time(tp.at),
             False,
         )
@@ -585,7 +438,7 @@ def carried_by_salesforce(cs: ChangeSet) -> ChangeSet:
             "deal_roles": tuple(r for r in cs.deal_roles if r.valid_to is None),
             "touchpoints": tuple(
                 tp
-                if tp.kind in _EVENT_TYPES
+                if tp.kind in EVENT_TYPES
                 else tp.model_copy(
                     update={"contact_ids": tp.contact_ids[:1], "rep_ids": tp.rep_ids[:1]}
                 )

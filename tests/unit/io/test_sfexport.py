@@ -40,15 +40,8 @@ from graphcrm.domain.roles import SALESFORCE_ROLES
 from graphcrm.errors import InvalidError
 from graphcrm.generator import GeneratorConfig, generate_portfolio
 from graphcrm.generator.sectors import Sector
-from graphcrm.io.sfexport import (
-    INDUSTRIES,
-    ROLE_LABELS,
-    STAGE_LABELS,
-    ExportSummary,
-    sf_time,
-    split_name,
-    write_salesforce_export,
-)
+from graphcrm.io.sfexport import ExportSummary, write_salesforce_export
+from graphcrm.io.sfexport_values import INDUSTRIES, ROLE_LABELS, STAGE_LABELS, sf_time, split_name
 from graphcrm.io.values import sector_from_industry
 
 # the Salesforce files of docs/import-export.md: required columns; optional ones
