@@ -20,6 +20,7 @@ BENCHMARKS = {
     "whole": "bench.whole",
     "speedups": "bench.speedups",
     "executors": "bench.executors",
+    "incremental": "bench.incremental",
 }
 
 

@@ -28,7 +28,7 @@ those scores would sit under the base's later ones.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,6 +44,7 @@ from graphcrm.domain import (
 from graphcrm.domain.views import MAX_PAGE_SIZE
 from graphcrm.errors import InvalidError, Problem
 from graphcrm.services.clock import instant, utc_now
+from graphcrm.services.executors import Executor, StoreOpener
 from graphcrm.services.feed import Resolver, concerns
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.services.portfolio import AccountReport, Progress, score_portfolio
@@ -245,11 +246,13 @@ def run_planned(
     seed: int = 0,
     progress: Progress | None = None,
     workers: int = 1,
-    reopen: Callable[[], GraphStore] | None = None,
+    reopen: StoreOpener | None = None,
+    executor: Executor | None = None,
 ) -> Iterator[AccountReport]:
     """Score what ``plan`` says (:func:`graphcrm.services.portfolio.score_portfolio`, its
     sets written) and, once every account is scored, record the run
-    (:meth:`GraphStore.put_score_run`). ``params`` and ``seed`` must be the plan's.
+    (:meth:`GraphStore.put_score_run`). ``params`` and ``seed`` must be the plan's;
+    ``workers``, ``reopen`` and ``executor`` are ``score_portfolio``'s.
 
     Raises
     ------
@@ -269,6 +272,7 @@ def run_planned(
         progress=progress,
         workers=workers,
         reopen=reopen,
+        executor=executor,
         accounts=plan.accounts,
     ):
         scored += 1
