@@ -105,6 +105,15 @@ def test_deal_page_counts_focus_and_what_if(watched: Watched, store: GraphStore)
     watched.page.click("#what-if-submit")
     result = watched.page.locator("#what-if-result")
     result.wait_for()
+    # in place: the answer opens where the form was, not at the top of the page
+    assert watched.page.evaluate("() => window.scrollY") > 0
+    box = result.bounding_box()
+    viewport = watched.page.viewport_size
+    assert box is not None
+    assert viewport is not None
+    assert 0 <= box["y"] < viewport["height"]
+    # the risk card's badge reads before → after
+    assert "→" in watched.page.locator("#risk h2").inner_text()
     # the same model before and after: risk = 100 × (1 - P) on both sides
     for side in ("before", "after"):
         score = float(result.get_attribute(f"data-{side}") or "nan")
