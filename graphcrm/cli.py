@@ -657,6 +657,15 @@ def train(ctx: click.Context, every_days: int) -> None:
     default=None,
     help="The Dask scheduler's address (tcp://host:8786), with --executor dask.",
 )
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="Score only the accounts whose inputs changed since the last recorded run (from "
+    "the change log), as of --as-of (default now, never before that run's); the others "
+    "keep their scores as of when they were last scored. Full when that cannot be exact "
+    "(no run yet, other parameters, a restored store, a new win model); "
+    "docs/operations.md#incremental-scoring.",
+)
 @click.pass_context
 def score(
     ctx: click.Context,
@@ -665,17 +674,18 @@ def score(
     workers: int | None,
     executor: str,
     scheduler: str | None,
+    incremental: bool,
 ) -> None:
-    """Score every account and its open deals, write the scores back to the store,
-    and print a summary and the riskiest deals."""
+    """Score every account (with --incremental, those changed since the last run) and
+    its open deals, write the scores back to the store, record the run, and print a
+    summary and the riskiest deals."""
     import functools
     import os
     import time
     from collections import Counter
 
-    from graphcrm.services.clock import instant
     from graphcrm.services.executors import DaskCluster
-    from graphcrm.services.portfolio import score_portfolio
+    from graphcrm.services.incremental import plan_run, run_planned
 
     cluster: DaskCluster | None = None
     if executor == "dask":
@@ -691,7 +701,6 @@ def score(
     elif scheduler is not None:
         raise click.UsageError("--scheduler is for --executor dask")
 
-    at = instant(as_of)
     bands: Counter[str] = Counter()
     riskiest: list[tuple[float, str, DealAssessment]] = []
     accounts = contacts = 0
@@ -701,6 +710,10 @@ def score(
         _progress() as progress,
         contextlib.closing(cluster) if cluster else contextlib.nullcontext(),
     ):
+        try:
+            plan = plan_run(store, incremental=incremental, as_of=as_of)
+        except InvalidError as e:  # an --as-of before the last run's, for --incremental
+            raise click.BadParameter(e.problems[0].message, param_hint="--as-of") from None
         task = progress.add_task("scoring", total=None, rows=0)
 
         def advance(done: int, total: int) -> None:
@@ -710,8 +723,8 @@ def score(
         # the store; every account's scores are written back (GraphStore.put_scores).
         local = 1 if cluster else workers or max(1, min(os.cpu_count() or 1, 4))
         reopen = functools.partial(open_store, ctx.obj["store_url"])
-        for report in score_portfolio(
-            store, as_of=at, progress=advance, workers=local, reopen=reopen, executor=cluster
+        for report in run_planned(
+            store, plan, progress=advance, workers=local, reopen=reopen, executor=cluster
         ):
             accounts += 1
             contacts += len(report.scores.contacts)
@@ -722,16 +735,24 @@ def score(
             riskiest = sorted(riskiest, key=lambda r: (-r[0], r[1]))[:top]
     elapsed = time.perf_counter() - start
     rate = accounts / elapsed if elapsed > 0 else 0.0
-    summary = Table(title=f"Portfolio as of {at.isoformat(timespec='minutes')}")
+    summary = Table(title=f"Portfolio as of {plan.at.isoformat(timespec='minutes')}")
     summary.add_column("measure")
     summary.add_column("value", justify="right")
+    summary.add_row("run", "full" if plan.full else "incremental")
+    if incremental:
+        summary.add_row("because" if plan.full else "from", plan.reason)
+    if not plan.full and plan.base is not None:
+        oldest = plan.base.oldest_as_of.isoformat(timespec="minutes")
+        summary.add_row("other accounts' scores as of", f"{oldest} or later")
     summary.add_row("accounts scored", f"{accounts:,}")
     summary.add_row("contacts scored", f"{contacts:,}")
     summary.add_row("accounts/s", f"{rate:,.1f}")
     for band in ("good", "fair", "poor"):
         summary.add_row(f"health {band}", f"{bands[band]:,}")
     console.print(summary)
-    deals = Table(title=f"Top {top} riskiest open deals")
+    deals = Table(
+        title=f"Top {top} riskiest open deals" + ("" if plan.full else " of the accounts scored")
+    )
     for name, justify in (("risk", "right"), ("deal", "left"), ("account", "left")):
         deals.add_column(name, justify=justify)  # type: ignore[arg-type]
     deals.add_column("stage")
