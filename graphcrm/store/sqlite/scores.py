@@ -158,24 +158,14 @@ def get_scores(
     )
 
 
-def put_score_run(conn: sqlite3.Connection, row: tuple[str, str, str], *, where: Path) -> None:
+def put_score_run(conn: sqlite3.Connection, row: tuple[str, str, str]) -> None:
     """Store one run's record, encoded by :func:`~graphcrm.store.codec.encode_score_run`
-    (replacing a record of the same ``scored_at``), in a transaction of its own."""
-    committed = False
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute(
-            "INSERT INTO score_runs (scored_at, as_of, run) VALUES (?, ?, ?) "
-            "ON CONFLICT (scored_at) DO UPDATE SET as_of = excluded.as_of, run = excluded.run",
-            row,
-        )
-        conn.execute("COMMIT")
-        committed = True
-    except sqlite3.Error as e:
-        raise StoreUnavailableError(f"sqlite store {where}: {e}") from e
-    finally:
-        if not committed and conn.in_transaction:
-            conn.execute("ROLLBACK")
+    (replacing a record of the same ``scored_at``), in the caller's transaction."""
+    conn.execute(
+        "INSERT INTO score_runs (scored_at, as_of, run) VALUES (?, ?, ?) "
+        "ON CONFLICT (scored_at) DO UPDATE SET as_of = excluded.as_of, run = excluded.run",
+        row,
+    )
 
 
 def latest_score_run(conn: sqlite3.Connection) -> ScoreRun | None:

@@ -190,8 +190,8 @@ class SqliteStore:
 
     def put_score_run(self, run: ScoreRun) -> None:
         row = encode_score_run(run)
-        with self._lock:
-            _scores.put_score_run(self._connection(), row, where=self._path)
+        with self._write() as conn:
+            _scores.put_score_run(conn, row)
 
     def put_win_model(self, card: WinModelCard) -> None:
         row = encode_win_model(card)  # before the lock: the write holds it for one upsert
