@@ -244,6 +244,9 @@ class ScopedStore:
     def get_deal(self, deal_id: DealId) -> DealView:
         return visible_deal(self._s, self._who, deal_id)
 
+    def get_deals(self, deal_ids: Sequence[DealId]) -> tuple[DealView, ...]:
+        return tuple(visible_deal(self._s, self._who, d) for d in deal_ids)
+
     def list_deals(
         self,
         page: PageRequest,

@@ -8,7 +8,7 @@ import multiprocessing
 import queue
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +25,9 @@ from graphcrm.domain import (
     Account,
     AccountScoreSet,
     ContactScoreRecord,
+    DealId,
     DealRiskRecord,
+    DealView,
     Model,
     PageRequest,
     StakeholderGraph,
@@ -40,7 +42,7 @@ from graphcrm.services.deals import churn_window_start, read_account
 from graphcrm.services.executors import Executor, StoreOpener
 from graphcrm.services.network import account_network
 from graphcrm.services.params import AnalyticsParams
-from graphcrm.services.risk import DealAssessment, assess_open_deals
+from graphcrm.services.risk import DealAssessment, assess_open_deals, open_deal_ids
 from graphcrm.services.scoring import AccountScores, account_scores
 from graphcrm.services.training import current_card
 from graphcrm.store.port import GraphStore
@@ -351,6 +353,10 @@ def _score_chunk_now(
         if dealing
         else {}
     )
+    open_deals = [
+        d for a, sg in zip(accounts, graphs, strict=True) for d in open_deal_ids(a.id, sg)
+    ]
+    views = dict(zip(open_deals, store.get_deals(open_deals), strict=True)) if open_deals else {}
     for account, sg in zip(accounts, graphs, strict=True):
         report, net, s = _score(
             store,
@@ -361,6 +367,7 @@ def _score_chunk_now(
             params=params,
             seed=run.seed,
             card=run.card,
+            views=views,
         )
         reports.append(report)
         sets.append(score_set(report, net, s, scored_at=run.stamp))
@@ -422,17 +429,19 @@ def _score(
     params: AnalyticsParams,
     seed: int = 0,
     card: WinModelCard | None = None,
+    views: Mapping[DealId, DealView] | None = None,
 ) -> tuple[AccountReport, StakeholderNetwork, ContactScores]:
     """Score ``account`` from its graph ``sg`` as of ``at`` (``before``: its committee
     graph as of the start of the churn window, read here when the account has an
-    open deal and it is None)."""
+    open deal and it is None; ``views``: its open deals' histories by id, read here
+    when None)."""
     if _has_open_deal(account, sg):
         snapshot = read_account(
             store, account.id, at=at, params=params, seed=seed, graph=sg, before=before
         )
         net, s = snapshot.net, snapshot.scores
         scores = account_scores(net, account.id, scores=s, params=params, seed=seed)
-        deals = assess_open_deals(store, snapshot, params=params, card=card, seed=seed)
+        deals = assess_open_deals(store, snapshot, params=params, card=card, seed=seed, views=views)
     else:
         net = account_network(sg, at=at, params=params)
         s = score_contacts(net, params=params.risk.scoring, seed=seed)

@@ -14,7 +14,7 @@ A closed deal has an outcome and a loss reason, not a risk:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from graphcrm.analytics import (
@@ -25,7 +25,16 @@ from graphcrm.analytics import (
     risk_of,
     what_if,
 )
-from graphcrm.domain import AccountId, Deal, DealId, DealView, Model, Stage, UtcDatetime
+from graphcrm.domain import (
+    AccountId,
+    Deal,
+    DealId,
+    DealView,
+    Model,
+    Stage,
+    StakeholderGraph,
+    UtcDatetime,
+)
 from graphcrm.domain.winmodel import WinModelCard
 from graphcrm.errors import InvalidError, Problem
 from graphcrm.services.clock import instant
@@ -144,6 +153,13 @@ def _score(a: DealAssessment) -> float:
     return a.risk.score if a.risk is not None else -1.0
 
 
+def open_deal_ids(account_id: AccountId, graph: StakeholderGraph) -> list[DealId]:
+    """The deals of the account (not of its family) open in ``graph``, in its order."""
+    return [
+        DealId(d.id) for d in graph.deals if d.account_id == account_id and not d.stage.is_closed
+    ]
+
+
 def assess_open_deals(
     store: GraphStore,
     snapshot: AccountSnapshot,
@@ -151,15 +167,19 @@ def assess_open_deals(
     params: AnalyticsParams,
     card: WinModelCard | None = None,
     seed: int = 0,
+    views: Mapping[DealId, DealView] | None = None,
 ) -> tuple[DealAssessment, ...]:
     """:func:`assess` for every deal of ``snapshot``'s account open at its instant,
     riskiest first (ties by deal id); one model for all (``card``, else the store's
-    current one)."""
+    current one). ``views``: the deals' histories by id when the caller has read them
+    (:func:`graphcrm.services.portfolio.score_portfolio` reads a chunk's at once),
+    else they are read here with one ``store.get_deals``."""
     model = card if card is not None else current_card(store, as_of=snapshot.at)
+    ids = open_deal_ids(snapshot.account_id, snapshot.graph)
+    if views is None:
+        views = dict(zip(ids, store.get_deals(ids), strict=True)) if ids else {}
     out = [
-        assess(store, snapshot, DealId(d.id), params=params, card=model, seed=seed)
-        for d in snapshot.graph.deals
-        if d.account_id == snapshot.account_id and not d.stage.is_closed
+        assess(store, snapshot, d, params=params, card=model, view=views[d], seed=seed) for d in ids
     ]
     return tuple(sorted(out, key=lambda a: (-_score(a), a.deal.id)))
 

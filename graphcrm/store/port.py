@@ -256,6 +256,12 @@ class GraphStore(Protocol):
         """A deal with its stage and close-date history; raises NotFoundError."""
         ...
 
+    def get_deals(self, deal_ids: Sequence[DealId]) -> tuple[DealView, ...]:
+        """``get_deal(d)`` for each id, in the given order (an id given twice comes back
+        twice), read together (one snapshot; an adapter may read them in one pass).
+        Raises NotFoundError for the first unknown id."""
+        ...
+
     def list_deals(
         self,
         page: PageRequest,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,6 +11,7 @@ from graphcrm.domain import (
     Account,
     AccountId,
     ChangeSet,
+    CloseDateChange,
     Contact,
     ContactId,
     Deal,
@@ -26,6 +27,7 @@ from graphcrm.domain import (
     ReportsTo,
     Role,
     Stage,
+    StageChange,
     Touchpoint,
     TouchpointId,
 )
@@ -456,6 +458,7 @@ def test_not_found(family: GraphStore) -> None:
         lambda: family.get_contact(ContactId("C-404")),
         lambda: family.get_rep(RepId("R-404")),
         lambda: family.get_deal(DealId("D-404")),
+        lambda: family.get_deals([DealId("D-404")]),
         lambda: family.account_ancestors(AccountId("A-404")),
         lambda: family.account_descendants(AccountId("A-404")),
         lambda: family.account_rollup(AccountId("A-404")),
@@ -463,6 +466,50 @@ def test_not_found(family: GraphStore) -> None:
     ):
         with pytest.raises(NotFoundError):
             call()
+
+
+def test_get_deals_reads_many_histories_in_the_given_order(family: GraphStore) -> None:
+    # D-2 (created in proposal at JAN) goes to negotiation and back; its close date moves
+    # twice. The rows are written latest first: each history comes back oldest first.
+    d2 = DealId("D-2")
+    family.apply(
+        ChangeSet(
+            stage_changes=(
+                StageChange(
+                    deal_id=d2, at=day(9), from_stage=Stage.NEGOTIATION, to_stage=Stage.PROPOSAL
+                ),
+                StageChange(
+                    deal_id=d2, at=day(4), from_stage=Stage.PROPOSAL, to_stage=Stage.NEGOTIATION
+                ),
+            ),
+            close_date_changes=(
+                CloseDateChange(
+                    deal_id=d2, at=day(8), from_date=date(2025, 3, 1), to_date=date(2025, 4, 1)
+                ),
+                CloseDateChange(deal_id=d2, at=day(3), from_date=None, to_date=date(2025, 3, 1)),
+            ),
+        ),
+        actor="t",
+        at=day(10),
+    )
+    views = family.get_deals([DealId("D-4"), d2, DealId("D-4")])
+    assert [v.deal.id for v in views] == ["D-4", "D-2", "D-4"]
+    assert [(c.at, c.from_stage, c.to_stage) for c in views[1].stage_history] == [
+        (JAN, None, Stage.PROPOSAL),
+        (day(4), Stage.PROPOSAL, Stage.NEGOTIATION),
+        (day(9), Stage.NEGOTIATION, Stage.PROPOSAL),
+    ]
+    assert [(c.at, c.to_date) for c in views[1].close_date_history] == [
+        (day(3), date(2025, 3, 1)),
+        (day(8), date(2025, 4, 1)),
+    ]
+    assert [c.to_stage for c in views[0].stage_history] == [Stage.CLOSED_WON]
+    assert views[0].close_date_history == ()
+    assert views == (family.get_deal(DealId("D-4")), family.get_deal(d2), views[0])
+    assert family.get_deals([]) == ()
+    with pytest.raises(NotFoundError) as caught:
+        family.get_deals([DealId("D-1"), DealId("D-404"), DealId("D-405")])
+    assert caught.value.key == "D-404"
 
 
 def test_stats_and_close_is_idempotent(family: GraphStore) -> None:

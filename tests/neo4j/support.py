@@ -487,6 +487,12 @@ def read_everything(store: GraphStore, payload: str = "") -> list[tuple[str, str
     add("list_reps territory", store.list_reps(page, territory=f"marmara{p}"))
     add("get_deal", store.get_deal(DealId(ident("D-1", p))))
     add("get_deal 2", store.get_deal(DealId(ident("D-2", p))))
+    add(
+        "get_deals",
+        store.get_deals(
+            [DealId(ident("D-2", p)), DealId(ident("D-1", p)), DealId(ident("D-2", p))]
+        ),
+    )
     add("list_deals", store.list_deals(page))
     add("list_deals filtered", store.list_deals(page, account_id=a1, stage=Stage.NEGOTIATION))
     add("list_deals owner", store.list_deals(page, owner_id=RepId(ident("R-2", p))))

@@ -9,7 +9,7 @@ aggregated here in Python, with the SQLite store's rules.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Set
+from collections.abc import Collection, Sequence, Set
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -204,17 +204,25 @@ def list_contacts(
 # --- deals and touchpoints -------------------------------------------------------------
 
 
-def get_deal(tx: Runner, deal_id: DealId) -> DealView:
-    record = fetch_one(tx, "deals/read_deal", id=deal_id)
-    if record is None:
-        raise NotFoundError("deal", deal_id)
-    stages = sorted(record["stages"], key=lambda p: p["at"])
-    closes = sorted(record["closes"], key=lambda p: p["at"])
-    return DealView(
-        deal=codec.decode_deal(record["props"]),
-        stage_history=tuple(codec.decode_stage_change(p) for p in stages),
-        close_date_history=tuple(codec.decode_close_date_change(p) for p in closes),
-    )
+def get_deals(tx: Runner, deal_ids: Sequence[DealId]) -> tuple[DealView, ...]:
+    """See :meth:`graphcrm.store.port.GraphStore.get_deals`: one statement
+    (``deals/read_deal_views``), whatever the number of deals."""
+    if not deal_ids:
+        return ()
+    out: list[DealView] = []
+    for record in tx.run(query("deals/read_deal_views"), {"ids": list(deal_ids)}):
+        if record["props"] is None:
+            raise NotFoundError("deal", deal_ids[record["i"]])
+        stages = sorted(record["stages"], key=lambda p: p["at"])
+        closes = sorted(record["closes"], key=lambda p: p["at"])
+        out.append(
+            DealView(
+                deal=codec.decode_deal(record["props"]),
+                stage_history=tuple(codec.decode_stage_change(p) for p in stages),
+                close_date_history=tuple(codec.decode_close_date_change(p) for p in closes),
+            )
+        )
+    return tuple(out)
 
 
 def list_deals(

@@ -293,7 +293,11 @@ class Neo4jStore:
     # --- deals and touchpoints ---------------------------------------------------------
 
     def get_deal(self, deal_id: DealId) -> DealView:
-        return self._read_one(lambda run: reads.get_deal(run, deal_id))
+        return self.get_deals([deal_id])[0]
+
+    def get_deals(self, deal_ids: Sequence[DealId]) -> tuple[DealView, ...]:
+        ids = list(deal_ids)
+        return self._read_one(lambda run: reads.get_deals(run, ids))
 
     def list_deals(
         self,

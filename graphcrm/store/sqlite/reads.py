@@ -12,6 +12,7 @@ from graphcrm.domain import (
     Account,
     AccountId,
     ChangeLogEntry,
+    CloseDateChange,
     Contact,
     ContactId,
     Deal,
@@ -23,6 +24,7 @@ from graphcrm.domain import (
     Rep,
     RepId,
     Stage,
+    StageChange,
     StoreStats,
     Touchpoint,
 )
@@ -30,6 +32,8 @@ from graphcrm.domain.text import tr_fold
 from graphcrm.errors import NotFoundError
 from graphcrm.store.codec import as_of_param, ts
 from graphcrm.store.sqlite import codec, tables
+from graphcrm.store.sqlite.codec import ids_param
+from graphcrm.store.sqlite.lookup import IN_IDS
 from graphcrm.store.sqlite.territories import IN_FORCE
 
 M = TypeVar("M")
@@ -211,22 +215,46 @@ def list_contacts(
 # --- deals and touchpoints -------------------------------------------------------------
 
 
-def get_deal(conn: sqlite3.Connection, deal_id: DealId) -> DealView:
-    deal: Deal = _one(conn, tables.DEALS, deal_id, "deal")
-    stages = conn.execute(
-        f"SELECT {tables.STAGE_CHANGES.select_list} FROM stage_changes "  # noqa: S608 - constants
-        "WHERE deal_id = ? ORDER BY at",
-        (deal_id,),
-    ).fetchall()
-    closes = conn.execute(
-        f"SELECT {tables.CLOSE_DATE_CHANGES.select_list} FROM close_date_changes "  # noqa: S608 - constants
-        "WHERE deal_id = ? ORDER BY at",
-        (deal_id,),
-    ).fetchall()
-    return DealView(
-        deal=deal,
-        stage_history=tuple(codec.decode_stage_change(r) for r in stages),
-        close_date_history=tuple(codec.decode_close_date_change(r) for r in closes),
+def get_deals(conn: sqlite3.Connection, deal_ids: Sequence[DealId]) -> tuple[DealView, ...]:
+    """See :meth:`graphcrm.store.port.GraphStore.get_deals`: three queries (deals, stage
+    changes, close-date changes), whatever the number of deals."""
+    ids = ids_param(dict.fromkeys(deal_ids))
+    deals: dict[str, Deal] = {
+        d.id: d
+        for d in map(
+            tables.DEALS.decode,
+            conn.execute(
+                f"SELECT {tables.DEALS.select_list} FROM deals WHERE id {IN_IDS}",  # noqa: S608 - constants
+                (ids,),
+            ),
+        )
+    }
+    for deal_id in deal_ids:
+        if deal_id not in deals:
+            raise NotFoundError("deal", deal_id)
+    stages: dict[str, list[StageChange]] = {d: [] for d in deals}
+    for change in map(
+        codec.decode_stage_change,
+        conn.execute(
+            f"SELECT {tables.STAGE_CHANGES.select_list} FROM stage_changes "  # noqa: S608 - constants
+            f"WHERE deal_id {IN_IDS} ORDER BY deal_id, at",
+            (ids,),
+        ),
+    ):
+        stages[change.deal_id].append(change)
+    closes: dict[str, list[CloseDateChange]] = {d: [] for d in deals}
+    for moved in map(
+        codec.decode_close_date_change,
+        conn.execute(
+            f"SELECT {tables.CLOSE_DATE_CHANGES.select_list} FROM close_date_changes "  # noqa: S608 - constants
+            f"WHERE deal_id {IN_IDS} ORDER BY deal_id, at",
+            (ids,),
+        ),
+    ):
+        closes[moved.deal_id].append(moved)
+    return tuple(
+        DealView(deal=deals[d], stage_history=tuple(stages[d]), close_date_history=tuple(closes[d]))
+        for d in deal_ids
     )
 
 

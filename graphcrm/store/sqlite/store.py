@@ -310,8 +310,11 @@ class SqliteStore:
     # --- deals and touchpoints ---------------------------------------------------------
 
     def get_deal(self, deal_id: DealId) -> DealView:
+        return self.get_deals([deal_id])[0]
+
+    def get_deals(self, deal_ids: Sequence[DealId]) -> tuple[DealView, ...]:
         with self._read() as conn:
-            return reads.get_deal(conn, deal_id)
+            return reads.get_deals(conn, deal_ids)
 
     def list_deals(
         self,
