@@ -40,6 +40,18 @@ def tr_fold(text: str) -> str:
     return unicodedata.normalize("NFC", tr_lower(unicodedata.normalize("NFC", text)))
 
 
+def match_key(text: str) -> str:
+    """``text`` folded for matching labels and names typed by hand: Turkish lower case
+    (``İ`` -> ``i``, ``I`` -> ``ı``), then dotless ``ı`` as ``i`` (so ``PUBLIC``, typed
+    on an English keyboard, matches ``Public``, and ``ISTANBUL`` ``İstanbul``), spaces
+    collapsed.
+
+    >>> match_key("  ISTANBUL  Işık ") == match_key("İstanbul ışık")
+    True
+    """
+    return " ".join(tr_fold(text).replace("ı", "i").split())
+
+
 def _slow_rank(ch: str) -> str:
     rank = _RANK.get(ch)
     if rank is None:
