@@ -66,7 +66,8 @@ from graphcrm.generator.portfolio import (
     outcome_coefficients,
     truth_index,
 )
-from graphcrm.generator.sectors import PROFILES, Sector, SectorProfile
+from graphcrm.generator.profiles import PROFILES
+from graphcrm.generator.sectors import Sector, SectorProfile
 
 __all__ = [
     "DEFAULT_COEFFICIENTS",

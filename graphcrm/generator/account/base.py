@@ -35,7 +35,8 @@ from graphcrm.domain import (
 )
 from graphcrm.generator.oracle import DealTruth
 from graphcrm.generator.outcome import Coefficients, OutcomeOptions
-from graphcrm.generator.sectors import PROFILES, Department, Sector, SectorProfile
+from graphcrm.generator.profiles import PROFILES
+from graphcrm.generator.sectors import Department, Sector, SectorProfile
 
 T = TypeVar("T")
 

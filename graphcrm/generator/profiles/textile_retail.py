@@ -1,0 +1,150 @@
+"""Textile and retail: the sector profile (:class:`~graphcrm.generator.sectors.SectorProfile`)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from graphcrm.domain import Role, TouchpointKind
+from graphcrm.generator.profiles.common import (
+    CFO,
+    CHRO,
+    finance,
+    hr,
+    it,
+    logistics,
+    marketing,
+    slot,
+)
+from graphcrm.generator.sectors import Department, Executive, Sector, SectorProfile
+
+TEXTILE_RETAIL: Final = SectorProfile(
+    sector=Sector.TEXTILE_RETAIL,
+    departments=(
+        Department(
+            "merchandising",
+            "Merchandising",
+            "Merchandising",
+            0.12,
+            ("Merchandiser", "Kıdemli Merchandiser", "Ürün Planlama Uzmanı"),
+            ("Merchandiser", "Senior Merchandiser", "Assortment Planner"),
+        ),
+        Department(
+            "purchasing",
+            "Satın Alma",
+            "Buying",
+            0.12,
+            ("Alıcı", "Kıdemli Alıcı", "Tedarik Uzmanı"),
+            ("Buyer", "Senior Buyer", "Sourcing Specialist"),
+        ),
+        Department(
+            "category",
+            "Kategori Yönetimi",
+            "Category Management",
+            0.08,
+            ("Kategori Uzmanı", "Kategori Analisti"),
+            ("Category Specialist", "Category Analyst"),
+            unit_tr="Kategori",
+            unit_en="Category",
+        ),
+        finance(0.05),
+        Department(
+            "design",
+            "Tasarım",
+            "Design",
+            0.08,
+            ("Tasarımcı", "Kalıp Uzmanı", "Kumaş Uzmanı"),
+            ("Designer", "Pattern Maker", "Fabric Specialist"),
+        ),
+        Department(
+            "stores",
+            "Mağaza Operasyonları",
+            "Store Operations",
+            0.25,
+            ("Bölge Satış Sorumlusu", "Görsel Düzenleme Uzmanı", "Mağaza Sorumlusu"),
+            ("Area Sales Lead", "Visual Merchandiser", "Store Lead"),
+        ),
+        Department(
+            "ecommerce",
+            "E-ticaret",
+            "E-commerce",
+            0.08,
+            ("E-ticaret Uzmanı", "Pazaryeri Uzmanı"),
+            ("E-commerce Specialist", "Marketplace Specialist"),
+        ),
+        logistics(0.10),
+        marketing(0.06),
+        hr(0.03),
+        it(0.03),
+    ),
+    core=4,
+    c_suite=(
+        CFO,
+        Executive("merchandising", "Ticaret Direktörü (CCO)", "Chief Commercial Officer"),
+        Executive("stores", "Perakende Direktörü", "Chief Retail Officer"),
+        CHRO,
+    ),
+    committee=(
+        slot((Role.DECISION_MAKER,), ("merchandising",), 1, 3, top=True),
+        slot((Role.ECONOMIC_BUYER,), ("finance", "purchasing"), 1, 3, top=True),
+        slot((Role.EVALUATOR,), ("category",), 3, 4),
+        slot((Role.BUSINESS_USER,), ("purchasing",), 4, 5),
+        slot((Role.INFLUENCER,), ("design",), 3, 5),
+        slot((Role.EVALUATOR,), ("category", "merchandising"), 3, 5),
+        slot((Role.BUSINESS_USER,), ("stores", "ecommerce"), 3, 5),
+    ),
+    extra_roles=(Role.BUSINESS_USER, Role.EVALUATOR, Role.INFLUENCER, Role.OTHER),
+    extra_depts=("purchasing", "merchandising", "category", "design"),
+    cycle_days=(90, 120),
+    touch_gap_days=7.0,
+    departure_rate=0.20,
+    rotation_depts=frozenset({"purchasing", "merchandising", "category"}),
+    champion_loss_rate=0.22,
+    role_change_rate=0.12,
+    blocker_rate=0.30,
+    blocker_depts=("purchasing", "design", "finance"),
+    amount_tiers_try=((300_000, 1_500_000), (1_500_000, 6_000_000), (6_000_000, 20_000_000)),
+    deal_titles_tr=(
+        "{season} koleksiyonu – kumaş tedariki",
+        "{season} sezonu – özel etiket üretimi",
+        "{season} – yeniden sipariş programı",
+    ),
+    deal_titles_en=(
+        "{season} collection – fabric supply",
+        "{season} – private-label production",
+        "{season} – re-order programme",
+    ),
+    competitors=("Modaline Tekstil", "Bursa İplik", "Texpro Sourcing", "Lumen Apparel Tech"),
+    loss_reasons_tr=(
+        "Sezon takvimine yetişilemedi",
+        "Koleksiyon revizyonunda elendi",
+        "Fiyat rakipten yüksek",
+    ),
+    loss_reasons_en=(
+        "Missed the season calendar",
+        "Dropped in the collection review",
+        "Price above competitor",
+    ),
+    summaries_tr=(
+        "Koleksiyon inceleme toplantısı",
+        "Numune onayı ve yeniden sipariş akışı konuşuldu",
+        "Sezon takvimi netleştirildi",
+        "Yeni alıcıyla tanışma toplantısı",
+    ),
+    summaries_en=(
+        "Collection review meeting",
+        "Discussed sample approval and the re-order workflow",
+        "Agreed the season calendar",
+        "Intro meeting with the new buyer",
+    ),
+    kind_weights=(
+        (TouchpointKind.EMAIL, 0.36),
+        (TouchpointKind.CALL, 0.24),
+        (TouchpointKind.MEETING, 0.28),
+        (TouchpointKind.LINKEDIN, 0.08),
+        (TouchpointKind.DEMO, 0.03),
+        (TouchpointKind.POC, 0.01),
+    ),
+    words_tr=("Tekstil", "Konfeksiyon", "Moda", "Giyim", "Örme", "Denim", "Mağazacılık"),
+    words_de=("Textil", "Moden", "Bekleidung"),
+    words_en=("Apparel", "Textiles", "Fashion", "Retail"),
+)
