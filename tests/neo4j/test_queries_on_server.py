@@ -20,6 +20,7 @@ from graphcrm.domain import (
     DealRiskRecord,
     ModelSource,
     PageRequest,
+    ScoreRun,
     WinModel,
     WinModelCard,
 )
@@ -162,6 +163,18 @@ def test_the_adapter_runs_every_query(neo4j_uri: str, monkeypatch: pytest.Monkey
         store.put_win_model(card)
         assert store.get_win_model(as_of=MAR) == card
         assert store.list_win_models(PageRequest()).items == (card,)
+        assert store.latest_score_run() is None
+        run = ScoreRun(
+            as_of=MAR,
+            scored_at=MAR,
+            changes=1,
+            accounts=1,
+            full=True,
+            oldest_as_of=MAR,
+            settings=NASTY[:200],
+        )
+        store.put_score_run(run)
+        assert store.latest_score_run() == run
         with driver(neo4j_uri) as d, d.session() as session:
             names = {r["name"] for r in session.run(load("schema/read_constraints"))}
             indexes = {r["name"] for r in session.run(load("schema/read_indexes"))}
@@ -187,5 +200,6 @@ def test_the_adapter_runs_every_query(neo4j_uri: str, monkeypatch: pytest.Monkey
     finally:
         store.close()
     assert {"account_id", "contact_id", "change_page_seq", "win_model_fitted_at"} <= names
+    assert "score_run_scored_at" in names
     assert "change_keys_bucket" in indexes
     assert sorted(set(cypher.names()) - ran) == []
