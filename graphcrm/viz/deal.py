@@ -181,7 +181,7 @@ def deal_view(
         notes = [f"{m('warm_path')}: {hops} ({path.strength:.2f})"]
     else:
         notes = [m("no_warm_path")]
-    notes.append(f"{len(seats)} {m('people')} · {departed} {m('left_company')}")
+    notes.append(f"{m.count('n_people', len(seats))} · {departed} {m('left_company')}")
     legend = [LegendItem(m.stance(s), STANCE_COLOURS[s]) for s in (2, 1, 0, -1, -2)]
     legend += [
         LegendItem(m("our_rep"), REP_FILL),

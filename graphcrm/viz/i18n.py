@@ -168,7 +168,10 @@ _M: Final[dict[str, tuple[str, str]]] = {
         "Inferred tie (shared touchpoints, reporting lines)",
         "Çıkarsanan bağ (ortak temaslar, bağlılık hatları)",
     ),
-    "people": ("people", "kişi"),
+    "n_people_one": ("{n} person", "{n} kişi"),
+    "n_people_other": ("{n} people", "{n} kişi"),
+    "n_hidden_one": ("{n} hidden influencer", "{n} gizli etkileyici"),
+    "n_hidden_other": ("{n} hidden influencers", "{n} gizli etkileyici"),
     "no_ties_omitted": ("People without ties, not drawn", "Bağı olmayan, çizilmeyen kişiler"),
     # org chart cards and the influence map's tools (graphcrm-viz.js)
     "find_person": ("Find a person", "Kişi ara"),
@@ -707,8 +710,13 @@ class Messages:
         return self(key).format(**values)
 
     def count(self, key: str, n: int, **values: object) -> str:
-        """``key_one`` or ``key_other`` by ``n`` (English plurals), filled with ``n``."""
-        return self.format(f"{key}_{'one' if n == 1 else 'other'}", n=n, **values)
+        """``key_one`` or ``key_other`` by ``n`` (English plurals), filled with ``n``
+        written the language's way.
+
+        >>> Messages("en").count("n_people", 4501), Messages("tr").count("n_people", 1)
+        ('4,501 people', '1 kişi')
+        """
+        return self.format(f"{key}_{'one' if n == 1 else 'other'}", n=self.integer(n), **values)
 
     def number(self, x: float, digits: int = 2) -> str:
         """``x`` with ``digits`` decimals: ``0.42`` in English, ``0,42`` in Turkish;

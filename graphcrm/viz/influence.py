@@ -344,7 +344,7 @@ def influence_map_view(
         legend.append(LegendItem(m("left_company"), DEPARTED_FILL))
 
     account = next((a.name for a in net.source.accounts if a.id == account_id), account_id)
-    notes = [f"{len(people)} {m('people')} · {len(marked)} {m('hidden_influencer')}"]
+    notes = [f"{m.count('n_people', len(people))} · {m.count('n_hidden', len(marked))}"]
     if omitted:
         notes.append(f"{m('no_ties_omitted')}: {omitted}")
     if rule == "committee" and deal_id is not None:

@@ -265,7 +265,7 @@ def org_chart_view(
         legend.append(LegendItem(m("hidden_star"), "#ffffff", border=HIDDEN_BORDER))
     if departed:
         legend.append(LegendItem(m("left_company"), DEPARTED_FILL, border=DEPARTED_BORDER))
-    notes = [f"{len(tree.contacts)} {m('people')} · {departed} {m('left_company')}"]
+    notes = [f"{m.count('n_people', len(tree.contacts))} · {departed} {m('left_company')}"]
     if deal_id is not None:
         notes.append(f"{m('stance')}: {net.deals[deal_id].name}")
     if len(shown) < len(tree.contacts):
