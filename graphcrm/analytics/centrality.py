@@ -117,18 +117,41 @@ def influence_rank(
         u, v = nodes[rows[i]], nodes[cols[i]]
         raise InvalidError([Problem(f"edge[{u} -> {v}]", weight, "negative weight")])
     if method == "networkx":
-        try:
-            return dict(
-                nx.pagerank(
-                    G.reverse(copy=False),
-                    alpha=p.alpha,
-                    weight=weight,
-                    tol=p.tol,
-                    max_iter=p.max_iter,
-                )
+        return _networkx_pagerank(G, p, weight)
+    MT, dangling, start = _reversed_transition(n, rows, cols, vals, p.alpha)
+    x = np.full(n, 1.0 / n) if start is None else start
+    for _ in range(p.max_iter):
+        last = x
+        x = p.alpha * (MT @ last + last[dangling].sum() / n) + (1.0 - p.alpha) / n
+        if np.abs(x - last).sum() < n * p.tol:
+            return dict(zip(nodes, x.tolist(), strict=True))
+    raise InvalidError(
+        [Problem("influence_rank", "max_iter", f"no convergence in {p.max_iter} iterations")]
+    )
+
+
+def _networkx_pagerank(G: Any, p: CentralityParams, weight: str) -> dict[Hashable, float]:
+    """:func:`influence_rank` by ``networkx.pagerank`` of the reversed graph."""
+    try:
+        return dict(
+            nx.pagerank(
+                G.reverse(copy=False),
+                alpha=p.alpha,
+                weight=weight,
+                tol=p.tol,
+                max_iter=p.max_iter,
             )
-        except nx.PowerIterationFailedConvergence as e:
-            raise InvalidError([Problem("influence_rank", "max_iter", str(e))]) from e
+        )
+    except nx.PowerIterationFailedConvergence as e:
+        raise InvalidError([Problem("influence_rank", "max_iter", str(e))]) from e
+
+
+def _reversed_transition(
+    n: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, alpha: float
+) -> tuple[Any, np.ndarray, np.ndarray | None]:
+    """The transposed transition matrix of the reversed graph of edges ``rows[i] ->
+    cols[i]`` weighing ``vals[i]``, its dangling nodes, and the PageRank vector when
+    the dense fixed point gives it (None: iterate from the uniform vector)."""
     MT: Any
     start: np.ndarray | None
     if n <= DENSE_MAX_NODES:
@@ -141,7 +164,7 @@ def influence_rank(
         dangling = out == 0
         inv = np.divide(1.0, out, out=np.zeros(n), where=~dangling)
         MT = W * inv[None, :]
-        start = _pagerank_fixed_point(MT, dangling, p.alpha)
+        start = _pagerank_fixed_point(MT, dangling, alpha)
     else:
         # Reversed adjacency: row = influenced, column = influencer.
         A = sp.csr_array((vals, (cols, rows)), shape=(n, n))
@@ -151,15 +174,7 @@ def influence_rank(
         M = sp.diags_array(inv) @ A  # row-stochastic except dangling rows
         MT = M.T.tocsr()
         start = None
-    x = np.full(n, 1.0 / n) if start is None else start
-    for _ in range(p.max_iter):
-        last = x
-        x = p.alpha * (MT @ last + last[dangling].sum() / n) + (1.0 - p.alpha) / n
-        if np.abs(x - last).sum() < n * p.tol:
-            return dict(zip(nodes, x.tolist(), strict=True))
-    raise InvalidError(
-        [Problem("influence_rank", "max_iter", f"no convergence in {p.max_iter} iterations")]
-    )
+    return MT, dangling, start
 
 
 def _pagerank_fixed_point(MT: np.ndarray, dangling: np.ndarray, alpha: float) -> np.ndarray | None:
@@ -243,7 +258,8 @@ def _rustworkx_betweenness(U: Any, nodes: Sequence[Hashable]) -> list[float]:
     g = rx.PyGraph(multigraph=False)
     g.add_nodes_from(range(len(nodes)))
     g.extend_from_edge_list([(index[u], index[v]) for u, v in U.edges() if u != v])
-    # the PyGraph function itself, without the generic one's singledispatch (~4 µs)
+    # the PyGraph function itself, not the generic one that dispatches on the graph's type
+    # (docs/benchmarks.md, the scoring profile)
     bc = rx.graph_betweenness_centrality(
         g, normalized=True, parallel_threshold=RUSTWORKX_ONE_THREAD
     )
@@ -321,6 +337,16 @@ def brokerage(
         return dict.fromkeys(nodes, 0.0)
     if k is None and method in ("auto", "rustworkx"):
         return dict(zip(nodes, _rustworkx_betweenness(U, nodes), strict=True))
+    return dict(zip(nodes, _sparse_betweenness(U, nodes, sample, k), strict=True))
+
+
+def _sparse_betweenness(
+    U: Any, nodes: Sequence[Hashable], sample: Sequence[Hashable], k: int | None
+) -> list[float]:
+    """Normalised betweenness of the undirected ``U`` (more than two nodes) by
+    :func:`_brandes_sparse` from ``sample`` (every node when ``k`` is None), rescaled as
+    networkx rescales a ``k``-sample, in the order of ``nodes``."""
+    n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}
     A = _adjacency(U, nodes, None)
     A = ((A + A.T) > 0).astype(float).tocsr()
@@ -332,7 +358,8 @@ def brokerage(
     else:
         scale = np.full(n, 1.0 / (k * (n - 2)))
         scale[[index[s] for s in sample]] = 1.0 / ((k - 1) * (n - 2))
-    return dict(zip(nodes, (raw * scale).tolist(), strict=True))
+    out: list[float] = (raw * scale).tolist()
+    return out
 
 
 def reporting_levels(G: Any) -> tuple[dict[Hashable, int], dict[Hashable, int]]:

@@ -24,11 +24,11 @@ from graphcrm.domain import (
     ReportsTo,
     RepTie,
     StakeholderGraph,
+    Temporal,
 )
 from graphcrm.domain.construct import construct
 from graphcrm.errors import NotFoundError
 from graphcrm.store.codec import TS_WIDTH, as_of_param, decode_rollup, parse_ts, touch_windows
-from graphcrm.store.intervals import T as Fact
 from graphcrm.store.sqlite import codec, tables, territories
 from graphcrm.store.sqlite.codec import ids_param
 from graphcrm.store.sqlite.lookup import IN_IDS
@@ -40,6 +40,8 @@ from graphcrm.store.sqlite.reads import (
 )
 
 T = TypeVar("T")
+Row = TypeVar("Row", bound=Temporal)
+"""A row of an interval table (a reporting line, an influence, a deal role, ...)."""
 
 MAX_DEPTH = 10_000
 """Guard for the recursive hierarchy queries (validation keeps parents acyclic)."""
@@ -256,15 +258,7 @@ def _graphs(
             owner[a.id] = g
     n = len(groups)
 
-    contacts: list[list[Contact]] = [[] for _ in range(n)]
-    home: dict[str, int] = {}
-    rows = conn.execute(_CONTACTS, (t, t, ids_param(owner))).fetchall()
-    rows.sort(key=_first)  # by id: text order is code point order, as in SQL
-    for r in rows:
-        c = decode_contact_with_status(r)
-        g = owner[c.account_id]
-        home[c.id] = g
-        contacts[g].append(c)
+    contacts, home = _contacts_within(conn, owner, t, n)
     cids = ids_param(home)
 
     lines: list[list[ReportsTo]] = _in_force_within(
@@ -298,19 +292,7 @@ def _graphs(
         ):
             knows[home[r[1]]].append(codec.decode_rep_knows(r))
         engagement, contact_ties, rep_ties = _touch_aggregates(conn, home, n, as_of, t)
-        rep_ids = [
-            {k.rep_id for k in knows[g]}
-            | {r.rep_id for r in rep_ties[g]}
-            | {d.owner_id for d in deals[g] if d.owner_id is not None}
-            for g in range(n)
-        ]
-        reps = [
-            codec.decode_rep(r)
-            for r in conn.execute(
-                f"SELECT {tables.REPS.select_list} FROM reps WHERE id {IN_IDS} ORDER BY id",  # noqa: S608 - constants
-                (ids_param(set().union(*rep_ids)),),
-            )
-        ]
+        rep_ids, reps = _reps_within(conn, knows, rep_ties, deals)
     order = {r.id: i for i, r in enumerate(reps)}
     return [
         construct(
@@ -334,16 +316,57 @@ def _graphs(
     ]
 
 
+def _contacts_within(
+    conn: sqlite3.Connection, owner: Mapping[str, int], t: str, n: int
+) -> tuple[list[list[Contact]], dict[str, int]]:
+    """The contacts at ``t`` of each group's accounts (``owner``: account id -> group),
+    by id, and the group of each contact."""
+    contacts: list[list[Contact]] = [[] for _ in range(n)]
+    home: dict[str, int] = {}
+    rows = conn.execute(_CONTACTS, (t, t, ids_param(owner))).fetchall()
+    rows.sort(key=_first)  # by id: text order is code point order, as in SQL
+    for r in rows:
+        c = decode_contact_with_status(r)
+        g = owner[c.account_id]
+        home[c.id] = g
+        contacts[g].append(c)
+    return contacts, home
+
+
+def _reps_within(
+    conn: sqlite3.Connection,
+    knows: Sequence[list[RepKnows]],
+    rep_ties: Sequence[list[RepTie]],
+    deals: Sequence[list[Deal]],
+) -> tuple[list[set[RepId]], list[Rep]]:
+    """The reps each group names (knowing or touching its contacts, owning its deals),
+    and every one of them, read once, by id."""
+    rep_ids = [
+        {k.rep_id for k in knows[g]}
+        | {r.rep_id for r in rep_ties[g]}
+        | {d.owner_id for d in deals[g] if d.owner_id is not None}
+        for g in range(len(deals))
+    ]
+    reps = [
+        codec.decode_rep(r)
+        for r in conn.execute(
+            f"SELECT {tables.REPS.select_list} FROM reps WHERE id {IN_IDS} ORDER BY id",  # noqa: S608 - constants
+            (ids_param(set().union(*rep_ids)),),
+        )
+    ]
+    return rep_ids, reps
+
+
 def _in_force_within(
     conn: sqlite3.Connection,
-    table: tables.IntervalTable[Fact],
+    table: tables.IntervalTable[Row],
     order_by: str,
     ids: str,
     t: str,
     first: Mapping[str, int],
     second: Mapping[str, int],
     n: int,
-) -> list[list[Fact]]:
+) -> list[list[Row]]:
     """The rows of ``table`` in force at ``t`` whose ``table.by`` is one of ``ids`` (the
     keys of ``first``, as :func:`ids_param`), split among the groups by :func:`_ties_within`."""
     sql = (
