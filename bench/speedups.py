@@ -7,7 +7,7 @@ scoring a generated portfolio (``score_portfolio``, SQLite, after one warm-up
 run), the variants alternated round by round:
 
 - as shipped;
-- the cyclic collector left on while a chunk is scored (``_gc_paused`` off);
+- the cyclic collector left on while a chunk is scored (``gc_paused`` off);
 - the rows read with pydantic's ``model_construct`` instead of ``construct``;
 
 then ``construct`` against ``model_construct`` per row (``timeit``).
@@ -25,6 +25,7 @@ import timeit
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import graphcrm.services.portfolio as portfolio
 from bench.generated import loaded_store
@@ -47,12 +48,8 @@ def _collector_on() -> Iterator[None]:
 def _variant(name: str) -> Iterator[None]:
     """``name``'s plain version patched in for the ``with`` block."""
     if name == "collector on":
-        saved = portfolio._gc_paused
-        portfolio._gc_paused = _collector_on
-        try:
+        with mock.patch.object(portfolio, "gc_paused", _collector_on):
             yield
-        finally:
-            portfolio._gc_paused = saved
         return
     users = [
         m

@@ -50,6 +50,7 @@ from graphcrm.domain.views import every_item
 from graphcrm.errors import InvalidError, NotFoundError, Problem
 from graphcrm.services.actions import WhatChanged, next_actions, since_default, what_changed
 from graphcrm.services.clock import instant
+from graphcrm.services.collector import gc_paused
 from graphcrm.services.deals import AccountSnapshot, history_until, read_account
 from graphcrm.services.evidence import named_touchpoints
 from graphcrm.services.forecast import (
@@ -294,11 +295,18 @@ def _when(at: datetime | None) -> str | None:
 
 
 def _snapshot(state: StateDep, account_id: str, as_of: datetime | None) -> AccountSnapshot:
+    """The account read and scored as of ``as_of``, cached; the cyclic collector paused
+    while it is computed (:func:`~graphcrm.services.collector.gc_paused`)."""
     at = instant(as_of)
+
+    def compute() -> AccountSnapshot:
+        with gc_paused():
+            return read_account(state.store, AccountId(account_id), at=at, params=PARAMS)
+
     return state.cache.get_or_compute(
         ("pages.snapshot", account_id, _when(as_of)),
         {f"account:{account_id}"},
-        lambda: read_account(state.store, AccountId(account_id), at=at, params=PARAMS),
+        compute,
         present=as_of is None,
         kind=AccountSnapshot,
     )

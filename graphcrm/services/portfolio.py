@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import functools
-import gc
 import multiprocessing
 import queue
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing.sharedctypes import Synchronized
@@ -38,6 +37,7 @@ from graphcrm.domain.views import MAX_PAGE_SIZE
 from graphcrm.domain.winmodel import WinModelCard
 from graphcrm.errors import InvalidError, Problem, StoreUnavailableError
 from graphcrm.services.clock import instant, utc_now
+from graphcrm.services.collector import gc_paused
 from graphcrm.services.deals import churn_window_start, read_account
 from graphcrm.services.executors import Executor, StoreOpener
 from graphcrm.services.network import account_network
@@ -89,7 +89,7 @@ def score_portfolio(
     the buying committees of its accounts with an open deal again, as of the
     start of the churn window (:mod:`graphcrm.services.deals`), with a second
     (``committee_only``). The cyclic garbage collector is paused while a chunk
-    is scored (:func:`_gc_paused`).
+    is scored (:func:`~graphcrm.services.collector.gc_paused`).
 
     With ``write`` (the default) every account's :class:`AccountScoreSet`
     (:func:`score_set`) is stored with :meth:`GraphStore.put_scores`, stamped
@@ -326,7 +326,7 @@ def _stop(taken: Synchronized[int], n: int, results: Any, procs: list[Any]) -> N
 
 
 def _score_chunk(store: GraphStore, accounts: Sequence[Account], run: _Run) -> list[AccountReport]:
-    with _gc_paused():
+    with gc_paused():
         return _score_chunk_now(store, accounts, run)
 
 
@@ -374,25 +374,6 @@ def _score_chunk_now(
     if run.write:
         store.put_scores(sets)
     return reports
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while one chunk is scored (as it was, after).
-
-    Scoring allocates many short-lived objects that reference counting frees;
-    the collector's passes over them find nothing to free and cost more than
-    the 10 % that keeps a speed-up (``./dev bench speedups``; docs/benchmarks.md,
-    "Speed-ups against the 10 % rule"). A chunk is :data:`CHUNK` accounts, so
-    what it leaves behind for the collector's next pass is bounded.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _has_open_deal(account: Account, sg: StakeholderGraph) -> bool:

@@ -11,21 +11,21 @@ import gc
 
 import pytest
 
-from graphcrm.services.portfolio import _gc_paused
+from graphcrm.services.collector import gc_paused
 
 
 def test_the_collector_is_off_inside_and_as_it_was_after() -> None:
     was = gc.isenabled()
     try:
         gc.enable()
-        with _gc_paused():
+        with gc_paused():
             assert not gc.isenabled()
         assert gc.isenabled()
-        with pytest.raises(RuntimeError), _gc_paused():
+        with pytest.raises(RuntimeError), gc_paused():
             raise RuntimeError("a chunk that fails")
         assert gc.isenabled()
         gc.disable()
-        with _gc_paused():
+        with gc_paused():
             assert not gc.isenabled()
         assert not gc.isenabled()  # off before: left off
     finally:
