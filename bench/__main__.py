@@ -17,6 +17,7 @@ BENCHMARKS = {
     "forecast": "bench.forecast",
     "contract": "bench.contract",
     "pages": "bench.pages",
+    "firstrun": "bench.firstrun",
     "whole": "bench.whole",
     "speedups": "bench.speedups",
     "executors": "bench.executors",
