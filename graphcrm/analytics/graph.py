@@ -57,7 +57,7 @@ The derived views (frozen, active contacts only unless
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -293,12 +293,115 @@ def build_network(
     levels: dict[str, dict[str, Any]] = {
         c: {"seniority_level": contacts[c].seniority.level} for c in ordered
     }
-    reach_w: dict[tuple[str, str], float] = {}
+    aggregates: dict[str, ContactEngagement] = {e.contact_id: e for e in sg.engagement}
+    ties = _ties(sg, at, view_nodes, p, aggregates)
+
+    authority = _nodes(nx.DiGraph(), ordered, levels)
+    authority.add_edges_from((u, v, {"line": k}) for (u, v), k in sorted(ties.lines.items()))
+    support = _nodes(nx.DiGraph(), ordered, {})
+    support.add_weighted_edges_from(ties.support)
+    interaction = _nodes(nx.Graph(), ordered, {})
+    interaction.add_edges_from(ties.interaction)
+    rep_ties = _nodes(nx.Graph(), ordered, {}, kind=CONTACT)
+    rep_ties = _nodes(rep_ties, [r.id for r in sg.reps], {}, kind=REP)
+    rep_ties.add_weighted_edges_from(ties.reps)
+
+    return StakeholderNetwork(
+        as_of=at,
+        authority=nx.freeze(authority),
+        support=nx.freeze(support),
+        opposition_weights=dict(sorted(ties.against.items())),
+        interaction=nx.freeze(interaction),
+        rep_ties=nx.freeze(rep_ties),
+        reach_weights=ties.reach,
+        working_arcs=frozenset(ties.working),
+        contacts=contacts,
+        active=active,
+        reps=frozenset(r.id for r in sg.reps),
+        engagement=aggregates,
+        deals={d.id: d for d in sg.deals},
+        roles=_roles_at(sg, at),
+        source=sg,
+        names={**{c.id: c.name for c in sg.contacts}, **{r.id: r.name for r in sg.reps}},
+    )
+
+
+def _roles_at(sg: StakeholderGraph, at: datetime) -> dict[str, dict[str, DealRole]]:
+    """The deal roles in force at ``at``: deal id -> contact id -> role."""
+    roles: dict[str, dict[str, DealRole]] = {}
+    for role in sg.deal_roles:
+        if _in_force(role, at):
+            roles.setdefault(role.deal_id, {})[role.contact_id] = role
+    return roles
+
+
+Arcs = dict[tuple[str, str], float]
+
+
+@dataclass(slots=True)
+class _Ties:
+    """The ties of one network at an instant, before they become graphs."""
+
+    lines: dict[tuple[str, str], str]
+    support: list[tuple[str, str, float]]
+    against: Arcs
+    interaction: list[tuple[str, str, dict[str, Any]]]
+    reps: list[tuple[str, str, float]]
+    reach: Arcs
+    """The strongest tie of any kind from one node to another (reach_weights)."""
+    working: set[tuple[str, str]]
+
+
+def _ties(
+    sg: StakeholderGraph,
+    at: datetime,
+    view_nodes: Set[str],
+    p: GraphParams,
+    aggregates: Mapping[str, ContactEngagement],
+) -> _Ties:
+    """Every tie at ``at`` among the contacts in view and our reps, with how strongly
+    each node reaches another."""
+    reach_w: Arcs = {}
 
     def reach(u: str, v: str, w: float) -> None:
         if w > 0.0 and w > reach_w.get((u, v), 0.0):
             reach_w[(u, v)] = w
 
+    lines = _reporting_lines(sg, at, view_nodes, p, reach)
+    keep, given, against = _influence_weights(sg, at, view_nodes, p)
+    support_rows = [(u, v, w) for (u, v), w in keep.items() if w > 0.0]
+    # Inferred ties repeat the lines and the co-attendance, which reach has already.
+    for (src, dst), w in given.items():
+        reach(src, dst, w)
+
+    working = {arc for arc, w in given.items() if w > 0.0}
+    inter_rows: list[tuple[str, str, dict[str, Any]]] = []
+    for tie in sg.contact_ties:
+        a, b = tie.contact_a, tie.contact_b
+        if a in view_nodes and b in view_nodes and tie.shared > 0:
+            w = _touch(tie.shared, p.touch_strength)
+            inter_rows.append((a, b, {"weight": w, "shared": tie.shared}))
+            reach(a, b, w)
+            reach(b, a, w)
+            working |= {(a, b), (b, a)}
+
+    rep_w = _rep_weights(sg, aggregates, p)
+    rep_rows = [(r, c, w) for (r, c), w in rep_w.items() if c in view_nodes and w > 0.0]
+    for r, c, w in rep_rows:
+        reach(r, c, w)
+        reach(c, r, w)
+    return _Ties(lines, support_rows, against, inter_rows, rep_rows, reach_w, working)
+
+
+def _reporting_lines(
+    sg: StakeholderGraph,
+    at: datetime,
+    view_nodes: Set[str],
+    p: GraphParams,
+    reach: Callable[[str, str, float], None],
+) -> dict[tuple[str, str], str]:
+    """The reporting lines in force at ``at`` between contacts in view, (manager,
+    report) -> kind (solid over dotted); each line reaches both ways."""
     lines: dict[tuple[str, str], str] = {}
     for line in sg.reports_to:
         u, v = line.manager_id, line.contact_id
@@ -310,10 +413,18 @@ def build_network(
         s = p.solid_line_strength if solid else p.dotted_line_strength
         reach(u, v, s)
         reach(v, u, s)
+    return lines
 
-    keep: dict[tuple[str, str], float] = {}
-    given: dict[tuple[str, str], float] = {}  # ``keep`` without the inferred ties
-    against: dict[tuple[str, str], float] = {}
+
+def _influence_weights(
+    sg: StakeholderGraph, at: datetime, view_nodes: Set[str], p: GraphParams
+) -> tuple[Arcs, Arcs, Arcs]:
+    """The influences in force at ``at`` between contacts in view, per arc: support
+    (the ties of one arc combined as independent chances), the same without the
+    inferred ties, and opposition (negative)."""
+    keep: Arcs = {}
+    given: Arcs = {}  # ``keep`` without the inferred ties
+    against: Arcs = {}
     for inf in sg.influences:
         u, v = inf.influencer_id, inf.influenced_id
         if not (_in_force(inf, at) and u in view_nodes and v in view_nodes):
@@ -325,69 +436,23 @@ def build_network(
             keep[(u, v)] = 1.0 - (1.0 - keep.get((u, v), 0.0)) * (1.0 - w)
             if inf.source is not InfluenceSource.INFERRED:
                 given[(u, v)] = 1.0 - (1.0 - given.get((u, v), 0.0)) * (1.0 - w)
-    support_rows = [(u, v, w) for (u, v), w in keep.items() if w > 0.0]
-    # Inferred ties repeat the lines and the co-attendance, which reach has already.
-    for (src, dst), w in given.items():
-        reach(src, dst, w)
+    return keep, given, against
 
-    working = {arc for arc, w in given.items() if w > 0.0}
-    inter_rows = []
-    for tie in sg.contact_ties:
-        a, b = tie.contact_a, tie.contact_b
-        if a in view_nodes and b in view_nodes and tie.shared > 0:
-            w = _touch(tie.shared, p.touch_strength)
-            inter_rows.append((a, b, {"weight": w, "shared": tie.shared}))
-            reach(a, b, w)
-            reach(b, a, w)
-            working |= {(a, b), (b, a)}
 
-    rep_w: dict[tuple[str, str], float] = {}
+def _rep_weights(
+    sg: StakeholderGraph, aggregates: Mapping[str, ContactEngagement], p: GraphParams
+) -> Arcs:
+    """(rep, contact) -> the stronger of what the rep knows of the contact and their
+    shared touches (counted by how often the contact answers)."""
+    rep_w: Arcs = {}
     for k in sg.rep_knows:
         key = (k.rep_id, k.contact_id)
         rep_w[key] = max(rep_w.get(key, 0.0), k.strength)
-    aggregates: dict[str, ContactEngagement] = {e.contact_id: e for e in sg.engagement}
     for t in sg.rep_ties:
         key = (t.rep_id, t.contact_id)
         answered = _answered(aggregates.get(t.contact_id))
         rep_w[key] = max(rep_w.get(key, 0.0), _touch(t.shared * answered, p.touch_strength))
-    rep_rows = [(r, c, w) for (r, c), w in rep_w.items() if c in view_nodes and w > 0.0]
-    for r, c, w in rep_rows:
-        reach(r, c, w)
-        reach(c, r, w)
-
-    authority = _nodes(nx.DiGraph(), ordered, levels)
-    authority.add_edges_from((u, v, {"line": k}) for (u, v), k in sorted(lines.items()))
-    support = _nodes(nx.DiGraph(), ordered, {})
-    support.add_weighted_edges_from(support_rows)
-    interaction = _nodes(nx.Graph(), ordered, {})
-    interaction.add_edges_from(inter_rows)
-    rep_ties = _nodes(nx.Graph(), ordered, {}, kind=CONTACT)
-    rep_ties = _nodes(rep_ties, [r.id for r in sg.reps], {}, kind=REP)
-    rep_ties.add_weighted_edges_from(rep_rows)
-
-    roles: dict[str, dict[str, DealRole]] = {}
-    for role in sg.deal_roles:
-        if _in_force(role, at):
-            roles.setdefault(role.deal_id, {})[role.contact_id] = role
-
-    return StakeholderNetwork(
-        as_of=at,
-        authority=nx.freeze(authority),
-        support=nx.freeze(support),
-        opposition_weights=dict(sorted(against.items())),
-        interaction=nx.freeze(interaction),
-        rep_ties=nx.freeze(rep_ties),
-        reach_weights=reach_w,
-        working_arcs=frozenset(working),
-        contacts=contacts,
-        active=active,
-        reps=frozenset(r.id for r in sg.reps),
-        engagement=aggregates,
-        deals={d.id: d for d in sg.deals},
-        roles=roles,
-        source=sg,
-        names={**{c.id: c.name for c in sg.contacts}, **{r.id: r.name for r in sg.reps}},
-    )
+    return rep_w
 
 
 def _nodes(

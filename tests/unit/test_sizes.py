@@ -36,7 +36,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "graphcrm/viz/win.py::win_facts": _EDITED,
     "graphcrm/viz/win.py::win_panel": _EDITED,
     "bench/incremental.py::main": "new with #19.4's incremental benchmark; not split yet",
-    "graphcrm/analytics/graph.py::build_network": "not split yet",
     "graphcrm/analytics/health.py::account_health": "not split yet",
     "graphcrm/analytics/inferred.py::infer_influences": "not split yet",
     "graphcrm/io/export.py::_snapshot": "not split yet",
