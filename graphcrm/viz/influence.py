@@ -479,7 +479,7 @@ def map_layout(
             for p, (x, y) in spread.items()
         }
     columns = max(int(2 * half_w // SPACING) + 1, math.ceil(math.sqrt(len(rest) * ASPECT)))
-    top = half_h + SPACING if out else 0.0
+    top = max((y for _, y in out.values()), default=-SPACING) + SPACING
     left = -(min(columns, len(rest)) - 1) * SPACING / 2
     for i, p in enumerate(rest):
         out[p] = (left + (i % columns) * SPACING, top + (i // columns) * SPACING / 2)

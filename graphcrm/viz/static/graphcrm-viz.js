@@ -473,7 +473,7 @@
     var slider = form.querySelector("input[data-strength]");
     var least = slider ? Number(slider.value) / 100 : 0;
     var out = form.querySelector("[data-strength-value]");
-    if (out) out.textContent = least.toFixed(2);
+    if (out) out.textContent = document.documentElement.lang === "tr" ? least.toFixed(2).replace(".", ",") : least.toFixed(2);
     var select = form.querySelector("select[data-department]");
     var dept = select ? select.value : "";
     var nodeUpdates = view.nodes.get().map(function (n) {
