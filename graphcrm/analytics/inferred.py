@@ -35,16 +35,20 @@ and ``ties`` (``docs/scoring.md`` §1a).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Set
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from graphcrm.analytics.params import InferenceParams
 from graphcrm.domain import (
     Contact,
     ContactStatus,
+    ContactTie,
     Influence,
     InfluenceKind,
     InfluenceSource,
     LineKind,
+    ReportsTo,
     StakeholderGraph,
 )
 from graphcrm.domain.construct import construct
@@ -132,32 +136,48 @@ def infer_influences(
     if not p.enabled:
         return ()
     contacts: dict[str, Contact] = {c.id: c for c in sg.contacts}
-
-    def known(where: str, *ids: str) -> None:
-        missing = [x for x in ids if x not in contacts]
-        if missing:
-            raise InvalidError([Problem(where, "", f"unknown contact {x!r}") for x in missing])
-
     silent_accounts: set[str] | None = None
     if p.scope == "account":
         silent_accounts = _silent_accounts(sg, at, contacts)
         if not silent_accounts:
             return ()  # every account has influence data of its own
     taken = {(i.influencer_id, i.influenced_id) for i in sg.influences if i.holds_at(at)}
+    inference = _Inference(contacts, taken, silent_accounts, p)
+    inference.from_lines(sg.reports_to, at)
+    inference.from_ties(sg.contact_ties, at)
+    out = inference.out
+    return tuple(out[k] for k in sorted(out, key=lambda k: (k[0], k[1], k[2].value)))
 
-    def eligible(u: str, v: str) -> bool:
-        cu, cv = contacts[u], contacts[v]
+
+@dataclass(slots=True)
+class _Inference:
+    """The ties inferred so far for one account, and which pairs may get one."""
+
+    contacts: dict[str, Contact]
+    taken: Set[tuple[str, str]]
+    """Pairs with a recorded influence in force: nothing is inferred for them."""
+    silent_accounts: set[str] | None
+    """With the ``account`` scope, the accounts open to inference (None: every one)."""
+    p: InferenceParams
+    out: dict[tuple[str, str, InfluenceKind], Influence] = field(default_factory=dict)
+
+    def known(self, where: str, *ids: str) -> None:
+        missing = [x for x in ids if x not in self.contacts]
+        if missing:
+            raise InvalidError([Problem(where, "", f"unknown contact {x!r}") for x in missing])
+
+    def eligible(self, u: str, v: str) -> bool:
+        cu, cv = self.contacts[u], self.contacts[v]
         if cu.status is ContactStatus.LEFT_COMPANY or cv.status is ContactStatus.LEFT_COMPANY:
             return False
-        if silent_accounts is not None and not (
-            cu.account_id in silent_accounts and cv.account_id in silent_accounts
+        if self.silent_accounts is not None and not (
+            cu.account_id in self.silent_accounts and cv.account_id in self.silent_accounts
         ):
             return False
-        return (u, v) not in taken
-
-    out: dict[tuple[str, str, InfluenceKind], Influence] = {}
+        return (u, v) not in self.taken
 
     def add(
+        self,
         u: str,
         v: str,
         kind: InfluenceKind,
@@ -165,14 +185,14 @@ def infer_influences(
         start: datetime | None,
         end: datetime | None,
     ) -> None:
-        if strength < p.min_strength or not eligible(u, v):
+        if strength < self.p.min_strength or not self.eligible(u, v):
             return
         key = (u, v, kind)
-        seen = out.get(key)
+        seen = self.out.get(key)
         if seen is not None and seen.strength >= strength:
             return
         # trusted values: ids of known contacts, strength in [min_strength, 1], ordered interval
-        out[key] = construct(
+        self.out[key] = construct(
             Influence,
             {
                 "valid_from": start,
@@ -185,33 +205,39 @@ def infer_influences(
             },
         )
 
-    for line in sg.reports_to:
-        known(
-            f"reports_to[{line.contact_id} -> {line.manager_id}]", line.contact_id, line.manager_id
-        )
-        if not line.holds_at(at):
-            continue
-        strength = p.solid_line_strength if line.kind is LineKind.SOLID else p.dotted_line_strength
-        add(
-            line.manager_id,
-            line.contact_id,
-            InfluenceKind.ADVISES,
-            strength,
-            line.valid_from,
-            line.valid_to,
-        )
+    def from_lines(self, lines: Iterable[ReportsTo], at: datetime) -> None:
+        """A manager advises each report of a line in force at ``at``."""
+        p = self.p
+        for line in lines:
+            self.known(
+                f"reports_to[{line.contact_id} -> {line.manager_id}]",
+                line.contact_id,
+                line.manager_id,
+            )
+            if not line.holds_at(at):
+                continue
+            solid = line.kind is LineKind.SOLID
+            strength = p.solid_line_strength if solid else p.dotted_line_strength
+            self.add(
+                line.manager_id,
+                line.contact_id,
+                InfluenceKind.ADVISES,
+                strength,
+                line.valid_from,
+                line.valid_to,
+            )
 
-    for tie in sg.contact_ties:
-        a, b = tie.contact_a, tie.contact_b
-        known(f"contact_ties[{a} -- {b}]", a, b)
-        if tie.last_at > at:
-            continue  # seen after the read: future evidence
-        age = (at - tie.last_at).total_seconds() / DAY_SECONDS
-        strength = co_attendance_strength(tie.shared, age, p)
-        add(a, b, InfluenceKind.TRUSTS, strength, tie.last_at, None)
-        add(b, a, InfluenceKind.TRUSTS, strength, tie.last_at, None)
-
-    return tuple(out[k] for k in sorted(out, key=lambda k: (k[0], k[1], k[2].value)))
+    def from_ties(self, ties: Iterable[ContactTie], at: datetime) -> None:
+        """Contacts who met trust each other, by their touchpoints' count and age at ``at``."""
+        for tie in ties:
+            a, b = tie.contact_a, tie.contact_b
+            self.known(f"contact_ties[{a} -- {b}]", a, b)
+            if tie.last_at > at:
+                continue  # seen after the read: future evidence
+            age = (at - tie.last_at).total_seconds() / DAY_SECONDS
+            strength = co_attendance_strength(tie.shared, age, self.p)
+            self.add(a, b, InfluenceKind.TRUSTS, strength, tie.last_at, None)
+            self.add(b, a, InfluenceKind.TRUSTS, strength, tie.last_at, None)
 
 
 def _silent_accounts(sg: StakeholderGraph, at: datetime, contacts: dict[str, Contact]) -> set[str]:
