@@ -28,7 +28,7 @@ Account (``HealthParams``)::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence, Set
 from enum import StrEnum
 from typing import Any
 
@@ -283,7 +283,38 @@ def account_health(
         missing = [c for c in members if c not in scores]
         if missing:
             raise InvalidError([Problem(name, "", f"no score for {', '.join(missing[:5])}")])
-    healthy = {c for c in members if health[c].band.healthy}
+    coverage = _coverage(net, account_id, members, influence, health)
+    top = top_by({c: decision_maker[c] for c in members}, p.top_decision_makers)
+    threads = _threads(net, members, top, {c for c in members if health[c].band.healthy})
+    exec_ties = _executive_ties(net, members, health, p)
+    score = 100.0 * (
+        p.coverage_weight * coverage
+        + p.multithreading_weight * min(1.0, len(threads) / p.multithreading_target)
+        + p.executive_weight * (1.0 if exec_ties else 0.0)
+    )
+    return AccountHealth(
+        account_id=account_id,
+        contacts=len(members),
+        score=score,
+        band=account_band_of(score, p),
+        coverage=coverage,
+        multithreading=len(threads),
+        threads=threads,
+        top_decision_makers=tuple(top),
+        executive_access=bool(exec_ties),
+        executive_ties=tuple(exec_ties),
+    )
+
+
+def _coverage(
+    net: StakeholderNetwork,
+    account_id: str,
+    members: Sequence[str],
+    influence: Mapping[str, float],
+    health: Mapping[str, ContactHealth],
+) -> float:
+    """The influence-weighted health of the open deals' committees among ``members``
+    (of every member when the account has no open deal)."""
     in_account = set(members)
     committee = sorted(
         {
@@ -298,11 +329,14 @@ def account_health(
     )
     scope = committee or members
     total = sum(influence[c] for c in scope)
-    coverage = (
-        sum(influence[c] * health[c].score / 100.0 for c in scope) / total if total > 0 else 0.0
-    )
+    return sum(influence[c] * health[c].score / 100.0 for c in scope) / total if total > 0 else 0.0
 
-    top = top_by({c: decision_maker[c] for c in members}, p.top_decision_makers)
+
+def _threads(
+    net: StakeholderNetwork, members: Sequence[str], top: Sequence[str], healthy: Set[str]
+) -> tuple[str, ...]:
+    """The healthy members the reach ties connect to one of the ``top`` decision makers."""
+    in_account = set(members)
     # Connected components of the reach ties among the members (networkx's union-find
     # over ``reach_weights``: the same edges as ``net.reach``, without building it).
     components = UnionFind(members)
@@ -311,8 +345,17 @@ def account_health(
             components.union(u, v)
     top_roots = {components[c] for c in top}
     reach_top = {c for c in members if components[c] in top_roots}
-    threads = tuple(sorted(healthy & reach_top))
+    return tuple(sorted(healthy & reach_top))
 
+
+def _executive_ties(
+    net: StakeholderNetwork,
+    members: Sequence[str],
+    health: Mapping[str, ContactHealth],
+    p: HealthParams,
+) -> list[ExecutiveTie]:
+    """Our reps' ties of at least ``p.executive_tie_min`` to the healthy executives
+    among ``members`` (C-level, VP, or economic buyer on an open deal)."""
     economic_buyers = {
         c
         for d, roles in net.roles.items()
@@ -333,23 +376,7 @@ def account_health(
             w = float(data["weight"])
             if net.rep_ties.nodes[r].get("kind") == REP and w >= p.executive_tie_min:
                 exec_ties.append(ExecutiveTie(rep_id=r, contact_id=c, strength=w))
-    score = 100.0 * (
-        p.coverage_weight * coverage
-        + p.multithreading_weight * min(1.0, len(threads) / p.multithreading_target)
-        + p.executive_weight * (1.0 if exec_ties else 0.0)
-    )
-    return AccountHealth(
-        account_id=account_id,
-        contacts=len(members),
-        score=score,
-        band=account_band_of(score, p),
-        coverage=coverage,
-        multithreading=len(threads),
-        threads=threads,
-        top_decision_makers=tuple(top),
-        executive_access=bool(exec_ties),
-        executive_ties=tuple(exec_ties),
-    )
+    return exec_ties
 
 
 class AccountHealthRollup(Model):

@@ -36,7 +36,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "graphcrm/viz/win.py::win_facts": _EDITED,
     "graphcrm/viz/win.py::win_panel": _EDITED,
     "bench/incremental.py::main": "new with #19.4's incremental benchmark; not split yet",
-    "graphcrm/analytics/health.py::account_health": "not split yet",
     "graphcrm/io/export.py::_snapshot": "not split yet",
     "graphcrm/io/export.py::build_graph": "not split yet",
     "graphcrm/io/krackhardt.py::load_krackhardt": "not split yet",
