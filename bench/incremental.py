@@ -146,9 +146,12 @@ def main(argv: list[str] | None = None) -> None:
         print(f"full: load average {load_average()}")
         start = time.perf_counter()
         plan = plan_run(store, incremental=False, as_of=at)
-        scored = sum(1 for _ in run_planned(store, plan, **workers))
+        reports = [len(r.scores.contacts) for r in run_planned(store, plan, **workers)]
         full_s = time.perf_counter() - start
-        print(f"full: {scored:,} accounts in {full_s:.2f} s ({scored / full_s:,.0f} accounts/s)")
+        print(
+            f"full: {len(reports):,} accounts ({sum(reports):,} contacts) in {full_s:.2f} s "
+            f"({len(reports) / full_s:,.0f} accounts/s, {sum(reports) / full_s:,.0f} contacts/s)"
+        )
         rng = random.Random(args.seed)
         plans, scores, totals, rescored = [], [], [], set()
         print(f"rounds: load average {load_average()}")
@@ -159,7 +162,7 @@ def main(argv: list[str] | None = None) -> None:
             t0 = time.perf_counter()
             plan = plan_run(store, incremental=True, as_of=at)
             t1 = time.perf_counter()
-            n = sum(1 for _ in run_planned(store, plan, **workers))
+            sizes = [len(r.scores.contacts) for r in run_planned(store, plan, **workers)]
             t2 = time.perf_counter()
             if plan.full:
                 raise SystemExit(f"round {r}: the run fell back to a full one: {plan.reason}")
@@ -170,8 +173,9 @@ def main(argv: list[str] | None = None) -> None:
             totals.append(t2 - t0)
             print(
                 f"round {r}: {len(changed):,} accounts changed, {plan.entries:,} change-log "
-                f"entries, {n:,} accounts rescored; plan {t1 - t0:.2f} s + score "
-                f"{t2 - t1:.2f} s = {t2 - t0:.2f} s"
+                f"entries, {len(sizes):,} accounts ({sum(sizes):,} contacts) rescored; plan "
+                f"{t1 - t0:.2f} s + score {t2 - t1:.2f} s = {t2 - t0:.2f} s "
+                f"({sum(sizes) / (t2 - t1):,.0f} contacts/s)"
             )
         med = statistics.median(totals)
         print(
