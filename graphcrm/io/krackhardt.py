@@ -31,7 +31,7 @@ line 17``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -199,8 +199,49 @@ def load_krackhardt(
         )
 
     def cid(n: int) -> ContactId:
-        return ContactId(f"{account_id}-M{n:02d}")
+        return _contact_id(account_id, n)
 
+    contacts, seen = _managers(directory, account_id, valid_from, problems)
+    reports = _reports(
+        _edges(directory, REPORTS_TO, seen, problems), account_id, valid_from, problems
+    )
+
+    influences: list[Influence] = []
+    for name, kind, strength in (
+        (ADVICE, InfluenceKind.ADVISES, ADVICE_STRENGTH),
+        (FRIENDSHIP, InfluenceKind.TRUSTS, FRIENDSHIP_STRENGTH),
+    ):
+        for row, a, b in _edges(directory, name, seen, problems):
+            with problems.building(row.where):
+                influences.append(
+                    Influence(
+                        influencer_id=cid(b),
+                        influenced_id=cid(a),
+                        kind=kind,
+                        strength=strength,
+                        source=InfluenceSource.IMPORTED,
+                        valid_from=valid_from,
+                    )
+                )
+
+    if problems.items:
+        raise InvalidError(problems.items)
+    return ChangeSet(
+        accounts=tuple(accounts),
+        contacts=tuple(contacts),
+        reports_to=tuple(reports),
+        influences=tuple(influences),
+    )
+
+
+def _contact_id(account_id: str, n: int) -> ContactId:
+    return ContactId(f"{account_id}-M{n:02d}")
+
+
+def _managers(
+    directory: Path, account_id: str, valid_from: datetime | None, problems: _Problems
+) -> tuple[list[Contact], dict[int, str]]:
+    """The managers of ``managers.csv`` as contacts, and where each id was read."""
     contacts: list[Contact] = []
     seen: dict[int, str] = {}
     for row in _rows(directory / MANAGERS, _MANAGER_COLUMNS, problems):
@@ -222,7 +263,7 @@ def load_krackhardt(
         with problems.building(row.where):
             contacts.append(
                 Contact(
-                    id=cid(ident),
+                    id=_contact_id(account_id, ident),
                     account_id=AccountId(account_id),
                     name=f"Manager {ident}",
                     title=title,
@@ -231,30 +272,43 @@ def load_krackhardt(
                     status_from=valid_from,
                 )
             )
+    return contacts, seen
 
-    def edges(name: str) -> Iterator[tuple[_Row, int, int]]:
-        pairs: dict[tuple[int, int], str] = {}
-        for row in _rows(directory / name, _EDGE_COLUMNS, problems):
-            a = _int(row, "from", problems)
-            b = _int(row, "to", problems)
-            if a is None or b is None:
-                continue
-            bad = False
-            for column, value in (("from", a), ("to", b)):
-                if value not in seen:
-                    problems.add(row.where, column, f"unknown manager {value}")
-                    bad = True
-            if bad:
-                continue
-            if (a, b) in pairs:
-                problems.add(row.where, "", f"duplicate tie {a} -> {b} (first at {pairs[a, b]})")
-                continue
-            pairs[a, b] = row.where
-            yield row, a, b
 
+def _edges(
+    directory: Path, name: str, seen: Mapping[int, str], problems: _Problems
+) -> Iterator[tuple[_Row, int, int]]:
+    """The ties of file ``name`` between known managers, each pair once."""
+    pairs: dict[tuple[int, int], str] = {}
+    for row in _rows(directory / name, _EDGE_COLUMNS, problems):
+        a = _int(row, "from", problems)
+        b = _int(row, "to", problems)
+        if a is None or b is None:
+            continue
+        bad = False
+        for column, value in (("from", a), ("to", b)):
+            if value not in seen:
+                problems.add(row.where, column, f"unknown manager {value}")
+                bad = True
+        if bad:
+            continue
+        if (a, b) in pairs:
+            problems.add(row.where, "", f"duplicate tie {a} -> {b} (first at {pairs[a, b]})")
+            continue
+        pairs[a, b] = row.where
+        yield row, a, b
+
+
+def _reports(
+    ties: Iterable[tuple[_Row, int, int]],
+    account_id: str,
+    valid_from: datetime | None,
+    problems: _Problems,
+) -> list[ReportsTo]:
+    """Solid reporting lines, manager ``a`` -> ``b``; at most one line for each manager."""
     reports: list[ReportsTo] = []
     managed: dict[int, str] = {}
-    for row, a, b in edges(REPORTS_TO):
+    for row, a, b in ties:
         if a in managed:
             problems.add(
                 row.where, "from", f"manager {a} already reports to someone ({managed[a]})"
@@ -264,33 +318,10 @@ def load_krackhardt(
         with problems.building(row.where):
             reports.append(
                 ReportsTo(
-                    contact_id=cid(a), manager_id=cid(b), kind=LineKind.SOLID, valid_from=valid_from
+                    contact_id=_contact_id(account_id, a),
+                    manager_id=_contact_id(account_id, b),
+                    kind=LineKind.SOLID,
+                    valid_from=valid_from,
                 )
             )
-
-    influences: list[Influence] = []
-    for name, kind, strength in (
-        (ADVICE, InfluenceKind.ADVISES, ADVICE_STRENGTH),
-        (FRIENDSHIP, InfluenceKind.TRUSTS, FRIENDSHIP_STRENGTH),
-    ):
-        for row, a, b in edges(name):
-            with problems.building(row.where):
-                influences.append(
-                    Influence(
-                        influencer_id=cid(b),
-                        influenced_id=cid(a),
-                        kind=kind,
-                        strength=strength,
-                        source=InfluenceSource.IMPORTED,
-                        valid_from=valid_from,
-                    )
-                )
-
-    if problems.items:
-        raise InvalidError(problems.items)
-    return ChangeSet(
-        accounts=tuple(accounts),
-        contacts=tuple(contacts),
-        reports_to=tuple(reports),
-        influences=tuple(influences),
-    )
+    return reports

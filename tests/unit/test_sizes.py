@@ -38,7 +38,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "bench/incremental.py::main": "new with #19.4's incremental benchmark; not split yet",
     "graphcrm/io/export.py::_snapshot": "not split yet",
     "graphcrm/io/export.py::build_graph": "not split yet",
-    "graphcrm/io/krackhardt.py::load_krackhardt": "not split yet",
     "graphcrm/services/territory_conflicts.py::created_conflicts": "not split yet",
     "api/routers/transfer.py::post_import": "not split yet",
     "api/territory.py::check_batch": "not split yet",
