@@ -1,12 +1,13 @@
-"""``python -m bench firstrun [--repeat N] [--source DIR]``: from a fresh clone to a
-served page, as a new user meets graphcrm.
+"""``python -m bench firstrun [--repeat N] [--source DIR] [--rev REV ...]``: from a fresh
+clone to a served page, as a new user meets graphcrm.
 
-Each run clones ``--source`` (default: this checkout's committed ``HEAD``) into a
-temporary directory and runs ``./dev demo --port P`` there, with a data directory
-of its own (``XDG_DATA_HOME``, so the demo fills an empty store), then polls the
-account page the demo prints (the org chart: ``/pages/accounts/<id>``, with the key
-it prints) until it answers 200, and stops the server. It prints each phase, from
-the time stamps of the lines ``./dev`` and the demo print:
+Each run clones ``--source`` (default: this checkout's committed ``HEAD``; with
+``--rev``, each revision named in turn, for an A/B) into a temporary directory and
+runs ``./dev demo --port P`` there, with a data directory of its own
+(``XDG_DATA_HOME``, so the demo fills an empty store), then polls the account page
+the demo prints (the org chart: ``/pages/accounts/<id>``, with the key it prints)
+until it answers 200, and stops the server. It prints each phase, from the time
+stamps of the lines ``./dev`` and the demo print:
 
 - **clone**: ``git clone``;
 - **venv**: ``./dev`` starts until it starts installing (``python -m venv``);
@@ -67,14 +68,20 @@ def _answers(url: str, key: str) -> bool:
         return False
 
 
-def first_run(source: str, *, timeout: float = 600.0) -> FirstRun:
-    """One fresh clone of ``source`` to a served account page (module docs)."""
+def first_run(source: str, *, rev: str | None = None, timeout: float = 600.0) -> FirstRun:
+    """One fresh clone of ``source`` (at ``rev``) to a served account page (module docs)."""
     with tempfile.TemporaryDirectory(prefix="bench-firstrun-") as tmp:
         clone, data = Path(tmp) / "graphcrm", Path(tmp) / "data"
         started = time.monotonic()
         subprocess.run(
             ["git", "clone", "--quiet", source, str(clone)], check=True, capture_output=True
         )
+        if rev is not None:
+            subprocess.run(
+                ["git", "-C", str(clone), "checkout", "--quiet", rev],
+                check=True,
+                capture_output=True,
+            )
         stamps: dict[str, float] = {"clone": time.monotonic()}
         env = {**os.environ, "XDG_DATA_HOME": str(data), "PYTHONUNBUFFERED": "1"}
         env.pop("VIRTUAL_ENV", None)
@@ -138,20 +145,27 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--source", default=str(ROOT), help="what to clone (default: this checkout)"
     )
+    parser.add_argument(
+        "--rev", action="append", help="a revision to check out (repeat: runs alternate)"
+    )
     args = parser.parse_args(argv)
-    runs: list[FirstRun] = []
+    revs: list[str | None] = list(args.rev) if args.rev else [None]
+    runs: dict[str | None, list[FirstRun]] = {rev: [] for rev in revs}
     for run in range(1, args.repeat + 1):
-        print(f"run {run}: load average before {load_average()}")
-        r = first_run(args.source)
-        runs.append(r)
-        parts = ", ".join(f"{p} {s:.1f} s" for p, s in r.phases.items())
-        print(f"run {run}: fresh clone -> account page 200 in {r.total:.1f} s ({parts})")
-        print(f"run {run}: load average after {load_average()}")
-    if len(runs) > 1:
+        for rev in revs:
+            label = f"run {run}" + (f" ({rev})" if rev else "")
+            print(f"{label}: load average before {load_average()}")
+            r = first_run(args.source, rev=rev)
+            runs[rev].append(r)
+            parts = ", ".join(f"{p} {s:.1f} s" for p, s in r.phases.items())
+            print(f"{label}: fresh clone -> account page 200 in {r.total:.1f} s ({parts})")
+            print(f"{label}: load average after {load_average()}")
+    for rev, done in runs.items():
         parts = ", ".join(
-            f"{p} {statistics.median(r.phases[p] for r in runs):.1f} s" for p in PHASES
+            f"{p} {statistics.median(r.phases[p] for r in done):.1f} s" for p in PHASES
         )
-        print(f"median of {len(runs)}: {statistics.median(r.total for r in runs):.1f} s ({parts})")
+        total = statistics.median(r.total for r in done)
+        print(f"median of {len(done)}{f' ({rev})' if rev else ''}: {total:.1f} s ({parts})")
 
 
 if __name__ == "__main__":
