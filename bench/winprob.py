@@ -2,6 +2,8 @@
 
     ./dev bench winprob                          # report seeds 3, 5, 23; 400 accounts each
     ./dev bench winprob --seeds 101 102 --tune   # development seeds (choose things here)
+    ./dev bench winprob --seeds 3 --save s3.json # one seed a process, side by side, then
+    ./dev bench winprob --combine s3.json s5.json s23.json --png diagram.png
 
 For each seed a portfolio is generated and loaded into a fresh store, and its
 closed deals are split **by account and by time**: accounts are drawn into
@@ -50,6 +52,7 @@ threshold: ``--tune`` is refused with them.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -399,6 +402,39 @@ def draw(results: Sequence[SeedResult], path: Path) -> None:
     print(f"reliability diagram: {path}")
 
 
+def save(results: Sequence[SeedResult], path: Path, note: str) -> None:
+    """Write the seeds' figures, reliability bins and cards, for ``--combine``."""
+    rows = [
+        {
+            "seed": r.seed,
+            "figures": r.figures,
+            "bins": [b.model_dump(mode="json") for b in r.bins],
+            "card": r.card.model_dump(mode="json"),
+        }
+        for r in results
+    ]
+    path.write_text(json.dumps({"note": note, "results": rows}, indent=1) + "\n", "utf-8")
+    print(f"results: {path}")
+
+
+def load(paths: Sequence[Path]) -> list[SeedResult]:
+    """The seeds written by ``--save`` (one run a seed may run beside the others)."""
+    out = []
+    for path in paths:
+        saved = json.loads(path.read_text("utf-8"))
+        print(f"{path}: {saved['note']}")
+        for r in saved["results"]:
+            out.append(
+                SeedResult(
+                    r["seed"],
+                    r["figures"],
+                    tuple(ReliabilityBin.model_validate(b) for b in r["bins"]),
+                    WinModelCard.model_validate(r["card"]),
+                )
+            )
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench winprob", description=__doc__)
     parser.add_argument("--seeds", type=int, nargs="+", default=list(REPORT_SEEDS))
@@ -429,7 +465,24 @@ def main(argv: list[str] | None = None) -> None:
         metavar="C",
         help="development run: also fit with each fixed penalty C on the same snapshots",
     )
+    parser.add_argument(
+        "--save", type=Path, default=None, help="also write the seeds' results to this file"
+    )
+    parser.add_argument(
+        "--combine",
+        type=Path,
+        nargs="+",
+        default=None,
+        metavar="FILE",
+        help="run nothing: report (and draw) the seeds saved by --save in these files",
+    )
     args = parser.parse_args(argv)
+    if args.combine:
+        combined = load(args.combine)
+        report(combined)
+        if args.png is not None:
+            draw(combined, args.png)
+        return
     if args.tune and set(args.seeds) & set(REPORT_SEEDS):
         parser.error(f"--tune never runs on the report seeds {REPORT_SEEDS}")
     if args.also_penalty and not args.tune:
@@ -446,8 +499,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.without:
         print(f"without the groups {', '.join(args.without)}: {len(features)} features")
     results = [run_seed(s, args.accounts, config, features, args.also_penalty) for s in args.seeds]
-    print(f"load average {os.getloadavg()[0]:.2f}; {args.accounts} accounts per seed")
+    load_note = f"load average {os.getloadavg()[0]:.2f}; {args.accounts} accounts per seed"
+    print(load_note)
     report(results)
+    if args.save is not None:
+        save(results, args.save, f"{args.options}, seeds {args.seeds}, {load_note}")
     if args.imported and len(args.seeds) > 1:
         print(
             "\n== Imported round trip: fitted on one portfolio's Salesforce export, "
