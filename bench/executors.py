@@ -1,13 +1,14 @@
 """The portfolio's executors side by side (docs/benchmarks.md, "#19 scoring across
 machines"): accounts/s of ``score_portfolio`` with its chunks scored
 
-- in ``--workers`` processes of a local :class:`ProcessPool` (what ``graphcrm score``
-  does by default);
+- in ``--workers`` local processes (:class:`LocalProcesses`, what ``graphcrm score``
+  does: this process and ``--workers - 1`` forked workers taking chunks from a shared
+  counter);
+- in a :class:`concurrent.futures.ProcessPoolExecutor` of ``--workers`` processes
+  (:class:`PlainPool` below, the plain version :class:`LocalProcesses` stands in for);
 - on a local Dask cluster of ``--workers`` worker processes of one thread each
   (:class:`DaskCluster`, ``LocalCluster(processes=True)``; started once, before the
-  rounds);
-- by the hand-made scheduler (``workers=``: this process and ``--workers - 1`` forked
-  workers taking chunks from a shared counter), while it is still in the code.
+  rounds).
 
 ``./dev bench executors [--accounts 300] [--workers 2] [--rounds 5]``: one generated
 portfolio in a SQLite file, every worker on a store it opens from the file's URL,
@@ -21,19 +22,49 @@ from __future__ import annotations
 
 import argparse
 import functools
+import multiprocessing
 import resource
 import statistics
 import time
-from collections.abc import Callable, Iterator
+import uuid
+from collections import deque
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from distributed import Client, LocalCluster
 
 from bench.generated import loaded_store
 from graphcrm.generator import GeneratorConfig
-from graphcrm.services.executors import DaskCluster, ProcessPool
+from graphcrm.services.executors import DaskCluster, StoreOpener, on_worker_store
 from graphcrm.services.portfolio import AccountReport, score_portfolio
-from graphcrm.store import open_store
+from graphcrm.store import GraphStore, open_store
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class PlainPool:
+    """The plain local executor: a ``concurrent.futures.ProcessPoolExecutor`` of
+    ``workers`` forked processes, every result sent back pickled, this process
+    waiting in order."""
+
+    workers: int
+
+    def map(
+        self, task: Callable[[GraphStore, T], R], items: Sequence[T], reopen: StoreOpener
+    ) -> Generator[R, None, None]:
+        run = uuid.uuid4().hex
+        pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        try:
+            pending = deque(pool.submit(on_worker_store, run, reopen, task, i) for i in items)
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _load() -> str:
@@ -73,14 +104,14 @@ def main(argv: list[str] | None = None) -> None:
 
         at = config.now
         variants: dict[str, Callable[[], Iterator[AccountReport]]] = {
-            f"process pool ({n})": lambda: score_portfolio(
-                store, as_of=at, executor=ProcessPool(n), reopen=reopen
+            f"local processes ({n})": lambda: score_portfolio(
+                store, as_of=at, workers=n, reopen=reopen
+            ),
+            f"concurrent.futures pool ({n})": lambda: score_portfolio(
+                store, as_of=at, executor=PlainPool(n), reopen=reopen
             ),
             f"Dask LocalCluster ({n})": lambda: score_portfolio(
                 store, as_of=at, executor=DaskCluster(client), reopen=reopen
-            ),
-            f"hand-made scheduler ({n})": lambda: score_portfolio(
-                store, as_of=at, workers=n, reopen=reopen
             ),
         }
         rates: dict[str, list[float]] = {name: [] for name in variants}
@@ -98,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"{name} {rates[name][-1]:.1f} ({cpu[name][-1]:.1f} ms)" for name in variants
             )
             print(f"round {r + 1}: {figures}; load average {_load()}")
-    base = statistics.median(rates[f"process pool ({n})"])
+    base = statistics.median(rates[f"local processes ({n})"])
     for name in variants:
         median = statistics.median(rates[name])
         print(

@@ -6,29 +6,30 @@ own store, once per run, with a :data:`StoreOpener` (a URL, never a
 connection, crosses to the worker: ``functools.partial(open_store, url)``),
 and keeps it for the run's later items. Two executors:
 
-- :class:`ProcessPool`: processes of this machine, a
-  :class:`concurrent.futures.ProcessPoolExecutor` (forked on Linux);
+- :class:`LocalProcesses`: processes of this machine, this one among them
+  (forked on Linux);
 - :class:`DaskCluster`: the workers of a Dask distributed cluster, on this
   machine or others (the optional ``distributed`` extra;
   ``docs/operations.md``, "Scoring on several machines").
 
-An error raised by a task is raised to the caller, with its own type, when
-its item's turn comes; the items after it are cancelled.
+An error raised by a task is raised to the caller with its own type; the
+items not yet started are cancelled.
 """
 
 from __future__ import annotations
 
 import functools
 import multiprocessing
+import queue
 import sys
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from multiprocessing.sharedctypes import Synchronized
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from graphcrm.errors import InvalidError, Problem, StoreUnavailableError
 from graphcrm.store.port import GraphStore
@@ -58,16 +59,35 @@ class Executor(Protocol):
 
         Each worker process opens its store with ``reopen`` at its first item of
         the run and keeps it until the run ends. An error raised by a task (or by
-        ``reopen``) is raised here, with its own type, in its item's turn; closing
-        the iterator early cancels the items not yet started.
+        ``reopen``) is raised here with its own type (at the latest in its
+        item's turn); closing the iterator early cancels the items not yet
+        started.
         """
         ...
 
 
 @dataclass(frozen=True, slots=True)
-class ProcessPool:
-    """``workers`` processes of this machine, started for each run (forked on Linux:
-    they start in milliseconds; elsewhere spawned, and ``reopen`` is pickled)."""
+class LocalProcesses:
+    """``workers`` processes of this machine: this one and ``workers - 1`` started for
+    the run (forked on Linux: they start in milliseconds; elsewhere spawned, and
+    ``task``, ``items`` and ``reopen`` are pickled).
+
+    Every process, this one included, takes the next item nobody has taken (a
+    shared counter) whenever it is free, so the last items are shared out one
+    at a time and no process idles while another has two to go. This process
+    yields the results in order: it takes an item itself while the one it must
+    yield next is being worked on elsewhere, and waits only when none is left;
+    its own results are never pickled. It opens its own store with ``reopen``
+    too. A worker that cannot open its store takes no item (this process and
+    the other workers do them all).
+
+    It stands in for a :class:`concurrent.futures.ProcessPoolExecutor` of
+    ``workers`` processes (``bench/executors.py`` keeps that plain version),
+    whose workers send every result back pickled while this process waits:
+    more CPU an account and fewer accounts/s than the 10 % that keeps a
+    speed-up (``./dev bench executors``; docs/benchmarks.md, "#19 scoring
+    across machines").
+    """
 
     workers: int
 
@@ -80,23 +100,107 @@ class ProcessPool:
     ) -> Generator[R, None, None]:
         run = uuid.uuid4().hex
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-        pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        taken = context.Value("i", 0)
+        results = context.Queue()
+        procs = [
+            context.Process(
+                target=_worker, args=(run, reopen, task, items, taken, results), daemon=True
+            )
+            for _ in range(self.workers - 1)
+        ]
+        for proc in procs:
+            proc.start()
+        done: dict[int, R | BaseException] = {}
         try:
-            pending = deque(pool.submit(on_worker_store, run, reopen, task, i) for i in items)
-            while pending:
-                yield _result(pending.popleft())
+            for i in range(len(items)):
+                _drain(results, done)
+                while i not in done:
+                    j = _take(taken, len(items))
+                    if j is None:
+                        _wait(results, done, procs)
+                    else:
+                        done[j] = on_worker_store(run, reopen, task, items[j])
+                        _drain(results, done)
+                out = done.pop(i)
+                if isinstance(out, BaseException):
+                    raise out
+                yield out
         finally:
-            # The processes end with the pool; their stores' connections with them.
-            pool.shutdown(wait=True, cancel_futures=True)
+            _stop(taken, len(items), results, procs)
+            close_worker_store(run)
 
 
-def _result(future: Future[R]) -> R:
+def _take(taken: Synchronized[int], n: int) -> int | None:
+    """The next item nobody has taken (None when all are), marked taken."""
+    with taken.get_lock():
+        i = int(taken.value)
+        if i >= n:
+            return None
+        taken.value = i + 1
+        return i
+
+
+def _worker(
+    run: str,
+    reopen: StoreOpener,
+    task: Callable[[GraphStore, T], R],
+    items: Sequence[T],
+    taken: Synchronized[int],
+    results: Any,
+) -> None:
+    """A worker process: take items until none is left and send back each one's
+    result (or the error that stopped it), on a store of its own."""
+    store = reopen()
     try:
-        return future.result()
-    except BrokenProcessPool as e:
-        raise StoreUnavailableError(
-            "a scoring worker process ended without sending its result"
-        ) from e
+        while (i := _take(taken, len(items))) is not None:
+            try:
+                results.put((i, task(store, items[i])))
+            except Exception as e:  # sent back, raised by the parent in its turn
+                results.put((i, e))
+                return
+    finally:
+        store.close()
+
+
+def _drain(results: Any, done: dict[int, Any]) -> None:
+    """Move every result the workers have sent so far into ``done``."""
+    while True:
+        try:
+            i, out = results.get_nowait()
+        except queue.Empty:
+            return
+        done[i] = out
+
+
+def _wait(results: Any, done: dict[int, Any], procs: list[Any]) -> None:
+    """Block until a worker sends a result; raise if every worker is gone."""
+    while True:
+        try:
+            i, out = results.get(timeout=1.0)
+        except queue.Empty:
+            if not any(p.is_alive() for p in procs) and results.empty():
+                raise StoreUnavailableError(
+                    "a scoring worker process ended without sending its result"
+                ) from None
+            continue
+        done[i] = out
+        return
+
+
+def _stop(taken: Synchronized[int], n: int, results: Any, procs: list[Any]) -> None:
+    """Let the workers finish (no item is left to take), reading what they still
+    send so that none blocks on a full pipe; end any still running after 5 s."""
+    with taken.get_lock():
+        taken.value = n
+    deadline = time.monotonic() + 5.0
+    for proc in procs:
+        while proc.is_alive() and time.monotonic() < deadline:
+            _drain(results, {})
+            proc.join(0.05)
+        if proc.is_alive():
+            proc.terminate()
+            proc.join()
+    results.close()
 
 
 class DaskCluster:

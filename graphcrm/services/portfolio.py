@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import functools
-import multiprocessing
-import queue
-import sys
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
-from multiprocessing.sharedctypes import Synchronized
-from typing import Any
 
 from graphcrm.analytics import (
     ContactScores,
@@ -35,11 +29,11 @@ from graphcrm.domain import (
 from graphcrm.domain.construct import construct
 from graphcrm.domain.views import MAX_PAGE_SIZE
 from graphcrm.domain.winmodel import WinModelCard
-from graphcrm.errors import InvalidError, Problem, StoreUnavailableError
+from graphcrm.errors import InvalidError, Problem
 from graphcrm.services.clock import instant, utc_now
 from graphcrm.services.collector import gc_paused
 from graphcrm.services.deals import churn_window_start, read_account
-from graphcrm.services.executors import Executor, StoreOpener
+from graphcrm.services.executors import Executor, LocalProcesses, StoreOpener
 from graphcrm.services.network import account_network
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.services.risk import DealAssessment, assess_open_deals, open_deal_ids
@@ -96,20 +90,15 @@ def score_portfolio(
     with ``as_of`` and the wall-clock time of the run, :data:`CHUNK` accounts
     per batch; re-running for the same instant replaces the sets.
 
-    ``workers > 1`` scores chunks of accounts in that many processes: this one
-    (on ``store``) and ``workers - 1`` worker processes, each taking the next
-    chunk nobody has taken whenever it is free; each worker opens its own store
-    with ``reopen`` (required then: e.g. ``functools.partial(open_store,
-    url)``) and writes its own sets. Reports still come back in account order.
-    One process holds one page of accounts and one chunk's graphs; with
-    workers, results of chunks finished ahead of the consumer wait in memory.
-
-    ``executor`` (:mod:`graphcrm.services.executors`: a local
-    :class:`~graphcrm.services.executors.ProcessPool` or a
-    :class:`~graphcrm.services.executors.DaskCluster`) scores every chunk in
-    its workers instead, each worker on a store it opens with ``reopen``
-    (required then) and writing its own sets; this process lists the accounts
-    and yields the reports in account order.
+    ``workers > 1`` scores the chunks in that many processes of this machine
+    (:class:`~graphcrm.services.executors.LocalProcesses`: this one and
+    ``workers - 1`` more); ``executor`` in the workers of another executor
+    (:class:`~graphcrm.services.executors.DaskCluster`: a Dask cluster). Each
+    worker opens its own store with ``reopen`` (required then: e.g.
+    ``functools.partial(open_store, url)``) and writes its own sets; the
+    reports still come in account order. One process holds one page of
+    accounts and one chunk's graphs; with workers, the accounts are listed
+    first, and results of chunks finished ahead of the consumer wait in memory.
 
     A write that adds or renames accounts while the iteration runs can shift
     the pages (an account skipped or seen twice); score a quiet store, or
@@ -127,6 +116,8 @@ def score_portfolio(
         raise InvalidError(
             [Problem("executor", "", "needs reopen, and workers left at 1 (the executor's)")]
         )
+    if workers > 1:
+        executor = LocalProcesses(workers)
     at = instant(as_of)
     run = _Run(
         at=at,
@@ -141,7 +132,6 @@ def score_portfolio(
         store,
         run,
         page_size=page_size,
-        workers=workers,
         reopen=reopen,
         executor=executor,
         accounts=accounts,
@@ -192,137 +182,20 @@ def _chunks_scored(
     run: _Run,
     *,
     page_size: int,
-    workers: int,
     reopen: StoreOpener | None,
     executor: Executor | None = None,
     accounts: Sequence[Account] | None = None,
 ) -> Iterator[tuple[int, list[AccountReport]]]:
-    if executor is not None and reopen is not None:
-        chunks = list(_chunked(store, page_size, accounts))
-        task = functools.partial(_score_chunk, run=run)
-        with closing(executor.map(task, [accounts for _, accounts in chunks], reopen)) as scored:
-            for (total, _), reports in zip(chunks, scored, strict=True):
-                yield total, reports
-        return
-    if workers == 1 or reopen is None:
-        for total, chunk in _chunked(store, page_size, accounts):
+    chunks = _chunked(store, page_size, accounts)
+    if executor is None or reopen is None:
+        for total, chunk in chunks:
             yield total, _score_chunk(store, chunk, run)
         return
-    # fork: the workers start in milliseconds and inherit ``reopen``; the parent's
-    # store connection is never used in a child (each opens its own).
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    # Every process, this one included, takes the next chunk nobody has taken
-    # (a shared counter) whenever it is free, so the last chunks are shared out
-    # one at a time and no process idles while another has two to go. This
-    # process yields the reports in order: it takes a chunk itself while the
-    # one it must yield next is being scored elsewhere, and waits only when
-    # none is left. Its own reports are never pickled.
-    chunks = list(_chunked(store, page_size, accounts))
-    taken = context.Value("i", 0)
-    results = context.Queue()
-    procs = [
-        context.Process(
-            target=_worker,
-            args=(reopen, [accounts for _, accounts in chunks], run, taken, results),
-            daemon=True,
-        )
-        for _ in range(workers - 1)
-    ]
-    for proc in procs:
-        proc.start()
-    done: dict[int, list[AccountReport] | BaseException] = {}
-    try:
-        for i, (total, _) in enumerate(chunks):
-            _drain(results, done)
-            while i not in done:
-                j = _take(taken, len(chunks))
-                if j is None:
-                    _wait(results, done, procs)
-                else:
-                    done[j] = _score_chunk(store, chunks[j][1], run)
-                    _drain(results, done)
-            out = done.pop(i)
-            if isinstance(out, BaseException):
-                raise out
-            yield total, out
-    finally:
-        _stop(taken, len(chunks), results, procs)
-
-
-def _take(taken: Synchronized[int], n: int) -> int | None:
-    """The next chunk nobody has taken (None when all are), marked taken."""
-    with taken.get_lock():
-        i = int(taken.value)
-        if i >= n:
-            return None
-        taken.value = i + 1
-        return i
-
-
-def _worker(
-    reopen: StoreOpener,
-    chunks: list[list[Account]],
-    run: _Run,
-    taken: Synchronized[int],
-    results: Any,
-) -> None:
-    """A worker process: take chunks until none is left and send back each one's
-    reports (or the error that stopped it), on a store of its own."""
-    store = reopen()
-    try:
-        while (i := _take(taken, len(chunks))) is not None:
-            try:
-                results.put((i, _score_chunk(store, chunks[i], run)))
-            except Exception as e:  # sent back, raised by the parent in its turn
-                results.put((i, e))
-                return
-    finally:
-        store.close()
-
-
-def _drain(results: Any, done: dict[int, list[AccountReport] | BaseException]) -> None:
-    """Move every result the workers have sent so far into ``done``."""
-    while True:
-        try:
-            i, out = results.get_nowait()
-        except queue.Empty:
-            return
-        done[i] = out
-
-
-def _wait(
-    results: Any,
-    done: dict[int, list[AccountReport] | BaseException],
-    procs: list[Any],
-) -> None:
-    """Block until a worker sends a chunk's result; raise if every worker is gone."""
-    while True:
-        try:
-            i, out = results.get(timeout=1.0)
-        except queue.Empty:
-            if not any(p.is_alive() for p in procs) and results.empty():
-                raise StoreUnavailableError(
-                    "a scoring worker process ended without sending its chunk"
-                ) from None
-            continue
-        done[i] = out
-        return
-
-
-def _stop(taken: Synchronized[int], n: int, results: Any, procs: list[Any]) -> None:
-    """Let the workers finish (no chunk is left to take), reading what they still
-    send so that none blocks on a full pipe; end any still running after 5 s."""
-    with taken.get_lock():
-        taken.value = n
-    deadline = time.monotonic() + 5.0
-    for proc in procs:
-        while proc.is_alive() and time.monotonic() < deadline:
-            _drain(results, {})
-            proc.join(0.05)
-        if proc.is_alive():
-            proc.terminate()
-            proc.join()
-    results.close()
+    listed = list(chunks)
+    task = functools.partial(_score_chunk, run=run)
+    with closing(executor.map(task, [chunk for _, chunk in listed], reopen)) as scored:
+        for (total, _), reports in zip(listed, scored, strict=True):
+            yield total, reports
 
 
 def _score_chunk(store: GraphStore, accounts: Sequence[Account], run: _Run) -> list[AccountReport]:

@@ -1,5 +1,5 @@
 """The portfolio scored by the executors (graphcrm.services.executors) on every store:
-a local process pool and a Dask cluster of two worker processes give the reports and
+local processes and a Dask cluster of two worker processes give the reports and
 the stored score sets of one process, each worker on a store it opens from the URL."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from distributed import Client, LocalCluster
 from graphcrm.domain import AccountId, AccountScoreSet, PageRequest
 from graphcrm.errors import NotFoundError, StoreUnavailableError
 from graphcrm.generator import GeneratorConfig, generate_portfolio
-from graphcrm.services.executors import DaskCluster, Executor, ProcessPool
+from graphcrm.services.executors import DaskCluster, Executor, LocalProcesses
 from graphcrm.services.portfolio import CHUNK, AccountReport, score_portfolio
 from graphcrm.store import GraphStore, open_store
 from tests.neo4j.support import wipe
@@ -99,7 +99,7 @@ def test_a_dask_cluster_scores_and_stores_what_a_process_pool_does(
     # The Dask run first, on a store without score sets: the sets read back were
     # written by its workers (this process only lists accounts and collects).
     on_dask, stored_by_dask = _scored(store_url, DaskCluster(dask_client))
-    in_pool, stored_by_pool = _scored(store_url, ProcessPool(2))
+    in_pool, stored_by_pool = _scored(store_url, LocalProcesses(2))
     alone, _ = _scored(store_url, None)
     assert [r.account.id for r in alone] == order
     assert len(order) == CONFIG.accounts
@@ -122,7 +122,7 @@ def test_an_error_in_a_worker_reaches_the_caller_as_itself(
             store.apply(batch, actor="gen")
         nowhere = functools.partial(open_store, f"sqlite://{tmp_path}")
         errors = []
-        for executor in (ProcessPool(2), DaskCluster(dask_client)):
+        for executor in (LocalProcesses(2), DaskCluster(dask_client)):
             with pytest.raises(StoreUnavailableError) as caught:
                 list(score_portfolio(store, as_of=CONFIG.now, executor=executor, reopen=nowhere))
             errors.append(str(caught.value))
@@ -140,7 +140,7 @@ def test_a_run_stopped_early_leaves_the_cluster_ready_for_the_next(
     store = open_store(store_url)
     reopen = functools.partial(open_store, store_url)
     try:
-        for executor in (ProcessPool(2), DaskCluster(dask_client)):
+        for executor in (LocalProcesses(2), DaskCluster(dask_client)):
             run = score_portfolio(
                 store, as_of=CONFIG.now, write=False, executor=executor, reopen=reopen
             )

@@ -4,8 +4,10 @@ validation, and the portfolio use case writing them."""
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -304,15 +306,35 @@ def _no_store() -> GraphStore:
     raise OSError("the worker cannot open the store")
 
 
+@dataclass(frozen=True)
+class _OpensOnlyIn:
+    """Opens the SQLite store at ``path`` in process ``pid`` only; elsewhere raises."""
+
+    pid: int
+    path: Path
+
+    def __call__(self) -> GraphStore:
+        if os.getpid() != self.pid:
+            raise OSError("the worker cannot open the store")
+        return SqliteStore.open(self.path)
+
+
 def test_a_worker_that_cannot_open_the_store_leaves_its_chunks_to_this_process(
     tmp_path: Path,
 ) -> None:
     # Chunks are taken from a shared counter: a worker that dies before taking
     # any takes none, and this process scores them all, in order.
+    path = tmp_path / "lonely.sqlite3"
     config = GeneratorConfig(accounts=2 * CHUNK + 1, seed=5, size_min=8, size_max=12)
-    with _generated(tmp_path / "lonely.sqlite3", config) as store:
+    with _generated(path, config) as store:
         serial = list(score_portfolio(store, as_of=config.now, write=False))
+        here_only = _OpensOnlyIn(os.getpid(), path)
         parallel = list(
-            score_portfolio(store, as_of=config.now, write=False, workers=2, reopen=_no_store)
+            score_portfolio(store, as_of=config.now, write=False, workers=2, reopen=here_only)
         )
         assert parallel == serial
+        # a store that no process can open is the caller's error, nothing scored
+        with pytest.raises(OSError, match="the worker cannot open the store"):
+            list(score_portfolio(store, as_of=config.now, workers=2, reopen=_no_store))
+        with pytest.raises(NotFoundError):
+            store.get_scores(serial[0].account.id)
