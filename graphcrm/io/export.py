@@ -34,32 +34,22 @@ import csv
 import re
 import tempfile
 import zipfile
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Any, BinaryIO, Final
+from typing import BinaryIO, Final
 
 import networkx as nx
 from pydantic import Field
 
-from graphcrm.domain import (
-    Account,
-    AccountId,
-    ChangeSet,
-    Contact,
-    Deal,
-    Model,
-    PageRequest,
-    Rep,
-    RepId,
-    Touchpoint,
-)
-from graphcrm.domain.views import MAX_PAGE_SIZE
+from graphcrm.domain import Account, AccountId, ChangeSet, Contact, Deal, Model
 from graphcrm.io.importing import COLLECTIONS, DEFAULT_BATCH_SIZE, ProgressFn
+from graphcrm.io.snapshot import Tally, counted_snapshot
+from graphcrm.io.snapshot import snapshot as snapshot  # callers import it here too
 from graphcrm.store.port import GraphStore
 
 
@@ -79,185 +69,6 @@ class ExportReport(Model):
     skipped: dict[str, int] = Field(default_factory=dict)
     nodes: int | None = None
     edges: int | None = None
-
-
-class _Tally:
-    def __init__(self) -> None:
-        self.rows: Counter[str] = Counter()
-        self.skipped: Counter[str] = Counter()
-        self.accounts = 0
-
-    def count(self, cs: ChangeSet) -> ChangeSet:
-        for name in COLLECTIONS:
-            n = len(getattr(cs, name))
-            if n:
-                self.rows[name] += n
-        return cs
-
-
-# --- the snapshot stream ---------------------------------------------------------
-
-
-def _pages(fetch: Callable[[PageRequest], Sequence[Any]]) -> Iterator[Any]:
-    offset = 0
-    while True:
-        items = fetch(PageRequest(limit=MAX_PAGE_SIZE, offset=offset))
-        yield from items
-        if len(items) < MAX_PAGE_SIZE:
-            return
-        offset += len(items)
-
-
-def _touchpoints(
-    store: GraphStore, account_id: AccountId, as_of: datetime | None
-) -> Iterator[Touchpoint]:
-    def page(p: PageRequest) -> Sequence[Touchpoint]:
-        return store.list_touchpoints(p, account_id=account_id, until=as_of).items
-
-    yield from _pages(page)
-
-
-def _parents_first(accounts: Iterable[Account]) -> list[Account]:
-    """Accounts sorted by id, then reordered so that every parent precedes its children."""
-    by_id = {a.id: a for a in sorted(accounts, key=lambda a: a.id)}
-    children: dict[str, list[Account]] = {}
-    roots: list[Account] = []
-    for a in by_id.values():
-        if a.parent_id is not None and a.parent_id in by_id:
-            children.setdefault(a.parent_id, []).append(a)
-        else:
-            roots.append(a)
-    ordered: list[Account] = []
-    stack = list(reversed(roots))
-    while stack:
-        a = stack.pop()
-        ordered.append(a)
-        stack.extend(reversed(children.get(a.id, [])))
-    return ordered
-
-
-def _chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(rows), size):
-        yield rows[i : i + size]
-
-
-def snapshot(
-    store: GraphStore,
-    *,
-    account_ids: Sequence[AccountId] | None = None,
-    as_of: datetime | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    progress: ProgressFn | None = None,
-) -> Iterator[ChangeSet]:
-    """The selected accounts' stakeholder graphs as batches in dependency order.
-
-    Parameters
-    ----------
-    account_ids
-        The accounts whose graphs to export; ``None``: every account.
-        Their ancestors' account rows are included so ``parent_id`` resolves.
-    as_of
-        The date the graphs are read at; ``None``: now.
-
-    Raises
-    ------
-    graphcrm.errors.NotFoundError
-        A selected account does not exist.
-    """
-    return _snapshot(
-        store,
-        account_ids=account_ids,
-        as_of=as_of,
-        batch_size=batch_size,
-        progress=progress,
-        tally=_Tally(),
-    )
-
-
-def _snapshot(
-    store: GraphStore,
-    *,
-    account_ids: Sequence[AccountId] | None,
-    as_of: datetime | None,
-    batch_size: int,
-    progress: ProgressFn | None,
-    tally: _Tally,
-) -> Iterator[ChangeSet]:
-    t = tally
-    if account_ids is None:
-        selected = list(_pages(lambda p: store.list_accounts(p).items))
-        rows = selected
-    else:
-        selected = [store.get_account(a) for a in dict.fromkeys(account_ids)]
-        family = {a.id: a for a in selected}
-        for a in selected:
-            for ancestor in store.account_ancestors(a.id):
-                family.setdefault(ancestor.id, ancestor)
-        rows = list(family.values())
-    ordered = _parents_first(rows)
-    graph_ids = [a.id for a in ordered if a.id in {s.id for s in selected}]
-    t.accounts = len(graph_ids)
-
-    emitted_reps: set[str] = set()
-
-    def new_reps(ids: Iterable[str | None], known: Sequence[Rep] = ()) -> list[Rep]:
-        have = {r.id: r for r in known}
-        out: list[Rep] = []
-        for rid in sorted({i for i in ids if i is not None} - emitted_reps):
-            out.append(have[RepId(rid)] if rid in have else store.get_rep(RepId(rid)))
-            emitted_reps.add(rid)
-        return out
-
-    for chunk in _chunks(ordered, batch_size):
-        yield t.count(
-            ChangeSet(reps=tuple(new_reps(a.owner_id for a in chunk)), accounts=tuple(chunk))
-        )
-
-    contacts: set[str] = set()
-    deals: set[str] = set()
-    total = 2 * len(graph_ids)
-    for done, account_id in enumerate(graph_ids, 1):
-        g = store.stakeholder_graph(account_id, as_of=as_of)
-        contacts.update(c.id for c in g.contacts)
-        deals.update(d.id for d in g.deals)
-        stage_changes = []
-        close_changes = []
-        for deal in g.deals:
-            view = store.get_deal(deal.id)
-            stage_changes += [c for c in view.stage_history if as_of is None or c.at <= as_of]
-            close_changes += [c for c in view.close_date_history if as_of is None or c.at <= as_of]
-        reps = new_reps((r.id for r in g.reps), g.reps)
-        cs = ChangeSet(
-            contacts=g.contacts,
-            reps=tuple(reps),
-            reports_to=g.reports_to,
-            influences=g.influences,
-            rep_knows=g.rep_knows,
-            deals=g.deals,
-            stage_changes=tuple(stage_changes),
-            close_date_changes=tuple(close_changes),
-            deal_roles=g.deal_roles,
-        )
-        if cs.size():
-            yield t.count(cs)
-        if progress is not None:
-            progress("accounts", done, total)
-
-    for done, account_id in enumerate(graph_ids, len(graph_ids) + 1):
-        kept: list[Touchpoint] = []
-        for tp in _touchpoints(store, account_id, as_of):
-            if not set(tp.contact_ids) <= contacts or (
-                tp.deal_id is not None and tp.deal_id not in deals
-            ):
-                t.skipped["touchpoints"] += 1
-                continue
-            kept.append(tp)
-        kept.sort(key=lambda tp: (tp.at, tp.id))
-        for chunk in _chunks(kept, batch_size):
-            reps = new_reps(r for tp in chunk for r in tp.rep_ids)
-            yield t.count(ChangeSet(reps=tuple(reps), touchpoints=tuple(chunk)))
-        if progress is not None:
-            progress("touchpoints", done, total)
 
 
 # --- CSV ---------------------------------------------------------------------------
@@ -374,53 +185,91 @@ def build_graph(changesets: Iterable[ChangeSet]) -> nx.MultiDiGraph:
     characters XML cannot hold are replaced by U+FFFD. E-mail addresses and
     phone numbers are not exported to graphs.
     """
-    g = nx.MultiDiGraph()
-    territory: dict[str, str] = {}
+    graph = _GraphBuilder()
+    for cs in changesets:
+        graph.add_people(cs)
+        graph.add_ties_and_deals(cs)
+    return graph.finish()
 
-    def s(value: object) -> str:
-        return xml_text(cell(value))
 
-    def node(kind: str, key: str, **attrs: object) -> str:
+def _text(value: object) -> str:
+    """A value as graph text (GraphML and GEXF have no null; no characters XML cannot hold)."""
+    return xml_text(cell(value))
+
+
+@dataclass(slots=True)
+class _GraphBuilder:
+    """:func:`build_graph`'s graph, grown one change set at a time."""
+
+    g: nx.MultiDiGraph = field(default_factory=nx.MultiDiGraph)
+    territory: dict[str, str] = field(default_factory=dict)
+    """Account id -> its territory (as text)."""
+    accounts: list[Account] = field(default_factory=list)
+    deals: list[Deal] = field(default_factory=list)
+
+    def node(self, kind: str, key: str, **attrs: object) -> str:
         n = node_id(kind, key)
-        g.add_node(n, kind=kind, **attrs)
+        self.g.add_node(n, kind=kind, **attrs)
         return n
 
-    def edge(u: str, v: str, relation: str, detail: str = "", **attrs: object) -> None:
+    def edge(self, u: str, v: str, relation: str, detail: str = "", **attrs: object) -> None:
         attrs.setdefault("weight", 1.0)
-        g.add_edge(
+        self.g.add_edge(
             u, v, key=f"{relation}:{detail}" if detail else relation, relation=relation, **attrs
         )
 
-    accounts: list[Account] = []
-    deals: list[Deal] = []
-    for cs in changesets:
+    def contact_node(self, c: Contact) -> None:
+        self.node(
+            "contact",
+            c.id,
+            label=_text(c.name),
+            name=_text(c.name),
+            title=_text(c.title),
+            department=_text(c.department),
+            seniority=c.seniority.value,
+            status=c.status.value,
+            account_id=_text(c.account_id),
+            territory=self.territory.get(c.account_id, ""),
+        )
+
+    def add_people(self, cs: ChangeSet) -> None:
+        """Reps, accounts, contacts (working at their account) and reporting lines."""
         for rep in cs.reps:
-            node("rep", rep.id, label=s(rep.name), name=s(rep.name), territory=s(rep.territory))
+            self.node(
+                "rep",
+                rep.id,
+                label=_text(rep.name),
+                name=_text(rep.name),
+                territory=_text(rep.territory),
+            )
         for a in cs.accounts:
-            territory[a.id] = s(a.territory)
-            accounts.append(a)
-            node(
+            self.territory[a.id] = _text(a.territory)
+            self.accounts.append(a)
+            self.node(
                 "account",
                 a.id,
-                label=s(a.name),
-                name=s(a.name),
-                sector=s(a.sector),
-                country=s(a.country),
-                territory=s(a.territory),
+                label=_text(a.name),
+                name=_text(a.name),
+                sector=_text(a.sector),
+                country=_text(a.country),
+                territory=_text(a.territory),
             )
         for c in cs.contacts:
-            _contact_node(node, c, territory.get(c.account_id, ""), s)
-            edge(node_id("contact", c.id), node_id("account", c.account_id), "works_at")
+            self.contact_node(c)
+            self.edge(node_id("contact", c.id), node_id("account", c.account_id), "works_at")
         for line in cs.reports_to:
-            edge(
+            self.edge(
                 node_id("contact", line.contact_id),
                 node_id("contact", line.manager_id),
                 "reports_to",
                 line.kind.value,
                 line=line.kind.value,
             )
+
+    def add_ties_and_deals(self, cs: ChangeSet) -> None:
+        """Influences, what reps know, deals (of their account) and deal roles."""
         for i in cs.influences:
-            edge(
+            self.edge(
                 node_id("contact", i.influencer_id),
                 node_id("contact", i.influenced_id),
                 "influence",
@@ -431,7 +280,7 @@ def build_graph(changesets: Iterable[ChangeSet]) -> nx.MultiDiGraph:
                 weight=float(i.strength),
             )
         for k in cs.rep_knows:
-            edge(
+            self.edge(
                 node_id("rep", k.rep_id),
                 node_id("contact", k.contact_id),
                 "rep_knows",
@@ -439,21 +288,21 @@ def build_graph(changesets: Iterable[ChangeSet]) -> nx.MultiDiGraph:
                 weight=float(k.strength),
             )
         for d in cs.deals:
-            deals.append(d)
-            node(
+            self.deals.append(d)
+            self.node(
                 "deal",
                 d.id,
-                label=s(d.name),
-                name=s(d.name),
+                label=_text(d.name),
+                name=_text(d.name),
                 stage=d.stage.value,
                 amount=float(d.amount),
                 currency=d.currency,
-                expected_close=s(d.expected_close),
-                account_id=s(d.account_id),
+                expected_close=_text(d.expected_close),
+                account_id=_text(d.account_id),
             )
-            edge(node_id("deal", d.id), node_id("account", d.account_id), "deal_of")
+            self.edge(node_id("deal", d.id), node_id("account", d.account_id), "deal_of")
         for r in cs.deal_roles:
-            edge(
+            self.edge(
                 node_id("contact", r.contact_id),
                 node_id("deal", r.deal_id),
                 "deal_role",
@@ -461,32 +310,18 @@ def build_graph(changesets: Iterable[ChangeSet]) -> nx.MultiDiGraph:
                 is_primary=r.is_primary,
                 stance=int(r.stance),
             )
-    for a in accounts:
-        if a.parent_id is not None:
-            edge(node_id("account", a.id), node_id("account", a.parent_id), "parent")
-        if a.owner_id is not None:
-            edge(node_id("rep", a.owner_id), node_id("account", a.id), "owns")
-    for d in deals:
-        if d.owner_id is not None:
-            edge(node_id("rep", d.owner_id), node_id("deal", d.id), "owns")
-    return g
 
-
-def _contact_node(
-    node: Callable[..., str], c: Contact, territory: str, s: Callable[[object], str]
-) -> None:
-    node(
-        "contact",
-        c.id,
-        label=s(c.name),
-        name=s(c.name),
-        title=s(c.title),
-        department=s(c.department),
-        seniority=c.seniority.value,
-        status=c.status.value,
-        account_id=s(c.account_id),
-        territory=territory,
-    )
+    def finish(self) -> nx.MultiDiGraph:
+        """The graph, with the parent and owner edges of every account and deal added."""
+        for a in self.accounts:
+            if a.parent_id is not None:
+                self.edge(node_id("account", a.id), node_id("account", a.parent_id), "parent")
+            if a.owner_id is not None:
+                self.edge(node_id("rep", a.owner_id), node_id("account", a.id), "owns")
+        for d in self.deals:
+            if d.owner_id is not None:
+                self.edge(node_id("rep", d.owner_id), node_id("deal", d.id), "owns")
+        return self.g
 
 
 def write_graphml(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
@@ -530,8 +365,8 @@ def export(
     from graphcrm.io.jsonio import write_json
 
     fmt = ExportFormat(fmt)
-    tally = _Tally()
-    stream = _snapshot(
+    tally = Tally()
+    stream = counted_snapshot(
         store,
         account_ids=account_ids,
         as_of=as_of,
