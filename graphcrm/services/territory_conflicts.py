@@ -256,47 +256,7 @@ def created_conflicts(
     if not kinds or not (changes.accounts or changes.deals or changes.reps or changes.touchpoints):
         return []
     batch: dict[str, Account] = {a.id: a for a in changes.accounts}
-    touched: set[str] = set(batch)
-    for deal in changes.deals:
-        touched.add(deal.account_id)
-        with suppress(NotFoundError):
-            touched.add(store.get_deal(deal.id).deal.account_id)
-    touched.update(tp.account_id for tp in changes.touchpoints)
-    for rep in changes.reps:
-        for deal in every_item(partial(store.list_deals, owner_id=rep.id)):
-            if not deal.stage.is_closed:
-                touched.add(deal.account_id)
-    stored: dict[str, Account | None] = {}
-
-    def stored_account(account_id: str) -> Account | None:
-        if account_id not in stored:
-            stored[account_id] = _stored(store, account_id)
-        return stored[account_id]
-
-    def parent_before(account_id: str) -> str | None:
-        a = stored_account(account_id)
-        return a.parent_id if a is not None else None
-
-    def parent_after(account_id: str) -> str | None:
-        a = batch.get(account_id) or stored_account(account_id)
-        return a.parent_id if a is not None else None
-
-    roots = {_top(a, parent_before) for a in touched} | {_top(a, parent_after) for a in touched}
-    before: dict[str, Account] = {}
-    for root in sorted(roots):
-        top = stored_account(root)
-        if top is None:
-            continue
-        before[top.id] = top
-        for below in store.account_descendants(top.id):
-            before[below.id] = below
-    if ConflictKind.DUPLICATE in kinds:
-        for account in batch.values():
-            words = _name_key(account.name).split()
-            if words:
-                longest = max(words, key=len)
-                for alike in every_item(partial(store.list_accounts, name_contains=longest)):
-                    before.setdefault(alike.id, alike)
+    before = _accounts_before(store, batch, _touched(store, changes, batch), kinds)
     after: dict[str, Account] = {**before, **batch}
     deals_before: dict[str, Deal] = {}
     for account_id in sorted(set(after)):
@@ -329,10 +289,72 @@ def created_conflicts(
         )
         if c.kind in kinds and not _conflict_keys([c]) & old
     ]
-    if seen is None:
-        return new
+    return new if seen is None else _as_seen(new, after, seen)
+
+
+def _touched(store: GraphStore, changes: ChangeSet, batch: Mapping[str, Account]) -> set[str]:
+    """The accounts a batch touches: its own, its deals' (before and after), its
+    touchpoints', and those with open deals of its reps."""
+    touched: set[str] = set(batch)
+    for deal in changes.deals:
+        touched.add(deal.account_id)
+        with suppress(NotFoundError):
+            touched.add(store.get_deal(deal.id).deal.account_id)
+    touched.update(tp.account_id for tp in changes.touchpoints)
+    for rep in changes.reps:
+        for deal in every_item(partial(store.list_deals, owner_id=rep.id)):
+            if not deal.stage.is_closed:
+                touched.add(deal.account_id)
+    return touched
+
+
+def _accounts_before(
+    store: GraphStore, batch: Mapping[str, Account], touched: Set[str], kinds: Set[str]
+) -> dict[str, Account]:
+    """The stored accounts of every group a touched account is in, before or after the
+    batch; for likely duplicates, also those whose name holds the longest word of a
+    batch account's name."""
+    stored: dict[str, Account | None] = {}
+
+    def stored_account(account_id: str) -> Account | None:
+        if account_id not in stored:
+            stored[account_id] = _stored(store, account_id)
+        return stored[account_id]
+
+    def parent_before(account_id: str) -> str | None:
+        a = stored_account(account_id)
+        return a.parent_id if a is not None else None
+
+    def parent_after(account_id: str) -> str | None:
+        a = batch.get(account_id) or stored_account(account_id)
+        return a.parent_id if a is not None else None
+
+    roots = {_top(a, parent_before) for a in touched} | {_top(a, parent_after) for a in touched}
+    before: dict[str, Account] = {}
+    for root in sorted(roots):
+        top = stored_account(root)
+        if top is None:
+            continue
+        before[top.id] = top
+        for below in store.account_descendants(top.id):
+            before[below.id] = below
+    if ConflictKind.DUPLICATE in kinds:
+        for account in batch.values():
+            words = _name_key(account.name).split()
+            if words:
+                longest = max(words, key=len)
+                for alike in every_item(partial(store.list_accounts, name_contains=longest)):
+                    before.setdefault(alike.id, alike)
+    return before
+
+
+def _as_seen(
+    found: Iterable[TerritoryConflict], after: Mapping[str, Account], seen: Set[str]
+) -> list[TerritoryConflict]:
+    """The conflicts as a writer of territories ``seen`` may read them: others' accounts
+    counted in ``hidden_accounts``, and then a detail that names no account."""
     shown = []
-    for c in new:
+    for c in found:
         named = tuple(a for a in c.accounts if after[a].territory in seen)
         hidden = len(c.accounts) - len(named)
         update: dict[str, object] = {"accounts": named, "hidden_accounts": hidden}

@@ -36,7 +36,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "graphcrm/viz/win.py::win_facts": _EDITED,
     "graphcrm/viz/win.py::win_panel": _EDITED,
     "bench/incremental.py::main": "new with #19.4's incremental benchmark; not split yet",
-    "graphcrm/services/territory_conflicts.py::created_conflicts": "not split yet",
     "api/routers/transfer.py::post_import": "not split yet",
     "api/territory.py::check_batch": "not split yet",
     "bench/synthetic.py::synthetic_account": "not split yet",
