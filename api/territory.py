@@ -314,6 +314,14 @@ def check_batch(store: GraphStore, who: Principal, cs: ChangeSet) -> None:
     if who.all_territories:
         return
     o = _Owners(store, who, cs)
+    problems = [*_owned_rows(store, who, o, cs), *_referring_rows(store, o, cs)]
+    if problems:
+        raise InvalidError(problems)
+
+
+def _owned_rows(store: GraphStore, who: Principal, o: _Owners, cs: ChangeSet) -> list[Problem]:
+    """Accounts, reps, contacts and deals of the batch: each in (or, when stored, from)
+    the key's territories, and naming accounts the key sees."""
     problems: list[Problem] = []
     for a in cs.accounts:
         where = f"accounts[{a.id}]"
@@ -352,6 +360,13 @@ def check_batch(store: GraphStore, who: Principal, cs: ChangeSet) -> None:
             problems.append(_taken(where, "deal"))
         if not o.account_ok(d.account_id):
             problems.append(_unknown(where, "account_id", "account", d.account_id))
+    return problems
+
+
+def _referring_rows(store: GraphStore, o: _Owners, cs: ChangeSet) -> list[Problem]:
+    """Lines, influences, rep knowledge, histories, roles and touchpoints: each naming
+    contacts, deals and accounts the key sees (a stored touchpoint from one too)."""
+    problems: list[Problem] = []
     for line in cs.reports_to:
         for f in ("contact_id", "manager_id"):
             ref = str(getattr(line, f))
@@ -389,8 +404,7 @@ def check_batch(store: GraphStore, who: Principal, cs: ChangeSet) -> None:
                 problems.append(_unknown(where, "contact_ids", "contact", cid))
         if tp.deal_id is not None and not o.deal_ok(tp.deal_id):
             problems.append(_unknown(where, "deal_id", "deal", tp.deal_id))
-    if problems:
-        raise InvalidError(problems)
+    return problems
 
 
 def _stored_touchpoint_account(store: GraphStore, touchpoint_id: str) -> str | None:
