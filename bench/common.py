@@ -90,10 +90,12 @@ def process_peak_rss_mb(pid: int) -> float:
     raise ValueError(f"no VmHWM for process {pid}")
 
 
-def own_cpu_s() -> float:
-    """CPU seconds (user and system) this process has used so far."""
+def own_cpu_s(*, children: bool = False) -> float:
+    """CPU seconds (user and system) this process has used so far; with ``children``,
+    and its child processes that have ended (and been waited for)."""
     t = os.times()
-    return t.user + t.system
+    total = t.user + t.system
+    return total + t.children_user + t.children_system if children else total
 
 
 def process_cpu_s(pid: int | None) -> float:

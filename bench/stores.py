@@ -18,7 +18,11 @@ temporary directory; Neo4j: a fresh development server, ``bench/common.py``):
    churn window; accounts/s;
 4. **scoring**: ``score_portfolio`` (what ``graphcrm score`` runs: every account
    and open deal scored, scores written back) with ``--workers`` processes, each
-   with its own connection; accounts/s, median of ``--score-repeat`` runs.
+   with its own connection; accounts/s, median of ``--score-repeat`` runs. With
+   both stores loaded, the runs alternate (SQLite, Neo4j, SQLite, ...), so that
+   the two rates share the machine's load; beside them the CPU seconds per 100
+   accounts (this process and its workers, and the Neo4j server's), which the
+   load moves less.
 
 It prints each figure for both stores and the ratio Neo4j / SQLite, the load
 average before and after, the CPU seconds of the load (this process's; the
@@ -37,7 +41,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,61 +131,93 @@ def chunked_reads(store: GraphStore, config: GeneratorConfig) -> float:
     return time.perf_counter() - start
 
 
-def measure(kind: str, config: GeneratorConfig, args: argparse.Namespace) -> Figures:
+def measure(
+    kind: str, opened: Opened, config: GeneratorConfig, args: argparse.Namespace
+) -> Figures:
+    """Steps 1-3 of the module doc on one store (the scoring: :func:`score_in_turns`)."""
     out = Figures()
-    with _open(kind, args.neo4j) as opened:
-        store = opened.store
-        pid = opened.server_pid
-        before = (process_cpu_s(pid), thread_cpu_s(pid)) if pid is not None else None
-        client = own_cpu_s()
-        run = load(store, config)
-        client = own_cpu_s() - client
-        out.values["load rows/s (store alone)"] = run.rows / run.store_s
+    store = opened.store
+    pid = opened.server_pid
+    before = (process_cpu_s(pid), thread_cpu_s(pid)) if pid is not None else None
+    client = own_cpu_s()
+    run = load(store, config)
+    client = own_cpu_s() - client
+    out.values["load rows/s (store alone)"] = run.rows / run.store_s
+    out.notes.append(
+        f"{kind}: {run.rows:,} rows in {run.store_s:.1f} s (store alone); "
+        f"this process's CPU over the load {client:.1f} s"
+    )
+    if before is not None:
+        total = process_cpu_s(pid) - before[0]
         out.notes.append(
-            f"{kind}: {run.rows:,} rows in {run.store_s:.1f} s (store alone); "
-            f"this process's CPU over the load {client:.1f} s"
+            f"{kind}: server CPU over the load {total:.1f} s ({_busiest(pid, before[1])})"
         )
-        if before is not None:
-            total = process_cpu_s(pid) - before[0]
-            threads = {k: v - before[1].get(k, 0.0) for k, v in thread_cpu_s(pid).items()}
-            busiest = sorted(threads.items(), key=lambda kv: -kv[1])[:4]
-            out.notes.append(
-                f"{kind}: server CPU over the load {total:.1f} s ("
-                + ", ".join(f"{k} {v:.1f} s" for k, v in busiest)
-                + ")"
-            )
-        if opened.peak_rss_mb is not None:
-            peak = opened.peak_rss_mb()
-            out.notes.append(f"{kind}: server peak RSS after the load {peak:.0f} MiB")
-        settle()
-        for target in READ_SIZES:
-            account, size = _nearest(run.sizes, target)
-            aid = AccountId(account)
-            timed(lambda: store.stakeholder_graph(aid), READ_WARMUP)  # noqa: B023
-            ms = [s * 1000 for s in timed(lambda: store.stakeholder_graph(aid), args.repeat)]  # noqa: B023
-            label = f"subgraph ~{target} ({size} contacts)"
-            out.values[f"{label} median ms"] = statistics.median(ms)
-            out.values[f"{label} p99 ms"] = percentile(ms, 99)
-        accounts = len(run.sizes)
-        chunked_reads(store, config)  # warm-up
-        spent = statistics.median(chunked_reads(store, config) for _ in range(args.score_repeat))
-        out.values["chunked reads accounts/s"] = accounts / spent
-        if not args.skip_scoring:
-            reopen = functools.partial(open_store, opened.url)
-            rates = []
-            for _ in range(args.score_repeat):
-                start = time.perf_counter()
-                n = sum(
-                    1
-                    for _ in score_portfolio(
-                        store, as_of=config.now, workers=args.workers, reopen=reopen
-                    )
-                )
-                rates.append(n / (time.perf_counter() - start))
-            out.values[f"scoring accounts/s ({args.workers} processes)"] = statistics.median(rates)
-        if opened.peak_rss_mb is not None:
-            out.notes.append(f"{kind}: server peak RSS at the end {opened.peak_rss_mb():.0f} MiB")
+    if opened.peak_rss_mb is not None:
+        peak = opened.peak_rss_mb()
+        out.notes.append(f"{kind}: server peak RSS after the load {peak:.0f} MiB")
+    settle()
+    reading = thread_cpu_s(pid) if pid is not None else None
+    for target in READ_SIZES:
+        account, size = _nearest(run.sizes, target)
+        aid = AccountId(account)
+        timed(lambda: store.stakeholder_graph(aid), READ_WARMUP)  # noqa: B023
+        ms = [s * 1000 for s in timed(lambda: store.stakeholder_graph(aid), args.repeat)]  # noqa: B023
+        label = f"subgraph ~{target} ({size} contacts)"
+        out.values[f"{label} median ms"] = statistics.median(ms)
+        out.values[f"{label} p99 ms"] = percentile(ms, 99)
+    if reading is not None:
+        out.notes.append(f"{kind}: server CPU over the subgraph reads ({_busiest(pid, reading)})")
+    accounts = len(run.sizes)
+    chunked_reads(store, config)  # warm-up
+    spent = statistics.median(chunked_reads(store, config) for _ in range(args.score_repeat))
+    out.values["chunked reads accounts/s"] = accounts / spent
     return out
+
+
+def score_in_turns(
+    opened: dict[str, Opened],
+    figures: dict[str, Figures],
+    config: GeneratorConfig,
+    args: argparse.Namespace,
+) -> None:
+    """Step 4: ``--score-repeat`` scorings of each store, in turns; medians."""
+    rates: dict[str, list[float]] = {kind: [] for kind in opened}
+    cpu: dict[str, list[float]] = {kind: [] for kind in opened}
+    server: dict[str, list[float]] = {kind: [] for kind in opened}
+    for _ in range(args.score_repeat):
+        for kind, o in opened.items():
+            reopen = functools.partial(open_store, o.url)
+            pid = o.server_pid
+            client, before = own_cpu_s(children=True), process_cpu_s(pid) if pid else 0.0
+            start = time.perf_counter()
+            n = sum(
+                1
+                for _ in score_portfolio(
+                    o.store, as_of=config.now, workers=args.workers, reopen=reopen
+                )
+            )
+            rates[kind].append(n / (time.perf_counter() - start))
+            cpu[kind].append(100 * (own_cpu_s(children=True) - client) / n)
+            server[kind].append(100 * (process_cpu_s(pid) - before) / n if pid else 0.0)
+    name = f"scoring accounts/s ({args.workers} processes)"
+    for kind in opened:
+        values = figures[kind].values
+        values[name] = statistics.median(rates[kind])
+        values["scoring CPU s per 100 accounts: client"] = statistics.median(cpu[kind])
+        values["scoring CPU s per 100 accounts: client + server"] = statistics.median(
+            c + s for c, s in zip(cpu[kind], server[kind], strict=True)
+        )
+        figures[kind].notes.append(
+            f"{kind}: scoring runs, accounts/s in turn: "
+            + ", ".join(f"{r:.1f}" for r in rates[kind])
+        )
+
+
+def _busiest(pid: int | None, before: dict[str, float]) -> str:
+    """The server's four busiest threads since ``before`` (:func:`thread_cpu_s`)."""
+    threads = {k: v - before.get(k, 0.0) for k, v in thread_cpu_s(pid).items()}
+    busiest = sorted(threads.items(), key=lambda kv: -kv[1])[:4]
+    return ", ".join(f"{k} {v:.2f} s" for k, v in busiest)
 
 
 def _nearest(sizes: Counter[str], target: int) -> tuple[str, int]:
@@ -220,6 +256,18 @@ def main(argv: list[str] | None = None) -> None:
         f"accounts={args.accounts:,} seed={args.seed} size_max={args.size_max}; "
         f"load average {load_average()}"
     )
-    figures = {kind: measure(kind, config, args) for kind in STORES}
+    figures: dict[str, Figures] = {}
+    with ExitStack() as stack:
+        opened: dict[str, Opened] = {}
+        for kind in STORES:  # one after the other; each stays open for the scoring
+            opened[kind] = stack.enter_context(_open(kind, args.neo4j))
+            figures[kind] = measure(kind, opened[kind], config, args)
+        if not args.skip_scoring:
+            score_in_turns(opened, figures, config, args)
+        for kind, o in opened.items():
+            if o.peak_rss_mb is not None:
+                figures[kind].notes.append(
+                    f"{kind}: server peak RSS at the end {o.peak_rss_mb():.0f} MiB"
+                )
     report(figures)
     print(f"load average {load_average()}")
