@@ -4,7 +4,8 @@ risks and what-ifs (:mod:`graphcrm.services.winprob`, :mod:`graphcrm.services.ri
 A deal's features need three readings of the store (``docs/scoring.md`` §4a):
 
 1. the account's stakeholder graph as of the instant ``at``;
-2. the deal's stage and close-date history (``store.get_deal``), cut at ``at``;
+2. the deal's stage and close-date history (``store.get_deal``; the portfolio
+   reads those of a chunk's open deals with one ``store.get_deals``), cut at ``at``;
 3. the stakeholder changes of the churn window, from a second, lighter graph
    reading at ``at - RiskParams.churn_window_days``: only the buying
    committees (``stakeholder_graphs(..., committee_only=True)``: contacts,

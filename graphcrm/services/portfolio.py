@@ -82,7 +82,9 @@ def score_portfolio(
     chunk's graphs are read with one ``store.stakeholder_graphs`` call, and
     the buying committees of its accounts with an open deal again, as of the
     start of the churn window (:mod:`graphcrm.services.deals`), with a second
-    (``committee_only``). The cyclic garbage collector is paused while a chunk
+    (``committee_only``); the stage and close-date histories of its open deals
+    with one ``store.get_deals``: a chunk costs the same few reads whatever
+    its number of deals. The cyclic garbage collector is paused while a chunk
     is scored (:func:`~graphcrm.services.collector.gc_paused`).
 
     With ``write`` (the default) every account's :class:`AccountScoreSet`
