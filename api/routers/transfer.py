@@ -31,6 +31,36 @@ MEDIA: Final[dict[ExportFormat, tuple[str, str]]] = {
 MAX_FILES: Final = 16
 
 
+ImportFiles = Annotated[
+    list[UploadFile],
+    File(
+        description="Salesforce: User.csv, Account.csv, Contact.csv, Opportunity.csv, "
+        "OpportunityHistory.csv, OpportunityFieldHistory.csv, OpportunityContactRole.csv, "
+        "Task.csv, Event.csv, EventRelation.csv; HubSpot: companies.csv, contacts.csv, "
+        "deals.csv, buying_roles.csv and the activity files (docs/import-export.md); "
+        "json: one .jsonl file.",
+        json_schema_extra={"maxItems": MAX_FILES},
+    ),
+]
+ImportTerritory = Annotated[
+    str | None,
+    Form(
+        description="The territory of new accounts whose rows carry none (Salesforce "
+        "and HubSpot exports carry none); stored accounts keep theirs. Default: the "
+        "key's territory, when it has exactly one.",
+        min_length=1,
+        max_length=100,
+    ),
+]
+MappingFile = Annotated[
+    UploadFile | None,
+    File(
+        description="A TOML mapping file of the org's custom roles, stages and "
+        "pipelines (Salesforce and HubSpot; docs/import-export.md)."
+    ),
+]
+
+
 @router.post(
     "/imports",
     summary="Import Salesforce, HubSpot or graphcrm JSON files",
@@ -39,38 +69,13 @@ MAX_FILES: Final = 16
 def post_import(
     state: StateDep,
     who: WriterDep,
-    files: Annotated[
-        list[UploadFile],
-        File(
-            description="Salesforce: User.csv, Account.csv, Contact.csv, Opportunity.csv, "
-            "OpportunityHistory.csv, OpportunityFieldHistory.csv, OpportunityContactRole.csv, "
-            "Task.csv, Event.csv, EventRelation.csv; HubSpot: companies.csv, contacts.csv, "
-            "deals.csv, buying_roles.csv and the activity files (docs/import-export.md); "
-            "json: one .jsonl file.",
-            json_schema_extra={"maxItems": MAX_FILES},
-        ),
-    ],
+    files: ImportFiles,
     format: Annotated[ImportFormat, Form(description="The files' format.")],
     all_or_nothing: Annotated[
         bool, Form(description="Commit nothing unless every row is valid.")
     ] = False,
-    territory: Annotated[
-        str | None,
-        Form(
-            description="The territory of new accounts whose rows carry none (Salesforce "
-            "and HubSpot exports carry none); stored accounts keep theirs. Default: the "
-            "key's territory, when it has exactly one.",
-            min_length=1,
-            max_length=100,
-        ),
-    ] = None,
-    mapping: Annotated[
-        UploadFile | None,
-        File(
-            description="A TOML mapping file of the org's custom roles, stages and "
-            "pipelines (Salesforce and HubSpot; docs/import-export.md)."
-        ),
-    ] = None,
+    territory: ImportTerritory = None,
+    mapping: MappingFile = None,
 ) -> ImportReport:
     """Valid rows are committed and every bad row is reported with its file, line, field
     and reason (``problems``); with ``all_or_nothing`` nothing is committed if any row is
