@@ -93,6 +93,26 @@ def synthetic_account(n: int, edges: int, *, seed: int = 0) -> StakeholderGraph:
         knows[(r, _cid(i))] = RepKnows(
             rep_id=r, contact_id=_cid(i), strength=round(rng.random(), 3)
         )
+    engagement = _engagement(rng, n)
+    deals, seats = _deals(rng, n)
+    return StakeholderGraph(
+        as_of=AS_OF,
+        accounts=(),
+        contacts=tuple(contacts),
+        reports_to=tuple(sorted(lines, key=lambda r: (r.contact_id, r.manager_id))),
+        influences=tuple(influences),
+        deals=tuple(deals),
+        deal_roles=tuple(seats[k] for k in sorted(seats)),
+        reps=tuple(reps),
+        rep_knows=tuple(knows[k] for k in sorted(knows)),
+        engagement=tuple(sorted(engagement, key=lambda e: e.contact_id)),
+        contact_ties=tuple(ties),
+        rep_ties=(),
+    )
+
+
+def _engagement(rng: random.Random, n: int) -> list[ContactEngagement]:
+    """Touch aggregates of 60 % of the ``n`` contacts."""
     engagement = []
     for i in rng.sample(range(n), int(n * 0.6)):
         t90 = rng.randint(0, 12)
@@ -116,8 +136,14 @@ def synthetic_account(n: int, edges: int, *, seed: int = 0) -> StakeholderGraph:
                 touches_90d=t90,
             )
         )
+    return engagement
+
+
+def _deals(rng: random.Random, n: int) -> tuple[list[Deal], dict[tuple[DealId, str], DealRole]]:
+    """Five deals, one per stage, each with eight of the ``n`` contacts in its committee."""
     roles = list(Role)
-    deals, seats = [], {}
+    deals: list[Deal] = []
+    seats: dict[tuple[DealId, str], DealRole] = {}
     for d in range(5):
         did = DealId(f"D{d}")
         deals.append(
@@ -137,17 +163,4 @@ def synthetic_account(n: int, edges: int, *, seed: int = 0) -> StakeholderGraph:
                 stance=rng.randint(-2, 2),
                 valid_from=AS_OF - timedelta(days=100),
             )
-    return StakeholderGraph(
-        as_of=AS_OF,
-        accounts=(),
-        contacts=tuple(contacts),
-        reports_to=tuple(sorted(lines, key=lambda r: (r.contact_id, r.manager_id))),
-        influences=tuple(influences),
-        deals=tuple(deals),
-        deal_roles=tuple(seats[k] for k in sorted(seats)),
-        reps=tuple(reps),
-        rep_knows=tuple(knows[k] for k in sorted(knows)),
-        engagement=tuple(sorted(engagement, key=lambda e: e.contact_id)),
-        contact_ties=tuple(ties),
-        rep_ties=(),
-    )
+    return deals, seats
