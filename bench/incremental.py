@@ -33,6 +33,7 @@ import statistics
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bench.common import load_average
 from bench.load import load
@@ -103,7 +104,7 @@ def _same(a: AccountScoreSet, b: AccountScoreSet) -> bool:
     return a.model_copy(update={"scored_at": b.scored_at}) == b
 
 
-def main(argv: list[str] | None = None) -> None:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench incremental", description=__doc__.split("\n")[0])
     parser.add_argument("--accounts", type=int, default=3000)
     parser.add_argument("--changed", type=int, default=300, help="accounts changed per round")
@@ -116,7 +117,41 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--skip-load", action="store_true", help="use the file as it is")
     parser.add_argument("--no-check", action="store_true", help="skip the equality check")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def _check(
+    store: GraphStore,
+    ids: list[AccountId],
+    at: datetime,
+    rescored: set[AccountId],
+    workers: dict[str, Any],
+) -> None:
+    """Each account's latest score set against a full run as of its own instant; exits 1
+    when one differs."""
+    stored = _latest(store, ids)
+    instants = sorted({s.as_of for s in stored.values()})
+    differ: list[str] = []
+    for instant in instants:
+        mine = [a for a in ids if stored[a].as_of == instant]
+        plan = plan_run(store, incremental=False, as_of=instant)
+        sum(1 for _ in run_planned(store, plan, **workers))
+        fresh_sets = _latest(store, mine, instant)
+        differ += [a for a in mine if not _same(stored[a], fresh_sets[a])]
+    last = sum(1 for a in ids if stored[a].as_of == at)
+    print(
+        f"check: {len(ids):,} accounts' latest sets against full runs as of "
+        f"{len(instants)} instants ({last:,} rescored as of the last round's, "
+        f"{len(rescored):,} in it): {len(differ)} differ"
+        + (f": {', '.join(differ[:10])}" if differ else "")
+    )
+    print(f"done: load average {load_average()}")
+    if differ:
+        raise SystemExit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _arguments(argv)
     path: Path = args.path
     config = GeneratorConfig(accounts=args.accounts, seed=args.seed, size_max=args.size_max)
     print(
@@ -186,26 +221,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"rounds done: load average {load_average()}")
         if args.no_check:
             return
-        # The check: each latest set against a full run as of its own instant.
-        stored = _latest(store, ids)
-        instants = sorted({s.as_of for s in stored.values()})
-        differ: list[str] = []
-        for instant in instants:
-            mine = [a for a in ids if stored[a].as_of == instant]
-            plan = plan_run(store, incremental=False, as_of=instant)
-            sum(1 for _ in run_planned(store, plan, **workers))
-            fresh_sets = _latest(store, mine, instant)
-            differ += [a for a in mine if not _same(stored[a], fresh_sets[a])]
-        last = sum(1 for a in ids if stored[a].as_of == at)
-        print(
-            f"check: {len(ids):,} accounts' latest sets against full runs as of "
-            f"{len(instants)} instants ({last:,} rescored as of the last round's, "
-            f"{len(rescored):,} in it): {len(differ)} differ"
-            + (f": {', '.join(differ[:10])}" if differ else "")
-        )
-        print(f"done: load average {load_average()}")
-        if differ:
-            raise SystemExit(1)
+        _check(store, ids, at, rescored, workers)
     finally:
         store.close()
 

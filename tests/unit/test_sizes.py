@@ -35,7 +35,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "graphcrm/viz/orgchart.py::org_chart_view": _EDITED,
     "graphcrm/viz/win.py::win_facts": _EDITED,
     "graphcrm/viz/win.py::win_panel": _EDITED,
-    "bench/incremental.py::main": "new with #19.4's incremental benchmark; not split yet",
 }
 """Functions over the limit, as ``path::name``, with why they still are."""
 
