@@ -72,12 +72,10 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
 
 
 # Full JIT and a larger heap: the launcher's defaults favour start-up time. The heap
-# is fixed (no resizing), and the metaspace starts above the ~40 MB Neo4j's generated
-# query classes reach: from the launcher's default the JVM stopped twice a run for a
-# "Metadata GC Threshold" full collection (serial GC), 65-300 ms each on two shared
-# cores. The young generation is sized apart: the default share of a 2 GB heap (or
-# 512 MB) made each young pause (copying the survivors) 40-160 ms; 128 MB keeps them
-# under ~50 ms, about one every 2 s while recomputing.
+# is fixed (no resizing); the metaspace starts above what Neo4j's generated query
+# classes reach, so no "Metadata GC Threshold" full collection stops a run; the young
+# generation is small, so each young pause (copying the survivors) stays short. The
+# pauses measured with and without these are in docs/benchmarks.md.
 BENCH_JAVA_OPTS = "-XX:TieredStopAtLevel=4 -Xms2g -Xmx2g -Xmn128m -XX:MetaspaceSize=128m"
 
 
