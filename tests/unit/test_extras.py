@@ -5,6 +5,7 @@ uninstalled from the environment the suite runs in."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +52,11 @@ def test_the_product_imports_and_opens_sqlite_without_the_driver(tmp_path: Path)
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["SqliteStore", "[]"]
+
+
+def test_the_image_compose_serves_against_neo4j_has_the_driver() -> None:
+    compose = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    assert re.search(r"GRAPHCRM_STORE: *[\"']?neo4j://", compose)
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    installs = re.findall(r"^RUN pip install .*$", dockerfile, flags=re.MULTILINE)
+    assert installs == ['RUN pip install --no-cache-dir ".[neo4j]"']
