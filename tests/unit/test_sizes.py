@@ -13,7 +13,7 @@ PACKAGES = ("graphcrm", "api", "bench")
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
 
-_EDITED = "edited by another change of #15's session; split it when that lands"
+_EDITED = "under another change when the limit came in (#15 [7/8]); split it once that lands"
 
 LONG_MODULES: dict[str, str] = {
     "graphcrm/cli.py": _EDITED,
