@@ -86,7 +86,7 @@ def _scored(
         store.close()
 
 
-def test_a_dask_cluster_scores_and_stores_what_a_process_pool_does(
+def test_a_dask_cluster_scores_and_stores_what_local_processes_do(
     store_url: str, dask_client: Client
 ) -> None:
     store = open_store(store_url)
@@ -99,13 +99,13 @@ def test_a_dask_cluster_scores_and_stores_what_a_process_pool_does(
     # The Dask run first, on a store without score sets: the sets read back were
     # written by its workers (this process only lists accounts and collects).
     on_dask, stored_by_dask = _scored(store_url, DaskCluster(dask_client))
-    in_pool, stored_by_pool = _scored(store_url, LocalProcesses(2))
+    locally, stored_locally = _scored(store_url, LocalProcesses(2))
     alone, _ = _scored(store_url, None)
     assert [r.account.id for r in alone] == order
     assert len(order) == CONFIG.accounts
     assert on_dask == alone
-    assert in_pool == alone
-    assert stored_by_dask == stored_by_pool
+    assert locally == alone
+    assert stored_by_dask == stored_locally
     assert [s.account_id for s in stored_by_dask] == order
     assert sum(len(s.deals) for s in stored_by_dask) > 0
 
