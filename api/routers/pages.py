@@ -20,7 +20,7 @@ the thread pool.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from pathlib import Path as FsPath
@@ -461,29 +461,15 @@ def account_page(
     descendants = [a for a in state.store.account_descendants(account.id) if who.sees(a.territory)]
     rollup = state.store.account_rollup(account.id, as_of=snap.at)
     link = _link_factory(request)
-    base = f"/pages/accounts/{account.id}"
-    org = org_chart_view(
-        snap.net,
-        account.id,
-        scores=snap.scores,
-        deal_id=stance_deal,
-        hidden=scores.hidden_influencers,
-        embed="shown",
-        endpoint=link(f"{base}/orgchart.json", deal=stance_deal),
-        lang=lang,
+    editing = stance_deal is not None and as_of is None and Scope.WRITE in who.scopes
+    charts = state.cache.get_or_compute(
+        # link(""): the page's own lang and as_of, which the charts' endpoints keep
+        ("pages.charts", account.id, _when(as_of), stance_deal, lang, editing, link("")),
+        {f"account:{account.id}"},
+        lambda: _charts(snap, scores, stance_deal, lang, link, editing=editing),
+        present=as_of is None,
+        kind=_Charts,
     )
-    influence = influence_map_view(
-        snap.net,
-        account.id,
-        scores=snap.scores,
-        hidden=scores.hidden_influencers,
-        deal_id=stance_deal,
-        embed="shown",
-        endpoint=link(f"{base}/influence.json", deal=stance_deal),
-        lang=lang,
-    )
-    if stance_deal is not None and as_of is None and Scope.WRITE in who.scopes:
-        influence = replace(influence, edit=_edit_data(snap, stance_deal, lang))
     names = dict(snap.net.names)
     seats = snap.net.roles.get(stance_deal, {}) if stance_deal else {}
     committee = sorted(
@@ -501,8 +487,8 @@ def account_page(
             "ancestors": list(reversed(ancestors)),
             "descendants": descendants,
             "rollup": rollup,
-            "org_html": render_fragment(org, name="orgchart"),
-            "influence_html": render_fragment(influence, name="influence"),
+            "org_html": charts.org_html,
+            "influence_html": charts.influence_html,
             "names": names,
             "committee": committee,
             "deal_names": {d: snap.net.deals[d].name for d in snap.net.deals},
@@ -510,6 +496,54 @@ def account_page(
             "wins": _wins(open_deals),
             **_top(request, state, snap, open_deals, scores, since, view="orgchart"),
         },
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Charts:
+    """The account page's org chart and influence map, rendered."""
+
+    org_html: str
+    influence_html: str
+
+
+def _charts(
+    snap: AccountSnapshot,
+    scores: AccountScores,
+    deal_id: str | None,
+    lang: Lang,
+    link: Callable[..., str],
+    *,
+    editing: bool,
+) -> _Charts:
+    """The org chart and the influence map of ``snap`` with stances on ``deal_id`` (the
+    map's edit controls when ``editing``); the account page caches them with the
+    snapshot, as laying them out is a share of its time."""
+    base = f"/pages/accounts/{snap.account_id}"
+    org = org_chart_view(
+        snap.net,
+        snap.account_id,
+        scores=snap.scores,
+        deal_id=deal_id,
+        hidden=scores.hidden_influencers,
+        embed="shown",
+        endpoint=link(f"{base}/orgchart.json", deal=deal_id),
+        lang=lang,
+    )
+    influence = influence_map_view(
+        snap.net,
+        snap.account_id,
+        scores=snap.scores,
+        hidden=scores.hidden_influencers,
+        deal_id=deal_id,
+        embed="shown",
+        endpoint=link(f"{base}/influence.json", deal=deal_id),
+        lang=lang,
+    )
+    if editing and deal_id is not None:
+        influence = replace(influence, edit=_edit_data(snap, deal_id, lang))
+    return _Charts(
+        render_fragment(org, name="orgchart"), render_fragment(influence, name="influence")
     )
 
 

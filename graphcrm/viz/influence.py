@@ -470,7 +470,7 @@ def map_layout(
         main = groups[0]
         rest = rest[len(main) :]
         spread = nx.spring_layout(
-            g.subgraph(main), k=2 / math.sqrt(len(main)), seed=seed, iterations=100
+            g.subgraph(main), k=2 / math.sqrt(len(main)), seed=seed, iterations=50
         )
         half_w = math.sqrt(len(main) * ASPECT) * SPACING / 2
         half_h = half_w / ASPECT
