@@ -10,12 +10,14 @@ machines"): accounts/s of ``score_portfolio`` with its chunks scored
   (:class:`DaskCluster`, ``LocalCluster(processes=True)``; started once, before the
   rounds).
 
-``./dev bench executors [--accounts 300] [--workers 2] [--rounds 5]``: one generated
-portfolio in a SQLite file, every worker on a store it opens from the file's URL,
+``./dev bench executors [--accounts 300] [--workers 2] [--rounds 5] [--store neo4j-dev]``:
+one generated portfolio in a SQLite file (or a development Neo4j started for the run),
+every worker on a store it opens from the store's URL,
 scores written back; one warm-up run each, then the variants alternated round by round
 (wall time, the load average printed each round), medians at the end; beside each
 figure the CPU time of every process involved per account (this one, its forked
-workers, the Dask workers), which the machine's other work moves less.
+workers, the Dask workers; not a Neo4j server's), which the machine's other work
+moves less.
 """
 
 from __future__ import annotations
@@ -30,14 +32,16 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from distributed import Client, LocalCluster
 
+from bench.common import dev_neo4j
 from bench.generated import loaded_store
-from graphcrm.generator import GeneratorConfig
+from graphcrm.generator import GeneratorConfig, generate_portfolio
 from graphcrm.services.executors import DaskCluster, StoreOpener, on_worker_store
 from graphcrm.services.portfolio import AccountReport, score_portfolio
 from graphcrm.store import GraphStore, open_store
@@ -67,6 +71,19 @@ class PlainPool:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+@contextmanager
+def _portfolio(kind: str, config: GeneratorConfig) -> Iterator[tuple[GraphStore, str]]:
+    """A store of ``kind`` holding ``config``'s portfolio, and its URL."""
+    if kind == "sqlite":
+        with loaded_store(config) as store:
+            yield store, f"sqlite://{store.path}"  # type: ignore[attr-defined]
+        return
+    with dev_neo4j() as dev:
+        for batch in generate_portfolio(config):
+            dev.store.apply(batch, actor="bench")
+        yield dev.store, dev.url
+
+
 def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -85,21 +102,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--store",
+        choices=("sqlite", "neo4j-dev"),
+        default="sqlite",
+        help="a SQLite file, or a development Neo4j started for the run (Java, Maven)",
+    )
     args = parser.parse_args(argv)
     config = GeneratorConfig(accounts=args.accounts, seed=args.seed)
     n = args.workers
     print(
-        f"== executors: {args.accounts} generated accounts, seed {args.seed}, SQLite, "
+        f"== executors: {args.accounts} generated accounts, seed {args.seed}, {args.store}, "
         f"{n} workers; load average {_load()} =="
     )
     with (
-        loaded_store(config) as store,
+        _portfolio(args.store, config) as (store, url),
         LocalCluster(
             n_workers=n, processes=True, threads_per_worker=1, dashboard_address=None
         ) as cluster,
         Client(cluster) as client,
     ):
-        url = f"sqlite://{store.path}"  # type: ignore[attr-defined]
         reopen = functools.partial(open_store, url)
 
         at = config.now
