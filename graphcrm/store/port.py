@@ -296,14 +296,14 @@ class GraphStore(Protocol):
         NotFoundError when there is none."""
         ...
 
+    def latest_score_run(self) -> ScoreRun | None:
+        """The recorded run with the latest ``as_of`` (then ``scored_at``); None when none."""
+        ...
+
     # --- win models ---------------------------------------------------------
     def get_win_model(self, *, as_of: datetime | None = None) -> WinModelCard:
         """The card with the latest ``fitted_at`` at or before the date (the latest of
         all when ``as_of`` is None); raises NotFoundError when there is none."""
-        ...
-
-    def latest_score_run(self) -> ScoreRun | None:
-        """The recorded run with the latest ``as_of`` (then ``scored_at``); None when none."""
         ...
 
     def list_win_models(self, page: PageRequest) -> Page[WinModelCard]:

@@ -350,12 +350,12 @@ class Neo4jStore:
 
     # --- win models -----------------------------------------------------------------------
 
+    def latest_score_run(self) -> ScoreRun | None:
+        return self._read_one(_scores.latest_score_run)
+
     def get_win_model(self, *, as_of: datetime | None = None) -> WinModelCard:
         when = aware(as_of, "as_of")
         return self._read_one(lambda run: _winmodels.get_win_model(run, as_of=when))
-
-    def latest_score_run(self) -> ScoreRun | None:
-        return self._read_one(_scores.latest_score_run)
 
     def list_win_models(self, page: PageRequest) -> Page[WinModelCard]:
         return self._read_one(lambda run: _winmodels.list_win_models(run, page))
