@@ -16,7 +16,6 @@ MAX_FUNCTION_LINES = 80
 _EDITED = "under another change when the limit came in (#15 [7/8]); split it once that lands"
 
 LONG_MODULES: dict[str, str] = {
-    "graphcrm/cli.py": _EDITED,
     "graphcrm/analytics/signals.py": _EDITED,
     "graphcrm/viz/i18n.py": _EDITED,
     "api/routers/pages.py": _EDITED,
@@ -24,7 +23,7 @@ LONG_MODULES: dict[str, str] = {
 """Modules over the limit, by path, with why they still are."""
 
 LONG_FUNCTIONS: dict[str, str] = {
-    "graphcrm/cli.py::score": _EDITED,
+    "graphcrm/cli/scoring.py::score": _EDITED,
     "graphcrm/analytics/winprob.py::deal_features": _EDITED,
     "graphcrm/generator/large.py::large_account": _EDITED,
     "graphcrm/services/actions.py::next_actions": _EDITED,

@@ -115,10 +115,12 @@ def test_demo_links_the_deal_it_names(
     store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The deal page the demo links is the riskiest open deal its summary named."""
-    import graphcrm.cli
+    import graphcrm.cli.demo
 
     served: list[int] = []
-    monkeypatch.setattr(graphcrm.cli, "_serve", lambda settings, host, port: served.append(port))
+    monkeypatch.setattr(
+        graphcrm.cli.demo, "serve_api", lambda settings, host, port: served.append(port)
+    )
     monkeypatch.setenv("GRAPHCRM_KEYS_PATH", str(tmp_path / "keys.json"))
     out = _run(store_url, "demo", "--port", "8765")
     assert served == [8765]
