@@ -4,6 +4,8 @@ deal's risk or win probability (docs/scoring.md)."""
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -17,6 +19,9 @@ from graphcrm.store import open_store
 if TYPE_CHECKING:
     from graphcrm.analytics.signals import Evidence
     from graphcrm.domain import Deal, Stage
+    from graphcrm.services.executors import DaskCluster
+    from graphcrm.services.incremental import RunPlan
+    from graphcrm.services.portfolio import AccountReport
     from graphcrm.services.risk import DealAssessment
     from graphcrm.services.winprob import DealWin, ModelSummary
 
@@ -213,30 +218,12 @@ def score(
     its open deals, write the scores back to the store, record the run, and print a
     summary and the riskiest deals."""
     import functools
-    import os
     import time
-    from collections import Counter
 
-    from graphcrm.services.executors import DaskCluster
     from graphcrm.services.incremental import plan_run, run_planned
 
-    cluster: DaskCluster | None = None
-    if executor == "dask":
-        if scheduler is None:
-            raise click.UsageError("--executor dask needs --scheduler ADDRESS")
-        if workers is not None:
-            raise click.UsageError("--workers is for --executor local (a cluster has its own)")
-        try:
-            cluster = DaskCluster.connect(scheduler)
-        except InvalidError as e:
-            problem = e.problems[0]
-            raise click.BadParameter(problem.message, param_hint=f"--{problem.where}") from None
-    elif scheduler is not None:
-        raise click.UsageError("--scheduler is for --executor dask")
-
-    bands: Counter[str] = Counter()
-    riskiest: list[tuple[float, str, DealAssessment]] = []
-    accounts = contacts = 0
+    cluster = _dask_cluster(executor, scheduler, workers)
+    tally = _Tally(top)
     start = time.perf_counter()
     with (
         opened_store(ctx) as store,
@@ -250,24 +237,72 @@ def score(
         task = progress.add_task("scoring", total=None, rows=0)
 
         def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total, rows=contacts)
+            progress.update(task, completed=done, total=total, rows=tally.contacts)
 
         # Worker processes (by default one per core), each with its own connection to
         # the store; every account's scores are written back (GraphStore.put_scores).
-        local = 1 if cluster else workers or max(1, min(os.cpu_count() or 1, 4))
+        local = 1 if cluster else workers or _default_workers()
         reopen = functools.partial(open_store, ctx.obj["store_url"])
         for report in run_planned(
             store, plan, progress=advance, workers=local, reopen=reopen, executor=cluster
         ):
-            accounts += 1
-            contacts += len(report.scores.contacts)
-            bands[report.scores.health.band.value] += 1
-            for a in report.open_deals:
-                if a.risk is not None:
-                    riskiest.append((a.risk.score, a.deal.id, a))
-            riskiest = sorted(riskiest, key=lambda r: (-r[0], r[1]))[:top]
+            tally.add(report)
     elapsed = time.perf_counter() - start
-    rate = accounts / elapsed if elapsed > 0 else 0.0
+    _print_run_summary(plan, tally, elapsed, incremental=incremental)
+    _print_riskiest_deals(plan, tally)
+
+
+def _dask_cluster(executor: str, scheduler: str | None, workers: int | None) -> DaskCluster | None:
+    """The cluster ``--executor dask --scheduler ADDRESS`` names, connected; None for
+    ``--executor local``. Options that do not go with the executor are usage errors."""
+    from graphcrm.services.executors import DaskCluster
+
+    if executor != "dask":
+        if scheduler is not None:
+            raise click.UsageError("--scheduler is for --executor dask")
+        return None
+    if scheduler is None:
+        raise click.UsageError("--executor dask needs --scheduler ADDRESS")
+    if workers is not None:
+        raise click.UsageError("--workers is for --executor local (a cluster has its own)")
+    try:
+        return DaskCluster.connect(scheduler)
+    except InvalidError as e:
+        problem = e.problems[0]
+        raise click.BadParameter(problem.message, param_hint=f"--{problem.where}") from None
+
+
+def _default_workers() -> int:
+    """The local executor's processes when ``--workers`` is not given: one per core, at
+    most 4."""
+    import os
+
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+@dataclass
+class _Tally:
+    """What ``score`` prints, counted as the accounts' reports arrive: accounts, contacts,
+    accounts per health band, and the ``top`` riskiest open deals (by risk, then id)."""
+
+    top: int
+    accounts: int = 0
+    contacts: int = 0
+    bands: Counter[str] = field(default_factory=Counter)
+    riskiest: list[tuple[float, str, DealAssessment]] = field(default_factory=list)
+
+    def add(self, report: AccountReport) -> None:
+        self.accounts += 1
+        self.contacts += len(report.scores.contacts)
+        self.bands[report.scores.health.band.value] += 1
+        for a in report.open_deals:
+            if a.risk is not None:
+                self.riskiest.append((a.risk.score, a.deal.id, a))
+        self.riskiest = sorted(self.riskiest, key=lambda r: (-r[0], r[1]))[: self.top]
+
+
+def _print_run_summary(plan: RunPlan, tally: _Tally, elapsed: float, *, incremental: bool) -> None:
+    rate = tally.accounts / elapsed if elapsed > 0 else 0.0
     summary = Table(title=f"Portfolio as of {plan.at.isoformat(timespec='minutes')}")
     summary.add_column("measure")
     summary.add_column("value", justify="right")
@@ -277,20 +312,24 @@ def score(
     if not plan.full and plan.base is not None:
         oldest = plan.base.oldest_as_of.isoformat(timespec="minutes")
         summary.add_row("other accounts' scores as of", f"{oldest} or later")
-    summary.add_row("accounts scored", f"{accounts:,}")
-    summary.add_row("contacts scored", f"{contacts:,}")
+    summary.add_row("accounts scored", f"{tally.accounts:,}")
+    summary.add_row("contacts scored", f"{tally.contacts:,}")
     summary.add_row("accounts/s", f"{rate:,.1f}")
     for band in ("good", "fair", "poor"):
-        summary.add_row(f"health {band}", f"{bands[band]:,}")
+        summary.add_row(f"health {band}", f"{tally.bands[band]:,}")
     console.print(summary)
+
+
+def _print_riskiest_deals(plan: RunPlan, tally: _Tally) -> None:
     deals = Table(
-        title=f"Top {top} riskiest open deals" + ("" if plan.full else " of the accounts scored")
+        title=f"Top {tally.top} riskiest open deals"
+        + ("" if plan.full else " of the accounts scored")
     )
     for name, justify in (("risk", "right"), ("deal", "left"), ("account", "left")):
         deals.add_column(name, justify=justify)  # type: ignore[arg-type]
     deals.add_column("stage")
     deals.add_column("what raises it most")
-    for score_, _, a in riskiest:
+    for score_, _, a in tally.riskiest:
         up = [f for f in a.risk.factors if f.points > 0] if a.risk is not None else []
         deals.add_row(
             f"{score_:.0f}",
