@@ -22,6 +22,7 @@ err_console = Console(stderr=True)
 
 
 def progress_bar() -> Progress:
+    """A progress bar on standard error: the task, its count and rows, the time taken."""
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -51,6 +52,7 @@ class AsOf(click.ParamType[datetime, Any]):
 
 @contextlib.contextmanager
 def opened_store(ctx: click.Context) -> Iterator[GraphStore]:
+    """The store ``--store`` names, open for the command and closed after it."""
     url = ctx.obj["store_url"]
     store = open_store(url)
     try:
@@ -62,6 +64,7 @@ def opened_store(ctx: click.Context) -> Iterator[GraphStore]:
 def apply_stream(
     store: GraphStore, batches: Iterator[ChangeSet], *, total: int | None, label: str, actor: str
 ) -> int:
+    """Apply ``batches`` to ``store`` one by one behind a progress bar; the rows written."""
     rows = 0
     with progress_bar() as progress:
         task = progress.add_task(label, total=total, rows=0)
