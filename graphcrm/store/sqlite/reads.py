@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Collection, Sequence, Set
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -12,19 +12,18 @@ from graphcrm.domain import (
     Account,
     AccountId,
     ChangeLogEntry,
-    CloseDateChange,
     Contact,
     ContactId,
     Deal,
     DealId,
     DealView,
     EntityKind,
+    Model,
     Page,
     PageRequest,
     Rep,
     RepId,
     Stage,
-    StageChange,
     StoreStats,
     Touchpoint,
 )
@@ -37,6 +36,7 @@ from graphcrm.store.sqlite.lookup import IN_IDS
 from graphcrm.store.sqlite.territories import IN_FORCE
 
 M = TypeVar("M")
+H = TypeVar("H", bound=Model)
 
 ACTIVE_AT = "s.valid_from <= ? AND (s.valid_to IS NULL OR s.valid_to > ?)"
 """Status interval ``s`` in force at the bound (twice)."""
@@ -232,30 +232,26 @@ def get_deals(conn: sqlite3.Connection, deal_ids: Sequence[DealId]) -> tuple[Dea
     for deal_id in deal_ids:
         if deal_id not in deals:
             raise NotFoundError("deal", deal_id)
-    stages: dict[str, list[StageChange]] = {d: [] for d in deals}
-    for change in map(
-        codec.decode_stage_change,
-        conn.execute(
-            f"SELECT {tables.STAGE_CHANGES.select_list} FROM stage_changes "  # noqa: S608 - constants
-            f"WHERE deal_id {IN_IDS} ORDER BY deal_id, at",
-            (ids,),
-        ),
-    ):
-        stages[change.deal_id].append(change)
-    closes: dict[str, list[CloseDateChange]] = {d: [] for d in deals}
-    for moved in map(
-        codec.decode_close_date_change,
-        conn.execute(
-            f"SELECT {tables.CLOSE_DATE_CHANGES.select_list} FROM close_date_changes "  # noqa: S608 - constants
-            f"WHERE deal_id {IN_IDS} ORDER BY deal_id, at",
-            (ids,),
-        ),
-    ):
-        closes[moved.deal_id].append(moved)
+    stages = _histories(conn, tables.STAGE_CHANGES, ids, deals)
+    closes = _histories(conn, tables.CLOSE_DATE_CHANGES, ids, deals)
     return tuple(
         DealView(deal=deals[d], stage_history=tuple(stages[d]), close_date_history=tuple(closes[d]))
         for d in deal_ids
     )
+
+
+def _histories(
+    conn: sqlite3.Connection, table: tables.Table[H], ids: str, deals: Collection[str]
+) -> dict[str, list[H]]:
+    """The rows of a deal history table (deal id first, then ``at``) of the deals in
+    ``ids`` (one JSON parameter), by deal (every one of ``deals``), oldest first."""
+    out: dict[str, list[H]] = {d: [] for d in deals}
+    sql = (
+        f"SELECT {table.select_list} FROM {table.name} WHERE deal_id {IN_IDS} ORDER BY deal_id, at"  # noqa: S608 - constants
+    )
+    for row in conn.execute(sql, (ids,)):
+        out[row[0]].append(table.decode(row))
+    return out
 
 
 def list_deals(
