@@ -4,9 +4,14 @@ and Turkish pages with no English sentence of the catalogue."""
 from __future__ import annotations
 
 import re
+import time
 from html import unescape
+from pathlib import Path
 
-from tests.api.conftest import Env
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from tests.api.conftest import Env, make_settings, seed
 from tests.viz.catalogue import english_sentences, leaked
 
 PAGES = (
@@ -84,3 +89,21 @@ def test_the_alerts_page_lists_the_keys_territory_only(env: Env) -> None:
         ).status_code
         == 404
     )
+
+
+def test_a_page_of_the_present_keeps_the_week_before_when_the_present_expires(
+    tmp_path: Path,
+) -> None:
+    """The default "what changed since" is a day's end, not the present minus a week:
+    when the present's cached reading expires, the account as it stood a week before
+    is still in the cache (a moving instant read it again and kept every copy)."""
+    settings = make_settings(tmp_path, api_cache_ttl_seconds=0.05)
+    keys = seed(settings)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        cache = client.app.state.graphcrm.cache  # type: ignore[attr-defined]
+        headers = {"X-API-Key": keys["marmara"]}
+        assert client.get("/pages/accounts/M1", headers=headers).status_code == 200
+        held = len(cache)
+        time.sleep(0.1)  # the present's entries expire; the week before's do not
+        assert client.get("/pages/accounts/M1", headers=headers).status_code == 200
+        assert len(cache) == held
