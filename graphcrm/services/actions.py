@@ -344,8 +344,9 @@ def days_silent(snapshot: AccountSnapshot, contact_id: str) -> float | None:
 def since_default(until: datetime, days: int = 7) -> datetime:
     """The end of the day (UTC) a week before ``until``: the default "what changed
     since". It is the instant a date field gives for that day, and the same all day
-    long, so the pages' cache keeps the account as it stood then (a moving instant
-    read and scored the account again on every page of the present).
+    long, so the pages' cache keeps the account as it stood then (the present minus
+    a week was a new key, read and scored again, each time the present's cached
+    reading was renewed).
 
     >>> since_default(datetime(2026, 11, 8, 9, 30, tzinfo=UTC)).isoformat()
     '2026-11-01T23:59:59.999999+00:00'
