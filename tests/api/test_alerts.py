@@ -115,7 +115,17 @@ def test_the_sectors_norm_is_a_setting(tmp_path: Path) -> None:
         assert body["params"]["eb_silent_days"]["saas"] == 30
 
 
-def test_a_champion_who_left_is_an_alert(env: Env) -> None:
+def test_a_champion_who_left_is_an_alert(tmp_path: Path) -> None:
+    # The shipped prior gives M1-D1 about 0.10 before the champion leaves (0.100
+    # since the prior was refitted with C = 1, 0.108 before), so the threshold here is
+    # five points: the default ten would ask for more than the deal had.
+    settings = make_settings(tmp_path, alert_win_drop=0.05)
+    env = Env(TestClient(create_app(settings)), seed(settings), settings)
+    with env.client:
+        _champion_left(env)
+
+
+def _champion_left(env: Env) -> None:
     now = datetime.now(UTC)
     _write(
         env,
@@ -137,8 +147,9 @@ def test_a_champion_who_left_is_an_alert(env: Env) -> None:
     kinds = _kinds(body)
     assert kinds[0] == ("champion_left", "M1-D1")
     assert body["data"][0]["contact_ids"] == ["M1-C3"]
-    # losing the champion takes more than ten points off the deal's win probability
+    # losing the champion takes more than five points, and most of what the deal had
     drop = next(a for a in body["data"] if a["kind"] == "win_dropped")
     assert drop["deal_id"] == "M1-D1"
-    assert drop["probability_before"] - drop["probability_after"] > 0.10
+    assert drop["probability_before"] - drop["probability_after"] > 0.05
+    assert drop["probability_after"] < 0.5 * drop["probability_before"]
     assert START < datetime.fromisoformat(body["since"]) < datetime.fromisoformat(body["as_of"])
