@@ -435,7 +435,7 @@ def load(paths: Sequence[Path]) -> list[SeedResult]:
     return out
 
 
-def main(argv: list[str] | None = None) -> None:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bench winprob", description=__doc__)
     parser.add_argument("--seeds", type=int, nargs="+", default=list(REPORT_SEEDS))
     parser.add_argument("--accounts", type=int, default=400)
@@ -476,6 +476,11 @@ def main(argv: list[str] | None = None) -> None:
         metavar="FILE",
         help="run nothing: report (and draw) the seeds saved by --save in these files",
     )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = _parser()
     args = parser.parse_args(argv)
     if args.combine:
         combined = load(args.combine)
