@@ -116,7 +116,7 @@ def _content_length(scope: Scope) -> int | None:
 
 
 PAGE_COOKIE = "graphcrm_key"
-"""The pages' session cookie (``api.routers.pages.COOKIE``): the key itself."""
+"""The pages' session cookie (``api.routers.page_support.COOKIE``): the key itself."""
 
 
 def _presented_key(scope: Scope) -> str | None:

@@ -22,7 +22,7 @@ from ..deps import StateDep
 from ..errors import forbidden
 from ..schemas import DealRoleUpdate, WriteResult
 from ..writes import apply_changes, set_etag
-from .pages import page_principal
+from .page_support import page_principal
 from .ties import Id, IfMatch, deal_role_now, end_influence, influence_now, update_deal_role
 
 router = APIRouter(prefix="/pages/edit", tags=["pages"], include_in_schema=False)
