@@ -109,6 +109,17 @@ def test_a_score_set_round_trips(store: GraphStore) -> None:
     assert store.get_scores(AccountId("X1"), as_of=T0) == stored
 
 
+def test_a_deals_factors_read_back_in_name_order(store: GraphStore) -> None:
+    # the API's JSON of a stored set is the same whichever store holds it
+    _world(store)
+    risk = DealRiskRecord(
+        deal_id=DealId("d1"), score=45.0, factors={"silence": 20.25, "economic_buyer": 3.0}
+    )
+    store.put_scores([_set(deals=(risk,))])
+    (read,) = store.get_scores(AccountId("X1")).deals
+    assert list(read.factors) == ["economic_buyer", "silence"]
+
+
 def test_rescoring_the_same_instant_replaces_the_set(store: GraphStore) -> None:
     _world(store)
     store.put_scores([_set()])

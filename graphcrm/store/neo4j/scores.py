@@ -5,7 +5,7 @@ lists ordered by contact id (``contact_id``, ``influence``, ``brokerage``,
 ``authority``, ``engagement``, ``contact_health``, ``contact_band``,
 ``decision_maker``, ``champion``) and its open deals' risks likewise
 (``deal_id``, ``risk``, ``factors``: each deal's factors as a JSON object,
-code -> points). Upserting a set sets every list, so a re-score replaces it
+code -> points, in name order as on SQLite). Upserting a set sets every list, so a re-score replaces it
 whole. Nothing here touches the change log.
 
 Why lists and not a relationship per contact and deal: a portfolio run stores
@@ -70,7 +70,7 @@ def encode_score_set(s: AccountScoreSet) -> dict[str, Any]:
         "contact_band": [c.band for c in contacts],
         "deal_id": [d.deal_id for d in deals],
         "risk": [float(d.score) for d in deals],
-        "factors": [json.dumps(d.factors) for d in deals],
+        "factors": [json.dumps(d.factors, sort_keys=True) for d in deals],
     }
 
 
