@@ -5,8 +5,8 @@ lists ordered by contact id (``contact_id``, ``influence``, ``brokerage``,
 ``authority``, ``engagement``, ``contact_health``, ``contact_band``,
 ``decision_maker``, ``champion``) and its open deals' risks likewise
 (``deal_id``, ``risk``, ``factors``: each deal's factors as a JSON object,
-code -> points, in name order as on SQLite). Upserting a set sets every list, so a re-score replaces it
-whole. Nothing here touches the change log.
+code -> points, in name order as on SQLite). Upserting a set sets every list,
+so a re-score replaces it whole. Nothing here touches the change log.
 
 Why lists and not a relationship per contact and deal: a portfolio run stores
 a set per account after every chunk, and a relationship (with its eight
