@@ -3,14 +3,17 @@ signals."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from graphcrm.analytics import (
     ContactScores,
+    DealRisk,
     PathParams,
     StakeholderNetwork,
     WarmPath,
     warm_paths,
 )
-from graphcrm.domain import ContactStatus, InfluenceKind, LineKind, Role
+from graphcrm.domain import ContactStatus, DealRole, Influence, InfluenceKind, LineKind, Role
 from graphcrm.errors import NotFoundError
 from graphcrm.services.risk import DealAssessment
 from graphcrm.viz.builder import Builder
@@ -91,24 +94,58 @@ def deal_view(
 
     b = Builder()
     risk = assessment.risk
+    members = set(seats) | {v for v in (on_path | _named(risk)) if v in net.contacts}
+    _add_people(b, net, members, seats, deal.owner_id, on_path, scores, m)
+    drawn = _add_lines(b, net, path, m)
+    return GraphView(
+        kind="deal",
+        title=f"{m('deal_view')} · {deal.name} · {m('as_of')} {date_text(net.as_of)}",
+        as_of=net.as_of,
+        nodes=b.nodes,
+        edges=b.edges,
+        options=deal_options(),
+        labels=view_labels(m),
+        lang=lang,
+        legend=_legend(drawn, m),
+        signals=_signal_items(net, assessment, m),
+        show_risk=risk is not None,
+        notes=_notes(net, seats, path, m),
+    )
+
+
+def _named(risk: DealRisk | None) -> set[str]:
+    """Everyone the risk's factors and signals name, as people or as ends of ties."""
     evidence = [
         *(f.evidence for f in (risk.factors if risk is not None else ())),
         *(s.evidence for s in (risk.signals if risk is not None else ())),
     ]
-    named = {
+    return {
         x
         for ev in evidence
         for x in (*ev.contact_ids, *(y for e in ev.edges for y in (e.source, e.target)))
     }
-    members = set(seats) | {v for v in (on_path | named) if v in net.contacts}
+
+
+def _add_people(
+    b: Builder,
+    net: StakeholderNetwork,
+    members: set[str],
+    seats: Mapping[str, DealRole],
+    owner_id: str | None,
+    on_path: set[str],
+    scores: ContactScores | None,
+    m: Messages,
+) -> None:
+    """The ``members`` coloured by stance, then the reps on the path, the deal's owner
+    and the reps who know a member, with their "knows" lines."""
     for c in net.source.contacts:
         if c.id in members:
             b.add_node(
                 contact_node(c, scores=scores, seat=seats.get(c.id), m=m, stance_colour=True)
             )
     reps = set(on_path & net.reps)
-    if deal.owner_id is not None and deal.owner_id in net.reps:
-        reps.add(deal.owner_id)
+    if owner_id is not None and owner_id in net.reps:
+        reps.add(owner_id)
     knows: list[tuple[str, str, float]] = []
     for u, v, w in net.rep_ties.edges(data="weight", default=0.0):
         rep, contact = (u, v) if u in net.reps else (v, u)
@@ -132,6 +169,13 @@ def deal_view(
                 "title": f"{m('knows')} · {m('strength')} {w:.2f}",
             }
         )
+
+
+def _add_lines(
+    b: Builder, net: StakeholderNetwork, path: WarmPath | None, m: Messages
+) -> list[Influence]:
+    """The solid reporting lines and influence ties between the people drawn, then the
+    warm path; the influence ties drawn."""
     for line in net.source.reports_to:
         if line.kind is LineKind.SOLID and line.contact_id in b and line.manager_id in b:
             b.add_edge(solid_edge(line.manager_id, line.contact_id))
@@ -153,8 +197,15 @@ def deal_view(
                     "title": f"{m('warm_path')} · {m('strength')} {path.strengths[n]:.2f}",
                 }
             )
+    return drawn
 
-    signals = tuple(
+
+def _signal_items(
+    net: StakeholderNetwork, assessment: DealAssessment, m: Messages
+) -> tuple[SignalItem, ...]:
+    """The risk's signals, each with the people its evidence names."""
+    risk = assessment.risk
+    return tuple(
         SignalItem(
             code=f.code.value,
             label=m.signal(f.code),
@@ -171,6 +222,12 @@ def deal_view(
         )
         for f in (risk.signals if risk is not None else ())
     )
+
+
+def _notes(
+    net: StakeholderNetwork, seats: Mapping[str, DealRole], path: WarmPath | None, m: Messages
+) -> tuple[str, ...]:
+    """The warm path (or its absence), the committee's size and how many left."""
     departed = sum(
         1
         for c in seats
@@ -182,6 +239,10 @@ def deal_view(
     else:
         notes = [m("no_warm_path")]
     notes.append(f"{m.count('n_people', len(seats))} · {departed} {m('left_company')}")
+    return tuple(notes)
+
+
+def _legend(drawn: Sequence[Influence], m: Messages) -> tuple[LegendItem, ...]:
     legend = [LegendItem(m.stance(s), STANCE_COLOURS[s]) for s in (2, 1, 0, -1, -2)]
     legend += [
         LegendItem(m("our_rep"), REP_FILL),
@@ -191,20 +252,7 @@ def deal_view(
         LegendItem(m("kind_opposes"), KIND_COLOURS[InfluenceKind.OPPOSES], shape="line"),
         *inferred_legend(drawn, m),
     ]
-    return GraphView(
-        kind="deal",
-        title=f"{m('deal_view')} · {deal.name} · {m('as_of')} {date_text(net.as_of)}",
-        as_of=net.as_of,
-        nodes=b.nodes,
-        edges=b.edges,
-        options=deal_options(),
-        labels=view_labels(m),
-        lang=lang,
-        legend=tuple(legend),
-        signals=signals,
-        show_risk=risk is not None,
-        notes=tuple(notes),
-    )
+    return tuple(legend)
 
 
 def deal_options() -> JsonObject:
