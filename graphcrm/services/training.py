@@ -101,8 +101,7 @@ def closed_deals(store: GraphStore) -> list[ClosedDeal]:
         offset = 0
         while True:
             page = store.list_deals(PageRequest(limit=1000, offset=offset), stage=stage)
-            for deal in page.items:
-                view = store.get_deal(deal.id)
+            for view in store.get_deals([deal.id for deal in page.items]):
                 closing = [c for c in view.stage_history if c.to_stage.is_closed]
                 if not view.stage_history or not closing:
                     continue

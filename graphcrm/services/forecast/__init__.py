@@ -17,7 +17,7 @@ most, with why.
 Reads
     Accounts in scope (all, or those of ``territories``) and their deals are
     listed once per call, and each deal's stage and close-date history read
-    once (``store.get_deal``). Per instant, those histories tell which deals
+    together (``store.get_deals``). Per instant, those histories tell which deals
     are open then with a close in the quarter (:func:`deal_at`, the store's
     own as-of rule), so only the accounts holding one are read, in full and
     as of the instant, :data:`CHUNK` at a time, and scored

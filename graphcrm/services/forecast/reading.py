@@ -94,11 +94,12 @@ def _read_scope(store: GraphStore, territories: Iterable[str] | None) -> _Scope:
             listed += every_item(partial(store.list_deals, account_id=AccountId(account.id)))
     dealing = {d.id for d in listed if d.account_id in accounts}
     reps: dict[str, str] = {r.id: r.name for r in every_item(store.list_reps)}
+    deal_ids = [DealId(d) for d in sorted(dealing)]
     return _Scope(
         store=store,
         territories=chosen,
         accounts=accounts,
-        views={d: store.get_deal(DealId(d)) for d in sorted(dealing)},
+        views=dict(zip(deal_ids, store.get_deals(deal_ids), strict=True)),
         reps=reps,
         spans=spans,
     )
