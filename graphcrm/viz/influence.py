@@ -13,13 +13,20 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import Final, Literal
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Final, Literal, NamedTuple
 
 import networkx as nx
 
 from graphcrm.analytics import ContactScores, HiddenInfluencer, StakeholderNetwork
-from graphcrm.domain import Contact, ContactStatus, Influence, InfluenceKind, InfluenceSource
+from graphcrm.domain import (
+    Contact,
+    ContactStatus,
+    DealRole,
+    Influence,
+    InfluenceKind,
+    InfluenceSource,
+)
 from graphcrm.viz.i18n import DEFAULT_LANG, Lang, Messages
 from graphcrm.viz.style import (
     DEPARTED_FILL,
@@ -257,6 +264,53 @@ def influence_map_view(
     seats = net.roles.get(deal_id, {}) if deal_id is not None else {}
     marked = {h.contact_id for h in hidden}
     ties = _ties(net)
+    o = _open_map(net, account_id, ties, set(seats), scores, isolated, limit=limit, steps=steps)
+    first = set(o.opening)
+    embedded = set(o.people) if embed == "all" else first
+    d = _draw_map(net, o, embedded, ties, seats, marked, scores, deal_id is not None, m)
+    account = next((a.name for a in net.source.accounts if a.id == account_id), account_id)
+    departments = sorted({c.department for c in o.members if c.department})
+    return GraphView(
+        kind="influence",
+        title=f"{m('influence_map')} · {account} · {m('as_of')} {date_text(net.as_of)}",
+        as_of=net.as_of,
+        nodes=d.nodes,
+        edges=d.edges,
+        options=still_options(),
+        labels=view_labels(m),
+        lang=lang,
+        legend=_map_legend(d, first, seats if deal_id is not None else None, marked, m),
+        notes=_map_notes(net, o, len(marked), deal_id, steps, m),
+        initial=None if o.rule == "all" else (*o.opening, *sorted(d.first_reps)),
+        focus=tuple(c for c in o.opening if c in seats),
+        endpoint=endpoint,
+        departments=tuple(departments),
+    )
+
+
+class _Opening(NamedTuple):
+    """Whom a map holds and whom it opens on (:func:`opening_set`)."""
+
+    members: list[Contact]
+    people: list[str]
+    omitted: int
+    opening: list[str]
+    rule: str
+
+
+def _open_map(
+    net: StakeholderNetwork,
+    account_id: str,
+    ties: list[Influence],
+    committee: set[str],
+    scores: ContactScores | None,
+    isolated: bool | None,
+    *,
+    limit: int,
+    steps: int,
+) -> _Opening:
+    """The account's people on the map (those without ties only when ``isolated``, by
+    default in small accounts; the others counted as omitted) and the opening set."""
     ends = {x for i in ties for x in (i.influencer_id, i.influenced_id)}
     members = [c for c in net.source.contacts if c.account_id == account_id]
     if isolated is None:
@@ -276,10 +330,35 @@ def influence_map_view(
         return scores.influence_norm.get(c, 0.0) if scores is not None else 0.0
 
     opening, rule = opening_set(
-        people, ties, committee=set(seats), influence=influence, limit=limit, steps=steps
+        people, ties, committee=committee, influence=influence, limit=limit, steps=steps
     )
-    first = set(opening)
-    embedded = set(people) if embed == "all" else first
+    return _Opening(members, people, omitted, opening, rule)
+
+
+class _Drawn(NamedTuple):
+    """The map's nodes and edges, with what its first view shows of them."""
+
+    nodes: list[JsonObject]
+    edges: list[JsonObject]
+    contacts: dict[str, Contact]
+    first_reps: set[str]
+    drawn: list[Influence]
+
+
+def _draw_map(
+    net: StakeholderNetwork,
+    o: _Opening,
+    embedded: set[str],
+    ties: Sequence[Influence],
+    seats: Mapping[str, DealRole],
+    marked: set[str],
+    scores: ContactScores | None,
+    stance_colour: bool,
+    m: Messages,
+) -> _Drawn:
+    """The ``embedded`` people and the reps tied to them with their ties; the first
+    view's people and reps laid out (:func:`map_layout`)."""
+    first = set(o.opening)
     contacts: dict[str, Contact] = {c.id: c for c in net.source.contacts}
     nodes = _on_map(
         [
@@ -288,11 +367,11 @@ def influence_map_view(
                 scores=scores,
                 seat=seats.get(c),
                 m=m,
-                stance_colour=deal_id is not None,
+                stance_colour=stance_colour,
                 hidden=c in marked,
                 extra=_map_extra(contacts[c], c in seats),
             )
-            for c in people
+            for c in o.people
             if c in embedded
         ]
     )
@@ -309,7 +388,7 @@ def influence_map_view(
 
     drawn = [i for i in ties if i.influencer_id in first and i.influenced_id in first]
     pos = map_layout(
-        [*opening, *sorted(first_reps)],
+        [*o.opening, *sorted(first_reps)],
         [
             *((i.influencer_id, i.influenced_id, i.strength) for i in drawn),
             *((r, c, w) for r, c, w in reps if c in first),
@@ -319,8 +398,20 @@ def influence_map_view(
         xy = pos.get(str(n["id"]))
         if xy is not None:
             n["x"], n["y"] = xy
+    return _Drawn(nodes, edges, contacts, first_reps, drawn)
+
+
+def _map_legend(
+    d: _Drawn,
+    first: set[str],
+    seats: Mapping[str, DealRole] | None,
+    marked: set[str],
+    m: Messages,
+) -> tuple[LegendItem, ...]:
+    """What the first view draws: the stances (when ``seats`` of a deal are given), the
+    kinds of ties, inferred ties, our reps, hidden influencers, people who left."""
     legend: list[LegendItem] = []
-    if deal_id is not None:
+    if seats is not None:
         present = {seats[c].stance if c in seats else None for c in first}
         legend += [
             LegendItem(m.stance(s), STANCE_COLOURS[s])
@@ -330,54 +421,43 @@ def influence_map_view(
     legend += [
         LegendItem(m("kind_" + k.value), KIND_COLOURS[k], shape="line")
         for k in InfluenceKind
-        if any(i.kind is k for i in drawn)
+        if any(i.kind is k for i in d.drawn)
     ]
-    legend += inferred_legend(drawn, m)
-    if first_reps:
+    legend += inferred_legend(d.drawn, m)
+    if d.first_reps:
         legend += [
             LegendItem(m("our_rep"), REP_FILL),
             LegendItem(m("rep_tie"), KNOWS_LINE, dashed=True, shape="line"),
         ]
     if marked & first:
         legend.append(LegendItem(m("hidden_influencer"), "#ffffff", border=HIDDEN_BORDER))
-    if any(contacts[c].status is ContactStatus.LEFT_COMPANY for c in first):
+    if any(d.contacts[c].status is ContactStatus.LEFT_COMPANY for c in first):
         legend.append(LegendItem(m("left_company"), DEPARTED_FILL))
+    return tuple(legend)
 
-    account = next((a.name for a in net.source.accounts if a.id == account_id), account_id)
-    notes = [f"{m.count('n_people', len(people))} · {m.count('n_hidden', len(marked))}"]
-    if omitted:
-        notes.append(f"{m('no_ties_omitted')}: {omitted}")
-    if rule == "committee" and deal_id is not None:
+
+def _map_notes(
+    net: StakeholderNetwork, o: _Opening, hidden: int, deal_id: str | None, steps: int, m: Messages
+) -> tuple[str, ...]:
+    """How many people and hidden influencers, how many left off, whom the map opens on."""
+    notes = [f"{m.count('n_people', len(o.people))} · {m.count('n_hidden', hidden)}"]
+    if o.omitted:
+        notes.append(f"{m('no_ties_omitted')}: {o.omitted}")
+    if o.rule == "committee" and deal_id is not None:
         notes.append(
             m.format(
                 "map_committee",
                 deal=net.deals[deal_id].name,
                 steps=steps,
-                n=len(opening),
-                total=len(people),
+                n=len(o.opening),
+                total=len(o.people),
             )
         )
-    elif rule == "top":
-        notes.append(m.format("map_top", n=len(opening), total=len(people)))
-    if rule != "all":
+    elif o.rule == "top":
+        notes.append(m.format("map_top", n=len(o.opening), total=len(o.people)))
+    if o.rule != "all":
         notes.append(m("map_grow_help"))
-    departments = sorted({c.department for c in members if c.department})
-    return GraphView(
-        kind="influence",
-        title=f"{m('influence_map')} · {account} · {m('as_of')} {date_text(net.as_of)}",
-        as_of=net.as_of,
-        nodes=nodes,
-        edges=edges,
-        options=still_options(),
-        labels=view_labels(m),
-        lang=lang,
-        legend=tuple(legend),
-        notes=tuple(notes),
-        initial=None if rule == "all" else (*opening, *sorted(first_reps)),
-        focus=tuple(c for c in opening if c in seats),
-        endpoint=endpoint,
-        departments=tuple(departments),
-    )
+    return tuple(notes)
 
 
 def around(
