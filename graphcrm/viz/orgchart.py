@@ -10,12 +10,12 @@ are fetched or shown on a click, and the layout is computed again).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
 from graphcrm.analytics import ContactScores, HiddenInfluencer, StakeholderNetwork
-from graphcrm.domain import AccountId, Contact, ContactStatus, DealRole, LineKind
+from graphcrm.domain import AccountId, Contact, ContactStatus, DealRole, LineKind, ReportsTo
 from graphcrm.services.orgchart import OrgChart, OrgNode, build_org_chart
 from graphcrm.viz.i18n import DEFAULT_LANG, Lang, Messages
 from graphcrm.viz.layout import CARD_H, CARD_W, tree_layout
@@ -237,34 +237,11 @@ def org_chart_view(
         if p is not None:
             n.update(x=p.x, y=p.y, attach=p.attach)
     edges = [solid_edge(up, c) for c in embedded if (up := tree.parent[c]) is not None]
-    dotted = [
-        line
-        for line in net.source.reports_to
-        if line.kind is LineKind.DOTTED
-        and line.contact_id in tree.contacts
-        and line.manager_id in tree.contacts
-    ]
+    dotted = _dotted_lines(net, tree)
     edges += [dotted_edge(line.manager_id, line.contact_id, m) for line in dotted]
 
     account = next((a.name for a in net.source.accounts if a.id == account_id), account_id)
-    everyone = tree.contacts.values()
-    departed = sum(1 for c in everyone if c.status is ContactStatus.LEFT_COMPANY)
-    legend: list[LegendItem] = []
-    if tree.children:
-        legend.append(LegendItem(m("solid_line"), SOLID_LINE, shape="line"))
-    if dotted:
-        legend.append(LegendItem(m("dotted_line"), DOTTED_LINE, dashed=True, shape="line"))
-    if deal_id is not None:
-        present = {seats[c].stance if c in seats else None for c in tree.contacts}
-        legend.extend(
-            LegendItem(m.stance(s), STANCE_TINTS[s], border=STANCE_COLOURS[s])
-            for s in (2, 1, 0, -1, -2, None)
-            if s in present
-        )
-    if marked & tree.contacts.keys():
-        legend.append(LegendItem(m("hidden_star"), "#ffffff", border=HIDDEN_BORDER))
-    if departed:
-        legend.append(LegendItem(m("left_company"), DEPARTED_FILL, border=DEPARTED_BORDER))
+    departed = sum(1 for c in tree.contacts.values() if c.status is ContactStatus.LEFT_COMPANY)
     notes = [f"{m.count('n_people', len(tree.contacts))} · {departed} {m('left_company')}"]
     if deal_id is not None:
         notes.append(f"{m('stance')}: {net.deals[deal_id].name}")
@@ -275,6 +252,7 @@ def org_chart_view(
         if embed == "all"
         else [[c, tree.contacts[c].name, tree.parent[c]] for c in tree.contacts]
     )
+    legend = _chart_legend(tree, dotted, seats if deal_id is not None else None, marked, m)
     return GraphView(
         kind="orgchart",
         title=f"{m('org_chart')} · {account} · {m('as_of')} {date_text(net.as_of)}",
@@ -285,7 +263,7 @@ def org_chart_view(
         labels=view_labels(m),
         lang=lang,
         collapse_depth=collapse_depth,
-        legend=tuple(legend),
+        legend=legend,
         notes=tuple(notes),
         roots=tree.roots,
         open_ids=tuple(sorted(opened)),
@@ -293,6 +271,46 @@ def org_chart_view(
         directory=directory,
         endpoint=endpoint,
     )
+
+
+def _dotted_lines(net: StakeholderNetwork, tree: Tree) -> list[ReportsTo]:
+    """The dotted reporting lines between people on the chart."""
+    return [
+        line
+        for line in net.source.reports_to
+        if line.kind is LineKind.DOTTED
+        and line.contact_id in tree.contacts
+        and line.manager_id in tree.contacts
+    ]
+
+
+def _chart_legend(
+    tree: Tree,
+    dotted: Sequence[ReportsTo],
+    seats: Mapping[str, DealRole] | None,
+    marked: set[str],
+    m: Messages,
+) -> tuple[LegendItem, ...]:
+    """What the chart draws: solid and dotted lines, the stances on a deal (when its
+    ``seats`` are given), hidden influencers, people who left."""
+    departed = any(c.status is ContactStatus.LEFT_COMPANY for c in tree.contacts.values())
+    legend: list[LegendItem] = []
+    if tree.children:
+        legend.append(LegendItem(m("solid_line"), SOLID_LINE, shape="line"))
+    if dotted:
+        legend.append(LegendItem(m("dotted_line"), DOTTED_LINE, dashed=True, shape="line"))
+    if seats is not None:
+        present = {seats[c].stance if c in seats else None for c in tree.contacts}
+        legend.extend(
+            LegendItem(m.stance(s), STANCE_TINTS[s], border=STANCE_COLOURS[s])
+            for s in (2, 1, 0, -1, -2, None)
+            if s in present
+        )
+    if marked & tree.contacts.keys():
+        legend.append(LegendItem(m("hidden_star"), "#ffffff", border=HIDDEN_BORDER))
+    if departed:
+        legend.append(LegendItem(m("left_company"), DEPARTED_FILL, border=DEPARTED_BORDER))
+    return tuple(legend)
 
 
 def cards(
