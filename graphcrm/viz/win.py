@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
+from graphcrm.analytics import StakeholderNetwork
 from graphcrm.analytics.engagement import days_between
 from graphcrm.analytics.hidden import percentiles
 from graphcrm.analytics.signals import ChangeKind, Evidence
@@ -187,21 +188,7 @@ def win_facts(
         return evidence.get(group, Evidence()).contact_ids
 
     out = dict(features.facts)
-
-    champions = named("champion")
-    best = [c for c in champions if c not in departed]
-    gone = [c for c in champions if c in departed]
-    if best:
-        text = m.format(
-            "fact_champion",
-            name=net.name(best[0]),
-            strength=m.number(values["champion_strength"]),
-        )
-    else:
-        text = m("fact_no_champion")
-    if gone:
-        text += "; " + m.format("fact_champion_left", names=", ".join(net.name(c) for c in gone))
-    out["champion"] = text
+    out["champion"] = _champion_fact(features, net, departed, m)
 
     if values["economic_buyer_known"] and named("economic_buyer"):
         out["economic_buyer"] = m.format(
@@ -220,15 +207,7 @@ def win_facts(
         engaged=int(values["engaged_members"]),
     )
 
-    hostile = named("opposition")
-    if hostile:
-        pct = percentiles(snapshot.scores.influence) if snapshot.scores.influence else {}
-        worst = max(hostile, key=lambda c: (pct.get(c, 0.0), c))
-        out["opposition"] = m.format(
-            "fact_opposition", name=net.name(worst), percentile=m.number(values["opposition"])
-        )
-    else:
-        out["opposition"] = m("fact_no_opposition")
+    out["opposition"] = _opposition_fact(features, snapshot, m)
 
     last = named("silence")
     engagement = net.engagement.get(last[0]) if last else None
@@ -252,6 +231,41 @@ def win_facts(
     )
     out["churn"] = m.count("fact_churn", int(values["churn"]))
     return out
+
+
+def _champion_fact(
+    features: DealFeatures, net: StakeholderNetwork, departed: set[str], m: Messages
+) -> str:
+    """The strongest champion still there (or none), and the champions who left."""
+    champions = features.evidence.get("champion", Evidence()).contact_ids
+    best = [c for c in champions if c not in departed]
+    gone = [c for c in champions if c in departed]
+    if best:
+        text = m.format(
+            "fact_champion",
+            name=net.name(best[0]),
+            strength=m.number(features.values["champion_strength"]),
+        )
+    else:
+        text = m("fact_no_champion")
+    if gone:
+        text += "; " + m.format("fact_champion_left", names=", ".join(net.name(c) for c in gone))
+    return text
+
+
+def _opposition_fact(features: DealFeatures, snapshot: AccountSnapshot, m: Messages) -> str:
+    """The most influential opponent on the committee, if any."""
+    hostile = features.evidence.get("opposition", Evidence()).contact_ids
+    if not hostile:
+        return m("fact_no_opposition")
+    influence = snapshot.scores.influence
+    pct = percentiles(influence) if influence else {}
+    worst = max(hostile, key=lambda c: (pct.get(c, 0.0), c))
+    return m.format(
+        "fact_opposition",
+        name=snapshot.net.name(worst),
+        percentile=m.number(features.values["opposition"]),
+    )
 
 
 def _tie(source: str, target: str, kind: str, name: Mapping[str, str], m: Messages) -> str:
@@ -312,6 +326,41 @@ def win_panel(
             outcome_text=m.stage(outcome),
             loss_reason=win.loss_reason if outcome is Stage.CLOSED_LOST else None,
         )
+    facts = _panel_facts(win, snapshot, view, params, m)
+    names = dict(snapshot.net.names) if snapshot is not None else {}
+    names.update(win.names)
+    p, p0 = win.probability, win.stage_probability
+    total = whole_points(p) - whole_points(p0)
+    shown = apportion(total, [100 * c.points for c in win.contributions])
+    items = _items(win, p0, shown, facts, names, touchpoints or {}, on_graph, m)
+    lo, hi = axis([100 * p0, 100 * p, *(x for i in items for x in (i.start, i.end))])
+    return WinPanel(
+        lang=lang,
+        deal_id=win.deal.id,
+        as_of=win.as_of,
+        model_source=win.model.source,
+        model_text=model,
+        axis=(lo, hi),
+        axis_text=(m.percent(lo / 100), m.percent(hi / 100)),
+        probability=p,
+        stage_probability=p0,
+        probability_text=m.percent(p),
+        stage_probability_text=m.percent(p0),
+        stage_text=m.format("stage_alone", stage=m.stage(win.deal.stage)),
+        items=tuple(items),
+        sum_text=m.format("win_sum", points=m.points(total), p=m.percent(p), p0=m.percent(p0)),
+    )
+
+
+def _panel_facts(
+    win: DealWin,
+    snapshot: AccountSnapshot | None,
+    view: DealView | None,
+    params: AnalyticsParams | None,
+    m: Messages,
+) -> dict[str, str]:
+    """Each group's facts: in ``m``'s language with the snapshot and view
+    (:func:`win_facts`), else the analytics' English."""
     facts = {c.group: c.facts for c in win.contributions}
     if snapshot is not None and view is not None:
         history = history_until(view, snapshot.at, win.deal)
@@ -324,12 +373,20 @@ def win_panel(
             params=(params or AnalyticsParams()).risk,
         )
         facts.update(win_facts(features, snapshot, history, m))
-    names = dict(snapshot.net.names) if snapshot is not None else {}
-    names.update(win.names)
-    found = touchpoints or {}
-    p, p0 = win.probability, win.stage_probability
-    total = whole_points(p) - whole_points(p0)
-    shown = apportion(total, [100 * c.points for c in win.contributions])
+    return facts
+
+
+def _items(
+    win: DealWin,
+    p0: float,
+    shown: Sequence[int],
+    facts: Mapping[str, str],
+    names: Mapping[str, str],
+    found: Mapping[str, Touchpoint],
+    on_graph: Collection[str],
+    m: Messages,
+) -> list[WinItem]:
+    """One row a contribution, from ``p0`` on, with ``shown`` whole points each."""
     items: list[WinItem] = []
     running = p0
     for c, n in zip(win.contributions, shown, strict=True):
@@ -354,23 +411,7 @@ def win_panel(
             )
         )
         running += c.points
-    lo, hi = axis([100 * p0, 100 * p, *(x for i in items for x in (i.start, i.end))])
-    return WinPanel(
-        lang=lang,
-        deal_id=win.deal.id,
-        as_of=win.as_of,
-        model_source=win.model.source,
-        model_text=model,
-        axis=(lo, hi),
-        axis_text=(m.percent(lo / 100), m.percent(hi / 100)),
-        probability=p,
-        stage_probability=p0,
-        probability_text=m.percent(p),
-        stage_probability_text=m.percent(p0),
-        stage_text=m.format("stage_alone", stage=m.stage(win.deal.stage)),
-        items=tuple(items),
-        sum_text=m.format("win_sum", points=m.points(total), p=m.percent(p), p0=m.percent(p0)),
-    )
+    return items
 
 
 def render_win(panel: WinPanel, *, view: str = "deal") -> str:

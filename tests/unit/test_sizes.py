@@ -26,8 +26,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "graphcrm/services/actions.py::next_actions": _EDITED,
     "graphcrm/services/actions.py::what_changed": _EDITED,
     "graphcrm/services/portfolio.py::score_portfolio": _EDITED,
-    "graphcrm/viz/win.py::win_facts": _EDITED,
-    "graphcrm/viz/win.py::win_panel": _EDITED,
 }
 """Functions over the limit, as ``path::name``, with why they still are."""
 
