@@ -33,12 +33,18 @@ whose points moved (the reasons).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
-from graphcrm.analytics import SignalCode, StakeholderChange, warm_paths
+from graphcrm.analytics import (
+    PathParams,
+    SignalCode,
+    StakeholderChange,
+    StakeholderNetwork,
+    warm_paths,
+)
 from graphcrm.analytics.followup import FollowUp, FollowUpKind
 from graphcrm.domain import DealId, Model, Role, Stage, UtcDatetime
 from graphcrm.errors import NotFoundError
@@ -141,27 +147,34 @@ def next_actions(
             elif s.code is SignalCode.ECONOMIC_BUYER_NOT_ENGAGED:
                 targets.extend((c, a.deal.id) for c in s.evidence.contact_ids)
     for c, d in dict.fromkeys(targets):
-        if c not in net.reach:
-            continue
-        try:
-            found = warm_paths(net.reach, c, k=1, params=params.paths)
-        except NotFoundError:
-            continue
-        if not found or len(found[0].nodes) < 3:
-            continue
-        path = found[0]
-        add(
-            NextAction(
-                kind=ActionKind.INTRODUCTION,
-                contact_id=c,
-                deal_id=d,
-                introducer_id=path.nodes[-2],
-                path=path.nodes,
-                strength=path.strength,
-            ),
-            counts,
-        )
+        introduction = _introduction(net, c, d, params.paths)
+        if introduction is not None:
+            add(introduction, counts)
     return tuple(out)
+
+
+def _introduction(
+    net: StakeholderNetwork, contact_id: str, deal_id: str, params: PathParams
+) -> NextAction | None:
+    """Whom to ask for an introduction to ``contact_id``: the one before them on the
+    strongest warm path from our reps, when it has two hops or more."""
+    if contact_id not in net.reach:
+        return None
+    try:
+        found = warm_paths(net.reach, contact_id, k=1, params=params)
+    except NotFoundError:
+        return None
+    if not found or len(found[0].nodes) < 3:
+        return None
+    path = found[0]
+    return NextAction(
+        kind=ActionKind.INTRODUCTION,
+        contact_id=contact_id,
+        deal_id=deal_id,
+        introducer_id=path.nodes[-2],
+        path=path.nodes,
+        strength=path.strength,
+    )
 
 
 # --- what changed ---------------------------------------------------------------
@@ -280,6 +293,23 @@ def what_changed(
         for c, seat in sorted(seats_now.items())
         if (old := old_roles.get(d, {}).get(c)) is not None and old.stance != seat.stance
     ]
+    return WhatChanged(
+        account_id=after.account_id,
+        since=since,
+        until=until,
+        joined=joined,
+        people=changes.people,
+        seats=seats,
+        stances=tuple(stances),
+        stages=_stage_moves(store, after, keep, since),
+        deals=_deal_moves(before_deals, after_deals, after, keep),
+    )
+
+
+def _stage_moves(
+    store: GraphStore, after: AccountSnapshot, keep: Callable[[str], bool], since: datetime
+) -> tuple[StageMove, ...]:
+    """The stage moves of the account's deals in ``(since, after.at]``, in time order."""
     stages: list[StageMove] = []
     for d in sorted(after.net.deals):
         if not keep(d) or after.net.deals[d].account_id != after.account_id:
@@ -288,8 +318,19 @@ def what_changed(
         stages.extend(
             StageMove(deal_id=d, at=c.at, from_stage=c.from_stage, to_stage=c.to_stage)
             for c in view.stage_history
-            if since < c.at <= until
+            if since < c.at <= after.at
         )
+    return tuple(sorted(stages, key=lambda m: (m.at, m.deal_id)))
+
+
+def _deal_moves(
+    before_deals: Sequence[DealAssessment],
+    after_deals: Sequence[DealAssessment],
+    after: AccountSnapshot,
+    keep: Callable[[str], bool],
+) -> tuple[DealMove, ...]:
+    """The deals whose win probability moved by a point or more, or that opened or
+    closed, by id."""
     then = {x.deal.id: x for x in before_deals if keep(x.deal.id)}
     now = {x.deal.id: x for x in after_deals if keep(x.deal.id)}
     deals: list[DealMove] = []
@@ -312,17 +353,7 @@ def what_changed(
                 reasons=_moves(b, a),
             )
         )
-    return WhatChanged(
-        account_id=after.account_id,
-        since=since,
-        until=until,
-        joined=joined,
-        people=changes.people,
-        seats=seats,
-        stances=tuple(stances),
-        stages=tuple(sorted(stages, key=lambda m: (m.at, m.deal_id))),
-        deals=tuple(deals),
-    )
+    return tuple(deals)
 
 
 def economic_buyers(snapshot: AccountSnapshot, deal_id: str) -> tuple[str, ...]:
