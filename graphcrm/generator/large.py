@@ -86,6 +86,48 @@ def _depth(i: int) -> int:
 def large_account(n: int = 5000, *, ties: int = 6000, seed: int = 14) -> ChangeSet:
     """The account ``BIG`` with ``n`` people and ``ties`` influence ties (see the module)."""
     rng = random.Random(seed)  # noqa: S311 - a seeded simulation, not cryptography
+    committee = [(i, roles, stance) for i, roles, stance in _COMMITTEE if i < n]
+    return ChangeSet(
+        accounts=(
+            Account(id=LARGE, name="Büyük Holding", sector="manufacturing", territory="Marmara"),
+        ),
+        reps=(Rep(id=LARGE_REP, name="Selin Satış", territory="Marmara"),),
+        contacts=_contacts(n),
+        reports_to=tuple(
+            ReportsTo(contact_id=_id(i), manager_id=_id((i - 1) // 6), valid_from=LARGE_FROM)
+            for i in range(1, n)
+        ),
+        influences=_influences(rng, n, ties),
+        rep_knows=tuple(
+            RepKnows(rep_id=LARGE_REP, contact_id=_id(i), strength=0.6) for i, _, _ in committee[:3]
+        ),
+        deals=(
+            Deal(
+                id=LARGE_DEAL,
+                account_id=LARGE,
+                name="Büyük Holding ERP",
+                amount=Decimal("5787000"),
+                stage=Stage.NEGOTIATION,
+                owner_id=LARGE_REP,
+            ),
+        ),
+        deal_roles=tuple(
+            DealRole(
+                deal_id=LARGE_DEAL,
+                contact_id=_id(i),
+                roles=roles,
+                stance=stance,
+                is_primary=i == 9,
+                valid_from=LARGE_FROM,
+            )
+            for i, roles, stance in committee
+        ),
+    )
+
+
+def _contacts(n: int) -> tuple[Contact, ...]:
+    """The tree's people, breadth first: titles by depth, departments by the branch
+    under the top."""
     dept = {0: _DEPARTMENTS[0]}
     contacts = []
     for i in range(n):
@@ -103,10 +145,12 @@ def large_account(n: int = 5000, *, ties: int = 6000, seed: int = 14) -> ChangeS
                 seniority=seniority,
             )
         )
-    lines = tuple(
-        ReportsTo(contact_id=_id(i), manager_id=_id((i - 1) // 6), valid_from=LARGE_FROM)
-        for i in range(1, n)
-    )
+    return tuple(contacts)
+
+
+def _influences(rng: random.Random, n: int, ties: int) -> tuple[Influence, ...]:
+    """``ties`` influence ties between random pairs, most to the manager or a peer,
+    drawn from ``rng`` (each pair and kind once)."""
     kinds = (
         InfluenceKind.ADVISES,
         InfluenceKind.TRUSTS,
@@ -137,37 +181,4 @@ def large_account(n: int = 5000, *, ties: int = 6000, seed: int = 14) -> ChangeS
                 valid_from=LARGE_FROM,
             )
         )
-    committee = [(i, roles, stance) for i, roles, stance in _COMMITTEE if i < n]
-    return ChangeSet(
-        accounts=(
-            Account(id=LARGE, name="Büyük Holding", sector="manufacturing", territory="Marmara"),
-        ),
-        reps=(Rep(id=LARGE_REP, name="Selin Satış", territory="Marmara"),),
-        contacts=tuple(contacts),
-        reports_to=lines,
-        influences=tuple(influences),
-        rep_knows=tuple(
-            RepKnows(rep_id=LARGE_REP, contact_id=_id(i), strength=0.6) for i, _, _ in committee[:3]
-        ),
-        deals=(
-            Deal(
-                id=LARGE_DEAL,
-                account_id=LARGE,
-                name="Büyük Holding ERP",
-                amount=Decimal("5787000"),
-                stage=Stage.NEGOTIATION,
-                owner_id=LARGE_REP,
-            ),
-        ),
-        deal_roles=tuple(
-            DealRole(
-                deal_id=LARGE_DEAL,
-                contact_id=_id(i),
-                roles=roles,
-                stance=stance,
-                is_primary=i == 9,
-                valid_from=LARGE_FROM,
-            )
-            for i, roles, stance in committee
-        ),
-    )
+    return tuple(influences)
