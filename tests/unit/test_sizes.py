@@ -15,9 +15,7 @@ MAX_FUNCTION_LINES = 80
 
 _EDITED = "under another change when the limit came in (#15 [7/8]); split it once that lands"
 
-LONG_MODULES: dict[str, str] = {
-    "graphcrm/analytics/signals.py": _EDITED,
-}
+LONG_MODULES: dict[str, str] = {}
 """Modules over the limit, by path, with why they still are."""
 
 LONG_FUNCTIONS: dict[str, str] = {

@@ -1,29 +1,11 @@
-"""Risk signals: named rules that say what was seen on a deal, with the evidence.
-
-A :class:`RiskSignal` is a rule that fired (no champion, economic buyer
-unknown, single-threaded, ...): a code, a message naming people, and the
-evidence (contact ids, edges, touchpoint ids). Signals explain; they carry no
-points and make no number. A deal's risk is a display of the win-probability
-model (:mod:`graphcrm.analytics.risk`, ``docs/scoring.md`` §4).
-
-:func:`hand_weighted_risk` is the old hand-weighted score (a sum of per-rule
-points from :class:`~graphcrm.analytics.params.RiskParams`, capped at 100). It
-is kept only as the benchmarks' reference point (``bench/winprob.py``,
-``bench/validate_scores.py``: "the old hand-weighted score") and is shown
-nowhere in the product.
-
-Departures and role changes are not in the as-of graph (it holds only the
-current state), so they come in as :class:`StakeholderChange` rows; a contact
-whose status is ``left_company`` with ``status_from`` inside the window counts
-as a departure even without a row.
-"""
+"""The risk rules: what each reads on a deal and when it fires, with the evidence and
+the points it had in the hand-weighted score; :func:`run_rules` runs them in order."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from graphcrm.analytics.decision import (
     champion_strength,
@@ -36,91 +18,22 @@ from graphcrm.analytics.health import top_by
 from graphcrm.analytics.hidden import percentiles
 from graphcrm.analytics.params import RiskParams
 from graphcrm.analytics.scoring import ContactScores, score_contacts
+from graphcrm.analytics.signals.model import (
+    ChangeKind,
+    EdgeRef,
+    Evidence,
+    SignalCode,
+    StakeholderChange,
+    WeightedSignal,
+)
 from graphcrm.domain import (
     ContactStatus,
     Deal,
+    DealRole,
     DealView,
-    Model,
     Role,
-    UtcDatetime,
 )
 from graphcrm.errors import InvalidError, NotFoundError, Problem
-
-
-class ChangeKind(StrEnum):
-    DEPARTED = "departed"
-    ROLE_CHANGED = "role_changed"
-    MANAGER_CHANGED = "manager_changed"
-    JOINED = "joined"
-
-
-class StakeholderChange(Model):
-    """A recent change to a stakeholder, for the churn and champion-left factors."""
-
-    contact_id: str
-    at: UtcDatetime
-    kind: ChangeKind
-    detail: str = ""
-
-
-class SignalCode(StrEnum):
-    NO_CHAMPION = "no_champion"
-    CHAMPION_LEFT = "champion_left"
-    WEAK_CHAMPION = "weak_champion"
-    ECONOMIC_BUYER_UNKNOWN = "economic_buyer_unknown"
-    ECONOMIC_BUYER_NOT_ENGAGED = "economic_buyer_not_engaged"
-    ECONOMIC_BUYER_HOSTILE = "economic_buyer_hostile"
-    CHAMPION_NO_PATH_TO_ECONOMIC_BUYER = "champion_no_path_to_economic_buyer"
-    SINGLE_THREADED = "single_threaded"
-    OPPONENT = "opponent"
-    DECISION_MAKERS_UNCOVERED = "decision_makers_uncovered"
-    STALE_ENGAGEMENT = "stale_engagement"
-    STAKEHOLDER_CHURN = "stakeholder_churn"
-    STAGE_REGRESSION = "stage_regression"
-    CLOSE_DATE_SLIPPED = "close_date_slipped"
-    GRIDLOCK = "gridlock"
-
-
-class EdgeRef(Model):
-    source: str
-    target: str
-    kind: str
-
-
-class Evidence(Model):
-    contact_ids: tuple[str, ...] = ()
-    edges: tuple[EdgeRef, ...] = ()
-    touchpoint_ids: tuple[str, ...] = ()
-
-
-class RiskSignal(Model):
-    """A rule that fired on a deal: what was seen, and who or what shows it."""
-
-    code: SignalCode
-    message: str
-    evidence: Evidence = Evidence()
-
-
-class WeightedSignal(RiskSignal):
-    """A signal with its hand-set points (the benchmarks' reference score only)."""
-
-    points: float
-
-
-class HandWeightedRisk(Model):
-    """The old hand-weighted score: ``min(100, Σ points)``, signals by points.
-
-    A reference for the benchmarks; never shown in the product.
-    """
-
-    deal_id: str
-    as_of: UtcDatetime
-    score: float
-    factors: tuple[WeightedSignal, ...]
-
-    def points(self, code: SignalCode) -> float:
-        """Points of one rule (0 when it did not fire)."""
-        return sum(f.points for f in self.factors if f.code is code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,13 +60,17 @@ def _days(ctx: _Ctx, at: datetime) -> float:
     return days_between(at, ctx.net.as_of)
 
 
-def _is_champion(ctx: _Ctx, c: str) -> bool:
-    """The champion role with stance >= ``champion_min_stance``, or a high stance without it."""
-    r = ctx.net.roles.get(ctx.deal.id, {})[c]
-    without = ctx.p.champion_stance_without_role
-    return (Role.CHAMPION in r.roles and r.stance >= ctx.p.champion_min_stance) or (
-        without is not None and r.stance >= without
+def is_champion(role: DealRole, p: RiskParams) -> bool:
+    """The champion role with stance >= ``champion_min_stance``, or a high stance without it
+    (the risk rules' champion, and the win model's: :func:`.winprob.deal_features`)."""
+    without = p.champion_stance_without_role
+    return (Role.CHAMPION in role.roles and role.stance >= p.champion_min_stance) or (
+        without is not None and role.stance >= without
     )
+
+
+def _is_champion(ctx: _Ctx, c: str) -> bool:
+    return is_champion(ctx.net.roles.get(ctx.deal.id, {})[c], ctx.p)
 
 
 def _champion(ctx: _Ctx, strength: dict[str, float]) -> list[WeightedSignal]:
@@ -548,7 +465,7 @@ def _days_at(at: datetime, as_of: datetime) -> float:
     return days_between(at, as_of)
 
 
-def _rules(
+def run_rules(
     net: StakeholderNetwork,
     deal_id: str,
     *,
@@ -586,74 +503,3 @@ def _rules(
         *_history(ctx, history),
         *_gridlock(ctx),
     ]
-
-
-def deal_signals(
-    net: StakeholderNetwork,
-    deal_id: str,
-    *,
-    scores: ContactScores | None = None,
-    history: DealView | None = None,
-    changes: Sequence[StakeholderChange] = (),
-    params: RiskParams | None = None,
-    seed: int = 0,
-) -> tuple[RiskSignal, ...]:
-    """The signals that fire on one deal as of ``net.as_of``, in the order the rules run.
-
-    Parameters
-    ----------
-    net : StakeholderNetwork
-        From :func:`.graph.build_network`.
-    deal_id : str
-        A deal in ``net``.
-    scores : ContactScores, optional
-        Pre-computed :func:`.scoring.score_contacts` (computed when omitted).
-    history : DealView, optional
-        Stage and close-date history, for the regression and slip signals.
-    changes : sequence of StakeholderChange
-        Recent departures and role changes (see the module docstring).
-    params : RiskParams, optional
-        The rules' thresholds (their points are not used).
-    seed : int
-        Passed to :func:`.scoring.score_contacts` when it runs.
-
-    Raises
-    ------
-    NotFoundError
-        ``deal_id`` is not in the network.
-    InvalidError
-        ``history`` is for another deal, or a change names an unknown contact.
-    """
-    fired = _rules(
-        net, deal_id, scores=scores, history=history, changes=changes, params=params, seed=seed
-    )
-    return tuple(RiskSignal(code=f.code, message=f.message, evidence=f.evidence) for f in fired)
-
-
-def hand_weighted_risk(
-    net: StakeholderNetwork,
-    deal_id: str,
-    *,
-    scores: ContactScores | None = None,
-    history: DealView | None = None,
-    changes: Sequence[StakeholderChange] = (),
-    params: RiskParams | None = None,
-    seed: int = 0,
-) -> HandWeightedRisk:
-    """The old hand-weighted score, 0-100: ``min(100, Σ points)`` of the signals that
-    fire, with the points of :class:`~graphcrm.analytics.params.RiskParams`.
-
-    The benchmarks' reference point only (``docs/scoring.md`` §10): the product
-    shows risk as ``100 × (1 - P(win))`` (:func:`graphcrm.analytics.risk.deal_risk`).
-    Parameters and errors as :func:`deal_signals`.
-    """
-    factors = _rules(
-        net, deal_id, scores=scores, history=history, changes=changes, params=params, seed=seed
-    )
-    factors.sort(key=lambda f: (-f.points, f.code.value))
-    return HandWeightedRisk(
-        deal_id=deal_id,
-        as_of=net.as_of,
-        score=min(100.0, sum(f.points for f in factors)),
-        factors=tuple(factors),
-    )
