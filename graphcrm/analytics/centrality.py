@@ -331,7 +331,7 @@ def brokerage(
         k = p.betweenness_samples
         sample = random.Random(seed).sample(nodes, k)  # noqa: S311 - not cryptography
     if method == "networkx":
-        simple = nx.Graph(U)
+        simple: nx.Graph[Hashable] = nx.Graph(U)
         return dict(nx.betweenness_centrality(simple, k=k, normalized=True, seed=seed))
     if n <= 2:
         return dict.fromkeys(nodes, 0.0)

@@ -61,7 +61,7 @@ from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -83,6 +83,8 @@ from graphcrm.errors import InvalidError, Problem
 CONTACT = "contact"
 REP = "rep"
 
+_G = TypeVar("_G", bound="nx.Graph[str]")
+
 
 @dataclass(frozen=True)
 class StakeholderNetwork:
@@ -93,10 +95,14 @@ class StakeholderNetwork:
     """
 
     as_of: datetime
-    authority: Any  # nx.DiGraph, manager -> report
-    support: Any  # nx.DiGraph, influencer -> influenced, weight > 0
-    interaction: Any  # nx.Graph, contact -- contact
-    rep_ties: Any  # nx.Graph, rep -- contact
+    authority: nx.DiGraph[str]
+    """Manager -> report (frozen)."""
+    support: nx.DiGraph[str]
+    """Influencer -> influenced, ``weight > 0`` (frozen)."""
+    interaction: nx.Graph[str]
+    """Contact -- contact (frozen)."""
+    rep_ties: nx.Graph[str]
+    """Rep -- contact (frozen)."""
     opposition_weights: Mapping[tuple[str, str], float]
     """``(opposer, opposed) -> weight < 0``, in edge order; :attr:`opposition` is built
     from it on first use (only deal risk reads it)."""
@@ -122,27 +128,27 @@ class StakeholderNetwork:
         return contact_id in self.active
 
     @cached_property
-    def graph(self) -> Any:
+    def graph(self) -> nx.MultiDiGraph[str]:
         """The full model: every relation as stored, keyed (nx.MultiDiGraph, frozen)."""
-        return nx.freeze(_multigraph(self.source, self.as_of, self.active))
+        return _frozen(_multigraph(self.source, self.as_of, self.active))
 
     @cached_property
-    def opposition(self) -> Any:
+    def opposition(self) -> nx.DiGraph[str]:
         """Opposer -> opposed, ``weight`` in ``[-1, 0)``, over the view's contacts
         (nx.DiGraph, frozen)."""
-        G = nx.DiGraph()
+        G: nx.DiGraph[str] = nx.DiGraph()
         G.add_nodes_from(self.support)
         G.add_weighted_edges_from((u, v, w) for (u, v), w in self.opposition_weights.items())
-        return nx.freeze(G)
+        return _frozen(G)
 
     @cached_property
-    def reach(self) -> Any:
+    def reach(self) -> nx.DiGraph[str]:
         """Who can carry a message to whom: reps and contacts (nx.DiGraph, frozen)."""
-        G = nx.DiGraph()
+        G: nx.DiGraph[str] = nx.DiGraph()
         G.add_nodes_from(self.support, kind=CONTACT)
         G.add_nodes_from(sorted(self.reps), kind=REP)
         G.add_weighted_edges_from((u, v, w) for (u, v), w in self.reach_weights.items())
-        return nx.freeze(G)
+        return _frozen(G)
 
     def contact_reaches(self, source: str, target: str, *, lines: bool = True) -> bool:
         """Whether a reach path leads from ``source`` to ``target`` through contacts only.
@@ -168,17 +174,17 @@ class StakeholderNetwork:
         return False
 
     @cached_property
-    def ties(self) -> Any:
+    def ties(self) -> nx.Graph[str]:
         """Undirected contact graph of support, reporting and interaction ties (frozen).
 
         What betweenness runs on and what "near" means; opposition is not a
         channel and reps are left out (they would broker everything).
         """
-        G = nx.Graph()
+        G: nx.Graph[str] = nx.Graph()
         G.add_nodes_from(self.support)
         for view in (self.support, self.authority, self.interaction):
             G.add_edges_from(view.edges())
-        return nx.freeze(G)
+        return _frozen(G)
 
 
 def _in_force(fact: Temporal, at: datetime) -> bool:
@@ -296,23 +302,23 @@ def build_network(
     aggregates: dict[str, ContactEngagement] = {e.contact_id: e for e in sg.engagement}
     ties = _ties(sg, at, view_nodes, p, aggregates)
 
-    authority = _nodes(nx.DiGraph(), ordered, levels)
+    authority: nx.DiGraph[str] = _nodes(nx.DiGraph(), ordered, levels)
     authority.add_edges_from((u, v, {"line": k}) for (u, v), k in sorted(ties.lines.items()))
-    support = _nodes(nx.DiGraph(), ordered, {})
+    support: nx.DiGraph[str] = _nodes(nx.DiGraph(), ordered, {})
     support.add_weighted_edges_from(ties.support)
-    interaction = _nodes(nx.Graph(), ordered, {})
+    interaction: nx.Graph[str] = _nodes(nx.Graph(), ordered, {})
     interaction.add_edges_from(ties.interaction)
-    rep_ties = _nodes(nx.Graph(), ordered, {}, kind=CONTACT)
+    rep_ties: nx.Graph[str] = _nodes(nx.Graph(), ordered, {}, kind=CONTACT)
     rep_ties = _nodes(rep_ties, [r.id for r in sg.reps], {}, kind=REP)
     rep_ties.add_weighted_edges_from(ties.reps)
 
     return StakeholderNetwork(
         as_of=at,
-        authority=nx.freeze(authority),
-        support=nx.freeze(support),
+        authority=_frozen(authority),
+        support=_frozen(support),
         opposition_weights=dict(sorted(ties.against.items())),
-        interaction=nx.freeze(interaction),
-        rep_ties=nx.freeze(rep_ties),
+        interaction=_frozen(interaction),
+        rep_ties=_frozen(rep_ties),
         reach_weights=ties.reach,
         working_arcs=frozenset(ties.working),
         contacts=contacts,
@@ -456,8 +462,8 @@ def _rep_weights(
 
 
 def _nodes(
-    G: Any, nodes: Sequence[str], attrs: Mapping[str, Mapping[str, Any]], **common: Any
-) -> Any:
+    G: _G, nodes: Sequence[str], attrs: Mapping[str, Mapping[str, Any]], **common: Any
+) -> _G:
     """``G`` with ``nodes`` added in order, each with ``common`` and its ``attrs``."""
     G.add_nodes_from(nodes, **common)
     data = G.nodes
@@ -466,8 +472,14 @@ def _nodes(
     return G
 
 
-def _multigraph(sg: StakeholderGraph, at: datetime, active: frozenset[str]) -> Any:
-    g = nx.MultiDiGraph(as_of=at)
+def _frozen(G: _G) -> _G:
+    """``G`` frozen in place (``nx.freeze``, whose stub returns ``Any``)."""
+    nx.freeze(G)
+    return G
+
+
+def _multigraph(sg: StakeholderGraph, at: datetime, active: frozenset[str]) -> nx.MultiDiGraph[str]:
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph(as_of=at)
     g.add_nodes_from(
         (
             c.id,
@@ -485,34 +497,26 @@ def _multigraph(sg: StakeholderGraph, at: datetime, active: frozenset[str]) -> A
         for c in sg.contacts
     )
     g.add_nodes_from((r.id, {"kind": REP, "name": r.name, "active": True}) for r in sg.reps)
-    g.add_edges_from(
-        (r.contact_id, r.manager_id, "reports_to", {"line": r.kind.value})
-        for r in sg.reports_to
-        if _in_force(r, at)
-    )
-    g.add_edges_from(
-        (
-            i.influencer_id,
-            i.influenced_id,
-            i.kind.value,
-            {
-                "strength": i.strength,
-                "sign": -1 if i.kind is InfluenceKind.OPPOSES else 1,
-                "source": i.source.value,
-            },
-        )
-        for i in sg.influences
-        if _in_force(i, at)
-    )
+    for r in sg.reports_to:
+        if _in_force(r, at):
+            g.add_edge(r.contact_id, r.manager_id, key="reports_to", line=r.kind.value)
+    for i in sg.influences:
+        if _in_force(i, at):
+            sign = -1 if i.kind is InfluenceKind.OPPOSES else 1
+            g.add_edge(
+                i.influencer_id,
+                i.influenced_id,
+                key=i.kind.value,
+                strength=i.strength,
+                sign=sign,
+                source=i.source.value,
+            )
     for t in sg.contact_ties:
         attrs = {"shared": t.shared, "last_at": t.last_at}
         g.add_edge(t.contact_a, t.contact_b, key="interacts", **attrs)
         g.add_edge(t.contact_b, t.contact_a, key="interacts", **attrs)
-    g.add_edges_from(
-        (k.rep_id, k.contact_id, "knows", {"strength": k.strength}) for k in sg.rep_knows
-    )
-    g.add_edges_from(
-        (t.rep_id, t.contact_id, "touches", {"shared": t.shared, "last_at": t.last_at})
-        for t in sg.rep_ties
-    )
+    for k in sg.rep_knows:
+        g.add_edge(k.rep_id, k.contact_id, key="knows", strength=k.strength)
+    for rt in sg.rep_ties:
+        g.add_edge(rt.rep_id, rt.contact_id, key="touches", shared=rt.shared, last_at=rt.last_at)
     return g

@@ -424,7 +424,7 @@ def rollup_account_health(
         raise InvalidError(
             [Problem(f"results[{a}]", "", "account not in the hierarchy") for a in unknown]
         )
-    tree = nx.DiGraph()
+    tree: nx.DiGraph[str] = nx.DiGraph()
     tree.add_nodes_from(accs)
     tree.add_edges_from(
         (a.parent_id, a.id)

@@ -95,7 +95,8 @@ def warm_paths(
             raise NotFoundError("contact", s)
     if target in starts:
         return [WarmPath(nodes=(target,), strengths=(), strength=1.0)]
-    H = nx.DiGraph()
+    # G's nodes and the _SOURCE tuple: Any, so the paths type as G's ids
+    H: nx.DiGraph[Any] = nx.DiGraph()
     H.add_nodes_from(G)
     for u, v, w in G.edges(data="weight", default=1.0):
         if not 0.0 < w <= 1.0:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
+
+import networkx as nx
 
 from graphcrm.analytics.centrality import (
     Method,
@@ -50,7 +52,7 @@ class ContactScores:
     probability)."""
 
 
-def brokerage_graph(net: StakeholderNetwork) -> Any:
+def brokerage_graph(net: StakeholderNetwork) -> nx.Graph[str]:
     """The undirected contact graph betweenness runs on (:attr:`StakeholderNetwork.ties`).
 
     An edge joins two active contacts tied by support, a reporting line or

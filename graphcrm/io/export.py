@@ -157,7 +157,7 @@ def node_id(kind: str, key: str) -> str:
     return f"{kind}:{key}"
 
 
-def build_graph(changesets: Iterable[ChangeSet]) -> nx.MultiDiGraph:
+def build_graph(changesets: Iterable[ChangeSet]) -> nx.MultiDiGraph[str]:
     """One directed multigraph of the exported stakeholder graphs.
 
     Nodes (``kind`` attribute; ``label`` is the name, for Gephi):
@@ -201,7 +201,7 @@ def _text(value: object) -> str:
 class _GraphBuilder:
     """:func:`build_graph`'s graph, grown one change set at a time."""
 
-    g: nx.MultiDiGraph = field(default_factory=nx.MultiDiGraph)
+    g: nx.MultiDiGraph[str] = field(default_factory=nx.MultiDiGraph)
     territory: dict[str, str] = field(default_factory=dict)
     """Account id -> its territory (as text)."""
     accounts: list[Account] = field(default_factory=list)
@@ -311,7 +311,7 @@ class _GraphBuilder:
                 stance=int(r.stance),
             )
 
-    def finish(self) -> nx.MultiDiGraph:
+    def finish(self) -> nx.MultiDiGraph[str]:
         """The graph, with the parent and owner edges of every account and deal added."""
         for a in self.accounts:
             if a.parent_id is not None:
@@ -324,12 +324,12 @@ class _GraphBuilder:
         return self.g
 
 
-def write_graphml(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
+def write_graphml(graph: nx.MultiDiGraph[str], out: BinaryIO) -> None:
     """GraphML (UTF-8) that Gephi, yEd and ``networkx.read_graphml`` open."""
     nx.write_graphml(graph, out, encoding="utf-8", prettyprint=True)
 
 
-def write_gexf(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
+def write_gexf(graph: nx.MultiDiGraph[str], out: BinaryIO) -> None:
     """GEXF 1.2 (UTF-8), Gephi's own format; ``networkx.read_gexf`` opens it."""
     nx.write_gexf(graph, out, encoding="utf-8", prettyprint=True)
 

@@ -30,7 +30,7 @@ def test_pagerank_by_hand_and_the_reversal() -> None:
     assert r == pytest.approx({"a": 27 / 47, "b": 10 / 47, "c": 10 / 47}, abs=1e-9)
     # networkx.pagerank on the stored direction would rank the adviser *last*
     wrong = nx.pagerank(G)
-    assert min(wrong, key=wrong.get) == "a"
+    assert min(wrong, key=wrong.__getitem__) == "a"
     assert max(r, key=r.__getitem__) == "a"
     assert influence_rank(G, method="networkx") == pytest.approx(r, abs=1e-9)
 
@@ -38,7 +38,7 @@ def test_pagerank_by_hand_and_the_reversal() -> None:
 def test_pagerank_weights_split_the_vote() -> None:
     # c is advised by a (0.75) and b (0.25): reversed, c gives 3/4 of its vote to a.
     # x_c = y (dangling in neither... c has out-edges reversed; a, b dangling)
-    G = nx.DiGraph()
+    G: nx.DiGraph[str] = nx.DiGraph()
     G.add_weighted_edges_from([("a", "c", 0.75), ("b", "c", 0.25)])
     r = influence_rank(G)
     assert r["a"] > r["b"] > 0
@@ -84,7 +84,7 @@ def test_dense_pagerank_start(n: int) -> None:
 def test_pagerank_guards() -> None:
     with pytest.raises(InvalidError, match="directed"):
         influence_rank(nx.Graph([(1, 2)]))
-    G = nx.DiGraph()
+    G: nx.DiGraph[int] = nx.DiGraph()
     G.add_edge(1, 2, weight=-1.0)
     with pytest.raises(InvalidError, match="negative"):
         influence_rank(G)
@@ -147,7 +147,7 @@ def test_sampled_betweenness_rank_error() -> None:
 
 def test_authority_by_hand() -> None:
     # ceo -> vp -> (dir -> ic1, ic2); dir -/-> ic3 dotted only; "solo" no lines, a Director
-    T = nx.DiGraph()
+    T: nx.DiGraph[str] = nx.DiGraph()
     T.add_edges_from([("ceo", "vp"), ("vp", "dir"), ("dir", "ic1"), ("dir", "ic2")], line="solid")
     T.add_edge("dir", "ic3", line="dotted")
     T.add_node("ceo", seniority_level=1)
@@ -200,7 +200,7 @@ def test_dense_small_graph_paths_match_networkx(n: int, seed: int) -> None:
 
 def test_reporting_levels_by_hand_and_a_longer_cycle() -> None:
     # a dotted line does not count; a root's depth comes from its seniority
-    T = nx.DiGraph()
+    T: nx.DiGraph[str] = nx.DiGraph()
     T.add_node("dir", seniority_level=3)
     T.add_edge("dir", "mgr", line="solid")
     T.add_edge("mgr", "ic1", line="solid")
