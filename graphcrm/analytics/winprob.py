@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Final
 
 from graphcrm.analytics.decision import champion_strength
@@ -43,8 +44,8 @@ from graphcrm.analytics.graph import StakeholderNetwork
 from graphcrm.analytics.hidden import percentiles
 from graphcrm.analytics.params import RiskParams
 from graphcrm.analytics.scoring import ContactScores
-from graphcrm.analytics.signals import ChangeKind, Evidence, StakeholderChange
-from graphcrm.domain import ContactStatus, DealView, Role, Stage
+from graphcrm.analytics.signals import ChangeKind, Evidence, StakeholderChange, is_champion
+from graphcrm.domain import ContactStatus, Deal, DealRole, DealView, Role, Stage
 from graphcrm.domain.enums import OPEN_STAGES
 from graphcrm.domain.winmodel import WinModel
 from graphcrm.errors import InvalidError, NotFoundError, Problem
@@ -96,6 +97,27 @@ def _log_days(days: float) -> float:
     return math.log1p(max(0.0, min(days, SILENCE_CAP_DAYS)))
 
 
+@dataclass(frozen=True, slots=True)
+class _Committee:
+    """What the groups of features read: the deal as of ``net.as_of`` and its committee."""
+
+    net: StakeholderNetwork
+    deal: Deal
+    scores: ContactScores
+    roles: Mapping[str, DealRole]
+    departed: frozenset[str]  # a DEPARTED change, or the status left_company
+    members: list[str]  # the committee still at the company, sorted
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """One group's part of a deal's features: the values it sets, its fact and evidence."""
+
+    values: dict[str, float]
+    fact: str
+    evidence: Evidence | None = None
+
+
 def deal_features(
     net: StakeholderNetwork,
     deal_id: str,
@@ -137,123 +159,174 @@ def deal_features(
         raise InvalidError([Problem(f"deals[{deal_id}]", "stage", "the deal is closed")])
     if history.deal.id != deal_id:
         raise InvalidError([Problem("history", "deal", f"history is for {history.deal.id!r}")])
-    at = net.as_of
     roles = net.roles.get(deal_id, {})
     departed = {c.contact_id for c in changes if c.kind is ChangeKind.DEPARTED}
     departed |= {c for c in roles if net.contacts[c].status is ContactStatus.LEFT_COMPANY}
     members = sorted(c for c in roles if c in net.active and c not in departed)
+    com = _Committee(net, deal, scores, roles, frozenset(departed), members)
+    created = history.stage_history[0].at if history.stage_history else net.as_of
+    groups = {
+        "champion": _champion(com, p),
+        "economic_buyer": _economic_buyer(com),
+        "threading": _threading(com),
+        "opposition": _opposition(com),
+        "silence": _silence(com, created),
+        "pace": _pace(com, history, created),
+        "history": _history(history),
+        "churn": _churn(changes),
+    }
     v: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
-    ev: dict[str, Evidence] = {}
-    facts: dict[str, str] = {}
     if deal.stage is not Stage.PROSPECTING:
         v[f"stage_{deal.stage.value}"] = 1.0
+    for group in groups.values():
+        v.update(group.values)
+    ev = {name: g.evidence for name, g in groups.items() if g.evidence is not None}
+    facts = {name: g.fact for name, g in groups.items()}
+    return DealFeatures(deal_id, deal.stage, v, ev, facts)
 
-    def is_champion(c: str) -> bool:
-        r = roles[c]
-        without = p.champion_stance_without_role
-        return (Role.CHAMPION in r.roles and r.stance >= p.champion_min_stance) or (
-            without is not None and r.stance >= without
-        )
 
+def _champion(com: _Committee, p: RiskParams) -> _Group:
+    """The strongest champion still on the committee, and whether one left."""
+    net, roles, scores = com.net, com.roles, com.scores
     strength = champion_strength(
-        net, deal_id, influence_norm=dict(scores.influence_norm), engagement=dict(scores.engagement)
+        net,
+        com.deal.id,
+        influence_norm=dict(scores.influence_norm),
+        engagement=dict(scores.engagement),
     )
-    champions = [c for c in members if is_champion(c)]
-    gone = sorted(c for c in roles if c in departed and is_champion(c))
+    champions = [c for c in com.members if is_champion(roles[c], p)]
+    gone = sorted(c for c in roles if c in com.departed and is_champion(roles[c], p))
+    v: dict[str, float] = {}
+    evidence = None
     if champions:
         best = max(champions, key=lambda c: (strength[c], c))
         v["champion_strength"] = max(0.0, strength[best])
         touches = net.engagement[best].touchpoints if best in net.engagement else 0
         v["champion_touches"] = math.log1p(touches)
         v["champion_seniority"] = float(6 - net.contacts[best].seniority.level)
-        ev["champion"] = Evidence(contact_ids=(best, *gone))
-        facts["champion"] = f"champion {net.name(best)}, strength {strength[best]:.2f}"
+        evidence = Evidence(contact_ids=(best, *gone))
+        fact = f"champion {net.name(best)}, strength {strength[best]:.2f}"
     else:
-        facts["champion"] = "no champion"
+        fact = "no champion"
     if gone:
         v["champion_left"] = 1.0
-        ev.setdefault("champion", Evidence(contact_ids=tuple(gone)))
-        facts["champion"] += "; left: " + ", ".join(net.name(c) for c in gone)
+        if evidence is None:
+            evidence = Evidence(contact_ids=tuple(gone))
+        fact += "; left: " + ", ".join(net.name(c) for c in gone)
+    return _Group(v, fact, evidence)
 
-    ebs = [c for c in members if Role.ECONOMIC_BUYER in roles[c].roles]
-    if ebs:
-        eb = min(ebs, key=lambda c: (roles[c].stance, -scores.engagement[c], c))
-        e = net.engagement.get(eb)
-        v["economic_buyer_known"] = 1.0
-        v["economic_buyer_stance"] = float(roles[eb].stance)
-        v["economic_buyer_engagement"] = scores.engagement[eb]
-        v["economic_buyer_touched"] = 1.0 if e is not None and e.touchpoints > 0 else 0.0
-        ev["economic_buyer"] = Evidence(
-            contact_ids=(eb,), touchpoint_ids=(e.last_touchpoint_id,) if e else ()
-        )
-        facts["economic_buyer"] = (
-            f"economic buyer {net.name(eb)}: stance {roles[eb].stance:+d}, "
-            f"engagement {scores.engagement[eb]:.2f}"
-        )
-    else:
-        facts["economic_buyer"] = "no economic buyer known"
 
+def _economic_buyer(com: _Committee) -> _Group:
+    """The economic buyer least for us (then the most engaged): stance and engagement."""
+    roles, scores = com.roles, com.scores
+    ebs = [c for c in com.members if Role.ECONOMIC_BUYER in roles[c].roles]
+    if not ebs:
+        return _Group({}, "no economic buyer known")
+    eb = min(ebs, key=lambda c: (roles[c].stance, -scores.engagement[c], c))
+    e = com.net.engagement.get(eb)
+    v = {
+        "economic_buyer_known": 1.0,
+        "economic_buyer_stance": float(roles[eb].stance),
+        "economic_buyer_engagement": scores.engagement[eb],
+        "economic_buyer_touched": 1.0 if e is not None and e.touchpoints > 0 else 0.0,
+    }
+    fact = (
+        f"economic buyer {com.net.name(eb)}: stance {roles[eb].stance:+d}, "
+        f"engagement {scores.engagement[eb]:.2f}"
+    )
+    evidence = Evidence(contact_ids=(eb,), touchpoint_ids=(e.last_touchpoint_id,) if e else ())
+    return _Group(v, fact, evidence)
+
+
+def _threading(com: _Committee) -> _Group:
+    """How many committee members were ever touched, and in the last 90 days."""
+    net, members = com.net, com.members
     engaged = [c for c in members if (e := net.engagement.get(c)) and e.touches_90d > 0]
     touched_ever = [c for c in members if (e := net.engagement.get(c)) and e.touchpoints > 0]
-    v["engaged_members"] = float(len(engaged))
-    v["members_touched"] = float(len(touched_ever))
-    ev["threading"] = Evidence(contact_ids=tuple(touched_ever))
-    facts["threading"] = (
-        f"{len(touched_ever)} of {len(members)} committee members touched, "
-        f"{len(engaged)} in the last 90 days"
+    return _Group(
+        {"engaged_members": float(len(engaged)), "members_touched": float(len(touched_ever))},
+        (
+            f"{len(touched_ever)} of {len(members)} committee members touched, "
+            f"{len(engaged)} in the last 90 days"
+        ),
+        Evidence(contact_ids=tuple(touched_ever)),
     )
 
-    pct = percentiles(scores.influence, ties="min") if scores.influence else {}
-    hostile = [c for c in members if roles[c].stance < 0 or Role.BLOCKER in roles[c].roles]
-    if hostile:
-        worst = max(hostile, key=lambda c: (pct.get(c, 0.0), c))
-        v["opposition"] = pct.get(worst, 0.0)
-        ev["opposition"] = Evidence(contact_ids=tuple(hostile))
-        facts["opposition"] = (
-            f"opposed by {net.name(worst)} (influence percentile {pct.get(worst, 0.0):.2f})"
-        )
-    else:
-        facts["opposition"] = "no opponent on the committee"
 
-    scope = members or sorted(
-        c for c in net.active if net.contacts[c].account_id == deal.account_id
+def _opposition(com: _Committee) -> _Group:
+    """The most influential member against us (stance below 0, or a blocker)."""
+    roles, scores = com.roles, com.scores
+    pct = percentiles(scores.influence, ties="min") if scores.influence else {}
+    hostile = [c for c in com.members if roles[c].stance < 0 or Role.BLOCKER in roles[c].roles]
+    if not hostile:
+        return _Group({}, "no opponent on the committee")
+    worst = max(hostile, key=lambda c: (pct.get(c, 0.0), c))
+    return _Group(
+        {"opposition": pct.get(worst, 0.0)},
+        f"opposed by {com.net.name(worst)} (influence percentile {pct.get(worst, 0.0):.2f})",
+        Evidence(contact_ids=tuple(hostile)),
+    )
+
+
+def _silence(com: _Committee, created: datetime) -> _Group:
+    """Days since the last touchpoint with the committee (the account's contacts when it
+    has no member left); since the deal was ``created`` when there is none."""
+    net = com.net
+    scope = com.members or sorted(
+        c for c in net.active if net.contacts[c].account_id == com.deal.account_id
     )
     touched = [e for c in scope if (e := net.engagement.get(c))]
-    created = history.stage_history[0].at if history.stage_history else at
-    age = days_between(created, at)
-    if touched:
-        last = max(touched, key=lambda e: (e.last_at, e.contact_id))
-        silence = days_between(last.last_at, at)
-        ev["silence"] = Evidence(
-            contact_ids=(last.contact_id,), touchpoint_ids=(last.last_touchpoint_id,)
-        )
-        facts["silence"] = f"{silence:.0f} days since the last touchpoint"
-    else:
-        silence = age
-        facts["silence"] = "no touchpoint on record"
-    v["silence"] = _log_days(silence)
+    if not touched:
+        age = days_between(created, net.as_of)
+        return _Group({"silence": _log_days(age)}, "no touchpoint on record")
+    last = max(touched, key=lambda e: (e.last_at, e.contact_id))
+    silence = days_between(last.last_at, net.as_of)
+    return _Group(
+        {"silence": _log_days(silence)},
+        f"{silence:.0f} days since the last touchpoint",
+        Evidence(contact_ids=(last.contact_id,), touchpoint_ids=(last.last_touchpoint_id,)),
+    )
 
-    v["age"] = _log_days(age)
+
+def _pace(com: _Committee, history: DealView, created: datetime) -> _Group:
+    """The deal's age and its time in the current stage."""
+    at = com.net.as_of
+    age = days_between(created, at)
     moved = history.stage_history[-1].at if history.stage_history else created
-    v["time_in_stage"] = _log_days(days_between(moved, at))
-    facts["pace"] = f"open {age:.0f} days, {days_between(moved, at):.0f} in {deal.stage.value}"
-    v["backward_moves"] = float(sum(1 for c in history.stage_history if c.is_backwards))
-    v["close_slips"] = float(
+    return _Group(
+        {"age": _log_days(age), "time_in_stage": _log_days(days_between(moved, at))},
+        f"open {age:.0f} days, {days_between(moved, at):.0f} in {com.deal.stage.value}",
+    )
+
+
+def _history(history: DealView) -> _Group:
+    """Backward stage moves and close-date slips on record."""
+    backward = float(sum(1 for c in history.stage_history if c.is_backwards))
+    slips = float(
         sum(
             1
             for c in history.close_date_history
             if c.from_date is not None and c.to_date is not None and c.to_date > c.from_date
         )
     )
-    facts["history"] = (
-        f"{int(v['backward_moves'])} backward stage move(s), "
-        f"{int(v['close_slips'])} close-date slip(s)"
+    return _Group(
+        {"backward_moves": backward, "close_slips": slips},
+        f"{int(backward)} backward stage move(s), {int(slips)} close-date slip(s)",
     )
-    v["churn"] = float(len(changes))
-    if changes:
-        ev["churn"] = Evidence(contact_ids=tuple(dict.fromkeys(c.contact_id for c in changes)))
-    facts["churn"] = f"{len(changes)} stakeholder change(s) in the churn window"
-    return DealFeatures(deal_id, deal.stage, v, ev, facts)
+
+
+def _churn(changes: Sequence[StakeholderChange]) -> _Group:
+    """The committee's changes in the churn window."""
+    evidence = (
+        Evidence(contact_ids=tuple(dict.fromkeys(c.contact_id for c in changes)))
+        if changes
+        else None
+    )
+    return _Group(
+        {"churn": float(len(changes))},
+        f"{len(changes)} stakeholder change(s) in the churn window",
+        evidence,
+    )
 
 
 # --- the model ------------------------------------------------------------------------
