@@ -112,14 +112,7 @@ def score_portfolio(
         ``workers < 1``, or ``workers > 1`` or an ``executor`` without
         ``reopen``, or both ``workers > 1`` and an ``executor``.
     """
-    if workers < 1 or (workers > 1 and reopen is None):
-        raise InvalidError([Problem("workers", "", "needs workers >= 1, and reopen when > 1")])
-    if executor is not None and (reopen is None or workers > 1):
-        raise InvalidError(
-            [Problem("executor", "", "needs reopen, and workers left at 1 (the executor's)")]
-        )
-    if workers > 1:
-        executor = LocalProcesses(workers)
+    executor = _executor(workers, reopen, executor)
     at = instant(as_of)
     run = _Run(
         at=at,
@@ -143,6 +136,22 @@ def score_portfolio(
             done += 1
             if progress is not None:
                 progress(done, total)
+
+
+def _executor(
+    workers: int, reopen: StoreOpener | None, executor: Executor | None
+) -> Executor | None:
+    """Where a run's chunks are scored (None: in this process): ``executor``, or local
+    processes for ``workers > 1``; raises :func:`score_portfolio`'s ``InvalidError``."""
+    if workers < 1 or (workers > 1 and reopen is None):
+        raise InvalidError([Problem("workers", "", "needs workers >= 1, and reopen when > 1")])
+    if executor is not None and (reopen is None or workers > 1):
+        raise InvalidError(
+            [Problem("executor", "", "needs reopen, and workers left at 1 (the executor's)")]
+        )
+    if workers > 1:
+        return LocalProcesses(workers)
+    return executor
 
 
 def _pages(store: GraphStore, page_size: int) -> Iterator[tuple[int, list[Account]]]:
