@@ -1,7 +1,9 @@
 """docker-compose.yml and the Dockerfile cannot run here (no Docker engine). What is
 checked is what would make them fail, not their values: every name they refer to
-exists (services, volumes, the store URL's host, the proxy's upstreams), the image
-holds every path the wheel is built from, and the API replicas keep nothing on disk
+exists (services, volumes, the store URL's host, the proxy's upstreams), every
+GRAPHCRM_ variable it sets is a setting graphcrm reads (the settings ignore unknown
+names, so a misspelt one would be dropped without a word), the image holds every path
+the wheel is built from, and the API replicas keep nothing on disk
 (docs/operations.md: "hosts need no shared volume")."""
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+
+from graphcrm.config import Settings, parse_store_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,6 +45,23 @@ def test_every_name_the_compose_file_refers_to_exists() -> None:
     upstreams = re.findall(r"server ([\w-]+):\d+", compose["configs"]["nginx"]["content"])
     assert upstreams
     assert set(upstreams) <= set(services)
+
+
+def test_every_graphcrm_variable_the_compose_file_sets_is_a_setting() -> None:
+    prefix = Settings.model_config.get("env_prefix", "")
+    known = {prefix + name for name in Settings.model_fields}
+    seen = 0
+    for name, service in _compose()["services"].items():
+        env = service.get("environment", {})
+        for var in env:
+            if var.startswith(prefix):
+                seen += 1
+                assert var.upper() in {k.upper() for k in known}, (name, var)
+        if f"{prefix}STORE" in env:
+            # the URL, with compose's ${VAR:-default} substituted, parses as a store URL
+            url = re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", env[f"{prefix}STORE"])
+            assert parse_store_url(url).scheme.startswith("neo4j"), (name, url)
+    assert seen
 
 
 def test_the_api_replicas_keep_nothing_on_disk() -> None:
