@@ -9,8 +9,8 @@ one of them to networkx. ``method="networkx"`` runs networkx itself.
 from __future__ import annotations
 
 import random
-from collections.abc import Hashable, Sequence
-from typing import Any, Literal
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, Literal, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -19,6 +19,9 @@ import scipy.sparse as sp
 
 from graphcrm.analytics.params import AuthorityParams, CentralityParams
 from graphcrm.errors import InvalidError, Problem
+
+N = TypeVar("N", bound=Hashable)
+"""A graph's node type: the scores are keyed as its nodes are."""
 
 Method = Literal["auto", "networkx", "sparse", "rustworkx"]
 """``rustworkx`` is for :func:`brokerage` only."""
@@ -55,12 +58,12 @@ arithmetic. Same update, same results (to rounding)."""
 
 
 def influence_rank(
-    G: Any,
+    G: nx.DiGraph[N],
     *,
     params: CentralityParams | None = None,
     weight: str = "weight",
     method: Method = "auto",
-) -> dict[Hashable, float]:
+) -> dict[N, float]:
     """PageRank of each contact in the direction influence flows.
 
     ``G`` holds support ties **influencer -> influenced** (as
@@ -130,7 +133,7 @@ def influence_rank(
     )
 
 
-def _networkx_pagerank(G: Any, p: CentralityParams, weight: str) -> dict[Hashable, float]:
+def _networkx_pagerank(G: nx.DiGraph[N], p: CentralityParams, weight: str) -> dict[N, float]:
     """:func:`influence_rank` by ``networkx.pagerank`` of the reversed graph."""
     try:
         return dict(
@@ -267,12 +270,12 @@ def _rustworkx_betweenness(U: Any, nodes: Sequence[Hashable]) -> list[float]:
 
 
 def brokerage(
-    G: Any,
+    G: nx.Graph[N],
     *,
     params: CentralityParams | None = None,
     seed: int = 0,
     method: Method = "auto",
-) -> dict[Hashable, float]:
+) -> dict[N, float]:
     """Normalised shortest-path betweenness: who sits between the others.
 
     Unweighted (hops), on ``G`` taken as undirected. Up to
@@ -326,12 +329,12 @@ def brokerage(
     n = U.number_of_nodes()
     nodes = list(U)
     k: int | None = None
-    sample: list[Hashable] = nodes
+    sample: list[N] = nodes
     if n > p.exact_betweenness_max_nodes and p.betweenness_samples < n:
         k = p.betweenness_samples
         sample = random.Random(seed).sample(nodes, k)  # noqa: S311 - not cryptography
     if method == "networkx":
-        simple: nx.Graph[Hashable] = nx.Graph(U)
+        simple: nx.Graph[N] = nx.Graph(U)
         return dict(nx.betweenness_centrality(simple, k=k, normalized=True, seed=seed))
     if n <= 2:
         return dict.fromkeys(nodes, 0.0)
@@ -362,7 +365,7 @@ def _sparse_betweenness(
     return out
 
 
-def reporting_levels(G: Any) -> tuple[dict[Hashable, int], dict[Hashable, int]]:
+def reporting_levels(G: nx.DiGraph[N]) -> tuple[dict[N, int], dict[N, int]]:
     """Depth and span of control of each node in the solid reporting forest.
 
     ``G`` holds edges **manager -> report** with ``line`` ``"solid"`` or
@@ -385,7 +388,7 @@ def reporting_levels(G: Any) -> tuple[dict[Hashable, int], dict[Hashable, int]]:
     """
     # Plain dicts rather than a second networkx graph and a topological sort: this
     # runs once per account scored (same results, same errors).
-    managers: dict[Hashable, list[Hashable]] = {}
+    managers: dict[N, list[N]] = {}
     for u, v, line in G.edges(data="line", default="solid"):
         if line == "solid":
             managers.setdefault(v, []).append(u)
@@ -396,10 +399,10 @@ def reporting_levels(G: Any) -> tuple[dict[Hashable, int], dict[Hashable, int]]:
     ]
     if problems:
         raise InvalidError(problems)
-    depth: dict[Hashable, int] = {}
+    depth: dict[N, int] = {}
     for v in G:
-        path: list[Hashable] = []
-        on_path: set[Hashable] = set()
+        path: list[N] = []
+        on_path: set[N] = set()
         x = v
         while x not in depth:
             if x in on_path:
@@ -415,7 +418,7 @@ def reporting_levels(G: Any) -> tuple[dict[Hashable, int], dict[Hashable, int]]:
             x = above[0]
         for y in reversed(path):
             depth[y] = depth[managers[y][0]] + 1
-    span: dict[Hashable, int] = dict.fromkeys(G, 0)
+    span: dict[N, int] = dict.fromkeys(G, 0)
     for v in G:
         x = v
         while x in managers:
@@ -424,7 +427,7 @@ def reporting_levels(G: Any) -> tuple[dict[Hashable, int], dict[Hashable, int]]:
     return {v: depth[v] for v in G}, {v: span[v] for v in G}
 
 
-def authority_scores(G: Any, *, params: AuthorityParams | None = None) -> dict[Hashable, float]:
+def authority_scores(G: nx.DiGraph[N], *, params: AuthorityParams | None = None) -> dict[N, float]:
     """Formal authority in ``[0, 1]`` from the reporting forest.
 
     ``authority = w / (1 + depth) + (1 - w) * span / max_span`` with
@@ -445,7 +448,7 @@ def authority_scores(G: Any, *, params: AuthorityParams | None = None) -> dict[H
     return {v: w / (1.0 + depth[v]) + ((1.0 - w) * span[v] / top if top else 0.0) for v in G}
 
 
-def normalise_max(scores: dict[Hashable, float]) -> dict[Hashable, float]:
+def normalise_max(scores: Mapping[N, float]) -> dict[N, float]:
     """Divide by the largest value (all zeros stay zero).
 
     >>> normalise_max({"a": 0.2, "b": 0.4})

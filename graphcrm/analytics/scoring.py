@@ -13,9 +13,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
 
 import networkx as nx
 
@@ -104,15 +103,10 @@ def score_contacts(
     of the network read then), for the trends; without it they are None.
     """
     p = params or ScoringParams()
-    influence = cast(
-        dict[str, float], influence_rank(net.support, params=p.centrality, method=method)
-    )
-    influence_norm = cast(dict[str, float], normalise_max(cast(dict[Hashable, float], influence)))
-    broker = cast(
-        dict[str, float],
-        brokerage(brokerage_graph(net), params=p.centrality, seed=seed, method=method),
-    )
-    authority = cast(dict[str, float], authority_scores(net.authority, params=p.authority))
+    influence = influence_rank(net.support, params=p.centrality, method=method)
+    influence_norm = normalise_max(influence)
+    broker = brokerage(brokerage_graph(net), params=p.centrality, seed=seed, method=method)
+    authority = authority_scores(net.authority, params=p.authority)
     nodes = list(net.support)
     engagement = engagement_scores(
         net.engagement, as_of=net.as_of, nodes=nodes, params=p.engagement
