@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence, Set
 from enum import StrEnum
-from typing import Any
 
 import networkx as nx
 from networkx.utils import UnionFind
@@ -137,9 +136,9 @@ def score_trend(now: float, before: float, params: HealthParams | None = None) -
     return _moved(now - before, p.account_trend_points)
 
 
-def best_rep_ties(rep_ties: Any) -> dict[Any, tuple[str, float]]:
+def best_rep_ties(rep_ties: nx.Graph[str]) -> dict[str, tuple[str, float]]:
     """The strongest rep tie of each contact in a rep -- contact graph (ties: lowest rep id)."""
-    best: dict[Any, tuple[str, float]] = {}
+    best: dict[str, tuple[str, float]] = {}
     for u, v, w in rep_ties.edges(data="weight", default=0.0):
         rep, contact = (u, v) if rep_ties.nodes[u].get("kind") == REP else (v, u)
         if rep_ties.nodes[rep].get("kind") != REP or w <= 0.0:
@@ -161,7 +160,7 @@ def health_score(engagement: float, tie: float, params: HealthParams | None = No
 
 
 def relationship_health(
-    rep_ties: Any,
+    rep_ties: nx.Graph[str],
     engagement: Mapping[str, float],
     *,
     before: Mapping[str, float] | None = None,

@@ -34,12 +34,12 @@ class WarmPath(Model):
     """The product of the hop strengths."""
 
 
-def _is_rep(G: Any, v: Hashable) -> bool:
+def _is_rep(G: nx.Graph[Any], v: Hashable) -> bool:
     return bool(G.nodes[v].get("kind") == "rep")
 
 
 def warm_paths(
-    G: Any,
+    G: nx.DiGraph[str],
     target: str,
     *,
     sources: Iterable[str] | None = None,
@@ -132,7 +132,7 @@ class SinglePointsOfFailure(Model):
 
 
 def single_points_of_failure(
-    G: Any, targets: Iterable[str], *, sources: Iterable[str] | None = None
+    G: nx.Graph[str], targets: Iterable[str], *, sources: Iterable[str] | None = None
 ) -> SinglePointsOfFailure:
     """Articulation points and bridges between ``sources`` (our reps) and ``targets``.
 
@@ -155,7 +155,8 @@ def single_points_of_failure(
     >>> sorted(spof.bridges)
     [('a', 'b'), ('a', 'rep'), ('b', 't')]
     """
-    U = nx.Graph(G.to_undirected(as_view=True)) if G.is_directed() else nx.Graph(G)
+    # G's nodes and the _SOURCE tuple, as in warm_paths
+    U: nx.Graph[Any] = nx.Graph(G.to_undirected(as_view=True)) if G.is_directed() else nx.Graph(G)
     starts = sorted(v for v in U if _is_rep(U, v)) if sources is None else sorted(set(sources))
     goals = sorted(set(targets))
     for v in [*starts, *goals]:
