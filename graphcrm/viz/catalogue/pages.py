@@ -156,7 +156,7 @@ PAGES: Final[dict[str, tuple[str, str]]] = {
     "act_silent": ("{name} went silent", "{name} sessizleşti"),
     "act_uncovered": (
         "{name}, a top decision maker, is not covered",
-        "üst karar vericilerden {name} ile bağ zayıf",
+        "Üst karar vericilerden {name} ile bağ zayıf",
     ),
     "act_intro": (
         "Ask {introducer} for an introduction to {name}",
