@@ -19,6 +19,7 @@ from graphcrm.domain import (
     Deal,
     DealId,
     DealRole,
+    DealTouch,
     Influence,
     InfluenceKind,
     Rep,
@@ -108,6 +109,17 @@ def synthetic_account(n: int, edges: int, *, seed: int = 0) -> StakeholderGraph:
         engagement=tuple(sorted(engagement, key=lambda e: e.contact_id)),
         contact_ties=tuple(ties),
         rep_ties=(),
+        deal_touches=tuple(  # every touchpoint linked to no deal: it concerns every deal
+            DealTouch(
+                deal_id=None,
+                contact_id=e.contact_id,
+                touchpoints=e.touchpoints,
+                touches_90d=e.touches_90d,
+                last_at=e.last_at,
+                last_touchpoint_id=e.last_touchpoint_id,
+            )
+            for e in sorted(engagement, key=lambda e: e.contact_id)
+        ),
     )
 
 

@@ -49,7 +49,7 @@ CALL (members) {
   MATCH (c)<-[:WITH]-(t:Touchpoint)
   WHERE t.at <= $t
   WITH DISTINCT t
-  RETURN collect([t.id, t.at, t.direction, t.sentiment, t.contact_ids, t.rep_ids])
+  RETURN collect([t.id, t.at, t.direction, t.sentiment, t.contact_ids, t.rep_ids, t.deal_id])
          AS touchpoints
 }
 CALL (knows, deals, touchpoints) {

@@ -72,6 +72,7 @@ from graphcrm.domain import (
     ContactStatus,
     Deal,
     DealRole,
+    DealTouch,
     InfluenceKind,
     InfluenceSource,
     LineKind,
@@ -126,6 +127,34 @@ class StakeholderNetwork:
 
     def is_active(self, contact_id: str) -> bool:
         return contact_id in self.active
+
+    @cached_property
+    def _deal_touches(self) -> dict[str | None, list[DealTouch]]:
+        by_deal: dict[str | None, list[DealTouch]] = {}
+        for t in self.source.deal_touches:
+            by_deal.setdefault(t.deal_id, []).append(t)
+        return by_deal
+
+    def deal_engagement(self, deal_id: str) -> dict[str, DealTouch]:
+        """Per contact, the touchpoints that concern ``deal_id``: those linked to it and
+        those linked to no deal (a CRM that links no touchpoint to a deal gives the
+        contact's every touchpoint). ``deal_id`` of each entry is ``deal_id``."""
+        out: dict[str, DealTouch] = {}
+        for t in (*self._deal_touches.get(deal_id, ()), *self._deal_touches.get(None, ())):
+            seen = out.get(t.contact_id)
+            if seen is None:
+                out[t.contact_id] = t.model_copy(update={"deal_id": deal_id})
+                continue
+            latest = max(seen, t, key=lambda x: (x.last_at, x.last_touchpoint_id))
+            out[t.contact_id] = seen.model_copy(
+                update={
+                    "touchpoints": seen.touchpoints + t.touchpoints,
+                    "touches_90d": seen.touches_90d + t.touches_90d,
+                    "last_at": latest.last_at,
+                    "last_touchpoint_id": latest.last_touchpoint_id,
+                }
+            )
+        return out
 
     @cached_property
     def graph(self) -> nx.MultiDiGraph[str]:

@@ -45,7 +45,7 @@ from graphcrm.analytics.hidden import percentiles
 from graphcrm.analytics.params import RiskParams
 from graphcrm.analytics.scoring import ContactScores
 from graphcrm.analytics.signals import ChangeKind, Evidence, StakeholderChange, is_champion
-from graphcrm.domain import ContactStatus, Deal, DealRole, DealView, Role, Stage
+from graphcrm.domain import ContactStatus, Deal, DealRole, DealTouch, DealView, Role, Stage
 from graphcrm.domain.enums import OPEN_STAGES
 from graphcrm.domain.winmodel import WinModel
 from graphcrm.errors import InvalidError, NotFoundError, Problem
@@ -107,6 +107,7 @@ class _Committee:
     roles: Mapping[str, DealRole]
     departed: frozenset[str]  # a DEPARTED change, or the status left_company
     members: list[str]  # the committee still at the company, sorted
+    touches: Mapping[str, DealTouch]  # per contact, the touchpoints concerning the deal
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +164,9 @@ def deal_features(
     departed = {c.contact_id for c in changes if c.kind is ChangeKind.DEPARTED}
     departed |= {c for c in roles if net.contacts[c].status is ContactStatus.LEFT_COMPANY}
     members = sorted(c for c in roles if c in net.active and c not in departed)
-    com = _Committee(net, deal, scores, roles, frozenset(departed), members)
+    com = _Committee(
+        net, deal, scores, roles, frozenset(departed), members, net.deal_engagement(deal_id)
+    )
     created = history.stage_history[0].at if history.stage_history else net.as_of
     groups = {
         "champion": _champion(com, p),
@@ -201,7 +204,7 @@ def _champion(com: _Committee, p: RiskParams) -> _Group:
     if champions:
         best = max(champions, key=lambda c: (strength[c], c))
         v["champion_strength"] = max(0.0, strength[best])
-        touches = net.engagement[best].touchpoints if best in net.engagement else 0
+        touches = com.touches[best].touchpoints if best in com.touches else 0
         v["champion_touches"] = math.log1p(touches)
         v["champion_seniority"] = float(6 - net.contacts[best].seniority.level)
         evidence = Evidence(contact_ids=(best, *gone))
@@ -223,7 +226,7 @@ def _economic_buyer(com: _Committee) -> _Group:
     if not ebs:
         return _Group({}, "no economic buyer known")
     eb = min(ebs, key=lambda c: (roles[c].stance, -scores.engagement[c], c))
-    e = com.net.engagement.get(eb)
+    e = com.touches.get(eb)
     v = {
         "economic_buyer_known": 1.0,
         "economic_buyer_stance": float(roles[eb].stance),
@@ -239,10 +242,11 @@ def _economic_buyer(com: _Committee) -> _Group:
 
 
 def _threading(com: _Committee) -> _Group:
-    """How many committee members were ever touched, and in the last 90 days."""
-    net, members = com.net, com.members
-    engaged = [c for c in members if (e := net.engagement.get(c)) and e.touches_90d > 0]
-    touched_ever = [c for c in members if (e := net.engagement.get(c)) and e.touchpoints > 0]
+    """How many committee members took part in the deal's touchpoints, ever and in the
+    last 90 days."""
+    members, touches = com.members, com.touches
+    engaged = [c for c in members if (e := touches.get(c)) and e.touches_90d > 0]
+    touched_ever = [c for c in members if (e := touches.get(c)) and e.touchpoints > 0]
     return _Group(
         {"engaged_members": float(len(engaged)), "members_touched": float(len(touched_ever))},
         (
@@ -269,13 +273,13 @@ def _opposition(com: _Committee) -> _Group:
 
 
 def _silence(com: _Committee, created: datetime) -> _Group:
-    """Days since the last touchpoint with the committee (the account's contacts when it
-    has no member left); since the deal was ``created`` when there is none."""
+    """Days since the deal's last touchpoint with the committee (the account's contacts
+    when it has no member left); since the deal was ``created`` when there is none."""
     net = com.net
     scope = com.members or sorted(
         c for c in net.active if net.contacts[c].account_id == com.deal.account_id
     )
-    touched = [e for c in scope if (e := net.engagement.get(c))]
+    touched = [e for c in scope if (e := com.touches.get(c))]
     if not touched:
         age = days_between(created, net.as_of)
         return _Group({"silence": _log_days(age)}, "no touchpoint on record")

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from graphcrm.domain.base import Model, UtcDatetime
 from graphcrm.domain.enums import Stage
-from graphcrm.domain.ids import AccountId, ContactId, RepId, TouchpointId
+from graphcrm.domain.ids import AccountId, ContactId, DealId, RepId, TouchpointId
 from graphcrm.domain.org import Account, Contact, Influence, ReportsTo
 from graphcrm.domain.sales import (
     CloseDateChange,
@@ -93,6 +93,22 @@ class ContactEngagement(Model):
     touches_90d: int
 
 
+class DealTouch(Model):
+    """Touchpoint aggregates for one contact on one deal, up to the as-of date.
+
+    ``deal_id`` is None for the contact's touchpoints linked to no deal (which
+    concern every deal of the account). ``touches_90d`` counts those in the 90
+    days before the as-of date (or before now when reading the present).
+    """
+
+    deal_id: DealId | None
+    contact_id: ContactId
+    touchpoints: int
+    touches_90d: int
+    last_at: UtcDatetime
+    last_touchpoint_id: TouchpointId
+
+
 class ContactTie(Model):
     """Two contacts took part in the same touchpoints. ``contact_a < contact_b``."""
 
@@ -133,6 +149,9 @@ class StakeholderGraph(Model):
     engagement: tuple[ContactEngagement, ...]
     contact_ties: tuple[ContactTie, ...]
     rep_ties: tuple[RepTie, ...]
+    deal_touches: tuple[DealTouch, ...] = ()
+    """Per deal of the graph (and None: no deal) and contact, sorted by
+    ``(deal_id or "", contact_id)``."""
 
 
 class DealView(Model):

@@ -131,7 +131,15 @@ from graphcrm.domain import (
 )
 from graphcrm.domain.keys import KeyRecord, Watermark
 
-NOT_COMMITTEE = ("influences", "reps", "rep_knows", "engagement", "contact_ties", "rep_ties")
+NOT_COMMITTEE = (
+    "influences",
+    "reps",
+    "rep_knows",
+    "engagement",
+    "contact_ties",
+    "rep_ties",
+    "deal_touches",
+)
 """The parts of a :class:`StakeholderGraph` a ``committee_only`` read leaves empty."""
 
 

@@ -645,3 +645,55 @@ def test_committee_only_graphs_are_the_full_graphs_without_the_other_parts(
     assert family.stakeholder_graphs([], committee_only=True) == ()
     with pytest.raises(NotFoundError):
         family.stakeholder_graphs([AccountId("A-NOPE")], committee_only=True)
+
+
+def test_stakeholder_graph_touches_per_deal(family: GraphStore) -> None:
+    """Touches per deal and contact: a deal's own, those of no deal, none of another deal."""
+    as_of = day(100)
+    other = Deal(
+        id=DealId("D-9"),
+        account_id=AccountId("A-IST"),
+        name="Şube ağı",
+        amount=Decimal("10.00"),
+        stage=Stage.NEEDS_ANALYSIS,
+    )
+
+    def tp(i: int, days_before: int, contacts: tuple[str, ...], deal: str | None) -> Touchpoint:
+        return Touchpoint(
+            id=TouchpointId(f"T-{i}"),
+            account_id=AccountId("A-IST"),
+            kind=TouchpointKind.MEETING,
+            direction=Direction.TWO_WAY,
+            at=as_of - timedelta(days=days_before),
+            contact_ids=tuple(ContactId(c) for c in contacts),
+            deal_id=DealId(deal) if deal else None,
+        )
+
+    family.apply(ChangeSet(deals=(other,)), actor="t", at=JAN)
+    family.apply(
+        ChangeSet(
+            touchpoints=(
+                tp(1, 95, ("C-1", "C-2"), "D-2"),
+                tp(2, 40, ("C-1",), None),
+                tp(3, 10, ("C-2", "C-1"), "D-2"),
+                tp(4, 20, ("C-3",), "D-9"),
+                tp(5, -5, ("C-1",), "D-2"),  # after as_of
+            ),
+        ),
+        actor="t",
+        at=JAN,
+    )
+    g = family.stakeholder_graph(AccountId("A-IST"), as_of=as_of)
+    assert [
+        (t.deal_id, t.contact_id, t.touchpoints, t.touches_90d, t.last_at, t.last_touchpoint_id)
+        for t in g.deal_touches
+    ] == [
+        (None, "C-1", 1, 1, day(60), "T-2"),
+        ("D-2", "C-1", 2, 1, day(90), "T-3"),
+        ("D-2", "C-2", 2, 1, day(90), "T-3"),
+        ("D-9", "C-3", 1, 1, day(80), "T-4"),
+    ]
+    (batch,) = family.stakeholder_graphs([AccountId("A-IST")], as_of=as_of)
+    assert batch.deal_touches == g.deal_touches
+    (committee,) = family.stakeholder_graphs([AccountId("A-IST")], as_of=as_of, committee_only=True)
+    assert committee.deal_touches == ()

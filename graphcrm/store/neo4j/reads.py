@@ -27,6 +27,7 @@ from graphcrm.domain import (
     Deal,
     DealId,
     DealRole,
+    DealTouch,
     DealView,
     Direction,
     EntityKind,
@@ -455,6 +456,7 @@ def _graph(
     knows = [codec.decode_rep_knows_row(r) for r in record["knows"]]
     knows.sort(key=lambda x: (x.rep_id, x.contact_id))
     engagement, contact_ties, rep_ties = _touch_aggregates(record["touchpoints"], members, as_of)
+    deal_touches = _deal_touches(record["touchpoints"], members, {d.id for d in deals}, as_of)
     rep_ids = (
         {k.rep_id for k in knows}
         | {r.rep_id for r in rep_ties}
@@ -477,7 +479,38 @@ def _graph(
         engagement=tuple(engagement),
         contact_ties=tuple(contact_ties),
         rep_ties=tuple(rep_ties),
+        deal_touches=tuple(deal_touches),
     )
+
+
+def _deal_touches(
+    touchpoints: list[Any], members: Collection[str], deals: Collection[str], as_of: datetime | None
+) -> list[DealTouch]:
+    """Touches per deal of the graph (or None: no deal) and member contact, as the SQLite
+    store's ``_DEAL_TOUCHES`` counts them. A touchpoint ends with its ``deal_id``."""
+    end, _, d90 = touch_windows(as_of)
+    per: dict[tuple[str, ContactId], list[Any]] = {}
+    for tp in touchpoints:
+        deal = tp[6]
+        if deal is not None and deal not in deals:
+            continue
+        for c in tp[4]:
+            if c in members:
+                row = per.setdefault((deal or "", c), [0, 0, ""])
+                row[0] += 1
+                row[1] += d90 < tp[1] <= end
+                row[2] = max(row[2], tp[1] + tp[0])
+    return [
+        DealTouch(
+            deal_id=DealId(deal) if deal else None,
+            contact_id=c,
+            touchpoints=k,
+            touches_90d=n90,
+            last_at=parse_ts(last[:TS_WIDTH]),
+            last_touchpoint_id=last[TS_WIDTH:],
+        )
+        for (deal, c), (k, n90, last) in sorted(per.items())
+    ]
 
 
 def _touch_aggregates(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from graphcrm.domain import (
     ContactTie,
     Deal,
     DealRole,
+    DealTouch,
     Influence,
     Rep,
     RepId,
@@ -279,9 +281,7 @@ def _graphs(
         conn, tables.DEAL_ROLES, "deal_id, contact_id", ids_param(deal_home), t, deal_home, home, n
     )
     knows: list[list[RepKnows]] = [[] for _ in range(n)]
-    engagement: list[list[ContactEngagement]] = [[] for _ in range(n)]
-    contact_ties: list[list[ContactTie]] = [[] for _ in range(n)]
-    rep_ties: list[list[RepTie]] = [[] for _ in range(n)]
+    touches = _Touches([], [], [], [])
     rep_ids: list[set[RepId]] = [set() for _ in range(n)]
     reps: list[Rep] = []
     if not committee_only:
@@ -291,8 +291,8 @@ def _graphs(
             (cids,),
         ):
             knows[home[r[1]]].append(codec.decode_rep_knows(r))
-        engagement, contact_ties, rep_ties = _touch_aggregates(conn, home, n, as_of, t)
-        rep_ids, reps = _reps_within(conn, knows, rep_ties, deals)
+        touches = _touch_aggregates(conn, home, deal_home, n, as_of, t)
+        rep_ids, reps = _reps_within(conn, knows, touches.rep_ties, deals)
     order = {r.id: i for i, r in enumerate(reps)}
     return [
         construct(
@@ -307,9 +307,7 @@ def _graphs(
                 "deal_roles": tuple(roles[g]),
                 "reps": tuple(reps[i] for i in sorted(order[r] for r in rep_ids[g] if r in order)),
                 "rep_knows": tuple(knows[g]),
-                "engagement": tuple(engagement[g]),
-                "contact_ties": tuple(contact_ties[g]),
-                "rep_ties": tuple(rep_ties[g]),
+                **touches.of(g),
             },
         )
         for g in range(n)
@@ -415,6 +413,16 @@ WHERE a.contact_id IN (SELECT value FROM json_each(:ids)) AND a.at <= :t
 GROUP BY a.contact_id, b.contact_id ORDER BY a.contact_id, b.contact_id
 """
 
+# Per contact and deal (NULL: linked to no deal): the touches up to :t, the 90-day
+# window, and the latest touch as in ``_ENGAGEMENT``.
+_DEAL_TOUCHES = """
+SELECT t.deal_id, c.contact_id, COUNT(*), SUM(c.at > :d90 AND c.at <= :end),
+       MAX(c.at || c.touchpoint_id)
+FROM touchpoint_contacts c JOIN touchpoints t ON t.id = c.touchpoint_id
+WHERE c.contact_id IN (SELECT value FROM json_each(:ids)) AND c.at <= :t
+GROUP BY t.deal_id, c.contact_id ORDER BY COALESCE(t.deal_id, ''), c.contact_id
+"""
+
 _REP_TIES = """
 SELECT r.rep_id, c.contact_id, COUNT(*), MAX(c.at)
 FROM touchpoint_contacts c JOIN touchpoint_reps r ON r.touchpoint_id = c.touchpoint_id
@@ -423,12 +431,41 @@ GROUP BY r.rep_id, c.contact_id ORDER BY r.rep_id, c.contact_id
 """
 
 
-def _touch_aggregates(
-    conn: sqlite3.Connection, home: dict[str, int], n: int, as_of: datetime | None, t: str
-) -> tuple[list[list[ContactEngagement]], list[list[ContactTie]], list[list[RepTie]]]:
-    """Engagement per contact and contact/rep ties (see the queries above), per group.
+@dataclass(frozen=True, slots=True)
+class _Touches:
+    """The touch aggregates of every group (empty lists: none read)."""
 
-    ``home`` maps each member contact to its group; a contact tie across groups is dropped.
+    engagement: list[list[ContactEngagement]]
+    contact_ties: list[list[ContactTie]]
+    rep_ties: list[list[RepTie]]
+    deal_touches: list[list[DealTouch]]
+
+    def of(self, g: int) -> dict[str, tuple[object, ...]]:
+        """Group ``g``'s fields of a :class:`StakeholderGraph`."""
+        return {
+            name: tuple(rows[g]) if rows else ()
+            for name, rows in (
+                ("engagement", self.engagement),
+                ("contact_ties", self.contact_ties),
+                ("rep_ties", self.rep_ties),
+                ("deal_touches", self.deal_touches),
+            )
+        }
+
+
+def _touch_aggregates(
+    conn: sqlite3.Connection,
+    home: dict[str, int],
+    deal_home: dict[str, int],
+    n: int,
+    as_of: datetime | None,
+    t: str,
+) -> _Touches:
+    """Engagement per contact, contact/rep ties and touches per deal (see the queries
+    above), per group.
+
+    ``home`` maps each member contact to its group, ``deal_home`` each deal; a contact
+    tie across groups is dropped, and so is a deal's touch of a contact of another group.
     """
     end, d30, d90 = touch_windows(as_of)
     params = {"ids": ids_param(home), "t": t, "end": end, "d30": d30, "d90": d90}
@@ -469,4 +506,34 @@ def _touch_aggregates(
         rep_ties[home[c]].append(
             trusted(RepTie, {"rep_id": r, "contact_id": c, "shared": k, "last_at": parse(at)})
         )
-    return engagement, contact_ties, rep_ties
+    return _Touches(
+        engagement, contact_ties, rep_ties, _deal_touches(conn, params, home, deal_home, n)
+    )
+
+
+def _deal_touches(
+    conn: sqlite3.Connection,
+    params: dict[str, str],
+    home: dict[str, int],
+    deal_home: dict[str, int],
+    n: int,
+) -> list[list[DealTouch]]:
+    """:data:`_DEAL_TOUCHES`, per group: a deal's rows where the deal is in the contact's group."""
+    out: list[list[DealTouch]] = [[] for _ in range(n)]
+    for d, c, k, n90, last in conn.execute(_DEAL_TOUCHES, params):
+        g = home[c]
+        if d is None or deal_home.get(d) == g:
+            out[g].append(
+                construct(
+                    DealTouch,
+                    {
+                        "deal_id": d,
+                        "contact_id": c,
+                        "touchpoints": k,
+                        "touches_90d": n90,
+                        "last_at": parse_ts(last[:TS_WIDTH]),
+                        "last_touchpoint_id": last[TS_WIDTH:],
+                    },
+                )
+            )
+    return out

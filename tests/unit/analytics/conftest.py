@@ -20,6 +20,7 @@ from graphcrm.domain import (
     Deal,
     DealId,
     DealRole,
+    DealTouch,
     Influence,
     InfluenceKind,
     LineKind,
@@ -52,6 +53,7 @@ class GraphBuilder:
     reps: dict[str, Rep] = field(default_factory=dict)
     knows: dict[tuple[str, str], RepKnows] = field(default_factory=dict)
     engagement: dict[str, ContactEngagement] = field(default_factory=dict)
+    deal_touches: dict[tuple[str, str], DealTouch] = field(default_factory=dict)
     contact_ties: list[ContactTie] = field(default_factory=list)
     rep_ties: list[RepTie] = field(default_factory=list)
 
@@ -173,8 +175,21 @@ class GraphBuilder:
         sentiment: float = 0.0,
         t30: int = 0,
         t90: int = 0,
+        deal: str | None = None,
     ) -> GraphBuilder:
+        """The contact's touchpoints (replacing any before), all linked to ``deal``
+        (None: to no deal)."""
         last = self.as_of - timedelta(days=days_ago)
+        for key in [k for k in self.deal_touches if k[1] == cid]:
+            del self.deal_touches[key]
+        self.deal_touches[(deal or "", cid)] = DealTouch(
+            deal_id=DealId(deal) if deal else None,
+            contact_id=ContactId(cid),
+            touchpoints=touchpoints,
+            touches_90d=t90,
+            last_at=last,
+            last_touchpoint_id=TouchpointId(f"tp-{cid}"),
+        )
         self.engagement[cid] = ContactEngagement(
             contact_id=ContactId(cid),
             touchpoints=touchpoints,
@@ -223,6 +238,7 @@ class GraphBuilder:
             engagement=tuple(self.engagement[k] for k in sorted(self.engagement)),
             contact_ties=tuple(sorted(self.contact_ties, key=lambda t: (t.contact_a, t.contact_b))),
             rep_ties=tuple(sorted(self.rep_ties, key=lambda t: (t.rep_id, t.contact_id))),
+            deal_touches=tuple(self.deal_touches[k] for k in sorted(self.deal_touches)),
         )
 
 

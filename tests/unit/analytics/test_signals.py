@@ -280,6 +280,7 @@ def test_stale_engagement(six: GraphBuilder) -> None:
     much_later = sg.model_copy(update={"as_of": AS_OF + timedelta(days=60)})  # 62 >= 2 x 30
     assert risk(much_later).points(C.STALE_ENGAGEMENT) == 20  # capped at full points
     six.engagement.clear()
+    six.deal_touches.clear()
     assert risk(six).points(C.STALE_ENGAGEMENT) == 20
 
 

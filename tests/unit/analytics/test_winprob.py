@@ -97,10 +97,45 @@ def test_a_champion_who_left_and_an_opponent() -> None:
 def test_no_touchpoint_counts_the_deal_s_age_as_silence() -> None:
     b = committee()
     b.engagement.clear()
+    b.deal_touches.clear()
     f = _features(b)
     assert f.values["silence"] == pytest.approx(math.log1p(120))
     assert f.values["members_touched"] == 0.0
     assert f.facts["silence"] == "no touchpoint on record"
+
+
+def test_only_the_touchpoints_that_concern_the_deal_count() -> None:
+    """Mehmet (the economic buyer) and Ayşe (the champion) met us on another deal only,
+    Deniz on this one and Selin on no deal: the deal's features see Deniz, Selin and Can."""
+    b = committee().deal("D2", Stage.PROPOSAL)
+    b.engage("ayse", days_ago=2, touchpoints=10, two_way=10, t90=9, deal="D2")
+    b.engage("mehmet", days_ago=5, touchpoints=4, two_way=4, t90=3, deal="D2")
+    b.engage("deniz", days_ago=3, touchpoints=6, two_way=6, t90=5, deal="D1")
+    f = _features(b)
+    v = f.values
+    assert v["economic_buyer_touched"] == 0.0
+    assert v["champion_touches"] == 0.0
+    # Selin (no deal, 6 days ago), Deniz (D1), Can (no deal, 20 days ago): three members
+    assert (v["members_touched"], v["engaged_members"]) == (3.0, 3.0)
+    assert v["silence"] == pytest.approx(math.log1p(3))  # Deniz, 3 days ago
+    assert f.evidence["silence"].touchpoint_ids == ("tp-deniz",)
+    # the account-wide engagement still counts every touchpoint (Ayşe's 10)
+    net = build_network(b.build(), as_of=AS_OF)
+    assert net.engagement["ayse"].touchpoints == 10
+    assert net.deal_engagement("D2")["ayse"].touchpoints == 10
+
+
+def test_a_deal_s_touches_add_those_of_no_deal() -> None:
+    b = committee()
+    b.engage("ayse", days_ago=30, touchpoints=3, two_way=3, t90=3, deal="D1")
+    b.deal_touches[("", "ayse")] = b.deal_touches[("D1", "ayse")].model_copy(
+        update={"deal_id": None, "touchpoints": 2, "touches_90d": 1, "last_touchpoint_id": "tp-0"}
+    )
+    net = build_network(b.build(), as_of=AS_OF)
+    t = net.deal_engagement("D1")["ayse"]
+    assert (t.deal_id, t.touchpoints, t.touches_90d) == ("D1", 5, 4)
+    assert t.last_touchpoint_id == "tp-ayse"  # the same instant: the greater id
+    assert _features(b).values["champion_touches"] == pytest.approx(math.log1p(5))
 
 
 def test_guards() -> None:
