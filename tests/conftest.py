@@ -16,6 +16,14 @@ from graphcrm.devserver import Neo4jDevServer
 from graphcrm.errors import StoreUnavailableError
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest-xdist's workers start with ``COLUMNS=80``, and Rich fixes a console's width
+    from ``COLUMNS`` when the console is made (at the CLI's import): without it the CLI
+    tests' own ``COLUMNS`` decide, as in a run without workers."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        os.environ.pop("COLUMNS", None)
+
+
 @pytest.fixture(scope="session")
 def neo4j_uri() -> Iterator[str]:
     """Bolt URI of a real Neo4j server with auth off, started once per session."""
