@@ -250,7 +250,7 @@ def _threading(com: _Committee) -> _Group:
     return _Group(
         {"engaged_members": float(len(engaged)), "members_touched": float(len(touched_ever))},
         (
-            f"{len(touched_ever)} of {len(members)} committee members touched, "
+            f"{len(touched_ever)} of {len(members)} committee members touched on this deal, "
             f"{len(engaged)} in the last 90 days"
         ),
         Evidence(contact_ids=tuple(touched_ever)),
@@ -282,12 +282,12 @@ def _silence(com: _Committee, created: datetime) -> _Group:
     touched = [e for c in scope if (e := com.touches.get(c))]
     if not touched:
         age = days_between(created, net.as_of)
-        return _Group({"silence": _log_days(age)}, "no touchpoint on record")
+        return _Group({"silence": _log_days(age)}, "no touchpoint of the deal on record")
     last = max(touched, key=lambda e: (e.last_at, e.contact_id))
     silence = days_between(last.last_at, net.as_of)
     return _Group(
         {"silence": _log_days(silence)},
-        f"{silence:.0f} days since the last touchpoint",
+        f"{silence:.0f} days since the deal's last touchpoint",
         Evidence(contact_ids=(last.contact_id,), touchpoint_ids=(last.last_touchpoint_id,)),
     )
 

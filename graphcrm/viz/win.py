@@ -210,9 +210,9 @@ def win_facts(
     out["opposition"] = _opposition_fact(features, snapshot, m)
 
     last = named("silence")
-    engagement = net.engagement.get(last[0]) if last else None
-    if engagement is not None:
-        out["silence"] = m.count("fact_silence", round(days_between(engagement.last_at, at)))
+    touch = net.deal_engagement(deal.id).get(last[0]) if last else None
+    if touch is not None:
+        out["silence"] = m.count("fact_silence", round(days_between(touch.last_at, at)))
     else:
         out["silence"] = m("fact_no_touchpoint")
 

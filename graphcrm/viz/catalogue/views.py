@@ -76,17 +76,25 @@ VIEWS: Final[dict[str, tuple[str, str]]] = {
     ),
     "fact_no_economic_buyer": ("no economic buyer known", "bütçe sahibi bilinmiyor"),
     "fact_threading": (
-        "{touched} of {members} committee members touched, {engaged} in the last 90 days",
-        "komitenin {members} üyesinden {touched} kişiyle temas edildi, son 90 günde {engaged}",
+        "{touched} of {members} committee members touched on this deal,"
+        " {engaged} in the last 90 days",
+        "komitenin {members} üyesinden {touched} kişiyle bu fırsatta temas edildi,"
+        " son 90 günde {engaged}",
     ),
     "fact_opposition": (
         "opposed by {name} (influence percentile {percentile})",
         "{name} karşı çıkıyor (etki yüzdelik sırası {percentile})",
     ),
     "fact_no_opposition": ("no opponent on the committee", "komitede karşı çıkan yok"),
-    "fact_silence_one": ("{n} day since the last touchpoint", "son temastan bu yana {n} gün"),
-    "fact_silence_other": ("{n} days since the last touchpoint", "son temastan bu yana {n} gün"),
-    "fact_no_touchpoint": ("no touchpoint on record", "kayıtlı temas yok"),
+    "fact_silence_one": (
+        "{n} day since the deal's last touchpoint",
+        "fırsattaki son temastan bu yana {n} gün",
+    ),
+    "fact_silence_other": (
+        "{n} days since the deal's last touchpoint",
+        "fırsattaki son temastan bu yana {n} gün",
+    ),
+    "fact_no_touchpoint": ("no touchpoint of the deal on record", "fırsatta kayıtlı temas yok"),
     "fact_pace_one": (
         "open {n} day, {in_stage} in {stage}",
         "{n} gündür açık, {in_stage} gündür {stage} aşamasında",

@@ -101,7 +101,7 @@ def test_no_touchpoint_counts_the_deal_s_age_as_silence() -> None:
     f = _features(b)
     assert f.values["silence"] == pytest.approx(math.log1p(120))
     assert f.values["members_touched"] == 0.0
-    assert f.facts["silence"] == "no touchpoint on record"
+    assert f.facts["silence"] == "no touchpoint of the deal on record"
 
 
 def test_only_the_touchpoints_that_concern_the_deal_count() -> None:
