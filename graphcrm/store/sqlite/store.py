@@ -39,6 +39,7 @@ from graphcrm.domain import (
 from graphcrm.domain.keys import KeyRecord, Watermark
 from graphcrm.errors import ConflictError, StoreUnavailableError
 from graphcrm.store.codec import aware, encode_score_run, encode_win_model
+from graphcrm.store.collector import gc_paused
 from graphcrm.store.sqlite import graph, reads, territories
 from graphcrm.store.sqlite import keys as _keys
 from graphcrm.store.sqlite import scores as _scores
@@ -180,7 +181,7 @@ class SqliteStore:
 
     def apply(self, changes: ChangeSet, *, actor: str, at: datetime | None = None) -> ApplyResult:
         when = aware(at, "at") or datetime.now(UTC)
-        with self._write() as conn:
+        with self._write() as conn, gc_paused():
             plan = validate(changes, SqliteLookup(conn), at=when)
             return write_batch(conn, changes, plan, actor=actor, at=when)
 
