@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
+from operator import attrgetter
 from typing import Protocol
 
 from pydantic import ValidationError
@@ -157,16 +159,31 @@ def _temporal_key(row: ReportsTo | Influence | DealRole) -> Hashable:
     return (interval_key(row), row.valid_from)
 
 
+_ID = attrgetter("id")
+_PAIR = attrgetter("rep_id", "contact_id")
+_CHANGE = attrgetter("deal_id", "at")
+_TEMPORAL_KEYS: dict[str, Callable[[Model], Hashable]] = {
+    "reports_to": _temporal_key,  # type: ignore[dict-item]
+    # equal exactly when (interval_key(row), valid_from) are, built in C
+    "influences": attrgetter("influencer_id", "influenced_id", "kind", "valid_from"),
+    "deal_roles": attrgetter("deal_id", "contact_id", "valid_from"),
+}
+"""The duplicate key of each time-stamped collection: :func:`_temporal_key`, or
+what equals exactly when it does, as one ``attrgetter`` (no Python call a row)."""
+
+
 def _duplicates(
     collection: str,
     rows: Sequence[Model],
     key: Callable[[Model], Hashable],
     label: Callable[[Model], str],
 ) -> list[Problem]:
+    keys = list(map(key, rows))
+    if len(set(keys)) == len(keys):  # the usual case, settled in one set
+        return []
     first: dict[Hashable, int] = {}
     problems: list[Problem] = []
-    for i, row in enumerate(rows):
-        k = key(row)
+    for i, (row, k) in enumerate(zip(rows, keys, strict=True)):
         j = first.setdefault(k, i)
         if j != i:
             problems.append(
@@ -177,11 +194,6 @@ def _duplicates(
                 )
             )
     return problems
-
-
-def _id_of(row: Model) -> Hashable:
-    value: Hashable = getattr(row, "id")  # noqa: B009 - the rows of one collection all have ids
-    return value
 
 
 def _str_id(row: Model) -> str:
@@ -205,27 +217,12 @@ def _change_label(row: Model) -> str:
 def _check_duplicates(cs: ChangeSet) -> list[Problem]:
     problems: list[Problem] = []
     for name in ("accounts", "contacts", "reps", "deals", "touchpoints"):
-        problems += _duplicates(name, getattr(cs, name), _id_of, _str_id)
-    for name in ("reports_to", "influences", "deal_roles"):
-        problems += _duplicates(
-            name,
-            getattr(cs, name),
-            _temporal_key,  # type: ignore[arg-type]
-            _temporal_label,
-        )
-    problems += _duplicates(
-        "rep_knows",
-        cs.rep_knows,
-        lambda r: (r.__dict__["rep_id"], r.__dict__["contact_id"]),
-        _pair_label,
-    )
+        problems += _duplicates(name, getattr(cs, name), _ID, _str_id)
+    for name, key in _TEMPORAL_KEYS.items():
+        problems += _duplicates(name, getattr(cs, name), key, _temporal_label)
+    problems += _duplicates("rep_knows", cs.rep_knows, _PAIR, _pair_label)
     for name in ("stage_changes", "close_date_changes"):
-        problems += _duplicates(
-            name,
-            getattr(cs, name),
-            lambda r: (r.__dict__["deal_id"], r.__dict__["at"]),
-            _change_label,
-        )
+        problems += _duplicates(name, getattr(cs, name), _CHANGE, _change_label)
     return problems
 
 
@@ -276,15 +273,22 @@ _REFERENCES: tuple[tuple[str, str, EntityKind, _Getter, Callable[[Model], str]],
 )
 
 _OWN: dict[EntityKind, str] = {_A: "accounts", _C: "contacts", _R: "reps", _D: "deals"}
+_MANY = frozenset({"contact_ids", "rep_ids"})
+"""The referring fields of :data:`_REFERENCES` that hold a tuple of ids."""
 
 
 def _check_references(cs: ChangeSet, lookup: StoreLookup) -> list[Problem]:
-    in_batch = {kind: {r.__dict__["id"] for r in getattr(cs, name)} for kind, name in _OWN.items()}
+    """Every referred id neither in the batch nor stored, as one problem per reference.
+
+    The ids are gathered per kind as sets (``map`` over the rows, no Python
+    loop per row) and looked up with one query per kind; the rows are walked
+    one by one only to name the referring rows when an id is missing.
+    """
+    in_batch = {kind: set(map(_ID, getattr(cs, name))) for kind, name in _OWN.items()}
     needed: dict[EntityKind, set[str | None]] = {kind: set() for kind in _OWN}
-    for collection, _field, kind, get, _label in _REFERENCES:
-        bucket = needed[kind]
-        for row in getattr(cs, collection):
-            bucket.update(get(row))
+    for collection, field_name, kind, _get, _label in _REFERENCES:
+        values = map(attrgetter(field_name), getattr(cs, collection))
+        needed[kind].update(chain.from_iterable(values) if field_name in _MANY else values)
     missing: dict[EntityKind, set[str]] = {}
     for kind, maybe_ids in needed.items():
         ids = {i for i in maybe_ids if i is not None} - in_batch[kind]
