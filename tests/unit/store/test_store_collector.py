@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from graphcrm.domain import Account, ChangeSet, Contact
+from graphcrm.domain import Account, AccountId, ChangeSet, Contact, ContactId
 from graphcrm.errors import InvalidError
 from graphcrm.store.collector import gc_paused
 from graphcrm.store.sqlite.store import SqliteStore
@@ -47,9 +47,10 @@ def test_the_collector_is_off_inside_and_as_it_was_after() -> None:
 def test_a_sqlite_write_gives_the_collector_back(tmp_path: Path) -> None:
     store = SqliteStore.open(tmp_path / "s.sqlite3")
     try:
-        store.apply(ChangeSet(accounts=[Account(id="A-1", name="Acme")]), actor="t")
+        store.apply(ChangeSet(accounts=(Account(id=AccountId("A-1"), name="Acme"),)), actor="t")
         assert gc.isenabled()
-        refused = ChangeSet(contacts=[Contact(id="C-1", account_id="A-404", name="Ayşe")])
+        stray = Contact(id=ContactId("C-1"), account_id=AccountId("A-404"), name="Ayşe")
+        refused = ChangeSet(contacts=(stray,))
         with pytest.raises(InvalidError):
             store.apply(refused, actor="t")
         assert gc.isenabled()
