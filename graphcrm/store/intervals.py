@@ -45,11 +45,10 @@ Keys
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from operator import attrgetter
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from graphcrm.domain import (
     ChangeSet,
@@ -100,9 +99,6 @@ def territories_at(spans: Iterable[TerritorySpan], at: datetime) -> dict[str, st
 
 def interval_key(row: Temporal) -> Key:
     """The key a time-stamped row is planned under (see the module docstring)."""
-    key_of = _KEY_OF.get(type(row))
-    if key_of is not None:
-        return key_of(row)
     if isinstance(row, ReportsTo):
         if row.kind is LineKind.SOLID:
             return ("solid", row.contact_id)
@@ -116,31 +112,6 @@ def interval_key(row: Temporal) -> Key:
     if isinstance(row, TerritorySpan):
         return ("territory", row.account_id)
     raise TypeError(f"not a time-stamped row: {type(row).__name__}")
-
-
-def _line_key(row: ReportsTo) -> Key:
-    if row.kind is LineKind.SOLID:
-        return ("solid", row.contact_id)
-    return ("dotted", row.contact_id, row.manager_id)
-
-
-def _status_key(row: ContactStatusSpan) -> Key:
-    return (row.contact_id,)
-
-
-def _territory_key(row: TerritorySpan) -> Key:
-    return ("territory", row.account_id)
-
-
-_KEY_OF: dict[type[Any], Callable[[Any], Key]] = {
-    ReportsTo: _line_key,
-    Influence: attrgetter("influencer_id", "influenced_id", "kind"),
-    DealRole: attrgetter("deal_id", "contact_id"),
-    ContactStatusSpan: _status_key,
-    TerritorySpan: _territory_key,
-}
-""":func:`interval_key` of each time-stamped class, without the ``isinstance`` tests
-(a subclass takes the long way). ``attrgetter`` builds its tuple in C."""
 
 
 def row_label(row: Temporal) -> str:
