@@ -7,7 +7,8 @@
     ./dev bench load --accounts 300 --store neo4j-dev --no-rust   # pure-Python packstream
 
 Prints rows/s (all rows and relationship rows), the time split between
-generating and storing, and the process RSS at 10 %, 50 % and 100 % of the
+generating and storing (the store's also in CPU seconds, which a busy machine
+disturbs less than wall time), and the process RSS at 10 %, 50 % and 100 % of the
 run, which shows whether memory grows with the portfolio; with ``neo4j-dev``,
 also the server's peak RSS. ``./dev bench stores`` runs one portfolio through
 both stores and prints the ratios.
@@ -17,7 +18,8 @@ loaded file into a fresh database with the same schema: one ``executemany`` of
 a plain ``INSERT`` per table, in one transaction, with no validation, change
 planning or encoding; then again without the change log. That is what SQLite
 alone costs for the rows the load wrote, and so an upper bound on any load
-through this schema.
+through this schema. The store's rate is then printed as a fraction of the
+ceiling's, by wall time and by CPU time (the figure #19 holds the store to).
 
 With ``--reads``, it then times ``stakeholder_graph`` on the loaded store for
 the accounts whose sizes are nearest 50, 500 and 5,000 contacts (median and
@@ -70,6 +72,7 @@ class LoadRun:
     relationships: int = 0
     generate_s: float = 0.0
     store_s: float = 0.0
+    store_cpu_s: float = 0.0
     wall_s: float = 0.0
     sizes: Counter[str] = field(default_factory=Counter)
     rss_at: dict[str, float] = field(default_factory=dict)
@@ -90,7 +93,9 @@ def load(store: GraphStore | None, config: GeneratorConfig) -> LoadRun:
         if batch is None:
             break
         if store is not None:
+            cpu = time.process_time()
             store.apply(batch, actor="bench")
+            out.store_cpu_s += time.process_time() - cpu
             out.store_s += time.perf_counter() - t1
         out.rows += batch.size()
         out.relationships += _relationships(batch)
@@ -116,7 +121,8 @@ def report(run: LoadRun) -> None:
     if run.store_s:
         print(
             f"store alone: {run.rows / run.store_s:,.0f} rows/s, "
-            f"{run.relationships / run.store_s:,.0f} relationships/s"
+            f"{run.relationships / run.store_s:,.0f} relationships/s; "
+            f"CPU {run.store_cpu_s:.2f} s = {run.rows / run.store_cpu_s:,.0f} rows per CPU-second"
         )
     marks = ", ".join(f"{k} {v:.0f} MiB" for k, v in run.rss_at.items())
     print(f"RSS at {marks}; peak {peak_rss_mb():.0f} MiB")
@@ -132,10 +138,11 @@ def reads(store: GraphStore, sizes: Counter[str], repeat: int) -> None:
         print(f"stakeholder_graph {account} ({size} contacts): {summarize_ms(samples)}")
 
 
-def ceiling(path: Path, input_rows: int) -> None:
+def ceiling(path: Path, run: LoadRun) -> None:
     """Replay the stored rows of the SQLite file at ``path`` into fresh ones; time it.
 
-    Twice: every table, then every table but the change log, to show its share.
+    Twice: every table, then every table but the change log, to show its share;
+    then the store's rate as a fraction of the first, by wall and by CPU time.
     """
     src = sqlite3.connect(path, isolation_level=None)
     try:
@@ -147,18 +154,27 @@ def ceiling(path: Path, input_rows: int) -> None:
         tables = {name: src.execute(f"SELECT * FROM {name}").fetchall() for (name,) in names}
     finally:
         src.close()
+    input_rows, spent_on = run.rows, {}
     for label, skip in (("every table", ""), ("without the change log", "change_log")):
-        stored, spent = _replay(path.with_name(path.stem + "-ceiling.sqlite3"), tables, skip)
+        stored, spent, cpu = _replay(path.with_name(path.stem + "-ceiling.sqlite3"), tables, skip)
+        spent_on[label] = spent, cpu
         print(
             f"ceiling, {label}: {stored:,} stored rows ({stored / input_rows:.2f} per input row) "
-            f"in {spent:.1f} s = {input_rows / spent:,.0f} input rows/s for SQLite alone"
+            f"in {spent:.1f} s = {input_rows / spent:,.0f} input rows/s for SQLite alone; "
+            f"CPU {cpu:.2f} s = {input_rows / cpu:,.0f} input rows per CPU-second"
         )
+    spent, cpu = spent_on["every table"]
+    print(
+        f"store alone / ceiling (every table): {spent / run.store_s:.2f} by wall time, "
+        f"{cpu / run.store_cpu_s:.2f} by CPU time"
+    )
 
 
 def _replay(
     target: Path, tables: dict[str, list[tuple[object, ...]]], skip: str
-) -> tuple[int, float]:
-    """Insert ``tables`` (but ``skip``) into a fresh file with the store's schema and pragmas."""
+) -> tuple[int, float, float]:
+    """Insert ``tables`` (but ``skip``) into a fresh file with the store's schema and pragmas;
+    return the rows stored, the wall seconds and the CPU seconds."""
     for suffix in ("", "-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
     dst = sqlite3.connect(target, isolation_level=None)
@@ -166,7 +182,7 @@ def _replay(
         for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "cache_size = -65536"):
             dst.execute(f"PRAGMA {pragma}")
         migrate(dst)
-        stored, start = 0, time.perf_counter()
+        stored, start, cpu = 0, time.perf_counter(), time.process_time()
         dst.execute("BEGIN")
         for name, rows in tables.items():
             if rows and name != skip:
@@ -174,7 +190,7 @@ def _replay(
                 dst.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
                 stored += len(rows)
         dst.execute("COMMIT")
-        return stored, time.perf_counter() - start
+        return stored, time.perf_counter() - start, time.process_time() - cpu
     finally:
         dst.close()
         for suffix in ("", "-wal", "-shm"):
@@ -242,4 +258,4 @@ def main(argv: list[str] | None = None) -> None:
                 reads(store, run.sizes, args.repeat)
     print(f"load average {load_average()}")
     if sqlite_path is not None:
-        ceiling(sqlite_path, run.rows)
+        ceiling(sqlite_path, run)

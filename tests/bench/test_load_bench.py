@@ -22,4 +22,10 @@ def test_load_bench_prints_rows_and_the_sqlite_ceiling(
     every, without = (int(c[1].replace(",", "")) for c in ceilings)
     # every input row is stored at least once, and the change log logs each change
     assert every > without >= rows
+    ratio = re.search(
+        r"store alone / ceiling \(every table\): ([\d.]+) by wall time, ([\d.]+) by CPU", out
+    )
+    assert ratio is not None
+    assert float(ratio.group(1)) > 0
+    assert float(ratio.group(2)) > 0
     assert not list(tmp_path.glob("*-ceiling*"))
