@@ -588,7 +588,15 @@ def test_stakeholder_graphs_of_a_generated_portfolio(store: GraphStore) -> None:
         assert sum(len(g.contacts) for g in together) > 0
 
 
-_NOT_COMMITTEE = ("influences", "reps", "rep_knows", "engagement", "contact_ties", "rep_ties")
+_NOT_COMMITTEE = (
+    "influences",
+    "reps",
+    "rep_knows",
+    "engagement",
+    "contact_ties",
+    "rep_ties",
+    "deal_touches",
+)
 
 
 @pytest.mark.parametrize("generated", [False, True])
