@@ -32,7 +32,6 @@ from multiprocessing.sharedctypes import Synchronized
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from graphcrm.errors import InvalidError, Problem, StoreUnavailableError
-from graphcrm.services.collector import gc_frozen
 from graphcrm.store.port import GraphStore
 
 if TYPE_CHECKING:
@@ -97,13 +96,6 @@ class LocalProcesses:
             raise InvalidError([Problem("workers", "", "needs workers >= 1")])
 
     def map(
-        self, task: Callable[[GraphStore, T], R], items: Sequence[T], reopen: StoreOpener
-    ) -> Generator[R, None, None]:
-        # the workers forked, and the results received, with the heap frozen
-        with gc_frozen():
-            yield from self._map(task, items, reopen)
-
-    def _map(
         self, task: Callable[[GraphStore, T], R], items: Sequence[T], reopen: StoreOpener
     ) -> Generator[R, None, None]:
         run = uuid.uuid4().hex

@@ -3,9 +3,7 @@ against the 10 % rule"): the cyclic collector off while a chunk is scored. Its
 results against the plain version (collector on, one account at a time) are
 compared by test_score_portfolio_reads_by_chunk_as_one_account_at_a_time in
 tests/contract/test_contract_scores.py; here, that it gives the collector back
-as it found it. The same for the heap frozen while forked workers score
-(gc_frozen; the executors' contract tests compare their reports with one
-process's)."""
+as it found it."""
 
 from __future__ import annotations
 
@@ -13,7 +11,7 @@ import gc
 
 import pytest
 
-from graphcrm.services.collector import gc_frozen, gc_paused
+from graphcrm.services.collector import gc_paused
 
 
 def test_the_collector_is_off_inside_and_as_it_was_after() -> None:
@@ -33,20 +31,3 @@ def test_the_collector_is_off_inside_and_as_it_was_after() -> None:
     finally:
         if was:
             gc.enable()
-
-
-def test_the_heap_is_frozen_inside_and_given_back_after() -> None:
-    assert gc.get_freeze_count() == 0
-    with gc_frozen():
-        assert gc.get_freeze_count() > 0
-    assert gc.get_freeze_count() == 0
-    with pytest.raises(RuntimeError), gc_frozen():
-        raise RuntimeError("a run that fails")
-    assert gc.get_freeze_count() == 0
-    gc.freeze()
-    try:
-        with gc_frozen():
-            assert gc.get_freeze_count() > 0
-        assert gc.get_freeze_count() > 0  # frozen before: left frozen
-    finally:
-        gc.unfreeze()
