@@ -18,12 +18,12 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from graphcrm.auth import Principal, Scope
+from graphcrm.collector import gc_paused
 from graphcrm.domain import AccountId
 from graphcrm.domain.base import as_of_instant
 from graphcrm.errors import InvalidError, NotFoundError, Problem
 from graphcrm.services.actions import WhatChanged, next_actions, since_default, what_changed
 from graphcrm.services.clock import instant
-from graphcrm.services.collector import gc_paused
 from graphcrm.services.deals import AccountSnapshot, read_account
 from graphcrm.services.params import AnalyticsParams
 from graphcrm.services.risk import DealAssessment, assess_open_deals
@@ -221,7 +221,7 @@ def as_of_key(at: datetime | None) -> str | None:
 
 def account_snapshot(state: StateDep, account_id: str, as_of: datetime | None) -> AccountSnapshot:
     """The account read and scored as of ``as_of``, cached; the cyclic collector paused
-    while it is computed (:func:`~graphcrm.services.collector.gc_paused`)."""
+    while it is computed (:func:`~graphcrm.collector.gc_paused`)."""
     at = instant(as_of)
 
     def compute() -> AccountSnapshot:

@@ -14,6 +14,7 @@ from graphcrm.analytics import (
     account_champion_strength,
     score_contacts,
 )
+from graphcrm.collector import gc_paused
 from graphcrm.domain import (
     Account,
     AccountScoreSet,
@@ -31,7 +32,6 @@ from graphcrm.domain.views import MAX_PAGE_SIZE
 from graphcrm.domain.winmodel import WinModelCard
 from graphcrm.errors import InvalidError, Problem
 from graphcrm.services.clock import instant, utc_now
-from graphcrm.services.collector import gc_paused
 from graphcrm.services.deals import churn_window_start, read_account
 from graphcrm.services.executors import Executor, LocalProcesses, StoreOpener
 from graphcrm.services.network import account_network
@@ -85,7 +85,7 @@ def score_portfolio(
     (``committee_only``); the stage and close-date histories of its open deals
     with one ``store.get_deals``: a chunk costs the same few reads whatever
     its number of deals. The cyclic garbage collector is paused while a chunk
-    is scored (:func:`~graphcrm.services.collector.gc_paused`).
+    is scored (:func:`~graphcrm.collector.gc_paused`).
 
     With ``write`` (the default) every account's :class:`AccountScoreSet`
     (:func:`score_set`) is stored with :meth:`GraphStore.put_scores`, stamped

@@ -10,6 +10,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from graphcrm.collector import gc_paused
 from graphcrm.domain import (
     Account,
     AccountId,
@@ -39,7 +40,6 @@ from graphcrm.domain import (
 from graphcrm.domain.keys import KeyRecord, Watermark
 from graphcrm.errors import ConflictError, StoreUnavailableError
 from graphcrm.store.codec import aware, encode_score_run, encode_win_model
-from graphcrm.store.collector import gc_paused
 from graphcrm.store.sqlite import graph, reads, territories
 from graphcrm.store.sqlite import keys as _keys
 from graphcrm.store.sqlite import scores as _scores

@@ -11,7 +11,7 @@ import gc
 
 import pytest
 
-from graphcrm.services.collector import gc_paused
+from graphcrm.collector import gc_paused
 
 
 def test_the_collector_is_off_inside_and_as_it_was_after() -> None:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from graphcrm.collector import gc_paused
 from graphcrm.domain import Account, AccountId, ChangeSet, Contact, ContactId
 from graphcrm.errors import InvalidError
-from graphcrm.store.collector import gc_paused
 from graphcrm.store.sqlite.store import SqliteStore
 
 
