@@ -39,7 +39,7 @@ from graphcrm.domain import ContactStatus, DealView, Stage, Touchpoint
 from graphcrm.domain.winmodel import ModelSource
 from graphcrm.services.deals import AccountSnapshot, history_until
 from graphcrm.services.params import AnalyticsParams
-from graphcrm.services.winprob import DealWin, ModelSummary
+from graphcrm.services.winprob import DealWin, ModelSummary, WinContribution
 from graphcrm.viz.i18n import DEFAULT_LANG, Lang, Messages, catalogue_keys
 from graphcrm.viz.render import environment
 
@@ -332,7 +332,11 @@ def win_panel(
     p, p0 = win.probability, win.stage_probability
     total = whole_points(p) - whole_points(p0)
     shown = apportion(total, [100 * c.points for c in win.contributions])
-    items = _items(win, p0, shown, facts, names, touchpoints or {}, on_graph, m)
+    order = waterfall_order(p0, [c.points for c in win.contributions])
+    contributions = [win.contributions[i] for i in order]
+    items = _items(
+        contributions, p0, [shown[i] for i in order], facts, names, touchpoints or {}, on_graph, m
+    )
     lo, hi = axis([100 * p0, 100 * p, *(x for i in items for x in (i.start, i.end))])
     return WinPanel(
         lang=lang,
@@ -376,8 +380,32 @@ def _panel_facts(
     return facts
 
 
+def waterfall_order(p0: float, points: Sequence[float]) -> list[int]:
+    """The order in which the waterfall draws the contributions ``points`` from ``p0``.
+
+    Their own order (largest first), except that a step that would take the
+    running total out of 0-1 waits until a step of the other sign has made
+    room for it; a probability's bars then stay on the 0-100 % axis.
+
+    >>> waterfall_order(0.1, [-0.3, 0.5])  # 0.1 - 0.3 would be below 0
+    [1, 0]
+    >>> waterfall_order(0.5, [-0.3, 0.2])
+    [0, 1]
+    """
+    left = list(range(len(points)))
+    order: list[int] = []
+    running = p0
+    while left:
+        fits = [i for i in left if -1e-9 <= running + points[i] <= 1 + 1e-9]
+        step = fits[0] if fits else left[0]
+        order.append(step)
+        left.remove(step)
+        running += points[step]
+    return order
+
+
 def _items(
-    win: DealWin,
+    contributions: Sequence[WinContribution],
     p0: float,
     shown: Sequence[int],
     facts: Mapping[str, str],
@@ -389,7 +417,7 @@ def _items(
     """One row a contribution, from ``p0`` on, with ``shown`` whole points each."""
     items: list[WinItem] = []
     running = p0
-    for c, n in zip(win.contributions, shown, strict=True):
+    for c, n in zip(contributions, shown, strict=True):
         ids = dict.fromkeys(
             [*c.evidence.contact_ids, *(x for e in c.evidence.edges for x in (e.source, e.target))]
         )
