@@ -22,10 +22,19 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "domain": (frozenset({"errors"}), DRIVERS | WEB | {"networkx", "pyvis"}),
     "analytics": (frozenset({"domain", "errors"}), DRIVERS | WEB | {"pyvis"}),
     "generator": (frozenset({"domain", "errors"}), DRIVERS | WEB),
-    "store": (frozenset({"domain", "errors", "config"}), WEB | {"networkx"}),
-    "store.sqlite": (frozenset({"store", "domain", "errors", "config"}), WEB | {"neo4j"}),
-    "store.neo4j": (frozenset({"store", "domain", "errors", "config"}), WEB | {"sqlite3"}),
-    "services": (frozenset({"analytics", "store", "domain", "errors", "config"}), DRIVERS | WEB),
+    "store": (frozenset({"domain", "errors", "config", "collector"}), WEB | {"networkx"}),
+    "store.sqlite": (
+        frozenset({"store", "domain", "errors", "config", "collector"}),
+        WEB | {"neo4j"},
+    ),
+    "store.neo4j": (
+        frozenset({"store", "domain", "errors", "config", "collector"}),
+        WEB | {"sqlite3"},
+    ),
+    "services": (
+        frozenset({"analytics", "store", "domain", "errors", "config", "collector"}),
+        DRIVERS | WEB,
+    ),
     "io": (frozenset({"store", "domain", "errors", "config"}), DRIVERS | WEB),
     "viz": (frozenset({"services", "analytics", "domain", "errors"}), DRIVERS | WEB),
 }
