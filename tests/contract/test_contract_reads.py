@@ -35,6 +35,7 @@ from graphcrm.domain.enums import Direction, TouchpointKind
 from graphcrm.errors import NotFoundError
 from graphcrm.generator import GeneratorConfig, generate_portfolio
 from graphcrm.store import GraphStore
+from graphcrm.store.port import NOT_COMMITTEE
 
 JAN = datetime(2025, 1, 1, tzinfo=UTC)
 ALL = PageRequest(limit=1000)
@@ -588,17 +589,6 @@ def test_stakeholder_graphs_of_a_generated_portfolio(store: GraphStore) -> None:
         assert sum(len(g.contacts) for g in together) > 0
 
 
-_NOT_COMMITTEE = (
-    "influences",
-    "reps",
-    "rep_knows",
-    "engagement",
-    "contact_ties",
-    "rep_ties",
-    "deal_touches",
-)
-
-
 @pytest.mark.parametrize("generated", [False, True])
 def test_committee_only_graphs_are_the_full_graphs_without_the_other_parts(
     family: GraphStore, generated: bool
@@ -645,10 +635,10 @@ def test_committee_only_graphs_are_the_full_graphs_without_the_other_parts(
     for as_of in instants:
         full = family.stakeholder_graphs(ids, as_of=as_of)
         committee = family.stakeholder_graphs(ids, as_of=as_of, committee_only=True)
-        empty = dict.fromkeys(_NOT_COMMITTEE, ())
+        empty = dict.fromkeys(NOT_COMMITTEE, ())
         assert committee == tuple(g.model_copy(update=empty) for g in full)
-        assert all(getattr(g, part) == () for g in committee for part in _NOT_COMMITTEE)
-        left_out += sum(len(getattr(g, part)) for g in full for part in _NOT_COMMITTEE)
+        assert all(getattr(g, part) == () for g in committee for part in NOT_COMMITTEE)
+        left_out += sum(len(getattr(g, part)) for g in full for part in NOT_COMMITTEE)
     assert left_out > 0
     assert family.stakeholder_graphs([], committee_only=True) == ()
     with pytest.raises(NotFoundError):
