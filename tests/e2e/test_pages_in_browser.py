@@ -105,8 +105,11 @@ def test_deal_page_counts_focus_and_what_if(watched: Watched, store: GraphStore)
     watched.page.click("#what-if-submit")
     result = watched.page.locator("#what-if-result")
     result.wait_for()
-    # in place: the answer opens where the form was, not at the top of the page
-    assert watched.page.evaluate("() => window.scrollY") > 0
+    # in place: the answer opens where the form was, not at the top of the page (the
+    # browser scrolls to the #what-if fragment once the page has loaded, which can come
+    # after the result is in the document)
+    watched.page.wait_for_load_state("load")
+    watched.page.wait_for_function("() => window.scrollY > 0", timeout=5000)
     box = result.bounding_box()
     viewport = watched.page.viewport_size
     assert box is not None
