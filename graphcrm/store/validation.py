@@ -162,14 +162,6 @@ def _temporal_key(row: ReportsTo | Influence | DealRole) -> Hashable:
 _ID = attrgetter("id")
 _PAIR = attrgetter("rep_id", "contact_id")
 _CHANGE = attrgetter("deal_id", "at")
-_TEMPORAL_KEYS: dict[str, Callable[[Model], Hashable]] = {
-    "reports_to": _temporal_key,  # type: ignore[dict-item]
-    # equal exactly when (interval_key(row), valid_from) are, built in C
-    "influences": attrgetter("influencer_id", "influenced_id", "kind", "valid_from"),
-    "deal_roles": attrgetter("deal_id", "contact_id", "valid_from"),
-}
-"""The duplicate key of each time-stamped collection: :func:`_temporal_key`, or
-what equals exactly when it does, as one ``attrgetter`` (no Python call a row)."""
 
 
 def _duplicates(
@@ -218,8 +210,13 @@ def _check_duplicates(cs: ChangeSet) -> list[Problem]:
     problems: list[Problem] = []
     for name in ("accounts", "contacts", "reps", "deals", "touchpoints"):
         problems += _duplicates(name, getattr(cs, name), _ID, _str_id)
-    for name, key in _TEMPORAL_KEYS.items():
-        problems += _duplicates(name, getattr(cs, name), key, _temporal_label)
+    for name in ("reports_to", "influences", "deal_roles"):
+        problems += _duplicates(
+            name,
+            getattr(cs, name),
+            _temporal_key,  # type: ignore[arg-type]
+            _temporal_label,
+        )
     problems += _duplicates("rep_knows", cs.rep_knows, _PAIR, _pair_label)
     for name in ("stage_changes", "close_date_changes"):
         problems += _duplicates(name, getattr(cs, name), _CHANGE, _change_label)
