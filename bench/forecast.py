@@ -48,6 +48,7 @@ from datetime import datetime, timedelta
 from bench.generated import loaded_store
 from graphcrm.config import Rates
 from graphcrm.domain import PageRequest, Stage
+from graphcrm.analytics.forecast import QUARTER_SHOCK_SD, shock_sd_estimate
 from graphcrm.domain.winmodel import ModelSource
 from graphcrm.generator import GeneratorConfig
 from graphcrm.generator.vocab import TRY_PER_UNIT
@@ -72,6 +73,8 @@ class QuarterResult:
     rows_held: int
     probability_sum: float
     """Σ P(win): the expected number of deals won."""
+    probability_variance: float
+    """Σ P(win) (1 - P(win)): the variance of the number won if the deals were independent."""
     won_deals: int
     model: str
 
@@ -156,6 +159,7 @@ def run_seed(config: GeneratorConfig, *, timing: bool, train: bool = False) -> S
                     rows=len(f.rows),
                     rows_held=rows_held,
                     probability_sum=sum(d.probability for d in f.deals),
+                    probability_variance=sum(d.probability * (1 - d.probability) for d in f.deals),
                     won_deals=sum(final[d.deal_id] is Stage.CLOSED_WON for d in f.deals),
                     model="prior" if f.model.source is ModelSource.PRIOR else f"{f.model.deals}",
                 )
@@ -228,6 +232,16 @@ def report(results: Sequence[SeedResult]) -> None:
         f"{expected_all / won_all:.3f} (per seed {statistics.fmean(ratios):.3f} ± "
         f"{statistics.stdev(ratios) if len(ratios) > 1 else 0.0:.3f}); rep rows held "
         f"{rows_held_all}/{rows_all} = {rows_held_all / max(1, rows_all):.0%}"
+    )
+    quarters = [q for r in results for q in r.quarters]
+    sd = shock_sd_estimate(
+        [q.won_deals for q in quarters],
+        [q.probability_sum for q in quarters],
+        [q.probability_variance for q in quarters],
+    )
+    print(
+        f"the quarter-wide shock these quarters' counts of deals won imply "
+        f"(shock_sd_estimate): {sd:.3f} on the logit; the forecast uses {QUARTER_SHOCK_SD}"
     )
 
 
