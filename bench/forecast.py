@@ -46,9 +46,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bench.generated import loaded_store
+from graphcrm.analytics.forecast import QUARTER_SHOCK_SD, shock_sd_estimate
 from graphcrm.config import Rates
 from graphcrm.domain import PageRequest, Stage
-from graphcrm.analytics.forecast import QUARTER_SHOCK_SD, shock_sd_estimate
 from graphcrm.domain.winmodel import ModelSource
 from graphcrm.generator import GeneratorConfig
 from graphcrm.generator.vocab import TRY_PER_UNIT
