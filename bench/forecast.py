@@ -38,6 +38,7 @@ refused with them.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import time
@@ -45,8 +46,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import numpy as np
+
 from bench.generated import loaded_store
-from graphcrm.analytics.forecast import QUARTER_SHOCK_SD, shock_sd_estimate
+from graphcrm.analytics.forecast import QUARTER_SHOCK_SD, shock_sd_estimate, simulate_won
 from graphcrm.config import Rates
 from graphcrm.domain import PageRequest, Stage
 from graphcrm.domain.winmodel import ModelSource
@@ -77,6 +80,9 @@ class QuarterResult:
     """Σ P(win) (1 - P(win)): the variance of the number won if the deals were independent."""
     won_deals: int
     model: str
+    probabilities: tuple[float, ...]
+    amounts: tuple[float, ...]
+    """Each deal's P(win) and converted amount, in the forecast's order."""
 
     @property
     def held(self) -> bool:
@@ -162,6 +168,8 @@ def run_seed(config: GeneratorConfig, *, timing: bool, train: bool = False) -> S
                     probability_variance=sum(d.probability * (1 - d.probability) for d in f.deals),
                     won_deals=sum(final[d.deal_id] is Stage.CLOSED_WON for d in f.deals),
                     model="prior" if f.model.source is ModelSource.PRIOR else f"{f.model.deals}",
+                    probabilities=tuple(d.probability for d in f.deals),
+                    amounts=tuple(d.converted for d in f.deals),
                 )
             )
         if timing and result.quarters:
@@ -239,10 +247,41 @@ def report(results: Sequence[SeedResult]) -> None:
         [q.probability_sum for q in quarters],
         [q.probability_variance for q in quarters],
     )
+    within = resolvable(quarters)
+    print(
+        f"if the probabilities were right, Σ expected / Σ won of these quarters would be "
+        f"within 10 % of 1 in {within:.0%} of simulated outcomes (the range holds 80 % of "
+        f"quarters by construction)"
+    )
+    n = len(quarters)
+    band = [k for k in range(n + 1) if 0.75 * n <= k <= 0.9 * n]
+    chance = sum(math.comb(n, k) * 0.8**k * 0.2 ** (n - k) for k in band)
+    print(
+        f"a range that holds each quarter with probability 0.8 would hold {band[0]}-{band[-1]} "
+        f"of {n} quarters (75-90 %) with probability {chance:.0%}"
+        if band
+        else f"no count of {n} quarters is within 75-90 %"
+    )
     print(
         f"the quarter-wide shock these quarters' counts of deals won imply "
         f"(shock_sd_estimate): {sd:.3f} on the logit; the forecast uses {QUARTER_SHOCK_SD}"
     )
+
+
+def resolvable(quarters: Sequence[QuarterResult], simulations: int = 4000) -> float:
+    """The share of outcomes simulated from the quarters' own probabilities (each quarter
+    with its own shock, as the forecast draws it) in which ``Σ expected / Σ won`` over all
+    of them is within 10 % of 1: how often the target would be met by a model that is
+    exactly right, given how few and how unequal the deals are."""
+    total = np.zeros(simulations)
+    for i, q in enumerate(quarters):
+        n = len(q.probabilities)
+        won = simulate_won(
+            q.probabilities, q.amounts, [0] * n, n_groups=1, simulations=simulations, seed=i
+        )
+        total += won[:, 0]
+    expected = sum(q.expected for q in quarters)
+    return float(np.mean(np.abs(expected - total) <= 0.1 * total))
 
 
 def main(argv: list[str] | None = None) -> None:
