@@ -1,5 +1,5 @@
-"""The per-account shortcuts against their references: percentile ranks (scipy's
-ranks of tolerance-grouped scores) against plain rankdata, the union-find threads
+"""The per-account shortcuts against their references: percentile ranks against
+scipy's ranks of the tolerance-grouped scores and against plain rankdata, the union-find threads
 against networkx components, and the account-wide champion strength against the
 per-deal one."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from scipy.stats import rankdata
 
@@ -18,10 +19,35 @@ from graphcrm.analytics import (
     percentiles,
     score_contacts,
 )
-from graphcrm.analytics.hidden import Ties
+from graphcrm.analytics.hidden import TIE_RTOL, Ties
 from graphcrm.domain import Role as R
 from graphcrm.domain import Stage
 from tests.unit.analytics.conftest import GraphBuilder
+
+
+def _scipy_percentiles(scores: dict[str, float], ties: Ties) -> dict[str, float]:
+    """The plain version: scipy's ranks of the tolerance groups' ids."""
+    x = np.array(list(scores.values()))
+    order = np.argsort(x, kind="stable")
+    tol = TIE_RTOL * float(np.abs(x[order][[0, -1]]).max())
+    group = np.empty(len(x), dtype=np.int64)
+    group[order] = np.cumsum(np.concatenate(([0], np.diff(x[order]) > tol)))
+    pct = (rankdata(group, method=ties) - 1.0) / (len(x) - 1)
+    return dict(zip(scores, pct.tolist(), strict=True))
+
+
+@pytest.mark.parametrize("ties", ["average", "min", "max"])
+@pytest.mark.parametrize("seed", range(6))
+def test_percentiles_equal_the_plain_version_bit_for_bit(seed: int, ties: Ties) -> None:
+    rng = random.Random(seed)
+    for n in (2, 3, 7, 25, 60, 400):
+        ties_many = {f"c{i}": float(rng.randint(0, 6)) for i in range(n)}
+        apart = {f"c{i}": rng.random() for i in range(n)}
+        ulps = {f"c{i}": (1 / n) * (1 + 4e-16 * rng.randint(0, 3)) for i in range(n)}
+        signed = {f"c{i}": rng.choice([-1.0, 0.0, 1e-12, 0.3]) for i in range(n)}
+        for scores in (ties_many, apart, ulps, signed):
+            got = percentiles(scores, ties=ties)
+            assert list(got.items()) == list(_scipy_percentiles(scores, ties).items())
 
 
 @pytest.mark.parametrize("ties", ["average", "min", "max"])
