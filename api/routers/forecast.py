@@ -87,8 +87,9 @@ def get_forecast(
     the configured rates (`GRAPHCRM_FX_*`; `rates_as_of` says when they were taken)
     and its category (commit: P >= 0.7, best case: P >= 0.4, else pipeline). Per row
     and in total: deal count, pipeline, expected value (Σ amount × P), the amount of
-    each category, P10/P50/P90 of the won amount over 5,000 seeded simulations of
-    independent outcomes, and the amount already won."""
+    each category, P10/P50/P90 of the won amount over 5,000 seeded simulations (each
+    with a shock shared by all its deals: `docs/scoring.md` §4b), and the amount
+    already won."""
     territories = territories_of(who, territory)
     at = instant(as_of)
 
