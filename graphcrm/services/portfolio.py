@@ -14,7 +14,7 @@ from graphcrm.analytics import (
     account_champion_strength,
     score_contacts,
 )
-from graphcrm.collector import gc_paused
+from graphcrm.collector import gc_frozen, gc_paused
 from graphcrm.domain import (
     Account,
     AccountScoreSet,
@@ -85,7 +85,9 @@ def score_portfolio(
     (``committee_only``); the stage and close-date histories of its open deals
     with one ``store.get_deals``: a chunk costs the same few reads whatever
     its number of deals. The cyclic garbage collector is paused while a chunk
-    is scored (:func:`~graphcrm.collector.gc_paused`).
+    is scored (:func:`~graphcrm.collector.gc_paused`), and what was alive when
+    the iteration started is out of its reach until it ends
+    (:func:`~graphcrm.collector.gc_frozen`).
 
     With ``write`` (the default) every account's :class:`AccountScoreSet`
     (:func:`score_set`) is stored with :meth:`GraphStore.put_scores`, stamped
@@ -198,15 +200,16 @@ def _chunks_scored(
     accounts: Sequence[Account] | None = None,
 ) -> Iterator[tuple[int, list[AccountReport]]]:
     chunks = _chunked(store, page_size, accounts)
-    if executor is None or reopen is None:
-        for total, chunk in chunks:
-            yield total, _score_chunk(store, chunk, run)
-        return
-    listed = list(chunks)
-    task = functools.partial(_score_chunk, run=run)
-    with closing(executor.map(task, [chunk for _, chunk in listed], reopen)) as scored:
-        for (total, _), reports in zip(listed, scored, strict=True):
-            yield total, reports
+    with gc_frozen():  # for the whole run: the workers are forked inside
+        if executor is None or reopen is None:
+            for total, chunk in chunks:
+                yield total, _score_chunk(store, chunk, run)
+            return
+        listed = list(chunks)
+        task = functools.partial(_score_chunk, run=run)
+        with closing(executor.map(task, [chunk for _, chunk in listed], reopen)) as scored:
+            for (total, _), reports in zip(listed, scored, strict=True):
+                yield total, reports
 
 
 def _score_chunk(store: GraphStore, accounts: Sequence[Account], run: _Run) -> list[AccountReport]:
