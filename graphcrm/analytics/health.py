@@ -32,7 +32,6 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from enum import StrEnum
 
 import networkx as nx
-from networkx.utils import UnionFind
 
 from graphcrm.analytics.graph import REP, StakeholderNetwork
 from graphcrm.analytics.params import HealthParams
@@ -335,15 +334,21 @@ def _threads(
     net: StakeholderNetwork, members: Sequence[str], top: Sequence[str], healthy: Set[str]
 ) -> tuple[str, ...]:
     """The healthy members the reach ties connect to one of the ``top`` decision makers."""
-    in_account = set(members)
-    # Connected components of the reach ties among the members (networkx's union-find
-    # over ``reach_weights``: the same edges as ``net.reach``, without building it).
-    components = UnionFind(members)
+    # The components of the top decision makers in the reach ties among the members,
+    # either way (``reach_weights``: the same edges as ``net.reach``, without building
+    # it), by a search from them; networkx's UnionFind of every member costs more
+    # (docs/benchmarks.md, #19).
+    ties: dict[str, list[str]] = {c: [] for c in members}
     for u, v in net.reach_weights:
-        if u in in_account and v in in_account:
-            components.union(u, v)
-    top_roots = {components[c] for c in top}
-    reach_top = {c for c in members if components[c] in top_roots}
+        if u in ties and v in ties:
+            ties[u].append(v)
+            ties[v].append(u)
+    reach_top, todo = set(top), list(top)
+    while todo:
+        for v in ties[todo.pop()]:
+            if v not in reach_top:
+                reach_top.add(v)
+                todo.append(v)
     return tuple(sorted(healthy & reach_top))
 
 

@@ -1,14 +1,17 @@
 """The per-account shortcuts against their references: percentile ranks against
-scipy's ranks of the tolerance-grouped scores and against plain rankdata, the union-find threads
-against networkx components, and the account-wide champion strength against the
-per-deal one."""
+scipy's ranks of the tolerance-grouped scores and against plain rankdata, the
+threads (a search from the top decision makers) against networkx's union-find and
+by hand, and the account-wide champion strength against the per-deal one."""
 
 from __future__ import annotations
 
 import random
+from types import SimpleNamespace
+from typing import cast
 
 import numpy as np
 import pytest
+from networkx.utils import UnionFind
 from scipy.stats import rankdata
 
 from graphcrm.analytics import (
@@ -19,6 +22,8 @@ from graphcrm.analytics import (
     percentiles,
     score_contacts,
 )
+from graphcrm.analytics.graph import StakeholderNetwork
+from graphcrm.analytics.health import _threads
 from graphcrm.analytics.hidden import TIE_RTOL, Ties
 from graphcrm.domain import Role as R
 from graphcrm.domain import Stage
@@ -66,6 +71,32 @@ def test_percentiles_are_scipy_ranks(seed: int, ties: Ties) -> None:
     apart = {"a": 1.0, "b": 1.0 + 1e-6}
     assert percentiles(apart, ties=ties) == {"a": 0.0, "b": 1.0}
     assert percentiles({"a": -1.0, "b": -1.0, "c": 0.0}, ties="min") == {"a": 0, "b": 0, "c": 1}
+
+
+def _union_find_threads(
+    reach: list[tuple[str, str]], members: list[str], top: list[str], healthy: set[str]
+) -> tuple[str, ...]:
+    """The plain version: networkx's union-find of the members' reach ties."""
+    components = UnionFind(members)
+    for u, v in reach:
+        if u in members and v in members:
+            components.union(u, v)
+    roots = {components[c] for c in top}
+    return tuple(sorted(c for c in healthy if components[c] in roots))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_threads_equal_the_union_find_components(seed: int) -> None:
+    rng = random.Random(seed)
+    members = [f"c{i}" for i in range(rng.randint(1, 60))]
+    others = ["rep1", "rep2", "gone"]  # reps and contacts outside the account
+    nodes = members + others
+    reach = [(rng.choice(nodes), rng.choice(nodes)) for _ in range(rng.randint(0, 80))]
+    top = rng.sample(members, min(len(members), 3))
+    healthy = {c for c in members if rng.random() < 0.6}
+    net = cast(StakeholderNetwork, SimpleNamespace(reach_weights=dict.fromkeys(reach, 0.5)))
+    got = _threads(net, members, top, healthy)
+    assert got == _union_find_threads(reach, members, top, healthy)
 
 
 def test_threads_are_the_components_reaching_a_top_decision_maker(six: GraphBuilder) -> None:
