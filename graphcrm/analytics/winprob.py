@@ -62,9 +62,11 @@ GRAPH_FEATURES: Final[dict[str, str]] = {
     "economic_buyer_stance": "economic_buyer",
     "economic_buyer_engagement": "economic_buyer",
     "economic_buyer_touched": "economic_buyer",
+    "economic_buyer_engaged": "economic_buyer",
     "engaged_members": "threading",
     "members_touched": "threading",
     "opposition": "opposition",
+    "opposition_seniority": "opposition",
     "silence": "silence",
     "age": "pace",
     "time_in_stage": "pace",
@@ -227,11 +229,15 @@ def _economic_buyer(com: _Committee) -> _Group:
         return _Group({}, "no economic buyer known")
     eb = min(ebs, key=lambda c: (roles[c].stance, -scores.engagement[c], c))
     e = com.touches.get(eb)
+    engaged = [
+        c for c in ebs if roles[c].stance >= 0 and (t := com.touches.get(c)) and t.touchpoints > 0
+    ]
     v = {
         "economic_buyer_known": 1.0,
         "economic_buyer_stance": float(roles[eb].stance),
         "economic_buyer_engagement": scores.engagement[eb],
         "economic_buyer_touched": 1.0 if e is not None and e.touchpoints > 0 else 0.0,
+        "economic_buyer_engaged": 1.0 if engaged else 0.0,
     }
     fact = (
         f"economic buyer {com.net.name(eb)}: stance {roles[eb].stance:+d}, "
@@ -265,8 +271,9 @@ def _opposition(com: _Committee) -> _Group:
     if not hostile:
         return _Group({}, "no opponent on the committee")
     worst = max(hostile, key=lambda c: (pct.get(c, 0.0), c))
+    senior = min(com.net.contacts[c].seniority.level for c in hostile)
     return _Group(
-        {"opposition": pct.get(worst, 0.0)},
+        {"opposition": pct.get(worst, 0.0), "opposition_seniority": float(6 - senior)},
         f"opposed by {com.net.name(worst)} (influence percentile {pct.get(worst, 0.0):.2f})",
         Evidence(contact_ids=tuple(hostile)),
     )

@@ -231,13 +231,23 @@ SIGNS: Final[dict[str, int]] = {
             "economic_buyer_stance",
             "economic_buyer_engagement",
             "economic_buyer_touched",
+            "economic_buyer_engaged",
             "engaged_members",
             "members_touched",
         ),
         1,
     ),
     **dict.fromkeys(
-        ("champion_left", "opposition", "silence", "backward_moves", "close_slips", "churn"), -1
+        (
+            "champion_left",
+            "opposition",
+            "opposition_seniority",
+            "silence",
+            "backward_moves",
+            "close_slips",
+            "churn",
+        ),
+        -1,
     ),
 }
 """The direction each feature may push P(win), from how deals are won, not from data:

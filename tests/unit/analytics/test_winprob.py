@@ -68,9 +68,10 @@ def test_the_committee_of_the_worked_example() -> None:
     assert f.evidence["champion"].contact_ids == ("ayse",)
     assert (v["economic_buyer_known"], v["economic_buyer_stance"]) == (1.0, 1.0)
     assert v["economic_buyer_touched"] == 1.0  # Mehmet: 4 touchpoints
+    assert v["economic_buyer_engaged"] == 1.0  # ... and stance +1
     # five members have touchpoints (Emre has none), all five in the last 90 days
     assert (v["members_touched"], v["engaged_members"]) == (5.0, 5.0)
-    assert v["opposition"] == 0.0
+    assert (v["opposition"], v["opposition_seniority"]) == (0.0, 0.0)
     assert v["silence"] == pytest.approx(math.log1p(2))  # Ayşe, 2 days ago
     assert v["age"] == pytest.approx(math.log1p(120))
     assert v["time_in_stage"] == pytest.approx(math.log1p(20))
@@ -90,8 +91,25 @@ def test_a_champion_who_left_and_an_opponent() -> None:
     assert f.values["champion_strength"] == 0.0  # the only champion is gone
     assert f.values["opposition"] > 0.0
     assert f.evidence["opposition"].contact_ids == ("can",)
+    assert f.values["opposition_seniority"] == 2.0  # a manager: 6 - level 4
     assert f.values["churn"] == 1.0
     assert "left: Ayşe Yılmaz" in f.facts["champion"]
+
+
+def test_an_economic_buyer_against_us_is_not_engaged_and_the_senior_opponent_counts() -> None:
+    """Mehmet (CFO, economic buyer, 4 touchpoints) turns against the deal, and Selin
+    (VP) and Can (manager) oppose it: no engaged economic buyer; the most senior
+    opponent is Mehmet, C-level (6 - 1 = 5)."""
+    b = committee()
+    b.role("D1", "mehmet", Role.ECONOMIC_BUYER, stance=-1)
+    b.role("D1", "selin", Role.DECISION_MAKER, stance=-2)
+    b.role("D1", "can", Role.INFLUENCER, stance=-1)
+    v = _features(b).values
+    assert (v["economic_buyer_touched"], v["economic_buyer_engaged"]) == (1.0, 0.0)
+    assert v["opposition_seniority"] == 5.0
+    b.role("D1", "mehmet", Role.ECONOMIC_BUYER, stance=0)  # neutral again: engaged
+    v = _features(b).values
+    assert (v["economic_buyer_engaged"], v["opposition_seniority"]) == (1.0, 4.0)  # Selin
 
 
 def test_no_touchpoint_counts_the_deal_s_age_as_silence() -> None:
@@ -113,7 +131,7 @@ def test_only_the_touchpoints_that_concern_the_deal_count() -> None:
     b.engage("deniz", days_ago=3, touchpoints=6, two_way=6, t90=5, deal="D1")
     f = _features(b)
     v = f.values
-    assert v["economic_buyer_touched"] == 0.0
+    assert v["economic_buyer_touched"] == v["economic_buyer_engaged"] == 0.0
     assert v["champion_touches"] == 0.0
     # Selin (no deal, 6 days ago), Deniz (D1), Can (no deal, 20 days ago): three members
     assert (v["members_touched"], v["engaged_members"]) == (3.0, 3.0)
