@@ -466,6 +466,12 @@ def _touch_aggregates(
 
     ``home`` maps each member contact to its group, ``deal_home`` each deal; a contact
     tie across groups is dropped, and so is a deal's touch of a contact of another group.
+
+    Engagement is read first: its contacts are the ones touched by ``t``, and the
+    other three queries look up only those (a touchpoint's rows share its ``at``, so
+    both ends of a contact tie are among them): each contact looked up is one search
+    of ``touchpoint_contacts`` per query, and most contacts of the generated
+    portfolios have no touchpoint.
     """
     end, d30, d90 = touch_windows(as_of)
     params = {"ids": ids_param(home), "t": t, "end": end, "d30": d30, "d90": d90}
@@ -492,6 +498,7 @@ def _touch_aggregates(
                 },
             )
         )
+    params["ids"] = ids_param([e.contact_id for group in engagement for e in group])
     contact_ties: list[list[ContactTie]] = [[] for _ in range(n)]
     for a, b, k, at in conn.execute(_CONTACT_TIES, params):
         g = home[a]
