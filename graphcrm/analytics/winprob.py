@@ -271,10 +271,12 @@ def _opposition(com: _Committee) -> _Group:
     if not hostile:
         return _Group({}, "no opponent on the committee")
     worst = max(hostile, key=lambda c: (pct.get(c, 0.0), c))
-    senior = min(com.net.contacts[c].seniority.level for c in hostile)
+    senior_id = min(hostile, key=lambda c: (com.net.contacts[c].seniority.level, c))
+    senior = com.net.contacts[senior_id].seniority.level
     return _Group(
         {"opposition": pct.get(worst, 0.0), "opposition_seniority": float(6 - senior)},
-        f"opposed by {com.net.name(worst)} (influence percentile {pct.get(worst, 0.0):.2f})",
+        f"opposed by {com.net.name(worst)} (influence percentile {pct.get(worst, 0.0):.2f});"
+        f" most senior against: {com.net.name(senior_id)}",
         Evidence(contact_ids=tuple(hostile)),
     )
 

@@ -254,17 +254,21 @@ def _champion_fact(
 
 
 def _opposition_fact(features: DealFeatures, snapshot: AccountSnapshot, m: Messages) -> str:
-    """The most influential opponent on the committee, if any."""
+    """The most influential opponent on the committee, if any, and the most senior."""
     hostile = features.evidence.get("opposition", Evidence()).contact_ids
     if not hostile:
         return m("fact_no_opposition")
     influence = snapshot.scores.influence
     pct = percentiles(influence) if influence else {}
     worst = max(hostile, key=lambda c: (pct.get(c, 0.0), c))
+    contacts = snapshot.net.contacts
+    senior = min(hostile, key=lambda c: (contacts[c].seniority.level, c))
     return m.format(
         "fact_opposition",
         name=snapshot.net.name(worst),
         percentile=m.number(features.values["opposition"]),
+        senior=snapshot.net.name(senior),
+        seniority=m.seniority(contacts[senior].seniority),
     )
 
 

@@ -82,8 +82,10 @@ VIEWS: Final[dict[str, tuple[str, str]]] = {
         " son 90 günde {engaged}",
     ),
     "fact_opposition": (
-        "opposed by {name} (influence percentile {percentile})",
-        "{name} karşı çıkıyor (etki yüzdelik sırası {percentile})",
+        "opposed by {name} (influence percentile {percentile}); most senior against: {senior},"
+        " {seniority}",
+        "{name} karşı çıkıyor (etki yüzdelik sırası {percentile}); karşı çıkanların en kıdemlisi:"
+        " {senior}, {seniority}",
     ),
     "fact_no_opposition": ("no opponent on the committee", "komitede karşı çıkan yok"),
     "fact_silence_one": (

@@ -104,9 +104,12 @@ def test_an_economic_buyer_against_us_is_not_engaged_and_the_senior_opponent_cou
     b.role("D1", "mehmet", Role.ECONOMIC_BUYER, stance=-1)
     b.role("D1", "selin", Role.DECISION_MAKER, stance=-2)
     b.role("D1", "can", Role.INFLUENCER, stance=-1)
-    v = _features(b).values
+    f = _features(b)
+    v = f.values
     assert (v["economic_buyer_touched"], v["economic_buyer_engaged"]) == (1.0, 0.0)
     assert v["opposition_seniority"] == 5.0
+    assert f.facts["opposition"].endswith("most senior against: Mehmet Öz")
+    assert set(f.evidence["opposition"].contact_ids) == {"mehmet", "selin", "can"}
     b.role("D1", "mehmet", Role.ECONOMIC_BUYER, stance=0)  # neutral again: engaged
     v = _features(b).values
     assert (v["economic_buyer_engaged"], v["opposition_seniority"]) == (1.0, 4.0)  # Selin
