@@ -95,6 +95,12 @@ class DealFeatures:
     """Per group, the plain facts (``champion Ayşe Yılmaz, strength 0.42``)."""
 
 
+def _days(days: float) -> str:
+    """``1 day``, ``3 days``: a whole number of days for a fact."""
+    n = round(days)
+    return "1 day" if n == 1 else f"{n} days"
+
+
 def _log_days(days: float) -> float:
     return math.log1p(max(0.0, min(days, SILENCE_CAP_DAYS)))
 
@@ -296,7 +302,7 @@ def _silence(com: _Committee, created: datetime) -> _Group:
     silence = days_between(last.last_at, net.as_of)
     return _Group(
         {"silence": _log_days(silence)},
-        f"{silence:.0f} days since the deal's last touchpoint",
+        f"{_days(silence)} since the deal's last touchpoint",
         Evidence(contact_ids=(last.contact_id,), touchpoint_ids=(last.last_touchpoint_id,)),
     )
 
@@ -308,7 +314,7 @@ def _pace(com: _Committee, history: DealView, created: datetime) -> _Group:
     moved = history.stage_history[-1].at if history.stage_history else created
     return _Group(
         {"age": _log_days(age), "time_in_stage": _log_days(days_between(moved, at))},
-        f"open {age:.0f} days, {days_between(moved, at):.0f} in {com.deal.stage.value}",
+        f"open {_days(age)}, {days_between(moved, at):.0f} in {com.deal.stage.value}",
     )
 
 

@@ -78,6 +78,14 @@ def test_the_committee_of_the_worked_example() -> None:
     assert v["backward_moves"] == 1.0  # proposal -> needs analysis
     assert v["close_slips"] == 0.0
     assert f.evidence["silence"].touchpoint_ids == ("tp-ayse",)
+    assert f.facts["silence"] == "2 days since the deal's last touchpoint"
+    assert f.facts["pace"] == "open 120 days, 20 in negotiation"
+
+
+def test_one_day_is_singular() -> None:
+    b = committee()
+    b.engage("ayse", days_ago=1, touchpoints=10, two_way=10, t90=9, deal="D1")
+    assert _features(b).facts["silence"] == "1 day since the deal's last touchpoint"
 
 
 def test_a_champion_who_left_and_an_opponent() -> None:
