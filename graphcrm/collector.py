@@ -45,8 +45,8 @@ def gc_frozen() -> Iterator[None]:
     process and in the workers :class:`~graphcrm.services.executors.LocalProcesses`
     forks (Python's documentation recommends freezing before ``fork()``), walk
     what the run made, not every module, schema and cached page loaded before
-    it. The plain version is no freeze: about 3 % more CPU an account
-    (docs/benchmarks.md, #19).
+    it. The plain version is no freeze: more CPU an account, in one process
+    and more with two (docs/benchmarks.md, #19).
     """
     frozen_before = gc.get_freeze_count() > 0
     gc.freeze()

@@ -78,7 +78,7 @@ class Model(BaseModel):
         The state pydantic's ``__getstate__`` and ``__setstate__`` carry, on a
         shorter path: the portfolio's worker processes send their reports to
         the parent pickled (about a hundred models an account), and both ends
-        cost a quarter less this way (docs/benchmarks.md, #19).
+        cost less this way (docs/benchmarks.md, #19).
         """
         return (
             _unpickle,
