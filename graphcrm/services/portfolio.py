@@ -84,10 +84,9 @@ def score_portfolio(
     start of the churn window (:mod:`graphcrm.services.deals`), with a second
     (``committee_only``); the stage and close-date histories of its open deals
     with one ``store.get_deals``: a chunk costs the same few reads whatever
-    its number of deals. The cyclic garbage collector is paused while a chunk
-    is scored (:func:`~graphcrm.collector.gc_paused`), and what was alive when
-    the iteration started is out of its reach until it ends
-    (:func:`~graphcrm.collector.gc_frozen`).
+    its number of deals. The garbage collector is paused while a chunk is scored
+    (:func:`~graphcrm.collector.gc_paused`), and what was alive when the run
+    started is out of its reach until it ends (:func:`~graphcrm.collector.gc_frozen`).
 
     With ``write`` (the default) every account's :class:`AccountScoreSet`
     (:func:`score_set`) is stored with :meth:`GraphStore.put_scores`, stamped
