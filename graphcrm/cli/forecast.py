@@ -78,7 +78,8 @@ def _print_forecast(f: Forecast) -> None:
     console.print(table)
     console.print(
         f"Categories by P(win): commit >= {f.commit_at:.0%}, best case >= {f.best_case_at:.0%}, "
-        f"else pipeline¹. P10-P90: {f.simulations:,} simulated outcomes (seed {f.seed}). "
+        f"else pipeline¹. P10-P90: {f.simulations:,} simulated outcomes (seed {f.seed}), "
+        "each with one shock shared by every deal's P(win). "
         "Won: closed won with the expected close in the quarter."
     )
     _print_rates(f.currency, f.rates, f.rates_as_of)

@@ -98,10 +98,13 @@ PAGES: Final[dict[str, tuple[str, str]]] = {
     "fc_explain": (
         "Expected value: Σ amount × P(win). Commit: P(win) ≥ {commit}; best case: ≥ {best};"
         " below: pipeline. P10–P90: the won amount of the open deals in {n} simulated"
-        " outcomes. Won: closed won with the expected close in the quarter.",
+        " outcomes, in each of which one shared shock moves every deal's P(win) together."
+        " Won: closed won with the expected close in the quarter.",
         "Beklenen değer: Σ tutar × kazanma olasılığı. Taahhüt: olasılık ≥ {commit}; en iyi"
         " durum: ≥ {best}; altı: satış hattı. P10–P90: açık fırsatlardan kazanılacak tutar,"
-        " {n} benzetimle. Kazanılan: beklenen kapanışı bu çeyrekte olan kazanılmış fırsatlar.",
+        " {n} benzetimle; her benzetimde ortak bir sarsıntı tüm fırsatların olasılığını"
+        " birlikte kaydırır. Kazanılan: beklenen kapanışı bu çeyrekte olan kazanılmış"
+        " fırsatlar.",
     ),
     "fc_currency": ("Amounts in {currency}.", "Tutarlar {currency} cinsinden."),
     "fc_rates": ("Exchange rates as of {date}:", "{date} tarihli döviz kurları:"),
