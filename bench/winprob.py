@@ -270,6 +270,7 @@ def run_seed(
     config: Callable[[int], GeneratorConfig],
     features: Sequence[str] = FEATURES,
     also_penalties: Sequence[float] = (),
+    also_recent: Sequence[int] = (),
 ) -> SeedResult:
     """One seed's figures; ``also_penalties``: the same figures, on the same snapshots, of
     a model fitted with each of these fixed penalties (keys ``C=<c>: ...``)."""
@@ -316,6 +317,17 @@ def run_seed(
             penalties=(c,),
         )
         _evaluate(other, before, calendar, oracle_30d, oracle_calendar, test, f"C={c}: ", figures)
+    for d in also_recent:
+        other = T.fit_card(
+            train_rows,
+            fitted_at=config(seed).now,
+            source=ModelSource.STORE,
+            every_days=14,
+            features=features,
+            recent_days=d,
+        )
+        prefix = f"recent={d}: "
+        _evaluate(other, before, calendar, oracle_30d, oracle_calendar, test, prefix, figures)
     figures["seconds"] = time.perf_counter() - start
     return SeedResult(seed, figures, bins, card)
 
@@ -466,6 +478,14 @@ def _parser() -> argparse.ArgumentParser:
         help="development run: also fit with each fixed penalty C on the same snapshots",
     )
     parser.add_argument(
+        "--also-recent",
+        type=int,
+        nargs="+",
+        default=[],
+        metavar="DAYS",
+        help="development run: also with the base rate refitted on the last DAYS of closes",
+    )
+    parser.add_argument(
         "--save", type=Path, default=None, help="also write the seeds' results to this file"
     )
     parser.add_argument(
@@ -490,6 +510,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.tune and set(args.seeds) & set(REPORT_SEEDS):
         parser.error(f"--tune never runs on the report seeds {REPORT_SEEDS}")
+    if args.also_recent and not args.tune:
+        parser.error("--also-recent compares rules: a development run (--tune) only")
     if args.also_penalty and not args.tune:
         parser.error("--also-penalty compares rules: a development run (--tune) only")
 
@@ -503,7 +525,10 @@ def main(argv: list[str] | None = None) -> None:
     features = [f for f in FEATURES if GRAPH_FEATURES.get(f) not in set(args.without)]
     if args.without:
         print(f"without the groups {', '.join(args.without)}: {len(features)} features")
-    results = [run_seed(s, args.accounts, config, features, args.also_penalty) for s in args.seeds]
+    results = [
+        run_seed(s, args.accounts, config, features, args.also_penalty, args.also_recent)
+        for s in args.seeds
+    ]
     load_note = f"load average {os.getloadavg()[0]:.2f}; {args.accounts} accounts per seed"
     print(load_note)
     report(results)
