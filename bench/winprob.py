@@ -52,6 +52,7 @@ threshold: ``--tune`` is refused with them.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -273,19 +274,22 @@ def run_seed(
     also_recent: Sequence[int] = (),
 ) -> SeedResult:
     """One seed's figures; ``also_penalties``: the same figures, on the same snapshots, of
-    a model fitted with each of these fixed penalties (keys ``C=<c>: ...``)."""
+    a model fitted with each of these fixed penalties (keys ``C=<c>: ...``); ``also_recent``:
+    the same, with the base rate refitted on each many days of closes (``recent=<d>: ...``)."""
     start = time.perf_counter()
     with loaded_store(config(seed)) as store:
         deals = T.closed_deals(store)
         train, test = split(deals, seed)
         train_rows = T.calendar_snapshots(store, train)
-        card = T.fit_card(
+        fit = functools.partial(
+            T.fit_card,
             train_rows,
             fitted_at=config(seed).now,
             source=ModelSource.STORE,
             every_days=14,
             features=features,
         )
+        card = fit()
         before = T.snapshots(
             store,
             test,
@@ -307,26 +311,9 @@ def run_seed(
         "won share": sum(d.won for d in deals) / max(1, len(deals)),
     }
     bins = _evaluate(card, before, calendar, oracle_30d, oracle_calendar, test, "", figures)
-    for c in also_penalties:
-        other = T.fit_card(
-            train_rows,
-            fitted_at=config(seed).now,
-            source=ModelSource.STORE,
-            every_days=14,
-            features=features,
-            penalties=(c,),
-        )
-        _evaluate(other, before, calendar, oracle_30d, oracle_calendar, test, f"C={c}: ", figures)
-    for d in also_recent:
-        other = T.fit_card(
-            train_rows,
-            fitted_at=config(seed).now,
-            source=ModelSource.STORE,
-            every_days=14,
-            features=features,
-            recent_days=d,
-        )
-        prefix = f"recent={d}: "
+    others = [(f"C={c}: ", fit(penalties=(c,))) for c in also_penalties]
+    others += [(f"recent={d}: ", fit(recent_days=d)) for d in also_recent]
+    for prefix, other in others:
         _evaluate(other, before, calendar, oracle_30d, oracle_calendar, test, prefix, figures)
     figures["seconds"] = time.perf_counter() - start
     return SeedResult(seed, figures, bins, card)
