@@ -368,5 +368,8 @@ class ScopedStore:
         """Each :meth:`apply` takes the write lock itself; a block of several is refused."""
         raise forbidden("an import takes the write lock per batch")
 
+    def prefetch(self) -> None:
+        self._s.prefetch()
+
     def close(self) -> None:
         """The app's store stays open: closing a view does nothing."""

@@ -243,10 +243,16 @@ def score(
         # the store; every account's scores are written back (GraphStore.put_scores).
         local = 1 if cluster else workers or _default_workers()
         reopen = functools.partial(open_store, ctx.obj["store_url"])
-        for report in run_planned(
-            store, plan, progress=advance, workers=local, reopen=reopen, executor=cluster
+        for line in run_planned(
+            store,
+            plan,
+            progress=advance,
+            workers=local,
+            reopen=reopen,
+            executor=cluster,
+            keep=summary,
         ):
-            tally.add(report)
+            tally.add(line)
     elapsed = time.perf_counter() - start
     _print_run_summary(plan, tally, elapsed, incremental=incremental)
     _print_riskiest_deals(plan, tally)
@@ -280,6 +286,26 @@ def _default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What ``score`` prints of one account's report: all that comes back from the worker
+    that scored it (:func:`graphcrm.services.portfolio.score_portfolio`'s ``keep``)."""
+
+    contacts: int
+    band: str
+    deals: tuple[DealAssessment, ...]
+    """Its open deals that have a risk."""
+
+
+def summary(report: AccountReport) -> Summary:
+    """The :class:`Summary` of an account's report."""
+    return Summary(
+        contacts=len(report.scores.contacts),
+        band=report.scores.health.band.value,
+        deals=tuple(a for a in report.open_deals if a.risk is not None),
+    )
+
+
 @dataclass
 class _Tally:
     """What ``score`` prints, counted as the accounts' reports arrive: accounts, contacts,
@@ -291,11 +317,11 @@ class _Tally:
     bands: Counter[str] = field(default_factory=Counter)
     riskiest: list[tuple[float, str, DealAssessment]] = field(default_factory=list)
 
-    def add(self, report: AccountReport) -> None:
+    def add(self, line: Summary) -> None:
         self.accounts += 1
-        self.contacts += len(report.scores.contacts)
-        self.bands[report.scores.health.band.value] += 1
-        for a in report.open_deals:
+        self.contacts += line.contacts
+        self.bands[line.band] += 1
+        for a in line.deals:
             if a.risk is not None:
                 self.riskiest.append((a.risk.score, a.deal.id, a))
         self.riskiest = sorted(self.riskiest, key=lambda r: (-r[0], r[1]))[: self.top]

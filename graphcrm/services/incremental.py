@@ -28,7 +28,7 @@ those scores would sit under the base's later ones.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,7 +47,7 @@ from graphcrm.services.clock import instant, utc_now
 from graphcrm.services.executors import Executor, StoreOpener
 from graphcrm.services.feed import Resolver, concerns
 from graphcrm.services.params import AnalyticsParams
-from graphcrm.services.portfolio import AccountReport, Progress, score_portfolio
+from graphcrm.services.portfolio import AccountReport, Kept, Progress, score_portfolio, whole
 from graphcrm.services.training import current_card
 from graphcrm.store.port import GraphStore
 
@@ -248,11 +248,12 @@ def run_planned(
     workers: int = 1,
     reopen: StoreOpener | None = None,
     executor: Executor | None = None,
-) -> Iterator[AccountReport]:
+    keep: Callable[[AccountReport], Kept] = whole,  # type: ignore[assignment]  # Kept's default
+) -> Iterator[Kept]:
     """Score what ``plan`` says (:func:`graphcrm.services.portfolio.score_portfolio`, its
     sets written) and, once every account is scored, record the run
     (:meth:`GraphStore.put_score_run`). ``params`` and ``seed`` must be the plan's;
-    ``workers``, ``reopen`` and ``executor`` are ``score_portfolio``'s.
+    ``workers``, ``reopen``, ``executor`` and ``keep`` are ``score_portfolio``'s.
 
     Raises
     ------
@@ -274,6 +275,7 @@ def run_planned(
         reopen=reopen,
         executor=executor,
         accounts=plan.accounts,
+        keep=keep,
     ):
         scored += 1
         yield report

@@ -7,6 +7,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from typing_extensions import TypeVar
 
 from graphcrm.analytics import (
     ContactScores,
@@ -57,6 +60,15 @@ class AccountReport(Model):
     open_deals: tuple[DealAssessment, ...]
 
 
+Kept = TypeVar("Kept", default=AccountReport)
+"""What a run yields of each account's report (:func:`score_portfolio`'s ``keep``)."""
+
+
+def whole(report: AccountReport) -> AccountReport:
+    """Keep the whole report (:func:`score_portfolio`'s default)."""
+    return report
+
+
 def score_portfolio(
     store: GraphStore,
     *,
@@ -70,11 +82,14 @@ def score_portfolio(
     reopen: StoreOpener | None = None,
     executor: Executor | None = None,
     accounts: Sequence[Account] | None = None,
-) -> Iterator[AccountReport]:
-    """Yield an :class:`AccountReport` for every account, in the store's account order.
+    keep: Callable[[AccountReport], Kept] = whole,  # type: ignore[assignment]  # Kept's default
+) -> Iterator[Kept]:
+    """Yield an :class:`AccountReport` for every account, in the store's account order
+    (or what ``keep`` makes of it).
 
     ``accounts``: score only these, in the order given (None: every account of
-    the store; :mod:`graphcrm.services.incremental` passes the changed ones).
+    the store, read ahead first with :meth:`GraphStore.prefetch`;
+    :mod:`graphcrm.services.incremental` passes the changed ones).
 
     The instant is fixed once, when the iteration starts (default: now), and
     every account is read and scored as of it. Accounts are listed page by
@@ -103,6 +118,13 @@ def score_portfolio(
     accounts and one chunk's graphs; with workers, the accounts are listed
     first, and results of chunks finished ahead of the consumer wait in memory.
 
+    ``keep`` is applied to each report where its account was scored, and only
+    what it returns comes back: a worker's results are pickled to this process,
+    and whole reports (about 13 kB an account, most of it the contacts' scores)
+    cost a two-process run about 5 % more CPU an account (docs/benchmarks.md,
+    "#19 what a worker sends back"). With workers it must pickle: a function
+    of a module, like ``graphcrm score``'s :func:`graphcrm.cli.scoring.summary`.
+
     A write that adds or renames accounts while the iteration runs can shift
     the pages (an account skipped or seen twice); score a quiet store, or
     pass ``as_of`` and re-run.
@@ -114,6 +136,8 @@ def score_portfolio(
         ``reopen``, or both ``workers > 1`` and an ``executor``.
     """
     executor = _executor(workers, reopen, executor)
+    if accounts is None:  # every account will be read
+        store.prefetch()
     at = instant(as_of)
     run = _Run(
         at=at,
@@ -122,6 +146,7 @@ def score_portfolio(
         write=write,
         stamp=utc_now(),
         card=current_card(store, as_of=at),
+        keep=keep,
     )
     done = 0
     for total, chunk_reports in _chunks_scored(
@@ -187,6 +212,8 @@ class _Run:
     """The wall-clock time of the run: the stored sets' ``scored_at``."""
     card: WinModelCard
     """The win model every deal's risk is read from (the store's as of ``at``)."""
+    keep: Callable[[AccountReport], Any]
+    """What of each report comes back from where it was scored."""
 
 
 def _chunks_scored(
@@ -197,7 +224,7 @@ def _chunks_scored(
     reopen: StoreOpener | None,
     executor: Executor | None = None,
     accounts: Sequence[Account] | None = None,
-) -> Iterator[tuple[int, list[AccountReport]]]:
+) -> Iterator[tuple[int, list[Any]]]:
     chunks = _chunked(store, page_size, accounts)
     with gc_frozen():  # for the whole run: the workers are forked inside
         if executor is None or reopen is None:
@@ -211,9 +238,9 @@ def _chunks_scored(
                 yield total, reports
 
 
-def _score_chunk(store: GraphStore, accounts: Sequence[Account], run: _Run) -> list[AccountReport]:
+def _score_chunk(store: GraphStore, accounts: Sequence[Account], run: _Run) -> list[Any]:
     with gc_paused():
-        return _score_chunk_now(store, accounts, run)
+        return [run.keep(r) for r in _score_chunk_now(store, accounts, run)]
 
 
 def _score_chunk_now(

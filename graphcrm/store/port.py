@@ -359,6 +359,14 @@ class GraphStore(Protocol):
         """The store's write lock across processes and hosts, for one block."""
         ...
 
+    def prefetch(self) -> None:
+        """A hint that most of the store is about to be read (a full scoring run); returns
+        at once. The embedded store reads its file into the operating system's page
+        cache in the background when it fits in half the available memory
+        (:mod:`graphcrm.store.sqlite.readahead`); a Neo4j server keeps its own page
+        cache, and this does nothing."""
+        ...
+
     def close(self) -> None:
         """Release connections. Idempotent."""
         ...

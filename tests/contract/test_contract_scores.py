@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from graphcrm.cli.scoring import summary
 from graphcrm.domain import (
     Account,
     AccountId,
@@ -259,6 +260,32 @@ def test_workers_score_and_write_the_same_as_one_process(tmp_path: Path) -> None
         }
     finally:
         store.close()
+
+
+def test_workers_send_back_only_what_keep_keeps(tmp_path: Path) -> None:
+    # two chunks, so that the worker process scores one of them and pickles it back
+    path = tmp_path / "keep.sqlite3"
+    config = GeneratorConfig(accounts=CHUNK + 3, seed=7, size_min=8, size_max=30)
+    store = SqliteStore.open(path)
+    try:
+        for batch in generate_portfolio(config):
+            store.apply(batch, actor="gen")
+        serial = list(score_portfolio(store, as_of=config.now, write=False))
+        kept = list(
+            score_portfolio(
+                store,
+                as_of=config.now,
+                write=False,
+                workers=2,
+                reopen=functools.partial(SqliteStore.open, path),
+                keep=summary,
+            )
+        )
+    finally:
+        store.close()
+    assert kept == [summary(r) for r in serial]
+    assert sum(k.contacts for k in kept) == sum(len(r.scores.contacts) for r in serial)
+    assert any(k.deals for k in kept)
 
 
 def test_score_portfolio_reads_by_chunk_as_one_account_at_a_time(store: GraphStore) -> None:

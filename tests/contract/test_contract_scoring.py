@@ -487,3 +487,31 @@ def test_score_portfolio_pages_through_every_account(store: GraphStore) -> None:
         for c in single.contacts
     )
     assert first.scores == single.model_copy(update={"contacts": untrended})
+
+
+class _Prefetches:
+    """A store that counts its :meth:`GraphStore.prefetch` calls (everything else is the
+    store's own)."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store, self.prefetched = store, 0
+
+    def prefetch(self) -> None:
+        self.prefetched += 1
+        self.store.prefetch()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+
+def test_a_full_portfolio_run_reads_the_store_ahead_and_a_partial_one_does_not(
+    store: GraphStore,
+) -> None:
+    load(store, account())
+    counting = _Prefetches(store)
+    every = list(score_portfolio(counting, as_of=T, write=False))  # type: ignore[arg-type]
+    assert counting.prefetched == 1
+    assert [r.account.id for r in every] == ["A1", "A2"]
+    some = list(score_portfolio(counting, as_of=T, accounts=[every[1].account]))  # type: ignore[arg-type]
+    assert counting.prefetched == 1
+    assert [r.account.id for r in some] == ["A2"]

@@ -407,6 +407,9 @@ class Neo4jStore:
     def exclusive(self) -> AbstractContextManager[None]:
         return self._exclusive()
 
+    def prefetch(self) -> None:
+        """The server's page cache is its own (nothing to do from a client)."""
+
     def close(self) -> None:
         with self._lock:
             driver, self._driver = self._driver, None

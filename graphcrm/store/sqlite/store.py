@@ -45,6 +45,7 @@ from graphcrm.store.sqlite import keys as _keys
 from graphcrm.store.sqlite import scores as _scores
 from graphcrm.store.sqlite import winmodels as _winmodels
 from graphcrm.store.sqlite.lookup import SqliteLookup
+from graphcrm.store.sqlite.readahead import read_ahead
 from graphcrm.store.sqlite.schema import migrate
 from graphcrm.store.sqlite.writer import write_batch
 from graphcrm.store.validation import validate
@@ -421,6 +422,9 @@ class SqliteStore:
 
     def exclusive(self) -> AbstractContextManager[None]:
         return self._coord.exclusive()
+
+    def prefetch(self) -> None:
+        read_ahead(self._path)
 
     def close(self) -> None:
         self._coord.close()
