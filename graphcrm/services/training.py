@@ -46,9 +46,7 @@ from importlib import resources
 from typing import Final
 
 import numpy as np
-from scipy.optimize import brentq, minimize
 from scipy.special import expit
-from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from graphcrm.analytics.signals import hand_weighted_risk
 from graphcrm.analytics.winprob import (
@@ -285,6 +283,8 @@ def signed_logistic_regression(
         grad = np.concatenate([beta + x.T @ g, [g.sum()]])
         return float(0.5 * beta @ beta + c * (w * log_loss).sum()), grad
 
+    from scipy.optimize import minimize  # here, not with the module: see _select
+
     bounds = [(0.0, None) if sgn > 0 else (None, 0.0) if sgn < 0 else (None, None) for sgn in signs]
     result = minimize(
         loss,
@@ -420,6 +420,11 @@ def _select(
     slope, offset = 1.0, 0.0  # the regression's own probabilities (see the module docstring)
     p = 1 / (1 + np.exp(-z))
     both = len(set(y[idx].tolist())) == 2
+    # Imported when a model is fitted, not with this module: scikit-learn's metrics
+    # take 2.3 s to import (scipy.optimize 1 s), which graphcrm score, the API and
+    # every worker process would otherwise pay at start without using them.
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
     auc = float(roc_auc_score(y[idx], p, sample_weight=w[idx])) if both else None
     brier = float(brier_score_loss(y[idx], p, sample_weight=w[idx]))
     return _Selected(fitted, best_c, auc, brier, reliability(p, y[idx]), slope, offset)
@@ -434,6 +439,8 @@ def recent_offset(model: WinModel, rows: Sequence[Snapshot], days: int) -> float
     z, won = np.log(p) - np.log1p(-p), sum(s.won for s in recent)
     if won in (0, len(recent)):
         return 0.0
+    from scipy.optimize import brentq  # here, not with the module: see _select
+
     return float(brentq(lambda d: float(np.sum(expit(z + d))) - won, -10.0, 10.0))
 
 
