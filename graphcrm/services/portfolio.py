@@ -122,8 +122,8 @@ def score_portfolio(
     what it returns comes back: a worker's results are pickled to this process,
     and whole reports (about 13 kB an account, most of it the contacts' scores)
     cost a two-process run about 5 % more CPU an account (docs/benchmarks.md,
-    "#19 what a worker sends back"). With workers it must pickle: a function
-    of a module, like ``graphcrm score``'s :func:`graphcrm.cli.scoring.summary`.
+    "Read-ahead, what a worker sends back"). With workers it must pickle: a
+    function of a module, like ``graphcrm score``'s :func:`graphcrm.cli.scoring.summary`.
 
     A write that adds or renames accounts while the iteration runs can shift
     the pages (an account skipped or seen twice); score a quiet store, or

@@ -4,11 +4,11 @@ A portfolio scoring run reads nearly every page of the file, in an order the
 kernel's read-ahead does not foresee (index and table pages of each account
 in turn). On a file that is not in the page cache, SQLite then waits for one
 4 KiB page after another: scoring 2,000 accounts of the 100k-account bench
-store took 60 % longer cold than warm (docs/benchmarks.md, "#19 read-ahead").
-Asking the kernel for the whole file in large sequential steps
-(``posix_fadvise(WILLNEED)``, which starts the reads and returns) fills the
-cache at the disk's sequential rate, in a background thread that costs
-well under a second of CPU for a 13 GB file.
+store took 60 % longer cold than warm (docs/benchmarks.md, "Read-ahead, what
+a worker sends back, and the run's start"). Asking the kernel for the whole
+file in large sequential steps (``posix_fadvise(WILLNEED)``, which starts the
+reads and returns) fills the cache at the disk's sequential rate, in a
+background thread that costs well under a second of CPU for a 13 GB file.
 
 Only a file that fits in half the memory the kernel reports as available is
 read: a larger one would push out pages other programs need, and its run
