@@ -84,60 +84,46 @@ def score_portfolio(
     accounts: Sequence[Account] | None = None,
     keep: Callable[[AccountReport], Kept] = whole,  # type: ignore[assignment]  # Kept's default
 ) -> Iterator[Kept]:
-    """Yield an :class:`AccountReport` for every account, in the store's account order
-    (or what ``keep`` makes of it).
+    """Yield an :class:`AccountReport` (or what ``keep`` makes of it) for every account,
+    in the store's account order (``accounts``: only these, in their order; None:
+    every account, read ahead first with :meth:`GraphStore.prefetch`).
 
-    ``accounts``: score only these, in the order given (None: every account of
-    the store, read ahead first with :meth:`GraphStore.prefetch`;
-    :mod:`graphcrm.services.incremental` passes the changed ones).
+    The instant is fixed once, when the iteration starts (default: now). Accounts
+    are listed page by page and scored :data:`CHUNK` at a time: the chunk's graphs
+    in one ``store.stakeholder_graphs`` call, the committees of its accounts with
+    an open deal as of the start of the churn window (:mod:`graphcrm.services.deals`)
+    in a second (``committee_only``), its open deals' histories in one
+    ``store.get_deals``: a few reads a chunk whatever its deals. The collector is
+    paused while a chunk is scored (:func:`~graphcrm.collector.gc_paused`), and
+    what was alive at the start is out of its reach until the end
+    (:func:`~graphcrm.collector.gc_frozen`).
 
-    The instant is fixed once, when the iteration starts (default: now), and
-    every account is read and scored as of it. Accounts are listed page by
-    page (``store.list_accounts``) and scored :data:`CHUNK` at a time: the
-    chunk's graphs are read with one ``store.stakeholder_graphs`` call, and
-    the buying committees of its accounts with an open deal again, as of the
-    start of the churn window (:mod:`graphcrm.services.deals`), with a second
-    (``committee_only``); the stage and close-date histories of its open deals
-    with one ``store.get_deals``: a chunk costs the same few reads whatever
-    its number of deals. The garbage collector is paused while a chunk is scored
-    (:func:`~graphcrm.collector.gc_paused`), and what was alive when the run
-    started is out of its reach until it ends (:func:`~graphcrm.collector.gc_frozen`).
-
-    With ``write`` (the default) every account's :class:`AccountScoreSet`
-    (:func:`score_set`) is stored with :meth:`GraphStore.put_scores`, stamped
-    with ``as_of`` and the wall-clock time of the run, :data:`CHUNK` accounts
-    per batch; re-running for the same instant replaces the sets.
+    With ``write`` (the default) every account's :func:`score_set` is stored
+    (:meth:`GraphStore.put_scores`, a chunk a batch), stamped with ``as_of`` and
+    the run's wall-clock time; re-running for the same instant replaces the sets.
 
     ``workers > 1`` scores the chunks in that many processes of this machine
     (:class:`~graphcrm.services.executors.LocalProcesses`: this one and
     ``workers - 1`` more); ``executor`` in the workers of another executor
-    (:class:`~graphcrm.services.executors.DaskCluster`: a Dask cluster). Each
-    worker opens its own store with ``reopen`` (required then: e.g.
-    ``functools.partial(open_store, url)``) and writes its own sets; the
-    reports still come in account order. One process holds one page of
-    accounts and one chunk's graphs; with workers, the accounts are listed
-    first, and results of chunks finished ahead of the consumer wait in memory.
+    (:class:`~graphcrm.services.executors.DaskCluster`). Each worker opens its
+    own store with ``reopen`` (required then: ``functools.partial(open_store,
+    url)``) and writes its own sets; results still come in account order, those
+    finished ahead of the consumer waiting in memory.
 
-    ``keep`` is applied to each report where its account was scored, and only
-    what it returns comes back: a worker's results are pickled to this process,
-    and whole reports (about 13 kB an account, most of it the contacts' scores)
-    cost a two-process run about 5 % more CPU an account (docs/benchmarks.md,
-    "Read-ahead, what a worker sends back"). With workers it must pickle: a
-    function of a module, like ``graphcrm score``'s :func:`graphcrm.cli.scoring.summary`.
+    ``keep`` runs where the account was scored, and only what it returns comes
+    back (whole reports pickled from a worker cost a two-process run about 5 %
+    more CPU an account: docs/benchmarks.md, "Read-ahead, what a worker sends
+    back"); with workers, a module's function (:func:`graphcrm.cli.scoring.summary`).
 
-    A write that adds or renames accounts while the iteration runs can shift
-    the pages (an account skipped or seen twice); score a quiet store, or
-    pass ``as_of`` and re-run.
+    A write that adds or renames accounts during the run can shift the pages (an
+    account skipped or seen twice): score a quiet store, or pass ``as_of`` and re-run.
 
     Raises
     ------
     InvalidError
-        ``workers < 1``, or ``workers > 1`` or an ``executor`` without
-        ``reopen``, or both ``workers > 1`` and an ``executor``.
+        ``workers < 1``; ``workers > 1`` or an ``executor`` without ``reopen``; both.
     """
     executor = _executor(workers, reopen, executor)
-    if accounts is None:  # every account will be read
-        store.prefetch()
     at = instant(as_of)
     run = _Run(
         at=at,
@@ -225,6 +211,8 @@ def _chunks_scored(
     executor: Executor | None = None,
     accounts: Sequence[Account] | None = None,
 ) -> Iterator[tuple[int, list[Any]]]:
+    if accounts is None:  # every account will be read
+        store.prefetch()
     chunks = _chunked(store, page_size, accounts)
     with gc_frozen():  # for the whole run: the workers are forked inside
         if executor is None or reopen is None:
