@@ -308,7 +308,7 @@ def summary(report: AccountReport) -> Summary:
 
 @dataclass
 class _Tally:
-    """What ``score`` prints, counted as the accounts' reports arrive: accounts, contacts,
+    """What ``score`` prints, counted as the accounts' summaries arrive: accounts, contacts,
     accounts per health band, and the ``top`` riskiest open deals (by risk, then id)."""
 
     top: int
