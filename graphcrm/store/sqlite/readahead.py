@@ -53,8 +53,11 @@ def read_ahead(path: Path, *, meminfo: Path = MEMINFO) -> threading.Thread | Non
     too large, no such file, or no ``posix_fadvise`` on this system)."""
     if not hasattr(os, "posix_fadvise"):
         return None
-    files = [p for p in (path, Path(f"{path}-wal")) if p.exists()]
-    size = sum(p.stat().st_size for p in files)
+    try:
+        files = [p for p in (path, Path(f"{path}-wal")) if p.exists()]
+        size = sum(p.stat().st_size for p in files)
+    except OSError:  # gone or unreadable: nothing to read ahead
+        return None
     if not files or not worth_reading(size, available_memory(meminfo)):
         return None
     thread = threading.Thread(target=_advise, args=(files,), name="graphcrm-readahead")
@@ -64,14 +67,18 @@ def read_ahead(path: Path, *, meminfo: Path = MEMINFO) -> threading.Thread | Non
 
 
 def _advise(files: list[Path]) -> None:
+    """Ask for every page of ``files``; a file the system will not advise on (gone, or a
+    file system without read-ahead) is skipped: this is a hint, never an error."""
     for path in files:
         try:
             fd = os.open(path, os.O_RDONLY)
-        except OSError:  # gone since it was listed: nothing to read
+        except OSError:
             continue
         try:
             size = os.fstat(fd).st_size
             for offset in range(0, size, STEP):
                 os.posix_fadvise(fd, offset, STEP, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            continue
         finally:
             os.close(fd)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import mmap
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -91,3 +92,24 @@ def test_worth_reading_only_files_in_half_the_available_memory(
     size: int, available: int | None, expected: bool
 ) -> None:
     assert worth_reading(size, available) is expected
+
+
+def test_a_file_system_that_refuses_advice_ends_the_thread_quietly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "s.sqlite3"
+    db.write_bytes(os.urandom(4 * PAGE))
+    advised: list[int] = []
+
+    def refuse(fd: int, offset: int, length: int, advice: int) -> None:
+        advised.append(offset)
+        raise OSError(22, "Invalid argument")
+
+    errors: list[BaseException] = []
+    monkeypatch.setattr(os, "posix_fadvise", refuse)
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(args.exc_value))
+    thread = read_ahead(db, meminfo=_meminfo(tmp_path, 10**8))
+    assert thread is not None
+    thread.join(10)
+    assert advised == [0]
+    assert errors == []
