@@ -268,6 +268,10 @@ class DaskCluster:
 
 _stores: dict[str, GraphStore] = {}
 """The store each run opened in this worker process, by run."""
+_running: dict[str, int] = {}
+"""Tasks of each run running now in this worker process (a Dask worker's threads)."""
+_closing: set[str] = set()
+"""Runs whose store the last of their running tasks closes (:func:`close_worker_store`)."""
 _stores_lock = threading.Lock()
 
 
@@ -280,12 +284,31 @@ def on_worker_store(
         store = _stores.get(run)
         if store is None:
             store = _stores[run] = reopen()
-    return task(store, item)
+        _running[run] = _running.get(run, 0) + 1
+    try:
+        return task(store, item)
+    finally:
+        with _stores_lock:
+            _running[run] -= 1
+            last = _running[run] == 0
+            if last:
+                del _running[run]
+            close = last and run in _closing
+            if close:
+                _closing.discard(run)
+                del _stores[run]
+        if close:
+            store.close()
 
 
 def close_worker_store(run: str) -> None:
-    """Close this worker process's store for ``run``, if it opened one."""
+    """Close this worker process's store for ``run``, if it opened one. A run stopped
+    early can still have tasks running here (Dask cancels only those not started):
+    the store is then closed by the last of them as it ends, never under one."""
     with _stores_lock:
+        if _running.get(run):
+            _closing.add(run)
+            return
         store = _stores.pop(run, None)
     if store is not None:
         store.close()
