@@ -34,7 +34,6 @@ Too little data
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from collections import defaultdict
@@ -46,16 +45,9 @@ from importlib import resources
 from typing import Final
 
 import numpy as np
-from scipy.special import expit
 
 from graphcrm.analytics.signals import hand_weighted_risk
-from graphcrm.analytics.winprob import (
-    FEATURES,
-    STAGE_FEATURES,
-    DealFeatures,
-    deal_features,
-    win_probability,
-)
+from graphcrm.analytics.winprob import FEATURES, STAGE_FEATURES, DealFeatures, deal_features
 from graphcrm.domain import AccountId, DealView, PageRequest, Stage
 from graphcrm.domain.winmodel import ModelSource, ReliabilityBin, WinModel, WinModelCard
 from graphcrm.errors import NotFoundError
@@ -430,20 +422,6 @@ def _select(
     return _Selected(fitted, best_c, auc, brier, reliability(p, y[idx]), slope, offset)
 
 
-def recent_offset(model: WinModel, rows: Sequence[Snapshot], days: int) -> float:
-    """The shift of ``model``'s logit that makes its mean P(win) over the snapshots of the
-    deals closed in the last ``days`` before the latest close equal their win rate."""
-    last = max(s.closed_at for s in rows)
-    recent = [s for s in rows if s.closed_at >= last - timedelta(days=days)]
-    p = np.clip([win_probability(model, s.features.values) for s in recent], 1e-9, 1 - 1e-9)
-    z, won = np.log(p) - np.log1p(-p), sum(s.won for s in recent)
-    if won in (0, len(recent)):
-        return 0.0
-    from scipy.optimize import brentq  # here, not with the module: see _select
-
-    return float(brentq(lambda d: float(np.sum(expit(z + d))) - won, -10.0, 10.0))
-
-
 def fit_card(
     rows: Sequence[Snapshot],
     *,
@@ -452,18 +430,12 @@ def fit_card(
     every_days: int,
     features: Sequence[str] = FEATURES,
     penalties: Sequence[float] = PENALTIES,
-    recent_days: int | None = None,
 ) -> WinModelCard:
     """Fit the model (on ``features``) and the stage-only model on ``rows``; describe them.
 
     The penalty is the one of ``penalties`` with the lowest out-of-fold log-loss (one
-    value: that one; the benchmarks compare rules this way). ``recent_days``: the
-    model's base rate refitted on the deals closed in that many days before the
-    latest close (:func:`recent_offset`), an experiment of the benchmarks."""
+    value: that one; the benchmarks compare rules this way)."""
     full = _select(rows, features, penalties)
-    if recent_days is not None:
-        offset = recent_offset(full.fitted, rows, recent_days)
-        full = dataclasses.replace(full, offset=offset)
     stage = _select(rows, STAGE_FEATURES, penalties)
     deals = {s.features.deal_id: s for s in rows}
     won = sum(1 for s in deals.values() if s.won)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from graphcrm.analytics.winprob import DealFeatures
-from graphcrm.domain import AccountId, DealId, PageRequest, Stage
-from graphcrm.domain.winmodel import ModelSource, WinModel
+from graphcrm.domain import DealId, PageRequest, Stage
+from graphcrm.domain.winmodel import ModelSource
 from graphcrm.generator import GeneratorConfig, generate_portfolio
 from graphcrm.services import training as T
 from graphcrm.services.winprob import deal_win
@@ -147,22 +145,3 @@ def test_the_signed_regression_is_scikit_learn_s_without_bounds_and_keeps_its_si
     bounded, _ = T.signed_logistic_regression(x, y, w, c=0.5, signs=[1, 1, 0])
     assert bounded[0] > 0
     assert bounded[1] == 0.0
-
-
-def test_recent_offset_matches_the_latest_closes_win_rate() -> None:
-    # a model that says 0.5 for every deal (logit 0); of the deals closed in the last 90
-    # days before the latest close one of four was won, so the shift is logit(1/4) =
-    # log(1/3); the older closes (all won) do not count
-    flat = WinModel(features=("silence",), coefficients=(0.0,), intercept=0.0, means=(0.0,),
-                    scales=(1.0,))  # fmt: skip
-    last = datetime(2026, 6, 30, tzinfo=UTC)
-
-    def row(deal: str, days_before: int, won: bool) -> T.Snapshot:
-        closed = last - timedelta(days=days_before)
-        features = DealFeatures(deal, Stage.PROPOSAL, {"silence": 1.0})
-        return T.Snapshot(AccountId("A1"), closed - timedelta(days=30), closed, won, features)
-
-    recent = [row("D1", 0, True), row("D2", 10, False), row("D3", 50, False), row("D4", 90, False)]
-    old = [row(f"O{i}", 200 + i, True) for i in range(5)]
-    assert T.recent_offset(flat, recent + old, 90) == pytest.approx(math.log(1 / 3))
-    assert T.recent_offset(flat, old, 90) == 0.0  # every recent deal won: no finite shift
