@@ -78,6 +78,19 @@ def test_every_territory_sees_every_deal_and_rows_add_up(fenv: Env) -> None:
         assert d["category"] in ("commit", "best_case", "pipeline")
 
 
+def test_a_deal_left_out_is_named_with_its_amount_in_the_pages_language(fenv: Env) -> None:
+    body = fenv.client.get("/v1/forecast", headers=fenv.h("admin")).json()
+    (problem,) = body["problems"]
+    assert (problem["deal_id"], problem["currency"]) == ("M2-D3", "USD")
+    assert Decimal(problem["amount"]) == Decimal("5000")
+    tr = fenv.client.get("/pages/forecast", params={"lang": "tr"}, headers=fenv.h("admin"))
+    assert tr.status_code == 200, tr.text
+    assert "5.000 USD dışarıda bırakıldı" in tr.text
+    assert "no exchange rate" not in tr.text
+    en = fenv.client.get("/pages/forecast", headers=fenv.h("admin"))
+    assert "5,000 USD left out" in en.text
+
+
 def test_a_territory_key_sees_only_its_territories_deals(fenv: Env) -> None:
     r = fenv.client.get("/v1/forecast?by=group", headers=fenv.h("marmara"))
     assert r.status_code == 200, r.text

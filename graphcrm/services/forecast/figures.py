@@ -82,6 +82,8 @@ def _no_rate(setup: _Setup, deal: Deal) -> ForecastProblem:
         code="no_rate",
         message=f"no exchange rate for {deal.currency} into {setup.currency}: "
         f"{deal.amount} {deal.currency} left out",
+        amount=deal.amount,
+        currency=deal.currency,
     )
 
 

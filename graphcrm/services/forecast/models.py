@@ -95,6 +95,10 @@ class ForecastProblem(Model):
     account_id: str
     code: Literal["no_rate"]
     message: str
+    """In English; pages show ``code``, ``amount`` and ``currency`` in their language."""
+    amount: Decimal
+    """The deal's amount, in its own ``currency``, left out of the forecast."""
+    currency: str
 
 
 class Forecast(Model):

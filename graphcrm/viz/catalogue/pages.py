@@ -120,6 +120,7 @@ PAGES: Final[dict[str, tuple[str, str]]] = {
         "Left out: no exchange rate for their currency",
         "Dışarıda bırakılanlar: para birimleri için döviz kuru yok",
     ),
+    "fc_left_out_row": ("{amount} {currency} left out", "{amount} {currency} dışarıda bırakıldı"),
     "fc_model_store": (
         "P(win) from this store's model, fitted on {deals} closed deals.",
         "Kazanma olasılığı bu deponun {deals} kapanmış fırsatıyla eğitilmiş modelinden.",
