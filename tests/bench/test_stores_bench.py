@@ -23,6 +23,8 @@ def test_stores_bench_prints_each_figure_for_both_stores_with_a_ratio(
     assert names[0] == "load rows/s (store alone)"
     assert "chunked reads accounts/s" in names
     assert "scoring accounts/s (1 processes)" in names
+    assert "scoring accounts/s (1 processes), first run" in names
+    assert len(re.findall(r"scoring runs, accounts/s in turn: [\d.]+, [\d.]+$", out, re.M)) == 2
     assert sum("subgraph" in n for n in names) == 6
     for _, sqlite, neo4j, ratio in rows:
         a, b = (float(x.replace(",", "")) for x in (sqlite, neo4j))
