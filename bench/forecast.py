@@ -1,7 +1,7 @@
 """Back-test the forecast on generated portfolios, and time its trend.
 
     ./dev bench forecast                        # report seeds 3, 5, 23, 601-614; 300 accounts each
-    ./dev bench forecast --seeds 101 102 --dev  # development seeds (101-104, 501-514)
+    ./dev bench forecast --seeds 101 102 --dev  # development seeds (101-104, 501-532)
 
 For each seed a portfolio is generated (``GeneratorConfig(accounts, seed)``,
 its defaults otherwise) and loaded into a fresh store. Every quarter that
