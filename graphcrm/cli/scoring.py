@@ -293,8 +293,8 @@ class Summary:
 
     contacts: int
     band: str
-    deals: tuple[DealAssessment, ...]
-    """Its open deals that have a risk."""
+    deals: tuple[tuple[float, str, DealAssessment], ...]
+    """``(risk, deal id, assessment)`` of its open deals that have a risk."""
 
 
 def summary(report: AccountReport) -> Summary:
@@ -302,7 +302,7 @@ def summary(report: AccountReport) -> Summary:
     return Summary(
         contacts=len(report.scores.contacts),
         band=report.scores.health.band.value,
-        deals=tuple(a for a in report.open_deals if a.risk is not None),
+        deals=tuple((a.risk.score, a.deal.id, a) for a in report.open_deals if a.risk is not None),
     )
 
 
@@ -321,10 +321,8 @@ class _Tally:
         self.accounts += 1
         self.contacts += line.contacts
         self.bands[line.band] += 1
-        for a in line.deals:
-            if a.risk is not None:
-                self.riskiest.append((a.risk.score, a.deal.id, a))
-        self.riskiest = sorted(self.riskiest, key=lambda r: (-r[0], r[1]))[: self.top]
+        ranked = sorted([*self.riskiest, *line.deals], key=lambda r: (-r[0], r[1]))
+        self.riskiest = ranked[: self.top]
 
 
 def _print_run_summary(plan: RunPlan, tally: _Tally, elapsed: float, *, incremental: bool) -> None:
