@@ -193,3 +193,30 @@ def test_key_once_in_the_url_then_a_cookie(browser: Browser, server: Server) -> 
     cookies = context.cookies()
     assert any(c["name"] == "graphcrm_key" and c["httpOnly"] for c in cookies)
     context.close()
+
+
+PHONE = {"width": 360, "height": 800}
+_WIDEST = "() => document.documentElement.scrollWidth"
+_LINES = """sel => [...document.querySelectorAll(sel)].map(el => {
+  const r = document.createRange(); r.selectNodeContents(el);
+  return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; })"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/pages/accounts", "/pages/accounts/A000008", "/pages/deals/A000008-D002", "/pages/forecast"],
+)
+def test_a_page_fits_a_phone_wide_tables_scroll_in_their_own_box(
+    watched: Watched, path: str
+) -> None:
+    watched.page.set_viewport_size(PHONE)
+    watched.page.goto(f"{watched.base}{path}?as_of={AS_OF}&lang=tr", wait_until="load")
+    assert watched.page.evaluate(_WIDEST) <= PHONE["width"]
+    watched.assert_clean()
+
+
+def test_stage_and_amount_cells_are_never_broken_inside_a_word(watched: Watched) -> None:
+    watched.page.goto(f"{watched.base}/pages/accounts/A000008?as_of={AS_OF}", wait_until="load")
+    lines = watched.page.evaluate(_LINES, "#open-deals td.nowrap")
+    assert lines, "no stage or amount cell on the page"
+    assert set(lines) == {1}
