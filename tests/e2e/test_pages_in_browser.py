@@ -195,23 +195,23 @@ def test_key_once_in_the_url_then_a_cookie(browser: Browser, server: Server) -> 
     context.close()
 
 
-PHONE = {"width": 360, "height": 800}
 _WIDEST = "() => document.documentElement.scrollWidth"
 _LINES = """sel => [...document.querySelectorAll(sel)].map(el => {
   const r = document.createRange(); r.selectNodeContents(el);
   return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; })"""
 
 
+@pytest.mark.parametrize("width", [360, 768])
 @pytest.mark.parametrize(
     "path",
     ["/pages/accounts", "/pages/accounts/A000008", "/pages/deals/A000008-D002", "/pages/forecast"],
 )
-def test_a_page_fits_a_phone_wide_tables_scroll_in_their_own_box(
-    watched: Watched, path: str
+def test_a_page_fits_a_phone_or_tablet_wide_tables_scroll_in_their_own_box(
+    watched: Watched, path: str, width: int
 ) -> None:
-    watched.page.set_viewport_size(PHONE)
+    watched.page.set_viewport_size({"width": width, "height": 800})
     watched.page.goto(f"{watched.base}{path}?as_of={AS_OF}&lang=tr", wait_until="load")
-    assert watched.page.evaluate(_WIDEST) <= PHONE["width"]
+    assert watched.page.evaluate(_WIDEST) <= width
     watched.assert_clean()
 
 
