@@ -201,7 +201,7 @@ _LINES = """sel => [...document.querySelectorAll(sel)].map(el => {
   return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; })"""
 
 
-@pytest.mark.parametrize("width", [360, 768])
+@pytest.mark.parametrize("width", [360, 768, 1100])
 @pytest.mark.parametrize(
     "path",
     ["/pages/accounts", "/pages/accounts/A000008", "/pages/deals/A000008-D002", "/pages/forecast"],
