@@ -482,8 +482,8 @@ def _parser() -> argparse.ArgumentParser:
         "--without",
         nargs="+",
         default=[],
-        choices=sorted(set(GRAPH_FEATURES.values())),
-        help="fit the model without these feature groups (an ablation)",
+        choices=sorted({*GRAPH_FEATURES.values(), *GRAPH_FEATURES}),
+        help="fit the model without these feature groups or features (an ablation)",
     )
     parser.add_argument(
         "--options",
@@ -544,9 +544,10 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"generator options: {args.options} ({options.model_dump()})")
 
-    features = [f for f in FEATURES if GRAPH_FEATURES.get(f) not in set(args.without)]
+    left_out = set(args.without)
+    features = [f for f in FEATURES if f not in left_out and GRAPH_FEATURES.get(f) not in left_out]
     if args.without:
-        print(f"without the groups {', '.join(args.without)}: {len(features)} features")
+        print(f"without {', '.join(args.without)}: {len(features)} features")
     results = [
         run_seed(s, args.accounts, config, features, args.also_penalty, args.also_recent)
         for s in args.seeds

@@ -72,6 +72,7 @@ GRAPH_FEATURES: Final[dict[str, str]] = {
     "time_in_stage": "pace",
     "backward_moves": "history",
     "close_slips": "history",
+    "close_in": "history",
     "churn": "churn",
 }
 """Every non-stage feature and the group its contribution is shown under."""
@@ -183,7 +184,7 @@ def deal_features(
         "opposition": _opposition(com),
         "silence": _silence(com, created),
         "pace": _pace(com, history, created),
-        "history": _history(history),
+        "history": _history(history, com),
         "churn": _churn(changes),
     }
     v: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
@@ -318,8 +319,8 @@ def _pace(com: _Committee, history: DealView, created: datetime) -> _Group:
     )
 
 
-def _history(history: DealView) -> _Group:
-    """Backward stage moves and close-date slips on record."""
+def _history(history: DealView, com: _Committee) -> _Group:
+    """Backward stage moves and close-date slips on record, and how near the expected close is."""
     backward = float(sum(1 for c in history.stage_history if c.is_backwards))
     slips = float(
         sum(
@@ -328,10 +329,32 @@ def _history(history: DealView) -> _Group:
             if c.from_date is not None and c.to_date is not None and c.to_date > c.from_date
         )
     )
-    return _Group(
-        {"backward_moves": backward, "close_slips": slips},
-        f"{int(backward)} backward stage move(s), {int(slips)} close-date slip(s)",
+    days = close_in_days(history, com.deal, com.net.as_of)
+    when = (
+        "no expected close"
+        if days is None
+        else f"expected close in {_days(days)}"
+        if days >= 0
+        else f"{_days(-days)} past the expected close"
     )
+    return _Group(
+        {"backward_moves": backward, "close_slips": slips, "close_in": _signed_log_days(days)},
+        f"{int(backward)} backward stage move(s), {int(slips)} close-date slip(s), {when}",
+    )
+
+
+def close_in_days(history: DealView, deal: Deal, at: datetime) -> int | None:
+    """Days from ``at`` to the expected close as it stood then (negative once passed)."""
+    changes = history.close_date_history
+    expected = changes[-1].to_date if changes else deal.expected_close
+    return None if expected is None else (expected - at.date()).days
+
+
+def _signed_log_days(days: int | None) -> float:
+    """``sign(d) log(1 + min(|d|, 365))``; 0 (as if due now) without an expected close."""
+    if days is None:
+        return 0.0
+    return math.copysign(_log_days(abs(days)), days)
 
 
 def _churn(changes: Sequence[StakeholderChange]) -> _Group:
