@@ -34,7 +34,7 @@ from graphcrm.analytics import StakeholderNetwork
 from graphcrm.analytics.engagement import days_between
 from graphcrm.analytics.hidden import percentiles
 from graphcrm.analytics.signals import ChangeKind, Evidence
-from graphcrm.analytics.winprob import DealFeatures, apportion, deal_features
+from graphcrm.analytics.winprob import DealFeatures, apportion, close_in_days, deal_features
 from graphcrm.domain import ContactStatus, DealView, Stage, Touchpoint
 from graphcrm.domain.winmodel import ModelSource
 from graphcrm.services.deals import AccountSnapshot, history_until
@@ -224,10 +224,17 @@ def win_facts(
         in_stage=round(days_between(moved, at)),
         stage=m.stage(deal.stage),
     )
-    out["history"] = (
-        m.count("fact_backward", int(values["backward_moves"]))
-        + ", "
-        + m.count("fact_slip", int(values["close_slips"]))
+    days = close_in_days(history, deal, at)
+    out["history"] = ", ".join(
+        (
+            m.count("fact_backward", int(values["backward_moves"])),
+            m.count("fact_slip", int(values["close_slips"])),
+            m("fact_no_close")
+            if days is None
+            else m.count("fact_close_in", days)
+            if days >= 0
+            else m.count("fact_close_past", -days),
+        )
     )
     out["churn"] = m.count("fact_churn", int(values["churn"]))
     return out

@@ -363,7 +363,9 @@ def test_risk_is_100_times_one_minus_the_stored_models_probability(store: GraphS
     assert r.probability == pytest.approx(sigmoid(-1))
     assert r.stage_probability == pytest.approx(sigmoid(1))
     assert [(f.group, f.points) for f in r.factors] == [("history", 46.22)]
-    assert r.factors[0].facts == "1 backward stage move(s), 2 close-date slip(s)"
+    assert r.factors[0].facts == (  # 2026-03-01 -> 2026-06-30, the date after two slips
+        "1 backward stage move(s), 2 close-date slip(s), expected close in 121 days"
+    )
     assert (a.model.source, a.model.deals) == (ModelSource.STORE, 40)
     # the same model and features as the win probability: its numbers in risk terms
     win = deal_win(store, D1, as_of=T)

@@ -109,6 +109,17 @@ VIEWS: Final[dict[str, tuple[str, str]]] = {
     "fact_backward_other": ("{n} backward stage moves", "{n} aşama gerilemesi"),
     "fact_slip_one": ("{n} close-date slip", "{n} kapanış tarihi kayması"),
     "fact_slip_other": ("{n} close-date slips", "{n} kapanış tarihi kayması"),
+    "fact_close_in_one": ("expected close in {n} day", "beklenen kapanışa {n} gün var"),
+    "fact_close_in_other": ("expected close in {n} days", "beklenen kapanışa {n} gün var"),
+    "fact_close_past_one": (
+        "{n} day past the expected close",
+        "beklenen kapanış tarihi {n} gün geçti",
+    ),
+    "fact_close_past_other": (
+        "{n} days past the expected close",
+        "beklenen kapanış tarihi {n} gün geçti",
+    ),
+    "fact_no_close": ("no expected close", "beklenen kapanış tarihi yok"),
     "fact_churn_one": (
         "{n} stakeholder change in the churn window",
         "değişim penceresinde {n} paydaş değişikliği",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -19,7 +19,7 @@ from graphcrm.analytics.winprob import (
     stage_probability,
     win_probability,
 )
-from graphcrm.domain import DealId, DealView, Role, Stage, StageChange
+from graphcrm.domain import CloseDateChange, DealId, DealView, Role, Stage, StageChange
 from graphcrm.domain.winmodel import WinModel
 from graphcrm.errors import InvalidError, NotFoundError
 from tests.unit.analytics.conftest import AS_OF, GraphBuilder, committee
@@ -77,9 +77,52 @@ def test_the_committee_of_the_worked_example() -> None:
     assert v["time_in_stage"] == pytest.approx(math.log1p(20))
     assert v["backward_moves"] == 1.0  # proposal -> needs analysis
     assert v["close_slips"] == 0.0
+    assert v["close_in"] == pytest.approx(math.log1p(60))  # 2025-06-01 -> 2025-07-31
+    assert f.facts["history"] == (
+        "1 backward stage move(s), 0 close-date slip(s), expected close in 60 days"
+    )
     assert f.evidence["silence"].touchpoint_ids == ("tp-ayse",)
     assert f.facts["silence"] == "2 days since the deal's last touchpoint"
     assert f.facts["pace"] == "open 120 days, 20 in negotiation"
+
+
+def _close(days_ago: int, old: date | None, new: date | None) -> CloseDateChange:
+    return CloseDateChange(
+        deal_id=DealId("D1"), at=AS_OF - timedelta(days=days_ago), from_date=old, to_date=new
+    )
+
+
+def test_days_to_the_expected_close_as_it_stood() -> None:
+    # set to 2025-07-31 a month ago, then slipped to 2025-08-15: 75 days ahead of 2025-06-01
+    slipped = HISTORY.model_copy(
+        update={
+            "close_date_history": (
+                _close(30, None, date(2025, 7, 31)),
+                _close(5, date(2025, 7, 31), date(2025, 8, 15)),
+            )
+        }
+    )
+    f = _features(committee(), history=slipped)
+    assert f.values["close_slips"] == 1.0
+    assert f.values["close_in"] == pytest.approx(math.log1p(75))
+    # moved back to 2025-05-27: five days past it, negative
+    past = HISTORY.model_copy(
+        update={
+            "close_date_history": (*slipped.close_date_history, _close(1, None, date(2025, 5, 27)))
+        }
+    )
+    f = _features(committee(), history=past)
+    assert f.values["close_in"] == pytest.approx(-math.log1p(5))
+    assert f.facts["history"].endswith(", 5 days past the expected close")
+    # more than a year ahead counts as a year; cleared: 0, as if due now, and said so
+    far = HISTORY.model_copy(update={"close_date_history": (_close(1, None, date(2027, 1, 1)),)})
+    assert _features(committee(), history=far).values["close_in"] == pytest.approx(math.log1p(365))
+    cleared = HISTORY.model_copy(
+        update={"close_date_history": (_close(1, date(2025, 7, 31), None),)}
+    )
+    f = _features(committee(), history=cleared)
+    assert f.values["close_in"] == 0.0
+    assert f.facts["history"].endswith(", no expected close")
 
 
 def test_one_day_is_singular() -> None:
