@@ -29,7 +29,7 @@ BEST_CASE_AT: Final = 0.4
 """A deal with ``0.4 <= P(win) < 0.7`` is *best case*; below, *pipeline*."""
 PERCENTILES: Final = (10.0, 50.0, 90.0)
 """The percentiles of the simulated won amount that a forecast shows."""
-QUARTER_SHOCK_SD: Final = 0.2
+QUARTER_SHOCK_SD: Final = 0.1
 """Standard deviation of the shock on the logit that one simulated outcome
 shares across all its deals. Estimated with :func:`shock_sd_estimate` on
 the back-test quarters of the development seeds (``docs/scoring.md`` §4b),
