@@ -91,6 +91,7 @@ class DealFeatures:
     deal_id: str
     stage: Stage
     values: dict[str, float]
+    """Every feature known at the instant (``close_in`` is left out without an expected close)."""
     evidence: dict[str, Evidence] = field(default_factory=dict)
     facts: dict[str, str] = field(default_factory=dict)
     """Per group, the plain facts (``champion Ayşe Yılmaz, strength 0.42``)."""
@@ -192,6 +193,8 @@ def deal_features(
         v[f"stage_{deal.stage.value}"] = 1.0
     for group in groups.values():
         v.update(group.values)
+    for f in [f for f, x in v.items() if math.isnan(x)]:
+        del v[f]  # unknown: counts at the model's mean (moves nothing)
     ev = {name: g.evidence for name, g in groups.items() if g.evidence is not None}
     facts = {name: g.fact for name, g in groups.items()}
     return DealFeatures(deal_id, deal.stage, v, ev, facts)
@@ -351,9 +354,9 @@ def close_in_days(history: DealView, deal: Deal, at: datetime) -> int | None:
 
 
 def _signed_log_days(days: int | None) -> float:
-    """``sign(d) log(1 + min(|d|, 365))``; 0 (as if due now) without an expected close."""
+    """``sign(d) log(1 + min(|d|, 365))``; NaN (unknown) without an expected close."""
     if days is None:
-        return 0.0
+        return math.nan
     return math.copysign(_log_days(abs(days)), days)
 
 
@@ -388,7 +391,7 @@ def _terms(model: WinModel, values: Mapping[str, float]) -> list[float]:
             [Problem("model", "features", f"unknown feature {f!r}") for f in missing]
         )
     return [
-        w * (values.get(f, 0.0) - m) / s
+        w * (values[f] - m) / s if f in values else 0.0
         for f, w, m, s in zip(
             model.features, model.coefficients, model.means, model.scales, strict=True
         )
@@ -400,13 +403,14 @@ def _calibrated(model: WinModel, z: float) -> float:
 
 
 def win_probability(model: WinModel, values: Mapping[str, float]) -> float:
-    """``P(win)`` of a deal with feature ``values`` (missing features count as 0)."""
+    """``P(win)`` of a deal with feature ``values`` (a feature missing from them, as
+    ``close_in`` without an expected close, counts at the model's mean: it moves nothing)."""
     return _calibrated(model, model.intercept + sum(_terms(model, values)))
 
 
 def _stage_logit(model: WinModel, values: Mapping[str, float]) -> float:
     return model.intercept + sum(
-        w * (values.get(f, 0.0) - m) / s
+        w * (values[f] - m) / s if f in values else 0.0
         for f, w, m, s in zip(
             model.features, model.coefficients, model.means, model.scales, strict=True
         )

@@ -201,7 +201,10 @@ def calendar_snapshots(
 
 
 def _matrix(rows: Sequence[Snapshot], features: Sequence[str]) -> np.ndarray:
-    return np.array([[s.features.values[f] for f in features] for s in rows], dtype=float)
+    """The snapshots' features, NaN where one is unknown (``close_in`` without a date)."""
+    return np.array(
+        [[s.features.values.get(f, math.nan) for f in features] for s in rows], dtype=float
+    )
 
 
 def _weights(rows: Sequence[Snapshot]) -> np.ndarray:
@@ -289,8 +292,16 @@ def signed_logistic_regression(
     return result.x[:k], float(result.x[k])
 
 
+def _at_means(x: np.ndarray, means: np.ndarray) -> np.ndarray:
+    """``x`` with each unknown (NaN) value replaced by its feature's mean: it moves nothing,
+    as :func:`.winprob.win_probability` counts a feature missing from a deal's values."""
+    return np.where(np.isnan(x), means, x)
+
+
 def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, features: Sequence[str], c: float) -> _Fitted:
-    means = x.mean(axis=0)
+    known = ~np.isnan(x)
+    means = np.where(known, x, 0.0).sum(axis=0) / np.maximum(known.sum(axis=0), 1)
+    x = _at_means(x, means)
     scales = x.std(axis=0)
     scales[scales < 1e-9] = 1.0
     z = (x - means) / scales
@@ -308,7 +319,7 @@ def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, features: Sequence[str], c
         means=tuple(float(v) for v in means),
         scales=tuple(float(v) for v in scales),
     )
-    return _Fitted(model, lambda xs: ((xs - means) / scales) @ coef + intercept)
+    return _Fitted(model, lambda xs: ((_at_means(xs, means) - means) / scales) @ coef + intercept)
 
 
 def time_folds(rows: Sequence[Snapshot], folds: int = FOLDS) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -80,9 +80,10 @@ def test_points_are_minus_100_times_the_contributions_within_a_hundredth() -> No
         {"stage_proposal": 0, "champion_strength": 0.01, "silence": 0.7, "churn": 3},
         {"stage_proposal": 1, "champion_strength": 0.9, "silence": 5.9, "churn": 1},
     ):
+        values = features(**x).values
         r = risk_of(model, features(**x), as_of=AS_OF)
-        exact = contributions(model, x)
-        assert r.score == round(100 * (1 - win_probability(model, x)), 2)
+        exact = contributions(model, values)
+        assert r.score == round(100 * (1 - win_probability(model, values)), 2)
         assert {f.group for f in r.factors} == set(exact)
         for f in r.factors:
             assert f.points == pytest.approx(-100 * exact[f.group], abs=0.01)

@@ -114,15 +114,38 @@ def test_days_to_the_expected_close_as_it_stood() -> None:
     f = _features(committee(), history=past)
     assert f.values["close_in"] == pytest.approx(-math.log1p(5))
     assert f.facts["history"].endswith(", 5 days past the expected close")
-    # more than a year ahead counts as a year; cleared: 0, as if due now, and said so
+    # more than a year ahead counts as a year; cleared: unknown (left out), and said so
     far = HISTORY.model_copy(update={"close_date_history": (_close(1, None, date(2027, 1, 1)),)})
     assert _features(committee(), history=far).values["close_in"] == pytest.approx(math.log1p(365))
     cleared = HISTORY.model_copy(
         update={"close_date_history": (_close(1, date(2025, 7, 31), None),)}
     )
     f = _features(committee(), history=cleared)
-    assert f.values["close_in"] == 0.0
+    assert "close_in" not in f.values
+    assert set(f.values) == set(FEATURES) - {"close_in"}
     assert f.facts["history"].endswith(", no expected close")
+
+
+def test_an_unknown_feature_counts_at_the_models_mean() -> None:
+    model = MODEL.model_copy(
+        update={
+            "features": (*MODEL.features, "close_in"),
+            "coefficients": (*MODEL.coefficients, 0.7),
+            "means": (*MODEL.means, 4.0),
+            "scales": (*MODEL.scales, 1.5),
+        }
+    )
+    x = {"stage_negotiation": 1.0, "champion_strength": 0.3, "silence": 1.0, "opposition": 0.1}
+    assert win_probability(model, x) == pytest.approx(win_probability(MODEL, x))
+    assert win_probability(model, {**x, "close_in": 4.0}) == pytest.approx(
+        win_probability(MODEL, x)
+    )
+    assert "history" not in contributions(model, x)
+    # overdue by 20 days: 0.7 * (-log(21) - 4) / 1.5 on the logit, all of it the history's
+    due = {**x, "close_in": -math.log1p(20)}
+    assert contributions(model, due)["history"] < 0
+    z = -0.4 + 1.2 + 1.2 + 0.6 + 0.7 * (-math.log1p(20) - 4.0) / 1.5
+    assert win_probability(model, due) == pytest.approx(1 / (1 + math.exp(-z)))
 
 
 def test_one_day_is_singular() -> None:

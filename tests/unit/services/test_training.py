@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -145,3 +146,22 @@ def test_the_signed_regression_is_scikit_learn_s_without_bounds_and_keeps_its_si
     bounded, _ = T.signed_logistic_regression(x, y, w, c=0.5, signs=[1, 1, 0])
     assert bounded[0] > 0
     assert bounded[1] == 0.0
+
+
+def test_unknown_close_dates_are_fitted_at_the_mean_of_the_known_ones(store: GraphStore) -> None:
+    rows = T.calendar_snapshots(store, T.closed_deals(store))
+
+    def without_close(s: T.Snapshot) -> T.Snapshot:
+        values = {f: v for f, v in s.features.values.items() if f != "close_in"}
+        return replace(s, features=replace(s.features, values=values))
+
+    mixed = [without_close(s) if i % 2 else s for i, s in enumerate(rows)]
+    card = T.fit_card(mixed, fitted_at=CONFIG.now, source=ModelSource.STORE, every_days=14)
+    m = card.model
+    known = [s.features.values["close_in"] for s in rows[::2]]
+    assert m.means[m.features.index("close_in")] == pytest.approx(sum(known) / len(known))
+    assert card.cv_auc is not None
+    none = [without_close(s) for s in rows]
+    blind = T.fit_card(none, fitted_at=CONFIG.now, source=ModelSource.STORE, every_days=14)
+    i = blind.model.features.index("close_in")
+    assert (blind.model.means[i], blind.model.coefficients[i]) == (0.0, 0.0)
